@@ -1,0 +1,198 @@
+//! Runs a `Config`: loads the rules, reads the input, writes the output, and returns the
+//! exit code. Everything outside (clock, terminal, environment) is already in the config.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+
+use crate::batch::{self, BatchOptions};
+use crate::cli::{Action, Config};
+use crate::error::{exit, Error};
+use crate::examples::run_examples;
+use crate::input::MAX_DAYS;
+use crate::output::{self, text::Style};
+use crate::rules::RuleSet;
+use crate::{advice, io_reason, when};
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn main_with_args<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser;
+    let cli = match crate::cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with 0, and usage errors with 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let result = crate::cli::Config::from_cli(cli).and_then(|config| run(&config));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("aftercare: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
+    match &config.rules_path {
+        Some(path) => Ok(RuleSet::load(path)?),
+        None => Ok(RuleSet::built_in()),
+    }
+}
+
+pub fn run(config: &Config) -> Result<i32, Error> {
+    colored::control::set_override(config.color);
+    let style = Style {
+        color: config.color,
+        width: config.width,
+    };
+    match &config.command {
+        Action::Check {
+            input,
+            format,
+            disposition_exit_code,
+        } => {
+            let rules = load_rules(config)?;
+            let Some(input) = input else {
+                return Err(Error::Usage(
+                    "no input: give the cases with --input FILE (or --input - for standard input)"
+                        .into(),
+                ));
+            };
+            let (mut reader, input_name): (Box<dyn BufRead>, String) =
+                if input.as_os_str() == "-" {
+                    (
+                        Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),
+                        "standard input".into(),
+                    )
+                } else {
+                    let name = input.display().to_string();
+                    let file = File::open(input).map_err(|e| {
+                        Error::Input(format!("{name}: cannot read the input: {}", io_reason(&e)))
+                    })?;
+                    if file.metadata().is_ok_and(|m| m.is_dir()) {
+                        return Err(Error::Input(format!("{name}: is a folder, not a file")));
+                    }
+                    (Box::new(BufReader::with_capacity(64 * 1024, file)), name)
+                };
+            let opts = BatchOptions {
+                format: *format,
+                now: config.now,
+                input_name,
+                color: config.color,
+            };
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
+                Ok(s) => s,
+                Err(e) => {
+                    return write_failure(e, &format!("reading {} or writing the results", opts.input_name))
+                }
+            };
+            for m in &summary.messages {
+                eprintln!("aftercare: error: {m}");
+            }
+            if summary.errors > 0 {
+                Ok(exit::INPUT)
+            } else if *disposition_exit_code {
+                Ok(exit::DISPOSITION_BASE
+                    + i32::from(summary.most_urgent.unwrap_or_default().urgency()))
+            } else {
+                Ok(exit::SUCCESS)
+            }
+        }
+        Action::Advice {
+            day,
+            treated,
+            topic,
+            json,
+        } => {
+            let rules = load_rules(config)?;
+            let day = match (day, treated) {
+                (Some(d), _) => {
+                    if !d.is_finite() || *d < 0.0 || *d > MAX_DAYS {
+                        return Err(Error::Usage(format!(
+                            "--day: {d} is not a number of days since the treatment (0 or more)"
+                        )));
+                    }
+                    *d
+                }
+                (None, Some(text)) => {
+                    let t = when::parse_typed(text, config.now)
+                        .map_err(|m| Error::Usage(format!("--treated: {m}: {text:?}")))?;
+                    when::days_between(t, config.now)
+                }
+                (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
+            };
+            if let Some(t) = topic {
+                let known = advice::topics(&rules);
+                if !known.contains(&t.as_str()) {
+                    return Err(Error::Usage(format!(
+                        "--topic: unknown topic {t:?} (one of: {})",
+                        known.join(", ")
+                    )));
+                }
+            }
+            let a = advice::day_advice(&rules, day, topic.as_deref());
+            let text = if *json {
+                serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
+            } else {
+                advice::render_text(&a, style)
+            };
+            print_out(&text)
+        }
+        Action::RulesCheck { file } => {
+            let path = file.as_ref().or(config.rules_path.as_ref());
+            let rules = match path {
+                Some(p) => RuleSet::load(p)?,
+                None => RuleSet::built_in(),
+            };
+            let report = run_examples(&rules);
+            for f in &report.failures {
+                eprintln!(
+                    "aftercare: error: {}: example {:?}: {}",
+                    rules.origin, f.example, f.message
+                );
+            }
+            if !report.failures.is_empty() {
+                return Ok(exit::RULES);
+            }
+            print_out(&format!(
+                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass\n",
+                rules.origin,
+                rules.name,
+                rules.version,
+                rules.reactions.len(),
+                rules.warning_signs.len(),
+                rules.combinations.len(),
+                rules.advice.len(),
+                report.run
+            ))
+        }
+        Action::RulesList => {
+            let rules = load_rules(config)?;
+            print_out(&output::rules_table::render(&rules, style))
+        }
+    }
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn print_out(text: &str) -> Result<i32, Error> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(exit::SUCCESS),
+        Err(e) => write_failure(e, "standard output"),
+    }
+}
+
+fn write_failure(e: io::Error, what: &str) -> Result<i32, Error> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return Ok(exit::SUCCESS);
+    }
+    Err(Error::Io(format!("{what}: {}", io_reason(&e))))
+}

@@ -1,0 +1,555 @@
+//! The triage itself: a pure function of (case, rules). The time since treatment is already
+//! in the case; no clock, terminal or file is touched here.
+//!
+//! `triage` finds which rules fire and is cheap (no text); `explain` turns that into the
+//! words a person reads. Batch runs that want only codes skip `explain`.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::input::{CaseInput, InputError};
+use crate::model::*;
+use crate::rules::{RuleSet, SymptomRef, REACTION_ASPECTS};
+
+/// Which part of an expected reaction's window fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Aspect {
+    Window,
+    Improving,
+    NotImproving,
+    PastWindow,
+    WorseAfter,
+    SevereAfter,
+    StartsAfter,
+}
+
+impl Aspect {
+    pub fn code(self) -> &'static str {
+        REACTION_ASPECTS[self as usize]
+    }
+}
+
+/// A rule of the rule set, by position, so that firing one costs no text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleRef {
+    Reaction(usize, Aspect),
+    WarningSign(usize),
+    Combination(usize),
+    RepeatContact,
+    LatePresentation,
+    /// A symptom id the rule set does not know (only reachable with a hand-built `Case`;
+    /// `CaseInput::resolve` rejects unknown ids).
+    UnknownSymptom,
+}
+
+/// What an unknown symptom gets: it cannot be judged normal, so a clinician should see it.
+pub const UNKNOWN_SYMPTOM_DISPOSITION: Disposition = Disposition::SeeToday;
+
+impl RuleRef {
+    /// Writes the rule id (`redness.past_window`, `fever`) without allocating.
+    pub fn write_id<W: fmt::Write>(self, rules: &RuleSet, out: &mut W) -> fmt::Result {
+        match self {
+            RuleRef::Reaction(i, aspect) => {
+                out.write_str(&rules.reactions[i].id)?;
+                out.write_char('.')?;
+                out.write_str(aspect.code())
+            }
+            RuleRef::WarningSign(i) => out.write_str(&rules.warning_signs[i].id),
+            RuleRef::Combination(i) => out.write_str(&rules.combinations[i].id),
+            RuleRef::RepeatContact => out.write_str(&rules.repeat_contact.id),
+            RuleRef::LatePresentation => out.write_str(&rules.late_presentation.id),
+            RuleRef::UnknownSymptom => out.write_str("unknown_symptom"),
+        }
+    }
+
+    pub fn id(self, rules: &RuleSet) -> String {
+        let mut s = String::new();
+        let _ = self.write_id(rules, &mut s);
+        s
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub rule: RuleRef,
+    pub disposition: Disposition,
+}
+
+/// What one finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The index of the reported symptom in the case (the worst report of that id).
+    Symptom(usize),
+    Combination(usize),
+    RepeatContact,
+}
+
+/// One finding before it is put into words: the deciding rule first, then any others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFinding {
+    pub subject: Subject,
+    pub hit: Hit,
+    pub also: Vec<Hit>,
+}
+
+impl RawFinding {
+    pub fn disposition(&self) -> Disposition {
+        self.hit.disposition
+    }
+}
+
+/// The outcome of the rules for one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Triage {
+    pub disposition: Disposition,
+    pub findings: Vec<RawFinding>,
+}
+
+/// Resolves a case's time against `now` (used only when the case has no `assessed_at`),
+/// then triages and explains it.
+pub fn assess_input(
+    input: &CaseInput,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+) -> Result<Assessment, InputError> {
+    let case = input.resolve(rules, now)?;
+    Ok(assess(&case, rules))
+}
+
+/// The whole answer for a case: triage plus the words.
+pub fn assess(case: &Case, rules: &RuleSet) -> Assessment {
+    explain(case, &triage(case, rules), rules)
+}
+
+/// Which rules fire for a case, and the most urgent disposition among them.
+pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
+    let day = case.days_since_treatment;
+    let mut findings: Vec<RawFinding> = Vec::with_capacity(case.symptoms.len() + 1);
+    // Which symptom ids are present, by position in the rule set, for combinations.
+    let mut present_reactions = 0u64;
+    let mut present_signs = 0u64;
+    let mut present_other: Vec<SymptomRef> = Vec::new();
+
+    for (index, symptom) in case.symptoms.iter().enumerate() {
+        let Some(sref) = rules.lookup(&symptom.id) else {
+            findings.push(RawFinding {
+                subject: Subject::Symptom(index),
+                hit: Hit {
+                    rule: RuleRef::UnknownSymptom,
+                    disposition: UNKNOWN_SYMPTOM_DISPOSITION,
+                },
+                also: Vec::new(),
+            });
+            continue;
+        };
+        match sref {
+            SymptomRef::Reaction(i) if i < 64 => present_reactions |= 1 << i,
+            SymptomRef::WarningSign(i) if i < 64 => present_signs |= 1 << i,
+            other => present_other.push(other),
+        }
+        let mut hits = symptom_hits(sref, symptom, day, rules);
+        let first = take_most_urgent(&mut hits);
+        let finding = RawFinding {
+            subject: Subject::Symptom(index),
+            hit: first,
+            also: hits,
+        };
+        // The same symptom reported twice: the worse report counts.
+        match findings
+            .iter_mut()
+            .find(|f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == symptom.id))
+        {
+            Some(existing) if existing.disposition() >= finding.disposition() => {}
+            Some(existing) => *existing = finding,
+            None => findings.push(finding),
+        }
+    }
+
+    let is_present = |id: &str| match rules.lookup(id) {
+        Some(SymptomRef::Reaction(i)) if i < 64 => present_reactions & (1 << i) != 0,
+        Some(SymptomRef::WarningSign(i)) if i < 64 => present_signs & (1 << i) != 0,
+        Some(other) => present_other.contains(&other),
+        None => false,
+    };
+    for (i, c) in rules.combinations.iter().enumerate() {
+        let all = c.all_of.iter().all(|s| is_present(s));
+        let any = c.any_of.is_empty() || c.any_of.iter().any(|s| is_present(s));
+        if all && any {
+            findings.push(RawFinding {
+                subject: Subject::Combination(i),
+                hit: Hit {
+                    rule: RuleRef::Combination(i),
+                    disposition: c.disposition,
+                },
+                also: Vec::new(),
+            });
+        }
+    }
+
+    if case.repeat_contact {
+        findings.push(RawFinding {
+            subject: Subject::RepeatContact,
+            hit: Hit {
+                rule: RuleRef::RepeatContact,
+                disposition: rules.repeat_contact.disposition,
+            },
+            also: Vec::new(),
+        });
+    }
+
+    let disposition = findings
+        .iter()
+        .map(RawFinding::disposition)
+        .max()
+        .unwrap_or(Disposition::HomeCare);
+    Triage {
+        disposition,
+        findings,
+    }
+}
+
+/// Removes and returns the most urgent hit; on a tie the first, which is the more specific.
+fn take_most_urgent(hits: &mut Vec<Hit>) -> Hit {
+    let mut best = 0;
+    for (i, h) in hits.iter().enumerate() {
+        if h.disposition > hits[best].disposition {
+            best = i;
+        }
+    }
+    hits.remove(best)
+}
+
+/// Every rule that fires for one reported symptom (never empty).
+fn symptom_hits(sref: SymptomRef, s: &ReportedSymptom, day: f64, rules: &RuleSet) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    match sref {
+        SymptomRef::WarningSign(i) => hits.push(Hit {
+            rule: RuleRef::WarningSign(i),
+            disposition: rules.warning_signs[i].disposition,
+        }),
+        SymptomRef::Reaction(i) => {
+            let r = &rules.reactions[i];
+            let hit = |aspect, disposition| Hit {
+                rule: RuleRef::Reaction(i, aspect),
+                disposition,
+            };
+            // "until" is inclusive, "after" is strict; unknown trend is never "improving".
+            hits.push(if day <= r.normal_until {
+                hit(Aspect::Window, Disposition::HomeCare)
+            } else if day <= r.ok_if_improving_until {
+                if s.trend == Trend::Improving {
+                    hit(Aspect::Improving, Disposition::HomeCare)
+                } else {
+                    hit(Aspect::NotImproving, r.past_window)
+                }
+            } else {
+                hit(Aspect::PastWindow, r.past_window)
+            });
+            if let Some(t) = r.worse_after {
+                if s.trend == Trend::Worsening && day > t.day {
+                    hits.push(hit(Aspect::WorseAfter, t.disposition));
+                }
+            }
+            if let Some(t) = r.severe_after {
+                if s.severity == Severity::Severe && day > t.day {
+                    hits.push(hit(Aspect::SevereAfter, t.disposition));
+                }
+            }
+            if let Some(t) = r.starts_after {
+                if s.started_day > t.day {
+                    hits.push(hit(Aspect::StartsAfter, t.disposition));
+                }
+            }
+        }
+    }
+    let late = &rules.late_presentation;
+    if day > late.after_day {
+        hits.push(Hit {
+            rule: RuleRef::LatePresentation,
+            disposition: late.disposition,
+        });
+    }
+    hits
+}
+
+/// Puts a triage into words: reasons, today's aftercare, what to expect, when to call back.
+pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
+    let day = case.days_since_treatment;
+    let findings = triage
+        .findings
+        .iter()
+        .map(|f| Finding {
+            kind: match (f.subject, f.hit.rule) {
+                (Subject::Combination(_), _) => FindingKind::Combination,
+                (Subject::RepeatContact, _) => FindingKind::RepeatContact,
+                (Subject::Symptom(i), _) => match rules.lookup(&case.symptoms[i].id) {
+                    Some(SymptomRef::Reaction(_)) => FindingKind::ExpectedReaction,
+                    _ => FindingKind::WarningSign,
+                },
+            },
+            symptom: subject_name(f.subject, case, rules),
+            disposition: f.hit.disposition,
+            rule: f.hit.rule.id(rules),
+            reason: reason(f.hit, f.subject, case, rules),
+            also: f
+                .also
+                .iter()
+                .map(|h| RuleHit {
+                    rule: h.rule.id(rules),
+                    disposition: h.disposition,
+                    reason: reason(*h, f.subject, case, rules),
+                })
+                .collect(),
+        })
+        .collect();
+    let text = rules.disposition_text(triage.disposition);
+    Assessment {
+        id: case.id.clone(),
+        disposition: triage.disposition,
+        action: text.action.clone(),
+        days_since_treatment: day,
+        findings,
+        advice: advice_for_day(rules, day),
+        expect_next: expect_next(case, triage, rules),
+        call_back: call_back(case, triage, rules),
+        rule_set: rules.id(),
+    }
+}
+
+fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<String> {
+    match subject {
+        Subject::Symptom(i) => Some(case.symptoms[i].id.clone()),
+        Subject::Combination(c) => {
+            let combo = &rules.combinations[c];
+            let present = |id: &&String| case.symptoms.iter().any(|s| &&s.id == id);
+            let names: Vec<&str> = combo
+                .all_of
+                .iter()
+                .chain(combo.any_of.iter().filter(present))
+                .map(String::as_str)
+                .collect();
+            Some(names.join("+"))
+        }
+        Subject::RepeatContact => None,
+    }
+}
+
+/// The plain-words label of a symptom, lower-cased for use inside a sentence.
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// A reason a person can read, with the numbers behind it.
+pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> String {
+    let day = case.days_since_treatment;
+    let on_day = format!("on day {}", fmt_day(day));
+    let symptom = match subject {
+        Subject::Symptom(i) => case.symptoms.get(i),
+        _ => None,
+    };
+    let name = symptom
+        .and_then(|s| rules.symptom_text(&s.id))
+        .map(|t| in_sentence(t.label))
+        .unwrap_or_else(|| "this symptom".into());
+    match hit.rule {
+        RuleRef::Reaction(i, aspect) => {
+            let r = &rules.reactions[i];
+            let (normal, ok) = (fmt_day(r.normal_until), fmt_day(r.ok_if_improving_until));
+            match aspect {
+                Aspect::Window => format!(
+                    "{name} {on_day} is within its usual window (up to day {normal})"
+                ),
+                Aspect::Improving => format!(
+                    "{name} {on_day} is past its usual {normal} days but is improving, which is expected up to day {ok}"
+                ),
+                Aspect::NotImproving => format!(
+                    "{name} {on_day} is past its usual {normal} days and is not improving"
+                ),
+                Aspect::PastWindow => format!(
+                    "{name} {on_day} has lasted beyond day {ok}, longer than normal healing explains even when improving"
+                ),
+                Aspect::WorseAfter => format!(
+                    "{name} getting worse {on_day} (after day {}) is not part of normal healing",
+                    fmt_day(r.worse_after.map_or(0.0, |t| t.day))
+                ),
+                Aspect::SevereAfter => format!(
+                    "severe {name} {on_day} (after day {}) is more than normal healing",
+                    fmt_day(r.severe_after.map_or(0.0, |t| t.day))
+                ),
+                Aspect::StartsAfter => format!(
+                    "{name} that started on day {} (after day {}) is a late or new reaction, not part of normal healing",
+                    fmt_day(symptom.map_or(0.0, |s| s.started_day)),
+                    fmt_day(r.starts_after.map_or(0.0, |t| t.day))
+                ),
+            }
+        }
+        RuleRef::WarningSign(i) => {
+            let w = &rules.warning_signs[i];
+            format!(
+                "{name} is a warning sign that is never part of normal healing (possible cause: {})",
+                w.likely_cause
+            )
+        }
+        RuleRef::Combination(i) => rules.combinations[i].reason.clone(),
+        RuleRef::RepeatContact => rules.repeat_contact.reason.clone(),
+        RuleRef::UnknownSymptom => format!(
+            "{:?} is not a symptom this rule set knows, so it cannot be judged as normal",
+            symptom.map_or("", |s| s.id.as_str())
+        ),
+        RuleRef::LatePresentation => format!(
+            "{name} {on_day} (more than {} days after the treatment): {}",
+            fmt_day(rules.late_presentation.after_day),
+            rules.late_presentation.reason
+        ),
+    }
+}
+
+/// The aftercare that applies on `day`, in rule-file order.
+pub fn advice_for_day(rules: &RuleSet, day: f64) -> Vec<AdviceItem> {
+    rules
+        .advice
+        .iter()
+        .filter(|a| a.applies_on(day))
+        .map(|a| AdviceItem {
+            id: a.id.clone(),
+            topic: a.topic.clone(),
+            text: a.text.clone(),
+            until_day: a.until_day,
+            then: a.then.clone(),
+        })
+        .collect()
+}
+
+/// How many days ahead "what to expect next" looks.
+const LOOK_AHEAD_DAYS: f64 = 7.0;
+
+/// What normally happens in the coming days: the course of each reported reaction that is
+/// still within its window, and the aftercare that changes soon.
+pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
+    let day = case.days_since_treatment;
+    let mut out = Vec::new();
+    for f in &triage.findings {
+        let (Subject::Symptom(_), RuleRef::Reaction(r, Aspect::Window | Aspect::Improving)) =
+            (f.subject, f.hit.rule)
+        else {
+            continue;
+        };
+        if f.hit.disposition != Disposition::HomeCare {
+            continue;
+        }
+        out.push(reaction_course(&rules.reactions[r]));
+    }
+    out.extend(upcoming_advice_changes(&rules.advice, day));
+    out
+}
+
+/// The normal course of an expected reaction, from the rule file or from its window.
+pub fn reaction_course(r: &crate::rules::ExpectedReaction) -> String {
+    match &r.course {
+        Some(course) => format!("{}: {}", r.label, course),
+        None if r.ok_if_improving_until > r.normal_until => format!(
+            "{}: usually settles by day {}; if it keeps improving it can last until day {}.",
+            r.label,
+            fmt_day(r.normal_until),
+            fmt_day(r.ok_if_improving_until)
+        ),
+        None => format!(
+            "{}: usually settles by day {}.",
+            r.label,
+            fmt_day(r.normal_until)
+        ),
+    }
+}
+
+/// Aftercare that stops or starts within the look-ahead, as "From day N: ...".
+pub fn upcoming_advice_changes<'a>(
+    advice: impl IntoIterator<Item = &'a crate::rules::Advice>,
+    day: f64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in advice {
+        if let (Some(until), Some(then)) = (a.until_day, &a.then) {
+            if until >= day && until < day + LOOK_AHEAD_DAYS {
+                out.push(format!("After day {}: {}", fmt_day(until), then));
+            }
+        }
+        if a.from_day > day && a.from_day <= day + LOOK_AHEAD_DAYS {
+            out.push(format!("From day {}: {}", fmt_day(a.from_day), a.text));
+        }
+    }
+    out
+}
+
+/// The safety net: what would make the person call back or escalate.
+pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
+    if triage.disposition == Disposition::CallEmergencyNow {
+        // One short instruction, nothing to read.
+        return Vec::new();
+    }
+    let day = case.days_since_treatment;
+    let mut out = Vec::new();
+    let text = rules.disposition_text(triage.disposition);
+    if !text.call_back.trim().is_empty() {
+        out.push(text.call_back.clone());
+    }
+    for f in &triage.findings {
+        let (Subject::Symptom(_), RuleRef::Reaction(r, Aspect::Window | Aspect::Improving)) =
+            (f.subject, f.hit.rule)
+        else {
+            continue;
+        };
+        let r = &rules.reactions[r];
+        let label = in_sentence(&r.label);
+        let mut when = Vec::new();
+        if day <= r.normal_until && r.ok_if_improving_until > r.normal_until {
+            when.push(format!(
+                "is not improving after day {}",
+                fmt_day(r.normal_until)
+            ));
+        }
+        when.push(format!(
+            "is still there after day {}",
+            fmt_day(r.ok_if_improving_until)
+        ));
+        if let Some(t) = r.worse_after {
+            if t.day >= day {
+                when.push(format!("gets worse after day {}", fmt_day(t.day)));
+            } else {
+                when.push("gets worse".to_string());
+            }
+        }
+        out.push(format!("Call the clinic if the {label} {}.", join_or(&when)));
+    }
+    for (d, lead) in [
+        (Disposition::CallEmergencyNow, "Call emergency services at once for"),
+        (Disposition::GoToEdNow, "Go to an emergency department now for"),
+    ] {
+        if triage.disposition < d {
+            let signs: Vec<String> = rules
+                .warning_signs
+                .iter()
+                .filter(|w| w.disposition == d)
+                .map(|w| in_sentence(&w.label))
+                .collect();
+            if !signs.is_empty() {
+                out.push(format!("{lead}: {}.", signs.join(", ")));
+            }
+        }
+    }
+    out
+}
+
+fn join_or(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,264 @@
+//! A case as scripts send it (JSON) or rule-file examples carry it (TOML), and its checks.
+//!
+//! Nothing here guesses: an unknown field, a `null`, a wrong type or an unknown symptom id is
+//! an error naming the field and the value, because a silent default could make the answer
+//! milder than it should be.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::model::{Case, ReportedSymptom, Severity, Trend};
+use crate::rules::RuleSet;
+use crate::when;
+
+/// Longest time since treatment accepted: a century. Beyond it the input is a mistake.
+pub const MAX_DAYS: f64 = 36_525.0;
+/// Most symptoms one case may list; the protocol knows fewer than fifty.
+pub const MAX_SYMPTOMS: usize = 256;
+/// Longest symptom or case id kept.
+pub const MAX_ID_LEN: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInput {
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub days_since_treatment: Option<f64>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub treated_at: Option<String>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub assessed_at: Option<String>,
+    /// Required, even when empty: a missing list means "not asked", not "none".
+    pub symptoms: Vec<SymptomInput>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub repeat_contact: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SymptomInput {
+    pub id: String,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Trend>,
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    pub started_day: Option<f64>,
+}
+
+/// An optional field that, when present, must hold a value: `null` is a type error rather
+/// than a quiet "not given".
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// A problem with one case: the field (a path such as `symptoms[1].severity`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// Where, as a path into the case; empty when the problem is the whole input.
+    pub field: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads one case from JSON text, naming the field of any error.
+pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(InputError::new("", "empty input: expected a JSON case object"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let case: CaseInput = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(|e| {
+        InputError::new(
+            "",
+            format!(
+                "unexpected text after the case at line {} column {}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    Ok(case)
+}
+
+fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let field = if path == "." { String::new() } else { path };
+    let message = clean_serde_message(&inner.to_string());
+    InputError::new(field, message)
+}
+
+/// serde's messages end with " at line 1 column 42"; one case is one line, so the field path
+/// says more than the column does. Backticks become quotes, as people write them.
+pub(crate) fn clean_serde_message(msg: &str) -> String {
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(" column ") => &msg[..i],
+        _ => msg,
+    };
+    msg.replace('`', "\"").replace("f64", "a number")
+}
+
+impl CaseInput {
+    /// Checks the case against the rules and turns it into a `Case` with a number of days.
+    /// `now` stands in for a missing `assessed_at`; it comes from the caller so that the
+    /// result is reproducible.
+    pub fn resolve(&self, rules: &RuleSet, now: DateTime<FixedOffset>) -> Result<Case, InputError> {
+        if let Some(id) = &self.id {
+            if id.len() > MAX_ID_LEN {
+                return Err(InputError::new(
+                    "id",
+                    format!("is {} bytes long; the most is {MAX_ID_LEN}", id.len()),
+                ));
+            }
+        }
+        let days = self.days_since_treatment(now)?;
+        if self.symptoms.len() > MAX_SYMPTOMS {
+            return Err(InputError::new(
+                "symptoms",
+                format!(
+                    "{} symptoms listed; the most one case may list is {MAX_SYMPTOMS}",
+                    self.symptoms.len()
+                ),
+            ));
+        }
+        let mut symptoms = Vec::with_capacity(self.symptoms.len());
+        for (i, s) in self.symptoms.iter().enumerate() {
+            symptoms.push(s.resolve(rules, days, i)?);
+        }
+        Ok(Case {
+            id: self.id.clone(),
+            days_since_treatment: days,
+            symptoms,
+            repeat_contact: self.repeat_contact.unwrap_or(false),
+        })
+    }
+
+    fn days_since_treatment(&self, now: DateTime<FixedOffset>) -> Result<f64, InputError> {
+        match (self.days_since_treatment, &self.treated_at) {
+            (Some(_), Some(_)) => Err(InputError::new(
+                "treated_at",
+                "give either days_since_treatment or treated_at, not both",
+            )),
+            (None, None) => Err(InputError::new(
+                "days_since_treatment",
+                "missing: give days_since_treatment, or treated_at (with assessed_at)",
+            )),
+            (Some(days), None) => {
+                if self.assessed_at.is_some() {
+                    return Err(InputError::new(
+                        "assessed_at",
+                        "is only used with treated_at; with days_since_treatment leave it out",
+                    ));
+                }
+                check_days("days_since_treatment", days)
+            }
+            (None, Some(treated)) => {
+                let assessed = match &self.assessed_at {
+                    Some(text) => when::parse_timestamp(text, now.offset())
+                        .map_err(|m| InputError::new("assessed_at", format!("{m}: {text:?}")))?,
+                    None => now,
+                };
+                let treated_at = when::parse_timestamp(treated, assessed.offset())
+                    .map_err(|m| InputError::new("treated_at", format!("{m}: {treated:?}")))?;
+                if treated_at > assessed {
+                    return Err(InputError::new(
+                        "treated_at",
+                        format!(
+                            "{treated:?} is later than the assessment time {}",
+                            assessed.to_rfc3339()
+                        ),
+                    ));
+                }
+                check_days("treated_at", when::days_between(treated_at, assessed))
+            }
+        }
+    }
+}
+
+fn check_days(field: &str, days: f64) -> Result<f64, InputError> {
+    if !days.is_finite() || days < 0.0 {
+        return Err(InputError::new(
+            field,
+            format!("{days} is not a time since treatment (it must be 0 or more days)"),
+        ));
+    }
+    if days > MAX_DAYS {
+        return Err(InputError::new(
+            field,
+            format!("{days} days is more than a century; check the value"),
+        ));
+    }
+    Ok(days)
+}
+
+impl SymptomInput {
+    fn resolve(&self, rules: &RuleSet, days: f64, index: usize) -> Result<ReportedSymptom, InputError> {
+        let field = |name: &str| format!("symptoms[{index}].{name}");
+        if rules.lookup(&self.id).is_none() {
+            let shown: String = self.id.chars().take(60).collect();
+            let hint = match rules.nearest_symptom_id(&self.id) {
+                Some(near) => format!(" (did you mean {near:?}?)"),
+                None => " (see `aftercare rules list` for the symptom ids)".to_string(),
+            };
+            return Err(InputError::new(
+                field("id"),
+                format!("unknown symptom id {shown:?}{hint}"),
+            ));
+        }
+        let started_day = match self.started_day {
+            None => 0.0,
+            Some(s) if !s.is_finite() || s < 0.0 => {
+                return Err(InputError::new(
+                    field("started_day"),
+                    format!("{s} is not a day (it must be 0 or more)"),
+                ))
+            }
+            Some(s) if s > days => {
+                return Err(InputError::new(
+                    field("started_day"),
+                    format!(
+                        "{} is later than the time since treatment ({} days)",
+                        crate::model::fmt_day(s),
+                        crate::model::fmt_day(days)
+                    ),
+                ))
+            }
+            Some(s) => s,
+        };
+        Ok(ReportedSymptom {
+            id: self.id.clone(),
+            severity: self.severity.unwrap_or(Severity::Moderate),
+            trend: self.trend.unwrap_or(Trend::Stable),
+            started_day,
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! aftercare: symptom triage for the days and weeks after a micro-needling treatment.
+//!
+//! The core is pure: [`evaluate::assess`] takes a case (with the time since treatment
+//! already resolved), and the rule set; the edges (command line, questionnaire, JSON input)
+//! build the case and bring the current time in.
+
+pub mod advice;
+pub mod app;
+pub mod batch;
+pub mod cli;
+pub mod error;
+pub mod evaluate;
+pub mod examples;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod rules;
+pub mod when;
+
+pub use error::{io_reason, Error};
+pub use evaluate::{assess, assess_input, triage};
+pub use input::{CaseInput, InputError};
+pub use model::{Assessment, Case, Disposition, ReportedSymptom, Severity, Trend};
+pub use rules::RuleSet;

@@ -1,0 +1,244 @@
+//! The clinical model: dispositions, what a person reports, and what the triage finds.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What the person should do and how soon, least urgent first so that `max` is "most urgent".
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    #[default]
+    HomeCare,
+    SeeWithin2Weeks,
+    SeeWithin3Days,
+    SeeToday,
+    GoToEdNow,
+    CallEmergencyNow,
+}
+
+impl Disposition {
+    /// Most urgent first, as the clinic reads them.
+    pub const ALL: [Disposition; 6] = [
+        Disposition::CallEmergencyNow,
+        Disposition::GoToEdNow,
+        Disposition::SeeToday,
+        Disposition::SeeWithin3Days,
+        Disposition::SeeWithin2Weeks,
+        Disposition::HomeCare,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Disposition::HomeCare => "home_care",
+            Disposition::SeeWithin2Weeks => "see_within_2_weeks",
+            Disposition::SeeWithin3Days => "see_within_3_days",
+            Disposition::SeeToday => "see_today",
+            Disposition::GoToEdNow => "go_to_ed_now",
+            Disposition::CallEmergencyNow => "call_emergency_now",
+        }
+    }
+
+    /// 0 for home care up to 5 for an emergency: the order of urgency as a number.
+    pub fn urgency(self) -> u8 {
+        self as u8
+    }
+
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        Self::ALL.iter().map(|d| d.code())
+    }
+}
+
+impl fmt::Display for Disposition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Disposition {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|d| d.code() == s).ok_or(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Mild,
+    Moderate,
+    Severe,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Mild, Severity::Moderate, Severity::Severe];
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Mild => "mild",
+            Severity::Moderate => "moderate",
+            Severity::Severe => "severe",
+        }
+    }
+}
+
+/// Ordered from most reassuring to most worrying, so that "a worse trend" is `>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Improving,
+    Stable,
+    Worsening,
+}
+
+impl Trend {
+    pub const ALL: [Trend; 3] = [Trend::Improving, Trend::Stable, Trend::Worsening];
+    pub fn code(self) -> &'static str {
+        match self {
+            Trend::Improving => "improving",
+            Trend::Stable => "stable",
+            Trend::Worsening => "worsening",
+        }
+    }
+}
+
+/// One thing the person notices, with the defaults of the protocol already applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportedSymptom {
+    pub id: String,
+    pub severity: Severity,
+    pub trend: Trend,
+    /// The day it began, counted from the treatment day (day 0).
+    pub started_day: f64,
+}
+
+impl ReportedSymptom {
+    /// A symptom reported with nothing else known: the protocol's defaults
+    /// (moderate, stable, since day 0). Stable is not improving, so unknown never reassures.
+    pub fn new(id: impl Into<String>) -> Self {
+        ReportedSymptom {
+            id: id.into(),
+            severity: Severity::Moderate,
+            trend: Trend::Stable,
+            started_day: 0.0,
+        }
+    }
+}
+
+/// A case ready for evaluation: the time since treatment is already a number of days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub days_since_treatment: f64,
+    pub symptoms: Vec<ReportedSymptom>,
+    pub repeat_contact: bool,
+}
+
+/// What kind of rule produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    ExpectedReaction,
+    WarningSign,
+    Combination,
+    RepeatContact,
+}
+
+/// One rule that fired, with its disposition and a reason in plain words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleHit {
+    pub rule: String,
+    pub disposition: Disposition,
+    pub reason: String,
+}
+
+/// What the triage concluded about one symptom (or combination, or the person's situation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The symptom id; for a combination, its symptoms joined by "+"; none for repeat contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<String>,
+    pub disposition: Disposition,
+    /// The rule that decided this finding's disposition.
+    pub rule: String,
+    pub reason: String,
+    /// Other rules that fired for the same symptom, less or equally urgent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<RuleHit>,
+}
+
+/// One piece of aftercare advice that applies on the day assessed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdviceItem {
+    pub id: String,
+    pub topic: String,
+    pub text: String,
+    /// The last day (inclusive) it applies, if it stops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_day: Option<f64>,
+    /// What applies once it stops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
+}
+
+/// The whole answer for one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub disposition: Disposition,
+    /// What to do, in plain words, for the disposition.
+    pub action: String,
+    pub days_since_treatment: f64,
+    pub findings: Vec<Finding>,
+    pub advice: Vec<AdviceItem>,
+    pub expect_next: Vec<String>,
+    pub call_back: Vec<String>,
+    pub rule_set: RuleSetId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleSetId {
+    pub name: String,
+    pub version: String,
+}
+
+/// Day numbers print as people say them: "3", "0.5".
+pub fn fmt_day(day: f64) -> String {
+    if day.fract() == 0.0 && day.abs() < 1e15 {
+        format!("{}", day as i64)
+    } else {
+        let s = format!("{day:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_order_by_urgency() {
+        assert!(Disposition::CallEmergencyNow > Disposition::GoToEdNow);
+        assert!(Disposition::SeeWithin3Days > Disposition::SeeWithin2Weeks);
+        assert_eq!(
+            Disposition::ALL.iter().copied().max(),
+            Some(Disposition::CallEmergencyNow)
+        );
+        for d in Disposition::ALL {
+            assert_eq!(d.code().parse::<Disposition>(), Ok(d));
+        }
+    }
+
+    #[test]
+    fn days_print_plainly() {
+        assert_eq!(fmt_day(3.0), "3");
+        assert_eq!(fmt_day(0.5), "0.5");
+        assert_eq!(fmt_day(2.25), "2.25");
+        assert_eq!(fmt_day(1.0 / 3.0), "0.33");
+    }
+}

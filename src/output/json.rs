@@ -1,0 +1,115 @@
+//! JSON results: the full form, the compact form for large batches, and error records.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::evaluate::Triage;
+use crate::input::InputError;
+use crate::model::{Assessment, Case, RuleSetId};
+use crate::rules::RuleSet;
+
+pub fn write_assessment<W: Write>(out: &mut W, a: &Assessment) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, a)?;
+    out.write_all(b"\n")
+}
+
+/// `{"id":..,"disposition":..,"findings":[{"symptom":..,"disposition":..,"rule":..}],"rule_set":..}`
+/// written by hand: in a batch of millions this is the hot path, and it needs no reasons.
+pub fn write_compact<W: Write>(
+    out: &mut W,
+    case: &Case,
+    t: &Triage,
+    rules: &RuleSet,
+    scratch: &mut String,
+) -> io::Result<()> {
+    scratch.clear();
+    let s = scratch;
+    s.push('{');
+    if let Some(id) = &case.id {
+        s.push_str("\"id\":");
+        push_json_str(s, id);
+        s.push(',');
+    }
+    s.push_str("\"disposition\":\"");
+    s.push_str(t.disposition.code());
+    s.push_str("\",\"findings\":[");
+    for (i, f) in t.findings.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('{');
+        if let crate::evaluate::Subject::Symptom(idx) = f.subject {
+            s.push_str("\"symptom\":");
+            push_json_str(s, &case.symptoms[idx].id);
+            s.push(',');
+        }
+        s.push_str("\"disposition\":\"");
+        s.push_str(f.hit.disposition.code());
+        s.push_str("\",\"rule\":\"");
+        // Rule ids are validated to [a-z0-9_.], so they need no escaping.
+        let _ = f.hit.rule.write_id(rules, s);
+        s.push_str("\"}");
+    }
+    s.push_str("],\"rule_set\":{\"name\":");
+    push_json_str(s, &rules.name);
+    s.push_str(",\"version\":");
+    push_json_str(s, &rules.version);
+    s.push_str("}}\n");
+    out.write_all(s.as_bytes())
+}
+
+fn push_json_str(s: &mut String, value: &str) {
+    if value
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f)
+    {
+        s.push('"');
+        s.push_str(value);
+        s.push('"');
+    } else {
+        // serde_json's escaping for anything unusual; writing to a String cannot fail.
+        let _ = write!(s, "{}", serde_json::Value::from(value));
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    error: ErrorBody<'a>,
+    rule_set: RuleSetId,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    field: &'a str,
+    message: &'a str,
+}
+
+/// An error record in place of a result: `{"line":3,"error":{"kind":"input","field":..,"message":..}}`.
+pub fn write_error<W: Write>(
+    out: &mut W,
+    line: Option<usize>,
+    id: Option<&str>,
+    e: &InputError,
+    rules: &RuleSet,
+) -> io::Result<()> {
+    let record = ErrorRecord {
+        line,
+        id,
+        error: ErrorBody {
+            kind: "input",
+            field: &e.field,
+            message: &e.message,
+        },
+        rule_set: rules.id(),
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}

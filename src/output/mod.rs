@@ -1,0 +1,18 @@
+//! One module per output format.
+
+pub mod json;
+pub mod rules_table;
+pub mod text;
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The full result as one JSON object per case.
+    Json,
+    /// One short JSON object per case: disposition, findings with their rules, rule set.
+    Compact,
+    /// A report for a person to read.
+    Text,
+    /// Only the disposition code, one line per case, for shell scripts.
+    Disposition,
+}

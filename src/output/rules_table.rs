@@ -1,0 +1,118 @@
+//! `aftercare rules list`: the protocol as tables a clinician can check against the sheets.
+
+use crate::model::{fmt_day, Disposition};
+use crate::output::text::{wrap, Style};
+use crate::rules::{RuleSet, Threshold};
+
+/// The short forms of the clinical reference: ED, TODAY, 3D, 2W.
+pub fn short(d: Disposition) -> &'static str {
+    match d {
+        Disposition::CallEmergencyNow => "999",
+        Disposition::GoToEdNow => "ED",
+        Disposition::SeeToday => "TODAY",
+        Disposition::SeeWithin3Days => "3D",
+        Disposition::SeeWithin2Weeks => "2W",
+        Disposition::HomeCare => "HOME",
+    }
+}
+
+fn threshold(t: Option<Threshold>) -> String {
+    t.map_or_else(
+        || "-".to_string(),
+        |t| format!("{} {}", fmt_day(t.day), short(t.disposition)),
+    )
+}
+
+pub fn render(rules: &RuleSet, style: Style) -> String {
+    let mut out = format!("{} {}", rules.name, rules.version);
+    if !rules.title.is_empty() {
+        out.push_str(&format!(": {}", rules.title));
+    }
+    out.push_str(&format!("\n(from {})\n\n", rules.origin));
+    out.push_str("Expected reactions. Days count from the treatment day (day 0); \"until\" includes the day, \"after\" does not.\n");
+    out.push_str("Dispositions: ED go to ED now, TODAY see today, 3D within 3 days, 2W within 2 weeks.\n\n");
+    let header = [
+        "symptom", "normal", "ok if", "past", "worse", "severe", "starts",
+    ];
+    let header2 = ["", "until", "improving", "window", "after", "after", "after"];
+    let mut rows: Vec<[String; 7]> = vec![
+        header.map(str::to_string),
+        header2.map(str::to_string),
+    ];
+    for r in &rules.reactions {
+        rows.push([
+            r.id.clone(),
+            fmt_day(r.normal_until),
+            fmt_day(r.ok_if_improving_until),
+            short(r.past_window).to_string(),
+            threshold(r.worse_after),
+            threshold(r.severe_after),
+            threshold(r.starts_after),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+
+    out.push_str("\nWarning signs (any day; at least this disposition)\n");
+    for d in Disposition::ALL {
+        let signs: Vec<_> = rules.warning_signs.iter().filter(|w| w.disposition == d).collect();
+        if signs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n  {}:\n", rules.disposition_text(d).label));
+        for w in signs {
+            out.push_str(&wrap(
+                &format!("{} - {}", w.id, w.description),
+                style.width,
+                "    ",
+                "      ",
+            ));
+        }
+    }
+
+    out.push_str("\nCombinations\n");
+    for c in &rules.combinations {
+        let mut what = c.all_of.join(" + ");
+        if !c.any_of.is_empty() {
+            what.push_str(&format!(" + any of ({})", c.any_of.join(", ")));
+        }
+        out.push_str(&wrap(
+            &format!("{}: {} -> {}", c.id, what, c.disposition),
+            style.width,
+            "  ",
+            "    ",
+        ));
+    }
+    out.push_str(&format!(
+        "\nRepeat contact: at least {}\nAfter day {}: every symptom at least {}\n",
+        rules.repeat_contact.disposition,
+        fmt_day(rules.late_presentation.after_day),
+        rules.late_presentation.disposition
+    ));
+
+    out.push_str("\nAftercare advice\n");
+    for a in &rules.advice {
+        let when = match a.until_day {
+            Some(u) => format!("day {}-{}", fmt_day(a.from_day), fmt_day(u)),
+            None if a.from_day > 0.0 => format!("from day {}", fmt_day(a.from_day)),
+            None => "any day".to_string(),
+        };
+        out.push_str(&wrap(
+            &format!("{when} ({}): {}", a.topic, a.text),
+            style.width,
+            "  ",
+            "    ",
+        ));
+    }
+    out
+}

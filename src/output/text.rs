@@ -1,0 +1,182 @@
+//! The report a person reads: what to do first, then why, then aftercare and the safety net.
+//! Words carry the meaning; colour, when on, only repeats what the words say.
+
+use colored::Colorize;
+
+use crate::model::{fmt_day, Assessment, Disposition, FindingKind};
+use crate::rules::RuleSet;
+
+/// Colour on or off, and the width to wrap at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    pub fn plain() -> Self {
+        Style {
+            color: false,
+            width: 80,
+        }
+    }
+}
+
+/// The heading of a disposition, coloured by urgency when colour is on.
+pub fn heading(d: Disposition, label: &str, color: bool) -> String {
+    let text = label.to_uppercase();
+    if !color {
+        return text;
+    }
+    match d {
+        Disposition::CallEmergencyNow | Disposition::GoToEdNow => {
+            text.white().on_red().bold().to_string()
+        }
+        Disposition::SeeToday => text.red().bold().to_string(),
+        Disposition::SeeWithin3Days => text.yellow().bold().to_string(),
+        Disposition::SeeWithin2Weeks => text.cyan().bold().to_string(),
+        Disposition::HomeCare => text.green().bold().to_string(),
+    }
+}
+
+/// Wraps `text` to `width` columns, the first line after `first`, the rest after `rest`.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(first);
+    let mut line_has_word = false;
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if line_has_word && len + 1 + word.chars().count() > width.max(20) {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            line_has_word = false;
+        }
+        if line_has_word {
+            line.push(' ');
+        }
+        line.push_str(word);
+        line_has_word = true;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+fn section(out: &mut String, title: &str, items: &[String], style: Style) {
+    if items.is_empty() {
+        return;
+    }
+    out.push('\n');
+    out.push_str(&if style.color {
+        title.bold().to_string()
+    } else {
+        title.to_string()
+    });
+    out.push('\n');
+    for item in items {
+        out.push_str(&wrap(item, style.width, "  - ", "    "));
+    }
+}
+
+/// The whole report for one case.
+pub fn report(a: &Assessment, rules: &RuleSet, color: bool) -> String {
+    report_styled(a, rules, Style { color, width: 80 })
+}
+
+pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
+    let mut out = String::new();
+    let text = rules.disposition_text(a.disposition);
+    if let Some(id) = &a.id {
+        out.push_str(&format!("Case {id}\n"));
+    }
+    out.push_str(&heading(a.disposition, &text.label, style.color));
+    out.push('\n');
+    out.push_str(&wrap(&a.action, style.width, "", ""));
+    if a.disposition == Disposition::CallEmergencyNow {
+        // One short instruction; the reasons follow for whoever is helping.
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&day_line(a.days_since_treatment));
+
+    let mut findings = Vec::new();
+    for f in &a.findings {
+        let who = match (&f.symptom, f.kind) {
+            (_, FindingKind::RepeatContact) => "Repeat contact".to_string(),
+            (Some(id), FindingKind::Combination) => id
+                .split('+')
+                .map(|s| rules.symptom_text(s).map_or(s, |t| t.label))
+                .collect::<Vec<_>>()
+                .join(" with "),
+            (Some(id), _) => rules
+                .symptom_text(id)
+                .map_or_else(|| id.clone(), |t| t.label.to_string()),
+            (None, _) => String::new(),
+        };
+        let status = if f.disposition == Disposition::HomeCare {
+            "normal for now".to_string()
+        } else {
+            rules.disposition_text(f.disposition).label.to_lowercase()
+        };
+        findings.push(format!("{who} [{status}]: {}.", capitalise(&f.reason)));
+    }
+    if a.findings.is_empty() {
+        findings.push("No symptoms reported.".into());
+    }
+    section(&mut out, "What we found", &findings, style);
+
+    if a.disposition != Disposition::CallEmergencyNow {
+        let advice: Vec<String> = a
+            .advice
+            .iter()
+            .map(|item| match item.until_day {
+                Some(until) => format!("{} (until day {})", item.text, fmt_day(until)),
+                None => item.text.clone(),
+            })
+            .collect();
+        section(&mut out, "Aftercare today", &advice, style);
+        section(&mut out, "What to expect next", &a.expect_next, style);
+        section(&mut out, "Call back if", &a.call_back, style);
+    }
+    out.push_str(&format!(
+        "\nRule set: {} {}\n",
+        a.rule_set.name, a.rule_set.version
+    ));
+    out
+}
+
+/// "Day 2 after the treatment (2 days and 12 hours since it)." The hours only when they
+/// say more than the day does.
+pub fn day_line(days: f64) -> String {
+    let day = fmt_day(days.floor());
+    if days.fract() == 0.0 {
+        format!("Day {day} after the treatment.\n")
+    } else {
+        format!("Day {day} after the treatment ({}).\n", day_words(days))
+    }
+}
+
+/// "5 hours since the treatment", "2 days and 3 hours since the treatment".
+pub fn day_words(days: f64) -> String {
+    let hours = (days * 24.0).round() as i64;
+    let (d, h) = (hours / 24, hours % 24);
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match (d, h) {
+        (0, h) => format!("{} since the treatment", plural(h, "hour")),
+        (d, 0) => format!("{} since the treatment", plural(d, "day")),
+        (d, h) => format!(
+            "{} and {} since the treatment",
+            plural(d, "day"),
+            plural(h, "hour")
+        ),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

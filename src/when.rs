@@ -1,0 +1,153 @@
+//! Reading the time of treatment. The current time is always passed in, never read here.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+
+/// Days between two instants, fractional (12 hours = 0.5).
+pub fn days_between(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> f64 {
+    (to - from).num_seconds() as f64 / 86_400.0
+}
+
+/// A timestamp as scripts send it: RFC 3339 (`2026-11-18T14:30:00Z`), or a local date and
+/// time without offset (`2026-11-18T14:30`, `2026-11-18 14:30`), or a date alone
+/// (`2026-11-18`). Local forms are read in `offset`. A date alone means the start of that
+/// day: the earliest the treatment can have been, so the longest time since it, which never
+/// makes a symptom look more "within its window" than it is.
+pub fn parse_timestamp(text: &str, offset: &FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty date".into());
+    }
+    if t.len() > 64 {
+        return Err("not a date (too long)".into());
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt);
+    }
+    if let Ok(dt) = DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%:z") {
+        return Ok(dt);
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
+            return local(naive, offset);
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return local(date.and_time(NaiveTime::MIN), offset);
+    }
+    Err("not a date: use 2026-11-18, 2026-11-18T14:30 or 2026-11-18T14:30:00Z".into())
+}
+
+fn local(naive: NaiveDateTime, offset: &FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .ok_or_else(|| "not a valid local time".to_string())
+}
+
+/// A treatment time as a person types it: "today", "yesterday", "3 days ago", "2 weeks ago",
+/// "5 hours ago", or any form `parse_timestamp` reads, optionally with a time of day
+/// ("yesterday 14:30"). Day-only answers mean the start of that day (see `parse_timestamp`).
+pub fn parse_typed(text: &str, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+    let lower = text.trim().to_lowercase();
+    if lower.len() > 64 {
+        return Err("that is too long to be a date".into());
+    }
+    if let Ok(dt) = parse_timestamp(&lower, now.offset()) {
+        return Ok(dt);
+    }
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    // An optional time of day at the end: "yesterday 14:30", "today at 9:15".
+    let (words, time) = match words.as_slice() {
+        [rest @ .., "at", t] | [rest @ .., t] if !rest.is_empty() && t.contains(':') => {
+            (rest.to_vec(), Some(parse_time_of_day(t)?))
+        }
+        _ => (words, None),
+    };
+    let start_of = |date: NaiveDate| -> Result<DateTime<FixedOffset>, String> {
+        local(date.and_time(time.unwrap_or(NaiveTime::MIN)), now.offset())
+    };
+    let today = now.date_naive();
+    let result = match words.as_slice() {
+        ["today"] | ["this", "morning"] => start_of(today)?,
+        ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
+        [n, unit, "ago"] => {
+            let n: i64 = word_number(n).ok_or_else(|| format!("{n:?} is not a number"))?;
+            if !(0..=36_525).contains(&n) {
+                return Err(format!("{n} is out of range"));
+            }
+            match unit.trim_end_matches('s') {
+                "hour" | "hr" | "h" if time.is_none() => now - Duration::hours(n),
+                "day" | "d" => start_of(today - Duration::days(n))?,
+                "week" | "wk" | "w" => start_of(today - Duration::days(7 * n))?,
+                _ => return Err(format!("{unit:?} is not a unit: say hours, days or weeks")),
+            }
+        }
+        _ => {
+            return Err(
+                "not understood: try \"today\", \"yesterday\", \"3 days ago\" or 2026-11-18".into(),
+            )
+        }
+    };
+    if result > now {
+        return Err("that is in the future".into());
+    }
+    Ok(result)
+}
+
+fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| format!("{t:?} is not a time of day (use 14:30)"))
+}
+
+fn word_number(w: &str) -> Option<i64> {
+    const WORDS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    match w {
+        "a" | "an" => Some(1),
+        _ => w
+            .parse()
+            .ok()
+            .or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as i64)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-21T09:00:00+01:00").unwrap()
+    }
+
+    #[test]
+    fn reads_script_timestamps() {
+        let off = now().offset().to_owned();
+        let t = parse_timestamp("2026-11-18T14:30:00Z", &off).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+00:00");
+        let t = parse_timestamp("2026-11-18", &off).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T00:00:00+01:00");
+        let t = parse_timestamp("2026-11-18 14:30", &off).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+01:00");
+        assert!(parse_timestamp("18/11/2026", &off).is_err());
+        assert!(parse_timestamp("2026-02-30", &off).is_err());
+        assert!(parse_timestamp("", &off).is_err());
+    }
+
+    #[test]
+    fn reads_typed_answers() {
+        let n = now();
+        let days = |s: &str| days_between(parse_typed(s, n).unwrap(), n);
+        assert_eq!(days("today"), 9.0 / 24.0);
+        assert_eq!(days("yesterday"), 1.0 + 9.0 / 24.0);
+        assert_eq!(days("3 days ago"), 3.0 + 9.0 / 24.0);
+        assert_eq!(days("three days ago"), 3.0 + 9.0 / 24.0);
+        assert_eq!(days("1 week ago"), 7.0 + 9.0 / 24.0);
+        assert_eq!(days("5 hours ago"), 5.0 / 24.0);
+        assert_eq!(days("yesterday 21:00"), 0.5);
+        assert_eq!(days("2026-11-18"), 3.0 + 9.0 / 24.0);
+        assert!(parse_typed("tomorrow", n).is_err());
+        assert!(parse_typed("today 23:00", n).is_err());
+        assert!(parse_typed("3 fortnights ago", n).is_err());
+        assert!(parse_typed("99999999999 days ago", n).is_err());
+    }
+}
