@@ -48,7 +48,11 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
             let until = a.until_day?;
             (until < day).then(|| match &a.then {
                 Some(then) => format!("Since day {}: {}", fmt_day(until), then),
-                None => format!("Since day {}, this no longer applies: {}", fmt_day(until), a.text),
+                None => format!(
+                    "Since day {}, this no longer applies: {}",
+                    fmt_day(until),
+                    a.text
+                ),
             })
         })
         .collect();

@@ -64,22 +64,21 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                         .into(),
                 ));
             };
-            let (mut reader, input_name): (Box<dyn BufRead>, String) =
-                if input.as_os_str() == "-" {
-                    (
-                        Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),
-                        "standard input".into(),
-                    )
-                } else {
-                    let name = input.display().to_string();
-                    let file = File::open(input).map_err(|e| {
-                        Error::Input(format!("{name}: cannot read the input: {}", io_reason(&e)))
-                    })?;
-                    if file.metadata().is_ok_and(|m| m.is_dir()) {
-                        return Err(Error::Input(format!("{name}: is a folder, not a file")));
-                    }
-                    (Box::new(BufReader::with_capacity(64 * 1024, file)), name)
-                };
+            let (mut reader, input_name): (Box<dyn BufRead>, String) = if input.as_os_str() == "-" {
+                (
+                    Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),
+                    "standard input".into(),
+                )
+            } else {
+                let name = input.display().to_string();
+                let file = File::open(input).map_err(|e| {
+                    Error::Input(format!("{name}: cannot read the input: {}", io_reason(&e)))
+                })?;
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::Input(format!("{name}: is a folder, not a file")));
+                }
+                (Box::new(BufReader::with_capacity(64 * 1024, file)), name)
+            };
             let opts = BatchOptions {
                 format: *format,
                 now: config.now,
@@ -91,7 +90,10 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
                 Ok(s) => s,
                 Err(e) => {
-                    return write_failure(e, &format!("reading {} or writing the results", opts.input_name))
+                    return write_failure(
+                        e,
+                        &format!("reading {} or writing the results", opts.input_name),
+                    )
                 }
             };
             for m in &summary.messages {

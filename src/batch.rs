@@ -120,7 +120,16 @@ pub fn run<R: BufRead, W: Write>(
                     Ok(text) => parse_json_case(&text),
                     Err(e) => Err(e),
                 };
-                answer(result, start_line, None, out, rules, opts, &mut summary, &mut scratch)?;
+                answer(
+                    result,
+                    start_line,
+                    None,
+                    out,
+                    rules,
+                    opts,
+                    &mut summary,
+                    &mut scratch,
+                )?;
                 continue;
             }
         }
@@ -134,18 +143,36 @@ pub fn run<R: BufRead, W: Write>(
                 Ok(text) => parse_json_case(text),
                 Err(e) => Err(InputError::new(
                     "",
-                    format!("not UTF-8 text (invalid byte at column {})", e.valid_up_to() + 1),
+                    format!(
+                        "not UTF-8 text (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    ),
                 )),
             }
         };
         let raw = (result.is_err() && len <= MAX_LINE_BYTES).then_some(&buf[..]);
-        answer(result, line_no, raw, out, rules, opts, &mut summary, &mut scratch)?;
+        answer(
+            result,
+            line_no,
+            raw,
+            out,
+            rules,
+            opts,
+            &mut summary,
+            &mut scratch,
+        )?;
     }
     if summary.cases == 0 && summary.errors == 0 {
         let message = format!("{}: empty input: expected a JSON case", opts.input_name);
         summary.errors = 1;
         if opts.format == Format::Json {
-            output::json::write_error(out, None, None, &InputError::new("", "empty input: expected a JSON case"), rules)?;
+            output::json::write_error(
+                out,
+                None,
+                None,
+                &InputError::new("", "empty input: expected a JSON case"),
+                rules,
+            )?;
         }
         summary.messages.push(message);
     }

@@ -525,11 +525,20 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
                 when.push("gets worse".to_string());
             }
         }
-        out.push(format!("Call the clinic if the {label} {}.", join_or(&when)));
+        out.push(format!(
+            "Call the clinic if the {label} {}.",
+            join_or(&when)
+        ));
     }
     for (d, lead) in [
-        (Disposition::CallEmergencyNow, "Call emergency services at once for"),
-        (Disposition::GoToEdNow, "Go to an emergency department now for"),
+        (
+            Disposition::CallEmergencyNow,
+            "Call emergency services at once for",
+        ),
+        (
+            Disposition::GoToEdNow,
+            "Go to an emergency department now for",
+        ),
     ] {
         if triage.disposition < d {
             let signs: Vec<String> = rules

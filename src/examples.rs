@@ -77,7 +77,10 @@ pub fn run_example(example: &Example, rules: &RuleSet) -> Result<Vec<String>, St
     }
     for r in &example.expect_rules {
         if !fired.contains(r) {
-            problems.push(format!("expected rule {r:?} to fire; fired: {}", fired.join(", ")));
+            problems.push(format!(
+                "expected rule {r:?} to fire; fired: {}",
+                fired.join(", ")
+            ));
         }
     }
     if problems.is_empty() {

@@ -23,17 +23,37 @@ pub const MAX_ID_LEN: usize = 256;
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub days_since_treatment: Option<f64>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub treated_at: Option<String>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assessed_at: Option<String>,
     /// Required, even when empty: a missing list means "not asked", not "none".
     pub symptoms: Vec<SymptomInput>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repeat_contact: Option<bool>,
 }
 
@@ -41,11 +61,23 @@ pub struct CaseInput {
 #[serde(deny_unknown_fields)]
 pub struct SymptomInput {
     pub id: String,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub severity: Option<Severity>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trend: Option<Trend>,
-    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_day: Option<f64>,
 }
 
@@ -92,7 +124,10 @@ impl std::error::Error for InputError {}
 pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(InputError::new("", "empty input: expected a JSON case object"));
+        return Err(InputError::new(
+            "",
+            "empty input: expected a JSON case object",
+        ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let case: CaseInput = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
@@ -221,7 +256,12 @@ fn check_days(field: &str, days: f64) -> Result<f64, InputError> {
 }
 
 impl SymptomInput {
-    fn resolve(&self, rules: &RuleSet, days: f64, index: usize) -> Result<ReportedSymptom, InputError> {
+    fn resolve(
+        &self,
+        rules: &RuleSet,
+        days: f64,
+        index: usize,
+    ) -> Result<ReportedSymptom, InputError> {
         let field = |name: &str| format!("symptoms[{index}].{name}");
         if rules.lookup(&self.id).is_none() {
             let shown: String = self.id.chars().take(60).collect();

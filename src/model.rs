@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 pub enum Disposition {
     #[default]
     HomeCare,
+    // snake_case alone would give "see_within2_weeks".
+    #[serde(rename = "see_within_2_weeks")]
     SeeWithin2Weeks,
+    #[serde(rename = "see_within_3_days")]
     SeeWithin3Days,
     SeeToday,
     GoToEdNow,
@@ -231,6 +234,15 @@ mod tests {
         );
         for d in Disposition::ALL {
             assert_eq!(d.code().parse::<Disposition>(), Ok(d));
+        }
+    }
+
+    #[test]
+    fn dispositions_serialize_as_their_codes() {
+        for d in Disposition::ALL {
+            assert_eq!(serde_json::to_value(d).unwrap(), d.code());
+            let back: Disposition = serde_json::from_value(d.code().into()).unwrap();
+            assert_eq!(back, d);
         }
     }
 

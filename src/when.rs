@@ -26,7 +26,12 @@ pub fn parse_timestamp(text: &str, offset: &FixedOffset) -> Result<DateTime<Fixe
     if let Ok(dt) = DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%:z") {
         return Ok(dt);
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
             return local(naive, offset);
         }
@@ -47,7 +52,10 @@ fn local(naive: NaiveDateTime, offset: &FixedOffset) -> Result<DateTime<FixedOff
 /// A treatment time as a person types it: "today", "yesterday", "3 days ago", "2 weeks ago",
 /// "5 hours ago", or any form `parse_timestamp` reads, optionally with a time of day
 /// ("yesterday 14:30"). Day-only answers mean the start of that day (see `parse_timestamp`).
-pub fn parse_typed(text: &str, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+pub fn parse_typed(
+    text: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, String> {
     let lower = text.trim().to_lowercase();
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
@@ -95,7 +103,8 @@ pub fn parse_typed(text: &str, now: DateTime<FixedOffset>) -> Result<DateTime<Fi
 }
 
 fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| format!("{t:?} is not a time of day (use 14:30)"))
+    NaiveTime::parse_from_str(t, "%H:%M")
+        .map_err(|_| format!("{t:?} is not a time of day (use 14:30)"))
 }
 
 fn word_number(w: &str) -> Option<i64> {

@@ -30,15 +30,22 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     }
     out.push_str(&format!("\n(from {})\n\n", rules.origin));
     out.push_str("Expected reactions. Days count from the treatment day (day 0); \"until\" includes the day, \"after\" does not.\n");
-    out.push_str("Dispositions: ED go to ED now, TODAY see today, 3D within 3 days, 2W within 2 weeks.\n\n");
+    out.push_str(
+        "Dispositions: ED go to ED now, TODAY see today, 3D within 3 days, 2W within 2 weeks.\n\n",
+    );
     let header = [
         "symptom", "normal", "ok if", "past", "worse", "severe", "starts",
     ];
-    let header2 = ["", "until", "improving", "window", "after", "after", "after"];
-    let mut rows: Vec<[String; 7]> = vec![
-        header.map(str::to_string),
-        header2.map(str::to_string),
+    let header2 = [
+        "",
+        "until",
+        "improving",
+        "window",
+        "after",
+        "after",
+        "after",
     ];
+    let mut rows: Vec<[String; 7]> = vec![header.map(str::to_string), header2.map(str::to_string)];
     for r in &rules.reactions {
         rows.push([
             r.id.clone(),
@@ -65,7 +72,11 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
 
     out.push_str("\nWarning signs (any day; at least this disposition)\n");
     for d in Disposition::ALL {
-        let signs: Vec<_> = rules.warning_signs.iter().filter(|w| w.disposition == d).collect();
+        let signs: Vec<_> = rules
+            .warning_signs
+            .iter()
+            .filter(|w| w.disposition == d)
+            .collect();
         if signs.is_empty() {
             continue;
         }

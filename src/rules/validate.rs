@@ -119,7 +119,10 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error, path: Option<&str>)
     let line = e
         .span()
         .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    let mut err = RuleFileError::new(origin, crate::input::clean_serde_message(e.message().trim()));
+    let mut err = RuleFileError::new(
+        origin,
+        crate::input::clean_serde_message(e.message().trim()),
+    );
     err.line = line;
     if let Some(path) = path.filter(|p| *p != ".") {
         let (rule, field) = name_path(text, path);
@@ -172,7 +175,10 @@ impl Validator<'_> {
             self.err(
                 rule,
                 field,
-                format!("unknown disposition {code:?} (one of: {})", known.join(", ")),
+                format!(
+                    "unknown disposition {code:?} (one of: {})",
+                    known.join(", ")
+                ),
             );
             Disposition::CallEmergencyNow
         })
@@ -186,7 +192,11 @@ impl Validator<'_> {
 
     fn day(&mut self, rule: &str, field: &str, day: f64) {
         if !day.is_finite() || day < 0.0 {
-            self.err(rule, field, format!("{day} is not a day (it must be 0 or more)"));
+            self.err(
+                rule,
+                field,
+                format!("{day} is not a day (it must be 0 or more)"),
+            );
         } else if day > crate::input::MAX_DAYS {
             self.err(rule, field, format!("{day} is more than a century of days"));
         }
@@ -232,7 +242,12 @@ impl Validator<'_> {
         Citation { sources, note }
     }
 
-    fn threshold(&mut self, rule: &str, field: &str, t: Option<ThresholdEntry>) -> Option<Threshold> {
+    fn threshold(
+        &mut self,
+        rule: &str,
+        field: &str,
+        t: Option<ThresholdEntry>,
+    ) -> Option<Threshold> {
         let t = t?;
         self.day(rule, &format!("{field}.day"), t.day);
         let disposition = self.disposition(rule, &format!("{field}.disposition"), &t.disposition);
@@ -266,7 +281,9 @@ impl Validator<'_> {
                     self.err(
                         &rule,
                         "kind",
-                        format!("unknown kind {other:?} (one of: clinic_sheet, published, proposed)"),
+                        format!(
+                            "unknown kind {other:?} (one of: clinic_sheet, published, proposed)"
+                        ),
                     );
                     SourceKind::Proposed
                 }
@@ -364,7 +381,11 @@ impl Validator<'_> {
                 let mut seen = HashSet::new();
                 for s in list {
                     if !symptom_index.contains_key(s) {
-                        self.err(&rule, field, format!("{s:?} is not a symptom id of this rule set"));
+                        self.err(
+                            &rule,
+                            field,
+                            format!("{s:?} is not a symptom id of this rule set"),
+                        );
                     }
                     if !seen.insert(s) {
                         self.err(&rule, field, format!("{s:?} is listed twice"));
@@ -400,7 +421,11 @@ impl Validator<'_> {
             }
             None => {
                 // Without it, a second call would count for nothing: refuse rather than weaken.
-                self.err("[repeat_contact]", "", "missing: the rule for a repeat contact is required");
+                self.err(
+                    "[repeat_contact]",
+                    "",
+                    "missing: the rule for a repeat contact is required",
+                );
                 SituationRule {
                     id: "repeat_contact".into(),
                     disposition: Disposition::SeeToday,
@@ -502,7 +527,11 @@ impl Validator<'_> {
             let expect = self.disposition(&rule, "expect", &e.expect);
             for r in &e.expect_rules {
                 if !known_rules.contains(r) {
-                    self.err(&rule, "expect_rules", format!("{r:?} is not a rule of this rule set"));
+                    self.err(
+                        &rule,
+                        "expect_rules",
+                        format!("{r:?} is not a rule of this rule set"),
+                    );
                 }
             }
             if e.case.treated_at.is_some() && e.case.assessed_at.is_none() {
@@ -532,7 +561,11 @@ impl Validator<'_> {
                 self.err(
                     &rule,
                     "code",
-                    format!("unknown disposition {:?} (one of: {})", d.code, known.join(", ")),
+                    format!(
+                        "unknown disposition {:?} (one of: {})",
+                        d.code,
+                        known.join(", ")
+                    ),
                 );
                 continue;
             };

@@ -1,0 +1,45 @@
+//! Every public acceptance case through the real binary, one process per case and all of
+//! them again as one stream.
+
+use crate::support::*;
+
+#[test]
+fn every_public_case_gives_its_expected_disposition() {
+    let cases = public_cases();
+    assert!(cases.len() >= 16, "the acceptance file has all its cases");
+    for c in &cases {
+        let input = c["input"].to_string();
+        let (result, code, stderr) = check_json(&input);
+        assert_eq!(code, 0, "{}: exit code; stderr: {stderr}", c["id"]);
+        assert_eq!(
+            result["disposition"], c["expect"],
+            "{} ({}): {result}",
+            c["id"], c["title"]
+        );
+        assert_eq!(result["rule_set"]["name"], "micro-needling-default");
+    }
+}
+
+#[test]
+fn the_public_cases_as_one_stream_answer_in_order() {
+    let cases = public_cases();
+    let stream: String = cases
+        .iter()
+        .map(|c| c["input"].to_string() + "\n")
+        .collect();
+    let out = aftercare()
+        .args(["check", "--input", "-", "--format", "json"])
+        .write_stdin(stream)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), cases.len());
+    for (c, r) in cases.iter().zip(&lines) {
+        assert_eq!(r["disposition"], c["expect"], "{}", c["id"]);
+    }
+}
