@@ -6,6 +6,7 @@
 
 pub mod advice;
 pub mod app;
+pub mod atomic;
 pub mod batch;
 pub mod cli;
 pub mod error;
