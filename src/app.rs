@@ -150,9 +150,19 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         }
         Action::RulesCheck { file } => {
             let path = file.as_ref().or(config.rules_path.as_ref());
-            let rules = match path {
-                Some(p) => RuleSet::load(p)?,
-                None => RuleSet::built_in(),
+            let loaded = match path {
+                Some(p) => RuleSet::load(p),
+                None => Ok(RuleSet::built_in()),
+            };
+            let rules = match loaded {
+                Ok(rules) => rules,
+                Err(errors) => {
+                    // Here every problem is listed, one line each, not only the first.
+                    for e in &errors.0 {
+                        eprintln!("aftercare: error: {e}");
+                    }
+                    return Ok(exit::RULES);
+                }
             };
             let report = run_examples(&rules);
             for f in &report.failures {

@@ -81,14 +81,19 @@ pub struct SymptomInput {
     pub started_day: Option<f64>,
 }
 
-/// An optional field that, when present, must hold a value: `null` is a type error rather
-/// than a quiet "not given".
+/// An optional field that, when present, must hold a value: `null` is an error rather than
+/// a quiet "not given", since a script that sends null may mean something it failed to fill.
 fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    T::deserialize(d).map(Some)
+    match Option::<T>::deserialize(d)? {
+        Some(v) => Ok(Some(v)),
+        None => Err(serde::de::Error::custom(
+            "null is not a value here: leave the field out when it is not known",
+        )),
+    }
 }
 
 /// A problem with one case: the field (a path such as `symptoms[1].severity`) and what is wrong.
@@ -129,6 +134,12 @@ pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
             "empty input: expected a JSON case object",
         ));
     }
+    if !text.trim_start().starts_with('{') {
+        return Err(InputError::new(
+            "",
+            "expected a case: a JSON object such as {\"days_since_treatment\": 2, \"symptoms\": []}",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let case: CaseInput = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
     de.end().map_err(|e| {
@@ -147,8 +158,25 @@ pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     let path = e.path().to_string();
     let inner = e.into_inner();
-    let field = if path == "." { String::new() } else { path };
-    let message = clean_serde_message(&inner.to_string());
+    let mut field = if path == "." { String::new() } else { path };
+    let mut message = clean_serde_message(&inner.to_string());
+    // serde names a missing field in the message only; put it where the field goes.
+    if let Some(name) = message
+        .strip_prefix("missing field \"")
+        .and_then(|m| m.strip_suffix('"'))
+    {
+        let name = name.to_string();
+        field = if field.is_empty() {
+            name.clone()
+        } else {
+            format!("{field}.{name}")
+        };
+        message = if name == "symptoms" {
+            "missing: give \"symptoms\": [] when there are none".to_string()
+        } else {
+            "missing".to_string()
+        };
+    }
     InputError::new(field, message)
 }
 

@@ -518,6 +518,9 @@ impl Validator<'_> {
         };
 
         let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id).collect();
+        // Once a rule is wrong, examples naming its rules fail too; they would only bury the
+        // real problem, so they are checked when the rules themselves are sound.
+        let rules_sound = self.errors.is_empty();
         let mut example_ids = HashSet::new();
         for e in f.example {
             let rule = format!("example {:?}", e.id);
@@ -526,7 +529,7 @@ impl Validator<'_> {
             }
             let expect = self.disposition(&rule, "expect", &e.expect);
             for r in &e.expect_rules {
-                if !known_rules.contains(r) {
+                if rules_sound && !known_rules.contains(r) {
                     self.err(
                         &rule,
                         "expect_rules",
