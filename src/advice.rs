@@ -78,10 +78,14 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
 }
 
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
-    let mut out = format!(
-        "Aftercare on day {} after the treatment\n",
-        fmt_day(a.days_since_treatment.floor())
-    );
+    let mut out = if a.days_since_treatment < 1.0 {
+        "Aftercare on the day of the treatment (day 0)\n".to_string()
+    } else {
+        format!(
+            "Aftercare on day {} after the treatment\n",
+            fmt_day(a.days_since_treatment.floor())
+        )
+    };
     let mut section = |title: &str, items: Vec<String>| {
         if items.is_empty() {
             return;

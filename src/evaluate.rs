@@ -346,10 +346,24 @@ fn in_sentence(label: &str) -> String {
     }
 }
 
+/// "on day 5", or within the first day "6 hours after the treatment", as people count.
+fn on_day(day: f64) -> String {
+    if day < 1.0 {
+        let hours = (day * 24.0).round() as i64;
+        match hours {
+            0 => "just after the treatment".to_string(),
+            1 => "1 hour after the treatment".to_string(),
+            h => format!("{h} hours after the treatment"),
+        }
+    } else {
+        format!("on day {}", fmt_day(day))
+    }
+}
+
 /// A reason a person can read, with the numbers behind it.
 pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> String {
     let day = case.days_since_treatment;
-    let on_day = format!("on day {}", fmt_day(day));
+    let on_day = on_day(day);
     let symptom = match subject {
         Subject::Symptom(i) => case.symptoms.get(i),
         _ => None,

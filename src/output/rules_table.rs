@@ -70,6 +70,16 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         out.push('\n');
     }
 
+    out.push_str("\nIn plain words\n");
+    for r in &rules.reactions {
+        out.push_str(&wrap(
+            &format!("{} - {}: {}", r.id, r.label, r.description),
+            style.width,
+            "  ",
+            "    ",
+        ));
+    }
+
     out.push_str("\nWarning signs (any day; at least this disposition)\n");
     for d in Disposition::ALL {
         let signs: Vec<_> = rules

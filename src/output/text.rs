@@ -150,7 +150,9 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
 /// say more than the day does.
 pub fn day_line(days: f64) -> String {
     let day = fmt_day(days.floor());
-    if days.fract() == 0.0 {
+    if days < 1.0 {
+        format!("Day 0: the day of the treatment ({}).\n", day_words(days))
+    } else if days.fract() == 0.0 {
         format!("Day {day} after the treatment.\n")
     } else {
         format!("Day {day} after the treatment ({}).\n", day_words(days))
