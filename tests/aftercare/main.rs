@@ -3,4 +3,8 @@
 mod support;
 
 mod acceptance;
+mod clinical_table;
+mod properties;
 mod rule_examples;
+mod signs;
+mod windows;

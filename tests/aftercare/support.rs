@@ -55,3 +55,42 @@ pub fn check_json(input: &str) -> (serde_json::Value, i32, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The built-in rule set, parsed once for the whole test binary.
+pub fn rules() -> &'static aftercare::RuleSet {
+    static RULES: std::sync::OnceLock<aftercare::RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(aftercare::RuleSet::built_in)
+}
+
+/// A reported symptom with everything given.
+pub fn symptom(
+    id: &str,
+    severity: aftercare::Severity,
+    trend: aftercare::Trend,
+    started_day: f64,
+) -> aftercare::ReportedSymptom {
+    aftercare::ReportedSymptom {
+        id: id.to_string(),
+        severity,
+        trend,
+        started_day,
+    }
+}
+
+/// A case on `day` with these symptoms and no repeat contact.
+pub fn case_on(day: f64, symptoms: Vec<aftercare::ReportedSymptom>) -> aftercare::Case {
+    aftercare::Case {
+        id: None,
+        days_since_treatment: day,
+        symptoms,
+        repeat_contact: false,
+    }
+}
+
+/// Every rule id that fired in an assessment: each finding's deciding rule and its others.
+pub fn fired_rules(a: &aftercare::Assessment) -> Vec<String> {
+    a.findings
+        .iter()
+        .flat_map(|f| std::iter::once(f.rule.clone()).chain(f.also.iter().map(|h| h.rule.clone())))
+        .collect()
+}

@@ -1,0 +1,192 @@
+//! The safety invariants of the triage, over the real built-in rule set and generated cases:
+//! any known symptoms, severities, trends, start days up to the day, and days from 0 to 120
+//! with the exact threshold days (and their neighbours) well represented.
+
+use std::collections::HashSet;
+
+use aftercare::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use crate::support::*;
+
+/// Every day a rule of the built-in set turns on, with its neighbours.
+fn threshold_days() -> Vec<f64> {
+    let r = rules();
+    let mut days = vec![0.0, r.late_presentation.after_day];
+    for x in &r.reactions {
+        days.push(x.normal_until);
+        days.push(x.ok_if_improving_until);
+        for t in [x.worse_after, x.severe_after, x.starts_after]
+            .into_iter()
+            .flatten()
+        {
+            days.push(t.day);
+        }
+    }
+    let mut out = Vec::new();
+    for d in days {
+        for near in [d - 0.01, d, d + 0.01] {
+            if (0.0..=120.0).contains(&near) && !out.contains(&near) {
+                out.push(near);
+            }
+        }
+    }
+    out
+}
+
+fn symptom_ids() -> Vec<String> {
+    rules().symptom_ids().map(str::to_string).collect()
+}
+
+fn day() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        2 => select(threshold_days()),
+        1 => (0u32..=120).prop_map(f64::from),
+        2 => 0.0..=120.0f64,
+    ]
+}
+
+fn severity() -> impl Strategy<Value = Severity> {
+    select(Severity::ALL.to_vec())
+}
+
+fn trend() -> impl Strategy<Value = Trend> {
+    select(Trend::ALL.to_vec())
+}
+
+/// The start day of a symptom on `day`: 0, the day itself, a threshold day before it, or
+/// any day up to it.
+fn started(day: f64) -> impl Strategy<Value = f64> {
+    let thresholds: Vec<f64> = threshold_days().into_iter().filter(|d| *d <= day).collect();
+    prop_oneof![
+        Just(0.0),
+        Just(day),
+        select(thresholds),
+        (0.0..=1.0f64).prop_map(move |f| f * day),
+    ]
+}
+
+/// A symptom on `day` with one of `ids`.
+fn reported_from(ids: Vec<String>, day: f64) -> impl Strategy<Value = ReportedSymptom> {
+    (select(ids), severity(), trend(), started(day)).prop_map(
+        |(id, severity, trend, started_day)| ReportedSymptom {
+            id,
+            severity,
+            trend,
+            started_day,
+        },
+    )
+}
+
+/// Any known symptom on `day`.
+fn reported(day: f64) -> impl Strategy<Value = ReportedSymptom> {
+    reported_from(symptom_ids(), day)
+}
+
+/// A case. Its symptoms are drawn from a few ids per case, so that duplicates and
+/// combinations come up often rather than once in a thousand cases.
+fn case() -> impl Strategy<Value = Case> {
+    (day(), prop::collection::vec(select(symptom_ids()), 1..5)).prop_flat_map(|(day, pool)| {
+        (
+            prop::collection::vec(reported_from(pool, day), 0..8),
+            any::<bool>(),
+        )
+            .prop_map(move |(symptoms, repeat_contact)| Case {
+                id: None,
+                days_since_treatment: day,
+                symptoms,
+                repeat_contact,
+            })
+    })
+}
+
+fn disposition(case: &Case) -> Disposition {
+    assess(case, rules()).disposition
+}
+
+proptest! {
+    #[test]
+    fn any_warning_sign_gives_at_least_its_disposition(case in case()) {
+        let got = disposition(&case);
+        for s in &case.symptoms {
+            if let Some(w) = rules().warning_sign(&s.id) {
+                prop_assert!(got >= w.disposition, "{} needs at least {}, got {got}", s.id, w.disposition);
+            }
+        }
+        if case.repeat_contact {
+            prop_assert!(got >= Disposition::SeeToday);
+        }
+        if case.days_since_treatment > 90.0 && !case.symptoms.is_empty() {
+            prop_assert!(got >= Disposition::SeeWithin2Weeks);
+        }
+    }
+
+    #[test]
+    fn adding_a_symptom_never_lowers_the_disposition(
+        (case, extra, at) in case().prop_flat_map(|c| {
+            let day = c.days_since_treatment;
+            let len = c.symptoms.len();
+            let mut own: Vec<String> = c.symptoms.iter().map(|s| s.id.clone()).collect();
+            if own.is_empty() {
+                own = symptom_ids();
+            }
+            let extra = prop_oneof![reported(day), reported_from(own, day)];
+            (Just(c), extra, 0..=len)
+        })
+    ) {
+        let before = disposition(&case);
+        let mut more = case.clone();
+        more.symptoms.insert(at, extra.clone());
+        let after = disposition(&more);
+        prop_assert!(after >= before, "adding {extra:?} lowered {before} to {after}");
+    }
+
+    #[test]
+    fn a_worse_severity_or_trend_never_lowers_the_disposition(case in case()) {
+        let before = disposition(&case);
+        for (i, original) in case.symptoms.iter().enumerate() {
+            for severity in Severity::ALL.into_iter().filter(|s| *s > original.severity) {
+                let mut worse = case.clone();
+                worse.symptoms[i].severity = severity;
+                let after = disposition(&worse);
+                prop_assert!(after >= before, "{} {:?} -> {severity:?} lowered {before} to {after}", original.id, original.severity);
+            }
+            for trend in Trend::ALL.into_iter().filter(|t| *t > original.trend) {
+                let mut worse = case.clone();
+                worse.symptoms[i].trend = trend;
+                let after = disposition(&worse);
+                prop_assert!(after >= before, "{} {:?} -> {trend:?} lowered {before} to {after}", original.id, original.trend);
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_case_gives_the_same_assessment(case in case()) {
+        prop_assert_eq!(assess(&case, rules()), assess(&case, rules()));
+    }
+
+    #[test]
+    fn the_result_is_the_most_urgent_finding_and_every_rule_is_real(case in case()) {
+        let a = assess(&case, rules());
+        let most_urgent = a.findings.iter().map(|f| f.disposition).max().unwrap_or(Disposition::HomeCare);
+        prop_assert_eq!(a.disposition, most_urgent);
+        let known: HashSet<String> = rules().rules().into_iter().map(|r| r.id).collect();
+        for f in &a.findings {
+            prop_assert!(known.contains(&f.rule), "unknown rule {}", f.rule);
+            prop_assert!(!f.reason.trim().is_empty());
+            for h in &f.also {
+                prop_assert!(known.contains(&h.rule), "unknown rule {}", h.rule);
+                // The deciding rule is the most urgent of the finding's rules.
+                prop_assert!(h.disposition <= f.disposition);
+            }
+        }
+        // One finding per symptom id, whatever the duplicates.
+        let ids: HashSet<&str> = case.symptoms.iter().map(|s| s.id.as_str()).collect();
+        let per_symptom = a.findings.iter().filter(|f| {
+            f.kind != aftercare::model::FindingKind::Combination
+                && f.kind != aftercare::model::FindingKind::RepeatContact
+        });
+        prop_assert_eq!(per_symptom.count(), ids.len());
+    }
+}
