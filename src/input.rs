@@ -8,6 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::error::Category;
 
 use crate::model::{Case, ReportedSymptom, Severity, Trend};
 use crate::rules::RuleSet;
@@ -158,8 +159,20 @@ pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     let path = e.path().to_string();
     let inner = e.into_inner();
-    let mut field = if path == "." { String::new() } else { path };
     let mut message = clean_serde_message(&inner.to_string());
+    // A number too large for its field is a "syntax" error to serde_json, but has a field.
+    let out_of_range = message == "number out of range";
+    if !out_of_range && matches!(inner.classify(), Category::Syntax | Category::Eof) {
+        // Not JSON at all: there is no field to name (the path would be "?"), but where in
+        // the text it broke helps.
+        let at = if inner.line() > 1 {
+            format!("line {} column {}", inner.line(), inner.column())
+        } else {
+            format!("column {}", inner.column())
+        };
+        return InputError::new("", format!("not valid JSON: {message} at {at}"));
+    }
+    let mut field = if path == "." { String::new() } else { path };
     // serde names a missing field in the message only; put it where the field goes.
     if let Some(name) = message
         .strip_prefix("missing field \"")
@@ -328,5 +341,40 @@ impl SymptomInput {
             trend: self.trend.unwrap_or(Trend::Stable),
             started_day,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(json: &str) -> InputError {
+        parse_json_case(json).expect_err(json)
+    }
+
+    #[test]
+    fn broken_json_says_so_and_where_without_a_made_up_field() {
+        let e = error(r#"{"days_since_treatment": 1, "symptoms": [],}"#);
+        assert_eq!(e.field, "");
+        assert_eq!(e.message, "not valid JSON: trailing comma at column 44");
+        let e = error(r#"{"days_since_treatment": 1, "symptoms": ["#);
+        assert_eq!(e.field, "");
+        assert!(
+            e.message.starts_with("not valid JSON: EOF while parsing"),
+            "{e}"
+        );
+        let e = error("{\n  \"days_since_treatment\": 1,\n  \"symptoms\": [}\n");
+        assert_eq!(
+            e.to_string(),
+            "not valid JSON: expected value at line 3 column 16"
+        );
+        let e = error(r#"{"days_since_treatment": 1, "symptoms": [{"id": "pus",}]}"#);
+        assert_eq!(e.field, "");
+        assert!(
+            e.message.starts_with("not valid JSON: trailing comma"),
+            "{e}"
+        );
+        let e = error(r#"{"days_since_treatment": 1e400, "symptoms": []}"#);
+        assert_eq!(e.field, "days_since_treatment");
     }
 }
