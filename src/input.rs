@@ -64,13 +64,13 @@ pub struct SymptomInput {
     pub id: String,
     #[serde(
         default,
-        deserialize_with = "not_null",
+        deserialize_with = "not_null_code",
         skip_serializing_if = "Option::is_none"
     )]
     pub severity: Option<Severity>,
     #[serde(
         default,
-        deserialize_with = "not_null",
+        deserialize_with = "not_null_code",
         skip_serializing_if = "Option::is_none"
     )]
     pub trend: Option<Trend>,
@@ -94,6 +94,25 @@ where
         None => Err(serde::de::Error::custom(
             "null is not a value here: leave the field out when it is not known",
         )),
+    }
+}
+
+/// A code from a fixed list (`severity`, `trend`), read as text first: serde_json reads an
+/// enum from a number or `true` with the bare message "expected value", which names neither
+/// the value nor what was wanted.
+fn not_null_code<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::{Error, IntoDeserializer};
+    match not_null::<D, String>(d)? {
+        Some(text) => {
+            let code: serde::de::value::StringDeserializer<serde::de::value::Error> =
+                text.into_deserializer();
+            T::deserialize(code).map(Some).map_err(D::Error::custom)
+        }
+        None => Ok(None),
     }
 }
 
@@ -376,5 +395,34 @@ mod tests {
         );
         let e = error(r#"{"days_since_treatment": 1e400, "symptoms": []}"#);
         assert_eq!(e.field, "days_since_treatment");
+    }
+
+    #[test]
+    fn a_severity_or_trend_of_the_wrong_type_is_named_with_its_value() {
+        let case =
+            |symptom: &str| format!(r#"{{"days_since_treatment": 1, "symptoms": [{symptom}]}}"#);
+        let e = error(&case(r#"{"id": "redness", "severity": 2}"#));
+        assert_eq!(e.field, "symptoms[0].severity");
+        assert_eq!(e.message, "invalid type: integer \"2\", expected a string");
+        let e = error(&case(r#"{"id": "redness", "trend": true}"#));
+        assert_eq!(e.field, "symptoms[0].trend");
+        assert!(e.message.contains("boolean \"true\""), "{e}");
+        let e = error(&case(r#"{"id": "redness", "trend": {"improving": null}}"#));
+        assert_eq!(e.field, "symptoms[0].trend");
+        assert!(e.message.contains("map"), "{e}");
+        // The codes themselves, and the message for an unknown one, are as before.
+        let e = error(&case(r#"{"id": "redness", "severity": "bad"}"#));
+        assert_eq!(
+            e.message,
+            "unknown variant \"bad\", expected one of \"mild\", \"moderate\", \"severe\""
+        );
+        let ok = parse_json_case(&case(
+            r#"{"id": "redness", "severity": "severe", "trend": "worsening"}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.symptoms[0].severity, Some(Severity::Severe));
+        assert_eq!(ok.symptoms[0].trend, Some(Trend::Worsening));
+        let e = error(&case(r#"{"id": "redness", "severity": null}"#));
+        assert!(e.message.starts_with("null is not a value here"), "{e}");
     }
 }
