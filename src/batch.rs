@@ -254,7 +254,17 @@ fn answer<W: Write>(
     summary: &mut BatchSummary,
     scratch: &mut String,
 ) -> io::Result<()> {
-    let resolved = parsed.and_then(|c| c.resolve(rules, opts.now));
+    // A case that reads but does not resolve (an unknown symptom id) still has its id.
+    let (resolved, case_id) = match parsed {
+        Ok(input) => match input.resolve(rules, opts.now) {
+            Ok(case) => (Ok(case), None),
+            Err(e) => (
+                Err(e),
+                input.id.filter(|id| id.len() <= crate::input::MAX_ID_LEN),
+            ),
+        },
+        Err(e) => (Err(e), None),
+    };
     match resolved {
         Ok(case) => {
             let t = triage(&case, rules);
@@ -277,7 +287,7 @@ fn answer<W: Write>(
         }
         Err(e) => {
             summary.errors += 1;
-            let id = raw.and_then(salvage_id);
+            let id = case_id.or_else(|| raw.and_then(salvage_id));
             summary
                 .messages
                 .push(format!("{}: line {line}: {e}", opts.input_name));
@@ -292,4 +302,42 @@ fn answer<W: Write>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_json(input: &str) -> Vec<serde_json::Value> {
+        let rules = RuleSet::built_in();
+        let opts = BatchOptions {
+            format: Format::Json,
+            now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
+            input_name: "test".into(),
+            color: false,
+        };
+        let mut out = Vec::new();
+        run(&mut input.as_bytes(), &mut out, &rules, &opts).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn an_error_record_keeps_the_case_id_whatever_the_error() {
+        let out = run_json(concat!(
+            r#"{"id": "a", "days_since_treatment": 1, "symptoms": [{"id": "rednes"}]}"#,
+            "\n",
+            r#"{"id": "b", "days_since_treatment": -1, "symptoms": []}"#,
+            "\n",
+            r#"{"id": "c", "days_since_treatment": 1, "symptons": []}"#,
+            "\n",
+        ));
+        let ids: Vec<&serde_json::Value> = out.iter().map(|r| &r["id"]).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(out[0]["error"]["field"], "symptoms[0].id");
+        assert_eq!(out[1]["line"], 2);
+    }
 }
