@@ -3,6 +3,8 @@
 mod support;
 
 mod acceptance;
+mod cli_check;
+mod cli_input_errors;
 mod clinical_table;
 mod properties;
 mod rule_examples;

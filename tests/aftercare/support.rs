@@ -9,11 +9,16 @@ pub const NOW: &str = "2026-11-21T09:00:00Z";
 
 /// The binary, with colour off and a fixed clock.
 pub fn aftercare() -> Command {
+    aftercare_at(NOW)
+}
+
+/// The binary, with colour off and the clock at `now`.
+pub fn aftercare_at(now: &str) -> Command {
     let mut cmd = Command::cargo_bin("aftercare").expect("the aftercare binary is built");
     cmd.env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .arg("--now")
-        .arg(NOW);
+        .arg(now);
     cmd
 }
 
@@ -93,4 +98,67 @@ pub fn fired_rules(a: &aftercare::Assessment) -> Vec<String> {
         .iter()
         .flat_map(|f| std::iter::once(f.rule.clone()).chain(f.also.iter().map(|h| h.rule.clone())))
         .collect()
+}
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output as JSON values, one per line.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+            .collect()
+    }
+
+    /// Standard output as exactly one JSON object.
+    pub fn json(&self) -> serde_json::Value {
+        let lines = self.json_lines();
+        assert_eq!(lines.len(), 1, "one JSON line out: {:?}", self.stdout);
+        lines.into_iter().next().unwrap()
+    }
+
+    /// The one line of standard error (every error is one line).
+    pub fn error_line(&self) -> &str {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line on stderr: {:?}", self.stderr);
+        lines[0]
+    }
+}
+
+/// Runs the binary (with the fixed clock and no colour) on `args`, feeding `stdin`; fails the
+/// test if it panicked.
+pub fn run(args: &[&str], stdin: impl Into<Vec<u8>>) -> Run {
+    run_at(NOW, args, stdin)
+}
+
+/// `run` with the clock at `now`.
+pub fn run_at(now: &str, args: &[&str], stdin: impl Into<Vec<u8>>) -> Run {
+    let out = aftercare_at(now)
+        .args(args)
+        .write_stdin(stdin.into())
+        .output()
+        .expect("aftercare runs");
+    let run = Run {
+        code: out.status.code().expect("exited with a code, not a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "aftercare {args:?} panicked: {}",
+        run.stderr
+    );
+    run
+}
+
+/// `aftercare check --input - --format FORMAT` on `stdin`.
+pub fn check(format: &str, stdin: impl Into<Vec<u8>>) -> Run {
+    run(&["check", "--input", "-", "--format", format], stdin)
 }
