@@ -5,6 +5,7 @@ mod support;
 mod acceptance;
 mod cli_check;
 mod cli_input_errors;
+mod cli_rules;
 mod clinical_table;
 mod properties;
 mod rule_examples;
