@@ -3,6 +3,7 @@
 mod support;
 
 mod acceptance;
+mod cli_advice;
 mod cli_check;
 mod cli_input_errors;
 mod cli_rules;

@@ -1,0 +1,155 @@
+//! `aftercare advice`: the aftercare for a day, as the clinical reference (section 6) gives it.
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn advice(args: &[&str]) -> Run {
+    let mut all = vec!["advice"];
+    all.extend_from_slice(args);
+    let r = run(&all, "");
+    assert_eq!(r.code, 0, "advice {args:?}: {}", r.stderr);
+    r
+}
+
+fn advice_json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--format", "json"]);
+    advice(&all).json()
+}
+
+fn topics_today(v: &Value) -> Vec<String> {
+    v["today"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["topic"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn on_the_treatment_day_the_first_day_restrictions_apply() {
+    let r = advice(&["--day", "0"]);
+    assert!(
+        r.stdout
+            .starts_with("Aftercare on the day of the treatment"),
+        "{}",
+        r.stdout
+    );
+    for words in [
+        "Wash gently",
+        "No makeup for the first 24 hours",
+        "No strenuous exercise",
+        "No retinol",
+        "No exfoliants",
+        "Avoid direct sun",
+        "Do not pick",
+    ] {
+        assert!(r.stdout.contains(words), "day 0 says {words:?}");
+    }
+    let v = advice_json(&["--day", "0"]);
+    let topics = topics_today(&v);
+    assert!(topics.contains(&"makeup".to_string()));
+    // Sunscreen starts on day 1; on day 0 it is coming up.
+    assert!(!topics.contains(&"sunscreen".to_string()));
+    assert!(v["coming_up"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().contains("sunscreen")));
+}
+
+#[test]
+fn on_day_2_makeup_is_allowed_and_exercise_is_not_yet() {
+    let v = advice_json(&["--day", "2"]);
+    let topics = topics_today(&v);
+    assert!(!topics.contains(&"makeup".to_string()), "{topics:?}");
+    assert!(topics.contains(&"exercise".to_string()));
+    assert!(topics.contains(&"active_products".to_string()));
+    assert!(topics.contains(&"sunscreen".to_string()));
+    let no_longer: Vec<&str> = v["no_longer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        no_longer
+            .iter()
+            .any(|s| s.contains("Mineral makeup is fine")),
+        "{no_longer:?}"
+    );
+    assert!(v["coming_up"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().starts_with("After day 3:")));
+    assert_eq!(v["rule_set"]["name"], "micro-needling-default");
+}
+
+#[test]
+fn one_topic_at_a_time() {
+    let r = advice(&["--day", "5", "--topic", "makeup"]);
+    assert!(
+        r.stdout.contains("Mineral makeup is fine"),
+        "makeup is allowed again on day 5: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("No makeup"), "{}", r.stdout);
+    assert!(!r.stdout.contains("exercise"), "only the topic asked about");
+    let v = advice_json(&["--day", "5", "--topic", "makeup"]);
+    assert_eq!(v["today"], serde_json::json!([]));
+    let v = advice_json(&["--day", "0.5", "--topic", "makeup"]);
+    assert_eq!(topics_today(&v), ["makeup"]);
+    let v = advice_json(&["--day", "2", "--topic", "exercise"]);
+    assert_eq!(topics_today(&v), ["exercise"]);
+    let v = advice_json(&["--day", "3.5", "--topic", "exercise"]);
+    assert_eq!(v["today"], serde_json::json!([]));
+}
+
+#[test]
+fn the_treatment_time_can_be_typed_as_people_say_it() {
+    // --now is 2026-11-21T09:00:00Z: "3 days ago" is 2026-11-18 (from the start of the day).
+    let v = advice_json(&["--treated", "3 days ago"]);
+    let day = v["days_since_treatment"].as_f64().unwrap();
+    assert!((3.0..4.0).contains(&day), "{day}");
+    let same = advice_json(&["--treated", "2026-11-18"]);
+    assert_eq!(same["days_since_treatment"], v["days_since_treatment"]);
+    let r = advice(&["--treated", "3 days ago"]);
+    assert!(
+        r.stdout
+            .starts_with("Aftercare on day 3 after the treatment"),
+        "{}",
+        r.stdout
+    );
+    let v = advice_json(&["--treated", "5 hours ago"]);
+    assert!((v["days_since_treatment"].as_f64().unwrap() - 5.0 / 24.0).abs() < 1e-9);
+}
+
+#[test]
+fn bad_advice_requests_are_usage_errors() {
+    for args in [
+        &["advice", "--day", "2", "--topic", "lipstick"][..],
+        &["advice", "--day=-1"],
+        &["advice", "--day", "-1"],
+        &["advice", "--day", "two"],
+        &["advice", "--day", "NaN"],
+        &["advice", "--day", "inf"],
+        &["advice"],
+        &["advice", "--day", "1", "--treated", "today"],
+        &["advice", "--treated", "tomorrow"],
+        &["advice", "--treated", "next week"],
+        &["advice", "--day", "1", "--format", "xml"],
+    ] {
+        let r = run(args, "");
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{args:?}");
+        assert!(!r.stderr.trim().is_empty(), "{args:?}");
+    }
+    let r = run(&["advice", "--day", "2", "--topic", "lipstick"], "");
+    let line = r.error_line();
+    assert!(line.contains("\"lipstick\""), "{line}");
+    assert!(line.contains("makeup"), "lists the topics: {line}");
+    let r = run(&["advice", "--day=-1"], "");
+    assert!(r.error_line().contains("-1"), "{}", r.stderr);
+}
