@@ -11,4 +11,5 @@ mod clinical_table;
 mod properties;
 mod rule_examples;
 mod signs;
+mod snapshots;
 mod windows;

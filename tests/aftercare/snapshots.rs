@@ -1,0 +1,69 @@
+//! The reports a worried person reads, as snapshots (tests/aftercare/snapshots/): a change of
+//! wording or layout shows up in review as a diff of the whole report.
+
+use crate::support::*;
+
+/// The text report of one case, checked to be a success without colour codes.
+fn text_report(case: &str) -> String {
+    let r = check("text", case);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    assert!(!r.stdout.contains('\u{1b}'), "plain text without colour");
+    r.stdout
+}
+
+#[test]
+fn home_care_on_day_1() {
+    let report = text_report(
+        r#"{"id": "home-day-1", "days_since_treatment": 1, "symptoms": [{"id": "redness", "trend": "improving"}, {"id": "swelling", "severity": "mild"}]}"#,
+    );
+    assert!(report.starts_with("Case home-day-1\nHOME CARE\n"));
+    insta::assert_snapshot!("text_home_care_day_1", report);
+}
+
+#[test]
+fn see_within_3_days_for_redness_that_is_not_fading() {
+    let report = text_report(
+        r#"{"days_since_treatment": 5, "symptoms": [{"id": "redness", "severity": "mild", "trend": "stable"}, {"id": "peeling", "started_day": 2}]}"#,
+    );
+    assert!(report.starts_with("SEE WITHIN 3 DAYS\n"));
+    insta::assert_snapshot!("text_see_within_3_days", report);
+}
+
+#[test]
+fn see_today_for_a_warning_sign_and_a_repeat_contact() {
+    let report = text_report(
+        r#"{"days_since_treatment": 2, "symptoms": [{"id": "pus"}, {"id": "redness", "trend": "improving"}], "repeat_contact": true}"#,
+    );
+    assert!(report.starts_with("SEE TODAY\n"));
+    insta::assert_snapshot!("text_see_today_warning_sign_repeat_contact", report);
+}
+
+#[test]
+fn call_emergency_now_is_one_short_instruction_first() {
+    let report = text_report(
+        r#"{"days_since_treatment": 0.2, "symptoms": [{"id": "redness"}, {"id": "hives"}, {"id": "throat_swelling"}]}"#,
+    );
+    assert!(report.starts_with(
+        "CALL EMERGENCY SERVICES NOW\nCall emergency services now. Do not drive yourself.\n"
+    ));
+    assert!(!report.contains("Aftercare today"), "no long advice");
+    insta::assert_snapshot!("text_call_emergency_now", report);
+}
+
+#[test]
+fn a_fractional_day_from_treated_at() {
+    // --now is 2026-11-21T09:00:00Z: 1 day and 18 hours after the treatment.
+    let report = text_report(
+        r#"{"treated_at": "2026-11-19T15:00:00Z", "symptoms": [{"id": "swelling", "trend": "improving"}, {"id": "itching", "severity": "mild"}]}"#,
+    );
+    assert!(report.contains("1 day and 18 hours"), "{report}");
+    insta::assert_snapshot!("text_fractional_day_treated_at", report);
+}
+
+#[test]
+fn advice_on_day_1() {
+    let r = run(&["advice", "--day", "1"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("advice_day_1", r.stdout);
+}
