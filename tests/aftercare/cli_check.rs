@@ -368,3 +368,37 @@ fn check_is_the_default_command() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["disposition"], "home_care");
 }
+
+#[test]
+fn an_overlong_line_or_id_fails_alone() {
+    let long_id = json!({"id": "x".repeat(300), "days_since_treatment": 1, "symptoms": []});
+    let huge = format!(
+        r#"{{"days_since_treatment": 1, "symptoms": [], "id": "{}"}}"#,
+        "y".repeat(1_100_000)
+    );
+    let ok = json!({"id": "ok", "days_since_treatment": 1, "symptoms": []});
+    let r = check("compact", format!("{long_id}\n{huge}\n{ok}\n"));
+    assert_eq!(r.code, 3);
+    let out = r.json_lines();
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["error"]["field"], "id");
+    assert!(out[0].get("id").is_none(), "an over-long id is not echoed");
+    assert_eq!(out[1]["line"], 2);
+    assert!(out[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bytes long"));
+    assert_eq!(out[2]["id"], "ok");
+    assert_eq!(r.stderr.lines().count(), 2);
+    assert!(r.stderr.len() < 1000, "messages do not repeat the line");
+}
+
+#[test]
+fn ids_with_quotes_and_other_characters_come_back_as_sent() {
+    let id = "a\"b\\c\u{1}é\u{2028}";
+    let case = json!({"id": id, "days_since_treatment": 1, "symptoms": []}).to_string();
+    for format in ["json", "compact"] {
+        let v = check(format, case.clone()).json();
+        assert_eq!(v["id"], id, "{format}");
+    }
+}

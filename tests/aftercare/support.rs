@@ -54,11 +54,9 @@ pub fn check_json(input: &str) -> (serde_json::Value, i32, String) {
         .expect("aftercare runs");
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
     let value = serde_json::from_str(stdout.trim()).unwrap_or(serde_json::Value::Null);
-    (
-        value,
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "aftercare panicked: {stderr}");
+    (value, out.status.code().expect("exit code"), stderr)
 }
 
 /// The built-in rule set, parsed once for the whole test binary.
