@@ -181,6 +181,10 @@ proptest! {
                 prop_assert!(h.disposition <= f.disposition);
             }
         }
+        // Every result below an emergency ends with a safety net; an emergency is one
+        // short instruction.
+        prop_assert_eq!(a.call_back.is_empty(), a.disposition == Disposition::CallEmergencyNow);
+        prop_assert_eq!(&a.action, &rules().disposition_text(a.disposition).action);
         // One finding per symptom id, whatever the duplicates.
         let ids: HashSet<&str> = case.symptoms.iter().map(|s| s.id.as_str()).collect();
         let per_symptom = a.findings.iter().filter(|f| {
