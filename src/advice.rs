@@ -10,7 +10,14 @@ use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayAdvice {
+    /// The time the advice is for; with a treatment date but no time of day, the latest it
+    /// can be, so that no restriction is lifted early.
     pub days_since_treatment: f64,
+    /// The day as people count it: the calendar day since the treatment day (day 0).
+    pub day_number: i64,
+    /// Set when the time of day of the treatment was not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// What applies today.
     pub today: Vec<AdviceItem>,
     /// Restrictions that no longer apply, with what applies instead.
@@ -69,6 +76,8 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
     };
     DayAdvice {
         days_since_treatment: day,
+        day_number: day.floor() as i64,
+        note: None,
         today,
         no_longer,
         coming_up,
@@ -78,14 +87,14 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
 }
 
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
-    let mut out = if a.days_since_treatment < 1.0 {
+    let mut out = if a.day_number < 1 {
         "Aftercare on the day of the treatment (day 0)\n".to_string()
     } else {
-        format!(
-            "Aftercare on day {} after the treatment\n",
-            fmt_day(a.days_since_treatment.floor())
-        )
+        format!("Aftercare on day {} after the treatment\n", a.day_number)
     };
+    if let Some(note) = &a.note {
+        out.push_str(&wrap(note, style.width, "", ""));
+    }
     let mut section = |title: &str, items: Vec<String>| {
         if items.is_empty() {
             return;

@@ -115,6 +115,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             json,
         } => {
             let rules = load_rules(config)?;
+            let mut day_number = None;
             let day = match (day, treated) {
                 (Some(d), _) => {
                     if !d.is_finite() || *d < 0.0 || *d > MAX_DAYS {
@@ -125,9 +126,12 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                     *d
                 }
                 (None, Some(text)) => {
-                    let t = when::parse_typed(text, config.now)
+                    // The latest moment the answer can mean: advice must not lift a
+                    // restriction early when the time of day is not known.
+                    let (earliest, latest) = when::parse_typed_span(text, config.now)
                         .map_err(|m| Error::Usage(format!("--treated: {m}: {text:?}")))?;
-                    when::days_between(t, config.now)
+                    day_number = Some((config.now.date_naive() - earliest.date_naive()).num_days());
+                    when::days_between(latest, config.now)
                 }
                 (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
             };
@@ -140,7 +144,13 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                     )));
                 }
             }
-            let a = advice::day_advice(&rules, day, topic.as_deref());
+            let mut a = advice::day_advice(&rules, day, topic.as_deref());
+            if let Some(n) = day_number.filter(|n| *n != a.day_number) {
+                a.day_number = n;
+                a.note = Some(
+                    "Without the time of the treatment, this advice counts from the end of that day, so that nothing is allowed too early.".into(),
+                );
+            }
             let text = if *json {
                 serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
             } else {

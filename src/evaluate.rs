@@ -198,11 +198,12 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
         });
     }
 
+    // Most urgent first, so that whoever reads the list (a worried person, a nurse) meets
+    // the reason for the disposition before anything that is normal; ties keep input order.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.disposition()));
     let disposition = findings
-        .iter()
-        .map(RawFinding::disposition)
-        .max()
-        .unwrap_or(Disposition::HomeCare);
+        .first()
+        .map_or(Disposition::HomeCare, RawFinding::disposition);
     Triage {
         disposition,
         findings,
@@ -317,7 +318,9 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
     }
 }
 
-fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<String> {
+/// What a finding is about, as results name it: the symptom id, a combination's present
+/// symptoms joined by "+", or nothing for a repeat contact.
+pub fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<String> {
     match subject {
         Subject::Symptom(i) => Some(case.symptoms[i].id.clone()),
         Subject::Combination(c) => {
@@ -418,7 +421,7 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
             symptom.map_or("", |s| s.id.as_str())
         ),
         RuleRef::LatePresentation => format!(
-            "{name} {on_day} (more than {} days after the treatment): {}",
+            "{name} {on_day} (after day {}): {}",
             fmt_day(rules.late_presentation.after_day),
             rules.late_presentation.reason
         ),

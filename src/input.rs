@@ -219,7 +219,14 @@ pub(crate) fn clean_serde_message(msg: &str) -> String {
         Some(i) if msg[i..].contains(" column ") => &msg[..i],
         _ => msg,
     };
-    msg.replace('`', "\"").replace("f64", "a number")
+    msg.replace('`', "\"")
+        .replace("f64", "a number")
+        // Type names mean nothing to a script author; say what is expected in JSON terms.
+        .replace(
+            "struct SymptomInput",
+            "a symptom object such as {\"id\": \"redness\"}",
+        )
+        .replace("struct CaseInput", "a case object")
 }
 
 impl CaseInput {
@@ -346,9 +353,10 @@ impl SymptomInput {
                 return Err(InputError::new(
                     field("started_day"),
                     format!(
-                        "{} is later than the time since treatment ({} days)",
+                        "{} is later than the time since treatment ({} day{})",
                         crate::model::fmt_day(s),
-                        crate::model::fmt_day(days)
+                        crate::model::fmt_day(days),
+                        if days == 1.0 { "" } else { "s" }
                     ),
                 ))
             }

@@ -56,12 +56,39 @@ pub fn parse_typed(
     text: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<DateTime<FixedOffset>, String> {
+    parse_typed_span(text, now).map(|(earliest, _)| earliest)
+}
+
+/// The earliest and latest instants a typed answer can mean: the same instant when a time
+/// was given, else the start and end of that day (never later than `now`). Triage reads the
+/// earliest (the longest time since treatment); aftercare advice reads the latest, so that a
+/// restriction such as "no makeup for 24 hours" is never lifted early.
+pub fn parse_typed_span(
+    text: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
+    let (at, day_only) = parse_typed_inner(text, now)?;
+    if !day_only {
+        return Ok((at, at));
+    }
+    let end_of_day = at + Duration::days(1) - Duration::seconds(1);
+    Ok((at, end_of_day.min(now)))
+}
+
+fn parse_typed_inner(
+    text: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<(DateTime<FixedOffset>, bool), String> {
     let lower = text.trim().to_lowercase();
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
     if let Ok(dt) = parse_timestamp(&lower, now.offset()) {
-        return Ok(dt);
+        if dt > now {
+            return Err("that is in the future".into());
+        }
+        let day_only = NaiveDate::parse_from_str(lower.trim(), "%Y-%m-%d").is_ok();
+        return Ok((dt, day_only));
     }
     let words: Vec<&str> = lower.split_whitespace().collect();
     // An optional time of day at the end: "yesterday 14:30", "today at 9:15".
@@ -75,6 +102,7 @@ pub fn parse_typed(
         local(date.and_time(time.unwrap_or(NaiveTime::MIN)), now.offset())
     };
     let today = now.date_naive();
+    let mut day_only = time.is_none();
     let result = match words.as_slice() {
         ["today"] | ["this", "morning"] => start_of(today)?,
         ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
@@ -84,7 +112,10 @@ pub fn parse_typed(
                 return Err(format!("{n} is out of range"));
             }
             match unit.trim_end_matches('s') {
-                "hour" | "hr" | "h" if time.is_none() => now - Duration::hours(n),
+                "hour" | "hr" | "h" if time.is_none() => {
+                    day_only = false;
+                    now - Duration::hours(n)
+                }
                 "day" | "d" => start_of(today - Duration::days(n))?,
                 "week" | "wk" | "w" => start_of(today - Duration::days(7 * n))?,
                 _ => return Err(format!("{unit:?} is not a unit: say hours, days or weeks")),
@@ -99,7 +130,7 @@ pub fn parse_typed(
     if result > now {
         return Err("that is in the future".into());
     }
-    Ok(result)
+    Ok((result, day_only))
 }
 
 fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
@@ -158,5 +189,23 @@ mod tests {
         assert!(parse_typed("today 23:00", n).is_err());
         assert!(parse_typed("3 fortnights ago", n).is_err());
         assert!(parse_typed("99999999999 days ago", n).is_err());
+        assert!(parse_typed("2026-11-22", n).is_err());
+    }
+
+    #[test]
+    fn a_day_without_a_time_spans_the_day() {
+        let n = now();
+        let (early, late) = parse_typed_span("yesterday", n).unwrap();
+        assert_eq!(days_between(early, n), 1.0 + 9.0 / 24.0);
+        assert_eq!(late.to_rfc3339(), "2026-11-20T23:59:59+01:00");
+        // Today's span ends now, not at midnight.
+        let (_, late) = parse_typed_span("today", n).unwrap();
+        assert_eq!(late, n);
+        let (early, late) = parse_typed_span("yesterday 14:30", n).unwrap();
+        assert_eq!(early, late);
+        let (early, late) = parse_typed_span("5 hours ago", n).unwrap();
+        assert_eq!(early, late);
+        let (early, late) = parse_typed_span("2026-11-18", n).unwrap();
+        assert_eq!(days_between(early, late), 1.0 - 1.0 / 86_400.0);
     }
 }

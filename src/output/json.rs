@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::evaluate::Triage;
+use crate::evaluate::{subject_name, Subject, Triage};
 use crate::input::InputError;
 use crate::model::{Assessment, Case, RuleSetId};
 use crate::rules::RuleSet;
@@ -40,10 +40,21 @@ pub fn write_compact<W: Write>(
             s.push(',');
         }
         s.push('{');
-        if let crate::evaluate::Subject::Symptom(idx) = f.subject {
-            s.push_str("\"symptom\":");
-            push_json_str(s, &case.symptoms[idx].id);
-            s.push(',');
+        match f.subject {
+            Subject::Symptom(idx) => {
+                s.push_str("\"symptom\":");
+                push_json_str(s, &case.symptoms[idx].id);
+                s.push(',');
+            }
+            // As in the full form: the combination's symptoms joined by "+".
+            Subject::Combination(_) => {
+                if let Some(name) = subject_name(f.subject, case, rules) {
+                    s.push_str("\"symptom\":");
+                    push_json_str(s, &name);
+                    s.push(',');
+                }
+            }
+            Subject::RepeatContact => {}
         }
         s.push_str("\"disposition\":\"");
         s.push_str(f.hit.disposition.code());

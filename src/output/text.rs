@@ -93,10 +93,6 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     out.push_str(&heading(a.disposition, &text.label, style.color));
     out.push('\n');
     out.push_str(&wrap(&a.action, style.width, "", ""));
-    if a.disposition == Disposition::CallEmergencyNow {
-        // One short instruction; the reasons follow for whoever is helping.
-        out.push('\n');
-    }
     out.push('\n');
     out.push_str(&day_line(a.days_since_treatment));
 
@@ -119,7 +115,17 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         } else {
             rules.disposition_text(f.disposition).label.to_lowercase()
         };
-        findings.push(format!("{who} [{status}]: {}.", capitalise(&f.reason)));
+        let mut line = format!("{who} [{status}]: {}.", capitalise(&f.reason));
+        // Other rules that fired and matter (above home care) are said too: after day 90,
+        // for instance, that the symptom is unlikely to come from the treatment.
+        for also in f
+            .also
+            .iter()
+            .filter(|h| h.disposition > Disposition::HomeCare)
+        {
+            line.push_str(&format!(" Also: {}.", also.reason));
+        }
+        findings.push(line);
     }
     if a.findings.is_empty() {
         findings.push("No symptoms reported.".into());
@@ -137,7 +143,12 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
             .collect();
         section(&mut out, "Aftercare today", &advice, style);
         section(&mut out, "What to expect next", &a.expect_next, style);
-        section(&mut out, "Call back if", &a.call_back, style);
+        section(
+            &mut out,
+            "When to call back or get help",
+            &a.call_back,
+            style,
+        );
     }
     out.push_str(&format!(
         "\nRule set: {} {}\n",

@@ -109,10 +109,17 @@ fn one_topic_at_a_time() {
 
 #[test]
 fn the_treatment_time_can_be_typed_as_people_say_it() {
-    // --now is 2026-11-21T09:00:00Z: "3 days ago" is 2026-11-18 (from the start of the day).
+    // --now is 2026-11-21T09:00:00Z: "3 days ago" is 2026-11-18, with no time of day. Advice
+    // counts from the end of that day (23:59:59), so that no restriction is lifted early,
+    // but still calls it day 3.
     let v = advice_json(&["--treated", "3 days ago"]);
     let day = v["days_since_treatment"].as_f64().unwrap();
-    assert!((3.0..4.0).contains(&day), "{day}");
+    assert!(
+        (day - (2.0 + 9.0 / 24.0 + 1.0 / 86_400.0)).abs() < 1e-9,
+        "{day}"
+    );
+    assert_eq!(v["day_number"], 3);
+    assert!(v["note"].as_str().unwrap().contains("end of that day"));
     let same = advice_json(&["--treated", "2026-11-18"]);
     assert_eq!(same["days_since_treatment"], v["days_since_treatment"]);
     let r = advice(&["--treated", "3 days ago"]);
@@ -124,6 +131,16 @@ fn the_treatment_time_can_be_typed_as_people_say_it() {
     );
     let v = advice_json(&["--treated", "5 hours ago"]);
     assert!((v["days_since_treatment"].as_f64().unwrap() - 5.0 / 24.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_treatment_date_without_a_time_never_lifts_a_restriction_early() {
+    // Treated "yesterday" at an unknown time, asked at 09:00: it may be only 9 hours past
+    // 24 h, or much less. Makeup waits.
+    let r = advice(&["--treated", "yesterday", "--topic", "makeup"]);
+    assert!(r.stdout.contains("No makeup"), "{}", r.stdout);
+    let r = advice(&["--treated", "yesterday 06:00", "--topic", "makeup"]);
+    assert!(!r.stdout.contains("No makeup for"), "{}", r.stdout);
 }
 
 #[test]

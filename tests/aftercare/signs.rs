@@ -148,8 +148,11 @@ fn repeat_contact_is_at_least_see_today() {
         let a = assess(&case, rules());
         assert_eq!(a.disposition, expected, "{ids:?} on day {day}");
         assert!(a.disposition >= without);
-        let f = a.findings.last().unwrap();
-        assert_eq!(f.rule, "repeat_contact");
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.rule == "repeat_contact")
+            .expect("a repeat-contact finding");
         assert_eq!(f.disposition, Disposition::SeeToday);
         assert_eq!(f.symptom, None);
     }
