@@ -158,6 +158,18 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             };
             print_out(&text)
         }
+        Action::Questionnaire {
+            nurse,
+            record,
+            disposition_exit_code,
+        } => {
+            let opts = crate::questionnaire::Options {
+                nurse: *nurse,
+                record: record.clone(),
+                disposition_exit_code: *disposition_exit_code,
+            };
+            crate::questionnaire::run_on_terminal(config, &opts)
+        }
         Action::RulesCheck { file } => {
             let path = file.as_ref().or(config.rules_path.as_ref());
             let loaded = match path {
@@ -204,7 +216,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
 }
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
-fn print_out(text: &str) -> Result<i32, Error> {
+pub fn print_out(text: &str) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(exit::SUCCESS),

@@ -62,6 +62,13 @@ pub struct CheckArgs {
     /// Exit with 10 + the urgency of the (most urgent) disposition: 10 home care ... 15 emergency
     #[arg(long)]
     pub disposition_exit_code: bool,
+    /// The nurse's telephone protocol instead of the patient's questionnaire; ends with an
+    /// SBAR note
+    #[arg(long, conflicts_with_all = ["input", "format"])]
+    pub nurse: bool,
+    /// Write the whole questionnaire or call as JSON to FILE (whole or not at all)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "format"])]
+    pub record: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +125,8 @@ pub struct Config {
     pub color: bool,
     /// Columns to wrap text at.
     pub width: usize,
+    /// Lines of the terminal, to size the questionnaire's lists.
+    pub rows: usize,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     pub command: Action,
@@ -135,6 +144,12 @@ pub enum Action {
         treated: Option<String>,
         topic: Option<String>,
         json: bool,
+    },
+    /// The patient's questionnaire, or with `nurse` the nurse's protocol (no --input given).
+    Questionnaire {
+        nurse: bool,
+        record: Option<PathBuf>,
+        disposition_exit_code: bool,
     },
     RulesCheck {
         file: Option<PathBuf>,
@@ -157,12 +172,24 @@ impl Config {
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = !cli.global.plain && !no_color && stdout_is_terminal;
+        let stdin_is_terminal = std::io::stdin().is_terminal();
+        let stderr_is_terminal = std::io::stderr().is_terminal();
+        // The terminal's own size, asked only when there is one to ask.
+        let terminal = if stdout_is_terminal || stderr_is_terminal {
+            crossterm::terminal::size()
+                .ok()
+                .filter(|(cols, rows)| *cols >= 20 && *rows >= 5)
+        } else {
+            None
+        };
         let width = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse::<usize>().ok())
             .filter(|w| *w >= 20)
+            .or(terminal.map(|(cols, _)| usize::from(cols)))
             .unwrap_or(80)
             .min(100);
+        let rows = terminal.map_or(24, |(_, rows)| usize::from(rows));
         let to_format = |f: Option<FormatArg>| match f {
             Some(FormatArg::Json) => Format::Json,
             Some(FormatArg::Compact) => Format::Compact,
@@ -174,7 +201,11 @@ impl Config {
         let command = match cli.command {
             None => check_action(cli.check, to_format),
             Some(Command::Check(args)) => {
-                if cli.check.input.is_some() || cli.check.format.is_some() {
+                if cli.check.input.is_some()
+                    || cli.check.format.is_some()
+                    || cli.check.nurse
+                    || cli.check.record.is_some()
+                {
                     return Err(Error::Usage(
                         "put the options after `check` (aftercare check --input FILE)".into(),
                     ));
@@ -195,14 +226,22 @@ impl Config {
             now,
             color,
             width,
-            stdin_is_terminal: std::io::stdin().is_terminal(),
-            stderr_is_terminal: std::io::stderr().is_terminal(),
+            rows,
+            stdin_is_terminal,
+            stderr_is_terminal,
             command,
         })
     }
 }
 
 fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format) -> Action {
+    if args.input.is_none() && args.format.is_none() {
+        return Action::Questionnaire {
+            nurse: args.nurse,
+            record: args.record,
+            disposition_exit_code: args.disposition_exit_code,
+        };
+    }
     Action::Check {
         input: args.input,
         format: to_format(args.format),

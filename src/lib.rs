@@ -15,6 +15,7 @@ pub mod examples;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod questionnaire;
 pub mod rules;
 pub mod when;
 

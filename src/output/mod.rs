@@ -2,7 +2,9 @@
 
 pub mod json;
 pub mod rules_table;
+pub mod sbar;
 pub mod text;
+pub mod timeline;
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,288 @@
+//! The nurse's note for the chart, in SBAR form (Situation, Background, Assessment,
+//! Recommendation): plain text, no colour, ready to paste.
+
+use crate::model::{fmt_day, Disposition, FindingKind};
+use crate::output::text::{day_words, wrap};
+use crate::questionnaire::{label, Outcome, SignState, Started, TrendAnswer};
+use crate::rules::RuleSet;
+
+/// The note for a finished call, wrapped at `width` columns.
+pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
+    let width = width.max(40);
+    let a = &o.answers;
+    let day = o.case.days_since_treatment;
+    let mut out = String::new();
+    let line = |out: &mut String, text: &str| out.push_str(&wrap(text, width, "   ", "     "));
+
+    out.push_str(&format!(
+        "SBAR: call about micro-needling aftercare, {}\n",
+        o.assessed_at.format("%Y-%m-%d %H:%M %:z")
+    ));
+
+    // Situation: the day, what the caller reports, and the outcome in one line.
+    out.push_str("\nS  Situation\n");
+    line(
+        &mut out,
+        &format!(
+            "Day {} after micro-needling ({}; treatment {}).",
+            fmt_day(day.floor()),
+            day_words(day),
+            a.treatment.at.format("%Y-%m-%d %H:%M")
+        ),
+    );
+    let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
+    for s in &a.symptoms {
+        reports.push(format!(
+            "{} ({}, {}, {})",
+            label(rules, &s.id),
+            s.severity.code(),
+            trend_words(s.trend),
+            started_words(s.started)
+        ));
+    }
+    line(
+        &mut out,
+        &if reports.is_empty() {
+            "Reports: no symptoms.".to_string()
+        } else {
+            format!("Reports: {}.", reports.join("; "))
+        },
+    );
+    if let Some(stop) = &o.stopped_at {
+        line(
+            &mut out,
+            &format!(
+                "Danger sign positive: {}. Questions stopped at the first positive.",
+                label(rules, stop)
+            ),
+        );
+    }
+
+    // Background: what the record holds about the person and the treatment.
+    out.push_str("\nB  Background\n");
+    match &a.background {
+        Some(b) => {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    "not recorded".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            line(
+                &mut out,
+                &format!(
+                    "Device: {}. Treated areas: {}. Products: {}. Session: {}.",
+                    b.device,
+                    list(&b.treated_areas),
+                    list(&b.products),
+                    b.session
+                ),
+            );
+            line(
+                &mut out,
+                &format!(
+                    "Cold-sore history: {}. Eczema: {}. Blood thinners: {}. Allergies: {}.",
+                    b.cold_sores, b.eczema, b.blood_thinners, b.allergies
+                ),
+            );
+        }
+        None => line(
+            &mut out,
+            "Not taken: the call went straight to the disposition after a danger sign.",
+        ),
+    }
+    if let Some(r) = a.repeat_contact {
+        line(
+            &mut out,
+            &format!(
+                "Repeat call or very worried: {}.",
+                if r { "yes" } else { "no" }
+            ),
+        );
+    }
+
+    // Assessment: each finding against its window, then every sign asked with its answer.
+    out.push_str("\nA  Assessment\n");
+    if o.assessment.findings.is_empty() {
+        line(
+            &mut out,
+            "No symptoms: nothing to assess against the windows.",
+        );
+    }
+    for f in &o.assessment.findings {
+        let what = match (f.kind, &f.symptom) {
+            (FindingKind::ExpectedReaction, Some(id)) => {
+                let r = rules.reaction(id);
+                let window = r.map_or(String::new(), |r| {
+                    let place = if day <= r.normal_until {
+                        "in window"
+                    } else if day <= r.ok_if_improving_until {
+                        "past the usual window, within the improving window"
+                    } else {
+                        "out of window"
+                    };
+                    let improving = if r.ok_if_improving_until > r.normal_until {
+                        format!(
+                            ", normal if improving until day {}",
+                            fmt_day(r.ok_if_improving_until)
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        " {place} (normal until day {}{improving})",
+                        fmt_day(r.normal_until)
+                    )
+                });
+                format!("{}:{window}", label(rules, id))
+            }
+            (FindingKind::WarningSign, Some(id)) => format!("{}: warning sign", label(rules, id)),
+            (FindingKind::Combination, Some(ids)) => format!(
+                "{}: combination",
+                ids.split('+')
+                    .map(|s| label(rules, s))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            ),
+            _ => "Repeat contact".to_string(),
+        };
+        out.push_str(&wrap(
+            &format!(
+                "{what} -> {} [{}]. {}.",
+                f.disposition.code(),
+                f.rule,
+                capitalise(&f.reason)
+            ),
+            width,
+            "   - ",
+            "     ",
+        ));
+    }
+    // Every sign asked, with its answer: the positives, the pertinent negatives, and those
+    // left unasked because the questions stopped at a danger sign.
+    for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
+        let group: Vec<_> = a
+            .signs
+            .iter()
+            .filter(|s| {
+                rules
+                    .warning_sign(&s.id)
+                    .is_some_and(|w| (w.disposition >= Disposition::GoToEdNow) == danger)
+            })
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let names = |state: SignState| -> Vec<String> {
+            group
+                .iter()
+                .filter(|s| s.answer == state)
+                .map(|s| label(rules, &s.id).to_lowercase())
+                .collect()
+        };
+        let (yes, no, not_asked) = (
+            names(SignState::Yes),
+            names(SignState::No),
+            names(SignState::NotAsked),
+        );
+        let mut parts = vec![format!(
+            "positive: {}",
+            if yes.is_empty() {
+                "none".to_string()
+            } else {
+                yes.join(", ")
+            }
+        )];
+        if !no.is_empty() {
+            parts.push(format!("denies: {}", no.join(", ")));
+        }
+        if !not_asked.is_empty() {
+            parts.push(format!(
+                "not asked (stopped at the first positive): {}",
+                not_asked.join(", ")
+            ));
+        }
+        line(&mut out, &format!("{title} asked: {}.", parts.join("; ")));
+    }
+    if !a.symptoms_asked {
+        line(
+            &mut out,
+            "Other symptoms: not asked (stopped at a danger sign).",
+        );
+    }
+
+    // Recommendation: the disposition in force, the override and its reason, the rules.
+    out.push_str("\nR  Recommendation\n");
+    let d = o.disposition();
+    line(
+        &mut out,
+        &format!(
+            "{} ({}). {}",
+            rules.disposition_text(d).label,
+            d.code(),
+            rules.disposition_text(d).action
+        ),
+    );
+    match &o.nurse_override {
+        Some(ov) => line(
+            &mut out,
+            &format!(
+                "Nurse override: computed {} changed to {} ({}). Reason: {}.",
+                ov.from.code(),
+                ov.to.code(),
+                if ov.to < ov.from {
+                    "less urgent"
+                } else {
+                    "more urgent"
+                },
+                ov.reason.as_deref().unwrap_or("none given")
+            ),
+        ),
+        None => line(
+            &mut out,
+            &format!(
+                "Disposition as computed by the rules ({}).",
+                o.assessment.disposition.code()
+            ),
+        ),
+    }
+    if d < Disposition::CallEmergencyNow {
+        let call_back = &rules.disposition_text(d).call_back;
+        if !call_back.trim().is_empty() {
+            line(&mut out, &format!("Safety net given: {call_back}"));
+        }
+    }
+    line(
+        &mut out,
+        &format!(
+            "Rule set: {} {}.",
+            o.assessment.rule_set.name, o.assessment.rule_set.version
+        ),
+    );
+    out
+}
+
+fn trend_words(t: TrendAnswer) -> &'static str {
+    match t {
+        TrendAnswer::Improving => "improving",
+        TrendAnswer::Stable => "stable",
+        TrendAnswer::Worsening => "worsening",
+        TrendAnswer::NotSure => "trend not known (counted as stable)",
+    }
+}
+
+fn started_words(s: Started) -> String {
+    match s {
+        Started::Day(d) => format!("since day {d}"),
+        Started::NotSure => "start not known (counted as today)".to_string(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

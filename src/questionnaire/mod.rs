@@ -1,0 +1,780 @@
+//! The two interactive front doors: the patient's questionnaire at home and the nurse's
+//! telephone protocol. Both ask through a [`prompt::Prompter`], build the very `CaseInput`
+//! that the JSON interface takes, and call the same evaluation.
+//!
+//! Unknown is never "no" here either: Esc stops the questionnaire instead of skipping a
+//! question, a checklist needs an explicit "None of these", and an answer of "not sure" is
+//! turned into the value that cannot make the result milder (see [`Answers::case_input`]).
+
+pub mod nurse;
+pub mod patient;
+pub mod prompt;
+pub mod record;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
+use serde::{Serialize, Serializer};
+
+use crate::error::Error;
+use crate::evaluate::assess;
+use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
+use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
+use crate::rules::RuleSet;
+use crate::when;
+use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
+
+/// Who is answering: the wording and the order of the questions differ, the evaluation not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Patient,
+    Nurse,
+}
+
+/// The answer to one yes/no sign question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignState {
+    Yes,
+    No,
+    /// Not asked because the questions stopped at an earlier positive sign.
+    NotAsked,
+}
+
+/// A warning sign that was asked about (or deliberately not), for the record and the note:
+/// pertinent negatives are part of the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignAnswer {
+    pub id: String,
+    pub answer: SignState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendAnswer {
+    Improving,
+    Stable,
+    Worsening,
+    NotSure,
+}
+
+impl TrendAnswer {
+    /// A trend the person is not sure of counts as stable: never as improving, which is the
+    /// one trend that makes a symptom past its usual window look normal. (Worsening would
+    /// claim something the person did not say; stable is the protocol's default.)
+    pub fn for_rules(self) -> Trend {
+        match self {
+            TrendAnswer::Improving => Trend::Improving,
+            TrendAnswer::Stable | TrendAnswer::NotSure => Trend::Stable,
+            TrendAnswer::Worsening => Trend::Worsening,
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            TrendAnswer::Improving => "getting better",
+            TrendAnswer::Stable => "about the same",
+            TrendAnswer::Worsening => "getting worse",
+            TrendAnswer::NotSure => "trend not known",
+        }
+    }
+}
+
+/// When a symptom began, as a day number since the treatment, or not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Started {
+    Day(u32),
+    NotSure,
+}
+
+/// One symptom from the checklist with its details.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SymptomAnswer {
+    pub id: String,
+    pub severity: Severity,
+    pub trend: TrendAnswer,
+    pub started: Started,
+}
+
+/// When the treatment was, and how it was given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Treatment {
+    #[serde(serialize_with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// What was typed, or the day picked on the calendar.
+    pub as_given: String,
+}
+
+fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339())
+}
+
+/// Background for the record (nurse): not part of the rules' arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Background {
+    pub device: String,
+    pub treated_areas: Vec<String>,
+    pub products: Vec<String>,
+    pub cold_sores: String,
+    pub eczema: String,
+    pub blood_thinners: String,
+    pub allergies: String,
+    pub session: String,
+}
+
+/// Everything asked and answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answers {
+    pub treatment: Treatment,
+    /// Warning signs asked one by one or as a checklist of signs, in the order asked.
+    pub signs: Vec<SignAnswer>,
+    /// Whether the symptom checklist was answered (false when the questions stopped early).
+    pub symptoms_asked: bool,
+    pub symptoms: Vec<SymptomAnswer>,
+    /// A repeat contact about the same problem, or a very worried person; `None` when the
+    /// questions stopped before it.
+    pub repeat_contact: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<Background>,
+}
+
+impl Answers {
+    pub fn new(treatment: Treatment) -> Self {
+        Answers {
+            treatment,
+            signs: Vec::new(),
+            symptoms_asked: false,
+            symptoms: Vec::new(),
+            repeat_contact: None,
+            background: None,
+        }
+    }
+
+    /// The signs answered "yes", in the order asked.
+    pub fn positive_signs(&self) -> impl Iterator<Item = &str> {
+        self.signs
+            .iter()
+            .filter(|s| s.answer == SignState::Yes)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them.
+    pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
+        when::days_between(self.treatment.at, now)
+    }
+
+    /// The case exactly as the JSON interface would take it.
+    pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
+        let days = self.days(now);
+        let mut symptoms: Vec<SymptomInput> = self
+            .positive_signs()
+            .map(|id| SymptomInput {
+                id: id.to_string(),
+                severity: None,
+                trend: None,
+                started_day: None,
+            })
+            .collect();
+        for s in &self.symptoms {
+            symptoms.push(SymptomInput {
+                id: s.id.clone(),
+                severity: Some(s.severity),
+                trend: Some(s.trend.for_rules()),
+                started_day: Some(match s.started {
+                    Started::Day(d) => f64::from(d),
+                    // Not knowing when it began counts as "it began now", the latest it can
+                    // have begun: a late start is what the "starts after" rules look for,
+                    // so the latest start is the one that can never make the answer milder,
+                    // and it cannot be later than the time since treatment (an input error).
+                    Started::NotSure => days,
+                }),
+            });
+        }
+        CaseInput {
+            id: None,
+            days_since_treatment: None,
+            treated_at: Some(self.treatment.at.to_rfc3339()),
+            assessed_at: Some(now.to_rfc3339()),
+            symptoms,
+            repeat_contact: self.repeat_contact,
+        }
+    }
+}
+
+/// A nurse's change of the computed disposition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Override {
+    pub from: Disposition,
+    pub to: Disposition,
+    /// Required when `to` is less urgent than `from`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The end of a questionnaire: the answers, the case built from them, and its assessment.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub mode: Mode,
+    pub assessed_at: DateTime<FixedOffset>,
+    pub answers: Answers,
+    pub input: CaseInput,
+    pub case: Case,
+    pub assessment: Assessment,
+    /// The danger sign at which the questions stopped, if they stopped early.
+    pub stopped_at: Option<String>,
+    pub nurse_override: Option<Override>,
+}
+
+impl Outcome {
+    /// The disposition in force: the nurse's, when changed.
+    pub fn disposition(&self) -> Disposition {
+        self.nurse_override
+            .as_ref()
+            .map_or(self.assessment.disposition, |o| o.to)
+    }
+}
+
+/// The clock without its fraction of a second, so that the times written into the case read
+/// back to exactly the same number of days.
+pub fn whole_seconds(now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+/// Builds the case from the answers and assesses it with the one evaluation.
+pub fn evaluate(
+    mode: Mode,
+    answers: Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    stopped_at: Option<String>,
+) -> Result<Outcome, Error> {
+    let input = answers.case_input(now);
+    let case = input
+        .resolve(rules, now)
+        .map_err(|e| Error::Input(format!("the answers give an invalid case: {e}")))?;
+    let assessment = assess(&case, rules);
+    Ok(Outcome {
+        mode,
+        assessed_at: now,
+        answers,
+        input,
+        case,
+        assessment,
+        stopped_at,
+        nurse_override: None,
+    })
+}
+
+/// The warning signs of one disposition, in rule-file order.
+pub fn signs_of(rules: &RuleSet, d: Disposition) -> Vec<&str> {
+    rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == d)
+        .map(|w| w.id.as_str())
+        .collect()
+}
+
+/// The symptom checklist: the expected reactions, then the warning signs up to `most`.
+pub fn checklist_ids(rules: &RuleSet, most: Disposition) -> Vec<&str> {
+    rules
+        .reactions
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(
+            rules
+                .warning_signs
+                .iter()
+                .filter(|w| w.disposition <= most)
+                .map(|w| w.id.as_str()),
+        )
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A symptom's label, from the rule set.
+pub fn label(rules: &RuleSet, id: &str) -> String {
+    rules
+        .symptom_text(id)
+        .map_or_else(|| id.to_string(), |t| t.label.to_string())
+}
+
+/// A sign in the fullest plain words: its description, which lists what to look for.
+pub fn sign_words(rules: &RuleSet, id: &str) -> String {
+    match rules.symptom_text(id) {
+        Some(t) if !t.description.is_empty() => capitalise(t.description),
+        Some(t) => t.label.to_string(),
+        None => id.to_string(),
+    }
+}
+
+/// A checklist line: the label with its short description, unless the description only
+/// repeats the label, or the screen is too narrow for both.
+pub fn symptom_words(rules: &RuleSet, id: &str, width: usize) -> String {
+    let Some(t) = rules.symptom_text(id) else {
+        return id.to_string();
+    };
+    // A label that explains itself ("Milia (tiny white bumps)") needs nothing more.
+    if width < 60 || t.description.is_empty() || t.label.contains('(') {
+        return t.label.to_string();
+    }
+    let desc = t.description.to_lowercase();
+    let first = t.label.to_lowercase();
+    let first = first.split([' ', '(']).next().unwrap_or("");
+    if desc.starts_with(first) {
+        capitalise(t.description)
+    } else {
+        format!("{}: {}", t.label, t.description)
+    }
+}
+
+pub const NONE_KEY: &str = "none";
+
+/// A checklist with an explicit "None of these": an empty submit is refused (it may be a
+/// slip of Enter without Space), and so is "None of these" ticked with something else.
+pub fn ask_checklist(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    help: &str,
+    items: &[(String, String)],
+    ticked: &[String],
+) -> Answer<Vec<String>> {
+    let mut choices: Vec<Choice> = items.iter().map(|(k, l)| Choice::new(k, l)).collect();
+    choices.push(Choice::new(NONE_KEY, "None of these"));
+    let none = choices.len() - 1;
+    let check: Check<Vec<usize>> = Arc::new(move |picked: &Vec<usize>| {
+        if picked.is_empty() {
+            Err("Tick each that applies with Space, or 'None of these' if none apply".into())
+        } else if picked.contains(&none) && picked.len() > 1 {
+            Err("'None of these' cannot go with other answers: untick one".into())
+        } else {
+            Ok(())
+        }
+    });
+    let ticked: Vec<usize> = if ticked.is_empty() {
+        Vec::new()
+    } else {
+        choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| ticked.contains(&c.key))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let picked = p.select_many(&SelectMany {
+        id,
+        message,
+        help: Some(help),
+        choices: &choices,
+        ticked,
+        check: Some(check),
+    })?;
+    Ok(picked
+        .into_iter()
+        .filter(|&i| i != none)
+        .map(|i| choices[i].key.clone())
+        .collect())
+}
+
+/// Signs that, together with those present, would make a combination more urgent than
+/// anything found so far, and that were not asked yet. After a positive danger sign the
+/// questions stop, but not before these: a go-to-ED sign with fever and purple spots is an
+/// emergency, and stopping early must not hide that.
+pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
+    let has = |id: &str| present.iter().any(|p| p == id);
+    let mut current = present
+        .iter()
+        .filter_map(|id| rules.warning_sign(id).map(|w| w.disposition))
+        .max()
+        .unwrap_or_default();
+    for c in &rules.combinations {
+        let any = c.any_of.is_empty() || c.any_of.iter().any(|s| has(s));
+        if c.all_of.iter().all(|s| has(s)) && any {
+            current = current.max(c.disposition);
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for c in rules
+        .combinations
+        .iter()
+        .filter(|c| c.disposition > current)
+    {
+        let mut needed: Vec<&String> = c.all_of.iter().filter(|s| !has(s)).collect();
+        if !c.any_of.is_empty() && !c.any_of.iter().any(|s| has(s)) {
+            needed.extend(c.any_of.iter());
+        }
+        for id in needed {
+            if !asked.contains(id) && !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+    }
+    out
+}
+
+/// "When was the treatment?": typed ("3 days ago", "2026-11-18 14:30") or, on an empty
+/// answer, picked on a calendar with an optional time. Says the day it understood.
+pub fn ask_treatment(
+    p: &mut dyn Prompter,
+    mode: Mode,
+    now: DateTime<FixedOffset>,
+) -> Answer<Treatment> {
+    let check: Check<String> = Arc::new(move |text: &String| {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        let t = when::parse_typed(text, now)?;
+        if when::days_between(t, now) > MAX_DAYS {
+            return Err("that is more than a century ago; check the date".into());
+        }
+        Ok(())
+    });
+    let (message, help) = match mode {
+        Mode::Patient => (
+            "When was your treatment? (today, yesterday, 3 days ago, 2026-11-18)",
+            "A time is optional (yesterday 14:30). Enter alone opens a calendar.",
+        ),
+        Mode::Nurse => (
+            "Treatment date?",
+            "today / yesterday / 3 days ago / 2026-11-18 [14:30]; Enter: calendar",
+        ),
+    };
+    let typed = p.text(&TextLine {
+        id: "treatment",
+        message,
+        help: Some(help),
+        check: Some(check),
+    })?;
+    let treatment = if typed.trim().is_empty() {
+        let today = now.date_naive();
+        let day = p.date(&DatePick {
+            id: "treatment.calendar",
+            message: match mode {
+                Mode::Patient => "On which day was your treatment?",
+                Mode::Nurse => "Treatment day?",
+            },
+            help: Some("arrows to move, Enter to choose"),
+            start: today,
+            min: today - Duration::days(MAX_DAYS as i64),
+            max: today,
+        })?;
+        let time_check: Check<String> = Arc::new(move |text: &String| {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(());
+            }
+            let time = NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| format!("{text:?} is not a time of day: use 14:30"))?;
+            match day
+                .and_time(time)
+                .and_local_timezone(*now.offset())
+                .single()
+            {
+                Some(t) if t <= now => Ok(()),
+                Some(_) => Err("that time is later than now".into()),
+                None => Err("not a valid local time".into()),
+            }
+        });
+        let time = p.text(&TextLine {
+            id: "treatment.time",
+            message: match mode {
+                Mode::Patient => "At about what time? (for example 14:30)",
+                Mode::Nurse => "Time? (14:30)",
+            },
+            help: Some("Press Enter if you do not know: the start of the day is used"),
+            check: Some(time_check),
+        })?;
+        let time = time.trim();
+        // A day alone means its start: the longest time since the treatment, which never
+        // makes a symptom look more within its window than it is (as for typed dates).
+        let naive =
+            day.and_time(NaiveTime::parse_from_str(time, "%H:%M").unwrap_or(NaiveTime::MIN));
+        let at = naive
+            .and_local_timezone(*now.offset())
+            .single()
+            .unwrap_or(now)
+            .min(now);
+        let as_given = if time.is_empty() {
+            day.format("%Y-%m-%d").to_string()
+        } else {
+            format!("{} {time}", day.format("%Y-%m-%d"))
+        };
+        Treatment { at, as_given }
+    } else {
+        // Checked above; read again here for the value.
+        let at = when::parse_typed(&typed, now).map_err(Stop::Terminal)?;
+        Treatment {
+            at,
+            as_given: typed.trim().to_string(),
+        }
+    };
+    let days = when::days_between(treatment.at, now);
+    let ago = crate::output::text::day_words(days);
+    let ago = ago.trim_end_matches(" since the treatment");
+    p.say(&match mode {
+        Mode::Patient => format!(
+            "Understood: your treatment was {ago} ago, so today is day {}.",
+            fmt_day(days.floor())
+        ),
+        Mode::Nurse => format!("Treatment {ago} ago: day {}.", fmt_day(days.floor())),
+    });
+    Ok(treatment)
+}
+
+use prompt::Stop;
+
+/// Severity, trend and start of one symptom.
+pub fn ask_details(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    id: &str,
+    days: f64,
+) -> Answer<SymptomAnswer> {
+    let name = label(rules, id);
+    let patient = mode == Mode::Patient;
+
+    let severity_choices = if patient {
+        vec![
+            Choice::new("mild", "Mild: I notice it, but it does not get in my way"),
+            Choice::new(
+                "moderate",
+                "Moderate: it bothers me, but I can do my usual things",
+            ),
+            Choice::new(
+                "severe",
+                "Severe: it stops me doing my usual things, or from sleeping",
+            ),
+        ]
+    } else {
+        vec![
+            Choice::new("mild", "Mild (noticeable, no interference)"),
+            Choice::new(
+                "moderate",
+                "Moderate (bothersome, usual activities possible)",
+            ),
+            Choice::new("severe", "Severe (stops usual activities or sleep)"),
+        ]
+    };
+    let q_id = format!("symptom.{id}.severity");
+    let message = if patient {
+        format!("{name}: how bad is it now?")
+    } else {
+        format!("{name}: severity?")
+    };
+    // The cursor starts on moderate, the protocol's default for an unknown severity: only
+    // "severe" changes the rules, and that takes a deliberate choice.
+    let severity = Severity::ALL[p.select(&SelectOne {
+        id: &q_id,
+        message: &message,
+        help: None,
+        choices: &severity_choices,
+        start: 1,
+    })?];
+
+    let trend_choices = if patient {
+        vec![
+            Choice::new("improving", "Getting better"),
+            Choice::new("stable", "About the same"),
+            Choice::new("worsening", "Getting worse"),
+            Choice::new("not_sure", "I'm not sure"),
+        ]
+    } else {
+        vec![
+            Choice::new("improving", "Improving"),
+            Choice::new("stable", "Same"),
+            Choice::new("worsening", "Worsening"),
+            Choice::new("not_sure", "Not known"),
+        ]
+    };
+    let q_id = format!("symptom.{id}.trend");
+    let message = if patient {
+        format!("{name}: since it began, is it getting better or worse?")
+    } else {
+        format!("{name}: trend?")
+    };
+    // The cursor starts on "about the same" so that a hurried Enter never says "improving".
+    let trend = [
+        TrendAnswer::Improving,
+        TrendAnswer::Stable,
+        TrendAnswer::Worsening,
+        TrendAnswer::NotSure,
+    ][p.select(&SelectOne {
+        id: &q_id,
+        message: &message,
+        help: None,
+        choices: &trend_choices,
+        start: 1,
+    })?];
+
+    // Day choices from today back to the treatment day: never later than today (the case
+    // would be rejected), and the list starts at today, the latest and so the safe end.
+    let today = days.floor().max(0.0) as u32;
+    let mut start_choices: Vec<Choice> = (0..=today)
+        .rev()
+        .map(|d| {
+            let words = match (d, d == today) {
+                (0, true) => "Day 0: today, the treatment day".to_string(),
+                (0, false) => "Day 0: the treatment day".to_string(),
+                (d, true) => format!("Day {d}: today"),
+                (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
+                (d, false) => format!("Day {d}"),
+            };
+            Choice::new(format!("day:{d}"), words)
+        })
+        .collect();
+    start_choices.push(Choice::new(
+        "not_sure",
+        if patient { "I'm not sure" } else { "Not known" },
+    ));
+    let q_id = format!("symptom.{id}.started");
+    let message = if patient {
+        format!("{name}: when did it start?")
+    } else {
+        format!("{name}: started on day?")
+    };
+    let i = p.select(&SelectOne {
+        id: &q_id,
+        message: &message,
+        help: Some("Day 0 is the treatment day"),
+        choices: &start_choices,
+        start: 0,
+    })?;
+    let started = if i as u32 > today {
+        Started::NotSure
+    } else {
+        Started::Day(today - i as u32)
+    };
+    Ok(SymptomAnswer {
+        id: id.to_string(),
+        severity,
+        trend,
+        started,
+    })
+}
+
+/// The symptom checklist and the details of each symptom ticked. `previous` keeps the
+/// details of symptoms still ticked when the list is changed.
+pub fn ask_symptoms(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    ids: &[&str],
+    days: f64,
+    previous: &[SymptomAnswer],
+) -> Answer<Vec<SymptomAnswer>> {
+    let width = p.width();
+    let items: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| (id.to_string(), symptom_words(rules, id, width)))
+        .collect();
+    let ticked: Vec<String> = previous.iter().map(|s| s.id.clone()).collect();
+    let (message, help) = match mode {
+        Mode::Patient => (
+            "What do you notice now? Tick all that apply.",
+            "Space to tick, Enter when done. 'None of these' if none apply.",
+        ),
+        Mode::Nurse => (
+            "Symptoms now?",
+            "Space to tick, Enter when done; 'None of these' if none",
+        ),
+    };
+    let picked = ask_checklist(p, "symptoms", message, help, &items, &ticked)?;
+    let mut out = Vec::new();
+    for id in picked {
+        match previous.iter().find(|s| s.id == id) {
+            Some(kept) => out.push(kept.clone()),
+            None => out.push(ask_details(p, rules, mode, &id, days)?),
+        }
+    }
+    Ok(out)
+}
+
+/// Symptom ids as a set, for quick membership.
+pub fn id_set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    ids.into_iter().collect()
+}
+
+/// One line per symptom: "Redness: moderate, about the same, since day 0".
+pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
+    let started = match s.started {
+        Started::Day(d) => format!("since day {d}"),
+        Started::NotSure => "start not known".to_string(),
+    };
+    format!(
+        "{}: {}, {}, {started}",
+        label(rules, &s.id),
+        s.severity.code(),
+        s.trend.words()
+    )
+}
+
+/// What the command line asked of the questionnaire.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub nurse: bool,
+    pub record: Option<std::path::PathBuf>,
+    pub disposition_exit_code: bool,
+}
+
+/// Runs the questionnaire on the terminal: the questions on standard error, the result (or
+/// the nurse's note) on standard output, the record last. Without a terminal it refuses at
+/// once rather than wait for answers that cannot come.
+pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i32, Error> {
+    if !(config.stdin_is_terminal && config.stderr_is_terminal) {
+        return Err(Error::Usage(
+            "the questionnaire needs a terminal (standard input and standard error); to check a case without one, give it as JSON with --input FILE (or --input - for standard input)"
+                .into(),
+        ));
+    }
+    if let Some(path) = &opts.record {
+        record::check_target(path)?;
+    }
+    let rules = crate::app::load_rules(config)?;
+    let style = crate::output::text::Style {
+        color: config.color,
+        width: config.width,
+    };
+    let mut prompter = prompt::TerminalPrompter {
+        color: config.color,
+        columns: config.width,
+        rows: config.rows,
+    };
+    let (outcome, text, note) = if opts.nurse {
+        let outcome = nurse::run(&mut prompter, &rules, config.now)?;
+        let note = crate::output::sbar::render(&outcome, &rules, config.width);
+        (outcome, note.clone(), Some(note))
+    } else {
+        let outcome = patient::run(&mut prompter, &rules, config.now)?;
+        let text = patient::result_text(&outcome, &rules, style);
+        (outcome, text, None)
+    };
+    eprintln!();
+    let code = crate::app::print_out(&text)?;
+    if let Some(path) = &opts.record {
+        record::write(path, &record::Record::new(&outcome, note.as_deref())).map_err(|e| {
+            Error::Io(format!(
+                "{e} (the {} above was not saved)",
+                if opts.nurse { "note" } else { "result" }
+            ))
+        })?;
+        eprintln!("Saved the record to {}.", path.display());
+    }
+    if opts.disposition_exit_code {
+        return Ok(
+            crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())
+        );
+    }
+    Ok(code)
+}

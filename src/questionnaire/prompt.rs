@@ -1,0 +1,508 @@
+//! The questions the questionnaire can ask, behind a small interface: one implementation
+//! draws them on the terminal with inquire, the other answers them from a script so that
+//! every path of the questionnaire can be tested without a terminal.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Weekday};
+
+/// Why a prompt gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Esc: the person stopped the questionnaire.
+    Cancel,
+    /// Ctrl-C.
+    Interrupt,
+    /// The terminal could not be used (read or write failed).
+    Terminal(String),
+}
+
+impl From<Stop> for crate::Error {
+    fn from(s: Stop) -> Self {
+        match s {
+            Stop::Cancel => crate::Error::Cancelled,
+            Stop::Interrupt => crate::Error::Interrupted,
+            Stop::Terminal(m) => crate::Error::Io(format!("the terminal: {m}")),
+        }
+    }
+}
+
+pub type Answer<T> = Result<T, Stop>;
+
+/// Checks a submitted answer; the message tells the person what to do instead.
+pub type Check<T> = Arc<dyn Fn(&T) -> Result<(), String> + Send + Sync>;
+
+/// One option of a list: a stable key (a symptom id, "none") and the words shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub key: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Choice {
+            key: key.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// Pick one of a list.
+pub struct SelectOne<'a> {
+    /// A stable name of the question, for scripts and records ("symptom.redness.trend").
+    pub id: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub choices: &'a [Choice],
+    /// Where the cursor starts.
+    pub start: usize,
+}
+
+/// Tick any number of a list.
+pub struct SelectMany<'a> {
+    pub id: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub choices: &'a [Choice],
+    /// Ticked when the list opens (a previous answer, when changing it).
+    pub ticked: Vec<usize>,
+    /// Refuses a submitted set of positions with a message.
+    pub check: Option<Check<Vec<usize>>>,
+}
+
+/// A line of text.
+pub struct TextLine<'a> {
+    pub id: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub check: Option<Check<String>>,
+}
+
+/// A day on a calendar.
+pub struct DatePick<'a> {
+    pub id: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub start: NaiveDate,
+    pub min: NaiveDate,
+    pub max: NaiveDate,
+}
+
+/// Yes or no.
+pub struct YesNo<'a> {
+    pub id: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    /// What Enter alone means; `None` makes the person type y or n.
+    pub default: Option<bool>,
+}
+
+/// What the questionnaire needs from a terminal.
+pub trait Prompter {
+    fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize>;
+    fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>>;
+    fn text(&mut self, q: &TextLine<'_>) -> Answer<String>;
+    fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate>;
+    fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool>;
+    /// Tells the person something between questions (what was understood, a summary).
+    fn say(&mut self, text: &str);
+    /// How many columns the questions may use, to shorten option texts on small screens.
+    fn width(&self) -> usize;
+}
+
+/// Draws the questions on the terminal (standard error) with inquire.
+pub struct TerminalPrompter {
+    pub color: bool,
+    pub columns: usize,
+    pub rows: usize,
+}
+
+impl TerminalPrompter {
+    fn render_config(&self) -> inquire::ui::RenderConfig<'static> {
+        // Set explicitly so that --plain is honoured as NO_COLOR is: inquire's default only
+        // looks at NO_COLOR. The check boxes "[x]" and the cursor ">" carry the meaning.
+        if self.color {
+            inquire::ui::RenderConfig::default_colored()
+        } else {
+            inquire::ui::RenderConfig::empty()
+        }
+    }
+
+    /// As many options as fit on the screen, counting the lines a long option wraps to.
+    fn page_size(&self, choices: &[Choice]) -> usize {
+        let columns = self.columns.max(20);
+        let lines_per_option = choices
+            .iter()
+            .map(|c| (c.label.chars().count() + 6).div_ceil(columns))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        // The question, the help line and an error line stay visible.
+        let lines = self.rows.saturating_sub(4).max(3);
+        (lines / lines_per_option).clamp(1, choices.len().max(1))
+    }
+}
+
+/// An answered choice as it stays on the screen: its words before any explanation
+/// ("Moderate" for "Moderate: it bothers me, ...").
+fn short(label: &str) -> String {
+    label.split(": ").next().unwrap_or(label).to_string()
+}
+
+fn stop(e: inquire::InquireError) -> Stop {
+    match e {
+        inquire::InquireError::OperationCanceled => Stop::Cancel,
+        inquire::InquireError::OperationInterrupted => Stop::Interrupt,
+        other => Stop::Terminal(other.to_string()),
+    }
+}
+
+impl Prompter for TerminalPrompter {
+    fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
+        let labels: Vec<String> = q.choices.iter().map(|c| c.label.clone()).collect();
+        inquire::Select::new(q.message, labels)
+            .with_help_message(q.help.unwrap_or("↑↓ to move, Enter to choose"))
+            .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
+            .with_page_size(self.page_size(q.choices))
+            .without_filtering()
+            .with_formatter(&|o| short(o.value))
+            .with_render_config(self.render_config())
+            .raw_prompt()
+            .map(|o| o.index)
+            .map_err(stop)
+    }
+
+    fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
+        let labels: Vec<String> = q.choices.iter().map(|c| c.label.clone()).collect();
+        let mut prompt = inquire::MultiSelect::new(q.message, labels)
+            .with_help_message(
+                q.help
+                    .unwrap_or("↑↓ to move, Space to tick or untick, Enter when done"),
+            )
+            .with_default(&q.ticked)
+            .with_page_size(self.page_size(q.choices))
+            .with_formatter(&|picked| {
+                picked
+                    .iter()
+                    .map(|o| short(o.value))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .without_filtering()
+            .with_render_config(self.render_config());
+        if let Some(check) = q.check.clone() {
+            prompt = prompt.with_validator(
+                move |picked: &[inquire::list_option::ListOption<&String>]| {
+                    let positions: Vec<usize> = picked.iter().map(|o| o.index).collect();
+                    Ok(match check(&positions) {
+                        Ok(()) => inquire::validator::Validation::Valid,
+                        Err(m) => inquire::validator::Validation::Invalid(m.into()),
+                    })
+                },
+            );
+        }
+        prompt
+            .raw_prompt()
+            .map(|picked| picked.into_iter().map(|o| o.index).collect())
+            .map_err(stop)
+    }
+
+    fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
+        let mut prompt = inquire::Text::new(q.message).with_render_config(self.render_config());
+        if let Some(help) = q.help {
+            prompt = prompt.with_help_message(help);
+        }
+        if let Some(check) = q.check.clone() {
+            prompt = prompt.with_validator(move |text: &str| {
+                Ok(match check(&text.to_string()) {
+                    Ok(()) => inquire::validator::Validation::Valid,
+                    Err(m) => inquire::validator::Validation::Invalid(m.into()),
+                })
+            });
+        }
+        prompt.prompt().map_err(stop)
+    }
+
+    fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        let mut prompt = inquire::DateSelect::new(q.message)
+            .with_starting_date(q.start)
+            .with_min_date(q.min)
+            .with_max_date(q.max)
+            .with_week_start(Weekday::Mon)
+            .with_render_config(self.render_config());
+        if let Some(help) = q.help {
+            prompt = prompt.with_help_message(help);
+        }
+        prompt.prompt().map_err(stop)
+    }
+
+    fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
+        let mut prompt = inquire::Confirm::new(q.message)
+            .with_error_message("Type y for yes or n for no, then Enter")
+            .with_render_config(self.render_config());
+        if let Some(help) = q.help {
+            prompt = prompt.with_help_message(help);
+        }
+        if let Some(d) = q.default {
+            prompt = prompt.with_default(d);
+        }
+        prompt.prompt().map_err(stop)
+    }
+
+    fn say(&mut self, text: &str) {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                out.push('\n');
+                continue;
+            }
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            let rest = format!("{indent}  ");
+            out.push_str(&crate::output::text::wrap(
+                line.trim_start(),
+                self.columns,
+                &indent,
+                &rest,
+            ));
+        }
+        eprint!("{out}");
+    }
+
+    fn width(&self) -> usize {
+        self.columns
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scripted {
+    /// The choice with this key (select one).
+    Pick(String),
+    /// These choices (select many); an empty list is an empty submit.
+    Picks(Vec<String>),
+    Text(String),
+    Date(NaiveDate),
+    Yes,
+    No,
+    /// Enter alone on a yes/no question.
+    Enter,
+    Esc,
+    CtrlC,
+}
+
+/// Answers questions from a script, in order, and keeps a transcript of the exchange.
+///
+/// Each step names the question it expects, so a test fails where the flow differs. A
+/// scripted answer that the question's own check refuses is logged with the message, and
+/// the question is asked again with the next step, as the terminal would.
+pub struct ScriptedPrompter {
+    steps: VecDeque<(String, Scripted)>,
+    /// What was asked and answered, and what was said, one entry a line.
+    pub transcript: Vec<String>,
+    pub columns: usize,
+}
+
+impl ScriptedPrompter {
+    pub fn new() -> Self {
+        ScriptedPrompter {
+            steps: VecDeque::new(),
+            transcript: Vec::new(),
+            columns: 80,
+        }
+    }
+
+    /// Adds an answer for the question named `id`.
+    pub fn then(mut self, id: &str, answer: Scripted) -> Self {
+        self.steps.push_back((id.to_string(), answer));
+        self
+    }
+
+    pub fn pick(self, id: &str, key: &str) -> Self {
+        self.then(id, Scripted::Pick(key.into()))
+    }
+
+    pub fn picks(self, id: &str, keys: &[&str]) -> Self {
+        self.then(
+            id,
+            Scripted::Picks(keys.iter().map(|k| k.to_string()).collect()),
+        )
+    }
+
+    pub fn text(self, id: &str, text: &str) -> Self {
+        self.then(id, Scripted::Text(text.into()))
+    }
+
+    /// Steps not used yet (a test checks that the flow took them all).
+    pub fn remaining(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .map(|(id, a)| format!("{id}: {a:?}"))
+            .collect()
+    }
+
+    /// Everything said between questions.
+    pub fn said(&self) -> String {
+        self.transcript
+            .iter()
+            .filter_map(|l| l.strip_prefix("say: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The ids of the questions asked, in order.
+    pub fn asked(&self) -> Vec<String> {
+        self.transcript
+            .iter()
+            .filter_map(|l| l.strip_prefix("? "))
+            .map(|l| l.split(' ').next().unwrap_or("").to_string())
+            .collect()
+    }
+
+    fn next(&mut self, id: &str, message: &str) -> Scripted {
+        let Some((expected, answer)) = self.steps.pop_front() else {
+            panic!(
+                "the script has no answer for {id:?} ({message})\ntranscript:\n{}",
+                self.transcript.join("\n")
+            );
+        };
+        assert!(
+            expected == id,
+            "the script expected {expected:?} but the questionnaire asked {id:?} ({message})\ntranscript:\n{}",
+            self.transcript.join("\n")
+        );
+        self.transcript
+            .push(format!("? {id} {message} -> {answer:?}"));
+        answer
+    }
+
+    fn refuse(&mut self, message: &str) {
+        self.transcript.push(format!("! {message}"));
+    }
+}
+
+impl Default for ScriptedPrompter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn interrupted<T>(a: &Scripted) -> Option<Answer<T>> {
+    match a {
+        Scripted::Esc => Some(Err(Stop::Cancel)),
+        Scripted::CtrlC => Some(Err(Stop::Interrupt)),
+        _ => None,
+    }
+}
+
+fn position(choices: &[Choice], key: &str, id: &str) -> usize {
+    choices
+        .iter()
+        .position(|c| c.key == key)
+        .unwrap_or_else(|| {
+            panic!(
+                "question {id:?} has no choice {key:?}; it has {:?}",
+                choices.iter().map(|c| &c.key).collect::<Vec<_>>()
+            )
+        })
+}
+
+impl Prompter for ScriptedPrompter {
+    fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
+        let a = self.next(q.id, q.message);
+        if let Some(stop) = interrupted(&a) {
+            return stop;
+        }
+        match a {
+            Scripted::Pick(key) => Ok(position(q.choices, &key, q.id)),
+            other => panic!("question {:?} is a choice; the script gave {other:?}", q.id),
+        }
+    }
+
+    fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
+        loop {
+            let a = self.next(q.id, q.message);
+            if let Some(stop) = interrupted(&a) {
+                return stop;
+            }
+            let Scripted::Picks(keys) = a else {
+                panic!("question {:?} is a checklist; the script gave {a:?}", q.id);
+            };
+            let mut picked: Vec<usize> =
+                keys.iter().map(|k| position(q.choices, k, q.id)).collect();
+            picked.sort_unstable();
+            picked.dedup();
+            match q.check.as_ref().map_or(Ok(()), |c| c(&picked)) {
+                Ok(()) => return Ok(picked),
+                Err(m) => self.refuse(&m),
+            }
+        }
+    }
+
+    fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
+        loop {
+            let a = self.next(q.id, q.message);
+            if let Some(stop) = interrupted(&a) {
+                return stop;
+            }
+            let text = match a {
+                Scripted::Text(t) => t,
+                Scripted::Enter => String::new(),
+                other => panic!("question {:?} is a text; the script gave {other:?}", q.id),
+            };
+            match q.check.as_ref().map_or(Ok(()), |c| c(&text)) {
+                Ok(()) => return Ok(text),
+                Err(m) => self.refuse(&m),
+            }
+        }
+    }
+
+    fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        let a = self.next(q.id, q.message);
+        if let Some(stop) = interrupted(&a) {
+            return stop;
+        }
+        match a {
+            // The calendar cannot move past its limits.
+            Scripted::Date(d) => Ok(d.clamp(q.min, q.max)),
+            other => panic!("question {:?} is a date; the script gave {other:?}", q.id),
+        }
+    }
+
+    fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
+        loop {
+            let a = self.next(q.id, q.message);
+            if let Some(stop) = interrupted(&a) {
+                return stop;
+            }
+            match (a, q.default) {
+                (Scripted::Yes, _) => return Ok(true),
+                (Scripted::No, _) => return Ok(false),
+                (Scripted::Enter, Some(d)) => return Ok(d),
+                (Scripted::Enter, None) => self.refuse("Type y for yes or n for no, then Enter"),
+                (other, _) => panic!("question {:?} is yes/no; the script gave {other:?}", q.id),
+            }
+        }
+    }
+
+    fn say(&mut self, text: &str) {
+        for line in text.lines() {
+            self.transcript.push(format!("say: {line}"));
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.columns
+    }
+}
+
+impl fmt::Debug for SelectMany<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectMany")
+            .field("id", &self.id)
+            .field("choices", &self.choices)
+            .finish()
+    }
+}
