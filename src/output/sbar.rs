@@ -14,9 +14,14 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     let mut out = String::new();
     let line = |out: &mut String, text: &str| out.push_str(&wrap(text, width, "   ", "     "));
 
-    out.push_str(&format!(
-        "SBAR: call about micro-needling aftercare, {}\n",
-        o.assessed_at.format("%Y-%m-%d %H:%M %:z")
+    out.push_str(&wrap(
+        &format!(
+            "SBAR: call about micro-needling aftercare, {}",
+            o.assessed_at.format("%Y-%m-%d %H:%M %:z")
+        ),
+        width,
+        "",
+        "  ",
     ));
 
     // Situation: the day, what the caller reports, and the outcome in one line.
@@ -33,7 +38,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     for s in &a.symptoms {
         reports.push(format!(
-            "{} ({}, {}, {})",
+            "{}: {}, {}, {}",
             label(rules, &s.id),
             s.severity.code(),
             trend_words(s.trend),
@@ -284,5 +289,97 @@ fn capitalise(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::nurse;
+    use crate::questionnaire::prompt::{Scripted, ScriptedPrompter};
+
+    fn now() -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T09:00:00+00:00").unwrap()
+    }
+
+    fn all_danger_no(rules: &RuleSet) -> ScriptedPrompter {
+        let mut s = ScriptedPrompter::new();
+        for w in rules
+            .warning_signs
+            .iter()
+            .filter(|w| w.disposition >= Disposition::GoToEdNow)
+        {
+            s = s.then(&format!("danger.{}", w.id), Scripted::No);
+        }
+        s
+    }
+
+    #[test]
+    fn a_full_call_with_a_less_urgent_override() {
+        let rules = RuleSet::built_in();
+        let mut p = all_danger_no(&rules)
+            .text("treatment", "3 days ago")
+            .picks("same_day", &["none"])
+            .picks("symptoms", &["redness", "itching"])
+            .pick("symptom.redness.severity", "moderate")
+            .pick("symptom.redness.trend", "worsening")
+            .pick("symptom.redness.started", "day:0")
+            .pick("symptom.itching.severity", "mild")
+            .pick("symptom.itching.trend", "not_sure")
+            .pick("symptom.itching.started", "not_sure")
+            .then("repeat_contact", Scripted::No)
+            .pick("background.device", "radio-frequency micro-needling")
+            .picks("background.areas", &["face", "neck"])
+            .picks("background.products", &["vitamin C serum"])
+            .pick("background.cold_sores", "yes")
+            .pick("background.eczema", "no")
+            .pick("background.blood_thinners", "not known")
+            .text("background.allergies", "none")
+            .text("background.session", "2")
+            .pick("override", "see_within_3_days")
+            .text(
+                "override.reason",
+                "redness fading at the edges on the photo sent; review booked for tomorrow",
+            );
+        let o = nurse::run(&mut p, &rules, now()).unwrap();
+        let note = render(&o, &rules, 80);
+        insta::assert_snapshot!(note);
+        assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+    }
+
+    #[test]
+    fn an_emergency_stop_with_its_pertinent_negatives() {
+        let rules = RuleSet::built_in();
+        let mut p = ScriptedPrompter::new()
+            .then("danger.difficulty_breathing", Scripted::No)
+            .then("danger.throat_swelling", Scripted::Yes)
+            .text("treatment", "yesterday 14:30")
+            .pick("override", "keep");
+        let o = nurse::run(&mut p, &rules, now()).unwrap();
+        insta::assert_snapshot!(render(&o, &rules, 80));
+    }
+
+    #[test]
+    fn no_symptoms_and_a_more_urgent_override_at_40_columns() {
+        let rules = RuleSet::built_in();
+        let mut p = all_danger_no(&rules)
+            .text("treatment", "2026-11-20")
+            .picks("same_day", &["none"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::Yes)
+            .pick("background.device", "not known")
+            .picks("background.areas", &[])
+            .picks("background.products", &[])
+            .pick("background.cold_sores", "not known")
+            .pick("background.eczema", "not known")
+            .pick("background.blood_thinners", "not known")
+            .text("background.allergies", "")
+            .text("background.session", "")
+            .pick("override", "go_to_ed_now")
+            .text("override.reason", "");
+        let o = nurse::run(&mut p, &rules, now()).unwrap();
+        let note = render(&o, &rules, 40);
+        insta::assert_snapshot!(note);
+        assert!(note.lines().all(|l| l.chars().count() <= 40), "{note}");
     }
 }

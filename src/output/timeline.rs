@@ -104,13 +104,17 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
 
     let mut out = String::new();
     out.push('\n');
-    let title = "Your healing timeline (days since the treatment)";
+    let title = crate::output::text::wrap(
+        "Your healing timeline (days since the treatment)",
+        width,
+        "",
+        "",
+    );
     out.push_str(&if style.color {
-        title.bold().to_string()
+        title.trim_end().bold().to_string() + "\n"
     } else {
-        title.to_string()
+        title
     });
-    out.push('\n');
 
     // Today's marker above the bars, then the day numbers.
     let today_words = format!("today, day {}", fmt_day(day.floor()));
@@ -131,12 +135,14 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     let row = |r: &ExpectedReaction, marked: bool, out: &mut String| {
         let mut bar = String::with_capacity(bar_width * 4);
         for col in 0..bar_width {
-            let mid = (col as f64 + 0.5) * span / bar_width as f64;
+            // A cell shows the window it begins in, so that even a window of hours (bleeding
+            // until day 0.5) keeps a mark on a scale of weeks.
+            let begins = col as f64 * span / bar_width as f64;
             let ch = if col == today_col {
                 TODAY
-            } else if mid <= r.normal_until {
+            } else if begins < r.normal_until {
                 NORMAL
-            } else if mid <= r.ok_if_improving_until {
+            } else if begins < r.ok_if_improving_until {
                 IF_IMPROVING
             } else {
                 ' '
@@ -318,7 +324,10 @@ mod tests {
         let rules = RuleSet::built_in();
         let t = render(&case(1.0, &[]), &rules, plain(80));
         assert!(t.contains("today, day 1"), "{t}");
-        let rows = t.lines().filter(|l| l.contains('|')).count();
+        let rows = t
+            .lines()
+            .filter(|l| l.contains('|') && !l.starts_with("Key"))
+            .count();
         assert_eq!(rows, rules.reactions.len(), "{t}");
     }
 }

@@ -361,7 +361,7 @@ impl ScriptedPrompter {
             .collect()
     }
 
-    fn next(&mut self, id: &str, message: &str) -> Scripted {
+    fn next(&mut self, id: &str, message: &str, choices: &[Choice]) -> Scripted {
         let Some((expected, answer)) = self.steps.pop_front() else {
             panic!(
                 "the script has no answer for {id:?} ({message})\ntranscript:\n{}",
@@ -373,8 +373,14 @@ impl ScriptedPrompter {
             "the script expected {expected:?} but the questionnaire asked {id:?} ({message})\ntranscript:\n{}",
             self.transcript.join("\n")
         );
+        let keys = if choices.is_empty() {
+            String::new()
+        } else {
+            let keys: Vec<&str> = choices.iter().map(|c| c.key.as_str()).collect();
+            format!(" [{}]", keys.join(", "))
+        };
         self.transcript
-            .push(format!("? {id} {message} -> {answer:?}"));
+            .push(format!("? {id} {message}{keys} -> {answer:?}"));
         answer
     }
 
@@ -411,7 +417,7 @@ fn position(choices: &[Choice], key: &str, id: &str) -> usize {
 
 impl Prompter for ScriptedPrompter {
     fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
-        let a = self.next(q.id, q.message);
+        let a = self.next(q.id, q.message, q.choices);
         if let Some(stop) = interrupted(&a) {
             return stop;
         }
@@ -423,7 +429,7 @@ impl Prompter for ScriptedPrompter {
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         loop {
-            let a = self.next(q.id, q.message);
+            let a = self.next(q.id, q.message, q.choices);
             if let Some(stop) = interrupted(&a) {
                 return stop;
             }
@@ -443,7 +449,7 @@ impl Prompter for ScriptedPrompter {
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
         loop {
-            let a = self.next(q.id, q.message);
+            let a = self.next(q.id, q.message, &[]);
             if let Some(stop) = interrupted(&a) {
                 return stop;
             }
@@ -460,7 +466,7 @@ impl Prompter for ScriptedPrompter {
     }
 
     fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
-        let a = self.next(q.id, q.message);
+        let a = self.next(q.id, q.message, &[]);
         if let Some(stop) = interrupted(&a) {
             return stop;
         }
@@ -473,7 +479,7 @@ impl Prompter for ScriptedPrompter {
 
     fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
         loop {
-            let a = self.next(q.id, q.message);
+            let a = self.next(q.id, q.message, &[]);
             if let Some(stop) = interrupted(&a) {
                 return stop;
             }

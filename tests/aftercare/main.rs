@@ -9,6 +9,7 @@ mod cli_input_errors;
 mod cli_rules;
 mod clinical_table;
 mod properties;
+mod questionnaire;
 mod rule_examples;
 mod signs;
 mod snapshots;

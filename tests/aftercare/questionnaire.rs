@@ -1,0 +1,762 @@
+//! The questionnaire's logic with scripted answers: every path, and the promise that it
+//! gives the same disposition as the JSON interface for the same answers.
+
+use aftercare::questionnaire::prompt::{Scripted, ScriptedPrompter};
+use aftercare::questionnaire::{nurse, patient, Outcome, SignState, Started, TrendAnswer};
+use aftercare::{Disposition, Error, RuleSet};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use proptest::prelude::*;
+
+use crate::support::{aftercare, NOW};
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(NOW).unwrap()
+}
+
+fn run_patient(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
+    let mut p = script;
+    let out = patient::run(&mut p, &RuleSet::built_in(), now());
+    (out, p)
+}
+
+fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
+    let mut p = script;
+    let out = nurse::run(&mut p, &RuleSet::built_in(), now());
+    (out, p)
+}
+
+/// The first answers of a patient with no danger signs.
+fn no_danger(when: &str) -> ScriptedPrompter {
+    ScriptedPrompter::new()
+        .text("treatment", when)
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+}
+
+fn details(
+    s: ScriptedPrompter,
+    id: &str,
+    severity: &str,
+    trend: &str,
+    started: &str,
+) -> ScriptedPrompter {
+    s.pick(&format!("symptom.{id}.severity"), severity)
+        .pick(&format!("symptom.{id}.trend"), trend)
+        .pick(&format!("symptom.{id}.started"), started)
+}
+
+fn done(p: &ScriptedPrompter) {
+    assert!(
+        p.remaining().is_empty(),
+        "script steps left unused: {:?}\n{}",
+        p.remaining(),
+        p.transcript.join("\n")
+    );
+}
+
+#[test]
+fn an_emergency_sign_ends_the_questionnaire_at_once() {
+    let script = ScriptedPrompter::new()
+        .text("treatment", "2 days ago")
+        .picks("danger.emergency", &["throat_swelling"]);
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::CallEmergencyNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("throat_swelling"));
+    // Nothing after the danger signs was asked.
+    assert_eq!(p.asked(), ["treatment", "danger.emergency"]);
+    let text = patient::result_text(
+        &o,
+        &RuleSet::built_in(),
+        aftercare::output::text::Style::plain(),
+    );
+    assert!(text.starts_with("CALL EMERGENCY SERVICES NOW\n"), "{text}");
+    assert!(text.lines().count() <= 4, "one short instruction:\n{text}");
+    assert!(
+        text.contains("swelling of lips, tongue or throat"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
+    let script = ScriptedPrompter::new()
+        .text("treatment", "today")
+        .picks("danger.emergency", &[])
+        .picks("danger.emergency", &["none", "fainting"])
+        .then("danger.emergency", Scripted::Esc);
+    let (out, p) = run_patient(script);
+    assert!(matches!(out, Err(Error::Cancelled)), "{out:?}");
+    done(&p);
+    let refusals: Vec<&String> = p
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("! "))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{:?}", p.transcript);
+    assert!(
+        refusals[0].contains("'None of these' if none apply"),
+        "{refusals:?}"
+    );
+    assert!(
+        refusals[1].contains("cannot go with other answers"),
+        "{refusals:?}"
+    );
+}
+
+#[test]
+fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
+    let (out, _) = run_patient(ScriptedPrompter::new().then("treatment", Scripted::Esc));
+    let e = out.unwrap_err();
+    assert!(matches!(e, Error::Cancelled));
+    assert_eq!(e.exit_code(), 5);
+
+    let script = details(
+        no_danger("1 day ago").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::CtrlC);
+    let (out, p) = run_patient(script);
+    let e = out.unwrap_err();
+    assert!(matches!(e, Error::Interrupted));
+    assert_eq!(e.exit_code(), 130);
+    done(&p);
+}
+
+#[test]
+fn a_normal_day_is_home_care() {
+    let script = details(
+        no_danger("yesterday").picks("symptoms", &["redness", "peeling"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    );
+    let script = details(script, "peeling", "mild", "stable", "day:1")
+        .then("repeat_contact", Scripted::Enter)
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    assert!(o.stopped_at.is_none());
+    // Enter alone on a yes/no question is refused, never read as "no".
+    assert!(
+        p.transcript.iter().any(|l| l.starts_with("! Type y")),
+        "{:?}",
+        p.transcript
+    );
+    assert!(p.said().contains("today is day 1"), "{}", p.said());
+    assert!(
+        p.said()
+            .contains("Redness: mild, getting better, since day 0"),
+        "{}",
+        p.said()
+    );
+    let text = patient::result_text(
+        &o,
+        &RuleSet::built_in(),
+        aftercare::output::text::Style::plain(),
+    );
+    assert!(text.starts_with("HOME CARE\n"), "{text}");
+    for part in [
+        "What we found",
+        "Aftercare today",
+        "What to expect next",
+        "Call back if",
+        "Your healing timeline",
+    ] {
+        assert!(text.contains(part), "{part} missing:\n{text}");
+    }
+}
+
+#[test]
+fn an_overdue_symptom_needs_a_review() {
+    let script = details(
+        no_danger("9 days ago").picks("symptoms", &["redness"]),
+        "redness",
+        "moderate",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::SeeWithin3Days);
+    assert_eq!(o.assessment.findings[0].rule, "redness.past_window");
+}
+
+#[test]
+fn not_sure_never_makes_the_answer_milder() {
+    // Day 5, redness improving: from day 0 it is within its improving window (home care);
+    // an unknown start counts as today, a late onset, which needs a review.
+    let answer = |started: &str, trend: &str| {
+        let script = details(
+            no_danger("5 days ago").picks("symptoms", &["redness"]),
+            "redness",
+            "mild",
+            trend,
+            started,
+        )
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+        let (out, p) = run_patient(script);
+        done(&p);
+        out.unwrap()
+    };
+    assert_eq!(
+        answer("day:0", "improving").assessment.disposition,
+        Disposition::HomeCare
+    );
+    let unsure_start = answer("not_sure", "improving");
+    assert_eq!(unsure_start.answers.symptoms[0].started, Started::NotSure);
+    assert_eq!(
+        unsure_start.assessment.disposition,
+        Disposition::SeeWithin3Days
+    );
+    assert_eq!(
+        unsure_start.input.symptoms[0].started_day,
+        Some(5.0 + 9.0 / 24.0),
+        "an unknown start is the latest possible: now"
+    );
+    let unsure_trend = answer("day:0", "not_sure");
+    assert_eq!(unsure_trend.answers.symptoms[0].trend, TrendAnswer::NotSure);
+    assert_eq!(
+        unsure_trend.input.symptoms[0].trend,
+        Some(aftercare::Trend::Stable)
+    );
+    assert_eq!(
+        unsure_trend.assessment.disposition,
+        Disposition::SeeWithin3Days
+    );
+}
+
+#[test]
+fn the_start_day_choices_end_today() {
+    let script = details(
+        no_danger("2 days ago").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "stable",
+        "day:2",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    out.unwrap();
+    done(&p);
+    let offered = p
+        .transcript
+        .iter()
+        .find(|l| l.starts_with("? symptom.redness.started "))
+        .unwrap();
+    assert!(
+        offered.contains("[day:2, day:1, day:0, not_sure]"),
+        "{offered}"
+    );
+}
+
+#[test]
+fn the_review_changes_one_answer_and_keeps_the_others() {
+    let script = details(
+        no_danger("5 days ago").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    // Redness not improving on day 5: a review in 3 days. Changing its trend to improving
+    // makes it home care; adding itching keeps the redness details without asking again.
+    .pick("review", "symptom:redness");
+    let script = details(script, "redness", "mild", "improving", "day:0")
+        .pick("review", "symptoms")
+        .picks("symptoms", &["redness", "peeling"]);
+    let script = details(script, "peeling", "mild", "stable", "day:2")
+        .pick("review", "repeat")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.symptoms.len(), 2);
+    assert_eq!(o.answers.symptoms[0].trend, TrendAnswer::Improving);
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    // The review was shown each time, with the changed answer.
+    assert_eq!(p.said().matches("Your answers:").count(), 4);
+    assert!(p
+        .said()
+        .contains("Redness: mild, getting better, since day 0"));
+}
+
+#[test]
+fn changing_the_treatment_day_asks_again_for_a_start_now_impossible() {
+    let script = details(
+        no_danger("6 days ago").picks("symptoms", &["bruising"]),
+        "bruising",
+        "mild",
+        "stable",
+        "day:5",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "treatment")
+    .text("treatment", "2 days ago");
+    let script = details(script, "bruising", "mild", "stable", "day:1").pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.symptoms[0].started, Started::Day(1));
+    assert!(p.said().contains("please answer again"), "{}", p.said());
+}
+
+#[test]
+fn the_review_can_start_over_and_reach_a_danger_sign() {
+    let script = details(
+        no_danger("3 days ago").picks("symptoms", &["pain"]),
+        "pain",
+        "severe",
+        "worsening",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::Yes)
+    .pick("review", "restart")
+    .text("treatment", "3 days ago")
+    .picks("danger.emergency", &["none"])
+    .picks("danger.ed", &["none"])
+    .picks("symptoms", &["none"])
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "danger")
+    .picks("danger.emergency", &["none"])
+    .picks("danger.ed", &["vision_change"])
+    .picks("danger.more", &["none"]);
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.stopped_at.as_deref(), Some("vision_change"));
+    assert_eq!(o.assessment.disposition, Disposition::GoToEdNow);
+    assert!(o.answers.symptoms.is_empty());
+}
+
+#[test]
+fn a_go_to_ed_sign_still_asks_what_would_make_it_an_emergency() {
+    let script = ScriptedPrompter::new()
+        .text("treatment", "4 days ago")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["red_streaks"])
+        .picks("danger.more", &["fever", "purple_spots"]);
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::CallEmergencyNow);
+    assert!(o
+        .assessment
+        .findings
+        .iter()
+        .any(|f| f.rule == "fever_with_purple_spots"));
+}
+
+#[test]
+fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
+    let script = ScriptedPrompter::new()
+        .text("treatment", "tomorrow")
+        .text("treatment", "")
+        .then(
+            "treatment.calendar",
+            Scripted::Date(NaiveDate::from_ymd_opt(2026, 11, 19).unwrap()),
+        )
+        .text("treatment.time", "9.30")
+        .text("treatment.time", "21:00")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        o.answers.treatment.at.to_rfc3339(),
+        "2026-11-19T21:00:00+00:00"
+    );
+    assert_eq!(o.case.days_since_treatment, 1.5);
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    let refusals = p.transcript.iter().filter(|l| l.starts_with("! ")).count();
+    assert_eq!(refusals, 2, "{:?}", p.transcript);
+}
+
+/// The nurse's first answers: every danger sign "no", the treatment, the same-day signs.
+fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= Disposition::GoToEdNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    s.text("treatment", when).picks("same_day", same_day)
+}
+
+fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
+    s.pick("background.device", "radio-frequency micro-needling")
+        .picks("background.areas", &["face", "neck"])
+        .picks("background.products", &["vitamin C serum"])
+        .pick("background.cold_sores", "yes")
+        .pick("background.eczema", "no")
+        .pick("background.blood_thinners", "not known")
+        .text("background.allergies", "")
+        .text("background.session", "2")
+}
+
+#[test]
+fn the_nurse_keeps_the_disposition() {
+    let script = details(
+        nurse_no_danger("3 days ago", &["none"]).picks("symptoms", &["redness"]),
+        "redness",
+        "moderate",
+        "worsening",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No);
+    let script = nurse_background(script).pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::SeeToday);
+    assert!(o.nurse_override.is_none());
+    let b = o.answers.background.as_ref().unwrap();
+    assert_eq!(b.allergies, "not recorded");
+    assert_eq!(b.session, "2");
+    assert_eq!(
+        o.answers.signs.len(),
+        13 + 13,
+        "every danger and same-day sign has an answer"
+    );
+    assert!(o.answers.signs.iter().all(|s| s.answer == SignState::No));
+    assert!(
+        p.said().contains("Computed disposition: SEE TODAY"),
+        "{}",
+        p.said()
+    );
+}
+
+#[test]
+fn a_less_urgent_override_needs_a_reason() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "see_within_3_days")
+    .text("override.reason", "   ")
+    .text(
+        "override.reason",
+        "38.1 once, now 37.2; photo review booked",
+    );
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    let ov = o.nurse_override.as_ref().unwrap();
+    assert_eq!(
+        (ov.from, ov.to),
+        (Disposition::SeeToday, Disposition::SeeWithin3Days)
+    );
+    assert_eq!(
+        ov.reason.as_deref(),
+        Some("38.1 once, now 37.2; photo review booked")
+    );
+    assert_eq!(o.disposition(), Disposition::SeeWithin3Days);
+    assert!(
+        p.transcript
+            .iter()
+            .any(|l| l.contains("A reason is needed")),
+        "{:?}",
+        p.transcript
+    );
+}
+
+#[test]
+fn a_more_urgent_override_needs_no_reason() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["none"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "see_today")
+    .text("override.reason", "");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    let ov = o.nurse_override.as_ref().unwrap();
+    assert_eq!(
+        (ov.from, ov.to),
+        (Disposition::HomeCare, Disposition::SeeToday)
+    );
+    assert_eq!(ov.reason, None);
+}
+
+#[test]
+fn the_nurse_stops_at_the_first_positive_danger_sign() {
+    let script = ScriptedPrompter::new()
+        .then("danger.difficulty_breathing", Scripted::No)
+        .then("danger.throat_swelling", Scripted::Enter)
+        .then("danger.throat_swelling", Scripted::Yes)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("throat_swelling"));
+    assert!(o.answers.background.is_none());
+    assert!(!o.answers.symptoms_asked);
+    let states: Vec<SignState> = o.answers.signs.iter().map(|s| s.answer).collect();
+    assert_eq!(
+        &states[..3],
+        [SignState::No, SignState::Yes, SignState::NotAsked]
+    );
+    assert!(states[2..].iter().all(|s| *s == SignState::NotAsked));
+}
+
+#[test]
+fn a_nurse_go_to_ed_stop_asks_the_combination_signs() {
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    let script = s
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::Yes)
+        .then("more.purple_spots", Scripted::No)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    let fever = o.answers.signs.iter().find(|s| s.id == "fever").unwrap();
+    assert_eq!(fever.answer, SignState::Yes);
+    assert!(o
+        .assessment
+        .findings
+        .iter()
+        .any(|f| f.rule == "fever_with_spreading_infection"));
+}
+
+// The same answers through the questionnaire and through the JSON interface.
+
+#[derive(Debug, Clone)]
+struct Symptom {
+    id: &'static str,
+    severity: &'static str,
+    trend: &'static str,
+    /// None: "not sure".
+    started: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct AnswerSet {
+    days_ago: u32,
+    emergency: Option<&'static str>,
+    ed: Option<&'static str>,
+    symptoms: Vec<Symptom>,
+    repeat: bool,
+}
+
+fn answer_sets() -> impl Strategy<Value = AnswerSet> {
+    let rules = RuleSet::built_in();
+    let leak = |v: Vec<&str>| -> Vec<&'static str> {
+        v.into_iter()
+            .map(|s| &*Box::leak(s.to_string().into_boxed_str()))
+            .collect()
+    };
+    let emergency = leak(aftercare::questionnaire::signs_of(
+        &rules,
+        Disposition::CallEmergencyNow,
+    ));
+    let ed = leak(aftercare::questionnaire::signs_of(
+        &rules,
+        Disposition::GoToEdNow,
+    ));
+    let checklist = leak(aftercare::questionnaire::checklist_ids(
+        &rules,
+        Disposition::SeeToday,
+    ));
+    let order = checklist.clone();
+    (0u32..40).prop_flat_map(move |days_ago| {
+        let checklist = order.clone();
+        let sort_order = order.clone();
+        let symptom = (
+            proptest::sample::select(checklist.clone()),
+            proptest::sample::select(vec!["mild", "moderate", "severe"]),
+            proptest::sample::select(vec!["improving", "stable", "worsening", "not_sure"]),
+            proptest::option::weighted(0.8, 0..=days_ago),
+        )
+            .prop_map(|(id, severity, trend, started)| Symptom {
+                id,
+                severity,
+                trend,
+                started,
+            });
+        (
+            Just(days_ago),
+            proptest::option::weighted(0.1, proptest::sample::select(emergency.clone())),
+            proptest::option::weighted(0.1, proptest::sample::select(ed.clone())),
+            proptest::collection::vec(symptom, 0..5),
+            any::<bool>(),
+        )
+            .prop_map(move |(days_ago, emergency, ed, symptoms, repeat)| {
+                let mut seen = Vec::new();
+                // The questionnaire asks the details in the checklist's order.
+                let mut symptoms: Vec<Symptom> = symptoms
+                    .into_iter()
+                    .filter(|s| {
+                        let new = !seen.contains(&s.id);
+                        seen.push(s.id);
+                        new
+                    })
+                    .collect();
+                symptoms.sort_by_key(|s| sort_order.iter().position(|c| *c == s.id));
+                AnswerSet {
+                    days_ago,
+                    emergency,
+                    ed,
+                    symptoms,
+                    repeat,
+                }
+            })
+    })
+}
+
+fn script_for(a: &AnswerSet) -> ScriptedPrompter {
+    let mut s = ScriptedPrompter::new().text("treatment", &format!("{} days ago", a.days_ago));
+    if let Some(sign) = a.emergency {
+        return s.picks("danger.emergency", &[sign]);
+    }
+    s = s.picks("danger.emergency", &["none"]);
+    if let Some(sign) = a.ed {
+        // Nothing more: the combination question is answered "none".
+        return s
+            .picks("danger.ed", &[sign])
+            .picks("danger.more", &["none"]);
+    }
+    s = s.picks("danger.ed", &["none"]);
+    if a.symptoms.is_empty() {
+        s = s.picks("symptoms", &["none"]);
+    } else {
+        let ids: Vec<&str> = a.symptoms.iter().map(|x| x.id).collect();
+        s = s.picks("symptoms", &ids);
+    }
+    for x in &a.symptoms {
+        let started = match x.started {
+            Some(d) => format!("day:{d}"),
+            None => "not_sure".to_string(),
+        };
+        s = details(s, x.id, x.severity, x.trend, &started);
+    }
+    s.then(
+        "repeat_contact",
+        if a.repeat {
+            Scripted::Yes
+        } else {
+            Scripted::No
+        },
+    )
+    .pick("review", "done")
+}
+
+/// The JSON case a script would send for the same answers, written from the interface's
+/// documentation: a trend not known is left out (the default is stable), a start not known
+/// is the time since treatment.
+fn json_for(a: &AnswerSet) -> serde_json::Value {
+    let treated =
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
+    let days = f64::from(a.days_ago) + 9.0 / 24.0;
+    let mut symptoms = Vec::new();
+    if let Some(sign) = a.emergency.or(a.ed) {
+        symptoms.push(serde_json::json!({"id": sign}));
+    } else {
+        for x in &a.symptoms {
+            let mut s = serde_json::json!({"id": x.id, "severity": x.severity});
+            if x.trend != "not_sure" {
+                s["trend"] = x.trend.into();
+            }
+            s["started_day"] = match x.started {
+                Some(d) => d.into(),
+                None => days.into(),
+            };
+            symptoms.push(s);
+        }
+    }
+    let mut case = serde_json::json!({
+        "treated_at": format!("{treated}T00:00:00Z"),
+        "assessed_at": NOW,
+        "symptoms": symptoms,
+    });
+    if a.emergency.is_none() && a.ed.is_none() {
+        case["repeat_contact"] = a.repeat.into();
+    }
+    case
+}
+
+fn questionnaire_disposition(a: &AnswerSet) -> Disposition {
+    let (out, p) = run_patient(script_for(a));
+    done(&p);
+    out.unwrap().assessment.disposition
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_questionnaire_and_the_json_interface_agree(a in answer_sets()) {
+        let rules = RuleSet::built_in();
+        let input = aftercare::input::parse_json_case(&json_for(&a).to_string()).unwrap();
+        let json = aftercare::assess_input(&input, &rules, now()).unwrap();
+        prop_assert_eq!(questionnaire_disposition(&a), json.disposition, "{:?}", a);
+    }
+}
+
+#[test]
+fn the_questionnaire_and_check_input_agree_on_a_batch() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let sets: Vec<AnswerSet> = (0..64)
+        .map(|_| answer_sets().new_tree(&mut runner).unwrap().current())
+        .collect();
+    let lines: String = sets.iter().map(|a| format!("{}\n", json_for(a))).collect();
+    let out = aftercare()
+        .args(["check", "--input", "-", "--format", "disposition"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codes: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(codes.len(), sets.len());
+    for (a, code) in sets.iter().zip(&codes) {
+        assert_eq!(questionnaire_disposition(a).code(), code, "{a:?}");
+    }
+}
