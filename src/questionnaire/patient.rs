@@ -49,7 +49,7 @@ pub fn run(
             }
             choices.push(Choice::new(
                 "repeat",
-                "Change: in touch before, or very worried",
+                "Change: asked the clinic before, or very worried",
             ));
             choices.push(Choice::new("restart", "Start over"));
             let i = p.select(&SelectOne {
@@ -188,8 +188,7 @@ fn record(answers: &mut Answers, items: &[(String, String)], picked: &[String]) 
 fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
     p.confirm(&YesNo {
         id: "repeat_contact",
-        message:
-            "Have you already been in touch with the clinic about this, or are you very worried?",
+        message: "Have you already asked the clinic about this, or are you very worried?",
         help: Some("Type y for yes or n for no"),
         default: None,
     })
@@ -224,7 +223,7 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
     }
     if let Some(r) = a.repeat_contact {
         out.push_str(&format!(
-            "  In touch before about this, or very worried: {}\n",
+            "  Asked the clinic before, or very worried: {}\n",
             if r { "yes" } else { "no" }
         ));
     }

@@ -13,4 +13,5 @@ mod questionnaire;
 mod rule_examples;
 mod signs;
 mod snapshots;
+mod terminal;
 mod windows;

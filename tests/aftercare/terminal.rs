@@ -1,0 +1,308 @@
+//! The questionnaire end to end in a pseudo-terminal: a full patient run, a full nurse run,
+//! the emergency stop, Esc, Ctrl-C, and the refusal without a terminal.
+//!
+//! Each step waits until the screen shows what it expects (read without escape codes) before
+//! it types: a key sent before a prompt is drawn could be lost. Every wait has a deadline.
+
+use std::io::Read;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::Session;
+
+use crate::support::{aftercare, NOW};
+
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const SPACE: &str = " ";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+/// Long enough for a slow machine, short enough that a hang fails the test.
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Screen {
+    session: OsSession,
+    raw: Vec<u8>,
+    /// How much of the plain text has been matched already.
+    seen: usize,
+}
+
+impl Screen {
+    fn start(args: &[&str]) -> Screen {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aftercare"));
+        cmd.args(["--now", NOW])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("COLUMNS");
+        let session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        Screen {
+            session,
+            raw: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    /// Runs the binary from a shell script (`$0` is the binary), to look around it.
+    fn shell(script: &str) -> Screen {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("COLUMNS");
+        Screen {
+            session: Session::spawn(cmd).expect("sh starts in a pseudo-terminal"),
+            raw: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    fn plain(&self) -> String {
+        String::from_utf8_lossy(&strip_ansi_escapes::strip(&self.raw)).into_owned()
+    }
+
+    /// Reads what is there; false at the end of output.
+    fn pump(&mut self) -> bool {
+        let mut buf = [0u8; 4096];
+        match self.session.try_read(&mut buf) {
+            Ok(0) => false,
+            Ok(n) => {
+                self.raw.extend_from_slice(&buf[..n]);
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(10));
+                true
+            }
+            // The other end closed (EIO on Linux): the program has ended.
+            Err(_) => false,
+        }
+    }
+
+    /// Waits until `text` appears after what was matched before.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let plain = self.plain();
+            if let Some(at) = plain.get(self.seen..).and_then(|rest| rest.find(text)) {
+                self.seen += at + text.len();
+                return;
+            }
+            if Instant::now() > deadline || !self.pump() {
+                let plain = self.plain();
+                if let Some(at) = plain.get(self.seen..).and_then(|rest| rest.find(text)) {
+                    self.seen += at + text.len();
+                    return;
+                }
+                panic!("waited for {text:?}; the screen shows:\n{plain}");
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        use std::io::Write;
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Waits for `prompt`, then types `keys`.
+    fn answer(&mut self, prompt: &str, keys: &[&str]) {
+        self.wait_for(prompt);
+        // Let the prompt finish drawing (and the terminal enter raw mode) before typing.
+        std::thread::sleep(Duration::from_millis(50));
+        for k in keys {
+            self.send(k);
+        }
+    }
+
+    /// Reads to the end and returns the exit code.
+    fn finish(mut self) -> (i32, String) {
+        let deadline = Instant::now() + WAIT;
+        while self.pump() {
+            assert!(
+                Instant::now() < deadline,
+                "the program did not end:\n{}",
+                self.plain()
+            );
+        }
+        let mut rest = Vec::new();
+        let _ = self.session.read_to_end(&mut rest);
+        self.raw.extend_from_slice(&rest);
+        let status = self.session.get_process().wait().expect("the program ends");
+        let code = match status {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("ended by {other:?}:\n{}", self.plain()),
+        };
+        (code, self.plain())
+    }
+}
+
+const NONE_OF_THESE_DANGER: [&str; 3] = [UP, SPACE, ENTER];
+
+#[test]
+fn a_full_patient_run() {
+    let mut s = Screen::start(&[]);
+    s.answer("When was your treatment?", &["3 days ago", ENTER]);
+    s.wait_for("today is day 3");
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    // An empty answer is refused, not taken as "none".
+    s.wait_for("'None of these' if none apply");
+    s.send(UP);
+    s.send(SPACE);
+    s.send(ENTER);
+    s.answer("And any of these?", &NONE_OF_THESE_DANGER);
+    s.answer("What do you notice now?", &[SPACE, ENTER]);
+    s.answer("Redness: how bad is it now?", &[ENTER]);
+    s.answer("Redness: since it began", &[UP, ENTER]);
+    s.answer("Redness: when did it start?", &[DOWN, DOWN, DOWN, ENTER]);
+    s.answer("very worried?", &["n", ENTER]);
+    s.wait_for("Redness: moderate, getting better, since day 0");
+    s.answer("Are these answers right?", &[ENTER]);
+    s.wait_for("HOME CARE");
+    s.wait_for("What we found");
+    s.wait_for("Your healing timeline");
+    s.wait_for("* Redness");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+}
+
+#[test]
+fn a_full_nurse_run_with_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    for _ in 0..13 {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("Treatment date?", &["2 days ago", ENTER]);
+    s.wait_for("day 2");
+    s.answer("Same-day signs?", &[SPACE, ENTER]); // fever
+    s.answer("Symptoms now?", &NONE_OF_THESE_DANGER);
+    s.answer("caller very worried?", &["n", ENTER]);
+    s.answer("Device?", &[DOWN, ENTER]); // from "not known" to the standard pen
+    s.answer("Treated areas?", &[SPACE, ENTER]);
+    s.answer("Products applied", &[ENTER]);
+    s.answer("Cold-sore history?", &[ENTER]);
+    s.answer("Eczema?", &[ENTER]);
+    s.answer("Blood thinners?", &[ENTER]);
+    s.answer("Allergies?", &["none", ENTER]);
+    s.answer("Which session", &["1", ENTER]);
+    s.wait_for("Computed disposition: SEE TODAY");
+    s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
+    s.answer("Reason for the less urgent disposition?", &[ENTER]);
+    s.wait_for("A reason is needed");
+    s.send("afebrile now, photo reviewed");
+    s.send(ENTER);
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    s.wait_for("S  Situation");
+    s.wait_for("Reports: Fever.");
+    s.wait_for("Nurse override: computed see_today changed to see_within_3_days");
+    s.wait_for("Rule set: micro-needling-default");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["mode"], "nurse");
+    assert_eq!(saved["computed_disposition"], "see_today");
+    assert_eq!(saved["disposition"], "see_within_3_days");
+    assert_eq!(saved["override"]["reason"], "afebrile now, photo reviewed");
+    assert_eq!(saved["rule_set"]["name"], "micro-needling-default");
+    assert_eq!(
+        saved["answers"]["background"]["device"],
+        "standard pen or roller"
+    );
+    assert!(saved["note"].as_str().unwrap().starts_with("SBAR"));
+    // The recorded case gives the computed disposition through the JSON interface.
+    let (result, code, _) = crate::support::check_json(&saved["case"].to_string());
+    assert_eq!(code, 0);
+    assert_eq!(result["disposition"], "see_today");
+}
+
+#[test]
+fn an_emergency_sign_stops_at_once() {
+    let mut s = Screen::start(&["check"]);
+    s.answer("When was your treatment?", &["yesterday", ENTER]);
+    s.answer("Do you have any of these right now?", &[DOWN, SPACE, ENTER]);
+    s.wait_for("CALL EMERGENCY SERVICES NOW");
+    s.wait_for("Do not drive yourself.");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("What do you notice now?"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    // After the program, the shell prints its exit code and the terminal's settings: raw
+    // mode (no line editing, no signals from keys) must be gone.
+    let mut s = Screen::shell(&format!(
+        "\"$0\" --now {NOW} --record '{}'; echo \"EXIT=$?\"; stty -a",
+        record.display()
+    ));
+    s.answer("When was your treatment?", &["today", ENTER]);
+    s.answer("Do you have any of these right now?", &[CTRL_C]);
+    s.wait_for("interrupted: nothing was saved");
+    s.wait_for("EXIT=130");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    let settings = &screen[screen.find("EXIT=130").unwrap()..];
+    let flags: Vec<&str> = settings.split_whitespace().collect();
+    for flag in ["icanon", "isig"] {
+        assert!(flags.contains(&flag), "{flag} not restored:\n{settings}");
+    }
+    assert!(!record.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no partial file"
+    );
+}
+
+#[test]
+fn esc_cancels_with_exit_5() {
+    let mut s = Screen::start(&["check", "--nurse"]);
+    s.answer("y/n]", &[ESC]);
+    s.wait_for("cancelled: nothing was saved");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+}
+
+#[test]
+fn without_a_terminal_the_questionnaire_points_to_input() {
+    for args in [&["check"][..], &[][..], &["check", "--nurse"][..]] {
+        let out = aftercare()
+            .args(args)
+            .write_stdin("")
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("needs a terminal") && err.contains("--input"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_redirected_standard_error_is_not_a_terminal_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let err_file = dir.path().join("err.txt");
+    let s = Screen::shell(&format!(
+        "exec \"$0\" --now {NOW} check 2>\"{}\"",
+        err_file.display()
+    ));
+    let (code, _) = s.finish();
+    assert_eq!(code, 2);
+    let err = std::fs::read_to_string(&err_file).unwrap();
+    assert!(err.contains("--input"), "{err}");
+}
