@@ -114,6 +114,7 @@ pub trait Prompter {
 }
 
 /// Draws the questions on the terminal (standard error) with inquire.
+#[derive(Debug, Clone)]
 pub struct TerminalPrompter {
     pub color: bool,
     pub columns: usize,
@@ -131,25 +132,59 @@ impl TerminalPrompter {
         }
     }
 
+    /// Wraps a text at word boundaries for a place `indent` columns in from the left, so that
+    /// a narrow terminal does not cut words in two.
+    fn fit(&self, text: &str, indent: usize) -> String {
+        let room = self.columns.max(20).saturating_sub(indent + 1).max(10);
+        let mut out = String::new();
+        let mut line = 0usize;
+        for word in text.split_whitespace() {
+            let len = word.chars().count();
+            if line > 0 && line + 1 + len > room {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                line = 0;
+            } else if line > 0 {
+                out.push(' ');
+                line += 1;
+            }
+            out.push_str(word);
+            line += len;
+        }
+        out
+    }
+
+    fn labels(&self, choices: &[Choice], indent: usize) -> Vec<String> {
+        choices.iter().map(|c| self.fit(&c.label, indent)).collect()
+    }
+
     /// As many options as fit on the screen, counting the lines a long option wraps to.
-    fn page_size(&self, choices: &[Choice]) -> usize {
-        let columns = self.columns.max(20);
-        let lines_per_option = choices
+    fn page_size(&self, labels: &[String]) -> usize {
+        let lines_per_option = labels
             .iter()
-            .map(|c| (c.label.chars().count() + 6).div_ceil(columns))
+            .map(|l| l.lines().count())
             .max()
             .unwrap_or(1)
             .max(1);
         // The question, the help line and an error line stay visible.
         let lines = self.rows.saturating_sub(4).max(3);
-        (lines / lines_per_option).clamp(1, choices.len().max(1))
+        (lines / lines_per_option).clamp(1, labels.len().max(1))
     }
 }
 
 /// An answered choice as it stays on the screen: its words before any explanation
-/// ("Moderate" for "Moderate: it bothers me, ...").
+/// ("Moderate" for "Moderate: it bothers me, ..."), on one line.
 fn short(label: &str) -> String {
-    label.split(": ").next().unwrap_or(label).to_string()
+    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    label.split(": ").next().unwrap_or(&label).to_string()
+}
+
+/// Turns a check's verdict into inquire's.
+fn verdict(r: Result<(), String>, p: &TerminalPrompter) -> inquire::validator::Validation {
+    match r {
+        Ok(()) => inquire::validator::Validation::Valid,
+        Err(m) => inquire::validator::Validation::Invalid(p.fit(&m, 2).into()),
+    }
 }
 
 fn stop(e: inquire::InquireError) -> Stop {
@@ -162,11 +197,14 @@ fn stop(e: inquire::InquireError) -> Stop {
 
 impl Prompter for TerminalPrompter {
     fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
-        let labels: Vec<String> = q.choices.iter().map(|c| c.label.clone()).collect();
-        inquire::Select::new(q.message, labels)
-            .with_help_message(q.help.unwrap_or("↑↓ to move, Enter to choose"))
+        let labels = self.labels(q.choices, 2);
+        let page = self.page_size(&labels);
+        let message = self.fit(q.message, 2);
+        let help = self.fit(q.help.unwrap_or("↑↓ to move, Enter to choose"), 2);
+        inquire::Select::new(&message, labels)
+            .with_help_message(&help)
             .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
-            .with_page_size(self.page_size(q.choices))
+            .with_page_size(page)
             .without_filtering()
             .with_formatter(&|o| short(o.value))
             .with_render_config(self.render_config())
@@ -176,14 +214,19 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
-        let labels: Vec<String> = q.choices.iter().map(|c| c.label.clone()).collect();
-        let mut prompt = inquire::MultiSelect::new(q.message, labels)
-            .with_help_message(
-                q.help
-                    .unwrap_or("↑↓ to move, Space to tick or untick, Enter when done"),
-            )
+        let labels = self.labels(q.choices, 6);
+        let page = self.page_size(&labels);
+        let message = self.fit(q.message, 2);
+        let help = self.fit(
+            q.help
+                .unwrap_or("↑↓ to move, Space to tick or untick, Enter when done"),
+            2,
+        );
+        let fitter = self.clone();
+        let mut prompt = inquire::MultiSelect::new(&message, labels)
+            .with_help_message(&help)
             .with_default(&q.ticked)
-            .with_page_size(self.page_size(q.choices))
+            .with_page_size(page)
             .with_formatter(&|picked| {
                 picked
                     .iter()
@@ -197,10 +240,7 @@ impl Prompter for TerminalPrompter {
             prompt = prompt.with_validator(
                 move |picked: &[inquire::list_option::ListOption<&String>]| {
                     let positions: Vec<usize> = picked.iter().map(|o| o.index).collect();
-                    Ok(match check(&positions) {
-                        Ok(()) => inquire::validator::Validation::Valid,
-                        Err(m) => inquire::validator::Validation::Invalid(m.into()),
-                    })
+                    Ok(verdict(check(&positions), &fitter))
                 },
             );
         }
@@ -211,23 +251,23 @@ impl Prompter for TerminalPrompter {
     }
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
-        let mut prompt = inquire::Text::new(q.message).with_render_config(self.render_config());
-        if let Some(help) = q.help {
+        let message = self.fit(q.message, 2);
+        let help = q.help.map(|h| self.fit(h, 2));
+        let mut prompt = inquire::Text::new(&message).with_render_config(self.render_config());
+        if let Some(help) = &help {
             prompt = prompt.with_help_message(help);
         }
         if let Some(check) = q.check.clone() {
-            prompt = prompt.with_validator(move |text: &str| {
-                Ok(match check(&text.to_string()) {
-                    Ok(()) => inquire::validator::Validation::Valid,
-                    Err(m) => inquire::validator::Validation::Invalid(m.into()),
-                })
-            });
+            let fitter = self.clone();
+            prompt = prompt
+                .with_validator(move |text: &str| Ok(verdict(check(&text.to_string()), &fitter)));
         }
         prompt.prompt().map_err(stop)
     }
 
     fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
-        let mut prompt = inquire::DateSelect::new(q.message)
+        let message = self.fit(q.message, 2);
+        let mut prompt = inquire::DateSelect::new(&message)
             .with_starting_date(q.start)
             .with_min_date(q.min)
             .with_max_date(q.max)
@@ -240,10 +280,12 @@ impl Prompter for TerminalPrompter {
     }
 
     fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
-        let mut prompt = inquire::Confirm::new(q.message)
+        let message = self.fit(q.message, 2);
+        let help = q.help.map(|h| self.fit(h, 2));
+        let mut prompt = inquire::Confirm::new(&message)
             .with_error_message("Type y for yes or n for no, then Enter")
             .with_render_config(self.render_config());
-        if let Some(help) = q.help {
+        if let Some(help) = &help {
             prompt = prompt.with_help_message(help);
         }
         if let Some(d) = q.default {

@@ -226,13 +226,13 @@ fn a_full_nurse_run_with_a_record() {
 
 #[test]
 fn an_emergency_sign_stops_at_once() {
-    let mut s = Screen::start(&["check"]);
+    let mut s = Screen::start(&["check", "--disposition-exit-code"]);
     s.answer("When was your treatment?", &["yesterday", ENTER]);
     s.answer("Do you have any of these right now?", &[DOWN, SPACE, ENTER]);
     s.wait_for("CALL EMERGENCY SERVICES NOW");
     s.wait_for("Do not drive yourself.");
     let (code, screen) = s.finish();
-    assert_eq!(code, 0, "{screen}");
+    assert_eq!(code, 15, "call_emergency_now: {screen}");
     assert!(!screen.contains("What do you notice now?"), "{screen}");
 }
 
