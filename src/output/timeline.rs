@@ -133,26 +133,31 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     out.push_str(&axis(span, bar_width, bar_start, &column));
 
     let row = |r: &ExpectedReaction, marked: bool, out: &mut String| {
-        let mut bar = String::with_capacity(bar_width * 4);
-        for col in 0..bar_width {
-            // A cell shows the window it begins in, so that even a window of hours (bleeding
-            // until day 0.5) keeps a mark on a scale of weeks.
-            let begins = col as f64 * span / bar_width as f64;
-            let ch = if col == today_col {
-                TODAY
-            } else if begins < r.normal_until {
-                NORMAL
-            } else if begins < r.ok_if_improving_until {
-                IF_IMPROVING
-            } else {
-                ' '
-            };
-            let cell = ch.to_string();
-            bar.push_str(&match ch {
-                NORMAL => paint(cell, |s| s.green().to_string()),
-                IF_IMPROVING => paint(cell, |s| s.yellow().to_string()),
-                TODAY => paint(cell, |s| s.bold().to_string()),
-                _ => cell,
+        // The cells first, then painted run by run (one colour code per run, not per cell).
+        let cells: Vec<char> = (0..bar_width)
+            .map(|col| {
+                // A cell shows the window it begins in, so that even a window of hours
+                // (bleeding until day 0.5) keeps a mark on a scale of weeks.
+                let begins = col as f64 * span / bar_width as f64;
+                if col == today_col {
+                    TODAY
+                } else if begins < r.normal_until {
+                    NORMAL
+                } else if begins < r.ok_if_improving_until {
+                    IF_IMPROVING
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let mut bar = String::with_capacity(bar_width * 2);
+        for run in cells.chunk_by(|a, b| a == b) {
+            let text: String = run.iter().collect();
+            bar.push_str(&match run[0] {
+                NORMAL => paint(text, |s| s.green().to_string()),
+                IF_IMPROVING => paint(text, |s| s.yellow().to_string()),
+                TODAY => paint(text, |s| s.bold().to_string()),
+                _ => text,
             });
         }
         let mark = if marked { "* " } else { "  " };
