@@ -168,7 +168,7 @@ fn a_normal_day_is_home_care() {
         "What we found",
         "Aftercare today",
         "What to expect next",
-        "Call back if",
+        "When to call back or get help",
         "Your healing timeline",
     ] {
         assert!(text.contains(part), "{part} missing:\n{text}");
