@@ -160,14 +160,14 @@ impl TerminalPrompter {
 
     /// As many options as fit on the screen, counting the lines a long option wraps to.
     fn page_size(&self, labels: &[String]) -> usize {
-        let lines_per_option = labels
-            .iter()
-            .map(|l| l.lines().count())
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let line_counts: Vec<usize> = labels.iter().map(|l| l.lines().count().max(1)).collect();
         // The question, the help line and an error line stay visible.
         let lines = self.rows.saturating_sub(4).max(3);
+        // The whole list when it fits, so that nothing is hidden below the fold.
+        if line_counts.iter().sum::<usize>() <= lines {
+            return labels.len().max(1);
+        }
+        let lines_per_option = line_counts.iter().copied().max().unwrap_or(1);
         (lines / lines_per_option).clamp(1, labels.len().max(1))
     }
 }
