@@ -2,6 +2,8 @@
 //! evaluation can use without searching.
 
 mod file;
+pub mod lint;
+pub mod trace;
 mod validate;
 
 use std::collections::HashMap;
