@@ -60,8 +60,14 @@ pub fn parse_typed(
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
-    if let Ok(dt) = parse_timestamp(&lower, now.offset()) {
-        return Ok(dt);
+    // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
+    if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
+        // A written-out date is held to the same rule as "3 days ago": not after now.
+        return if dt > now {
+            Err("that is in the future".into())
+        } else {
+            Ok(dt)
+        };
     }
     let words: Vec<&str> = lower.split_whitespace().collect();
     // An optional time of day at the end: "yesterday 14:30", "today at 9:15".
@@ -158,5 +164,37 @@ mod tests {
         assert!(parse_typed("today 23:00", n).is_err());
         assert!(parse_typed("3 fortnights ago", n).is_err());
         assert!(parse_typed("99999999999 days ago", n).is_err());
+    }
+
+    #[test]
+    fn a_typed_date_after_now_is_refused() {
+        // Found by fuzzing: a written-out date skipped the check that "3 days ago" gets, and
+        // `advice --treated` then gave advice for a negative day.
+        let n = now();
+        for text in [
+            "2026-11-22",
+            "2026-11-21T10:00",
+            "2026-11-21 09:00:01+01:00",
+        ] {
+            assert_eq!(
+                parse_typed(text, n),
+                Err("that is in the future".to_string()),
+                "{text}"
+            );
+        }
+        assert!(
+            parse_typed("2026-11-21T09:00", n).is_ok(),
+            "now itself is not the future"
+        );
+    }
+
+    #[test]
+    fn typed_dates_keep_their_upper_case_forms() {
+        // Found with the date fuzzer: lower-casing the answer first broke "T" and "Z".
+        let n = now();
+        let t = parse_typed("2026-11-18T14:30:00Z", n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+00:00");
+        let t = parse_typed(" 2026-11-18T14:30 ", n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+01:00");
     }
 }
