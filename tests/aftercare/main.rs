@@ -3,4 +3,5 @@
 mod support;
 
 mod acceptance;
+mod hostile;
 mod rule_examples;

@@ -55,3 +55,13 @@ pub fn check_json(input: &str) -> (serde_json::Value, i32, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A table of named test cases (JSON Lines: id, title, input, expect, expect_rules).
+pub fn test_cases(rel: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(repo_path(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{rel}: {e}: {l}")))
+        .collect()
+}
