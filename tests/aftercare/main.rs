@@ -4,4 +4,5 @@ mod support;
 
 mod acceptance;
 mod hostile;
+mod invariants;
 mod rule_examples;
