@@ -3,6 +3,7 @@
 mod support;
 
 mod acceptance;
+mod fuzz_props;
 mod hostile;
 mod invariants;
 mod rule_examples;
