@@ -3,7 +3,9 @@
 mod support;
 
 mod acceptance;
+mod atomic_write;
 mod fuzz_props;
 mod hostile;
 mod invariants;
 mod rule_examples;
+mod rule_safety;
