@@ -330,6 +330,32 @@ fn the_symptom_limit_is_exact() {
     assert_eq!(v["error"]["field"], "symptoms");
 }
 
+#[test]
+fn an_input_with_no_case_gives_one_error_record_in_each_json_format() {
+    // Regression (found by fuzzing the stream): the compact format wrote no record for an
+    // empty input, while a bad line gets one.
+    for input in ["", "\u{feff}", "\n\r\n  \n"] {
+        for format in ["json", "compact"] {
+            let out = aftercare()
+                .args(["check", "--input", "-", "--format", format])
+                .write_stdin(input)
+                .output()
+                .unwrap();
+            assert_clear_error(
+                &out,
+                INPUT,
+                "standard input: empty input: expected a JSON case",
+            );
+            let lines = json_lines(&out);
+            assert_eq!(lines.len(), 1, "{format} {input:?}");
+            assert_eq!(
+                lines[0]["error"]["message"],
+                "empty input: expected a JSON case"
+            );
+        }
+    }
+}
+
 // --- Encodings and line ends ----------------------------------------------------------------
 
 #[test]
