@@ -19,8 +19,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, mut input)) = data.split_first() else {
         return;
     };
-    let format = [Format::Json, Format::Compact, Format::Text, Format::Disposition]
-        [usize::from(selector % 4)];
+    let format = [
+        Format::Json,
+        Format::Compact,
+        Format::Text,
+        Format::Disposition,
+    ][usize::from(selector % 4)];
     let opts = BatchOptions {
         format,
         now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
@@ -29,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     let summary = run(&mut input, &mut out, rules(), &opts).expect("memory I/O cannot fail");
-    assert!(summary.cases + summary.errors >= 1, "every input gets an answer or an error");
+    assert!(
+        summary.cases + summary.errors >= 1,
+        "every input gets an answer or an error"
+    );
     assert_eq!(summary.messages.len(), summary.errors);
     let text = String::from_utf8(out).expect("output is UTF-8");
     match format {
@@ -45,7 +52,11 @@ fuzz_target!(|data: &[u8]| {
         Format::Disposition => {
             // One line out per line in; an input with no case at all has no line to answer.
             let empty = summary.cases == 0 && summary.messages[0].contains("empty input");
-            let expected = if empty { 0 } else { summary.cases + summary.errors };
+            let expected = if empty {
+                0
+            } else {
+                summary.cases + summary.errors
+            };
             assert_eq!(text.lines().count(), expected);
         }
         Format::Text => {}
