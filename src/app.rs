@@ -150,8 +150,15 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         }
         Action::RulesCheck { file, strict } => {
             let path = file.as_ref().or(config.rules_path.as_ref());
-            let rules = match path {
-                Some(p) => RuleSet::load(p)?,
+            let rules = match path.map(|p| RuleSet::load(p)) {
+                Some(Ok(rules)) => rules,
+                // Every problem, one a line: this is the command the short message points to.
+                Some(Err(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!("aftercare: error: {e}");
+                    }
+                    return Ok(exit::RULES);
+                }
                 None => RuleSet::built_in(),
             };
             let report = run_examples(&rules);

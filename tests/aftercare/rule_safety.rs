@@ -158,3 +158,29 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 warnings, and --strict fails on any"));
 }
+
+#[test]
+fn rules_check_lists_every_problem_of_an_invalid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(repo_path("rules/default.toml"))
+        .unwrap()
+        .replacen("normal_until = 3\n", "normal_until = -3\n", 1)
+        .replacen(
+            "disposition = \"go_to_ed_now\"",
+            "disposition = \"go_ed\"",
+            1,
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = aftercare()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = path.display();
+    assert!(err.contains(&format!("aftercare: error: {file}: expected_reaction \"redness\": normal_until: -3 is not a day")), "{err}");
+    assert!(err.contains(&format!("aftercare: error: {file}: warning_sign \"red_streaks\": disposition: unknown disposition \"go_ed\"")), "{err}");
+    assert!(!err.contains("and 1 more"), "{err}");
+}
