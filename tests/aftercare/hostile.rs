@@ -356,6 +356,19 @@ fn an_input_with_no_case_gives_one_error_record_in_each_json_format() {
     }
 }
 
+#[test]
+fn a_line_of_other_blank_characters_fails_alone() {
+    // A vertical tab or a no-break space is not an empty line: it is a line without a case
+    // (found by the stream fuzzer, which checks one answer or error per line).
+    for blank in ["\u{b}", "\u{a0}", "\u{2028}"] {
+        let out = check_stdin(format!("{blank}\n{}\n", valid_case()));
+        assert_clear_error(&out, INPUT, "standard input: line 1: empty input");
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1]["disposition"], "home_care");
+    }
+}
+
 // --- Encodings and line ends ----------------------------------------------------------------
 
 #[test]
