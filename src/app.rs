@@ -10,7 +10,7 @@ use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
 use crate::output::{self, text::Style};
-use crate::rules::RuleSet;
+use crate::rules::{lint, trace, RuleSet};
 use crate::{advice, io_reason, when};
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -170,21 +170,18 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             };
             crate::questionnaire::run_on_terminal(config, &opts)
         }
-        Action::RulesCheck { file } => {
+        Action::RulesCheck { file, strict } => {
             let path = file.as_ref().or(config.rules_path.as_ref());
-            let loaded = match path {
-                Some(p) => RuleSet::load(p),
-                None => Ok(RuleSet::built_in()),
-            };
-            let rules = match loaded {
-                Ok(rules) => rules,
-                Err(errors) => {
-                    // Here every problem is listed, one line each, not only the first.
+            let rules = match path.map(|p| RuleSet::load(p)) {
+                Some(Ok(rules)) => rules,
+                // Every problem, one a line: this is the command the short message points to.
+                Some(Err(errors)) => {
                     for e in &errors.0 {
                         eprintln!("aftercare: error: {e}");
                     }
                     return Ok(exit::RULES);
                 }
+                None => RuleSet::built_in(),
             };
             let report = run_examples(&rules);
             for f in &report.failures {
@@ -193,11 +190,23 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                     rules.origin, f.example, f.message
                 );
             }
+            let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
+            for w in &warnings {
+                eprintln!("aftercare: warning: {w}");
+            }
             if !report.failures.is_empty() {
                 return Ok(exit::RULES);
             }
+            if *strict && !warnings.is_empty() {
+                eprintln!(
+                    "aftercare: error: {}: {} warnings, and --strict fails on any",
+                    rules.origin,
+                    warnings.len()
+                );
+                return Ok(exit::RULES);
+            }
             print_out(&format!(
-                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass\n",
+                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {} warnings\n",
                 rules.origin,
                 rules.name,
                 rules.version,
@@ -205,8 +214,49 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 rules.warning_signs.len(),
                 rules.combinations.len(),
                 rules.advice.len(),
-                report.run
+                report.run,
+                warnings.len()
             ))
+        }
+        Action::RulesTrace { file, tests, json } => {
+            let path = file.as_ref().or(config.rules_path.as_ref());
+            let rules = match path {
+                Some(p) => RuleSet::load(p)?,
+                None => RuleSet::built_in(),
+            };
+            let mut cases = Vec::new();
+            for t in tests {
+                let name = t.display().to_string();
+                let text = std::fs::read_to_string(t).map_err(|e| {
+                    Error::Input(format!(
+                        "{name}: cannot read the test cases: {}",
+                        io_reason(&e)
+                    ))
+                })?;
+                cases.extend(trace::read_test_cases(&text, &name).map_err(Error::Input)?);
+            }
+            let outcomes = trace::run_test_cases(&rules, &cases, config.now);
+            let t = trace::trace(&rules, &run_examples(&rules), &outcomes);
+            let text = if *json {
+                serde_json::to_string(&t).map_err(|e| Error::Io(e.to_string()))? + "\n"
+            } else {
+                trace::render_text(&t)
+            };
+            let code = print_out(&text)?;
+            if !t.complete() {
+                for f in &t.failing {
+                    eprintln!("aftercare: error: {}: {:?}: {}", f.table, f.id, f.message);
+                }
+                if !t.unexercised.is_empty() {
+                    eprintln!(
+                        "aftercare: error: {}: no example or test case makes these rules fire: {}",
+                        rules.origin,
+                        t.unexercised.join(", ")
+                    );
+                }
+                return Ok(exit::RULES);
+            }
+            Ok(code)
         }
         Action::RulesList => {
             let rules = load_rules(config)?;

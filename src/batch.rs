@@ -165,7 +165,7 @@ pub fn run<R: BufRead, W: Write>(
     if summary.cases == 0 && summary.errors == 0 {
         let message = format!("{}: empty input: expected a JSON case", opts.input_name);
         summary.errors = 1;
-        if opts.format == Format::Json {
+        if matches!(opts.format, Format::Json | Format::Compact) {
             output::json::write_error(
                 out,
                 None,

@@ -108,10 +108,24 @@ pub enum AdviceFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Validate a rule file (default: the built-in one) and run its examples
+    /// Validate a rule file (default: the built-in one), run its examples and lint it
     Check {
         /// The rule file [default: --rules, or the built-in protocol]
         file: Option<PathBuf>,
+        /// Fail (exit 4) on warnings too, not only on errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// For every rule: its sources, the examples and the test cases that make it fire
+    Trace {
+        /// The rule file [default: --rules, or the built-in protocol]
+        file: Option<PathBuf>,
+        /// A table of named test cases (JSON Lines, like tests/cases/public.jsonl); repeatable
+        #[arg(long, value_name = "CASES")]
+        tests: Vec<PathBuf>,
+        /// Output format
+        #[arg(short, long, value_enum, default_value = "text")]
+        format: AdviceFormat,
     },
     /// Show the symptoms, windows and warning signs as tables
     List,
@@ -153,6 +167,12 @@ pub enum Action {
     },
     RulesCheck {
         file: Option<PathBuf>,
+        strict: bool,
+    },
+    RulesTrace {
+        file: Option<PathBuf>,
+        tests: Vec<PathBuf>,
+        json: bool,
     },
     RulesList,
 }
@@ -218,7 +238,18 @@ impl Config {
                 topic: a.topic,
                 json: a.format == AdviceFormat::Json,
             },
-            Some(Command::Rules(RulesCommand::Check { file })) => Action::RulesCheck { file },
+            Some(Command::Rules(RulesCommand::Check { file, strict })) => {
+                Action::RulesCheck { file, strict }
+            }
+            Some(Command::Rules(RulesCommand::Trace {
+                file,
+                tests,
+                format,
+            })) => Action::RulesTrace {
+                file,
+                tests,
+                json: format == AdviceFormat::Json,
+            },
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
         };
         Ok(Config {

@@ -1,7 +1,7 @@
 //! Running a rule file's own examples: each is a case with its expected disposition and the
 //! rules that must fire. `rules check` and the test suite both use this.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::DateTime;
 
@@ -23,6 +23,9 @@ pub struct ExampleReport {
     pub failures: Vec<ExampleFailure>,
     /// Every rule id that fired in some example, as the deciding rule or among the others.
     pub fired: BTreeSet<String>,
+    /// For each rule id that fired, the examples (passing ones only) that made it fire, in
+    /// file order: the traceability report lists them.
+    pub fired_by: BTreeMap<String, Vec<String>>,
 }
 
 impl ExampleReport {
@@ -95,7 +98,15 @@ pub fn run_examples(rules: &RuleSet) -> ExampleReport {
     for example in &rules.examples {
         report.run += 1;
         match run_example(example, rules) {
-            Ok(fired) => report.fired.extend(fired),
+            Ok(fired) => {
+                for rule in fired {
+                    let by = report.fired_by.entry(rule.clone()).or_default();
+                    if by.last() != Some(&example.id) {
+                        by.push(example.id.clone());
+                    }
+                    report.fired.insert(rule);
+                }
+            }
             Err(message) => report.failures.push(ExampleFailure {
                 example: example.id.clone(),
                 message,

@@ -182,14 +182,19 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     // A number too large for its field is a "syntax" error to serde_json, but has a field.
     let out_of_range = message == "number out of range";
     if !out_of_range && matches!(inner.classify(), Category::Syntax | Category::Eof) {
-        // Not JSON at all: there is no field to name (the path would be "?"), but where in
-        // the text it broke helps.
+        // Not JSON: where in the text it broke helps; the field too, when serde got as far
+        // as a field's value (`"days_since_treatment": NaN`), but not a "?" it never reached.
         let at = if inner.line() > 1 {
             format!("line {} column {}", inner.line(), inner.column())
         } else {
             format!("column {}", inner.column())
         };
-        return InputError::new("", format!("not valid JSON: {message} at {at}"));
+        let field = if path == "." || path.contains('?') {
+            String::new()
+        } else {
+            path
+        };
+        return InputError::new(field, format!("not valid JSON: {message} at {at}"));
     }
     let mut field = if path == "." { String::new() } else { path };
     // serde names a missing field in the message only; put it where the field goes.
@@ -384,8 +389,9 @@ mod tests {
         let e = error(r#"{"days_since_treatment": 1, "symptoms": [],}"#);
         assert_eq!(e.field, "");
         assert_eq!(e.message, "not valid JSON: trailing comma at column 44");
+        // Broken inside a field's value: that field is where it broke.
         let e = error(r#"{"days_since_treatment": 1, "symptoms": ["#);
-        assert_eq!(e.field, "");
+        assert_eq!(e.field, "symptoms");
         assert!(
             e.message.starts_with("not valid JSON: EOF while parsing"),
             "{e}"
@@ -393,7 +399,7 @@ mod tests {
         let e = error("{\n  \"days_since_treatment\": 1,\n  \"symptoms\": [}\n");
         assert_eq!(
             e.to_string(),
-            "not valid JSON: expected value at line 3 column 16"
+            "symptoms[0]: not valid JSON: expected value at line 3 column 16"
         );
         let e = error(r#"{"days_since_treatment": 1, "symptoms": [{"id": "pus",}]}"#);
         assert_eq!(e.field, "");

@@ -83,11 +83,13 @@ fn parse_typed_inner(
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
-    if let Ok(dt) = parse_timestamp(&lower, now.offset()) {
+    // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
+    if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
+        // A written-out date is held to the same rule as "3 days ago": not after now.
         if dt > now {
             return Err("that is in the future".into());
         }
-        let day_only = NaiveDate::parse_from_str(lower.trim(), "%Y-%m-%d").is_ok();
+        let day_only = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
         return Ok((dt, day_only));
     }
     let words: Vec<&str> = lower.split_whitespace().collect();
@@ -207,5 +209,37 @@ mod tests {
         assert_eq!(early, late);
         let (early, late) = parse_typed_span("2026-11-18", n).unwrap();
         assert_eq!(days_between(early, late), 1.0 - 1.0 / 86_400.0);
+    }
+
+    #[test]
+    fn a_typed_date_after_now_is_refused() {
+        // Found by fuzzing: a written-out date skipped the check that "3 days ago" gets, and
+        // `advice --treated` then gave advice for a negative day.
+        let n = now();
+        for text in [
+            "2026-11-22",
+            "2026-11-21T10:00",
+            "2026-11-21 09:00:01+01:00",
+        ] {
+            assert_eq!(
+                parse_typed(text, n),
+                Err("that is in the future".to_string()),
+                "{text}"
+            );
+        }
+        assert!(
+            parse_typed("2026-11-21T09:00", n).is_ok(),
+            "now itself is not the future"
+        );
+    }
+
+    #[test]
+    fn typed_dates_keep_their_upper_case_forms() {
+        // Found with the date fuzzer: lower-casing the answer first broke "T" and "Z".
+        let n = now();
+        let t = parse_typed("2026-11-18T14:30:00Z", n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+00:00");
+        let t = parse_typed(" 2026-11-18T14:30 ", n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+01:00");
     }
 }

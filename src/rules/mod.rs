@@ -2,6 +2,8 @@
 //! evaluation can use without searching.
 
 mod file;
+pub mod lint;
+pub mod trace;
 mod validate;
 
 use std::collections::HashMap;
@@ -204,12 +206,29 @@ impl RuleSet {
     /// Reads and validates a clinic's rule file.
     pub fn load(path: &Path) -> Result<RuleSet, RuleFileErrors> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
-            RuleFileErrors::single(RuleFileError::new(
+        // Read no more than the largest file accepted (and room for a byte-order mark):
+        // `--rules /dev/zero` or a huge file must fail, not fill the memory.
+        let limit = validate::MAX_RULE_FILE_BYTES as u64 + 4;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
+            })
+            .map_err(|e| {
+                RuleFileErrors::single(RuleFileError::new(
+                    &origin,
+                    format!("cannot read the rule file: {}", crate::io_reason(&e)),
+                ))
+            })?;
+        if bytes.len() as u64 >= limit {
+            return Err(RuleFileErrors::single(RuleFileError::new(
                 &origin,
-                format!("cannot read the rule file: {}", crate::io_reason(&e)),
-            ))
-        })?;
+                format!(
+                    "the rule file is larger than {} bytes, the most accepted",
+                    validate::MAX_RULE_FILE_BYTES
+                ),
+            )));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             RuleFileErrors::single(RuleFileError::new(
                 &origin,

@@ -3,14 +3,19 @@
 mod support;
 
 mod acceptance;
+mod atomic_write;
 mod cli_advice;
 mod cli_check;
 mod cli_input_errors;
 mod cli_rules;
 mod clinical_table;
+mod fuzz_props;
+mod hostile;
+mod invariants;
 mod properties;
 mod questionnaire;
 mod rule_examples;
+mod rule_safety;
 mod signs;
 mod snapshots;
 mod terminal;

@@ -160,3 +160,13 @@ pub fn run_at(now: &str, args: &[&str], stdin: impl Into<Vec<u8>>) -> Run {
 pub fn check(format: &str, stdin: impl Into<Vec<u8>>) -> Run {
     run(&["check", "--input", "-", "--format", format], stdin)
 }
+
+/// A table of named test cases (JSON Lines: id, title, input, expect, expect_rules).
+pub fn test_cases(rel: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(repo_path(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{rel}: {e}: {l}")))
+        .collect()
+}

@@ -1,0 +1,39 @@
+//! Dates as people type them ("3 days ago", "yesterday 14:30") and as scripts send them
+//! (RFC 3339 and the local forms), against a clock and offset taken from the input.
+#![no_main]
+
+use aftercare::when::{days_between, parse_timestamp, parse_typed};
+use chrono::{DateTime, FixedOffset};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    // Offsets from -12:00 to +14:00 in quarter hours, and a few instants far apart.
+    let quarter_hours = i32::from(selector % 105) - 48;
+    let offset = FixedOffset::east_opt(quarter_hours * 15 * 60).unwrap();
+    let base = [
+        "2026-11-21T09:00:00Z",
+        "2026-03-29T01:30:00Z",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+    ][usize::from(selector >> 6)];
+    let now = DateTime::parse_from_rfc3339(base)
+        .unwrap()
+        .with_timezone(&offset);
+
+    if let Ok(t) = parse_timestamp(text, &offset) {
+        assert!(days_between(t, now).is_finite());
+    }
+    match parse_typed(text, now) {
+        Ok(t) => {
+            assert!(t <= now, "{text:?} gave {t}, after now {now}");
+            assert!(days_between(t, now) >= 0.0);
+        }
+        Err(message) => assert!(!message.is_empty()),
+    }
+});

@@ -1,0 +1,824 @@
+//! Rule-file lint: a file can be valid and still weaker than the clinic meant. Each warning
+//! names the file, the rule and the field, on one line; `rules check --strict` fails on any.
+//!
+//! What is flagged, and why:
+//! - a warning sign, a window's past-window result, a day threshold or the late-presentation
+//!   rule mapped to `home_care`: it would tell a person that a sign of trouble is normal;
+//! - a repeat contact below `see_today` (a second call is a warning in itself);
+//! - anything weaker than the same rule of the default set (the reference): a warning sign
+//!   missing, turned into an expected reaction or made less urgent; a window that ends later;
+//!   a threshold left out, later or less urgent; a combination missing, needing more
+//!   symptoms or less urgent; a later or milder late-presentation rule;
+//! - an unreachable rule: one no accepted case can make fire (a threshold or window end at or
+//!   past the longest time since treatment accepted, `input::MAX_DAYS`);
+//! - a shadowed threshold: whenever it fires, another rule for the same symptom is strictly
+//!   more urgent, so it never changes an answer. A threshold equal to what already applies is
+//!   not flagged: it restates the protocol and its reason is shown with the result. This is
+//!   decided by running the real triage on the days where the result can change (the rule
+//!   file's own day boundaries and just after each), not by a second copy of the logic;
+//! - a combination that is never more urgent than its members already are;
+//! - a symptom whose label is its id copied ("pinpoint_bleeding", or "fever" as is) rather
+//!   than plain words ("Pinpoint bleeding", "Fever");
+//! - a rule without a `source_note` (the sources say where, the note says what);
+//! - a rule that none of the file's own examples makes fire.
+//!
+//! Not flagged: `ok_if_improving_until` equal to `normal_until`. It means "no grace for an
+//! improving symptom", which is stricter, never weaker, and the default uses it (milia).
+
+use std::collections::HashSet;
+use std::fmt;
+
+use super::{Citation, ExpectedReaction, RuleSet, SymptomRef, Threshold};
+use crate::evaluate::{triage, Aspect, RuleRef};
+use crate::examples::ExampleReport;
+use crate::input::MAX_DAYS;
+use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
+
+/// One thing in a rule file that may weaken safety.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    /// The rule, as `warning_sign "fever"` (the validator's form).
+    pub rule: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.rule)?;
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Lints `rules`; `reference` is the rule set it must not be weaker than (the default set),
+/// and `examples` the outcome of the file's own examples.
+pub fn lint(
+    rules: &RuleSet,
+    reference: Option<&RuleSet>,
+    examples: Option<&ExampleReport>,
+) -> Vec<Warning> {
+    let mut l = Linter {
+        rules,
+        out: Vec::new(),
+    };
+    l.reactions(reference);
+    l.warning_signs(reference);
+    l.combinations(reference);
+    l.situations(reference);
+    l.citations();
+    if let Some(report) = examples {
+        l.coverage(report);
+    }
+    l.out
+}
+
+struct Linter<'a> {
+    rules: &'a RuleSet,
+    out: Vec<Warning>,
+}
+
+fn reaction_rule(id: &str) -> String {
+    format!("expected_reaction {id:?}")
+}
+
+fn sign_rule(id: &str) -> String {
+    format!("warning_sign {id:?}")
+}
+
+fn combination_rule(id: &str) -> String {
+    format!("combination {id:?}")
+}
+
+/// The field of a reaction that holds an aspect's day (for naming it in a warning).
+fn aspect_field(aspect: &str) -> &'static str {
+    match aspect {
+        "window" => "normal_until",
+        "improving" | "not_improving" => "ok_if_improving_until",
+        "past_window" => "past_window",
+        "worse_after" => "worse_after",
+        "severe_after" => "severe_after",
+        _ => "starts_after",
+    }
+}
+
+fn is_emergency(d: Disposition) -> bool {
+    d >= Disposition::GoToEdNow
+}
+
+impl Linter<'_> {
+    fn warn(&mut self, rule: String, field: &str, message: impl Into<String>) {
+        self.out.push(Warning {
+            file: self.rules.origin.clone(),
+            rule,
+            field: (!field.is_empty()).then(|| field.to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn reactions(&mut self, reference: Option<&RuleSet>) {
+        for (i, r) in self.rules.reactions.iter().enumerate() {
+            let rule = reaction_rule(&r.id);
+            self.label(&rule, &r.id, &r.label);
+            if r.past_window == Disposition::HomeCare {
+                self.warn(
+                    rule.clone(),
+                    "past_window",
+                    "is home_care: the symptom would count as normal healing on every day",
+                );
+            }
+            for (field, t) in thresholds(r) {
+                let Some(t) = t else { continue };
+                if t.disposition == Disposition::HomeCare {
+                    self.warn(
+                        rule.clone(),
+                        &format!("{field}.disposition"),
+                        "is home_care: a threshold that gives home care can never raise the result",
+                    );
+                }
+            }
+            if r.ok_if_improving_until >= MAX_DAYS {
+                self.warn(
+                    rule.clone(),
+                    "ok_if_improving_until",
+                    format!(
+                        "{} is at or past the longest time since treatment accepted ({MAX_DAYS} days): the window never ends, so past_window is unreachable",
+                        r.ok_if_improving_until
+                    ),
+                );
+            }
+            self.thresholds_matter(i, r);
+            if let Some(reference) = reference {
+                match reference.lookup(&r.id) {
+                    Some(SymptomRef::Reaction(j)) => {
+                        self.reaction_vs_reference(r, &reference.reactions[j])
+                    }
+                    Some(SymptomRef::WarningSign(j)) => {
+                        let w = &reference.warning_signs[j];
+                        self.warn(
+                            rule.clone(),
+                            "",
+                            format!(
+                                "is an expected reaction here but a warning sign ({}) in the default set: it would count as normal within its window",
+                                w.disposition
+                            ),
+                        );
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn label(&mut self, rule: &str, id: &str, label: &str) {
+        let plain = label.trim();
+        if plain == id || plain.contains('_') {
+            self.warn(
+                rule.to_string(),
+                "label",
+                format!("{label:?} is an id, not plain words a person reads"),
+            );
+        }
+    }
+
+    /// Unreachable and shadowed thresholds, by running the triage on one symptom across the
+    /// days where anything can change.
+    fn thresholds_matter(&mut self, index: usize, r: &ExpectedReaction) {
+        let rules = self.rules;
+        let mut boundaries = vec![0.0, r.normal_until, r.ok_if_improving_until];
+        boundaries.extend(
+            thresholds(r)
+                .into_iter()
+                .filter_map(|(_, t)| t.map(|t| t.day)),
+        );
+        boundaries.push(rules.late_presentation.after_day);
+        boundaries.push(MAX_DAYS);
+        for (field, aspect, t) in [
+            ("worse_after", Aspect::WorseAfter, r.worse_after),
+            ("severe_after", Aspect::SevereAfter, r.severe_after),
+            ("starts_after", Aspect::StartsAfter, r.starts_after),
+        ] {
+            let Some(t) = t else { continue };
+            // Days inside each stretch between boundaries: a boundary itself ("until" is
+            // inclusive) and just after it ("after" is strict).
+            let days = boundaries
+                .iter()
+                .flat_map(|&b| [b, b + 1e-6])
+                .filter(|&d| d > t.day && d <= MAX_DAYS);
+            let mut fires = false;
+            let mut decides = false;
+            let mut stronger: Option<(Disposition, String)> = None;
+            for day in days {
+                let symptom = most_favourable(&r.id, aspect, day);
+                let case = Case {
+                    id: None,
+                    days_since_treatment: day,
+                    symptoms: vec![symptom],
+                    repeat_contact: false,
+                };
+                let result = triage(&case, rules);
+                let Some(f) = result.findings.first() else {
+                    continue;
+                };
+                let hits: Vec<_> = std::iter::once(&f.hit).chain(&f.also).collect();
+                let me = RuleRef::Reaction(index, aspect);
+                if !hits.iter().any(|h| h.rule == me) {
+                    continue;
+                }
+                fires = true;
+                let other = hits
+                    .iter()
+                    .filter(|h| h.rule != me)
+                    .max_by_key(|h| h.disposition);
+                match other {
+                    Some(o) if o.disposition > t.disposition => {
+                        if stronger.as_ref().is_none_or(|(d, _)| o.disposition < *d) {
+                            stronger = Some((o.disposition, o.rule.id(rules)));
+                        }
+                    }
+                    _ => decides = true,
+                }
+            }
+            let rule = reaction_rule(&r.id);
+            if !fires {
+                self.warn(
+                    rule,
+                    &format!("{field}.day"),
+                    format!(
+                        "{} is unreachable: no accepted case is later than it (the most is {MAX_DAYS} days)",
+                        t.day
+                    ),
+                );
+            } else if !decides {
+                let (d, by) = stronger.unwrap_or((t.disposition, String::new()));
+                self.warn(
+                    rule,
+                    field,
+                    format!(
+                        "is shadowed: whenever it fires, {by} ({d}) is more urgent, so {} never changes the result",
+                        t.disposition
+                    ),
+                );
+            }
+        }
+    }
+
+    fn reaction_vs_reference(&mut self, r: &ExpectedReaction, base: &ExpectedReaction) {
+        let rule = reaction_rule(&r.id);
+        for (field, mine, theirs) in [
+            ("normal_until", r.normal_until, base.normal_until),
+            (
+                "ok_if_improving_until",
+                r.ok_if_improving_until,
+                base.ok_if_improving_until,
+            ),
+        ] {
+            if mine > theirs {
+                self.warn(
+                    rule.clone(),
+                    field,
+                    format!(
+                        "{mine} is later than in the default set ({theirs}): the window ends later"
+                    ),
+                );
+            }
+        }
+        if r.past_window < base.past_window {
+            self.warn(
+                rule.clone(),
+                "past_window",
+                format!(
+                    "{} is less urgent than in the default set ({})",
+                    r.past_window, base.past_window
+                ),
+            );
+        }
+        for ((field, mine), (_, theirs)) in thresholds(r).into_iter().zip(thresholds(base)) {
+            let Some(theirs) = theirs else { continue };
+            match mine {
+                None => self.warn(
+                    rule.clone(),
+                    field,
+                    format!(
+                        "missing: the default set has {field} day {} -> {}",
+                        theirs.day, theirs.disposition
+                    ),
+                ),
+                Some(mine) => {
+                    if mine.day > theirs.day {
+                        self.warn(
+                            rule.clone(),
+                            &format!("{field}.day"),
+                            format!(
+                                "{} is later than in the default set ({})",
+                                mine.day, theirs.day
+                            ),
+                        );
+                    }
+                    if mine.disposition < theirs.disposition {
+                        self.warn(
+                            rule.clone(),
+                            &format!("{field}.disposition"),
+                            format!(
+                                "{} is less urgent than in the default set ({})",
+                                mine.disposition, theirs.disposition
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn warning_signs(&mut self, reference: Option<&RuleSet>) {
+        for w in &self.rules.warning_signs {
+            let rule = sign_rule(&w.id);
+            self.label(&rule, &w.id, &w.label);
+            if w.disposition == Disposition::HomeCare {
+                self.warn(
+                    rule.clone(),
+                    "disposition",
+                    "is home_care: a warning sign is never part of normal healing",
+                );
+            }
+            if let Some(base) = reference.and_then(|r| r.warning_sign(&w.id)) {
+                if w.disposition < base.disposition {
+                    self.warn(
+                        rule,
+                        "disposition",
+                        format!(
+                            "{} is less urgent than in the default set ({})",
+                            w.disposition, base.disposition
+                        ),
+                    );
+                }
+            }
+        }
+        let Some(reference) = reference else { return };
+        for base in &reference.warning_signs {
+            match self.rules.lookup(&base.id) {
+                Some(SymptomRef::WarningSign(_)) => {}
+                // Reported against the reaction above.
+                Some(SymptomRef::Reaction(_)) => {}
+                None => {
+                    let what = if is_emergency(base.disposition) {
+                        "an emergency sign"
+                    } else {
+                        "a warning sign"
+                    };
+                    self.warn(
+                        sign_rule(&base.id),
+                        "",
+                        format!(
+                            "missing: the default set has it as {what} ({}); without it a person cannot report it",
+                            base.disposition
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn combinations(&mut self, reference: Option<&RuleSet>) {
+        let rules = self.rules;
+        for c in &rules.combinations {
+            // The least a member gives on its own: a warning sign its disposition, an
+            // expected reaction home care (within its window).
+            let least = |id: &String| match rules.lookup(id) {
+                Some(SymptomRef::WarningSign(i)) => rules.warning_signs[i].disposition,
+                _ => Disposition::HomeCare,
+            };
+            let from_all = c.all_of.iter().map(least).max().unwrap_or_default();
+            let from_any = c.any_of.iter().map(least).min().unwrap_or_default();
+            let members = from_all.max(from_any);
+            if c.disposition <= members {
+                self.warn(
+                    combination_rule(&c.id),
+                    "disposition",
+                    format!(
+                        "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
+                        c.disposition
+                    ),
+                );
+            }
+        }
+        let Some(reference) = reference else { return };
+        for base in &reference.combinations {
+            let rule = combination_rule(&base.id);
+            let Some(c) = rules.combinations.iter().find(|c| c.id == base.id) else {
+                self.warn(
+                    rule,
+                    "",
+                    format!(
+                        "missing: the default set has it ({} when {} together)",
+                        base.disposition,
+                        describe(&base.all_of, &base.any_of)
+                    ),
+                );
+                continue;
+            };
+            if c.disposition < base.disposition {
+                self.warn(
+                    rule.clone(),
+                    "disposition",
+                    format!(
+                        "{} is less urgent than in the default set ({})",
+                        c.disposition, base.disposition
+                    ),
+                );
+            }
+            // Firing only grows with the symptoms present, so checking the smallest sets on
+            // which the default fires finds every case where this one would not.
+            let smallest: Vec<Vec<&String>> = if base.any_of.is_empty() {
+                vec![base.all_of.iter().collect()]
+            } else {
+                base.any_of
+                    .iter()
+                    .map(|a| base.all_of.iter().chain(std::iter::once(a)).collect())
+                    .collect()
+            };
+            for set in smallest {
+                let present: HashSet<&str> = set.iter().map(|s| s.as_str()).collect();
+                let fires = c.all_of.iter().all(|s| present.contains(s.as_str()))
+                    && (c.any_of.is_empty()
+                        || c.any_of.iter().any(|s| present.contains(s.as_str())));
+                if !fires {
+                    let names: Vec<&str> = set.iter().map(|s| s.as_str()).collect();
+                    self.warn(
+                        rule.clone(),
+                        "all_of",
+                        format!(
+                            "does not fire for {} together, as the default set does: it needs more symptoms",
+                            names.join(" + ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn situations(&mut self, reference: Option<&RuleSet>) {
+        let rules = self.rules;
+        let repeat = &rules.repeat_contact;
+        if repeat.disposition < Disposition::SeeToday {
+            self.warn(
+                format!("repeat_contact {:?}", repeat.id),
+                "disposition",
+                format!(
+                    "{} is below see_today: a second call about the same problem is a warning in itself",
+                    repeat.disposition
+                ),
+            );
+        }
+        let late = &rules.late_presentation;
+        let rule = format!("late_presentation {:?}", late.id);
+        if late.disposition == Disposition::HomeCare {
+            self.warn(
+                rule.clone(),
+                "disposition",
+                "is home_care: symptoms long after the treatment would never be looked at",
+            );
+        }
+        if late.after_day >= MAX_DAYS {
+            self.warn(
+                rule.clone(),
+                "after_day",
+                format!(
+                    "{} is unreachable: no accepted case is later than it (the most is {MAX_DAYS} days)",
+                    late.after_day
+                ),
+            );
+        }
+        if let Some(reference) = reference {
+            let base = &reference.late_presentation;
+            if late.after_day > base.after_day {
+                self.warn(
+                    rule.clone(),
+                    "after_day",
+                    format!(
+                        "{} is later than in the default set ({})",
+                        late.after_day, base.after_day
+                    ),
+                );
+            }
+            if late.disposition < base.disposition {
+                self.warn(
+                    rule,
+                    "disposition",
+                    format!(
+                        "{} is less urgent than in the default set ({})",
+                        late.disposition, base.disposition
+                    ),
+                );
+            }
+            let base = &reference.repeat_contact;
+            if repeat.disposition < base.disposition && repeat.disposition >= Disposition::SeeToday
+            {
+                self.warn(
+                    format!("repeat_contact {:?}", repeat.id),
+                    "disposition",
+                    format!(
+                        "{} is less urgent than in the default set ({})",
+                        repeat.disposition, base.disposition
+                    ),
+                );
+            }
+        }
+    }
+
+    fn citations(&mut self) {
+        let rules = self.rules;
+        let mut cited: Vec<(String, &Citation)> = Vec::new();
+        cited.extend(
+            rules
+                .reactions
+                .iter()
+                .map(|r| (reaction_rule(&r.id), &r.citation)),
+        );
+        cited.extend(
+            rules
+                .warning_signs
+                .iter()
+                .map(|w| (sign_rule(&w.id), &w.citation)),
+        );
+        cited.extend(
+            rules
+                .combinations
+                .iter()
+                .map(|c| (combination_rule(&c.id), &c.citation)),
+        );
+        cited.push((
+            format!("repeat_contact {:?}", rules.repeat_contact.id),
+            &rules.repeat_contact.citation,
+        ));
+        cited.push((
+            format!("late_presentation {:?}", rules.late_presentation.id),
+            &rules.late_presentation.citation,
+        ));
+        cited.extend(
+            rules
+                .advice
+                .iter()
+                .map(|a| (format!("advice {:?}", a.id), &a.citation)),
+        );
+        for (rule, citation) in cited {
+            if citation.note.trim().is_empty() {
+                self.warn(
+                    rule,
+                    "source_note",
+                    "missing: say in words what the sources say, so that a reviewer can check the rule against them",
+                );
+            }
+        }
+    }
+
+    fn coverage(&mut self, report: &ExampleReport) {
+        let rules = self.rules;
+        for id in report.uncovered(rules) {
+            let (rule, field) = match id.split_once('.') {
+                Some((reaction, aspect)) => (reaction_rule(reaction), aspect_field(aspect)),
+                None => (rule_of(rules, &id), ""),
+            };
+            self.warn(
+                rule,
+                field,
+                format!("no example makes rule {id:?} fire: add an [[example]] that does"),
+            );
+        }
+    }
+}
+
+/// The validator's name for a rule that is not an aspect of a reaction.
+fn rule_of(rules: &RuleSet, id: &str) -> String {
+    if rules.warning_sign(id).is_some() {
+        sign_rule(id)
+    } else if rules.combinations.iter().any(|c| c.id == id) {
+        combination_rule(id)
+    } else if rules.repeat_contact.id == id {
+        format!("repeat_contact {id:?}")
+    } else {
+        format!("late_presentation {id:?}")
+    }
+}
+
+fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 3] {
+    [
+        ("worse_after", r.worse_after),
+        ("severe_after", r.severe_after),
+        ("starts_after", r.starts_after),
+    ]
+}
+
+/// The report of a symptom that gives a threshold its best chance to decide: only its own
+/// condition holds (worsening, severe or a late start), everything else as mild as it goes.
+fn most_favourable(id: &str, aspect: Aspect, day: f64) -> ReportedSymptom {
+    ReportedSymptom {
+        id: id.to_string(),
+        severity: if aspect == Aspect::SevereAfter {
+            Severity::Severe
+        } else {
+            Severity::Mild
+        },
+        trend: if aspect == Aspect::WorseAfter {
+            Trend::Worsening
+        } else {
+            Trend::Improving
+        },
+        started_day: if aspect == Aspect::StartsAfter {
+            day
+        } else {
+            0.0
+        },
+    }
+}
+
+fn describe(all_of: &[String], any_of: &[String]) -> String {
+    let mut s = all_of.join(" + ");
+    if !any_of.is_empty() {
+        s.push_str(&format!(" + one of {}", any_of.join(", ")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples::run_examples;
+    use crate::rules::DEFAULT_RULES;
+
+    fn lint_text(text: &str) -> Vec<String> {
+        let rules = RuleSet::parse(text, "clinic.toml").unwrap_or_else(|e| panic!("{e}"));
+        let report = run_examples(&rules);
+        lint(&rules, Some(&RuleSet::built_in()), Some(&report))
+            .iter()
+            .map(Warning::to_string)
+            .collect()
+    }
+
+    fn edited(from: &str, to: &str) -> String {
+        assert!(DEFAULT_RULES.contains(from), "{from}");
+        DEFAULT_RULES.replacen(from, to, 1)
+    }
+
+    fn has(warnings: &[String], needle: &str) -> bool {
+        warnings.iter().any(|w| w.contains(needle))
+    }
+
+    #[test]
+    fn the_default_rules_have_no_warnings() {
+        let rules = RuleSet::built_in();
+        let report = run_examples(&rules);
+        let warnings = lint(&rules, Some(&rules), Some(&report));
+        assert!(warnings.is_empty(), "{warnings:#?}");
+    }
+
+    #[test]
+    fn a_warning_sign_mapped_to_home_care_is_flagged() {
+        let w = lint_text(&edited(
+            "disposition = \"see_today\"\nlikely_cause = \"infection\"",
+            "disposition = \"home_care\"\nlikely_cause = \"infection\"",
+        ));
+        assert!(
+            has(
+                &w,
+                "clinic.toml: warning_sign \"fever\": disposition: is home_care"
+            ),
+            "{w:#?}"
+        );
+        assert!(has(&w, "less urgent than in the default set (see_today)"));
+    }
+
+    #[test]
+    fn a_missing_emergency_sign_is_flagged() {
+        let text = edited(
+            "id = \"difficulty_breathing\"",
+            "id = \"breathing_trouble\"",
+        )
+        .replace("\"difficulty_breathing\"", "\"breathing_trouble\"");
+        let w = lint_text(&text);
+        assert!(
+            has(&w, "warning_sign \"difficulty_breathing\": missing: the default set has it as an emergency sign"),
+            "{w:#?}"
+        );
+    }
+
+    #[test]
+    fn a_longer_window_and_a_milder_past_window_are_flagged() {
+        let w = lint_text(&edited(
+            "normal_until = 3\nok_if_improving_until = 7\npast_window = \"see_within_3_days\"",
+            "normal_until = 5\nok_if_improving_until = 7\npast_window = \"see_within_2_weeks\"",
+        ));
+        assert!(has(&w, "expected_reaction \"redness\": normal_until: 5 is later than in the default set (3)"), "{w:#?}");
+        assert!(has(
+            &w,
+            "expected_reaction \"redness\": past_window: see_within_2_weeks is less urgent"
+        ));
+    }
+
+    #[test]
+    fn a_past_window_of_home_care_is_flagged() {
+        let w = lint_text(&edited(
+            "past_window = \"see_within_2_weeks\"\ncourse = \"Milia",
+            "past_window = \"home_care\"\ncourse = \"Milia",
+        ));
+        assert!(
+            has(&w, "expected_reaction \"milia\": past_window: is home_care"),
+            "{w:#?}"
+        );
+    }
+
+    #[test]
+    fn a_shadowed_threshold_is_flagged_and_an_equal_one_is_not() {
+        // Itching: normal until 3, past_window see_within_3_days. Worsening after day 3 is
+        // not improving, so past_window already applies: a milder worse_after never decides.
+        let w = lint_text(&edited(
+            "worse_after = { day = 3, disposition = \"see_within_3_days\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+            "worse_after = { day = 3, disposition = \"see_within_2_weeks\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+        ));
+        assert!(
+            has(&w, "expected_reaction \"itching\": worse_after: is shadowed: whenever it fires, itching.not_improving (see_within_3_days) is more urgent"),
+            "{w:#?}"
+        );
+        // The same threshold before the window ends decides on the days between.
+        let w = lint_text(&edited(
+            "worse_after = { day = 3, disposition = \"see_within_3_days\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+            "worse_after = { day = 2, disposition = \"see_within_2_weeks\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+        ));
+        assert!(!has(&w, "is shadowed"), "{w:#?}");
+    }
+
+    #[test]
+    fn an_unreachable_threshold_is_flagged() {
+        let w = lint_text(&edited(
+            "worse_after = { day = 7, disposition = \"see_within_3_days\" }\nstarts_after = { day = 10, disposition = \"see_within_2_weeks\" }",
+            "worse_after = { day = 7, disposition = \"see_within_3_days\" }\nstarts_after = { day = 36525, disposition = \"see_within_2_weeks\" }",
+        ));
+        assert!(
+            has(
+                &w,
+                "expected_reaction \"breakouts\": starts_after.day: 36525 is unreachable"
+            ),
+            "{w:#?}"
+        );
+    }
+
+    #[test]
+    fn a_weaker_combination_and_repeat_contact_are_flagged() {
+        let text = edited(
+            "all_of = [\"fever\"]\nany_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"]\ndisposition = \"go_to_ed_now\"",
+            "all_of = [\"fever\", \"chills\"]\nany_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"]\ndisposition = \"see_today\"",
+        );
+        let text = text.replacen(
+            "id = \"repeat_contact\"\ndisposition = \"see_today\"",
+            "id = \"repeat_contact\"\ndisposition = \"see_within_3_days\"",
+            1,
+        );
+        let w = lint_text(&text);
+        let combo = "combination \"fever_with_spreading_infection\"";
+        assert!(
+            has(
+                &w,
+                &format!("{combo}: disposition: see_today is less urgent")
+            ),
+            "{w:#?}"
+        );
+        assert!(has(
+            &w,
+            &format!("{combo}: disposition: see_today is never more urgent than its symptoms")
+        ));
+        assert!(has(
+            &w,
+            &format!("{combo}: all_of: does not fire for fever + spreading_redness together")
+        ));
+        assert!(has(
+            &w,
+            "repeat_contact \"repeat_contact\": disposition: see_within_3_days is below see_today"
+        ));
+    }
+
+    #[test]
+    fn an_id_as_label_a_missing_note_and_an_uncovered_rule_are_flagged() {
+        let text = edited("label = \"Chills\"", "label = \"chills\"").replacen(
+                "source_note = \"nerve injury reported with radio-frequency micro-needling (FDA safety communication, October 2025)\"",
+                "",
+                1,
+            );
+        // Drop the one example of numbness.
+        let start = text.find("[[example]]\nid = \"numbness-day1\"").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        let text = format!("{}{}", &text[..start], &text[end..]);
+        let w = lint_text(&text);
+        assert!(
+            has(&w, "warning_sign \"chills\": label: \"chills\" is an id"),
+            "{w:#?}"
+        );
+        assert!(has(&w, "warning_sign \"numbness\": source_note: missing"));
+        assert!(has(
+            &w,
+            "warning_sign \"numbness\": no example makes rule \"numbness\" fire"
+        ));
+    }
+}

@@ -1,0 +1,186 @@
+//! The rule-file gates of CI through the real binary: the default rules pass the lint with
+//! `--strict`, a weakened copy does not, and every rule of the default set is exercised by
+//! an example or a named test case (the traceability gate).
+
+use std::collections::BTreeSet;
+
+use aftercare::RuleSet;
+
+use crate::support::*;
+
+const TABLES: [&str; 2] = ["tests/cases/public.jsonl", "tests/cases/safety.jsonl"];
+
+fn trace_json(extra: &[&str]) -> (serde_json::Value, i32, String) {
+    let mut cmd = aftercare();
+    cmd.current_dir(repo_path(""))
+        .args(["rules", "trace", "--format", "json"]);
+    for t in TABLES {
+        cmd.args(["--tests", t]);
+    }
+    let out = cmd.args(extra).output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        v,
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_default_rule_is_exercised_and_traced_to_a_source() {
+    let (t, code, err) = trace_json(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(t["unexercised"], serde_json::json!([]), "{err}");
+    assert_eq!(t["failing"], serde_json::json!([]));
+    let rules = RuleSet::built_in();
+    let listed: Vec<&str> = t["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    let ids: Vec<String> = rules.rules().into_iter().map(|r| r.id).collect();
+    assert_eq!(listed, ids, "every rule, in file order");
+    for r in t["rules"].as_array().unwrap() {
+        let sources = r["sources"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{}: no source", r["rule"]);
+        for s in sources {
+            let kind = s["kind"].as_str().unwrap();
+            assert!(["clinic_sheet", "published", "proposed"].contains(&kind));
+            assert!(!s["title"].as_str().unwrap().is_empty());
+        }
+    }
+    // The acceptance cases are traced by name.
+    let redness = &t["rules"][0];
+    assert_eq!(redness["rule"], "redness.window");
+    let tests: BTreeSet<String> = redness["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["table"].as_str().unwrap(),
+                x["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(tests.contains("tests/cases/public.jsonl P-01"), "{tests:?}");
+}
+
+#[test]
+fn a_rule_no_case_exercises_fails_the_trace() {
+    // A copy of the default rules with one more warning sign and no example for it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.toml");
+    let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap().replacen(
+        "[[warning_sign]]\n",
+        "[[warning_sign]]\nid = \"jaw_pain\"\nlabel = \"Jaw pain\"\ndescription = \"pain in the jaw\"\ndisposition = \"see_today\"\nlikely_cause = \"nerve\"\nsources = [\"proposed\"]\nsource_note = \"p\"\n\n[[warning_sign]]\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let (t, code, err) = trace_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 4);
+    assert_eq!(t["unexercised"], serde_json::json!(["jaw_pain"]));
+    assert!(
+        err.contains("no example or test case makes these rules fire: jaw_pain"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_default_rules_pass_the_strict_lint_and_a_weakened_copy_does_not() {
+    let out = aftercare()
+        .args(["rules", "check", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 warnings"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.toml");
+    // Fever mapped to home care, and its examples changed to match so that they pass.
+    let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap();
+    let text = text.replacen(
+        "disposition = \"see_today\"\nlikely_cause = \"infection\"",
+        "disposition = \"home_care\"\nlikely_cause = \"infection\"",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = aftercare()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = path.display();
+    assert!(
+        err.contains(&format!(
+            "aftercare: warning: {file}: warning_sign \"fever\": disposition: is home_care"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!(
+        "aftercare: warning: {file}: warning_sign \"fever\": disposition: home_care is less urgent than in the default set (see_today)"
+    )));
+    // Its own examples now fail too (they expect see_today): errors, exit 4.
+    assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn warnings_alone_pass_without_strict_and_fail_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.toml");
+    // A later redness window whose examples still pass: only the lint objects.
+    let text = std::fs::read_to_string(repo_path("rules/default.toml"))
+        .unwrap()
+        .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1);
+    std::fs::write(&path, text).unwrap();
+    let out = aftercare()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("expected_reaction \"redness\": ok_if_improving_until: 7.1 is later than in the default set (7)"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 warnings"));
+    let out = aftercare()
+        .args(["rules", "check", "--strict"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 warnings, and --strict fails on any"));
+}
+
+#[test]
+fn rules_check_lists_every_problem_of_an_invalid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(repo_path("rules/default.toml"))
+        .unwrap()
+        .replacen("normal_until = 3\n", "normal_until = -3\n", 1)
+        .replacen(
+            "disposition = \"go_to_ed_now\"",
+            "disposition = \"go_ed\"",
+            1,
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = aftercare()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = path.display();
+    assert!(err.contains(&format!("aftercare: error: {file}: expected_reaction \"redness\": normal_until: -3 is not a day")), "{err}");
+    assert!(err.contains(&format!("aftercare: error: {file}: warning_sign \"red_streaks\": disposition: unknown disposition \"go_ed\"")), "{err}");
+    assert!(!err.contains("and 1 more"), "{err}");
+}
