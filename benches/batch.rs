@@ -1,0 +1,455 @@
+//! The batch benchmark: `cargo bench --bench batch`.
+//!
+//! Generates typical check-ins deterministically (no input files in the repository) and
+//! prints the figures the batch targets are stated in:
+//!
+//! - throughput of `check --format compact` on one core, through `aftercare::batch::run`
+//!   in this process, and its ratio to reading and writing the same JSON Lines with
+//!   serde_json alone (same buffering, same run);
+//! - growth: the time for ten times the cases over ten times the time for one;
+//! - start-up of the release binary for one case from a file, process start to exit;
+//! - peak resident memory of the release binary over a stream of a million cases.
+//!
+//! Timings are medians of a few rounds; triage and baseline take turns so that a slower or
+//! faster stretch of the machine falls on both.
+
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aftercare::batch::{self, BatchOptions};
+use aftercare::output::Format;
+use aftercare::RuleSet;
+use chrono::DateTime;
+use serde::{Deserialize, Serialize};
+
+/// Cases in the large run; the small run for the growth ratio is a tenth of it.
+const CASES: usize = 1_000_000;
+const ROUNDS: usize = 5;
+const STARTUP_RUNS: usize = 200;
+/// The same buffers the command uses (src/app.rs).
+const BUFFER: usize = 64 * 1024;
+const SEED: u64 = 2026;
+
+const TARGET_CASES_PER_SECOND: f64 = 500_000.0;
+const TARGET_RATIO: f64 = 1.5;
+const TARGET_STARTUP_MS: f64 = 5.0;
+const TARGET_PEAK_MIB: f64 = 20.0;
+const TARGET_GROWTH: f64 = 0.15;
+
+fn main() {
+    let rules = RuleSet::built_in();
+    let started = Instant::now();
+    let bin = env!("CARGO_BIN_EXE_aftercare");
+
+    // Peak memory first, while this process is small: Linux counts the memory of the process
+    // that spawns a child in the child's peak (the child shares it until it starts the
+    // program), so the cases are generated straight into the pipe rather than held here.
+    let peak_tenth = peak_memory(bin, &rules, CASES / 10);
+    let peak_all = peak_memory(bin, &rules, CASES);
+    let own_peak = own_peak_memory();
+
+    let mut input = Vec::with_capacity(CASES * 320);
+    generate(&rules, CASES, &mut input).expect("generates in memory");
+    let tenth = input
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(CASES / 10 - 1)
+        .map(|(i, _)| i + 1)
+        .expect("a tenth of the cases");
+    println!(
+        "aftercare batch benchmark: rule set {} {}, release build",
+        rules.name, rules.version
+    );
+    println!(
+        "input: {} typical cases (day 0-30, 3-5 symptoms), {:.1} MB of JSON Lines, generated with seed {SEED}",
+        group(CASES),
+        input.len() as f64 / 1e6
+    );
+    println!();
+
+    // In process, one thread: the real stream code, and the serde_json baseline. The figures
+    // use the thread's CPU time, so that other work on the machine does not count; the wall
+    // time is shown beside it.
+    let small = &input[..tenth];
+    let mut triage_all = Vec::new();
+    let mut triage_tenth = Vec::new();
+    let mut baseline_all = Vec::new();
+    for _ in 0..ROUNDS {
+        triage_all.push(time_triage(&rules, &input, CASES));
+        baseline_all.push(time_baseline(&input, CASES));
+        triage_tenth.push(time_triage(&rules, small, CASES / 10));
+    }
+    let (t_all, b_all, t_tenth) = (
+        Timing::median(&triage_all),
+        Timing::median(&baseline_all),
+        Timing::median(&triage_tenth),
+    );
+    let rate = CASES as f64 / t_all.cpu.as_secs_f64();
+    let ratio = t_all.cpu.as_secs_f64() / b_all.cpu.as_secs_f64();
+    let growth = t_all.cpu.as_secs_f64() / (10.0 * t_tenth.cpu.as_secs_f64());
+
+    println!(
+        "throughput on one core: `check --format compact` through aftercare::batch::run, median of {ROUNDS}"
+    );
+    println!(
+        "  triage:                    {:>9} cases/s  {}  {}",
+        group(rate as usize),
+        t_all.show(CASES),
+        verdict(rate >= TARGET_CASES_PER_SECOND, "target >= 500,000")
+    );
+    println!(
+        "  serde_json read and write: {:>9} cases/s  {}",
+        group((CASES as f64 / b_all.cpu.as_secs_f64()) as usize),
+        b_all.show(CASES),
+    );
+    println!(
+        "  ratio triage / baseline:   {ratio:>9.2}  {}",
+        verdict(ratio <= TARGET_RATIO, "target <= 1.5")
+    );
+    println!("growth");
+    println!("  {}", t_tenth.show(CASES / 10));
+    println!("  {}", t_all.show(CASES));
+    println!(
+        "  time for 10x the cases / 10x the time for 1x: {growth:.3}  {}",
+        verdict((growth - 1.0).abs() <= TARGET_GROWTH, "target 1 within 15%")
+    );
+
+    // The release binary as a process.
+    let (startup_median, startup_best) = startup(bin, &input);
+    println!("process: {bin}");
+    println!(
+        "  start-up, one case from a file: median {:.2} ms, best {:.2} ms over {STARTUP_RUNS} runs  {}",
+        ms(startup_median),
+        ms(startup_best),
+        verdict(ms(startup_median) < TARGET_STARTUP_MS, "target < 5 ms")
+    );
+    println!(
+        "  peak resident memory, stream on standard input: {} cases {:.1} MiB, {} cases {:.1} MiB  {}",
+        group(CASES / 10),
+        mib(peak_tenth),
+        group(CASES),
+        mib(peak_all),
+        verdict(mib(peak_all) < TARGET_PEAK_MIB, "target < 20 MiB")
+    );
+    if let Some(own) = own_peak {
+        println!(
+            "  (the benchmark's own peak when it started them was {:.1} MiB: a floor under those figures)",
+            mib(own)
+        );
+    }
+    println!();
+    println!("benchmark took {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Deterministic, so every run measures the same input (splitmix64).
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// `count` typical check-ins as JSON Lines: a day between 0 and 30, three to five different
+/// symptoms, mostly expected reactions with now and then a warning sign. The first cases are
+/// the same whatever the count.
+fn generate<W: Write>(rules: &RuleSet, count: usize, out: &mut W) -> io::Result<()> {
+    let reactions: Vec<&str> = rules.reactions.iter().map(|r| r.id.as_str()).collect();
+    let signs: Vec<&str> = rules.warning_signs.iter().map(|w| w.id.as_str()).collect();
+    let severities = ["mild", "moderate", "severe"];
+    let trends = ["improving", "stable", "worsening"];
+    let mut rng = Random(SEED);
+    for n in 0..count {
+        let day = rng.below(31);
+        write!(
+            out,
+            "{{\"id\":\"case-{n:07}\",\"days_since_treatment\":{day},\"symptoms\":["
+        )?;
+        let mut chosen: Vec<&str> = Vec::new();
+        let wanted = 3 + rng.below(3);
+        while chosen.len() < wanted {
+            let id = if rng.chance(8) {
+                signs[rng.below(signs.len())]
+            } else {
+                reactions[rng.below(reactions.len())]
+            };
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+        for (i, id) in chosen.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            write!(
+                out,
+                "{{\"id\":\"{id}\",\"severity\":\"{}\",\"trend\":\"{}\"",
+                severities[rng.below(3)],
+                trends[rng.below(3)]
+            )?;
+            if rng.chance(20) {
+                write!(out, ",\"started_day\":{}", rng.below(day + 1))?;
+            }
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"]}\n")?;
+    }
+    out.flush()
+}
+
+/// Counts what is written, so that the output is produced in full but not kept.
+struct CountingSink(usize);
+
+impl Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How long a run took: CPU time of this thread, and wall-clock time.
+#[derive(Clone, Copy)]
+struct Timing {
+    cpu: Duration,
+    wall: Duration,
+}
+
+impl Timing {
+    fn start() -> (Instant, Duration) {
+        (Instant::now(), thread_cpu_time())
+    }
+
+    fn since((wall, cpu): (Instant, Duration)) -> Timing {
+        Timing {
+            cpu: thread_cpu_time() - cpu,
+            wall: wall.elapsed(),
+        }
+    }
+
+    fn median(runs: &[Timing]) -> Timing {
+        Timing {
+            cpu: median(runs.iter().map(|t| t.cpu).collect()),
+            wall: median(runs.iter().map(|t| t.wall).collect()),
+        }
+    }
+
+    fn show(self, cases: usize) -> String {
+        format!(
+            "{:>9} cases: {:.3} s CPU, {:.3} s wall",
+            group(cases),
+            self.cpu.as_secs_f64(),
+            self.wall.as_secs_f64()
+        )
+    }
+}
+
+/// CPU time used by the calling thread (`CLOCK_THREAD_CPUTIME_ID`).
+fn thread_cpu_time() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(r, 0, "clock_gettime: {}", io::Error::last_os_error());
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+fn time_triage(rules: &RuleSet, input: &[u8], cases: usize) -> Timing {
+    let opts = BatchOptions {
+        format: Format::Compact,
+        now: DateTime::UNIX_EPOCH.fixed_offset(),
+        input_name: "benchmark".into(),
+        color: false,
+    };
+    let start = Timing::start();
+    let mut reader = BufReader::with_capacity(BUFFER, input);
+    let mut out = BufWriter::with_capacity(BUFFER, CountingSink(0));
+    let summary = batch::run(&mut reader, &mut out, rules, &opts).expect("the stream runs");
+    let elapsed = Timing::since(start);
+    assert_eq!(summary.cases, cases, "every case answered");
+    assert_eq!(summary.errors, 0, "{:?}", summary.messages.first());
+    assert!(out.get_ref().0 > cases * 100, "a result line per case");
+    elapsed
+}
+
+/// The same shape as a case, read and written by serde_json with nothing else done.
+#[derive(Deserialize, Serialize)]
+struct BaselineCase {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    days_since_treatment: f64,
+    symptoms: Vec<BaselineSymptom>,
+}
+
+#[derive(Deserialize, Serialize)]
+struct BaselineSymptom {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trend: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    started_day: Option<f64>,
+}
+
+fn time_baseline(input: &[u8], cases: usize) -> Timing {
+    let start = Timing::start();
+    let mut reader = BufReader::with_capacity(BUFFER, input);
+    let mut out = BufWriter::with_capacity(BUFFER, CountingSink(0));
+    let mut line = Vec::new();
+    let mut count = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).expect("reads") == 0 {
+            break;
+        }
+        let case: BaselineCase = serde_json::from_slice(&line).expect("a case");
+        serde_json::to_writer(&mut out, &case).expect("writes");
+        out.write_all(b"\n").expect("writes");
+        count += 1;
+    }
+    out.flush().expect("writes");
+    let elapsed = Timing::since(start);
+    assert_eq!(count, cases);
+    elapsed
+}
+
+/// Process start to exit for one case read from a file, with the built-in rules.
+fn startup(bin: &str, input: &[u8]) -> (Duration, Duration) {
+    let first_line = input.split(|&b| b == b'\n').next().expect("a case");
+    let path = std::env::temp_dir().join(format!("aftercare-bench-{}.json", std::process::id()));
+    std::fs::write(&path, first_line).expect("writes the case file");
+    let mut times = Vec::with_capacity(STARTUP_RUNS);
+    for run in 0..STARTUP_RUNS + 10 {
+        let start = Instant::now();
+        let out = Command::new(bin)
+            .args(["check", "--format", "compact", "--input"])
+            .arg(&path)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        let elapsed = start.elapsed();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.starts_with(b"{\"id\":\"case-0000000\""));
+        // The first runs only warm the file cache.
+        if run >= 10 {
+            times.push(elapsed);
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    let best = *times.iter().min().expect("runs");
+    (median(times), best)
+}
+
+/// The child's peak resident set size in bytes, from the kernel's account at exit, over a
+/// stream of `cases` generated cases on its standard input.
+// The child is reaped by wait4 below, which std's wait would not give the rusage of.
+#[allow(clippy::zombie_processes)]
+fn peak_memory(bin: &str, rules: &RuleSet, cases: usize) -> u64 {
+    let mut child = Command::new(bin)
+        .args(["check", "--format", "compact", "--input", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = BufWriter::with_capacity(BUFFER, child.stdin.take().expect("stdin"));
+    let mut stdout = child.stdout.take().expect("stdout");
+    let lines = std::thread::scope(|s| {
+        s.spawn(move || {
+            generate(rules, cases, &mut stdin).expect("feeds the cases");
+        });
+        let reading = s.spawn(move || {
+            let mut buf = vec![0u8; BUFFER];
+            let mut lines = 0;
+            loop {
+                let n = stdout.read(&mut buf).expect("reads the results");
+                if n == 0 {
+                    break lines;
+                }
+                lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+            }
+        });
+        reading.join().expect("reader")
+    });
+    let (status, peak) = wait_with_peak_memory(child.id());
+    assert_eq!(status, Some(0), "the stream exits with 0");
+    assert_eq!(lines, cases, "a result line per case");
+    peak
+}
+
+/// Waits for the child and returns its exit code and peak RSS (`wait4`'s `ru_maxrss`, KiB).
+fn wait_with_peak_memory(pid: u32) -> (Option<i32>, u64) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; the pid is our own unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(
+        r,
+        pid as libc::pid_t,
+        "wait4: {}",
+        io::Error::last_os_error()
+    );
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+/// This process's peak resident memory so far (`VmHWM`), where /proc tells it.
+fn own_peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn verdict(met: bool, target: &str) -> String {
+    format!("[{}: {target}]", if met { "met" } else { "NOT MET" })
+}
+
+/// 1234567 as "1,234,567".
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
