@@ -160,6 +160,11 @@ pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
             "expected a case: a JSON object such as {\"days_since_treatment\": 2, \"symptoms\": []}",
         ));
     }
+    // Tracking the path costs as much as the parse itself (an allocation per key), and only
+    // an error needs it: read directly, and read again with the path only to name the field.
+    if let Ok(case) = serde_json::from_str::<CaseInput>(text) {
+        return Ok(case);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let case: CaseInput = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
     de.end().map_err(|e| {

@@ -9,6 +9,7 @@ mod cli_check;
 mod cli_input_errors;
 mod cli_rules;
 mod clinical_table;
+mod fast_paths;
 mod fuzz_props;
 mod hostile;
 mod invariants;
