@@ -126,10 +126,9 @@ pub fn assess(case: &Case, rules: &RuleSet) -> Assessment {
 pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
     let day = case.days_since_treatment;
     let mut findings: Vec<RawFinding> = Vec::with_capacity(case.symptoms.len() + 1);
-    // Which symptom ids are present, by position in the rule set, for combinations.
-    let mut present_reactions = 0u64;
-    let mut present_signs = 0u64;
-    let mut present_other: Vec<SymptomRef> = Vec::new();
+    let mut present = Present::default();
+    // One buffer for every symptom's hits; a finding keeps only its other rules, if any.
+    let mut hits = Vec::new();
 
     for (index, symptom) in case.symptoms.iter().enumerate() {
         let Some(sref) = rules.lookup(&symptom.id) else {
@@ -143,38 +142,32 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
             });
             continue;
         };
-        match sref {
-            SymptomRef::Reaction(i) if i < 64 => present_reactions |= 1 << i,
-            SymptomRef::WarningSign(i) if i < 64 => present_signs |= 1 << i,
-            other => present_other.push(other),
-        }
-        let mut hits = symptom_hits(sref, symptom, day, rules);
+        let reported_before = !present.insert(sref);
+        symptom_hits(sref, symptom, day, rules, &mut hits);
         let first = take_most_urgent(&mut hits);
         let finding = RawFinding {
             subject: Subject::Symptom(index),
             hit: first,
-            also: hits,
+            also: hits.to_vec(),
         };
         // The same symptom reported twice: the worse report counts.
-        match findings
-            .iter_mut()
-            .find(|f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == symptom.id))
-        {
+        let earlier = if reported_before {
+            findings.iter_mut().find(
+                |f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == symptom.id),
+            )
+        } else {
+            None
+        };
+        match earlier {
             Some(existing) if existing.disposition() >= finding.disposition() => {}
             Some(existing) => *existing = finding,
             None => findings.push(finding),
         }
     }
 
-    let is_present = |id: &str| match rules.lookup(id) {
-        Some(SymptomRef::Reaction(i)) if i < 64 => present_reactions & (1 << i) != 0,
-        Some(SymptomRef::WarningSign(i)) if i < 64 => present_signs & (1 << i) != 0,
-        Some(other) => present_other.contains(&other),
-        None => false,
-    };
     for (i, c) in rules.combinations.iter().enumerate() {
-        let all = c.all_of.iter().all(|s| is_present(s));
-        let any = c.any_of.is_empty() || c.any_of.iter().any(|s| is_present(s));
+        let all = c.all_of_refs.iter().all(|&s| present.contains(s));
+        let any = c.any_of_refs.is_empty() || c.any_of_refs.iter().any(|&s| present.contains(s));
         if all && any {
             findings.push(RawFinding {
                 subject: Subject::Combination(i),
@@ -210,6 +203,41 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
     }
 }
 
+/// The symptoms of the rule set that a case reports, by table position: bits for the first
+/// 64 of each table, a list for any beyond.
+#[derive(Default)]
+struct Present {
+    reactions: u64,
+    signs: u64,
+    others: Vec<SymptomRef>,
+}
+
+impl Present {
+    /// Marks a symptom as reported; false when it already was.
+    fn insert(&mut self, s: SymptomRef) -> bool {
+        let (bits, i) = match s {
+            SymptomRef::Reaction(i) if i < 64 => (&mut self.reactions, i),
+            SymptomRef::WarningSign(i) if i < 64 => (&mut self.signs, i),
+            other if self.others.contains(&other) => return false,
+            other => {
+                self.others.push(other);
+                return true;
+            }
+        };
+        let new = *bits & (1 << i) == 0;
+        *bits |= 1 << i;
+        new
+    }
+
+    fn contains(&self, s: SymptomRef) -> bool {
+        match s {
+            SymptomRef::Reaction(i) if i < 64 => self.reactions & (1 << i) != 0,
+            SymptomRef::WarningSign(i) if i < 64 => self.signs & (1 << i) != 0,
+            other => self.others.contains(&other),
+        }
+    }
+}
+
 /// Removes and returns the most urgent hit; on a tie the first, which is the more specific.
 fn take_most_urgent(hits: &mut Vec<Hit>) -> Hit {
     let mut best = 0;
@@ -221,9 +249,15 @@ fn take_most_urgent(hits: &mut Vec<Hit>) -> Hit {
     hits.remove(best)
 }
 
-/// Every rule that fires for one reported symptom (never empty).
-fn symptom_hits(sref: SymptomRef, s: &ReportedSymptom, day: f64, rules: &RuleSet) -> Vec<Hit> {
-    let mut hits = Vec::new();
+/// Every rule that fires for one reported symptom (never empty), into `hits`.
+fn symptom_hits(
+    sref: SymptomRef,
+    s: &ReportedSymptom,
+    day: f64,
+    rules: &RuleSet,
+    hits: &mut Vec<Hit>,
+) {
+    hits.clear();
     match sref {
         SymptomRef::WarningSign(i) => hits.push(Hit {
             rule: RuleRef::WarningSign(i),
@@ -271,7 +305,6 @@ fn symptom_hits(sref: SymptomRef, s: &ReportedSymptom, day: f64, rules: &RuleSet
             disposition: late.disposition,
         });
     }
-    hits
 }
 
 /// Puts a triage into words: reasons, today's aftercare, what to expect, when to call back.

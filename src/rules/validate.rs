@@ -362,7 +362,7 @@ impl Validator<'_> {
             });
         }
 
-        let mut symptom_index = HashMap::new();
+        let mut symptom_index = SymptomIndex::default();
         for (i, r) in reactions.iter().enumerate() {
             symptom_index.insert(r.id.clone(), SymptomRef::Reaction(i));
         }
@@ -395,7 +395,14 @@ impl Validator<'_> {
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
             let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            let refs = |ids: &[String]| -> Vec<SymptomRef> {
+                ids.iter()
+                    .filter_map(|s| symptom_index.get(s).copied())
+                    .collect()
+            };
             combinations.push(Combination {
+                all_of_refs: refs(&c.all_of),
+                any_of_refs: refs(&c.any_of),
                 id: c.id,
                 all_of: c.all_of,
                 any_of: c.any_of,
