@@ -254,15 +254,19 @@ fn answer<W: Write>(
     summary: &mut BatchSummary,
     scratch: &mut String,
 ) -> io::Result<()> {
-    // A case that reads but does not resolve (an unknown symptom id) still has its id.
+    // A case that reads but does not resolve (an unknown symptom id) still has its id. The
+    // rest of the input moves into the case rather than being copied.
     let (resolved, case_id) = match parsed {
-        Ok(input) => match input.resolve(rules, opts.now) {
-            Ok(case) => (Ok(case), None),
-            Err(e) => (
-                Err(e),
-                input.id.filter(|id| id.len() <= crate::input::MAX_ID_LEN),
-            ),
-        },
+        Ok(input) => {
+            let id = input.id.clone();
+            match input.into_case(rules, opts.now) {
+                Ok(case) => (Ok(case), None),
+                Err(e) => (
+                    Err(e),
+                    id.filter(|id| id.len() <= crate::input::MAX_ID_LEN),
+                ),
+            }
+        }
         Err(e) => (Err(e), None),
     };
     match resolved {

@@ -244,6 +244,16 @@ impl CaseInput {
     /// `now` stands in for a missing `assessed_at`; it comes from the caller so that the
     /// result is reproducible.
     pub fn resolve(&self, rules: &RuleSet, now: DateTime<FixedOffset>) -> Result<Case, InputError> {
+        self.clone().into_case(rules, now)
+    }
+
+    /// As [`CaseInput::resolve`], taking the input, so that its ids move into the case rather
+    /// than being copied: a stream of millions resolves each case once and needs it no more.
+    pub fn into_case(
+        self,
+        rules: &RuleSet,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Case, InputError> {
         if let Some(id) = &self.id {
             if id.len() > MAX_ID_LEN {
                 return Err(InputError::new(
@@ -263,11 +273,11 @@ impl CaseInput {
             ));
         }
         let mut symptoms = Vec::with_capacity(self.symptoms.len());
-        for (i, s) in self.symptoms.iter().enumerate() {
+        for (i, s) in self.symptoms.into_iter().enumerate() {
             symptoms.push(s.resolve(rules, days, i)?);
         }
         Ok(Case {
-            id: self.id.clone(),
+            id: self.id,
             days_since_treatment: days,
             symptoms,
             repeat_contact: self.repeat_contact.unwrap_or(false),
@@ -334,7 +344,7 @@ fn check_days(field: &str, days: f64) -> Result<f64, InputError> {
 
 impl SymptomInput {
     fn resolve(
-        &self,
+        self,
         rules: &RuleSet,
         days: f64,
         index: usize,
@@ -373,7 +383,7 @@ impl SymptomInput {
             Some(s) => s,
         };
         Ok(ReportedSymptom {
-            id: self.id.clone(),
+            id: self.id,
             severity: self.severity.unwrap_or(Severity::Moderate),
             trend: self.trend.unwrap_or(Trend::Stable),
             started_day,
