@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use aftercare::batch::{self, BatchOptions};
 use aftercare::output::Format;
-use aftercare::RuleSet;
+use aftercare::{RuleSet, Severity, Trend};
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
@@ -290,7 +290,8 @@ fn time_triage(rules: &RuleSet, input: &[u8], cases: usize) -> Timing {
     elapsed
 }
 
-/// The same shape as a case, read and written by serde_json with nothing else done.
+/// The same shape as a case, read and written by serde_json with nothing else done. Severity
+/// and trend are the model's enums, as a program that knows the schema would read them.
 #[derive(Deserialize, Serialize)]
 struct BaselineCase {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,9 +304,9 @@ struct BaselineCase {
 struct BaselineSymptom {
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    severity: Option<String>,
+    severity: Option<Severity>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    trend: Option<String>,
+    trend: Option<Trend>,
     #[serde(skip_serializing_if = "Option::is_none")]
     started_day: Option<f64>,
 }
