@@ -41,7 +41,7 @@ where
 pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
     match &config.rules_path {
         Some(path) => Ok(RuleSet::load(path)?),
-        None => Ok(RuleSet::built_in()),
+        None => Ok(RuleSet::built_in_without_examples()),
     }
 }
 

@@ -261,10 +261,7 @@ fn answer<W: Write>(
             let id = input.id.clone();
             match input.into_case(rules, opts.now) {
                 Ok(case) => (Ok(case), None),
-                Err(e) => (
-                    Err(e),
-                    id.filter(|id| id.len() <= crate::input::MAX_ID_LEN),
-                ),
+                Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
             }
         }
         Err(e) => (Err(e), None),

@@ -201,6 +201,12 @@ pub struct RuleSet {
     symptom_index: SymptomIndex,
 }
 
+/// The text of a rule file up to its first example. The built-in file keeps its examples
+/// last; a test checks that what comes before them compiles to the same rule set.
+fn before_examples(text: &str) -> &str {
+    text.find("\n[[example]]").map_or(text, |end| &text[..=end])
+}
+
 /// Symptom id to table position, asked once or twice for every symptom of every case.
 type SymptomIndex = HashMap<String, SymptomRef, BuildHasherDefault<IdHasher>>;
 
@@ -232,6 +238,15 @@ impl RuleSet {
     pub fn built_in() -> RuleSet {
         // The built-in file is validated by the test suite; failing here is a build defect.
         Self::parse(DEFAULT_RULES, DEFAULT_ORIGIN).expect("the built-in rule file is valid")
+    }
+
+    /// The built-in protocol without its `[[example]]` cases, for answering cases. The
+    /// examples are more than half of the file and of the start-up time, and no answer uses
+    /// them; `rules check` and the test suite run them from [`RuleSet::built_in`]. A clinic's
+    /// own file is always read whole, examples included.
+    pub fn built_in_without_examples() -> RuleSet {
+        Self::parse(before_examples(DEFAULT_RULES), DEFAULT_ORIGIN)
+            .expect("the built-in rule file is valid")
     }
 
     /// Reads and validates a clinic's rule file.

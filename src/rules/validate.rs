@@ -108,6 +108,10 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
 }
 
 fn parse_file(text: &str, origin: &str) -> Result<RuleFile, RuleFileError> {
+    // As with a JSON case: the path is tracked only to name the field of an error.
+    if let Ok(file) = toml::from_str::<RuleFile>(text) {
+        return Ok(file);
+    }
     let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, origin, &e, None))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

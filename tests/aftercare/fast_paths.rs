@@ -124,3 +124,14 @@ fn combinations_fire_from_the_compiled_tables() {
         .iter()
         .any(|f| f.hit.rule.id(&rules) == "fever_with_spreading_infection"));
 }
+
+#[test]
+fn the_built_in_rules_without_examples_are_the_same_rules() {
+    let mut whole = RuleSet::built_in();
+    assert!(!whole.examples.is_empty());
+    whole.examples.clear();
+    let quick = RuleSet::built_in_without_examples();
+    assert!(quick.examples.is_empty());
+    // Everything else, down to each table's order and the symptom index.
+    assert_eq!(format!("{quick:#?}"), format!("{whole:#?}"));
+}
