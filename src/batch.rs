@@ -37,17 +37,28 @@ pub struct BatchSummary {
     pub messages: Vec<String>,
 }
 
+/// A line read by [`read_line_bounded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRead {
+    /// The full length of the line, which is more than was kept when it was too long.
+    pub len: usize,
+    /// Whether the line used up all the reader had buffered, so that the next read may wait
+    /// for more input.
+    pub drained: bool,
+}
+
 /// Reads one line into `buf` (without its end), keeping at most `max` bytes. Returns
-/// `None` at the end of input, otherwise the full length of the line, which is more than
-/// `buf.len()` when the line was too long and its tail was skipped.
+/// `None` at the end of input; `len` is more than `buf.len()` when the line was too long and
+/// its tail was skipped.
 pub fn read_line_bounded<R: BufRead>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     max: usize,
-) -> io::Result<Option<usize>> {
+) -> io::Result<Option<LineRead>> {
     buf.clear();
     let mut total = 0usize;
     let mut any = false;
+    let mut drained = false;
     loop {
         let available = match reader.fill_buf() {
             Ok(b) => b,
@@ -66,6 +77,7 @@ pub fn read_line_bounded<R: BufRead>(
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
         total += chunk.len();
         let used = done.unwrap_or(chunk.len());
+        drained = used == available.len();
         reader.consume(used);
         if done.is_some() {
             break;
@@ -78,7 +90,10 @@ pub fn read_line_bounded<R: BufRead>(
         buf.pop();
         total -= 1;
     }
-    Ok(Some(total))
+    Ok(Some(LineRead {
+        len: total,
+        drained,
+    }))
 }
 
 /// Runs every case of `reader`, writing one result per case to `out`.
@@ -93,15 +108,20 @@ pub fn run<R: BufRead, W: Write>(
     let mut line_no = 0usize;
     let mut first = true;
     let mut scratch = String::new();
+    let mut drained = false;
     loop {
-        // Answer what has been read before waiting for more, so that a program feeding one
-        // case at a time gets each answer at once; in a batch the buffer is rarely empty.
-        if !first && reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
+        // Answer what has been read before the next read can wait for more input, so that a
+        // program feeding one case at a time gets each answer at once; in a batch the buffer
+        // runs dry once in many cases.
+        if drained {
             out.flush()?;
         }
-        let Some(len) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)? else {
+        let Some(LineRead { len, drained: dry }) =
+            read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)?
+        else {
             break;
         };
+        drained = dry;
         line_no += 1;
         if first && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
@@ -196,7 +216,7 @@ fn read_rest_of_document<R: BufRead>(
     let mut too_long = false;
     loop {
         let room = MAX_LINE_BYTES.saturating_sub(doc.len()).max(1);
-        let Some(len) = read_line_bounded(reader, buf, room)? else {
+        let Some(LineRead { len, .. }) = read_line_bounded(reader, buf, room)? else {
             break;
         };
         lines += 1;

@@ -1,6 +1,6 @@
-//! The batch hot path reads a case without tracking field paths, and triages with compiled
-//! tables. These check that the quick way gives the same answers and the same errors as the
-//! careful one.
+//! The batch hot path reads a case without tracking field paths, triages with compiled
+//! tables and buffers its output. These check that the quick way gives the same answers and
+//! the same errors as the careful one, and that buffering holds no answer back.
 
 use aftercare::input::parse_json_case;
 use aftercare::{triage, CaseInput, Disposition, RuleSet};
@@ -134,4 +134,49 @@ fn the_built_in_rules_without_examples_are_the_same_rules() {
     assert!(quick.examples.is_empty());
     // Everything else, down to each table's order and the symptom index.
     assert_eq!(format!("{quick:#?}"), format!("{whole:#?}"));
+}
+
+#[test]
+fn a_program_feeding_one_case_at_a_time_gets_each_answer_at_once() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aftercare"))
+        .args(["--now", crate::support::NOW])
+        .args(["check", "--input", "-", "--format", "compact"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (answers, answered) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            let _ = answers.send(line.unwrap());
+        }
+    });
+    for n in 0..3 {
+        writeln!(
+            stdin,
+            r#"{{"id": "call-{n}", "days_since_treatment": 1, "symptoms": [{{"id": "redness"}}]}}"#
+        )
+        .unwrap();
+        stdin.flush().unwrap();
+        // The input stays open: the answer must come while the tool waits for the next case.
+        let answer = answered.recv_timeout(Duration::from_secs(30));
+        if answer.is_err() {
+            let _ = child.kill();
+        }
+        let answer = answer.expect("the answer comes before the input ends");
+        assert!(
+            answer.starts_with(&format!(r#"{{"id":"call-{n}","#)),
+            "{answer}"
+        );
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
 }
