@@ -105,14 +105,29 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    use serde::de::{Error, IntoDeserializer};
-    match not_null::<D, String>(d)? {
-        Some(text) => {
-            let code: serde::de::value::StringDeserializer<serde::de::value::Error> =
-                text.into_deserializer();
-            T::deserialize(code).map(Some).map_err(D::Error::custom)
+    Ok(not_null::<D, CodeText<T>>(d)?.map(|code| code.0))
+}
+
+/// A code read from text that is borrowed from the input where it can be, so that reading
+/// one costs no allocation: a stream reads two for every symptom.
+struct CodeText<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for CodeText<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Text<T> {
+            type Value = CodeText<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                let code: serde::de::value::StrDeserializer<serde::de::value::Error> =
+                    text.into_deserializer();
+                T::deserialize(code).map(CodeText).map_err(E::custom)
+            }
         }
-        None => Ok(None),
+        d.deserialize_str(Text(std::marker::PhantomData))
     }
 }
 
