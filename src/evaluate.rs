@@ -344,7 +344,8 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
         action: text.action.clone(),
         days_since_treatment: day,
         findings,
-        advice: advice_for_day(rules, day),
+        // The shortest reading of the time: no restriction is lifted early.
+        advice: advice_for_day(rules, case.shortest_days_since_treatment),
         expect_next: expect_next(case, triage, rules),
         call_back: call_back(case, triage, rules),
         rule_set: rules.id(),
@@ -483,7 +484,6 @@ const LOOK_AHEAD_DAYS: f64 = 7.0;
 /// What normally happens in the coming days: the course of each reported reaction that is
 /// still within its window, and the aftercare that changes soon.
 pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
-    let day = case.days_since_treatment;
     let mut out = Vec::new();
     for f in &triage.findings {
         let (Subject::Symptom(_), RuleRef::Reaction(r, Aspect::Window | Aspect::Improving)) =
@@ -496,7 +496,10 @@ pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String>
         }
         out.push(reaction_course(&rules.reactions[r]));
     }
-    out.extend(upcoming_advice_changes(&rules.advice, day));
+    out.extend(upcoming_advice_changes(
+        &rules.advice,
+        case.shortest_days_since_treatment,
+    ));
     out
 }
 

@@ -277,7 +277,7 @@ impl CaseInput {
                 ));
             }
         }
-        let days = self.days_since_treatment(now)?;
+        let (days, shortest) = self.days_since_treatment(now)?;
         if self.symptoms.len() > MAX_SYMPTOMS {
             return Err(InputError::new(
                 "symptoms",
@@ -294,12 +294,15 @@ impl CaseInput {
         Ok(Case {
             id: self.id,
             days_since_treatment: days,
+            shortest_days_since_treatment: shortest,
             symptoms,
             repeat_contact: self.repeat_contact.unwrap_or(false),
         })
     }
 
-    fn days_since_treatment(&self, now: DateTime<FixedOffset>) -> Result<f64, InputError> {
+    /// The longest and the shortest time since treatment the case allows (the same unless a
+    /// time is a date alone).
+    fn days_since_treatment(&self, now: DateTime<FixedOffset>) -> Result<(f64, f64), InputError> {
         match (self.days_since_treatment, &self.treated_at) {
             (Some(_), Some(_)) => Err(InputError::new(
                 "treated_at",
@@ -316,26 +319,33 @@ impl CaseInput {
                         "is only used with treated_at; with days_since_treatment leave it out",
                     ));
                 }
-                check_days("days_since_treatment", days)
+                let days = check_days("days_since_treatment", days)?;
+                Ok((days, days))
             }
             (None, Some(treated)) => {
-                let assessed = match &self.assessed_at {
-                    Some(text) => when::parse_timestamp(text, now.offset())
+                let (assessed_first, assessed_last) = match &self.assessed_at {
+                    Some(text) => when::parse_case_time(text, now.offset())
                         .map_err(|m| InputError::new("assessed_at", format!("{m}: {text:?}")))?,
-                    None => now,
+                    None => (now, now),
                 };
-                let treated_at = when::parse_timestamp(treated, assessed.offset())
-                    .map_err(|m| InputError::new("treated_at", format!("{m}: {treated:?}")))?;
-                if treated_at > assessed {
+                // A date alone is read in the offset of the assessment, the person's own.
+                let (treated_first, treated_last) =
+                    when::parse_case_time(treated, assessed_last.offset())
+                        .map_err(|m| InputError::new("treated_at", format!("{m}: {treated:?}")))?;
+                if treated_first > assessed_last {
                     return Err(InputError::new(
                         "treated_at",
                         format!(
                             "{treated:?} is later than the assessment time {}",
-                            assessed.to_rfc3339()
+                            assessed_last.to_rfc3339()
                         ),
                     ));
                 }
-                check_days("treated_at", when::days_between(treated_at, assessed))
+                // Uncertain ends are read apart: the longest time for the triage, the
+                // shortest (never below zero: same day) for the aftercare.
+                let longest = when::days_between(treated_first, assessed_last);
+                let shortest = when::days_between(treated_last, assessed_first).max(0.0);
+                Ok((check_days("treated_at", longest)?, shortest))
             }
         }
     }

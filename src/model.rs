@@ -131,13 +131,34 @@ impl ReportedSymptom {
 }
 
 /// A case ready for evaluation: the time since treatment is already a number of days.
+///
+/// When the input leaves the time uncertain (a date without a time of day), the two readings
+/// differ, and each is used in the direction that is careful for it: the triage reads the
+/// longest time (a symptom never looks more "within its window" than it may be), the
+/// aftercare reads the shortest (a restriction is never lifted early).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Case {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The longest time since treatment the input allows; the triage uses it.
     pub days_since_treatment: f64,
+    /// The shortest time since treatment the input allows; the aftercare advice uses it.
+    pub shortest_days_since_treatment: f64,
     pub symptoms: Vec<ReportedSymptom>,
     pub repeat_contact: bool,
+}
+
+impl Case {
+    /// A case whose time since treatment is known exactly.
+    pub fn on_day(days: f64, symptoms: Vec<ReportedSymptom>) -> Case {
+        Case {
+            id: None,
+            days_since_treatment: days,
+            shortest_days_since_treatment: days,
+            symptoms,
+            repeat_contact: false,
+        }
+    }
 }
 
 /// What kind of rule produced a finding.

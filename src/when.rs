@@ -2,9 +2,38 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
-/// Days between two instants, fractional (12 hours = 0.5).
+/// Days between two instants, fractional (12 hours = 0.5). Fractions of a second count:
+/// cutting them off would shorten the time and could keep a symptom "within its window".
 pub fn days_between(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> f64 {
-    (to - from).num_seconds() as f64 / 86_400.0
+    let d = to - from;
+    (d.num_seconds() as f64 + f64::from(d.subsec_nanos()) / 1e9) / 86_400.0
+}
+
+/// A time as a case gives it, read as the earliest and the latest instant it can mean.
+pub type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
+
+/// A time in a case (`treated_at`, `assessed_at`): RFC 3339 with its offset
+/// (`2026-11-18T14:30:00Z`, `2026-11-18T14:30:00+01:00`), one instant; or a date alone
+/// (`2026-11-18`), the whole of that day in `offset`. A time of day without an offset is
+/// refused: read in the wrong zone it could shorten the time since treatment by hours.
+pub fn parse_case_time(text: &str, offset: &FixedOffset) -> Result<Span, String> {
+    let t = text.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let start = local(date.and_time(NaiveTime::MIN), offset)?;
+        let end = start
+            .checked_add_signed(Duration::days(1) - Duration::milliseconds(1))
+            .ok_or("date out of range")?;
+        return Ok((start, end));
+    }
+    let at = parse_timestamp(t, offset)?;
+    let has_offset = DateTime::parse_from_rfc3339(t).is_ok()
+        || DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%:z").is_ok();
+    if !has_offset {
+        return Err(
+            "a time of day needs its offset: 2026-11-18T14:30:00+01:00, or Z for UTC".into(),
+        );
+    }
+    Ok((at, at))
 }
 
 /// A timestamp as scripts send it: RFC 3339 (`2026-11-18T14:30:00Z`), or a local date and
@@ -71,7 +100,9 @@ pub fn parse_typed_span(
     if !day_only {
         return Ok((at, at));
     }
-    let end_of_day = at + Duration::days(1) - Duration::seconds(1);
+    let end_of_day = at
+        .checked_add_signed(Duration::days(1) - Duration::seconds(1))
+        .ok_or("date out of range")?;
     Ok((at, end_of_day.min(now)))
 }
 
@@ -116,10 +147,11 @@ fn parse_typed_inner(
             match unit.trim_end_matches('s') {
                 "hour" | "hr" | "h" if time.is_none() => {
                     day_only = false;
-                    now - Duration::hours(n)
+                    now.checked_sub_signed(Duration::hours(n))
+                        .ok_or("date out of range")?
                 }
-                "day" | "d" => start_of(today - Duration::days(n))?,
-                "week" | "wk" | "w" => start_of(today - Duration::days(7 * n))?,
+                "day" | "d" => start_of(days_before(today, n)?)?,
+                "week" | "wk" | "w" => start_of(days_before(today, 7 * n)?)?,
                 _ => return Err(format!("{unit:?} is not a unit: say hours, days or weeks")),
             }
         }
@@ -133,6 +165,12 @@ fn parse_typed_inner(
         return Err("that is in the future".into());
     }
     Ok((result, day_only))
+}
+
+/// `n` days before `date`, or an error at the edge of the calendar (an extreme `--now`).
+fn days_before(date: NaiveDate, n: i64) -> Result<NaiveDate, String> {
+    date.checked_sub_signed(Duration::days(n))
+        .ok_or_else(|| "date out of range".to_string())
 }
 
 fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
@@ -192,6 +230,52 @@ mod tests {
         assert!(parse_typed("3 fortnights ago", n).is_err());
         assert!(parse_typed("99999999999 days ago", n).is_err());
         assert!(parse_typed("2026-11-22", n).is_err());
+    }
+
+    #[test]
+    fn case_times_need_an_offset_with_a_time_of_day() {
+        let off = now().offset().to_owned();
+        let (a, b) = parse_case_time("2026-11-18T14:30:00Z", &off).unwrap();
+        assert_eq!(a, b);
+        let (a, b) = parse_case_time("2026-11-18", &off).unwrap();
+        assert_eq!(a.to_rfc3339(), "2026-11-18T00:00:00+01:00");
+        assert_eq!(b.to_rfc3339(), "2026-11-18T23:59:59.999+01:00");
+        for naive in [
+            "2026-11-18T14:30",
+            "2026-11-18 14:30",
+            "2026-11-18T14:30:00",
+        ] {
+            let e = parse_case_time(naive, &off).unwrap_err();
+            assert!(e.contains("offset"), "{naive}: {e}");
+        }
+        assert!(parse_case_time("18/11/2026", &off).is_err());
+    }
+
+    #[test]
+    fn fractions_of_a_second_count() {
+        let a = DateTime::parse_from_rfc3339("2026-11-20T20:59:59.5Z").unwrap();
+        let b = DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap();
+        assert!(days_between(a, b) > 0.5);
+    }
+
+    #[test]
+    fn the_edges_of_the_calendar_are_an_error_not_a_panic() {
+        let edges = [
+            DateTime::<chrono::Utc>::MIN_UTC + Duration::days(1),
+            DateTime::<chrono::Utc>::MAX_UTC - Duration::hours(12),
+        ];
+        for edge in edges {
+            let n = edge.fixed_offset();
+            for typed in [
+                "3 days ago",
+                "30 hours ago",
+                "today",
+                "2 weeks ago",
+                "yesterday",
+            ] {
+                let _ = parse_typed_span(typed, n);
+            }
+        }
     }
 
     #[test]

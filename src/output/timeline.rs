@@ -244,11 +244,9 @@ mod tests {
     use crate::model::{ReportedSymptom, Severity, Trend};
 
     fn case(day: f64, ids: &[&str]) -> Case {
-        Case {
-            id: None,
-            days_since_treatment: day,
-            symptoms: ids
-                .iter()
+        Case::on_day(
+            day,
+            ids.iter()
                 .map(|id| ReportedSymptom {
                     id: id.to_string(),
                     severity: Severity::Moderate,
@@ -256,8 +254,7 @@ mod tests {
                     started_day: 0.0,
                 })
                 .collect(),
-            repeat_contact: false,
-        }
+        )
     }
 
     fn plain(width: usize) -> Style {

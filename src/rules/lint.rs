@@ -213,12 +213,7 @@ impl Linter<'_> {
             let mut stronger: Option<(Disposition, String)> = None;
             for day in days {
                 let symptom = most_favourable(&r.id, aspect, day);
-                let case = Case {
-                    id: None,
-                    days_since_treatment: day,
-                    symptoms: vec![symptom],
-                    repeat_contact: false,
-                };
+                let case = Case::on_day(day, vec![symptom]);
                 let result = triage(&case, rules);
                 let Some(f) = result.findings.first() else {
                     continue;

@@ -402,3 +402,50 @@ fn ids_with_quotes_and_other_characters_come_back_as_sent() {
         assert_eq!(v["id"], id, "{format}");
     }
 }
+
+/// A date alone is a whole day: the triage reads the longest time it allows (treated at the
+/// start of its day, assessed at the end of its day), the advice the shortest.
+#[test]
+fn a_date_alone_is_read_in_the_careful_direction_for_each_use() {
+    // Assessed "on the 21st": any time that day after 14:30 is past day 3 for redness.
+    let (v, code, err) = check_json(
+        r#"{"treated_at":"2026-11-18T14:30:00Z","assessed_at":"2026-11-21","symptoms":[{"id":"redness"}]}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["disposition"], "see_within_3_days", "{v}");
+    assert!(v["days_since_treatment"].as_f64().unwrap() > 3.0);
+    // Treated "on the 20th", now 09:00 on the 21st: perhaps only 10 hours ago, so the
+    // first-day restrictions still stand.
+    let (v, code, err) = check_json(r#"{"treated_at":"2026-11-20","symptoms":[]}"#);
+    assert_eq!(code, 0, "{err}");
+    let advice: Vec<&str> = v["advice"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(advice.contains(&"no_makeup"), "{advice:?}");
+    assert_eq!(v["days_since_treatment"], 1.375);
+}
+
+#[test]
+fn fractions_of_a_second_are_not_cut_off() {
+    // 12 hours and half a second: pinpoint bleeding is past its 12 hours.
+    let (v, _, err) = check_json(
+        r#"{"treated_at":"2026-11-20T20:59:59.5Z","symptoms":[{"id":"pinpoint_bleeding"}]}"#,
+    );
+    assert_eq!(v["disposition"], "see_today", "{v} {err}");
+}
+
+#[test]
+fn a_time_of_day_without_its_offset_is_refused() {
+    for t in ["2026-11-18T14:30", "2026-11-18 14:30:00"] {
+        let (v, code, _) = check_json(&format!(r#"{{"treated_at":"{t}","symptoms":[]}}"#));
+        assert_eq!(code, 3, "{t}");
+        assert_eq!(v["error"]["field"], "treated_at");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("offset"),
+            "{v}"
+        );
+    }
+}

@@ -25,10 +25,8 @@ fn answer(case: &Case) -> Disposition {
 
 fn case(day: f64, symptoms: Vec<ReportedSymptom>, repeat_contact: bool) -> Case {
     Case {
-        id: None,
-        days_since_treatment: day,
-        symptoms,
         repeat_contact,
+        ..Case::on_day(day, symptoms)
     }
 }
 

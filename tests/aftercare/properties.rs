@@ -93,10 +93,8 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
         )
             .prop_map(move |(symptoms, repeat_contact)| Case {
-                id: None,
-                days_since_treatment: day,
-                symptoms,
                 repeat_contact,
+                ..Case::on_day(day, symptoms)
             })
     })
 }

@@ -82,12 +82,7 @@ pub fn symptom(
 
 /// A case on `day` with these symptoms and no repeat contact.
 pub fn case_on(day: f64, symptoms: Vec<aftercare::ReportedSymptom>) -> aftercare::Case {
-    aftercare::Case {
-        id: None,
-        days_since_treatment: day,
-        symptoms,
-        repeat_contact: false,
-    }
+    aftercare::Case::on_day(day, symptoms)
 }
 
 /// Every rule id that fired in an assessment: each finding's deciding rule and its others.
