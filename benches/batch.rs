@@ -271,7 +271,10 @@ fn time_triage(rules: &RuleSet, input: &[u8], cases: usize) -> Timing {
         format: Format::Compact,
         now: DateTime::UNIX_EPOCH.fixed_offset(),
         input_name: "benchmark".into(),
-        color: false,
+        style: aftercare::output::text::Style {
+            color: false,
+            width: 80,
+        },
     };
     let start = Timing::start();
     let mut reader = BufReader::with_capacity(BUFFER, input);

@@ -83,7 +83,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 format: *format,
                 now: config.now,
                 input_name,
-                color: config.color,
+                style,
             };
             let stdout = io::stdout();
             let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());

@@ -23,7 +23,8 @@ pub struct BatchOptions {
     pub now: DateTime<FixedOffset>,
     /// Names the input in messages ("cases.jsonl", "standard input").
     pub input_name: String,
-    pub color: bool,
+    /// Colour and width for `--format text`.
+    pub style: output::text::Style,
 }
 
 /// What a run did, for the exit code.
@@ -103,18 +104,23 @@ pub fn run<R: BufRead, W: Write>(
     rules: &RuleSet,
     opts: &BatchOptions,
 ) -> io::Result<BatchSummary> {
-    let mut summary = BatchSummary::default();
+    let mut answers = Answers {
+        out,
+        rules,
+        opts,
+        summary: BatchSummary::default(),
+        scratch: String::new(),
+    };
     let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut first = true;
-    let mut scratch = String::new();
     let mut drained = false;
     loop {
         // Answer what has been read before the next read can wait for more input, so that a
         // program feeding one case at a time gets each answer at once; in a batch the buffer
         // runs dry once in many cases.
         if drained {
-            out.flush()?;
+            answers.out.flush()?;
         }
         let Some(LineRead { len, drained: dry }) =
             read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)?
@@ -126,62 +132,23 @@ pub fn run<R: BufRead, W: Write>(
         if first && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
         }
-        if len <= MAX_LINE_BYTES && buf.iter().all(u8::is_ascii_whitespace) {
+        if len <= MAX_LINE_BYTES && is_blank(&buf) {
             continue;
         }
         if first {
             first = false;
-            // One case spread over several lines (pretty-printed JSON): read it as one document.
+            // One case spread over several lines (pretty-printed JSON)?
             if len <= MAX_LINE_BYTES && starts_incomplete_document(&buf) {
-                let start_line = line_no;
-                let (text, lines) = read_rest_of_document(reader, &mut buf)?;
-                line_no += lines;
-                let result = match text {
-                    Ok(text) => parse_json_case(&text),
-                    Err(e) => Err(e),
-                };
-                answer(
-                    result,
-                    start_line,
-                    None,
-                    out,
-                    rules,
-                    opts,
-                    &mut summary,
-                    &mut scratch,
-                )?;
+                let first_line = std::mem::take(&mut buf);
+                line_no = answer_document(reader, first_line, line_no, &mut answers)?;
                 continue;
             }
         }
-        let result = if len > MAX_LINE_BYTES {
-            Err(InputError::new(
-                "",
-                format!("the line is {len} bytes long; the most is {MAX_LINE_BYTES}"),
-            ))
-        } else {
-            match std::str::from_utf8(&buf) {
-                Ok(text) => parse_json_case(text),
-                Err(e) => Err(InputError::new(
-                    "",
-                    format!(
-                        "not UTF-8 text (invalid byte at column {})",
-                        e.valid_up_to() + 1
-                    ),
-                )),
-            }
-        };
-        let raw = (result.is_err() && len <= MAX_LINE_BYTES).then_some(&buf[..]);
-        answer(
-            result,
-            line_no,
-            raw,
-            out,
-            rules,
-            opts,
-            &mut summary,
-            &mut scratch,
-        )?;
+        answers.line(&buf, len, line_no)?;
     }
+    let Answers {
+        out, mut summary, ..
+    } = answers;
     if summary.cases == 0 && summary.errors == 0 {
         let message = format!("{}: empty input: expected a JSON case", opts.input_name);
         summary.errors = 1;
@@ -200,54 +167,90 @@ pub fn run<R: BufRead, W: Write>(
     Ok(summary)
 }
 
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Whether the first line opens a JSON value that goes on past the line.
 fn starts_incomplete_document(line: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err_and(|e| e.is_eof())
 }
 
-/// Reads the remaining lines of a multi-line document (bounded), after the first in `buf`.
-fn read_rest_of_document<R: BufRead>(
+/// The first line opens a JSON value that goes on: reads on, keeping the lines (at most
+/// `MAX_LINE_BYTES` in all). If the input ends and the lines make one JSON value, that is
+/// one case. Otherwise (a broken first line of a stream, a pretty-printed case followed by
+/// more, a document too long) every line kept is answered on its own, as in any stream, so
+/// that no case after a bad line is lost. Returns the number of the last line read.
+fn answer_document<R: BufRead, W: Write>(
     reader: &mut R,
-    buf: &mut Vec<u8>,
-) -> io::Result<(Result<String, InputError>, usize)> {
-    let mut doc = std::mem::take(buf);
-    doc.push(b'\n');
-    let mut lines = 0;
-    let mut too_long = false;
-    loop {
-        let room = MAX_LINE_BYTES.saturating_sub(doc.len()).max(1);
-        let Some(LineRead { len, .. }) = read_line_bounded(reader, buf, room)? else {
+    first_line: Vec<u8>,
+    first_no: usize,
+    answers: &mut Answers<'_, W>,
+) -> io::Result<usize> {
+    let mut lines: Vec<(usize, Vec<u8>)> = vec![(first_no, first_line)];
+    let mut kept = lines[0].1.len();
+    let mut line_no = first_no;
+    let mut overflow: Option<(Vec<u8>, usize)> = None;
+    let mut buf = Vec::new();
+    while let Some(LineRead { len, .. }) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)? {
+        line_no += 1;
+        if kept + len + 1 > MAX_LINE_BYTES {
+            // Too long for one case: what is kept and this line go line by line; the rest
+            // of the input follows in the caller's loop.
+            overflow = Some((std::mem::take(&mut buf), len));
             break;
-        };
-        lines += 1;
-        if len > room || doc.len() + len > MAX_LINE_BYTES {
-            too_long = true;
-            continue;
         }
-        doc.extend_from_slice(buf);
-        doc.push(b'\n');
+        kept += len + 1;
+        lines.push((line_no, std::mem::take(&mut buf)));
     }
-    if too_long {
-        return Ok((
-            Err(InputError::new(
-                "",
-                format!("the case is longer than {MAX_LINE_BYTES} bytes"),
-            )),
-            lines,
-        ));
+    if overflow.is_none() {
+        let joined = lines
+            .iter()
+            .map(|(_, l)| l.as_slice())
+            .collect::<Vec<_>>()
+            .join(&b'\n');
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&joined).is_ok() {
+            let parsed = std::str::from_utf8(&joined)
+                .map_err(|e| {
+                    InputError::new(
+                        "",
+                        format!(
+                            "not UTF-8 text (invalid byte at offset {})",
+                            e.valid_up_to()
+                        ),
+                    )
+                })
+                .and_then(parse_json_case);
+            return answers.case(parsed, first_no, None).map(|()| line_no);
+        }
     }
-    Ok((
-        String::from_utf8(doc).map_err(|e| {
-            InputError::new(
-                "",
-                format!(
-                    "not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        }),
-        lines,
-    ))
+    // Too long to be one case: a stream whose first line is broken has whole cases on later
+    // lines; a document that is only too long has none, and stays one error to the end.
+    let has_whole_cases = lines[1..].iter().any(|(_, l)| {
+        l.trim_ascii_start().starts_with(b"{")
+            && serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok()
+    });
+    if overflow.is_some() && !has_whole_cases {
+        while read_line_bounded(reader, &mut buf, 0)?.is_some() {
+            line_no += 1;
+        }
+        let e = InputError::new(
+            "",
+            format!("the case is longer than {MAX_LINE_BYTES} bytes"),
+        );
+        return answers.case(Err(e), first_no, None).map(|()| line_no);
+    }
+    for (no, line) in &lines {
+        if !is_blank(line) {
+            answers.line(line, line.len(), *no)?;
+        }
+    }
+    if let Some((line, len)) = overflow {
+        if len > MAX_LINE_BYTES || !is_blank(&line) {
+            answers.line(&line, len, line_no)?;
+        }
+    }
+    Ok(line_no)
 }
 
 /// The case id of a line that failed, if it can be read at all, so the error record can be
@@ -263,66 +266,106 @@ fn salvage_id(raw: &[u8]) -> Option<String> {
         .filter(|id| id.len() <= crate::input::MAX_ID_LEN)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn answer<W: Write>(
-    parsed: Result<crate::input::CaseInput, InputError>,
-    line: usize,
-    raw: Option<&[u8]>,
-    out: &mut W,
-    rules: &RuleSet,
-    opts: &BatchOptions,
-    summary: &mut BatchSummary,
-    scratch: &mut String,
-) -> io::Result<()> {
-    // A case that reads but does not resolve (an unknown symptom id) still has its id. The
-    // rest of the input moves into the case rather than being copied.
-    let (resolved, case_id) = match parsed {
-        Ok(input) => {
-            let id = input.id.clone();
-            match input.into_case(rules, opts.now) {
-                Ok(case) => (Ok(case), None),
-                Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
+/// Where the answers go, and what the run has seen so far.
+struct Answers<'a, W: Write> {
+    out: &'a mut W,
+    rules: &'a RuleSet,
+    opts: &'a BatchOptions,
+    summary: BatchSummary,
+    /// Reused for every compact line.
+    scratch: String,
+}
+
+impl<W: Write> Answers<'_, W> {
+    /// Answers one line of a stream (`len` is its full length, which may exceed `line`).
+    fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
+        let parsed = if len > MAX_LINE_BYTES {
+            Err(InputError::new(
+                "",
+                format!("the line is {len} bytes long; the most is {MAX_LINE_BYTES}"),
+            ))
+        } else {
+            match std::str::from_utf8(line) {
+                Ok(text) => parse_json_case(text),
+                Err(e) => Err(InputError::new(
+                    "",
+                    format!(
+                        "not UTF-8 text (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    ),
+                )),
             }
-        }
-        Err(e) => (Err(e), None),
-    };
-    match resolved {
-        Ok(case) => {
-            let t = triage(&case, rules);
-            summary.cases += 1;
-            summary.most_urgent = summary.most_urgent.max(Some(t.disposition));
-            match opts.format {
-                Format::Json => output::json::write_assessment(out, &explain(&case, &t, rules))?,
-                Format::Compact => output::json::write_compact(out, &case, &t, rules, scratch)?,
-                Format::Text => {
-                    if summary.cases + summary.errors > 1 {
-                        writeln!(out)?;
-                    }
-                    out.write_all(
-                        output::text::report(&explain(&case, &t, rules), rules, opts.color)
-                            .as_bytes(),
-                    )?
-                }
-                Format::Disposition => writeln!(out, "{}", t.disposition)?,
-            }
-        }
-        Err(e) => {
-            summary.errors += 1;
-            let id = case_id.or_else(|| raw.and_then(salvage_id));
-            summary
-                .messages
-                .push(format!("{}: line {line}: {e}", opts.input_name));
-            match opts.format {
-                Format::Json | Format::Compact => {
-                    output::json::write_error(out, Some(line), id.as_deref(), &e, rules)?
-                }
-                // Keep one line out per line in: a script reading codes can still count.
-                Format::Disposition => writeln!(out, "error")?,
-                Format::Text => {}
-            }
-        }
+        };
+        let raw = (parsed.is_err() && len <= MAX_LINE_BYTES).then_some(line);
+        self.case(parsed, no, raw)
     }
-    Ok(())
+
+    /// Answers one case read from line `no` (or starting there).
+    fn case(
+        &mut self,
+        parsed: Result<crate::input::CaseInput, InputError>,
+        no: usize,
+        raw: Option<&[u8]>,
+    ) -> io::Result<()> {
+        let (rules, opts) = (self.rules, self.opts);
+        // A case that reads but does not resolve (an unknown symptom id) still has its id.
+        // The rest of the input moves into the case rather than being copied.
+        let (resolved, case_id) = match parsed {
+            Ok(input) => {
+                let id = input.id.clone();
+                match input.into_case(rules, opts.now) {
+                    Ok(case) => (Ok(case), None),
+                    Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
+                }
+            }
+            Err(e) => (Err(e), None),
+        };
+        let out = &mut *self.out;
+        let summary = &mut self.summary;
+        match resolved {
+            Ok(case) => {
+                let t = triage(&case, rules);
+                summary.cases += 1;
+                summary.most_urgent = summary.most_urgent.max(Some(t.disposition));
+                match opts.format {
+                    Format::Json => {
+                        output::json::write_assessment(out, &explain(&case, &t, rules))?
+                    }
+                    Format::Compact => {
+                        output::json::write_compact(out, &case, &t, rules, &mut self.scratch)?
+                    }
+                    Format::Text => {
+                        if summary.cases + summary.errors > 1 {
+                            writeln!(out)?;
+                        }
+                        let report = output::text::report_styled(
+                            &explain(&case, &t, rules),
+                            rules,
+                            opts.style,
+                        );
+                        out.write_all(report.as_bytes())?
+                    }
+                    Format::Disposition => writeln!(out, "{}", t.disposition)?,
+                }
+            }
+            Err(e) => {
+                summary.errors += 1;
+                let id = case_id.or_else(|| raw.and_then(salvage_id));
+                summary
+                    .messages
+                    .push(format!("{}: line {no}: {e}", opts.input_name));
+                match opts.format {
+                    Format::Json | Format::Compact => {
+                        output::json::write_error(out, Some(no), id.as_deref(), &e, rules)?
+                    }
+                    // Keep one line out per case in: a script reading codes can still count.
+                    Format::Disposition => writeln!(out, "error")?,
+                    Format::Text => {}
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -335,7 +378,7 @@ mod tests {
             format: Format::Json,
             now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
             input_name: "test".into(),
-            color: false,
+            style: output::text::Style::plain(),
         };
         let mut out = Vec::new();
         run(&mut input.as_bytes(), &mut out, &rules, &opts).unwrap();
@@ -344,6 +387,65 @@ mod tests {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn a_broken_first_line_fails_alone() {
+        // An unfinished first line must not swallow the stream behind it (found in review:
+        // it was read as the start of one pretty-printed case, to the end of the input).
+        let mut input = String::from(r#"{"id": "a", "days_since_treatment": 1,"#);
+        input.push('\n');
+        for id in ["b", "c"] {
+            input.push_str(&format!(
+                r#"{{"id": "{id}", "days_since_treatment": 1, "symptoms": [{{"id": "fainting"}}]}}"#
+            ));
+            input.push('\n');
+        }
+        let out = run_json(&input);
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert_eq!(out[0]["line"], 1);
+        assert!(out[0]["error"].is_object());
+        for (r, id) in out[1..].iter().zip(["b", "c"]) {
+            assert_eq!(r["id"], id);
+            assert_eq!(r["disposition"], "call_emergency_now");
+        }
+    }
+
+    #[test]
+    fn a_broken_first_line_before_more_than_a_mebibyte_of_cases_loses_none() {
+        let mut input = String::from(r#"{"id":"a","days_since_treatment":1,"symptoms":["#);
+        input.push('\n');
+        let case = r#"{"id":"x","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
+        for _ in 0..20_000 {
+            input.push_str(case);
+            input.push('\n');
+        }
+        assert!(input.len() > MAX_LINE_BYTES);
+        let out = run_json(&input);
+        assert_eq!(out.len(), 20_001);
+        assert!(out[0]["error"].is_object());
+        assert!(out[1..]
+            .iter()
+            .all(|r| r["disposition"] == "call_emergency_now"));
+    }
+
+    #[test]
+    fn a_pretty_printed_case_is_one_case_and_one_followed_by_more_is_not_lost() {
+        let pretty = "{\n  \"id\": \"p\",\n  \"days_since_treatment\": 1,\n  \"symptoms\": []\n}\n";
+        let out = run_json(pretty);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0]["disposition"], "home_care");
+        // Followed by a one-line case: not one JSON value, so each line answers alone and
+        // the last case is still answered.
+        let input = format!(
+            "{pretty}{}\n",
+            r#"{"id": "q", "days_since_treatment": 1, "symptoms": [{"id": "fever"}]}"#
+        );
+        let out = run_json(&input);
+        let last = out.last().unwrap();
+        assert_eq!(last["id"], "q");
+        assert_eq!(last["disposition"], "see_today");
+        assert!(out[..out.len() - 1].iter().all(|r| r["error"].is_object()));
     }
 
     #[test]

@@ -29,7 +29,10 @@ fuzz_target!(|data: &[u8]| {
         format,
         now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
         input_name: "fuzz".into(),
-        color: selector & 4 != 0,
+        style: aftercare::output::text::Style {
+            color: selector & 4 != 0,
+            width: 80,
+        },
     };
     let mut out = Vec::new();
     let summary = run(&mut input, &mut out, rules(), &opts).expect("memory I/O cannot fail");

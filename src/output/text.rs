@@ -80,10 +80,6 @@ fn section(out: &mut String, title: &str, items: &[String], style: Style) {
 }
 
 /// The whole report for one case.
-pub fn report(a: &Assessment, rules: &RuleSet, color: bool) -> String {
-    report_styled(a, rules, Style { color, width: 80 })
-}
-
 pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     let mut out = String::new();
     let text = rules.disposition_text(a.disposition);

@@ -55,7 +55,10 @@ fn check_stream(bytes: &[u8], format: Format) {
         format,
         now: now(),
         input_name: "fuzz".into(),
-        color: false,
+        style: aftercare::output::text::Style {
+            color: false,
+            width: 80,
+        },
     };
     let mut out = Vec::new();
     let summary = run(&mut &bytes[..], &mut out, rules(), &opts).unwrap();
