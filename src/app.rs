@@ -38,9 +38,18 @@ where
     }
 }
 
+/// The rules a run uses. A clinic's own file is also linted against the built-in set, and
+/// what could weaken safety is said on standard error every time it is used, not only when
+/// someone runs `rules check`.
 pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
     match &config.rules_path {
-        Some(path) => Ok(RuleSet::load(path)?),
+        Some(path) => {
+            let rules = RuleSet::load(path)?;
+            for w in lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None) {
+                eprintln!("aftercare: warning: {w}");
+            }
+            Ok(rules)
+        }
         None => Ok(RuleSet::built_in_without_examples()),
     }
 }
@@ -120,7 +129,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 (Some(d), _) => {
                     if !d.is_finite() || *d < 0.0 || *d > MAX_DAYS {
                         return Err(Error::Usage(format!(
-                            "--day: {d} is not a number of days since the treatment (0 or more)"
+                            "--day: {d} is not a number of days since the treatment (0 to {MAX_DAYS})"
                         )));
                     }
                     *d
@@ -199,14 +208,16 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             }
             if *strict && !warnings.is_empty() {
                 eprintln!(
-                    "aftercare: error: {}: {} warnings, and --strict fails on any",
+                    "aftercare: error: {}: {} warning{}, and --strict fails on any",
                     rules.origin,
-                    warnings.len()
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
                 );
                 return Ok(exit::RULES);
             }
+            let plural = if warnings.len() == 1 { "" } else { "s" };
             print_out(&format!(
-                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {} warnings\n",
+                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {} warning{plural}\n",
                 rules.origin,
                 rules.name,
                 rules.version,

@@ -51,7 +51,7 @@ pub enum Command {
     Rules(RulesCommand),
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, PartialEq, Eq)]
 pub struct CheckArgs {
     /// Read JSON cases from FILE (- for standard input): one case, or one case a line
     #[arg(short, long, value_name = "FILE")]
@@ -221,11 +221,9 @@ impl Config {
         let command = match cli.command {
             None => check_action(cli.check, to_format),
             Some(Command::Check(args)) => {
-                if cli.check.input.is_some()
-                    || cli.check.format.is_some()
-                    || cli.check.nurse
-                    || cli.check.record.is_some()
-                {
+                // Any check option given before `check` would be silently dropped; compared as
+                // a whole so that a new option cannot be missed.
+                if cli.check != CheckArgs::default() {
                     return Err(Error::Usage(
                         "put the options after `check` (aftercare check --input FILE)".into(),
                     ));

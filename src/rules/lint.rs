@@ -70,6 +70,9 @@ pub fn lint(
     l.combinations(reference);
     l.situations(reference);
     l.citations();
+    if let Some(reference) = reference {
+        l.identity(reference);
+    }
     if let Some(report) = examples {
         l.coverage(report);
     }
@@ -567,6 +570,30 @@ impl Linter<'_> {
                     "missing: say in words what the sources say, so that a reviewer can check the rule against them",
                 );
             }
+        }
+    }
+
+    /// A changed copy that keeps the reference's name and version would put that name on
+    /// every result: a record would claim a protocol that did not produce it.
+    fn identity(&mut self, reference: &RuleSet) {
+        let r = self.rules;
+        let same_name = r.name == reference.name && r.version == reference.version;
+        let same_rules = r.dispositions == reference.dispositions
+            && r.reactions == reference.reactions
+            && r.warning_signs == reference.warning_signs
+            && r.combinations == reference.combinations
+            && r.repeat_contact == reference.repeat_contact
+            && r.late_presentation == reference.late_presentation
+            && r.advice == reference.advice;
+        if same_name && !same_rules {
+            self.warn(
+                "[rule_set]".to_string(),
+                "version",
+                format!(
+                    "the rules differ from the built-in {} {} but keep its name and version: give them their own, so that each result names the protocol that produced it",
+                    reference.name, reference.version
+                ),
+            );
         }
     }
 

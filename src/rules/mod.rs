@@ -47,13 +47,13 @@ pub struct Source {
 }
 
 /// Where a rule came from: the source ids it cites, and a note in the clinic's words.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Citation {
     pub sources: Vec<String>,
     pub note: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DispositionText {
     pub disposition: Disposition,
     pub label: String,
@@ -68,7 +68,7 @@ pub struct Threshold {
 }
 
 /// A reaction that is part of normal healing within its window.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpectedReaction {
     pub id: String,
     pub label: String,
@@ -84,7 +84,7 @@ pub struct ExpectedReaction {
 }
 
 /// A sign that is never part of normal healing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WarningSign {
     pub id: String,
     pub label: String,
@@ -94,7 +94,7 @@ pub struct WarningSign {
     pub citation: Citation,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Combination {
     pub id: String,
     pub all_of: Vec<String>,
@@ -109,7 +109,7 @@ pub struct Combination {
 }
 
 /// A rule about the person's situation rather than a symptom (repeat contact).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SituationRule {
     pub id: String,
     pub disposition: Disposition,
@@ -117,7 +117,7 @@ pub struct SituationRule {
     pub citation: Citation,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatePresentation {
     pub id: String,
     pub after_day: f64,
@@ -126,7 +126,7 @@ pub struct LatePresentation {
     pub citation: Citation,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Advice {
     pub id: String,
     pub topic: String,

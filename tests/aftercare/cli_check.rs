@@ -449,3 +449,22 @@ fn a_time_of_day_without_its_offset_is_refused() {
         );
     }
 }
+
+#[test]
+fn check_options_before_the_check_command_are_refused_not_dropped() {
+    // `aftercare --disposition-exit-code check ...` once exited 0: the option was dropped.
+    for opt in [
+        &["--disposition-exit-code"][..],
+        &["--nurse"],
+        &["--format", "json"],
+    ] {
+        let out = aftercare()
+            .args(opt)
+            .args(["check", "--input", "-"])
+            .write_stdin(r#"{"days_since_treatment": 1, "symptoms": []}"#)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{opt:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("after `check`"));
+    }
+}

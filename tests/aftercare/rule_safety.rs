@@ -139,7 +139,9 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
     // A later redness window whose examples still pass: only the lint objects.
     let text = std::fs::read_to_string(repo_path("rules/default.toml"))
         .unwrap()
-        .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1);
+        .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1)
+        // A clinic's own version, as a clinic gives it: the rules differ from the built-in.
+        .replacen("version = \"1.0.0\"", "version = \"1.0.0-clinic\"", 1);
     std::fs::write(&path, text).unwrap();
     let out = aftercare()
         .args(["rules", "check"])
@@ -149,14 +151,17 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("expected_reaction \"redness\": ok_if_improving_until: 7.1 is later than in the default set (7)"), "{err}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 warnings"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 warning;")
+            || String::from_utf8_lossy(&out.stdout).ends_with("1 warning\n")
+    );
     let out = aftercare()
         .args(["rules", "check", "--strict"])
         .arg(&path)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 warnings, and --strict fails on any"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 warning, and --strict fails on any"));
 }
 
 #[test]
@@ -183,4 +188,47 @@ fn rules_check_lists_every_problem_of_an_invalid_file() {
     assert!(err.contains(&format!("aftercare: error: {file}: expected_reaction \"redness\": normal_until: -3 is not a day")), "{err}");
     assert!(err.contains(&format!("aftercare: error: {file}: warning_sign \"red_streaks\": disposition: unknown disposition \"go_ed\"")), "{err}");
     assert!(!err.contains("and 1 more"), "{err}");
+}
+
+/// A clinic file that weakens safety is said to weaken it whenever it is used, not only by
+/// `rules check`: here fever mapped to home care and repeat contact lowered.
+#[test]
+fn a_weakened_rule_file_is_flagged_every_time_it_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weak.toml");
+    let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap();
+    let text = text
+        .replacen(
+            "disposition = \"see_today\"\nlikely_cause = \"infection\"",
+            "disposition = \"home_care\"\nlikely_cause = \"infection\"",
+            1,
+        )
+        .replacen(
+            "[repeat_contact]\nid = \"repeat_contact\"\ndisposition = \"see_today\"",
+            "[repeat_contact]\nid = \"repeat_contact\"\ndisposition = \"home_care\"",
+            1,
+        );
+    // Without its examples (they would now fail), as a clinic might write it.
+    let text = &text[..text.find("[[example]]").unwrap()];
+    std::fs::write(&path, text).unwrap();
+    let out = aftercare()
+        .arg("--rules")
+        .arg(&path)
+        .args(["check", "--input", "-", "--format", "disposition"])
+        .write_stdin(r#"{"days_since_treatment": 10, "symptoms": [{"id": "fever"}], "repeat_contact": true}"#)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for needle in [
+        "warning_sign \"fever\": disposition: is home_care",
+        "repeat_contact \"repeat_contact\": disposition: home_care is below see_today",
+        "keep its name and version",
+    ] {
+        assert!(err.contains(needle), "{needle:?} in {err}");
+    }
+    assert!(
+        err.lines().all(|l| l.starts_with("aftercare: warning: ")),
+        "{err}"
+    );
 }
