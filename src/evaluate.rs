@@ -571,11 +571,15 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
             "is still there after day {}",
             fmt_day(r.ok_if_improving_until)
         ));
-        if let Some(t) = r.worse_after {
+        for (t, change) in [
+            (r.worse_after, "gets worse"),
+            (r.severe_after, "becomes severe"),
+        ] {
+            let Some(t) = t else { continue };
             if t.day >= day {
-                when.push(format!("gets worse after day {}", fmt_day(t.day)));
+                when.push(format!("{change} after day {}", fmt_day(t.day)));
             } else {
-                when.push("gets worse".to_string());
+                when.push(change.to_string());
             }
         }
         out.push(format!(

@@ -31,7 +31,7 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     out.push_str(&format!("\n(from {})\n\n", rules.origin));
     out.push_str("Expected reactions. Days count from the treatment day (day 0); \"until\" includes the day, \"after\" does not.\n");
     out.push_str(
-        "Dispositions: ED go to ED now, TODAY see today, 3D within 3 days, 2W within 2 weeks.\n\n",
+        "Dispositions: EMERG call emergency services now, ED go to ED now, TODAY see today,\n3D within 3 days, 2W within 2 weeks, HOME home care.\n\n",
     );
     let header = [
         "symptom", "normal", "ok if", "past", "worse", "severe", "starts",
