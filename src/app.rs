@@ -9,6 +9,7 @@ use crate::cli::{Action, Config};
 use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
+use crate::model::Disposition;
 use crate::output::{self, text::Style};
 use crate::rules::{lint, trace, RuleSet};
 use crate::{advice, io_reason, when};
@@ -108,11 +109,15 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             for m in &summary.messages {
                 eprintln!("aftercare: error: {m}");
             }
-            if summary.errors > 0 {
+            let most_urgent = summary.most_urgent.unwrap_or_default();
+            let disposition_code = exit::DISPOSITION_BASE + i32::from(most_urgent.urgency());
+            // A bad line is a case not known, so its 3 outranks any milder answer; but it must
+            // not hide an emergency found in the same run.
+            let emergency = most_urgent >= Disposition::GoToEdNow;
+            if *disposition_exit_code && (summary.errors == 0 || emergency) {
+                Ok(disposition_code)
+            } else if summary.errors > 0 {
                 Ok(exit::INPUT)
-            } else if *disposition_exit_code {
-                Ok(exit::DISPOSITION_BASE
-                    + i32::from(summary.most_urgent.unwrap_or_default().urgency()))
             } else {
                 Ok(exit::SUCCESS)
             }

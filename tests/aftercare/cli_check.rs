@@ -332,8 +332,9 @@ fn the_disposition_exit_code_is_10_plus_the_urgency() {
     assert_eq!(exit_code_for(&stream), 13);
     let stream = case(0.0, &["fainting"]) + &case(1.0, &[]);
     assert_eq!(exit_code_for(&stream), 15);
-    // An input error is still an input error.
-    assert_eq!(exit_code_for(&(stream + "{}\n")), 3);
+    // An input error outranks a milder answer, but never hides an emergency.
+    assert_eq!(exit_code_for(&(stream + "{}\n")), 15);
+    assert_eq!(exit_code_for(&(case(1.0, &["pus"]) + "{}\n")), 3);
     // Without the flag, success is 0 whatever the disposition.
     assert_eq!(check("json", case(0.0, &["fainting"])).code, 0);
 }
@@ -467,4 +468,30 @@ fn check_options_before_the_check_command_are_refused_not_dropped() {
         assert_eq!(out.status.code(), Some(2), "{opt:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("after `check`"));
     }
+}
+
+#[test]
+fn a_bad_line_never_hides_an_emergency_from_the_exit_code() {
+    let run = |stream: &str| {
+        aftercare()
+            .args([
+                "check",
+                "--input",
+                "-",
+                "--format",
+                "disposition",
+                "--disposition-exit-code",
+            ])
+            .write_stdin(stream.to_string())
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    let emergency = r#"{"days_since_treatment": 1, "symptoms": [{"id": "fainting"}]}"#;
+    let calm = r#"{"days_since_treatment": 1, "symptoms": []}"#;
+    assert_eq!(run(&format!("not json\n{emergency}\n")), Some(15));
+    // A bad line is a case not known: it outranks a milder answer.
+    assert_eq!(run(&format!("not json\n{calm}\n")), Some(3));
+    assert_eq!(run(&format!("{calm}\n")), Some(10));
 }
