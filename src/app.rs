@@ -67,13 +67,14 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             format,
             disposition_exit_code,
         } => {
-            let rules = load_rules(config)?;
+            // A usage error is said as such, before any rule file is read.
             let Some(input) = input else {
                 return Err(Error::Usage(
                     "no input: give the cases with --input FILE (or --input - for standard input)"
                         .into(),
                 ));
             };
+            let rules = load_rules(config)?;
             let (mut reader, input_name): (Box<dyn BufRead>, String) = if input.as_os_str() == "-" {
                 (
                     Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),

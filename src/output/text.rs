@@ -168,7 +168,8 @@ pub fn day_line(days: f64) -> String {
 
 /// "5 hours since the treatment", "2 days and 3 hours since the treatment".
 pub fn day_words(days: f64) -> String {
-    let hours = (days * 24.0).round() as i64;
+    // Whole hours gone, never rounded up past the day the heading names.
+    let hours = (days * 24.0).floor() as i64;
     let (d, h) = (hours / 24, hours % 24);
     let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
     match (d, h) {

@@ -60,7 +60,10 @@ impl RuleFileErrors {
 impl fmt::Display for RuleFileErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The first problem on one line; `rules check` lists them all.
-        write!(f, "{}", self.0[0])?;
+        let Some(first) = self.0.first() else {
+            return f.write_str("the rule file is not valid");
+        };
+        write!(f, "{first}")?;
         if self.0.len() > 1 {
             write!(
                 f,
@@ -120,9 +123,15 @@ fn parse_file(text: &str, origin: &str) -> Result<RuleFile, RuleFileError> {
 }
 
 fn toml_error(text: &str, origin: &str, e: &toml::de::Error, path: Option<&str>) -> RuleFileError {
-    let line = e
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    let line = e.span().map(|span| {
+        // Counted in bytes: a span inside a character cannot split it.
+        let end = span.start.min(text.len());
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    });
     let mut err = RuleFileError::new(
         origin,
         crate::input::clean_serde_message(e.message().trim()),
