@@ -86,6 +86,26 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
     }
 }
 
+/// The advice when the treatment time is a span (a day without its time): counted from the
+/// latest the treatment can have been, so that nothing is allowed too early, and headed with
+/// the calendar day since the treatment day.
+pub fn advice_since(
+    rules: &RuleSet,
+    (earliest, latest): crate::when::Span,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    topic: Option<&str>,
+) -> DayAdvice {
+    let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
+    let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
+    if calendar_day != a.day_number {
+        a.day_number = calendar_day;
+        a.note = Some(
+            "Without the time of the treatment, this advice counts from the end of that day, so that nothing is allowed too early.".into(),
+        );
+    }
+    a
+}
+
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
     let mut out = if a.day_number < 1 {
         "Aftercare on the day of the treatment (day 0)\n".to_string()

@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::batch::{self, BatchOptions};
 use crate::cli::{Action, Config};
@@ -11,7 +12,7 @@ use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
 use crate::model::Disposition;
 use crate::output::{self, text::Style};
-use crate::rules::{lint, trace, RuleSet};
+use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
 use crate::{advice, io_reason, when};
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -66,113 +67,26 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             input,
             format,
             disposition_exit_code,
-        } => {
-            // A usage error is said as such, before any rule file is read.
-            let Some(input) = input else {
-                return Err(Error::Usage(
-                    "no input: give the cases with --input FILE (or --input - for standard input)"
-                        .into(),
-                ));
-            };
-            let rules = load_rules(config)?;
-            let (mut reader, input_name): (Box<dyn BufRead>, String) = if input.as_os_str() == "-" {
-                (
-                    Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),
-                    "standard input".into(),
-                )
-            } else {
-                let name = input.display().to_string();
-                let file = File::open(input).map_err(|e| {
-                    Error::Input(format!("{name}: cannot read the input: {}", io_reason(&e)))
-                })?;
-                if file.metadata().is_ok_and(|m| m.is_dir()) {
-                    return Err(Error::Input(format!("{name}: is a folder, not a file")));
-                }
-                (Box::new(BufReader::with_capacity(64 * 1024, file)), name)
-            };
-            let opts = BatchOptions {
-                format: *format,
-                now: config.now,
-                input_name,
-                style,
-            };
-            let stdout = io::stdout();
-            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-            let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
-                Ok(s) => s,
-                Err(e) => {
-                    return write_failure(
-                        e,
-                        &format!("reading {} or writing the results", opts.input_name),
-                    )
-                }
-            };
-            for m in &summary.messages {
-                eprintln!("aftercare: error: {m}");
-            }
-            let most_urgent = summary.most_urgent.unwrap_or_default();
-            let disposition_code = exit::DISPOSITION_BASE + i32::from(most_urgent.urgency());
-            // A bad line is a case not known, so its 3 outranks any milder answer; but it must
-            // not hide an emergency found in the same run.
-            let emergency = most_urgent >= Disposition::GoToEdNow;
-            if *disposition_exit_code && (summary.errors == 0 || emergency) {
-                Ok(disposition_code)
-            } else if summary.errors > 0 {
-                Ok(exit::INPUT)
-            } else {
-                Ok(exit::SUCCESS)
-            }
-        }
+        } => check(
+            config,
+            style,
+            input.as_deref(),
+            *format,
+            *disposition_exit_code,
+        ),
         Action::Advice {
             day,
             treated,
             topic,
             json,
-        } => {
-            let rules = load_rules(config)?;
-            let mut day_number = None;
-            let day = match (day, treated) {
-                (Some(d), _) => {
-                    if !d.is_finite() || *d < 0.0 || *d > MAX_DAYS {
-                        return Err(Error::Usage(format!(
-                            "--day: {d} is not a number of days since the treatment (0 to {MAX_DAYS})"
-                        )));
-                    }
-                    *d
-                }
-                (None, Some(text)) => {
-                    // The latest moment the answer can mean: advice must not lift a
-                    // restriction early when the time of day is not known.
-                    let (earliest, latest) = when::parse_typed_span(text, config.now)
-                        .map_err(|m| Error::Usage(format!("--treated: {m}: {text:?}")))?;
-                    day_number = Some((config.now.date_naive() - earliest.date_naive()).num_days());
-                    when::days_between(latest, config.now)
-                }
-                (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
-            };
-            if let Some(t) = topic {
-                let known = advice::topics(&rules);
-                if !known.contains(&t.as_str()) {
-                    return Err(Error::Usage(format!(
-                        "--topic: unknown topic {t:?} (one of: {})",
-                        known.join(", ")
-                    )));
-                }
-            }
-            let mut a = advice::day_advice(&rules, day, topic.as_deref());
-            if let Some(n) = day_number.filter(|n| *n != a.day_number) {
-                a.day_number = n;
-                a.note = Some(
-                    "Without the time of the treatment, this advice counts from the end of that day, so that nothing is allowed too early.".into(),
-                );
-            }
-            let text = if *json {
-                serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
-            } else {
-                advice::render_text(&a, style)
-            };
-            print_out(&text)
-        }
+        } => day_advice(
+            config,
+            style,
+            *day,
+            treated.as_deref(),
+            topic.as_deref(),
+            *json,
+        ),
         Action::Questionnaire {
             nurse,
             record,
@@ -185,101 +99,223 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             };
             crate::questionnaire::run_on_terminal(config, &opts)
         }
-        Action::RulesCheck { file, strict } => {
-            let path = file.as_ref().or(config.rules_path.as_ref());
-            let rules = match path.map(|p| RuleSet::load(p)) {
-                Some(Ok(rules)) => rules,
-                // Every problem, one a line: this is the command the short message points to.
-                Some(Err(errors)) => {
-                    for e in &errors.0 {
-                        eprintln!("aftercare: error: {e}");
-                    }
-                    return Ok(exit::RULES);
-                }
-                None => RuleSet::built_in(),
-            };
-            let report = run_examples(&rules);
-            for f in &report.failures {
-                eprintln!(
-                    "aftercare: error: {}: example {:?}: {}",
-                    rules.origin, f.example, f.message
-                );
-            }
-            let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
-            for w in &warnings {
-                eprintln!("aftercare: warning: {w}");
-            }
-            if !report.failures.is_empty() {
-                return Ok(exit::RULES);
-            }
-            if *strict && !warnings.is_empty() {
-                eprintln!(
-                    "aftercare: error: {}: {} warning{}, and --strict fails on any",
-                    rules.origin,
-                    warnings.len(),
-                    if warnings.len() == 1 { "" } else { "s" }
-                );
-                return Ok(exit::RULES);
-            }
-            let plural = if warnings.len() == 1 { "" } else { "s" };
-            print_out(&format!(
-                "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {} warning{plural}\n",
-                rules.origin,
-                rules.name,
-                rules.version,
-                rules.reactions.len(),
-                rules.warning_signs.len(),
-                rules.combinations.len(),
-                rules.advice.len(),
-                report.run,
-                warnings.len()
-            ))
-        }
+        Action::RulesCheck { file, strict } => rules_check(config, file.as_deref(), *strict),
         Action::RulesTrace { file, tests, json } => {
-            let path = file.as_ref().or(config.rules_path.as_ref());
-            let rules = match path {
-                Some(p) => RuleSet::load(p)?,
-                None => RuleSet::built_in(),
-            };
-            let mut cases = Vec::new();
-            for t in tests {
-                let name = t.display().to_string();
-                let text = std::fs::read_to_string(t).map_err(|e| {
-                    Error::Input(format!(
-                        "{name}: cannot read the test cases: {}",
-                        io_reason(&e)
-                    ))
-                })?;
-                cases.extend(trace::read_test_cases(&text, &name).map_err(Error::Input)?);
-            }
-            let outcomes = trace::run_test_cases(&rules, &cases, config.now);
-            let t = trace::trace(&rules, &run_examples(&rules), &outcomes);
-            let text = if *json {
-                serde_json::to_string(&t).map_err(|e| Error::Io(e.to_string()))? + "\n"
-            } else {
-                trace::render_text(&t)
-            };
-            let code = print_out(&text)?;
-            if !t.complete() {
-                for f in &t.failing {
-                    eprintln!("aftercare: error: {}: {:?}: {}", f.table, f.id, f.message);
-                }
-                if !t.unexercised.is_empty() {
-                    eprintln!(
-                        "aftercare: error: {}: no example or test case makes these rules fire: {}",
-                        rules.origin,
-                        t.unexercised.join(", ")
-                    );
-                }
-                return Ok(exit::RULES);
-            }
-            Ok(code)
+            rules_trace(config, file.as_deref(), tests, *json)
         }
         Action::RulesList => {
             let rules = load_rules(config)?;
             print_out(&output::rules_table::render(&rules, style))
         }
     }
+}
+
+/// `check --input`: every case of the input, one answer each.
+fn check(
+    config: &Config,
+    style: Style,
+    input: Option<&Path>,
+    format: output::Format,
+    disposition_exit_code: bool,
+) -> Result<i32, Error> {
+    // A usage error is said as such, before any rule file is read.
+    let Some(input) = input else {
+        return Err(Error::Usage(
+            "no input: give the cases with --input FILE (or --input - for standard input)".into(),
+        ));
+    };
+    let rules = load_rules(config)?;
+    let (mut reader, input_name): (Box<dyn BufRead>, String) = if input.as_os_str() == "-" {
+        (
+            Box::new(BufReader::with_capacity(64 * 1024, io::stdin().lock())),
+            "standard input".into(),
+        )
+    } else {
+        let name = input.display().to_string();
+        let file = File::open(input).map_err(|e| {
+            Error::Input(format!("{name}: cannot read the input: {}", io_reason(&e)))
+        })?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Error::Input(format!("{name}: is a folder, not a file")));
+        }
+        (Box::new(BufReader::with_capacity(64 * 1024, file)), name)
+    };
+    let opts = BatchOptions {
+        format,
+        now: config.now,
+        input_name,
+        style,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
+        Ok(s) => s,
+        Err(e) => {
+            return write_failure(
+                e,
+                &format!("reading {} or writing the results", opts.input_name),
+            )
+        }
+    };
+    for m in &summary.messages {
+        eprintln!("aftercare: error: {m}");
+    }
+    let most_urgent = summary.most_urgent.unwrap_or_default();
+    // A bad line is a case not known, so its 3 outranks any milder answer; but it must not
+    // hide an emergency found in the same run.
+    let emergency = most_urgent >= Disposition::GoToEdNow;
+    if disposition_exit_code && (summary.errors == 0 || emergency) {
+        Ok(exit::DISPOSITION_BASE + i32::from(most_urgent.urgency()))
+    } else if summary.errors > 0 {
+        Ok(exit::INPUT)
+    } else {
+        Ok(exit::SUCCESS)
+    }
+}
+
+/// `advice`: the aftercare for a day given as a number or as the time of the treatment.
+fn day_advice(
+    config: &Config,
+    style: Style,
+    day: Option<f64>,
+    treated: Option<&str>,
+    topic: Option<&str>,
+    json: bool,
+) -> Result<i32, Error> {
+    let rules = load_rules(config)?;
+    if let Some(t) = topic {
+        let known = advice::topics(&rules);
+        if !known.contains(&t) {
+            return Err(Error::Usage(format!(
+                "--topic: unknown topic {t:?} (one of: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let a = match (day, treated) {
+        (Some(d), _) => {
+            if !d.is_finite() || !(0.0..=MAX_DAYS).contains(&d) {
+                return Err(Error::Usage(format!(
+                    "--day: {d} is not a number of days since the treatment (0 to {MAX_DAYS})"
+                )));
+            }
+            advice::day_advice(&rules, d, topic)
+        }
+        (None, Some(text)) => {
+            let span = when::parse_typed_span(text, config.now)
+                .map_err(|m| Error::Usage(format!("--treated: {m}: {text:?}")))?;
+            advice::advice_since(&rules, span, config.now, topic)
+        }
+        (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
+    };
+    let text = if json {
+        serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
+    } else {
+        advice::render_text(&a, style)
+    };
+    print_out(&text)
+}
+
+/// The rule file a `rules` command looks at: the one named, else `--rules`, else the
+/// built-in one with its examples.
+fn rules_to_examine(config: &Config, file: Option<&Path>) -> Result<RuleSet, RuleFileErrors> {
+    match file.or(config.rules_path.as_deref()) {
+        Some(path) => RuleSet::load(path),
+        None => Ok(RuleSet::built_in()),
+    }
+}
+
+/// `rules check`: validation, the file's own examples, and the lint.
+fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32, Error> {
+    let rules = match rules_to_examine(config, file) {
+        Ok(rules) => rules,
+        // Every problem, one a line: this is the command the short message points to.
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("aftercare: error: {e}");
+            }
+            return Ok(exit::RULES);
+        }
+    };
+    let report = run_examples(&rules);
+    for f in &report.failures {
+        eprintln!(
+            "aftercare: error: {}: example {:?}: {}",
+            rules.origin, f.example, f.message
+        );
+    }
+    let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
+    for w in &warnings {
+        eprintln!("aftercare: warning: {w}");
+    }
+    if !report.failures.is_empty() {
+        return Ok(exit::RULES);
+    }
+    let count = match warnings.len() {
+        1 => "1 warning".to_string(),
+        n => format!("{n} warnings"),
+    };
+    if strict && !warnings.is_empty() {
+        eprintln!(
+            "aftercare: error: {}: {count}, and --strict fails on any",
+            rules.origin
+        );
+        return Ok(exit::RULES);
+    }
+    print_out(&format!(
+        "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {count}\n",
+        rules.origin,
+        rules.name,
+        rules.version,
+        rules.reactions.len(),
+        rules.warning_signs.len(),
+        rules.combinations.len(),
+        rules.advice.len(),
+        report.run,
+    ))
+}
+
+/// `rules trace`: every rule with its sources and what makes it fire.
+fn rules_trace(
+    config: &Config,
+    file: Option<&Path>,
+    tests: &[PathBuf],
+    json: bool,
+) -> Result<i32, Error> {
+    let rules = rules_to_examine(config, file)?;
+    let mut cases = Vec::new();
+    for t in tests {
+        let name = t.display().to_string();
+        let text = std::fs::read_to_string(t).map_err(|e| {
+            Error::Input(format!(
+                "{name}: cannot read the test cases: {}",
+                io_reason(&e)
+            ))
+        })?;
+        cases.extend(trace::read_test_cases(&text, &name).map_err(Error::Input)?);
+    }
+    let outcomes = trace::run_test_cases(&rules, &cases, config.now);
+    let t = trace::trace(&rules, &run_examples(&rules), &outcomes);
+    let text = if json {
+        serde_json::to_string(&t).map_err(|e| Error::Io(e.to_string()))? + "\n"
+    } else {
+        trace::render_text(&t)
+    };
+    let code = print_out(&text)?;
+    if !t.complete() {
+        for f in &t.failing {
+            eprintln!("aftercare: error: {}: {:?}: {}", f.table, f.id, f.message);
+        }
+        if !t.unexercised.is_empty() {
+            eprintln!(
+                "aftercare: error: {}: no example or test case makes these rules fire: {}",
+                rules.origin,
+                t.unexercised.join(", ")
+            );
+        }
+        return Ok(exit::RULES);
+    }
+    Ok(code)
 }
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
