@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::evaluate::assess;
 use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
 use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, SymptomRef};
 use crate::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
 
@@ -391,32 +391,69 @@ pub fn ask_checklist(
 /// anything found so far, and that were not asked yet. After a positive danger sign the
 /// questions stop, but not before these: a go-to-ED sign with fever and purple spots is an
 /// emergency, and stopping early must not hide that.
+///
+/// Both questions are put to [`Combination::fires`], the triage's own test: a combination is
+/// followed while it would fire if every sign not yet asked were present (an answered "no"
+/// that rules it out ends its questions), and a sign of it is asked when its answer can
+/// change whether it fires (so no second "one of" sign once one is present).
+///
+/// [`Combination::fires`]: crate::rules::Combination::fires
 pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
-    let has = |id: &str| present.iter().any(|p| p == id);
-    let mut current = present
+    let refs = |ids: &[String]| -> Vec<SymptomRef> {
+        ids.iter().filter_map(|id| rules.lookup(id)).collect()
+    };
+    let (present_refs, asked_refs) = (refs(present), refs(asked));
+    let is_present = |s: SymptomRef| present_refs.contains(&s);
+    let current = present
         .iter()
         .filter_map(|id| rules.warning_sign(id).map(|w| w.disposition))
+        .chain(
+            rules
+                .combinations
+                .iter()
+                .filter(|c| c.fires(is_present))
+                .map(|c| c.disposition),
+        )
         .max()
         .unwrap_or_default();
-    for c in &rules.combinations {
-        let any = c.any_of.is_empty() || c.any_of.iter().any(|s| has(s));
-        if c.all_of.iter().all(|s| has(s)) && any {
-            current = current.max(c.disposition);
-        }
-    }
     let mut out: Vec<String> = Vec::new();
     for c in rules
         .combinations
         .iter()
         .filter(|c| c.disposition > current)
     {
-        let mut needed: Vec<&String> = c.all_of.iter().filter(|s| !has(s)).collect();
-        if !c.any_of.is_empty() && !c.any_of.iter().any(|s| has(s)) {
-            needed.extend(c.any_of.iter());
+        let mut open: Vec<(SymptomRef, &String)> = Vec::new();
+        for id in c.all_of.iter().chain(&c.any_of) {
+            if let Some(r) = rules.lookup(id) {
+                if !is_present(r) && !asked_refs.contains(&r) && !open.iter().any(|o| o.0 == r) {
+                    open.push((r, id));
+                }
+            }
         }
-        for id in needed {
-            if !asked.contains(id) && !out.contains(id) {
-                out.push(id.clone());
+        // Whether the combination fires with the open signs picked by `mask` present.
+        let fires_with = |mask: u64| {
+            c.fires(|s| {
+                is_present(s)
+                    || open
+                        .iter()
+                        .enumerate()
+                        .any(|(j, (o, _))| *o == s && mask & (1 << j) != 0)
+            })
+        };
+        // More open signs than can be tried set by set (no real rule file has so many):
+        // ask them all, the careful side.
+        let all = (1u64 << open.len().min(16)) - 1;
+        let too_many = open.len() > 16;
+        if !too_many && !fires_with(all) {
+            continue;
+        }
+        for (i, (_, id)) in open.iter().enumerate() {
+            let changes = too_many
+                || (0..=all)
+                    .filter(|m| m & (1 << i) == 0)
+                    .any(|m| fires_with(m | (1 << i)) && !fires_with(m));
+            if changes && !out.contains(id) {
+                out.push((*id).clone());
             }
         }
     }

@@ -760,3 +760,38 @@ fn the_questionnaire_and_check_input_agree_on_a_batch() {
         assert_eq!(questionnaire_disposition(a).code(), code, "{a:?}");
     }
 }
+
+#[test]
+fn the_follow_up_signs_come_from_the_combination_rule_itself() {
+    use aftercare::questionnaire::escalation_ids;
+    let rules = RuleSet::built_in();
+    let ids = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+    // Red streaks: fever and purple spots together would make it an emergency.
+    assert_eq!(
+        escalation_ids(&rules, &ids(&["red_streaks"]), &ids(&["red_streaks"])),
+        ids(&["fever", "purple_spots"])
+    );
+    // Fever already present: only the missing partner is asked.
+    assert_eq!(
+        escalation_ids(
+            &rules,
+            &ids(&["red_streaks", "fever"]),
+            &ids(&["red_streaks", "fever"])
+        ),
+        ids(&["purple_spots"])
+    );
+    // No fever: the combination can no longer fire, so nothing more is asked.
+    assert!(escalation_ids(
+        &rules,
+        &ids(&["red_streaks"]),
+        &ids(&["red_streaks", "fever"])
+    )
+    .is_empty());
+    // Already an emergency: nothing can make it more urgent.
+    assert!(escalation_ids(
+        &rules,
+        &ids(&["throat_swelling"]),
+        &ids(&["throat_swelling"])
+    )
+    .is_empty());
+}
