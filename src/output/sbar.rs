@@ -2,7 +2,7 @@
 //! Recommendation): plain text, no colour, ready to paste.
 
 use crate::model::{fmt_day, Disposition, FindingKind};
-use crate::output::text::{day_words, wrap};
+use crate::output::text::{capitalise, day_words, wrap};
 use crate::questionnaire::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::rules::RuleSet;
 
@@ -281,14 +281,6 @@ fn started_words(s: Started) -> String {
     match s {
         Started::Day(d) => format!("since day {d}"),
         Started::NotSure => "start not known (counted as today)".to_string(),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -11,7 +11,6 @@ pub mod patient;
 pub mod prompt;
 pub mod record;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
@@ -21,6 +20,7 @@ use crate::error::Error;
 use crate::evaluate::assess;
 use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
 use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
+use crate::output::text::capitalise;
 use crate::rules::{RuleSet, SymptomRef};
 use crate::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
@@ -43,6 +43,17 @@ pub enum SignState {
     NotAsked,
 }
 
+impl From<bool> for SignState {
+    /// An answered question: yes or no.
+    fn from(yes: bool) -> Self {
+        if yes {
+            SignState::Yes
+        } else {
+            SignState::No
+        }
+    }
+}
+
 /// A warning sign that was asked about (or deliberately not), for the record and the note:
 /// pertinent negatives are part of the answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +72,23 @@ pub enum TrendAnswer {
 }
 
 impl TrendAnswer {
+    pub const ALL: [TrendAnswer; 4] = [
+        TrendAnswer::Improving,
+        TrendAnswer::Stable,
+        TrendAnswer::Worsening,
+        TrendAnswer::NotSure,
+    ];
+
+    /// The stable key of the answer, as choices and scripts name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            TrendAnswer::Improving => "improving",
+            TrendAnswer::Stable => "stable",
+            TrendAnswer::Worsening => "worsening",
+            TrendAnswer::NotSure => "not_sure",
+        }
+    }
+
     /// A trend the person is not sure of counts as stable: never as improving, which is the
     /// one trend that makes a symptom past its usual window look normal. (Worsening would
     /// claim something the person did not say; stable is the protocol's default.)
@@ -294,14 +322,6 @@ pub fn checklist_ids(rules: &RuleSet, most: Disposition) -> Vec<&str> {
         .collect()
 }
 
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// A symptom's label, from the rule set.
 pub fn label(rules: &RuleSet, id: &str) -> String {
     rules
@@ -460,6 +480,45 @@ pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> 
     out
 }
 
+/// Asks the follow-up signs of [`escalation_ids`] until none is left, each round through
+/// `ask`, which answers some or all of them (the patient's checklist all at once, the nurse
+/// one at a time, so that a "no" can spare the next question). What is asked, and when it
+/// ends, is the same for both.
+pub fn ask_follow_ups(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    signs: &mut Vec<SignAnswer>,
+    mut ask: impl FnMut(&mut dyn Prompter, &[String]) -> Answer<Vec<(String, bool)>>,
+) -> Answer<()> {
+    loop {
+        let ids = |keep: fn(SignState) -> bool| -> Vec<String> {
+            signs
+                .iter()
+                .filter(|s| keep(s.answer))
+                .map(|s| s.id.clone())
+                .collect()
+        };
+        let present = ids(|a| a == SignState::Yes);
+        let asked = ids(|a| a != SignState::NotAsked);
+        let more = escalation_ids(rules, &present, &asked);
+        if more.is_empty() {
+            return Ok(());
+        }
+        let answered = ask(p, &more)?;
+        if answered.is_empty() {
+            return Err(Stop::Terminal("a follow-up round answered nothing".into()));
+        }
+        for (id, yes) in answered {
+            // A sign skipped earlier (not asked) now has an answer.
+            signs.retain(|s| s.id != id);
+            signs.push(SignAnswer {
+                id,
+                answer: yes.into(),
+            });
+        }
+    }
+}
+
 /// "When was the treatment?": typed ("3 days ago", "2026-11-18 14:30") or, on an empty
 /// answer, picked on a calendar with an optional time. Says the day it understood.
 pub fn ask_treatment(
@@ -503,7 +562,10 @@ pub fn ask_treatment(
             },
             help: Some("arrows to move, Enter to choose"),
             start: today,
-            min: today - Duration::days(MAX_DAYS as i64),
+            // An extreme --now must not overflow the calendar: its first day is the limit.
+            min: today
+                .checked_sub_signed(Duration::days(MAX_DAYS as i64))
+                .unwrap_or(chrono::NaiveDate::MIN),
             max: today,
         })?;
         let time_check: Check<String> = Arc::new(move |text: &String| {
@@ -612,29 +674,38 @@ pub fn ask_details(
     };
     // The cursor starts on moderate, the protocol's default for an unknown severity: only
     // "severe" changes the rules, and that takes a deliberate choice.
-    let severity = Severity::ALL[p.select(&SelectOne {
+    let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: None,
         choices: &severity_choices,
-        start: 1,
-    })?];
+        start: severity_choices
+            .iter()
+            .position(|c| c.key == Severity::Moderate.code())
+            .unwrap_or(0),
+    })?;
+    // Read by key, not position: reordering the choices cannot swap the answers.
+    let severity = Severity::ALL
+        .into_iter()
+        .find(|s| s.code() == severity_choices[i].key)
+        .ok_or_else(|| Stop::Terminal(format!("no severity {:?}", severity_choices[i].key)))?;
 
-    let trend_choices = if patient {
-        vec![
-            Choice::new("improving", "Getting better"),
-            Choice::new("stable", "About the same"),
-            Choice::new("worsening", "Getting worse"),
-            Choice::new("not_sure", "I'm not sure"),
-        ]
-    } else {
-        vec![
-            Choice::new("improving", "Improving"),
-            Choice::new("stable", "Same"),
-            Choice::new("worsening", "Worsening"),
-            Choice::new("not_sure", "Not known"),
-        ]
-    };
+    let trend_choices: Vec<Choice> = TrendAnswer::ALL
+        .into_iter()
+        .map(|t| {
+            let words = match (t, patient) {
+                (TrendAnswer::Improving, true) => "Getting better",
+                (TrendAnswer::Stable, true) => "About the same",
+                (TrendAnswer::Worsening, true) => "Getting worse",
+                (TrendAnswer::NotSure, true) => "I'm not sure",
+                (TrendAnswer::Improving, false) => "Improving",
+                (TrendAnswer::Stable, false) => "Same",
+                (TrendAnswer::Worsening, false) => "Worsening",
+                (TrendAnswer::NotSure, false) => "Not known",
+            };
+            Choice::new(t.key(), words)
+        })
+        .collect();
     let q_id = format!("symptom.{id}.trend");
     let message = if patient {
         format!("{name}: since it began, is it getting better or worse?")
@@ -642,18 +713,20 @@ pub fn ask_details(
         format!("{name}: trend?")
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
-    let trend = [
-        TrendAnswer::Improving,
-        TrendAnswer::Stable,
-        TrendAnswer::Worsening,
-        TrendAnswer::NotSure,
-    ][p.select(&SelectOne {
+    let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: None,
         choices: &trend_choices,
-        start: 1,
-    })?];
+        start: trend_choices
+            .iter()
+            .position(|c| c.key == TrendAnswer::Stable.key())
+            .unwrap_or(0),
+    })?;
+    let trend = TrendAnswer::ALL
+        .into_iter()
+        .find(|t| t.key() == trend_choices[i].key)
+        .ok_or_else(|| Stop::Terminal(format!("no trend {:?}", trend_choices[i].key)))?;
 
     // Day choices from today back to the treatment day: never later than today (the case
     // would be rejected), and the list starts at today, the latest and so the safe end.
@@ -736,11 +809,6 @@ pub fn ask_symptoms(
         }
     }
     Ok(out)
-}
-
-/// Symptom ids as a set, for quick membership.
-pub fn id_set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
-    ids.into_iter().collect()
 }
 
 /// One line per symptom: "Redness: moderate, about the same, since day 0".

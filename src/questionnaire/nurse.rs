@@ -40,11 +40,7 @@ pub fn run(
             for (id, _) in &items {
                 answers.signs.push(SignAnswer {
                     id: id.clone(),
-                    answer: if picked.contains(id) {
-                        SignState::Yes
-                    } else {
-                        SignState::No
-                    },
+                    answer: picked.contains(id).into(),
                 });
             }
         }
@@ -103,37 +99,18 @@ fn ask_danger(
         )?;
         signs.push(SignAnswer {
             id: id.to_string(),
-            answer: if yes { SignState::Yes } else { SignState::No },
+            answer: yes.into(),
         });
         if yes {
             stopped_at = Some(id.to_string());
         }
     }
     if stopped_at.is_some() {
-        loop {
-            let present: Vec<String> = signs
-                .iter()
-                .filter(|s| s.answer == SignState::Yes)
-                .map(|s| s.id.clone())
-                .collect();
-            let asked: Vec<String> = signs
-                .iter()
-                .filter(|s| s.answer != SignState::NotAsked)
-                .map(|s| s.id.clone())
-                .collect();
-            let more = escalation_ids(rules, &present, &asked);
-            if more.is_empty() {
-                break;
-            }
-            for id in more {
-                let yes = ask_sign(p, rules, "more", &id, "asked because of the positive sign")?;
-                signs.retain(|s| s.id != id);
-                signs.push(SignAnswer {
-                    id,
-                    answer: if yes { SignState::Yes } else { SignState::No },
-                });
-            }
-        }
+        ask_follow_ups(p, rules, &mut signs, |p, more| {
+            let id = &more[0];
+            let yes = ask_sign(p, rules, "more", id, "asked because of the positive sign")?;
+            Ok(vec![(id.clone(), yes)])
+        })?;
     }
     Ok((signs, stopped_at))
 }

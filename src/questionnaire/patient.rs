@@ -147,15 +147,10 @@ fn ask_danger(
     Ok(None)
 }
 
-/// Asks the signs that could make the present ones more urgent in combination.
+/// Asks, as one checklist a round, the signs that could make the present ones more urgent
+/// in combination.
 fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
-    loop {
-        let present: Vec<String> = answers.positive_signs().map(str::to_string).collect();
-        let asked: Vec<String> = answers.signs.iter().map(|s| s.id.clone()).collect();
-        let more = escalation_ids(rules, &present, &asked);
-        if more.is_empty() {
-            return Ok(());
-        }
+    ask_follow_ups(p, rules, &mut answers.signs, |p, more| {
         let items: Vec<(String, String)> = more
             .iter()
             .map(|id| (id.clone(), sign_words(rules, id)))
@@ -168,19 +163,18 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             &items,
             &[],
         )?;
-        record(answers, &items, &picked);
-    }
+        Ok(more
+            .iter()
+            .map(|id| (id.clone(), picked.contains(id)))
+            .collect())
+    })
 }
 
 fn record(answers: &mut Answers, items: &[(String, String)], picked: &[String]) {
     for (id, _) in items {
         answers.signs.push(SignAnswer {
             id: id.clone(),
-            answer: if picked.contains(id) {
-                SignState::Yes
-            } else {
-                SignState::No
-            },
+            answer: picked.contains(id).into(),
         });
     }
 }

@@ -435,9 +435,15 @@ fn the_nurse_keeps_the_disposition() {
     let b = o.answers.background.as_ref().unwrap();
     assert_eq!(b.allergies, "not recorded");
     assert_eq!(b.session, "2");
+    let rules = RuleSet::built_in();
+    let asked = rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= Disposition::SeeToday)
+        .count();
     assert_eq!(
         o.answers.signs.len(),
-        13 + 13,
+        asked,
         "every danger and same-day sign has an answer"
     );
     assert!(o.answers.signs.iter().all(|s| s.answer == SignState::No));
@@ -794,4 +800,57 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
         &ids(&["throat_swelling"])
     )
     .is_empty());
+}
+
+#[test]
+fn a_nurse_no_to_fever_spares_the_question_it_made_pointless() {
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    // Without fever, purple spots cannot make red streaks an emergency: not asked.
+    let script = s
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::No)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    let purple = o.answers.signs.iter().find(|s| s.id == "purple_spots");
+    assert!(
+        purple.is_none_or(|s| s.answer == SignState::NotAsked),
+        "{purple:?}"
+    );
+}
+
+#[test]
+fn choices_are_read_by_key() {
+    // Each severity and trend key gives its own answer, whatever the order on screen.
+    for (severity, trend) in [
+        ("severe", "worsening"),
+        ("mild", "improving"),
+        ("moderate", "not_sure"),
+    ] {
+        let script = details(
+            no_danger("2 days ago").picks("symptoms", &["redness"]),
+            "redness",
+            severity,
+            trend,
+            "day:0",
+        )
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+        let (out, p) = run_patient(script);
+        done(&p);
+        let s = &out.unwrap().answers.symptoms[0];
+        assert_eq!(s.severity.code(), severity);
+        assert_eq!(s.trend.key(), trend);
+    }
 }

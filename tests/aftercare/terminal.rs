@@ -110,11 +110,24 @@ impl Screen {
         self.session.flush().unwrap();
     }
 
-    /// Waits for `prompt`, then types `keys`.
+    /// Waits until the program has put the terminal in raw mode (echo off), as a prompt does
+    /// before it reads keys: typed earlier, a key could be read by the line discipline.
+    fn wait_for_raw_mode(&mut self) {
+        let deadline = Instant::now() + WAIT;
+        while self.session.get_process().get_echo().unwrap_or(false) {
+            assert!(
+                Instant::now() < deadline,
+                "the terminal never left line mode:\n{}",
+                self.plain()
+            );
+            self.pump();
+        }
+    }
+
+    /// Waits for `prompt` and for the terminal to be ready for keys, then types `keys`.
     fn answer(&mut self, prompt: &str, keys: &[&str]) {
         self.wait_for(prompt);
-        // Let the prompt finish drawing (and the terminal enter raw mode) before typing.
-        std::thread::sleep(Duration::from_millis(50));
+        self.wait_for_raw_mode();
         for k in keys {
             self.send(k);
         }
@@ -140,6 +153,17 @@ impl Screen {
         };
         (code, self.plain())
     }
+}
+
+/// How many danger signs the nurse asks one by one: those of the two most urgent
+/// dispositions in the built-in rules.
+fn danger_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= aftercare::Disposition::GoToEdNow)
+        .count()
 }
 
 const NONE_OF_THESE_DANGER: [&str; 3] = [UP, SPACE, ENTER];
@@ -177,7 +201,7 @@ fn a_full_nurse_run_with_a_record() {
     let record = dir.path().join("call.json");
     let record_arg = record.to_str().unwrap().to_string();
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
-    for _ in 0..13 {
+    for _ in 0..danger_sign_count() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &["2 days ago", ENTER]);
