@@ -28,12 +28,15 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     out.push_str("\nS  Situation\n");
     line(
         &mut out,
-        &format!(
-            "Day {} after micro-needling ({}; treatment {}).",
-            fmt_day(day.floor()),
-            day_words(day),
-            a.treatment.at.format("%Y-%m-%d %H:%M")
-        ),
+        &match &a.treatment {
+            Some(t) => format!(
+                "Day {} after micro-needling ({}; treatment {}).",
+                fmt_day(day.floor()),
+                day_words(day),
+                t.at.format("%Y-%m-%d %H:%M")
+            ),
+            None => "Micro-needling; treatment date not asked.".to_string(),
+        },
     );
     let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     for s in &a.symptoms {

@@ -156,7 +156,10 @@ pub struct Background {
 /// Everything asked and answered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answers {
-    pub treatment: Treatment,
+    /// `None` when the questions stopped at a danger sign before the date was asked: the
+    /// patient is asked the danger signs first, and a person in danger is not made to type a
+    /// date.
+    pub treatment: Option<Treatment>,
     /// Warning signs asked one by one or as a checklist of signs, in the order asked.
     pub signs: Vec<SignAnswer>,
     /// Whether the symptom checklist was answered (false when the questions stopped early).
@@ -170,7 +173,7 @@ pub struct Answers {
 }
 
 impl Answers {
-    pub fn new(treatment: Treatment) -> Self {
+    pub fn new(treatment: Option<Treatment>) -> Self {
         Answers {
             treatment,
             signs: Vec::new(),
@@ -189,9 +192,12 @@ impl Answers {
             .map(|s| s.id.as_str())
     }
 
-    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them.
+    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them (0 when
+    /// the date was not asked; see [`Answers::case_input`]).
     pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
-        when::days_between(self.treatment.at, now)
+        self.treatment
+            .as_ref()
+            .map_or(0.0, |t| when::days_between(t.at, now))
     }
 
     /// The case exactly as the JSON interface would take it.
@@ -221,13 +227,27 @@ impl Answers {
                 }),
             });
         }
-        CaseInput {
-            id: None,
-            days_since_treatment: None,
-            treated_at: Some(self.treatment.at.to_rfc3339()),
-            assessed_at: Some(now.to_rfc3339()),
-            symptoms,
-            repeat_contact: self.repeat_contact,
+        match &self.treatment {
+            Some(t) => CaseInput {
+                id: None,
+                days_since_treatment: None,
+                treated_at: Some(t.at.to_rfc3339()),
+                assessed_at: Some(now.to_rfc3339()),
+                symptoms,
+                repeat_contact: self.repeat_contact,
+            },
+            // No date: the questions stopped at a danger sign before it. The day cannot
+            // change that answer (a warning sign always wins over a window; the day only
+            // moves the expected reactions and the late-presentation rule, all less urgent
+            // than a danger sign), so day 0 stands in for it.
+            None => CaseInput {
+                id: None,
+                days_since_treatment: Some(0.0),
+                treated_at: None,
+                assessed_at: None,
+                symptoms,
+                repeat_contact: self.repeat_contact,
+            },
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn run(
     let now = whole_seconds(now);
     let (signs, stopped_at) = ask_danger(p, rules)?;
     let treatment = ask_treatment(p, Mode::Nurse, now)?;
-    let mut answers = Answers::new(treatment);
+    let mut answers = Answers::new(Some(treatment));
     answers.signs = signs;
 
     if stopped_at.is_none() {

@@ -1,6 +1,7 @@
-//! The patient's questionnaire: when the treatment was, the danger signs (an emergency sign
-//! ends it at once), the symptoms with their details, a review that is the way back, and
-//! the result.
+//! The patient's questionnaire: the danger signs first (a danger sign ends it at once, before
+//! any other question: a person with trouble breathing is not made to type a date), then
+//! when the treatment was, the symptoms with their details, a review that is the way back,
+//! and the result.
 
 use chrono::{DateTime, FixedOffset};
 
@@ -20,11 +21,11 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
     'start: loop {
-        let treatment = ask_treatment(p, Mode::Patient, now)?;
-        let mut answers = Answers::new(treatment);
+        let mut answers = Answers::new(None);
         if let Some(stop) = ask_danger(p, rules, &mut answers)? {
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
+        answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
         let days = answers.days(now);
         let ids = checklist_ids(rules, Disposition::SeeToday);
         answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, days, &[])?;
@@ -37,8 +38,8 @@ pub fn run(
             p.say(&summary(rules, &answers, now));
             let mut choices = vec![
                 Choice::new("done", "These are right: show my result"),
-                Choice::new("treatment", "Change when the treatment was"),
                 Choice::new("danger", "Change the answers about danger signs"),
+                Choice::new("treatment", "Change when the treatment was"),
                 Choice::new("symptoms", "Change which symptoms I have"),
             ];
             for s in &answers.symptoms {
@@ -64,7 +65,7 @@ pub fn run(
                 "done" => return evaluate(Mode::Patient, answers, rules, now, None),
                 "restart" => continue 'start,
                 "treatment" => {
-                    answers.treatment = ask_treatment(p, Mode::Patient, now)?;
+                    answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
                     // A start day later than the new time since treatment is impossible:
                     // ask that symptom again.
                     let days = answers.days(now);
@@ -192,12 +193,6 @@ fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
 pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> String {
     let days = a.days(now);
     let mut out = String::from("\nYour answers:\n");
-    out.push_str(&format!(
-        "  Treatment: {} ({}): today is day {} after it\n",
-        a.treatment.as_given,
-        a.treatment.at.format("%a %-d %b %Y, %H:%M"),
-        fmt_day(days.floor())
-    ));
     let positive: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     out.push_str(&format!(
         "  Danger signs: {}\n",
@@ -207,6 +202,14 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             positive.join(", ")
         }
     ));
+    if let Some(t) = &a.treatment {
+        out.push_str(&format!(
+            "  Treatment: {} ({}): today is day {} after it\n",
+            t.as_given,
+            t.at.format("%a %-d %b %Y, %H:%M"),
+            fmt_day(days.floor())
+        ));
+    }
     if a.symptoms.is_empty() {
         out.push_str("  Symptoms: none of them\n");
     } else {

@@ -28,9 +28,9 @@ fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPromp
 /// The first answers of a patient with no danger signs.
 fn no_danger(when: &str) -> ScriptedPrompter {
     ScriptedPrompter::new()
-        .text("treatment", when)
         .picks("danger.emergency", &["none"])
         .picks("danger.ed", &["none"])
+        .text("treatment", when)
 }
 
 fn details(
@@ -56,16 +56,20 @@ fn done(p: &ScriptedPrompter) {
 
 #[test]
 fn an_emergency_sign_ends_the_questionnaire_at_once() {
-    let script = ScriptedPrompter::new()
-        .text("treatment", "2 days ago")
-        .picks("danger.emergency", &["throat_swelling"]);
+    let script = ScriptedPrompter::new().picks("danger.emergency", &["throat_swelling"]);
     let (out, p) = run_patient(script);
     let o = out.unwrap();
     done(&p);
     assert_eq!(o.assessment.disposition, Disposition::CallEmergencyNow);
     assert_eq!(o.stopped_at.as_deref(), Some("throat_swelling"));
-    // Nothing after the danger signs was asked.
-    assert_eq!(p.asked(), ["treatment", "danger.emergency"]);
+    // The danger signs come first, and nothing after them was asked: not even the date.
+    assert_eq!(p.asked(), ["danger.emergency"]);
+    assert!(o.answers.treatment.is_none());
+    // The case stands on its own through the JSON interface.
+    let json = serde_json::to_string(&o.input).unwrap();
+    let (result, code, _) = crate::support::check_json(&json);
+    assert_eq!(code, 0);
+    assert_eq!(result["disposition"], "call_emergency_now");
     let text = patient::result_text(
         &o,
         &RuleSet::built_in(),
@@ -82,7 +86,6 @@ fn an_emergency_sign_ends_the_questionnaire_at_once() {
 #[test]
 fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
     let script = ScriptedPrompter::new()
-        .text("treatment", "today")
         .picks("danger.emergency", &[])
         .picks("danger.emergency", &["none", "fainting"])
         .then("danger.emergency", Scripted::Esc);
@@ -107,7 +110,7 @@ fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
 
 #[test]
 fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
-    let (out, _) = run_patient(ScriptedPrompter::new().then("treatment", Scripted::Esc));
+    let (out, _) = run_patient(ScriptedPrompter::new().then("danger.emergency", Scripted::Esc));
     let e = out.unwrap_err();
     assert!(matches!(e, Error::Cancelled));
     assert_eq!(e.exit_code(), 5);
@@ -327,9 +330,9 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
     )
     .then("repeat_contact", Scripted::Yes)
     .pick("review", "restart")
-    .text("treatment", "3 days ago")
     .picks("danger.emergency", &["none"])
     .picks("danger.ed", &["none"])
+    .text("treatment", "3 days ago")
     .picks("symptoms", &["none"])
     .then("repeat_contact", Scripted::No)
     .pick("review", "danger")
@@ -347,7 +350,6 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
 #[test]
 fn a_go_to_ed_sign_still_asks_what_would_make_it_an_emergency() {
     let script = ScriptedPrompter::new()
-        .text("treatment", "4 days ago")
         .picks("danger.emergency", &["none"])
         .picks("danger.ed", &["red_streaks"])
         .picks("danger.more", &["fever", "purple_spots"]);
@@ -365,6 +367,8 @@ fn a_go_to_ed_sign_still_asks_what_would_make_it_an_emergency() {
 #[test]
 fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
         .text("treatment", "tomorrow")
         .text("treatment", "")
         .then(
@@ -373,8 +377,6 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
         )
         .text("treatment.time", "9.30")
         .text("treatment.time", "21:00")
-        .picks("danger.emergency", &["none"])
-        .picks("danger.ed", &["none"])
         .picks("symptoms", &["none"])
         .then("repeat_contact", Scripted::No)
         .pick("review", "done");
@@ -382,7 +384,7 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     let o = out.unwrap();
     done(&p);
     assert_eq!(
-        o.answers.treatment.at.to_rfc3339(),
+        o.answers.treatment.as_ref().unwrap().at.to_rfc3339(),
         "2026-11-19T21:00:00+00:00"
     );
     assert_eq!(o.case.days_since_treatment, 1.5);
@@ -648,7 +650,7 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
 }
 
 fn script_for(a: &AnswerSet) -> ScriptedPrompter {
-    let mut s = ScriptedPrompter::new().text("treatment", &format!("{} days ago", a.days_ago));
+    let mut s = ScriptedPrompter::new();
     if let Some(sign) = a.emergency {
         return s.picks("danger.emergency", &[sign]);
     }
@@ -659,7 +661,9 @@ fn script_for(a: &AnswerSet) -> ScriptedPrompter {
             .picks("danger.ed", &[sign])
             .picks("danger.more", &["none"]);
     }
-    s = s.picks("danger.ed", &["none"]);
+    s = s
+        .picks("danger.ed", &["none"])
+        .text("treatment", &format!("{} days ago", a.days_ago));
     if a.symptoms.is_empty() {
         s = s.picks("symptoms", &["none"]);
     } else {
@@ -853,4 +857,28 @@ fn choices_are_read_by_key() {
         assert_eq!(s.severity.code(), severity);
         assert_eq!(s.trend.key(), trend);
     }
+}
+
+#[test]
+fn the_danger_signs_come_before_the_date_and_the_review_changes_both() {
+    let script = no_danger("2 days ago")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "treatment")
+        .text("treatment", "5 days ago")
+        .pick("review", "danger")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        &p.asked()[..3],
+        ["danger.emergency", "danger.ed", "treatment"]
+    );
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "5 days ago");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    // The review after the danger answers were changed still shows the new date.
+    assert!(p.said().contains("Treatment: 5 days ago"), "{}", p.said());
 }
