@@ -29,11 +29,17 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     line(
         &mut out,
         &match &a.treatment {
-            Some(t) => format!(
+            Some(t) if t.time_given => format!(
                 "Day {} after micro-needling ({}; treatment {}).",
                 fmt_day(day.floor()),
                 day_words(day),
                 t.at.format("%Y-%m-%d %H:%M")
+            ),
+            // Hours counted from the start of the day would be more than the answer says.
+            Some(t) => format!(
+                "Day {} after micro-needling (treatment {}, time not given).",
+                fmt_day(day.floor()),
+                t.at.format("%Y-%m-%d")
             ),
             None => "Micro-needling; treatment date not asked.".to_string(),
         },

@@ -130,10 +130,39 @@ pub struct SymptomAnswer {
 /// When the treatment was, and how it was given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Treatment {
+    /// The earliest instant the answer can mean: the start of the day when no time of day
+    /// was given.
     #[serde(serialize_with = "rfc3339")]
     pub at: DateTime<FixedOffset>,
+    /// Whether a time of day was given (or follows from the answer, as "5 hours ago" does).
+    /// Without one, the case carries the date alone, read as the whole day.
+    pub time_given: bool,
     /// What was typed, or the day picked on the calendar.
     pub as_given: String,
+}
+
+impl Treatment {
+    /// The treatment as a case's `treated_at`: the instant with its offset when the time of
+    /// day is known, else the date alone. A date alone is the whole day: the triage reads
+    /// its start (the longest time since treatment), the aftercare advice its end (the
+    /// shortest), so that "no makeup for 24 hours" is never lifted early. The start of the
+    /// day as an instant would lose that second reading.
+    pub fn treated_at(&self) -> String {
+        if self.time_given {
+            self.at.to_rfc3339()
+        } else {
+            self.at.format("%Y-%m-%d").to_string()
+        }
+    }
+
+    /// The day and, when given, the time, for the person to check.
+    pub fn when_words(&self) -> String {
+        if self.time_given {
+            self.at.format("%a %-d %b %Y, %H:%M").to_string()
+        } else {
+            self.at.format("%a %-d %b %Y, time not given").to_string()
+        }
+    }
 }
 
 fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
@@ -231,8 +260,9 @@ impl Answers {
             Some(t) => CaseInput {
                 id: None,
                 days_since_treatment: None,
-                treated_at: Some(t.at.to_rfc3339()),
-                assessed_at: Some(now.to_rfc3339()),
+                treated_at: Some(t.treated_at()),
+                // A date alone is read against `now`, the time of evaluation, in its offset.
+                assessed_at: t.time_given.then(|| now.to_rfc3339()),
                 symptoms,
                 repeat_contact: self.repeat_contact,
             },
@@ -611,12 +641,12 @@ pub fn ask_treatment(
                 Mode::Patient => "At about what time? (for example 14:30)",
                 Mode::Nurse => "Time? (14:30)",
             },
-            help: Some("Press Enter if you do not know: the start of the day is used"),
+            help: Some("Press Enter if you do not know: the whole day is taken into account"),
             check: Some(time_check),
         })?;
         let time = time.trim();
-        // A day alone means its start: the longest time since the treatment, which never
-        // makes a symptom look more within its window than it is (as for typed dates).
+        // A day alone is kept as its start here (the longest time since the treatment, for
+        // the start-day choices); the case carries the date alone (`Treatment::treated_at`).
         let naive =
             day.and_time(NaiveTime::parse_from_str(time, "%H:%M").unwrap_or(NaiveTime::MIN));
         let at = naive
@@ -629,24 +659,37 @@ pub fn ask_treatment(
         } else {
             format!("{} {time}", day.format("%Y-%m-%d"))
         };
-        Treatment { at, as_given }
-    } else {
-        // Checked above; read again here for the value.
-        let at = when::parse_typed(&typed, now).map_err(Stop::Terminal)?;
         Treatment {
             at,
+            time_given: !time.is_empty(),
+            as_given,
+        }
+    } else {
+        // Checked above; read again here for the value. A span of one instant is a time
+        // given ("yesterday 14:30", "5 hours ago"); a longer one is a day without a time.
+        let (at, latest) = when::parse_typed_span(&typed, now).map_err(Stop::Terminal)?;
+        Treatment {
+            at,
+            time_given: at == latest,
             as_given: typed.trim().to_string(),
         }
     };
     let days = when::days_between(treatment.at, now);
     let ago = crate::output::text::day_words(days);
     let ago = ago.trim_end_matches(" since the treatment");
+    // Without a time of day, hours since the start of that day would claim a precision the
+    // answer does not have: the day is said instead.
+    let when = if treatment.time_given {
+        format!("{ago} ago")
+    } else {
+        format!("on {}", treatment.when_words())
+    };
     p.say(&match mode {
         Mode::Patient => format!(
-            "Understood: your treatment was {ago} ago, so today is day {}.",
+            "Understood: your treatment was {when}, so today is day {}.",
             fmt_day(days.floor())
         ),
-        Mode::Nurse => format!("Treatment {ago} ago: day {}.", fmt_day(days.floor())),
+        Mode::Nurse => format!("Treatment {when}: day {}.", fmt_day(days.floor())),
     });
     Ok(treatment)
 }

@@ -206,7 +206,7 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
         out.push_str(&format!(
             "  Treatment: {} ({}): today is day {} after it\n",
             t.as_given,
-            t.at.format("%a %-d %b %Y, %H:%M"),
+            t.when_words(),
             fmt_day(days.floor())
         ));
     }

@@ -882,3 +882,69 @@ fn the_danger_signs_come_before_the_date_and_the_review_changes_both() {
     // The review after the danger answers were changed still shows the new date.
     assert!(p.said().contains("Treatment: 5 days ago"), "{}", p.said());
 }
+
+#[test]
+fn a_day_without_a_time_is_the_whole_day_not_its_midnight() {
+    // Treated "yesterday", now 09:00: the triage counts from the start of yesterday, the
+    // aftercare from its end, so the 24 hours without makeup may not be over yet.
+    let script = no_danger("yesterday")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
+    assert_eq!(
+        o.input.assessed_at, None,
+        "a date alone is read against now"
+    );
+    assert_eq!(o.case.days_since_treatment, 1.0 + 9.0 / 24.0);
+    assert!(o.case.shortest_days_since_treatment < 0.5);
+    assert!(
+        o.assessment.advice.iter().any(|a| a.id == "no_makeup"),
+        "{:?}",
+        o.assessment.advice
+    );
+    assert!(p.said().contains("time not given"), "{}", p.said());
+    assert!(!p.said().contains("00:00"), "{}", p.said());
+
+    // With a time of day, the instant with its offset.
+    let script = no_danger("yesterday 14:30")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        o.input.treated_at.as_deref(),
+        Some("2026-11-20T14:30:00+00:00")
+    );
+    assert_eq!(o.input.assessed_at.as_deref(), Some(NOW_RFC3339));
+    assert_eq!(
+        o.case.days_since_treatment,
+        o.case.shortest_days_since_treatment
+    );
+
+    // A calendar day without a time is the date alone too.
+    let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .text("treatment", "")
+        .then(
+            "treatment.calendar",
+            Scripted::Date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+        )
+        .text("treatment.time", "")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
+    assert!(o.assessment.advice.iter().any(|a| a.id == "no_makeup"));
+}
+
+const NOW_RFC3339: &str = "2026-11-21T09:00:00+00:00";

@@ -179,7 +179,9 @@ fn a_full_patient_run() {
     s.send(ENTER);
     s.answer("And any of these?", &NONE_OF_THESE_DANGER);
     s.answer("When was your treatment?", &["3 days ago", ENTER]);
-    s.wait_for("today is day 3");
+    // A day without a time of day: said as the day, not as hours since its midnight.
+    s.wait_for("on Wed 18 Nov 2026, time not given");
+    s.wait_for("day 3.");
     s.answer("What do you notice now?", &[SPACE, ENTER]);
     s.answer("Redness: how bad is it now?", &[ENTER]);
     s.answer("Redness: since it began", &[UP, ENTER]);
