@@ -127,6 +127,14 @@ pub struct SymptomAnswer {
     pub started: Started,
 }
 
+/// The time since the treatment: the longest reading in days, and whether the treatment
+/// was on today's calendar day (day 0 can be yesterday evening and this morning).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Elapsed {
+    pub days: f64,
+    pub treated_today: bool,
+}
+
 /// When the treatment was, and how it was given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Treatment {
@@ -229,6 +237,17 @@ impl Answers {
             .map_or(0.0, |t| when::days_between(t.at, now))
     }
 
+    /// The time since the treatment as the start-day question needs it.
+    pub fn elapsed(&self, now: DateTime<FixedOffset>) -> Elapsed {
+        Elapsed {
+            days: self.days(now),
+            treated_today: self
+                .treatment
+                .as_ref()
+                .is_none_or(|t| t.at.date_naive() == now.date_naive()),
+        }
+    }
+
     /// The case exactly as the JSON interface would take it.
     pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
         let days = self.days(now);
@@ -247,6 +266,12 @@ impl Answers {
                 severity: Some(s.severity),
                 trend: Some(s.trend.for_rules()),
                 started_day: Some(match s.started {
+                    // "Today" (the latest day offered) is now, not the start of that day:
+                    // a symptom that began today may have begun minutes ago, and a late
+                    // start is what the "starts after" rules look for, so reading it as the
+                    // whole day number could make it older, and the answer milder, than it
+                    // is (pinpoint bleeding that began today at day 0.9 is a late start).
+                    Started::Day(d) if f64::from(d) >= days.floor() => days,
                     Started::Day(d) => f64::from(d),
                     // Not knowing when it began counts as "it began now", the latest it can
                     // have begun: a late start is what the "starts after" rules look for,
@@ -702,8 +727,9 @@ pub fn ask_details(
     rules: &RuleSet,
     mode: Mode,
     id: &str,
-    days: f64,
+    elapsed: Elapsed,
 ) -> Answer<SymptomAnswer> {
+    let days = elapsed.days;
     let name = label(rules, id);
     let patient = mode == Mode::Patient;
 
@@ -796,16 +822,7 @@ pub fn ask_details(
     let today = days.floor().max(0.0) as u32;
     let mut start_choices: Vec<Choice> = (0..=today)
         .rev()
-        .map(|d| {
-            let words = match (d, d == today) {
-                (0, true) => "Day 0: today, the treatment day".to_string(),
-                (0, false) => "Day 0: the treatment day".to_string(),
-                (d, true) => format!("Day {d}: today"),
-                (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
-                (d, false) => format!("Day {d}"),
-            };
-            Choice::new(format!("day:{d}"), words)
-        })
+        .map(|d| Choice::new(format!("day:{d}"), start_day_words(d, elapsed)))
         .collect();
     start_choices.push(Choice::new(
         "not_sure",
@@ -837,6 +854,21 @@ pub fn ask_details(
     })
 }
 
+/// The words of a start-day choice. The day numbers count whole days since the treatment,
+/// so day 0 of a treatment yesterday evening runs into this morning: it is "the treatment
+/// day" only when that is today's date. "Today" is the latest day, read as now.
+pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
+    let today = elapsed.days.floor().max(0.0) as u32;
+    match (d, d == today) {
+        (0, true) if elapsed.treated_today => "Day 0: today, the treatment day".to_string(),
+        (0, true) => "Day 0: since the treatment, up to now".to_string(),
+        (0, false) => "Day 0: the treatment day".to_string(),
+        (d, true) => format!("Day {d}: today"),
+        (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
+        (d, false) => format!("Day {d}"),
+    }
+}
+
 /// The symptom checklist and the details of each symptom ticked. `previous` keeps the
 /// details of symptoms still ticked when the list is changed.
 pub fn ask_symptoms(
@@ -844,7 +876,7 @@ pub fn ask_symptoms(
     rules: &RuleSet,
     mode: Mode,
     ids: &[&str],
-    days: f64,
+    elapsed: Elapsed,
     previous: &[SymptomAnswer],
 ) -> Answer<Vec<SymptomAnswer>> {
     let width = p.width();
@@ -868,7 +900,7 @@ pub fn ask_symptoms(
     for id in picked {
         match previous.iter().find(|s| s.id == id) {
             Some(kept) => out.push(kept.clone()),
-            None => out.push(ask_details(p, rules, mode, &id, days)?),
+            None => out.push(ask_details(p, rules, mode, &id, elapsed)?),
         }
     }
     Ok(out)

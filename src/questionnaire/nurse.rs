@@ -44,13 +44,13 @@ pub fn run(
                 });
             }
         }
-        let days = answers.days(now);
+        let elapsed = answers.elapsed(now);
         // The same-day signs were asked on their own; the symptom list holds the rest.
         let ids: Vec<&str> = checklist_ids(rules, Disposition::SeeToday)
             .into_iter()
             .filter(|id| !same_day.contains(id))
             .collect();
-        answers.symptoms = ask_symptoms(p, rules, Mode::Nurse, &ids, days, &[])?;
+        answers.symptoms = ask_symptoms(p, rules, Mode::Nurse, &ids, elapsed, &[])?;
         answers.symptoms_asked = true;
         answers.repeat_contact = Some(p.confirm(&YesNo {
             id: "repeat_contact",

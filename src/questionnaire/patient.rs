@@ -26,9 +26,9 @@ pub fn run(
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
         answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-        let days = answers.days(now);
+        let elapsed = answers.elapsed(now);
         let ids = checklist_ids(rules, Disposition::SeeToday);
-        answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, days, &[])?;
+        answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &[])?;
         answers.symptoms_asked = true;
         answers.repeat_contact = Some(ask_repeat_contact(p)?);
 
@@ -68,15 +68,15 @@ pub fn run(
                     answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
                     // A start day later than the new time since treatment is impossible:
                     // ask that symptom again.
-                    let days = answers.days(now);
-                    let today = days.floor().max(0.0) as u32;
+                    let elapsed = answers.elapsed(now);
+                    let today = elapsed.days.floor().max(0.0) as u32;
                     for s in answers.symptoms.iter_mut() {
                         if matches!(s.started, Started::Day(d) if d > today) {
                             p.say(&format!(
                                 "{} began after the new treatment day: please answer again.",
                                 label(rules, &s.id)
                             ));
-                            *s = ask_details(p, rules, Mode::Patient, &s.id.clone(), days)?;
+                            *s = ask_details(p, rules, Mode::Patient, &s.id.clone(), elapsed)?;
                         }
                     }
                 }
@@ -91,17 +91,17 @@ pub fn run(
                     }
                 }
                 "symptoms" => {
-                    let days = answers.days(now);
+                    let elapsed = answers.elapsed(now);
                     let previous = std::mem::take(&mut answers.symptoms);
                     answers.symptoms =
-                        ask_symptoms(p, rules, Mode::Patient, &ids, days, &previous)?;
+                        ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &previous)?;
                 }
                 "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
                 other => {
                     let id = other.trim_start_matches("symptom:").to_string();
-                    let days = answers.days(now);
+                    let elapsed = answers.elapsed(now);
                     if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
-                        *s = ask_details(p, rules, Mode::Patient, &id, days)?;
+                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed)?;
                     }
                 }
             }

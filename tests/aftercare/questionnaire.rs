@@ -689,8 +689,8 @@ fn script_for(a: &AnswerSet) -> ScriptedPrompter {
 }
 
 /// The JSON case a script would send for the same answers, written from the interface's
-/// documentation: a trend not known is left out (the default is stable), a start not known
-/// is the time since treatment.
+/// documentation: a trend not known is left out (the default is stable), a start today or
+/// not known is the time since treatment.
 fn json_for(a: &AnswerSet) -> serde_json::Value {
     let treated =
         NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
@@ -704,9 +704,10 @@ fn json_for(a: &AnswerSet) -> serde_json::Value {
             if x.trend != "not_sure" {
                 s["trend"] = x.trend.into();
             }
+            // "Today" and "not sure" are the time since treatment itself.
             s["started_day"] = match x.started {
-                Some(d) => d.into(),
-                None => days.into(),
+                Some(d) if d < a.days_ago => d.into(),
+                _ => days.into(),
             };
             symptoms.push(s);
         }
@@ -948,3 +949,58 @@ fn a_day_without_a_time_is_the_whole_day_not_its_midnight() {
 }
 
 const NOW_RFC3339: &str = "2026-11-21T09:00:00+00:00";
+
+#[test]
+fn a_start_today_is_now_not_the_start_of_the_day_number() {
+    // Treated at 11:24 yesterday, now 09:00: 0.9 days, still day 0. Pinpoint bleeding that
+    // began "today" is a late start, as JSON started_day 0.85 or later says: see today.
+    let script = details(
+        no_danger("yesterday 11:24").picks("symptoms", &["pinpoint_bleeding"]),
+        "pinpoint_bleeding",
+        "mild",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert!((o.case.days_since_treatment - 0.9).abs() < 1e-9);
+    assert_eq!(
+        o.input.symptoms[0].started_day,
+        Some(o.case.days_since_treatment)
+    );
+    let (json, code, _) = crate::support::check_json(
+        r#"{"days_since_treatment": 0.9, "symptoms": [{"id": "pinpoint_bleeding", "severity": "mild", "trend": "stable", "started_day": 0.85}]}"#,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(json["disposition"], "see_today");
+    assert_eq!(o.assessment.disposition, Disposition::SeeToday);
+    // Day 0 runs from yesterday 11:24 to now: not called "today, the treatment day".
+    use aftercare::questionnaire::{start_day_words, Elapsed};
+    let words = start_day_words(0, o.answers.elapsed(now()));
+    assert!(!words.contains("treatment day"), "{words}");
+    assert!(!words.contains("today"), "{words}");
+    let same_day = Elapsed {
+        days: 0.3,
+        treated_today: true,
+    };
+    assert_eq!(
+        start_day_words(0, same_day),
+        "Day 0: today, the treatment day"
+    );
+    let day_two = Elapsed {
+        days: 2.5,
+        treated_today: false,
+    };
+    let words: Vec<String> = (0..=2).map(|d| start_day_words(d, day_two)).collect();
+    assert_eq!(
+        words,
+        [
+            "Day 0: the treatment day",
+            "Day 1: yesterday",
+            "Day 2: today"
+        ]
+    );
+}
