@@ -920,6 +920,25 @@ pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
     )
 }
 
+/// The line said when the questionnaire is cancelled: the emergency signs of the rule set,
+/// by their labels, and what to do ("If you have trouble breathing, swelling of the lips,
+/// tongue or throat, ... or signs of a stroke, call emergency services now.").
+pub fn cancel_safety_net(rules: &RuleSet) -> String {
+    let d = Disposition::CallEmergencyNow;
+    let signs: Vec<String> = rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == d)
+        .map(|w| w.label.to_lowercase())
+        .collect();
+    let what = rules.disposition_text(d).label.to_lowercase();
+    match signs.as_slice() {
+        [] => format!("If you are in danger, {what}."),
+        [one] => format!("If you have {one}, {what}."),
+        [rest @ .., last] => format!("If you have {}, or {last}, {what}.", rest.join(", ")),
+    }
+}
+
 /// What the command line asked of the questionnaire.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -951,12 +970,20 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         columns: config.width,
         rows: config.rows,
     };
+    // A cancelled questionnaire gives no answer, so it leaves the one thing no one should
+    // leave without: when to call emergency services (the exit code stays 5 or 130).
+    let safety_net = |e: Error| {
+        if matches!(e, Error::Cancelled | Error::Interrupted) {
+            eprintln!("\n{}", cancel_safety_net(&rules));
+        }
+        e
+    };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(&mut prompter, &rules, config.now)?;
+        let outcome = nurse::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
         let note = crate::output::sbar::render(&outcome, &rules, config.width);
         (outcome, note.clone(), Some(note))
     } else {
-        let outcome = patient::run(&mut prompter, &rules, config.now)?;
+        let outcome = patient::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
         let text = patient::result_text(&outcome, &rules, style);
         (outcome, text, None)
     };

@@ -1004,3 +1004,27 @@ fn a_start_today_is_now_not_the_start_of_the_day_number() {
         ]
     );
 }
+
+#[test]
+fn the_cancel_safety_net_is_built_from_the_emergency_signs() {
+    let rules = RuleSet::built_in();
+    let line = aftercare::questionnaire::cancel_safety_net(&rules);
+    assert!(
+        line.starts_with("If you have trouble breathing, "),
+        "{line}"
+    );
+    assert!(line.ends_with(", call emergency services now."), "{line}");
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        assert!(
+            line.contains(&w.label.to_lowercase()),
+            "{} missing: {line}",
+            w.id
+        );
+    }
+    // Only the emergency signs: a go-to-ED sign is not in it.
+    assert!(!line.contains("red streaks"), "{line}");
+}

@@ -274,6 +274,8 @@ fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
         record.display()
     ));
     s.answer("Do you have any of these right now?", &[CTRL_C]);
+    s.wait_for("If you have trouble breathing");
+    s.wait_for("call emergency services now.");
     s.wait_for("interrupted: nothing was saved");
     s.wait_for("EXIT=130");
     let (code, screen) = s.finish();
@@ -295,6 +297,8 @@ fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
 fn esc_cancels_with_exit_5() {
     let mut s = Screen::start(&["check", "--nurse"]);
     s.answer("y/n]", &[ESC]);
+    s.wait_for("If you have trouble breathing");
+    s.wait_for("call emergency services now.");
     s.wait_for("cancelled: nothing was saved");
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
