@@ -242,7 +242,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         Some(ov) => line(
             &mut out,
             &format!(
-                "Nurse override: computed {} changed to {} ({}). Reason: {}.",
+                "Nurse override: computed {} changed to {} ({}). Reason: {}.{}",
                 ov.from.code(),
                 ov.to.code(),
                 if ov.to < ov.from {
@@ -250,7 +250,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 } else {
                     "more urgent"
                 },
-                ov.reason.as_deref().unwrap_or("none given")
+                ov.reason.as_deref().unwrap_or("none given"),
+                if ov.confirmed == Some(true) {
+                    " Lowering confirmed by the nurse."
+                } else {
+                    ""
+                }
             ),
         ),
         None => line(

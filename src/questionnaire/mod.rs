@@ -315,6 +315,18 @@ pub struct Override {
     /// Required when `to` is less urgent than `from`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The explicit "yes" asked for a large lowering (from an emergency or ED disposition,
+    /// or by two or more levels); `None` when it was not needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+}
+
+impl Override {
+    /// Whether lowering `from` to `to` needs an explicit confirmation besides the reason:
+    /// away from an emergency or ED disposition, or by two or more levels.
+    pub fn needs_confirmation(from: Disposition, to: Disposition) -> bool {
+        to < from && (from >= Disposition::GoToEdNow || from.urgency() >= to.urgency() + 2)
+    }
 }
 
 /// The end of a questionnaire: the answers, the case built from them, and its assessment.

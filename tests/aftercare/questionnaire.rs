@@ -1028,3 +1028,123 @@ fn the_cancel_safety_net_is_built_from_the_emergency_signs() {
     // Only the emergency signs: a go-to-ED sign is not in it.
     assert!(!line.contains("red streaks"), "{line}");
 }
+
+#[test]
+fn the_nurse_hears_the_instruction_at_the_first_positive_sign() {
+    let script = ScriptedPrompter::new()
+        .then("danger.difficulty_breathing", Scripted::Yes)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let said = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("say: ") && l.contains("CALL EMERGENCY SERVICES NOW"))
+        .expect("the instruction is said");
+    let date = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("? treatment "))
+        .unwrap();
+    assert!(said < date, "{:?}", p.transcript);
+
+    // A follow-up that makes it an emergency is said at once too.
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    let script = s
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::Yes)
+        .then("more.purple_spots", Scripted::Yes)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let lines: Vec<&String> = p
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("say: >>>"))
+        .collect();
+    assert!(lines[0].contains("go_to_ed_now"), "{lines:?}");
+    assert!(lines[1].contains("call_emergency_now"), "{lines:?}");
+}
+
+#[test]
+fn esc_at_the_override_keeps_the_computed_disposition() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .then("override", Scripted::Esc);
+    let (out, p) = run_nurse(script);
+    let o = out.expect("Esc at the override is not a cancel");
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::SeeToday);
+    assert!(o.nurse_override.is_none());
+    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 80);
+    assert!(
+        note.contains("Disposition as computed by the rules (see_today)"),
+        "{note}"
+    );
+}
+
+#[test]
+fn a_large_lowering_needs_a_reason_and_an_explicit_yes() {
+    let emergency = || {
+        ScriptedPrompter::new()
+            .then("danger.difficulty_breathing", Scripted::Yes)
+            .text("treatment", "1 day ago")
+            .pick("override", "see_today")
+            .text(
+                "override.reason",
+                "wheeze known asthma, settled with own inhaler",
+            )
+    };
+    // Enter alone is not an answer; y confirms, and both are recorded.
+    let script = emergency()
+        .then("override.confirm", Scripted::Enter)
+        .then("override.confirm", Scripted::Yes);
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    let ov = o.nurse_override.as_ref().unwrap();
+    assert_eq!(ov.to, Disposition::SeeToday);
+    assert_eq!(ov.confirmed, Some(true));
+    assert!(ov.reason.is_some());
+    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 400);
+    assert!(note.contains("Lowering confirmed by the nurse."), "{note}");
+    let record =
+        serde_json::to_value(aftercare::questionnaire::record::Record::new(&o, None)).unwrap();
+    assert_eq!(record["override"]["confirmed"], true);
+    assert_eq!(
+        record["override"]["reason"],
+        "wheeze known asthma, settled with own inhaler"
+    );
+
+    // n keeps the computed disposition.
+    let (out, p) = run_nurse(emergency().then("override.confirm", Scripted::No));
+    let o = out.unwrap();
+    done(&p);
+    assert!(o.nurse_override.is_none());
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+
+    // Which lowerings ask.
+    use aftercare::questionnaire::Override;
+    use Disposition::*;
+    assert!(Override::needs_confirmation(GoToEdNow, SeeToday));
+    assert!(Override::needs_confirmation(SeeToday, SeeWithin2Weeks));
+    assert!(!Override::needs_confirmation(SeeToday, SeeWithin3Days));
+    assert!(!Override::needs_confirmation(SeeToday, CallEmergencyNow));
+}

@@ -336,3 +336,19 @@ fn a_redirected_standard_error_is_not_a_terminal_either() {
     let err = std::fs::read_to_string(&err_file).unwrap();
     assert!(err.contains("--input"), "{err}");
 }
+
+#[test]
+fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
+    let mut s = Screen::start(&["check", "--nurse"]);
+    s.answer("y/n]", &["y", ENTER]);
+    // Said before the date is asked.
+    s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
+    s.answer("Treatment date?", &["yesterday", ENTER]);
+    s.wait_for("Computed disposition: CALL EMERGENCY SERVICES NOW");
+    s.answer("Disposition?", &[ESC]);
+    s.wait_for("Kept the computed disposition");
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("cancelled"), "{screen}");
+}
