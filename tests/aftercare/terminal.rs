@@ -172,8 +172,10 @@ const NONE_OF_THESE_DANGER: [&str; 3] = [UP, SPACE, ENTER];
 fn a_full_patient_run() {
     let mut s = Screen::start(&[]);
     s.answer("Do you have any of these right now?", &[ENTER]);
-    // An empty answer is refused, not taken as "none".
-    s.wait_for("'None of these' if none apply");
+    // An empty answer is refused, not taken as "none". (The refusal's own words: the help
+    // line also says "'None of these' if none apply", so waiting for that proved nothing.)
+    s.wait_for("Tick each that applies with Space");
+    s.wait_for_raw_mode();
     s.send(UP);
     s.send(SPACE);
     s.send(ENTER);
