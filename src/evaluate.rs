@@ -166,9 +166,7 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
     }
 
     for (i, c) in rules.combinations.iter().enumerate() {
-        let all = c.all_of_refs.iter().all(|&s| present.contains(s));
-        let any = c.any_of_refs.is_empty() || c.any_of_refs.iter().any(|&s| present.contains(s));
-        if all && any {
+        if c.fires(|s| present.contains(s)) {
             findings.push(RawFinding {
                 subject: Subject::Combination(i),
                 hit: Hit {

@@ -2,7 +2,7 @@
 //! Recommendation): plain text, no colour, ready to paste.
 
 use crate::model::{fmt_day, Disposition, FindingKind};
-use crate::output::text::{day_words, wrap};
+use crate::output::text::{capitalise, day_words, wrap};
 use crate::questionnaire::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::rules::RuleSet;
 
@@ -28,12 +28,21 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     out.push_str("\nS  Situation\n");
     line(
         &mut out,
-        &format!(
-            "Day {} after micro-needling ({}; treatment {}).",
-            fmt_day(day.floor()),
-            day_words(day),
-            a.treatment.at.format("%Y-%m-%d %H:%M")
-        ),
+        &match &a.treatment {
+            Some(t) if t.time_given => format!(
+                "Day {} after micro-needling ({}; treatment {}).",
+                fmt_day(day.floor()),
+                day_words(day),
+                t.at.format("%Y-%m-%d %H:%M")
+            ),
+            // Hours counted from the start of the day would be more than the answer says.
+            Some(t) => format!(
+                "Day {} after micro-needling (treatment {}, time not given).",
+                fmt_day(day.floor()),
+                t.at.format("%Y-%m-%d")
+            ),
+            None => "Micro-needling; treatment date not asked.".to_string(),
+        },
     );
     let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     for s in &a.symptoms {
@@ -233,7 +242,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         Some(ov) => line(
             &mut out,
             &format!(
-                "Nurse override: computed {} changed to {} ({}). Reason: {}.",
+                "Nurse override: computed {} changed to {} ({}). Reason: {}.{}",
                 ov.from.code(),
                 ov.to.code(),
                 if ov.to < ov.from {
@@ -241,7 +250,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 } else {
                     "more urgent"
                 },
-                ov.reason.as_deref().unwrap_or("none given")
+                ov.reason.as_deref().unwrap_or("none given"),
+                if ov.confirmed == Some(true) {
+                    " Lowering confirmed by the nurse."
+                } else {
+                    ""
+                }
             ),
         ),
         None => line(
@@ -281,14 +295,6 @@ fn started_words(s: Started) -> String {
     match s {
         Started::Day(d) => format!("since day {d}"),
         Started::NotSure => "start not known (counted as today)".to_string(),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -11,7 +11,6 @@ pub mod patient;
 pub mod prompt;
 pub mod record;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
@@ -21,7 +20,8 @@ use crate::error::Error;
 use crate::evaluate::assess;
 use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
 use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
-use crate::rules::RuleSet;
+use crate::output::text::capitalise;
+use crate::rules::{RuleSet, SymptomRef};
 use crate::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
 
@@ -43,6 +43,17 @@ pub enum SignState {
     NotAsked,
 }
 
+impl From<bool> for SignState {
+    /// An answered question: yes or no.
+    fn from(yes: bool) -> Self {
+        if yes {
+            SignState::Yes
+        } else {
+            SignState::No
+        }
+    }
+}
+
 /// A warning sign that was asked about (or deliberately not), for the record and the note:
 /// pertinent negatives are part of the answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +72,23 @@ pub enum TrendAnswer {
 }
 
 impl TrendAnswer {
+    pub const ALL: [TrendAnswer; 4] = [
+        TrendAnswer::Improving,
+        TrendAnswer::Stable,
+        TrendAnswer::Worsening,
+        TrendAnswer::NotSure,
+    ];
+
+    /// The stable key of the answer, as choices and scripts name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            TrendAnswer::Improving => "improving",
+            TrendAnswer::Stable => "stable",
+            TrendAnswer::Worsening => "worsening",
+            TrendAnswer::NotSure => "not_sure",
+        }
+    }
+
     /// A trend the person is not sure of counts as stable: never as improving, which is the
     /// one trend that makes a symptom past its usual window look normal. (Worsening would
     /// claim something the person did not say; stable is the protocol's default.)
@@ -99,13 +127,50 @@ pub struct SymptomAnswer {
     pub started: Started,
 }
 
+/// The time since the treatment: the longest reading in days, and whether the treatment
+/// was on today's calendar day (day 0 can be yesterday evening and this morning).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Elapsed {
+    pub days: f64,
+    pub treated_today: bool,
+}
+
 /// When the treatment was, and how it was given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Treatment {
+    /// The earliest instant the answer can mean: the start of the day when no time of day
+    /// was given.
     #[serde(serialize_with = "rfc3339")]
     pub at: DateTime<FixedOffset>,
+    /// Whether a time of day was given (or follows from the answer, as "5 hours ago" does).
+    /// Without one, the case carries the date alone, read as the whole day.
+    pub time_given: bool,
     /// What was typed, or the day picked on the calendar.
     pub as_given: String,
+}
+
+impl Treatment {
+    /// The treatment as a case's `treated_at`: the instant with its offset when the time of
+    /// day is known, else the date alone. A date alone is the whole day: the triage reads
+    /// its start (the longest time since treatment), the aftercare advice its end (the
+    /// shortest), so that "no makeup for 24 hours" is never lifted early. The start of the
+    /// day as an instant would lose that second reading.
+    pub fn treated_at(&self) -> String {
+        if self.time_given {
+            self.at.to_rfc3339()
+        } else {
+            self.at.format("%Y-%m-%d").to_string()
+        }
+    }
+
+    /// The day and, when given, the time, for the person to check.
+    pub fn when_words(&self) -> String {
+        if self.time_given {
+            self.at.format("%a %-d %b %Y, %H:%M").to_string()
+        } else {
+            self.at.format("%a %-d %b %Y, time not given").to_string()
+        }
+    }
 }
 
 fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
@@ -128,7 +193,10 @@ pub struct Background {
 /// Everything asked and answered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answers {
-    pub treatment: Treatment,
+    /// `None` when the questions stopped at a danger sign before the date was asked: the
+    /// patient is asked the danger signs first, and a person in danger is not made to type a
+    /// date.
+    pub treatment: Option<Treatment>,
     /// Warning signs asked one by one or as a checklist of signs, in the order asked.
     pub signs: Vec<SignAnswer>,
     /// Whether the symptom checklist was answered (false when the questions stopped early).
@@ -142,7 +210,7 @@ pub struct Answers {
 }
 
 impl Answers {
-    pub fn new(treatment: Treatment) -> Self {
+    pub fn new(treatment: Option<Treatment>) -> Self {
         Answers {
             treatment,
             signs: Vec::new(),
@@ -161,9 +229,23 @@ impl Answers {
             .map(|s| s.id.as_str())
     }
 
-    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them.
+    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them (0 when
+    /// the date was not asked; see [`Answers::case_input`]).
     pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
-        when::days_between(self.treatment.at, now)
+        self.treatment
+            .as_ref()
+            .map_or(0.0, |t| when::days_between(t.at, now))
+    }
+
+    /// The time since the treatment as the start-day question needs it.
+    pub fn elapsed(&self, now: DateTime<FixedOffset>) -> Elapsed {
+        Elapsed {
+            days: self.days(now),
+            treated_today: self
+                .treatment
+                .as_ref()
+                .is_none_or(|t| t.at.date_naive() == now.date_naive()),
+        }
     }
 
     /// The case exactly as the JSON interface would take it.
@@ -184,6 +266,12 @@ impl Answers {
                 severity: Some(s.severity),
                 trend: Some(s.trend.for_rules()),
                 started_day: Some(match s.started {
+                    // "Today" (the latest day offered) is now, not the start of that day:
+                    // a symptom that began today may have begun minutes ago, and a late
+                    // start is what the "starts after" rules look for, so reading it as the
+                    // whole day number could make it older, and the answer milder, than it
+                    // is (pinpoint bleeding that began today at day 0.9 is a late start).
+                    Started::Day(d) if f64::from(d) >= days.floor() => days,
                     Started::Day(d) => f64::from(d),
                     // Not knowing when it began counts as "it began now", the latest it can
                     // have begun: a late start is what the "starts after" rules look for,
@@ -193,13 +281,28 @@ impl Answers {
                 }),
             });
         }
-        CaseInput {
-            id: None,
-            days_since_treatment: None,
-            treated_at: Some(self.treatment.at.to_rfc3339()),
-            assessed_at: Some(now.to_rfc3339()),
-            symptoms,
-            repeat_contact: self.repeat_contact,
+        match &self.treatment {
+            Some(t) => CaseInput {
+                id: None,
+                days_since_treatment: None,
+                treated_at: Some(t.treated_at()),
+                // A date alone is read against `now`, the time of evaluation, in its offset.
+                assessed_at: t.time_given.then(|| now.to_rfc3339()),
+                symptoms,
+                repeat_contact: self.repeat_contact,
+            },
+            // No date: the questions stopped at a danger sign before it. The day cannot
+            // change that answer (a warning sign always wins over a window; the day only
+            // moves the expected reactions and the late-presentation rule, all less urgent
+            // than a danger sign), so day 0 stands in for it.
+            None => CaseInput {
+                id: None,
+                days_since_treatment: Some(0.0),
+                treated_at: None,
+                assessed_at: None,
+                symptoms,
+                repeat_contact: self.repeat_contact,
+            },
         }
     }
 }
@@ -212,6 +315,18 @@ pub struct Override {
     /// Required when `to` is less urgent than `from`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The explicit "yes" asked for a large lowering (from an emergency or ED disposition,
+    /// or by two or more levels); `None` when it was not needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+}
+
+impl Override {
+    /// Whether lowering `from` to `to` needs an explicit confirmation besides the reason:
+    /// away from an emergency or ED disposition, or by two or more levels.
+    pub fn needs_confirmation(from: Disposition, to: Disposition) -> bool {
+        to < from && (from >= Disposition::GoToEdNow || from.urgency() >= to.urgency() + 2)
+    }
 }
 
 /// The end of a questionnaire: the answers, the case built from them, and its assessment.
@@ -292,14 +407,6 @@ pub fn checklist_ids(rules: &RuleSet, most: Disposition) -> Vec<&str> {
                 .map(|w| w.id.as_str()),
         )
         .collect()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A symptom's label, from the rule set.
@@ -391,36 +498,112 @@ pub fn ask_checklist(
 /// anything found so far, and that were not asked yet. After a positive danger sign the
 /// questions stop, but not before these: a go-to-ED sign with fever and purple spots is an
 /// emergency, and stopping early must not hide that.
+///
+/// Both questions are put to [`Combination::fires`], the triage's own test: a combination is
+/// followed while it would fire if every sign not yet asked were present (an answered "no"
+/// that rules it out ends its questions), and a sign of it is asked when its answer can
+/// change whether it fires (so no second "one of" sign once one is present).
+///
+/// [`Combination::fires`]: crate::rules::Combination::fires
 pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
-    let has = |id: &str| present.iter().any(|p| p == id);
-    let mut current = present
+    let refs = |ids: &[String]| -> Vec<SymptomRef> {
+        ids.iter().filter_map(|id| rules.lookup(id)).collect()
+    };
+    let (present_refs, asked_refs) = (refs(present), refs(asked));
+    let is_present = |s: SymptomRef| present_refs.contains(&s);
+    let current = present
         .iter()
         .filter_map(|id| rules.warning_sign(id).map(|w| w.disposition))
+        .chain(
+            rules
+                .combinations
+                .iter()
+                .filter(|c| c.fires(is_present))
+                .map(|c| c.disposition),
+        )
         .max()
         .unwrap_or_default();
-    for c in &rules.combinations {
-        let any = c.any_of.is_empty() || c.any_of.iter().any(|s| has(s));
-        if c.all_of.iter().all(|s| has(s)) && any {
-            current = current.max(c.disposition);
-        }
-    }
     let mut out: Vec<String> = Vec::new();
     for c in rules
         .combinations
         .iter()
         .filter(|c| c.disposition > current)
     {
-        let mut needed: Vec<&String> = c.all_of.iter().filter(|s| !has(s)).collect();
-        if !c.any_of.is_empty() && !c.any_of.iter().any(|s| has(s)) {
-            needed.extend(c.any_of.iter());
+        let mut open: Vec<(SymptomRef, &String)> = Vec::new();
+        for id in c.all_of.iter().chain(&c.any_of) {
+            if let Some(r) = rules.lookup(id) {
+                if !is_present(r) && !asked_refs.contains(&r) && !open.iter().any(|o| o.0 == r) {
+                    open.push((r, id));
+                }
+            }
         }
-        for id in needed {
-            if !asked.contains(id) && !out.contains(id) {
-                out.push(id.clone());
+        // Whether the combination fires with the open signs picked by `mask` present.
+        let fires_with = |mask: u64| {
+            c.fires(|s| {
+                is_present(s)
+                    || open
+                        .iter()
+                        .enumerate()
+                        .any(|(j, (o, _))| *o == s && mask & (1 << j) != 0)
+            })
+        };
+        // More open signs than can be tried set by set (no real rule file has so many):
+        // ask them all, the careful side.
+        let all = (1u64 << open.len().min(16)) - 1;
+        let too_many = open.len() > 16;
+        if !too_many && !fires_with(all) {
+            continue;
+        }
+        for (i, (_, id)) in open.iter().enumerate() {
+            let changes = too_many
+                || (0..=all)
+                    .filter(|m| m & (1 << i) == 0)
+                    .any(|m| fires_with(m | (1 << i)) && !fires_with(m));
+            if changes && !out.contains(id) {
+                out.push((*id).clone());
             }
         }
     }
     out
+}
+
+/// Asks the follow-up signs of [`escalation_ids`] until none is left, each round through
+/// `ask`, which answers some or all of them (the patient's checklist all at once, the nurse
+/// one at a time, so that a "no" can spare the next question). What is asked, and when it
+/// ends, is the same for both.
+pub fn ask_follow_ups(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    signs: &mut Vec<SignAnswer>,
+    mut ask: impl FnMut(&mut dyn Prompter, &[String]) -> Answer<Vec<(String, bool)>>,
+) -> Answer<()> {
+    loop {
+        let ids = |keep: fn(SignState) -> bool| -> Vec<String> {
+            signs
+                .iter()
+                .filter(|s| keep(s.answer))
+                .map(|s| s.id.clone())
+                .collect()
+        };
+        let present = ids(|a| a == SignState::Yes);
+        let asked = ids(|a| a != SignState::NotAsked);
+        let more = escalation_ids(rules, &present, &asked);
+        if more.is_empty() {
+            return Ok(());
+        }
+        let answered = ask(p, &more)?;
+        if answered.is_empty() {
+            return Err(Stop::Terminal("a follow-up round answered nothing".into()));
+        }
+        for (id, yes) in answered {
+            // A sign skipped earlier (not asked) now has an answer.
+            signs.retain(|s| s.id != id);
+            signs.push(SignAnswer {
+                id,
+                answer: yes.into(),
+            });
+        }
+    }
 }
 
 /// "When was the treatment?": typed ("3 days ago", "2026-11-18 14:30") or, on an empty
@@ -466,7 +649,10 @@ pub fn ask_treatment(
             },
             help: Some("arrows to move, Enter to choose"),
             start: today,
-            min: today - Duration::days(MAX_DAYS as i64),
+            // An extreme --now must not overflow the calendar: its first day is the limit.
+            min: today
+                .checked_sub_signed(Duration::days(MAX_DAYS as i64))
+                .unwrap_or(chrono::NaiveDate::MIN),
             max: today,
         })?;
         let time_check: Check<String> = Arc::new(move |text: &String| {
@@ -492,12 +678,12 @@ pub fn ask_treatment(
                 Mode::Patient => "At about what time? (for example 14:30)",
                 Mode::Nurse => "Time? (14:30)",
             },
-            help: Some("Press Enter if you do not know: the start of the day is used"),
+            help: Some("Press Enter if you do not know: the whole day is taken into account"),
             check: Some(time_check),
         })?;
         let time = time.trim();
-        // A day alone means its start: the longest time since the treatment, which never
-        // makes a symptom look more within its window than it is (as for typed dates).
+        // A day alone is kept as its start here (the longest time since the treatment, for
+        // the start-day choices); the case carries the date alone (`Treatment::treated_at`).
         let naive =
             day.and_time(NaiveTime::parse_from_str(time, "%H:%M").unwrap_or(NaiveTime::MIN));
         let at = naive
@@ -510,24 +696,37 @@ pub fn ask_treatment(
         } else {
             format!("{} {time}", day.format("%Y-%m-%d"))
         };
-        Treatment { at, as_given }
-    } else {
-        // Checked above; read again here for the value.
-        let at = when::parse_typed(&typed, now).map_err(Stop::Terminal)?;
         Treatment {
             at,
+            time_given: !time.is_empty(),
+            as_given,
+        }
+    } else {
+        // Checked above; read again here for the value. A span of one instant is a time
+        // given ("yesterday 14:30", "5 hours ago"); a longer one is a day without a time.
+        let (at, latest) = when::parse_typed_span(&typed, now).map_err(Stop::Terminal)?;
+        Treatment {
+            at,
+            time_given: at == latest,
             as_given: typed.trim().to_string(),
         }
     };
     let days = when::days_between(treatment.at, now);
     let ago = crate::output::text::day_words(days);
     let ago = ago.trim_end_matches(" since the treatment");
+    // Without a time of day, hours since the start of that day would claim a precision the
+    // answer does not have: the day is said instead.
+    let when = if treatment.time_given {
+        format!("{ago} ago")
+    } else {
+        format!("on {}", treatment.when_words())
+    };
     p.say(&match mode {
         Mode::Patient => format!(
-            "Understood: your treatment was {ago} ago, so today is day {}.",
+            "Understood: your treatment was {when}, so today is day {}.",
             fmt_day(days.floor())
         ),
-        Mode::Nurse => format!("Treatment {ago} ago: day {}.", fmt_day(days.floor())),
+        Mode::Nurse => format!("Treatment {when}: day {}.", fmt_day(days.floor())),
     });
     Ok(treatment)
 }
@@ -540,8 +739,9 @@ pub fn ask_details(
     rules: &RuleSet,
     mode: Mode,
     id: &str,
-    days: f64,
+    elapsed: Elapsed,
 ) -> Answer<SymptomAnswer> {
+    let days = elapsed.days;
     let name = label(rules, id);
     let patient = mode == Mode::Patient;
 
@@ -575,29 +775,38 @@ pub fn ask_details(
     };
     // The cursor starts on moderate, the protocol's default for an unknown severity: only
     // "severe" changes the rules, and that takes a deliberate choice.
-    let severity = Severity::ALL[p.select(&SelectOne {
+    let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: None,
         choices: &severity_choices,
-        start: 1,
-    })?];
+        start: severity_choices
+            .iter()
+            .position(|c| c.key == Severity::Moderate.code())
+            .unwrap_or(0),
+    })?;
+    // Read by key, not position: reordering the choices cannot swap the answers.
+    let severity = Severity::ALL
+        .into_iter()
+        .find(|s| s.code() == severity_choices[i].key)
+        .ok_or_else(|| Stop::Terminal(format!("no severity {:?}", severity_choices[i].key)))?;
 
-    let trend_choices = if patient {
-        vec![
-            Choice::new("improving", "Getting better"),
-            Choice::new("stable", "About the same"),
-            Choice::new("worsening", "Getting worse"),
-            Choice::new("not_sure", "I'm not sure"),
-        ]
-    } else {
-        vec![
-            Choice::new("improving", "Improving"),
-            Choice::new("stable", "Same"),
-            Choice::new("worsening", "Worsening"),
-            Choice::new("not_sure", "Not known"),
-        ]
-    };
+    let trend_choices: Vec<Choice> = TrendAnswer::ALL
+        .into_iter()
+        .map(|t| {
+            let words = match (t, patient) {
+                (TrendAnswer::Improving, true) => "Getting better",
+                (TrendAnswer::Stable, true) => "About the same",
+                (TrendAnswer::Worsening, true) => "Getting worse",
+                (TrendAnswer::NotSure, true) => "I'm not sure",
+                (TrendAnswer::Improving, false) => "Improving",
+                (TrendAnswer::Stable, false) => "Same",
+                (TrendAnswer::Worsening, false) => "Worsening",
+                (TrendAnswer::NotSure, false) => "Not known",
+            };
+            Choice::new(t.key(), words)
+        })
+        .collect();
     let q_id = format!("symptom.{id}.trend");
     let message = if patient {
         format!("{name}: since it began, is it getting better or worse?")
@@ -605,34 +814,27 @@ pub fn ask_details(
         format!("{name}: trend?")
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
-    let trend = [
-        TrendAnswer::Improving,
-        TrendAnswer::Stable,
-        TrendAnswer::Worsening,
-        TrendAnswer::NotSure,
-    ][p.select(&SelectOne {
+    let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: None,
         choices: &trend_choices,
-        start: 1,
-    })?];
+        start: trend_choices
+            .iter()
+            .position(|c| c.key == TrendAnswer::Stable.key())
+            .unwrap_or(0),
+    })?;
+    let trend = TrendAnswer::ALL
+        .into_iter()
+        .find(|t| t.key() == trend_choices[i].key)
+        .ok_or_else(|| Stop::Terminal(format!("no trend {:?}", trend_choices[i].key)))?;
 
     // Day choices from today back to the treatment day: never later than today (the case
     // would be rejected), and the list starts at today, the latest and so the safe end.
     let today = days.floor().max(0.0) as u32;
     let mut start_choices: Vec<Choice> = (0..=today)
         .rev()
-        .map(|d| {
-            let words = match (d, d == today) {
-                (0, true) => "Day 0: today, the treatment day".to_string(),
-                (0, false) => "Day 0: the treatment day".to_string(),
-                (d, true) => format!("Day {d}: today"),
-                (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
-                (d, false) => format!("Day {d}"),
-            };
-            Choice::new(format!("day:{d}"), words)
-        })
+        .map(|d| Choice::new(format!("day:{d}"), start_day_words(d, elapsed)))
         .collect();
     start_choices.push(Choice::new(
         "not_sure",
@@ -664,6 +866,21 @@ pub fn ask_details(
     })
 }
 
+/// The words of a start-day choice. The day numbers count whole days since the treatment,
+/// so day 0 of a treatment yesterday evening runs into this morning: it is "the treatment
+/// day" only when that is today's date. "Today" is the latest day, read as now.
+pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
+    let today = elapsed.days.floor().max(0.0) as u32;
+    match (d, d == today) {
+        (0, true) if elapsed.treated_today => "Day 0: today, the treatment day".to_string(),
+        (0, true) => "Day 0: since the treatment, up to now".to_string(),
+        (0, false) => "Day 0: the treatment day".to_string(),
+        (d, true) => format!("Day {d}: today"),
+        (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
+        (d, false) => format!("Day {d}"),
+    }
+}
+
 /// The symptom checklist and the details of each symptom ticked. `previous` keeps the
 /// details of symptoms still ticked when the list is changed.
 pub fn ask_symptoms(
@@ -671,7 +888,7 @@ pub fn ask_symptoms(
     rules: &RuleSet,
     mode: Mode,
     ids: &[&str],
-    days: f64,
+    elapsed: Elapsed,
     previous: &[SymptomAnswer],
 ) -> Answer<Vec<SymptomAnswer>> {
     let width = p.width();
@@ -695,15 +912,10 @@ pub fn ask_symptoms(
     for id in picked {
         match previous.iter().find(|s| s.id == id) {
             Some(kept) => out.push(kept.clone()),
-            None => out.push(ask_details(p, rules, mode, &id, days)?),
+            None => out.push(ask_details(p, rules, mode, &id, elapsed)?),
         }
     }
     Ok(out)
-}
-
-/// Symptom ids as a set, for quick membership.
-pub fn id_set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
-    ids.into_iter().collect()
 }
 
 /// One line per symptom: "Redness: moderate, about the same, since day 0".
@@ -718,6 +930,25 @@ pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
         s.severity.code(),
         s.trend.words()
     )
+}
+
+/// The line said when the questionnaire is cancelled: the emergency signs of the rule set,
+/// by their labels, and what to do ("If you have trouble breathing, swelling of the lips,
+/// tongue or throat, ... or signs of a stroke, call emergency services now.").
+pub fn cancel_safety_net(rules: &RuleSet) -> String {
+    let d = Disposition::CallEmergencyNow;
+    let signs: Vec<String> = rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == d)
+        .map(|w| w.label.to_lowercase())
+        .collect();
+    let what = rules.disposition_text(d).label.to_lowercase();
+    match signs.as_slice() {
+        [] => format!("If you are in danger, {what}."),
+        [one] => format!("If you have {one}, {what}."),
+        [rest @ .., last] => format!("If you have {}, or {last}, {what}.", rest.join(", ")),
+    }
 }
 
 /// What the command line asked of the questionnaire.
@@ -751,12 +982,20 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         columns: config.width,
         rows: config.rows,
     };
+    // A cancelled questionnaire gives no answer, so it leaves the one thing no one should
+    // leave without: when to call emergency services (the exit code stays 5 or 130).
+    let safety_net = |e: Error| {
+        if matches!(e, Error::Cancelled | Error::Interrupted) {
+            eprintln!("\n{}", cancel_safety_net(&rules));
+        }
+        e
+    };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(&mut prompter, &rules, config.now)?;
+        let outcome = nurse::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
         let note = crate::output::sbar::render(&outcome, &rules, config.width);
         (outcome, note.clone(), Some(note))
     } else {
-        let outcome = patient::run(&mut prompter, &rules, config.now)?;
+        let outcome = patient::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
         let text = patient::result_text(&outcome, &rules, style);
         (outcome, text, None)
     };

@@ -19,7 +19,7 @@ pub fn run(
     let now = whole_seconds(now);
     let (signs, stopped_at) = ask_danger(p, rules)?;
     let treatment = ask_treatment(p, Mode::Nurse, now)?;
-    let mut answers = Answers::new(treatment);
+    let mut answers = Answers::new(Some(treatment));
     answers.signs = signs;
 
     if stopped_at.is_none() {
@@ -40,21 +40,17 @@ pub fn run(
             for (id, _) in &items {
                 answers.signs.push(SignAnswer {
                     id: id.clone(),
-                    answer: if picked.contains(id) {
-                        SignState::Yes
-                    } else {
-                        SignState::No
-                    },
+                    answer: picked.contains(id).into(),
                 });
             }
         }
-        let days = answers.days(now);
+        let elapsed = answers.elapsed(now);
         // The same-day signs were asked on their own; the symptom list holds the rest.
         let ids: Vec<&str> = checklist_ids(rules, Disposition::SeeToday)
             .into_iter()
             .filter(|id| !same_day.contains(id))
             .collect();
-        answers.symptoms = ask_symptoms(p, rules, Mode::Nurse, &ids, days, &[])?;
+        answers.symptoms = ask_symptoms(p, rules, Mode::Nurse, &ids, elapsed, &[])?;
         answers.symptoms_asked = true;
         answers.repeat_contact = Some(p.confirm(&YesNo {
             id: "repeat_contact",
@@ -103,39 +99,62 @@ fn ask_danger(
         )?;
         signs.push(SignAnswer {
             id: id.to_string(),
-            answer: if yes { SignState::Yes } else { SignState::No },
+            answer: yes.into(),
         });
         if yes {
             stopped_at = Some(id.to_string());
+            // The instruction first, before any other question: the caller can act on it
+            // while the rest is asked for the record.
+            let d = rules
+                .warning_sign(id)
+                .map_or(Disposition::CallEmergencyNow, |w| w.disposition);
+            p.say(&instruction(rules, d));
         }
     }
     if stopped_at.is_some() {
-        loop {
-            let present: Vec<String> = signs
-                .iter()
-                .filter(|s| s.answer == SignState::Yes)
-                .map(|s| s.id.clone())
-                .collect();
-            let asked: Vec<String> = signs
-                .iter()
-                .filter(|s| s.answer != SignState::NotAsked)
-                .map(|s| s.id.clone())
-                .collect();
-            let more = escalation_ids(rules, &present, &asked);
-            if more.is_empty() {
-                break;
-            }
-            for id in more {
-                let yes = ask_sign(p, rules, "more", &id, "asked because of the positive sign")?;
-                signs.retain(|s| s.id != id);
-                signs.push(SignAnswer {
-                    id,
-                    answer: if yes { SignState::Yes } else { SignState::No },
-                });
-            }
+        let before = most_urgent(rules, &signs);
+        ask_follow_ups(p, rules, &mut signs, |p, more| {
+            let id = &more[0];
+            let yes = ask_sign(p, rules, "more", id, "asked because of the positive sign")?;
+            Ok(vec![(id.clone(), yes)])
+        })?;
+        // A combination found by the follow-ups can make it more urgent: say so at once.
+        let after = most_urgent(rules, &signs);
+        if after > before {
+            p.say(&instruction(rules, after));
         }
     }
     Ok((signs, stopped_at))
+}
+
+/// The disposition of the positive signs alone, with their combinations.
+fn most_urgent(rules: &RuleSet, signs: &[SignAnswer]) -> Disposition {
+    let present: Vec<_> = signs
+        .iter()
+        .filter(|s| s.answer == SignState::Yes)
+        .filter_map(|s| rules.lookup(&s.id))
+        .collect();
+    let of_signs = signs
+        .iter()
+        .filter(|s| s.answer == SignState::Yes)
+        .filter_map(|s| rules.warning_sign(&s.id).map(|w| w.disposition));
+    let of_combinations = rules
+        .combinations
+        .iter()
+        .filter(|c| c.fires(|r| present.contains(&r)))
+        .map(|c| c.disposition);
+    of_signs.chain(of_combinations).max().unwrap_or_default()
+}
+
+/// The instruction to give the caller now: the disposition and its action.
+fn instruction(rules: &RuleSet, d: Disposition) -> String {
+    let text = rules.disposition_text(d);
+    format!(
+        "\n>>> {} ({}): {}\n",
+        text.label.to_uppercase(),
+        d.code(),
+        text.action
+    )
 }
 
 fn ask_sign(
@@ -285,8 +304,31 @@ fn computed(rules: &RuleSet, o: &Outcome) -> String {
     out
 }
 
-/// Keep or change the disposition. Less urgent needs a reason; more urgent may have one.
+/// Keep or change the disposition. Less urgent needs a reason; a large lowering (see
+/// [`Override::needs_confirmation`]) also an explicit yes; more urgent may have a reason.
+///
+/// Esc here keeps the computed disposition instead of cancelling: by this step the call has
+/// happened and the instruction has been given, so cancelling would lose the note and the
+/// record of advice the caller already has. Keeping is what the nurse did not change.
+/// Ctrl-C still interrupts.
 fn ask_override(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    computed: Disposition,
+) -> Answer<Option<Override>> {
+    match change_disposition(p, rules, computed) {
+        Err(Stop::Cancel) => {
+            p.say(&format!(
+                "Kept the computed disposition: {}.",
+                computed.code()
+            ));
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
+fn change_disposition(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     computed: Disposition,
@@ -317,7 +359,7 @@ fn ask_override(
     let i = p.select(&SelectOne {
         id: "override",
         message: "Disposition?",
-        help: Some("Enter keeps it; a less urgent one needs a reason"),
+        help: Some("Enter or Esc keeps it; a less urgent one needs a reason"),
         choices: &choices,
         start: 0,
     })?;
@@ -327,7 +369,7 @@ fn ask_override(
     let to: Disposition = choices[i]
         .key
         .parse()
-        .expect("choice keys are disposition codes");
+        .map_err(|_| Stop::Terminal(format!("no disposition {:?}", choices[i].key)))?;
     let reason = if to < computed {
         let check: super::prompt::Check<String> = std::sync::Arc::new(|t: &String| {
             if t.trim().is_empty() {
@@ -355,9 +397,34 @@ fn ask_override(
         })?;
         Some(r.trim().to_string()).filter(|r| !r.is_empty())
     };
+    let confirmed = if Override::needs_confirmation(computed, to) {
+        let message = format!(
+            "Confirm lowering {} to {}: the caller will be told {}?",
+            computed.code(),
+            to.code(),
+            rules.disposition_text(to).label.to_lowercase()
+        );
+        let yes = p.confirm(&YesNo {
+            id: "override.confirm",
+            message: &message,
+            help: Some("y to lower it, n to keep the computed disposition"),
+            default: None,
+        })?;
+        if !yes {
+            p.say(&format!(
+                "Not lowered: the disposition stays {}.",
+                computed.code()
+            ));
+            return Ok(None);
+        }
+        Some(true)
+    } else {
+        None
+    };
     Ok(Some(Override {
         from: computed,
         to,
         reason,
+        confirmed,
     }))
 }

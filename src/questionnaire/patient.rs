@@ -1,6 +1,7 @@
-//! The patient's questionnaire: when the treatment was, the danger signs (an emergency sign
-//! ends it at once), the symptoms with their details, a review that is the way back, and
-//! the result.
+//! The patient's questionnaire: the danger signs first (a danger sign ends it at once, before
+//! any other question: a person with trouble breathing is not made to type a date), then
+//! when the treatment was, the symptoms with their details, a review that is the way back,
+//! and the result.
 
 use chrono::{DateTime, FixedOffset};
 
@@ -20,14 +21,14 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
     'start: loop {
-        let treatment = ask_treatment(p, Mode::Patient, now)?;
-        let mut answers = Answers::new(treatment);
+        let mut answers = Answers::new(None);
         if let Some(stop) = ask_danger(p, rules, &mut answers)? {
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
-        let days = answers.days(now);
+        answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
+        let elapsed = answers.elapsed(now);
         let ids = checklist_ids(rules, Disposition::SeeToday);
-        answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, days, &[])?;
+        answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &[])?;
         answers.symptoms_asked = true;
         answers.repeat_contact = Some(ask_repeat_contact(p)?);
 
@@ -37,8 +38,8 @@ pub fn run(
             p.say(&summary(rules, &answers, now));
             let mut choices = vec![
                 Choice::new("done", "These are right: show my result"),
-                Choice::new("treatment", "Change when the treatment was"),
                 Choice::new("danger", "Change the answers about danger signs"),
+                Choice::new("treatment", "Change when the treatment was"),
                 Choice::new("symptoms", "Change which symptoms I have"),
             ];
             for s in &answers.symptoms {
@@ -64,18 +65,18 @@ pub fn run(
                 "done" => return evaluate(Mode::Patient, answers, rules, now, None),
                 "restart" => continue 'start,
                 "treatment" => {
-                    answers.treatment = ask_treatment(p, Mode::Patient, now)?;
+                    answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
                     // A start day later than the new time since treatment is impossible:
                     // ask that symptom again.
-                    let days = answers.days(now);
-                    let today = days.floor().max(0.0) as u32;
+                    let elapsed = answers.elapsed(now);
+                    let today = elapsed.days.floor().max(0.0) as u32;
                     for s in answers.symptoms.iter_mut() {
                         if matches!(s.started, Started::Day(d) if d > today) {
                             p.say(&format!(
                                 "{} began after the new treatment day: please answer again.",
                                 label(rules, &s.id)
                             ));
-                            *s = ask_details(p, rules, Mode::Patient, &s.id.clone(), days)?;
+                            *s = ask_details(p, rules, Mode::Patient, &s.id.clone(), elapsed)?;
                         }
                     }
                 }
@@ -90,17 +91,17 @@ pub fn run(
                     }
                 }
                 "symptoms" => {
-                    let days = answers.days(now);
+                    let elapsed = answers.elapsed(now);
                     let previous = std::mem::take(&mut answers.symptoms);
                     answers.symptoms =
-                        ask_symptoms(p, rules, Mode::Patient, &ids, days, &previous)?;
+                        ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &previous)?;
                 }
                 "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
                 other => {
                     let id = other.trim_start_matches("symptom:").to_string();
-                    let days = answers.days(now);
+                    let elapsed = answers.elapsed(now);
                     if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
-                        *s = ask_details(p, rules, Mode::Patient, &id, days)?;
+                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed)?;
                     }
                 }
             }
@@ -147,15 +148,10 @@ fn ask_danger(
     Ok(None)
 }
 
-/// Asks the signs that could make the present ones more urgent in combination.
+/// Asks, as one checklist a round, the signs that could make the present ones more urgent
+/// in combination.
 fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
-    loop {
-        let present: Vec<String> = answers.positive_signs().map(str::to_string).collect();
-        let asked: Vec<String> = answers.signs.iter().map(|s| s.id.clone()).collect();
-        let more = escalation_ids(rules, &present, &asked);
-        if more.is_empty() {
-            return Ok(());
-        }
+    ask_follow_ups(p, rules, &mut answers.signs, |p, more| {
         let items: Vec<(String, String)> = more
             .iter()
             .map(|id| (id.clone(), sign_words(rules, id)))
@@ -168,19 +164,18 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             &items,
             &[],
         )?;
-        record(answers, &items, &picked);
-    }
+        Ok(more
+            .iter()
+            .map(|id| (id.clone(), picked.contains(id)))
+            .collect())
+    })
 }
 
 fn record(answers: &mut Answers, items: &[(String, String)], picked: &[String]) {
     for (id, _) in items {
         answers.signs.push(SignAnswer {
             id: id.clone(),
-            answer: if picked.contains(id) {
-                SignState::Yes
-            } else {
-                SignState::No
-            },
+            answer: picked.contains(id).into(),
         });
     }
 }
@@ -198,12 +193,6 @@ fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
 pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> String {
     let days = a.days(now);
     let mut out = String::from("\nYour answers:\n");
-    out.push_str(&format!(
-        "  Treatment: {} ({}): today is day {} after it\n",
-        a.treatment.as_given,
-        a.treatment.at.format("%a %-d %b %Y, %H:%M"),
-        fmt_day(days.floor())
-    ));
     let positive: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     out.push_str(&format!(
         "  Danger signs: {}\n",
@@ -213,6 +202,14 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             positive.join(", ")
         }
     ));
+    if let Some(t) = &a.treatment {
+        out.push_str(&format!(
+            "  Treatment: {} ({}): today is day {} after it\n",
+            t.as_given,
+            t.when_words(),
+            fmt_day(days.floor())
+        ));
+    }
     if a.symptoms.is_empty() {
         out.push_str("  Symptoms: none of them\n");
     } else {

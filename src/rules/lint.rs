@@ -25,7 +25,6 @@
 //! Not flagged: `ok_if_improving_until` equal to `normal_until`. It means "no grace for an
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
 
-use std::collections::HashSet;
 use std::fmt;
 
 use super::{Citation, ExpectedReaction, RuleSet, SymptomRef, Threshold};
@@ -439,11 +438,9 @@ impl Linter<'_> {
                     .collect()
             };
             for set in smallest {
-                let present: HashSet<&str> = set.iter().map(|s| s.as_str()).collect();
-                let fires = c.all_of.iter().all(|s| present.contains(s.as_str()))
-                    && (c.any_of.is_empty()
-                        || c.any_of.iter().any(|s| present.contains(s.as_str())));
-                if !fires {
+                // An id this rule set does not know cannot be one of its members.
+                let present: Vec<SymptomRef> = set.iter().filter_map(|s| rules.lookup(s)).collect();
+                if !c.fires(|s| present.contains(&s)) {
                     let names: Vec<&str> = set.iter().map(|s| s.as_str()).collect();
                     self.warn(
                         rule.clone(),

@@ -108,6 +108,16 @@ pub struct Combination {
     pub(crate) any_of_refs: Vec<SymptomRef>,
 }
 
+impl Combination {
+    /// Whether the combination fires when the symptoms for which `present` is true are there:
+    /// every one of `all_of` and, when `any_of` is given, at least one of it. The one
+    /// statement of the rule, used by the triage, the lint and the questionnaire alike.
+    pub fn fires(&self, present: impl Fn(SymptomRef) -> bool) -> bool {
+        self.all_of_refs.iter().all(|&s| present(s))
+            && (self.any_of_refs.is_empty() || self.any_of_refs.iter().any(|&s| present(s)))
+    }
+}
+
 /// A rule about the person's situation rather than a symptom (repeat contact).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SituationRule {

@@ -28,9 +28,9 @@ fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPromp
 /// The first answers of a patient with no danger signs.
 fn no_danger(when: &str) -> ScriptedPrompter {
     ScriptedPrompter::new()
-        .text("treatment", when)
         .picks("danger.emergency", &["none"])
         .picks("danger.ed", &["none"])
+        .text("treatment", when)
 }
 
 fn details(
@@ -56,16 +56,20 @@ fn done(p: &ScriptedPrompter) {
 
 #[test]
 fn an_emergency_sign_ends_the_questionnaire_at_once() {
-    let script = ScriptedPrompter::new()
-        .text("treatment", "2 days ago")
-        .picks("danger.emergency", &["throat_swelling"]);
+    let script = ScriptedPrompter::new().picks("danger.emergency", &["throat_swelling"]);
     let (out, p) = run_patient(script);
     let o = out.unwrap();
     done(&p);
     assert_eq!(o.assessment.disposition, Disposition::CallEmergencyNow);
     assert_eq!(o.stopped_at.as_deref(), Some("throat_swelling"));
-    // Nothing after the danger signs was asked.
-    assert_eq!(p.asked(), ["treatment", "danger.emergency"]);
+    // The danger signs come first, and nothing after them was asked: not even the date.
+    assert_eq!(p.asked(), ["danger.emergency"]);
+    assert!(o.answers.treatment.is_none());
+    // The case stands on its own through the JSON interface.
+    let json = serde_json::to_string(&o.input).unwrap();
+    let (result, code, _) = crate::support::check_json(&json);
+    assert_eq!(code, 0);
+    assert_eq!(result["disposition"], "call_emergency_now");
     let text = patient::result_text(
         &o,
         &RuleSet::built_in(),
@@ -82,7 +86,6 @@ fn an_emergency_sign_ends_the_questionnaire_at_once() {
 #[test]
 fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
     let script = ScriptedPrompter::new()
-        .text("treatment", "today")
         .picks("danger.emergency", &[])
         .picks("danger.emergency", &["none", "fainting"])
         .then("danger.emergency", Scripted::Esc);
@@ -107,7 +110,7 @@ fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
 
 #[test]
 fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
-    let (out, _) = run_patient(ScriptedPrompter::new().then("treatment", Scripted::Esc));
+    let (out, _) = run_patient(ScriptedPrompter::new().then("danger.emergency", Scripted::Esc));
     let e = out.unwrap_err();
     assert!(matches!(e, Error::Cancelled));
     assert_eq!(e.exit_code(), 5);
@@ -327,9 +330,9 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
     )
     .then("repeat_contact", Scripted::Yes)
     .pick("review", "restart")
-    .text("treatment", "3 days ago")
     .picks("danger.emergency", &["none"])
     .picks("danger.ed", &["none"])
+    .text("treatment", "3 days ago")
     .picks("symptoms", &["none"])
     .then("repeat_contact", Scripted::No)
     .pick("review", "danger")
@@ -347,7 +350,6 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
 #[test]
 fn a_go_to_ed_sign_still_asks_what_would_make_it_an_emergency() {
     let script = ScriptedPrompter::new()
-        .text("treatment", "4 days ago")
         .picks("danger.emergency", &["none"])
         .picks("danger.ed", &["red_streaks"])
         .picks("danger.more", &["fever", "purple_spots"]);
@@ -365,6 +367,8 @@ fn a_go_to_ed_sign_still_asks_what_would_make_it_an_emergency() {
 #[test]
 fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
         .text("treatment", "tomorrow")
         .text("treatment", "")
         .then(
@@ -373,8 +377,6 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
         )
         .text("treatment.time", "9.30")
         .text("treatment.time", "21:00")
-        .picks("danger.emergency", &["none"])
-        .picks("danger.ed", &["none"])
         .picks("symptoms", &["none"])
         .then("repeat_contact", Scripted::No)
         .pick("review", "done");
@@ -382,7 +384,7 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     let o = out.unwrap();
     done(&p);
     assert_eq!(
-        o.answers.treatment.at.to_rfc3339(),
+        o.answers.treatment.as_ref().unwrap().at.to_rfc3339(),
         "2026-11-19T21:00:00+00:00"
     );
     assert_eq!(o.case.days_since_treatment, 1.5);
@@ -435,9 +437,15 @@ fn the_nurse_keeps_the_disposition() {
     let b = o.answers.background.as_ref().unwrap();
     assert_eq!(b.allergies, "not recorded");
     assert_eq!(b.session, "2");
+    let rules = RuleSet::built_in();
+    let asked = rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= Disposition::SeeToday)
+        .count();
     assert_eq!(
         o.answers.signs.len(),
-        13 + 13,
+        asked,
         "every danger and same-day sign has an answer"
     );
     assert!(o.answers.signs.iter().all(|s| s.answer == SignState::No));
@@ -642,7 +650,7 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
 }
 
 fn script_for(a: &AnswerSet) -> ScriptedPrompter {
-    let mut s = ScriptedPrompter::new().text("treatment", &format!("{} days ago", a.days_ago));
+    let mut s = ScriptedPrompter::new();
     if let Some(sign) = a.emergency {
         return s.picks("danger.emergency", &[sign]);
     }
@@ -653,7 +661,9 @@ fn script_for(a: &AnswerSet) -> ScriptedPrompter {
             .picks("danger.ed", &[sign])
             .picks("danger.more", &["none"]);
     }
-    s = s.picks("danger.ed", &["none"]);
+    s = s
+        .picks("danger.ed", &["none"])
+        .text("treatment", &format!("{} days ago", a.days_ago));
     if a.symptoms.is_empty() {
         s = s.picks("symptoms", &["none"]);
     } else {
@@ -679,8 +689,8 @@ fn script_for(a: &AnswerSet) -> ScriptedPrompter {
 }
 
 /// The JSON case a script would send for the same answers, written from the interface's
-/// documentation: a trend not known is left out (the default is stable), a start not known
-/// is the time since treatment.
+/// documentation: a trend not known is left out (the default is stable), a start today or
+/// not known is the time since treatment.
 fn json_for(a: &AnswerSet) -> serde_json::Value {
     let treated =
         NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
@@ -694,9 +704,10 @@ fn json_for(a: &AnswerSet) -> serde_json::Value {
             if x.trend != "not_sure" {
                 s["trend"] = x.trend.into();
             }
+            // "Today" and "not sure" are the time since treatment itself.
             s["started_day"] = match x.started {
-                Some(d) => d.into(),
-                None => days.into(),
+                Some(d) if d < a.days_ago => d.into(),
+                _ => days.into(),
             };
             symptoms.push(s);
         }
@@ -759,4 +770,381 @@ fn the_questionnaire_and_check_input_agree_on_a_batch() {
     for (a, code) in sets.iter().zip(&codes) {
         assert_eq!(questionnaire_disposition(a).code(), code, "{a:?}");
     }
+}
+
+#[test]
+fn the_follow_up_signs_come_from_the_combination_rule_itself() {
+    use aftercare::questionnaire::escalation_ids;
+    let rules = RuleSet::built_in();
+    let ids = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+    // Red streaks: fever and purple spots together would make it an emergency.
+    assert_eq!(
+        escalation_ids(&rules, &ids(&["red_streaks"]), &ids(&["red_streaks"])),
+        ids(&["fever", "purple_spots"])
+    );
+    // Fever already present: only the missing partner is asked.
+    assert_eq!(
+        escalation_ids(
+            &rules,
+            &ids(&["red_streaks", "fever"]),
+            &ids(&["red_streaks", "fever"])
+        ),
+        ids(&["purple_spots"])
+    );
+    // No fever: the combination can no longer fire, so nothing more is asked.
+    assert!(escalation_ids(
+        &rules,
+        &ids(&["red_streaks"]),
+        &ids(&["red_streaks", "fever"])
+    )
+    .is_empty());
+    // Already an emergency: nothing can make it more urgent.
+    assert!(escalation_ids(
+        &rules,
+        &ids(&["throat_swelling"]),
+        &ids(&["throat_swelling"])
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_nurse_no_to_fever_spares_the_question_it_made_pointless() {
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    // Without fever, purple spots cannot make red streaks an emergency: not asked.
+    let script = s
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::No)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    let purple = o.answers.signs.iter().find(|s| s.id == "purple_spots");
+    assert!(
+        purple.is_none_or(|s| s.answer == SignState::NotAsked),
+        "{purple:?}"
+    );
+}
+
+#[test]
+fn choices_are_read_by_key() {
+    // Each severity and trend key gives its own answer, whatever the order on screen.
+    for (severity, trend) in [
+        ("severe", "worsening"),
+        ("mild", "improving"),
+        ("moderate", "not_sure"),
+    ] {
+        let script = details(
+            no_danger("2 days ago").picks("symptoms", &["redness"]),
+            "redness",
+            severity,
+            trend,
+            "day:0",
+        )
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+        let (out, p) = run_patient(script);
+        done(&p);
+        let s = &out.unwrap().answers.symptoms[0];
+        assert_eq!(s.severity.code(), severity);
+        assert_eq!(s.trend.key(), trend);
+    }
+}
+
+#[test]
+fn the_danger_signs_come_before_the_date_and_the_review_changes_both() {
+    let script = no_danger("2 days ago")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "treatment")
+        .text("treatment", "5 days ago")
+        .pick("review", "danger")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        &p.asked()[..3],
+        ["danger.emergency", "danger.ed", "treatment"]
+    );
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "5 days ago");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    // The review after the danger answers were changed still shows the new date.
+    assert!(p.said().contains("Treatment: 5 days ago"), "{}", p.said());
+}
+
+#[test]
+fn a_day_without_a_time_is_the_whole_day_not_its_midnight() {
+    // Treated "yesterday", now 09:00: the triage counts from the start of yesterday, the
+    // aftercare from its end, so the 24 hours without makeup may not be over yet.
+    let script = no_danger("yesterday")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
+    assert_eq!(
+        o.input.assessed_at, None,
+        "a date alone is read against now"
+    );
+    assert_eq!(o.case.days_since_treatment, 1.0 + 9.0 / 24.0);
+    assert!(o.case.shortest_days_since_treatment < 0.5);
+    assert!(
+        o.assessment.advice.iter().any(|a| a.id == "no_makeup"),
+        "{:?}",
+        o.assessment.advice
+    );
+    assert!(p.said().contains("time not given"), "{}", p.said());
+    assert!(!p.said().contains("00:00"), "{}", p.said());
+
+    // With a time of day, the instant with its offset.
+    let script = no_danger("yesterday 14:30")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        o.input.treated_at.as_deref(),
+        Some("2026-11-20T14:30:00+00:00")
+    );
+    assert_eq!(o.input.assessed_at.as_deref(), Some(NOW_RFC3339));
+    assert_eq!(
+        o.case.days_since_treatment,
+        o.case.shortest_days_since_treatment
+    );
+
+    // A calendar day without a time is the date alone too.
+    let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .text("treatment", "")
+        .then(
+            "treatment.calendar",
+            Scripted::Date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+        )
+        .text("treatment.time", "")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
+    assert!(o.assessment.advice.iter().any(|a| a.id == "no_makeup"));
+}
+
+const NOW_RFC3339: &str = "2026-11-21T09:00:00+00:00";
+
+#[test]
+fn a_start_today_is_now_not_the_start_of_the_day_number() {
+    // Treated at 11:24 yesterday, now 09:00: 0.9 days, still day 0. Pinpoint bleeding that
+    // began "today" is a late start, as JSON started_day 0.85 or later says: see today.
+    let script = details(
+        no_danger("yesterday 11:24").picks("symptoms", &["pinpoint_bleeding"]),
+        "pinpoint_bleeding",
+        "mild",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert!((o.case.days_since_treatment - 0.9).abs() < 1e-9);
+    assert_eq!(
+        o.input.symptoms[0].started_day,
+        Some(o.case.days_since_treatment)
+    );
+    let (json, code, _) = crate::support::check_json(
+        r#"{"days_since_treatment": 0.9, "symptoms": [{"id": "pinpoint_bleeding", "severity": "mild", "trend": "stable", "started_day": 0.85}]}"#,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(json["disposition"], "see_today");
+    assert_eq!(o.assessment.disposition, Disposition::SeeToday);
+    // Day 0 runs from yesterday 11:24 to now: not called "today, the treatment day".
+    use aftercare::questionnaire::{start_day_words, Elapsed};
+    let words = start_day_words(0, o.answers.elapsed(now()));
+    assert!(!words.contains("treatment day"), "{words}");
+    assert!(!words.contains("today"), "{words}");
+    let same_day = Elapsed {
+        days: 0.3,
+        treated_today: true,
+    };
+    assert_eq!(
+        start_day_words(0, same_day),
+        "Day 0: today, the treatment day"
+    );
+    let day_two = Elapsed {
+        days: 2.5,
+        treated_today: false,
+    };
+    let words: Vec<String> = (0..=2).map(|d| start_day_words(d, day_two)).collect();
+    assert_eq!(
+        words,
+        [
+            "Day 0: the treatment day",
+            "Day 1: yesterday",
+            "Day 2: today"
+        ]
+    );
+}
+
+#[test]
+fn the_cancel_safety_net_is_built_from_the_emergency_signs() {
+    let rules = RuleSet::built_in();
+    let line = aftercare::questionnaire::cancel_safety_net(&rules);
+    assert!(
+        line.starts_with("If you have trouble breathing, "),
+        "{line}"
+    );
+    assert!(line.ends_with(", call emergency services now."), "{line}");
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        assert!(
+            line.contains(&w.label.to_lowercase()),
+            "{} missing: {line}",
+            w.id
+        );
+    }
+    // Only the emergency signs: a go-to-ED sign is not in it.
+    assert!(!line.contains("red streaks"), "{line}");
+}
+
+#[test]
+fn the_nurse_hears_the_instruction_at_the_first_positive_sign() {
+    let script = ScriptedPrompter::new()
+        .then("danger.difficulty_breathing", Scripted::Yes)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let said = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("say: ") && l.contains("CALL EMERGENCY SERVICES NOW"))
+        .expect("the instruction is said");
+    let date = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("? treatment "))
+        .unwrap();
+    assert!(said < date, "{:?}", p.transcript);
+
+    // A follow-up that makes it an emergency is said at once too.
+    let rules = RuleSet::built_in();
+    let mut s = ScriptedPrompter::new();
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
+    {
+        s = s.then(&format!("danger.{}", w.id), Scripted::No);
+    }
+    let script = s
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::Yes)
+        .then("more.purple_spots", Scripted::Yes)
+        .text("treatment", "1 day ago")
+        .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let lines: Vec<&String> = p
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("say: >>>"))
+        .collect();
+    assert!(lines[0].contains("go_to_ed_now"), "{lines:?}");
+    assert!(lines[1].contains("call_emergency_now"), "{lines:?}");
+}
+
+#[test]
+fn esc_at_the_override_keeps_the_computed_disposition() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .then("override", Scripted::Esc);
+    let (out, p) = run_nurse(script);
+    let o = out.expect("Esc at the override is not a cancel");
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::SeeToday);
+    assert!(o.nurse_override.is_none());
+    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 80);
+    assert!(
+        note.contains("Disposition as computed by the rules (see_today)"),
+        "{note}"
+    );
+}
+
+#[test]
+fn a_large_lowering_needs_a_reason_and_an_explicit_yes() {
+    let emergency = || {
+        ScriptedPrompter::new()
+            .then("danger.difficulty_breathing", Scripted::Yes)
+            .text("treatment", "1 day ago")
+            .pick("override", "see_today")
+            .text(
+                "override.reason",
+                "wheeze known asthma, settled with own inhaler",
+            )
+    };
+    // Enter alone is not an answer; y confirms, and both are recorded.
+    let script = emergency()
+        .then("override.confirm", Scripted::Enter)
+        .then("override.confirm", Scripted::Yes);
+    let (out, p) = run_nurse(script);
+    let o = out.unwrap();
+    done(&p);
+    let ov = o.nurse_override.as_ref().unwrap();
+    assert_eq!(ov.to, Disposition::SeeToday);
+    assert_eq!(ov.confirmed, Some(true));
+    assert!(ov.reason.is_some());
+    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 400);
+    assert!(note.contains("Lowering confirmed by the nurse."), "{note}");
+    let record =
+        serde_json::to_value(aftercare::questionnaire::record::Record::new(&o, None)).unwrap();
+    assert_eq!(record["override"]["confirmed"], true);
+    assert_eq!(
+        record["override"]["reason"],
+        "wheeze known asthma, settled with own inhaler"
+    );
+
+    // n keeps the computed disposition.
+    let (out, p) = run_nurse(emergency().then("override.confirm", Scripted::No));
+    let o = out.unwrap();
+    done(&p);
+    assert!(o.nurse_override.is_none());
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+
+    // Which lowerings ask.
+    use aftercare::questionnaire::Override;
+    use Disposition::*;
+    assert!(Override::needs_confirmation(GoToEdNow, SeeToday));
+    assert!(Override::needs_confirmation(SeeToday, SeeWithin2Weeks));
+    assert!(!Override::needs_confirmation(SeeToday, SeeWithin3Days));
+    assert!(!Override::needs_confirmation(SeeToday, CallEmergencyNow));
 }

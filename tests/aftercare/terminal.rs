@@ -110,11 +110,24 @@ impl Screen {
         self.session.flush().unwrap();
     }
 
-    /// Waits for `prompt`, then types `keys`.
+    /// Waits until the program has put the terminal in raw mode (echo off), as a prompt does
+    /// before it reads keys: typed earlier, a key could be read by the line discipline.
+    fn wait_for_raw_mode(&mut self) {
+        let deadline = Instant::now() + WAIT;
+        while self.session.get_process().get_echo().unwrap_or(false) {
+            assert!(
+                Instant::now() < deadline,
+                "the terminal never left line mode:\n{}",
+                self.plain()
+            );
+            self.pump();
+        }
+    }
+
+    /// Waits for `prompt` and for the terminal to be ready for keys, then types `keys`.
     fn answer(&mut self, prompt: &str, keys: &[&str]) {
         self.wait_for(prompt);
-        // Let the prompt finish drawing (and the terminal enter raw mode) before typing.
-        std::thread::sleep(Duration::from_millis(50));
+        self.wait_for_raw_mode();
         for k in keys {
             self.send(k);
         }
@@ -142,20 +155,35 @@ impl Screen {
     }
 }
 
+/// How many danger signs the nurse asks one by one: those of the two most urgent
+/// dispositions in the built-in rules.
+fn danger_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= aftercare::Disposition::GoToEdNow)
+        .count()
+}
+
 const NONE_OF_THESE_DANGER: [&str; 3] = [UP, SPACE, ENTER];
 
 #[test]
 fn a_full_patient_run() {
     let mut s = Screen::start(&[]);
-    s.answer("When was your treatment?", &["3 days ago", ENTER]);
-    s.wait_for("today is day 3");
     s.answer("Do you have any of these right now?", &[ENTER]);
-    // An empty answer is refused, not taken as "none".
-    s.wait_for("'None of these' if none apply");
+    // An empty answer is refused, not taken as "none". (The refusal's own words: the help
+    // line also says "'None of these' if none apply", so waiting for that proved nothing.)
+    s.wait_for("Tick each that applies with Space");
+    s.wait_for_raw_mode();
     s.send(UP);
     s.send(SPACE);
     s.send(ENTER);
     s.answer("And any of these?", &NONE_OF_THESE_DANGER);
+    s.answer("When was your treatment?", &["3 days ago", ENTER]);
+    // A day without a time of day: said as the day, not as hours since its midnight.
+    s.wait_for("on Wed 18 Nov 2026, time not given");
+    s.wait_for("day 3.");
     s.answer("What do you notice now?", &[SPACE, ENTER]);
     s.answer("Redness: how bad is it now?", &[ENTER]);
     s.answer("Redness: since it began", &[UP, ENTER]);
@@ -177,7 +205,7 @@ fn a_full_nurse_run_with_a_record() {
     let record = dir.path().join("call.json");
     let record_arg = record.to_str().unwrap().to_string();
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
-    for _ in 0..13 {
+    for _ in 0..danger_sign_count() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &["2 days ago", ENTER]);
@@ -227,13 +255,14 @@ fn a_full_nurse_run_with_a_record() {
 #[test]
 fn an_emergency_sign_stops_at_once() {
     let mut s = Screen::start(&["check", "--disposition-exit-code"]);
-    s.answer("When was your treatment?", &["yesterday", ENTER]);
+    // The very first question: no date to type before it.
     s.answer("Do you have any of these right now?", &[DOWN, SPACE, ENTER]);
     s.wait_for("CALL EMERGENCY SERVICES NOW");
     s.wait_for("Do not drive yourself.");
     let (code, screen) = s.finish();
     assert_eq!(code, 15, "call_emergency_now: {screen}");
     assert!(!screen.contains("What do you notice now?"), "{screen}");
+    assert!(!screen.contains("When was your treatment?"), "{screen}");
 }
 
 #[test]
@@ -246,8 +275,9 @@ fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
         "\"$0\" --now {NOW} --record '{}'; echo \"EXIT=$?\"; stty -a",
         record.display()
     ));
-    s.answer("When was your treatment?", &["today", ENTER]);
     s.answer("Do you have any of these right now?", &[CTRL_C]);
+    s.wait_for("If you have trouble breathing");
+    s.wait_for("call emergency services now.");
     s.wait_for("interrupted: nothing was saved");
     s.wait_for("EXIT=130");
     let (code, screen) = s.finish();
@@ -269,6 +299,8 @@ fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
 fn esc_cancels_with_exit_5() {
     let mut s = Screen::start(&["check", "--nurse"]);
     s.answer("y/n]", &[ESC]);
+    s.wait_for("If you have trouble breathing");
+    s.wait_for("call emergency services now.");
     s.wait_for("cancelled: nothing was saved");
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
@@ -305,4 +337,20 @@ fn a_redirected_standard_error_is_not_a_terminal_either() {
     assert_eq!(code, 2);
     let err = std::fs::read_to_string(&err_file).unwrap();
     assert!(err.contains("--input"), "{err}");
+}
+
+#[test]
+fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
+    let mut s = Screen::start(&["check", "--nurse"]);
+    s.answer("y/n]", &["y", ENTER]);
+    // Said before the date is asked.
+    s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
+    s.answer("Treatment date?", &["yesterday", ENTER]);
+    s.wait_for("Computed disposition: CALL EMERGENCY SERVICES NOW");
+    s.answer("Disposition?", &[ESC]);
+    s.wait_for("Kept the computed disposition");
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("cancelled"), "{screen}");
 }
