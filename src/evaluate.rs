@@ -341,6 +341,8 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
         disposition: triage.disposition,
         action: text.action.clone(),
         days_since_treatment: day,
+        shortest_days_since_treatment: (case.shortest_days_since_treatment != day)
+            .then_some(case.shortest_days_since_treatment),
         findings,
         // The shortest reading of the time: no restriction is lifted early.
         advice: advice_for_day(rules, case.shortest_days_since_treatment),

@@ -218,6 +218,10 @@ pub struct Assessment {
     /// What to do, in plain words, for the disposition.
     pub action: String,
     pub days_since_treatment: f64,
+    /// Present when the input left the time of day open (a date alone): the shortest time
+    /// since treatment it allows, from which the advice counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortest_days_since_treatment: Option<f64>,
     pub findings: Vec<Finding>,
     pub advice: Vec<AdviceItem>,
     pub expect_next: Vec<String>,

@@ -90,7 +90,14 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     out.push('\n');
     out.push_str(&wrap(&a.action, style.width, "", ""));
     out.push('\n');
-    out.push_str(&day_line(a.days_since_treatment));
+    match a.shortest_days_since_treatment {
+        // No hours to give when the time of day is not known.
+        Some(_) => out.push_str(&format!(
+            "Day {} after the treatment (the time of day was not given).\n",
+            fmt_day(a.days_since_treatment.floor())
+        )),
+        None => out.push_str(&day_line(a.days_since_treatment)),
+    }
 
     let mut findings = Vec::new();
     for f in &a.findings {

@@ -495,3 +495,27 @@ fn a_bad_line_never_hides_an_emergency_from_the_exit_code() {
     assert_eq!(run(&format!("not json\n{calm}\n")), Some(3));
     assert_eq!(run(&format!("{calm}\n")), Some(10));
 }
+
+#[test]
+fn a_date_without_a_time_is_not_given_false_precision() {
+    let input = r#"{"treated_at":"2026-11-19","symptoms":[{"id":"redness"}]}"#;
+    let (v, code, _) = check_json(input);
+    assert_eq!(code, 0);
+    // Triage from the start of the 19th, advice from its end.
+    assert_eq!(v["days_since_treatment"], 2.375);
+    let shortest = v["shortest_days_since_treatment"].as_f64().unwrap();
+    assert!(
+        (shortest - (1.375 + 1.0 / 86_400_000.0)).abs() < 1e-6,
+        "{shortest}"
+    );
+    let r = check("text", input.to_string() + "\n");
+    assert!(
+        r.stdout
+            .contains("Day 2 after the treatment (the time of day was not given)."),
+        "{}",
+        r.stdout
+    );
+    // An exact time has no second reading.
+    let (v, _, _) = check_json(r#"{"days_since_treatment": 2, "symptoms": []}"#);
+    assert!(v.get("shortest_days_since_treatment").is_none());
+}
