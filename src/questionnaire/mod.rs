@@ -986,7 +986,11 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
     // leave without: when to call emergency services (the exit code stays 5 or 130).
     let safety_net = |e: Error| {
         if matches!(e, Error::Cancelled | Error::Interrupted) {
-            eprintln!("\n{}", cancel_safety_net(&rules));
+            let line = cancel_safety_net(&rules);
+            eprint!(
+                "\n{}",
+                crate::output::text::wrap(&line, config.width, "", "")
+            );
         }
         e
     };
