@@ -393,18 +393,25 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     assert_eq!(refusals, 2, "{:?}", p.transcript);
 }
 
-/// The nurse's first answers: every danger sign "no", the treatment, the same-day signs.
-fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
+/// A nurse's script that answers "no" to every danger sign at least as urgent as `level`.
+fn nurse_denies(level: Disposition) -> ScriptedPrompter {
     let rules = RuleSet::built_in();
     let mut s = ScriptedPrompter::new();
     for w in rules
         .warning_signs
         .iter()
-        .filter(|w| w.disposition >= Disposition::GoToEdNow)
+        .filter(|w| w.disposition >= level)
     {
         s = s.then(&format!("danger.{}", w.id), Scripted::No);
     }
-    s.text("treatment", when).picks("same_day", same_day)
+    s
+}
+
+/// The nurse's first answers: every danger sign "no", the treatment, the same-day signs.
+fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
+    nurse_denies(Disposition::GoToEdNow)
+        .text("treatment", when)
+        .picks("same_day", same_day)
 }
 
 fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
@@ -536,15 +543,7 @@ fn the_nurse_stops_at_the_first_positive_danger_sign() {
 
 #[test]
 fn a_nurse_go_to_ed_stop_asks_the_combination_signs() {
-    let rules = RuleSet::built_in();
-    let mut s = ScriptedPrompter::new();
-    for w in rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
-    {
-        s = s.then(&format!("danger.{}", w.id), Scripted::No);
-    }
+    let s = nurse_denies(Disposition::CallEmergencyNow);
     let script = s
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::Yes)
@@ -809,15 +808,7 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
 
 #[test]
 fn a_nurse_no_to_fever_spares_the_question_it_made_pointless() {
-    let rules = RuleSet::built_in();
-    let mut s = ScriptedPrompter::new();
-    for w in rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
-    {
-        s = s.then(&format!("danger.{}", w.id), Scripted::No);
-    }
+    let s = nurse_denies(Disposition::CallEmergencyNow);
     // Without fever, purple spots cannot make red streaks an emergency: not asked.
     let script = s
         .then("danger.red_streaks", Scripted::Yes)
@@ -1052,15 +1043,7 @@ fn the_nurse_hears_the_instruction_at_the_first_positive_sign() {
     assert!(said < date, "{:?}", p.transcript);
 
     // A follow-up that makes it an emergency is said at once too.
-    let rules = RuleSet::built_in();
-    let mut s = ScriptedPrompter::new();
-    for w in rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition == Disposition::CallEmergencyNow)
-    {
-        s = s.then(&format!("danger.{}", w.id), Scripted::No);
-    }
+    let s = nurse_denies(Disposition::CallEmergencyNow);
     let script = s
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::Yes)
