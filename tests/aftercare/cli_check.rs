@@ -472,28 +472,12 @@ fn check_options_before_the_check_command_are_refused_not_dropped() {
 
 #[test]
 fn a_bad_line_never_hides_an_emergency_from_the_exit_code() {
-    let run = |stream: &str| {
-        aftercare()
-            .args([
-                "check",
-                "--input",
-                "-",
-                "--format",
-                "disposition",
-                "--disposition-exit-code",
-            ])
-            .write_stdin(stream.to_string())
-            .output()
-            .unwrap()
-            .status
-            .code()
-    };
     let emergency = r#"{"days_since_treatment": 1, "symptoms": [{"id": "fainting"}]}"#;
     let calm = r#"{"days_since_treatment": 1, "symptoms": []}"#;
-    assert_eq!(run(&format!("not json\n{emergency}\n")), Some(15));
+    assert_eq!(exit_code_for(&format!("not json\n{emergency}\n")), 15);
     // A bad line is a case not known: it outranks a milder answer.
-    assert_eq!(run(&format!("not json\n{calm}\n")), Some(3));
-    assert_eq!(run(&format!("{calm}\n")), Some(10));
+    assert_eq!(exit_code_for(&format!("not json\n{calm}\n")), 3);
+    assert_eq!(exit_code_for(&format!("{calm}\n")), 10);
 }
 
 #[test]

@@ -1,10 +1,6 @@
 //! A clinic's own rule file (`--rules FILE`), `rules check` and `rules list`. Clinic files are
 //! written from rules/default.toml with one edit each, as a clinic manager would make them.
 
-use std::path::PathBuf;
-
-use tempfile::TempDir;
-
 use crate::support::*;
 
 fn default_rules() -> String {
@@ -19,13 +15,6 @@ fn edited(from: &str, to: &str) -> String {
 }
 
 /// Writes `content` as `clinic.toml` in a new temporary folder.
-fn clinic_file(content: impl AsRef<[u8]>) -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("clinic.toml");
-    std::fs::write(&path, content).unwrap();
-    (dir, path)
-}
-
 const REDNESS: &str = "id = \"redness\"\nlabel = \"Redness\"\ndescription = \"redness, like a sunburn\"\nnormal_until = 3\nok_if_improving_until = 7\n";
 
 fn check_with(path: &std::path::Path, case: &str) -> Run {

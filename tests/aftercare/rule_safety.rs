@@ -71,14 +71,12 @@ fn every_default_rule_is_exercised_and_traced_to_a_source() {
 #[test]
 fn a_rule_no_case_exercises_fails_the_trace() {
     // A copy of the default rules with one more warning sign and no example for it.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("clinic.toml");
     let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap().replacen(
         "[[warning_sign]]\n",
         "[[warning_sign]]\nid = \"jaw_pain\"\nlabel = \"Jaw pain\"\ndescription = \"pain in the jaw\"\ndisposition = \"see_today\"\nlikely_cause = \"nerve\"\nsources = [\"proposed\"]\nsource_note = \"p\"\n\n[[warning_sign]]\n",
         1,
     );
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = clinic_file(text);
     let (t, code, err) = trace_json(&[path.to_str().unwrap()]);
     assert_eq!(code, 4);
     assert_eq!(t["unexercised"], serde_json::json!(["jaw_pain"]));
@@ -102,16 +100,14 @@ fn the_default_rules_pass_the_strict_lint_and_a_weakened_copy_does_not() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 warnings"));
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("clinic.toml");
-    // Fever mapped to home care, and its examples changed to match so that they pass.
+    // Fever mapped to home care: its examples now fail, and the lint objects too.
     let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap();
     let text = text.replacen(
         "disposition = \"see_today\"\nlikely_cause = \"infection\"",
         "disposition = \"home_care\"\nlikely_cause = \"infection\"",
         1,
     );
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .args(["rules", "check"])
         .arg(&path)
@@ -134,15 +130,13 @@ fn the_default_rules_pass_the_strict_lint_and_a_weakened_copy_does_not() {
 
 #[test]
 fn warnings_alone_pass_without_strict_and_fail_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("clinic.toml");
     // A later redness window whose examples still pass: only the lint objects.
     let text = std::fs::read_to_string(repo_path("rules/default.toml"))
         .unwrap()
         .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1)
         // A clinic's own version, as a clinic gives it: the rules differ from the built-in.
         .replacen("version = \"1.0.0\"", "version = \"1.0.0-clinic\"", 1);
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .args(["rules", "check"])
         .arg(&path)
@@ -166,8 +160,6 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
 
 #[test]
 fn rules_check_lists_every_problem_of_an_invalid_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.toml");
     let text = std::fs::read_to_string(repo_path("rules/default.toml"))
         .unwrap()
         .replacen("normal_until = 3\n", "normal_until = -3\n", 1)
@@ -176,7 +168,7 @@ fn rules_check_lists_every_problem_of_an_invalid_file() {
             "disposition = \"go_ed\"",
             1,
         );
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .args(["rules", "check"])
         .arg(&path)
@@ -194,8 +186,6 @@ fn rules_check_lists_every_problem_of_an_invalid_file() {
 /// `rules check`: here fever mapped to home care and repeat contact lowered.
 #[test]
 fn a_weakened_rule_file_is_flagged_every_time_it_is_used() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("weak.toml");
     let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap();
     let text = text
         .replacen(
@@ -210,7 +200,7 @@ fn a_weakened_rule_file_is_flagged_every_time_it_is_used() {
         );
     // Without its examples (they would now fail), as a clinic might write it.
     let text = &text[..text.find("[[example]]").unwrap()];
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .arg("--rules")
         .arg(&path)

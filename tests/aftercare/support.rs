@@ -165,3 +165,11 @@ pub fn test_cases(rel: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{rel}: {e}: {l}")))
         .collect()
 }
+
+/// A clinic's rule file in a temporary folder (kept while the folder lives).
+pub fn clinic_file(content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.toml");
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
+}
