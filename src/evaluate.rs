@@ -498,7 +498,9 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
         .collect();
     let text = rules.disposition_text(triage.disposition);
     Assessment {
+        format: RESULT_FORMAT,
         id: case.id.clone(),
+        assessed_at: case.assessed_at.map(|t| t.to_rfc3339()),
         disposition: triage.disposition,
         action: text.action.clone(),
         days_since_treatment: day,

@@ -317,7 +317,7 @@ impl CaseInput {
                 ));
             }
         }
-        let (days, shortest) = self.days_since_treatment(now)?;
+        let (days, shortest, assessed_at) = self.days_since_treatment(now)?;
         if self.symptoms.len() > MAX_SYMPTOMS {
             return Err(InputError::new(
                 "symptoms",
@@ -339,12 +339,16 @@ impl CaseInput {
             symptoms,
             risk_factors,
             repeat_contact: self.repeat_contact.unwrap_or(false),
+            assessed_at: Some(assessed_at),
         })
     }
 
     /// The longest and the shortest time since treatment the case allows (the same unless a
-    /// time is a date alone).
-    fn days_since_treatment(&self, now: DateTime<FixedOffset>) -> Result<(f64, f64), InputError> {
+    /// time is a date alone), and the assessment time used.
+    fn days_since_treatment(
+        &self,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(f64, f64, DateTime<FixedOffset>), InputError> {
         match (self.days_since_treatment, &self.treated_at) {
             (Some(_), Some(_)) => Err(InputError::new(
                 "treated_at",
@@ -362,7 +366,7 @@ impl CaseInput {
                     ));
                 }
                 let days = check_days("days_since_treatment", days)?;
-                Ok((days, days))
+                Ok((days, days, now))
             }
             (None, Some(treated)) => {
                 let (assessed_first, assessed_last) = match &self.assessed_at {
@@ -387,7 +391,7 @@ impl CaseInput {
                 // shortest (never below zero: same day) for the aftercare.
                 let longest = when::days_between(treated_first, assessed_last);
                 let shortest = when::days_between(treated_last, assessed_first).max(0.0);
-                Ok((check_days("treated_at", longest)?, shortest))
+                Ok((check_days("treated_at", longest)?, shortest, assessed_last))
             }
         }
     }
@@ -438,6 +442,29 @@ fn resolve_risk_factors(ids: Vec<String>, rules: &RuleSet) -> Result<Vec<String>
         }
     }
     Ok(out)
+}
+
+/// The warning signs a case names in the parts that can be read, when the case as a whole
+/// cannot be (an unknown field, a wrong type, an unknown id elsewhere): the ids of
+/// `symptoms[*].id` that are warning signs of the rule set. Nothing is guessed: text that is
+/// not JSON, or a symptom list that is not a list, names none.
+pub fn readable_warning_signs(text: &[u8], rules: &RuleSet) -> Vec<String> {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let Some(symptoms) = value.get("symptoms").and_then(|s| s.as_array()) else {
+        return out;
+    };
+    for s in symptoms {
+        if let Some(id) = s.get("id").and_then(|id| id.as_str()) {
+            if rules.warning_sign(id).is_some() && !out.iter().any(|o| o == id) {
+                out.push(id.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// At most 60 characters of an unknown id, for a message.

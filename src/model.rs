@@ -155,6 +155,10 @@ pub struct Case {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub risk_factors: Vec<String>,
     pub repeat_contact: bool,
+    /// The assessment time the case was resolved against, when it came from a time (input
+    /// or the clock); a case built with a number of days alone has none.
+    #[serde(skip)]
+    pub assessed_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl Case {
@@ -167,6 +171,7 @@ impl Case {
             symptoms,
             risk_factors: Vec::new(),
             repeat_contact: false,
+            assessed_at: None,
         }
     }
 }
@@ -223,11 +228,21 @@ pub struct AdviceItem {
     pub then: Option<String>,
 }
 
+/// The format and version of a JSON result, named in every result.
+pub const RESULT_FORMAT: &str = "aftercare-result-1";
+/// The format and version of a JSON error record, named in every error record.
+pub const ERROR_FORMAT: &str = "aftercare-error-1";
+
 /// The whole answer for one case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
+    /// Always [`RESULT_FORMAT`]: a record says which contract it follows.
+    pub format: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The assessment time used (RFC 3339), so that the result can be replayed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_at: Option<String>,
     pub disposition: Disposition,
     /// What to do, in plain words, for the disposition.
     pub action: String,

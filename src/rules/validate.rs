@@ -970,3 +970,161 @@ impl Validator<'_> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{before_examples, DEFAULT_RULES};
+    use super::*;
+
+    /// The built-in rules without their examples, with `from` replaced by `to`.
+    fn edited(from: &str, to: &str) -> String {
+        let text = before_examples(DEFAULT_RULES);
+        assert!(text.contains(from), "{from}");
+        text.replacen(from, to, 1)
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        match compile(text, "clinic.toml") {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn has(text: &str, needle: &str) {
+        let errors = errors(text);
+        assert!(
+            errors.iter().any(|e| e.contains(needle)),
+            "{needle:?} in {errors:#?}"
+        );
+    }
+
+    #[test]
+    fn the_built_in_rules_compile_without_their_examples() {
+        assert!(errors(before_examples(DEFAULT_RULES)).is_empty());
+    }
+
+    #[test]
+    fn a_member_naming_nothing_or_an_unknown_id_is_refused() {
+        let purple =
+            "members = [{ any_of = [\"fever\", \"chills\"] }, { any_of = [\"purple_spots\"] }]";
+        has(
+            &edited(purple, "members = [{ any_of = [\"fever\", \"chills\"] }, { any_of = [] }]"),
+            "clinic.toml: combination \"fever_with_purple_spots\": members[1]: names no symptom, sign or risk factor",
+        );
+        has(
+            &edited(purple, "members = [{ any_of = [\"fever\", \"chils\"] }, { any_of = [\"purple_spots\"] }]"),
+            "combination \"fever_with_purple_spots\": members[0]: \"chils\" is not a symptom, sign or risk factor",
+        );
+        has(
+            &edited(purple, "members = []"),
+            "combination \"fever_with_purple_spots\": members: is empty",
+        );
+    }
+
+    #[test]
+    fn a_qualifier_that_cannot_apply_is_refused() {
+        has(
+            &edited(
+                "{ any_of = [\"purple_spots\"] }]",
+                "{ any_of = [\"purple_spots\"], outside_window = true }]",
+            ),
+            "combination \"fever_with_purple_spots\": members[1].outside_window: cannot apply to \"purple_spots\": only an expected reaction has a window",
+        );
+        has(
+            &edited(
+                "members = [{ any_of = [\"blood_thinners\"] }",
+                "members = [{ any_of = [\"blood_thinners\"], worsening = true }",
+            ),
+            "members[0].worsening: cannot apply to \"blood_thinners\": a risk factor has no trend",
+        );
+    }
+
+    #[test]
+    fn an_alias_naming_nothing_or_naming_another_entry_is_refused() {
+        has(
+            &edited(
+                "aliases = [\"red skin\",",
+                "aliases = [\" - \", \"red skin\",",
+            ),
+            "expected_reaction \"redness\": aliases: \" - \" names nothing",
+        );
+        has(
+            &edited("aliases = [\"red skin\",", "aliases = [\"swelling\", \"red skin\","),
+            "expected_reaction \"redness\": aliases: \"swelling\" is already the id or an alias of \"swelling\"",
+        );
+        has(
+            &edited(
+                "aliases = [\"red skin\",",
+                "aliases = [\"Wheezing\", \"red skin\",",
+            ),
+            "aliases: \"wheezing\" is already the id or an alias of \"redness\"",
+        );
+    }
+
+    #[test]
+    fn a_cluster_over_unknown_ids_or_with_an_unreachable_count_is_refused() {
+        has(
+            &edited("among = [\"redness\",", "among = [\"rednes\","),
+            "cluster \"several_strong_reactions\": among: \"rednes\" is not a symptom id of this rule set",
+        );
+        has(
+            &edited("count = 3\n", "count = 12\n"),
+            "cluster \"several_strong_reactions\": count: 12 cannot be reached",
+        );
+        has(
+            &edited("severity = \"severe\"\ntrend", "severity = \"very\"\ntrend"),
+            "cluster \"several_strong_reactions\": severity: unknown severity \"very\"",
+        );
+    }
+
+    #[test]
+    fn an_other_below_see_within_3_days_is_refused() {
+        has(
+            &edited(
+                "disposition = \"see_within_3_days\"\nsevere_or_worsening",
+                "disposition = \"see_within_2_weeks\"\nsevere_or_worsening",
+            ),
+            "other \"other\": disposition: see_within_2_weeks is milder than see_within_3_days",
+        );
+        has(
+            &edited(
+                "severe_or_worsening = \"see_today\"",
+                "severe_or_worsening = \"home_care\"",
+            ),
+            "other \"other\": severe_or_worsening: home_care is milder than see_within_3_days",
+        );
+    }
+
+    #[test]
+    fn the_clinic_block_names_the_clinic_in_the_actions() {
+        let text = format!(
+            "{}\n[clinic]\nname = \"Riverside Skin Clinic\"\nphone = \"020 7946 0000\"\nout_of_hours_phone = \"020 7946 0999\"\nemergency_number = \"999\"\n",
+            before_examples(DEFAULT_RULES)
+        );
+        let rules = compile(&text, "clinic.toml").unwrap();
+        let action = |d| rules.disposition_text(d).action.clone();
+        assert_eq!(
+            action(Disposition::CallEmergencyNow),
+            "Call emergency services on 999 now. Do not drive yourself."
+        );
+        assert_eq!(
+            action(Disposition::SeeToday),
+            "Contact Riverside Skin Clinic on 020 7946 0000 now (out of hours, the on-call service on 020 7946 0999) and be seen today."
+        );
+        // The default names no clinic.
+        let default = compile(before_examples(DEFAULT_RULES), "default").unwrap();
+        assert_eq!(
+            default.disposition_text(Disposition::SeeToday).action,
+            "Contact the clinic now (out of hours, the on-call service) and be seen today."
+        );
+        assert!(default
+            .disposition_text(Disposition::CallEmergencyNow)
+            .action
+            .contains("emergency services (911, 999 or 112)"));
+        // An unknown placeholder is refused.
+        has(
+            &text.replacen("Call {emergency} now.", "Call {ambulance} now.", 1),
+            "disposition \"call_emergency_now\": action: unknown placeholder at \"{ambulance} now.",
+        );
+    }
+}

@@ -16,6 +16,7 @@ mod invariants;
 mod properties;
 mod protocol_1_1;
 mod questionnaire;
+mod refusal_safety_net;
 mod rule_examples;
 mod rule_safety;
 mod signs;
