@@ -472,9 +472,15 @@ fn shown(id: &str) -> String {
     id.chars().take(60).collect()
 }
 
-/// " (did you mean "a" or "b"?)": every close id, the most urgent first.
+/// " (did you mean "a" or "b"?)": every close id of the kind asked for (a risk factor for
+/// a risk factor, a symptom for a symptom), the most urgent first.
 pub fn hint(rules: &RuleSet, unknown: &str, what: &str) -> String {
-    let near = rules.suggestions(unknown);
+    let risk = what == "risk factor";
+    let near: Vec<&str> = rules
+        .suggestions(unknown)
+        .into_iter()
+        .filter(|id| rules.risk_factor(id).is_some() == risk)
+        .collect();
     match near.as_slice() {
         [] => format!(" (see `aftercare rules list` for the {what} ids)"),
         [one] => format!(" (did you mean {one:?}?)"),
