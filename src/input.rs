@@ -99,7 +99,8 @@ pub struct SymptomInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub started_on_day: Option<f64>,
-    /// The person's own words, for `other` only.
+    /// The person's own words: required for `other`, optional (and never interpreted) for
+    /// any other symptom.
     #[serde(
         default,
         deserialize_with = "not_null",
@@ -519,14 +520,10 @@ impl SymptomInput {
             (crate::rules::SymptomRef::Other, Some(d)) => {
                 Some(check_description(&d).map_err(|m| InputError::new(field("description"), m))?)
             }
-            (_, Some(_)) => {
-                return Err(InputError::new(
-                    field("description"),
-                    format!(
-                        "only \"other\" takes a description; {:?} is a symptom of the list",
-                        self.id
-                    ),
-                ))
+            // Words given with a listed symptom are kept for the clinician, checked the same
+            // way, and never read: the id alone decides.
+            (_, Some(d)) => {
+                Some(check_description(&d).map_err(|m| InputError::new(field("description"), m))?)
             }
             (_, None) => None,
         };

@@ -381,9 +381,9 @@ fn started_on_day_is_checked_like_started_day() {
             "control character",
         ),
         (
-            r#"{"id": "redness", "description": "red"}"#,
+            r#"{"id": "redness", "description": "red\u0007"}"#,
             "symptoms[0].description",
-            "only \"other\"",
+            "control character",
         ),
     ] {
         let input = format!(r#"{{"days_since_treatment": 3, "symptoms": [{symptom}]}}"#);
@@ -403,6 +403,12 @@ fn started_on_day_is_checked_like_started_day() {
         r#"{{"days_since_treatment": 3, "symptoms": [{{"id": "other", "description": "{ok}"}}]}}"#
     ));
     assert_eq!(code, 0, "500 characters are accepted: {v}");
+    // Words with a listed symptom are kept, never read: the id alone decides.
+    let (v, code, _) = check_json(
+        r#"{"days_since_treatment": 1, "symptoms": [{"id": "redness", "description": "it is terrible"}]}"#,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["disposition"], "home_care");
 }
 
 #[test]
