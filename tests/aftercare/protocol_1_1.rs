@@ -428,3 +428,34 @@ fn an_unknown_risk_factor_is_an_input_error_with_suggestions() {
     assert_eq!(code, 0);
     assert_eq!(v["disposition"], "go_to_ed_now");
 }
+
+#[test]
+fn a_suggestion_puts_the_urgent_candidate_first() {
+    // The inputs of the 1.1 review: 1.0 sent swollen_lips to swollen_glands and wheezing to
+    // weeping.
+    for (typed, urgent) in [
+        ("swollen_lips", "throat_swelling"),
+        ("swollen_tongue", "throat_swelling"),
+        ("wheezing", "difficulty_breathing"),
+        ("breathing", "difficulty_breathing"),
+        ("red_lines", "red_streaks"),
+        ("pain_eye", "eye_pain"),
+        ("dark_skin", "dusky_skin"),
+        ("swelling_spreading", "rapidly_spreading_swelling"),
+        ("redness_spreading", "spreading_redness"),
+        ("lip_swelling", "throat_swelling"),
+        ("short_of_breath", "difficulty_breathing"),
+        ("headache", "stiff_neck"),
+        ("cold_sore", "grouped_blisters"),
+    ] {
+        let (v, code, _) = check_json(&format!(
+            r#"{{"days_since_treatment": 1, "symptoms": [{{"id": "{typed}"}}]}}"#
+        ));
+        assert_eq!(code, 3);
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("(did you mean {urgent:?}")),
+            "{typed}: {message}"
+        );
+    }
+}
