@@ -270,6 +270,7 @@ fn time_triage(rules: &RuleSet, input: &[u8], cases: usize) -> Timing {
     let opts = BatchOptions {
         format: Format::Compact,
         now: DateTime::UNIX_EPOCH.fixed_offset(),
+        clock: None,
         input_name: "benchmark".into(),
         style: aftercare::output::text::Style {
             color: false,

@@ -143,6 +143,7 @@ fn check(
     let opts = BatchOptions {
         format,
         now: config.now,
+        clock: (!config.now_is_fixed).then_some(crate::cli::system_now as fn() -> _),
         input_name,
         style,
     };

@@ -19,8 +19,11 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 pub struct BatchOptions {
     pub format: Format,
-    /// Stands in for a case's missing `assessed_at`.
+    /// Stands in for a case's missing `assessed_at` when there is no `clock`.
     pub now: DateTime<FixedOffset>,
+    /// Read for each case that has no `assessed_at`, so that a case is assessed when it is
+    /// read, not when the stream started; `None` uses `now` for every case (a fixed `--now`).
+    pub clock: Option<fn() -> DateTime<FixedOffset>>,
     /// Names the input in messages ("cases.jsonl", "standard input").
     pub input_name: String,
     /// Colour and width for `--format text`.
@@ -155,9 +158,13 @@ pub fn run<R: BufRead, W: Write>(
         if matches!(opts.format, Format::Json | Format::Compact) {
             output::json::write_error(
                 out,
-                None,
-                None,
-                &InputError::new("", "empty input: expected a JSON case"),
+                &output::json::Refusal {
+                    line: None,
+                    id: None,
+                    error: &InputError::new("", "empty input: expected a JSON case"),
+                    at_least: None,
+                    assessed_at: opts.clock.map_or(opts.now, |clock| clock()),
+                },
                 rules,
             )?;
         }
@@ -221,7 +228,9 @@ fn answer_document<R: BufRead, W: Write>(
                     )
                 })
                 .and_then(parse_json_case);
-            return answers.case(parsed, first_no, None).map(|()| line_no);
+            return answers
+                .case(parsed, first_no, Some(&joined))
+                .map(|()| line_no);
         }
     }
     // Too long to be one case: a stream whose first line is broken has whole cases on later
@@ -296,7 +305,7 @@ impl<W: Write> Answers<'_, W> {
                 )),
             }
         };
-        let raw = (parsed.is_err() && len <= MAX_LINE_BYTES).then_some(line);
+        let raw = (len <= MAX_LINE_BYTES).then_some(line);
         self.case(parsed, no, raw)
     }
 
@@ -308,12 +317,13 @@ impl<W: Write> Answers<'_, W> {
         raw: Option<&[u8]>,
     ) -> io::Result<()> {
         let (rules, opts) = (self.rules, self.opts);
+        let now = opts.clock.map_or(opts.now, |clock| clock());
         // A case that reads but does not resolve (an unknown symptom id) still has its id.
         // The rest of the input moves into the case rather than being copied.
         let (resolved, case_id) = match parsed {
             Ok(input) => {
                 let id = input.id.clone();
-                match input.into_case(rules, opts.now) {
+                match input.into_case(rules, now) {
                     Ok(case) => (Ok(case), None),
                     Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
                 }
@@ -351,16 +361,57 @@ impl<W: Write> Answers<'_, W> {
             Err(e) => {
                 summary.errors += 1;
                 let id = case_id.or_else(|| raw.and_then(salvage_id));
+                // A refusal never hides an emergency: the warning signs that can be read
+                // still give their disposition (no window can be judged without a valid
+                // case, so only signs and combinations of signs count).
+                let signs =
+                    raw.map_or_else(Vec::new, |r| crate::input::readable_warning_signs(r, rules));
+                let ids: Vec<&str> = signs.iter().map(String::as_str).collect();
+                let at_least = (!ids.is_empty())
+                    .then(|| crate::follow_up::most_urgent_of_signs(rules, &ids))
+                    .filter(|d| *d > Disposition::HomeCare);
+                if let Some(d) = at_least {
+                    summary.most_urgent = summary.most_urgent.max(Some(d));
+                }
                 summary
                     .messages
                     .push(format!("{}: line {no}: {e}", opts.input_name));
                 match opts.format {
-                    Format::Json | Format::Compact => {
-                        output::json::write_error(out, Some(no), id.as_deref(), &e, rules)?
-                    }
+                    Format::Json | Format::Compact => output::json::write_error(
+                        out,
+                        &output::json::Refusal {
+                            line: Some(no),
+                            id: id.as_deref(),
+                            error: &e,
+                            at_least,
+                            assessed_at: now,
+                        },
+                        rules,
+                    )?,
                     // Keep one line out per case in: a script reading codes can still count.
                     Format::Disposition => writeln!(out, "error")?,
-                    Format::Text => {}
+                    Format::Text => {
+                        if let Some(d) = at_least {
+                            if summary.cases + summary.errors > 1 {
+                                writeln!(out)?;
+                            }
+                            let text = rules.disposition_text(d);
+                            let report = format!(
+                                "{}\n{}\n",
+                                output::text::heading(d, &text.label, opts.style.color),
+                                output::text::wrap(
+                                    &format!(
+                                        "{} (The case on line {no} could not be read in full; the warning signs it names need at least this.)",
+                                        text.action
+                                    ),
+                                    opts.style.width,
+                                    "",
+                                    ""
+                                )
+                            );
+                            out.write_all(report.as_bytes())?;
+                        }
+                    }
                 }
             }
         }
@@ -377,6 +428,7 @@ mod tests {
         let opts = BatchOptions {
             format: Format::Json,
             now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
+            clock: None,
             input_name: "test".into(),
             style: output::text::Style::plain(),
         };

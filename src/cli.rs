@@ -136,6 +136,9 @@ pub enum RulesCommand {
 pub struct Config {
     pub rules_path: Option<PathBuf>,
     pub now: DateTime<FixedOffset>,
+    /// Whether `now` was given (`--now`): then every case of a stream uses it; otherwise
+    /// the clock is read for each case.
+    pub now_is_fixed: bool,
     pub color: bool,
     /// Columns to wrap text at.
     pub width: usize,
@@ -175,6 +178,11 @@ pub enum Action {
         json: bool,
     },
     RulesList,
+}
+
+/// The machine's clock, in its local offset: read at the edge, passed into a stream.
+pub fn system_now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
 }
 
 impl Config {
@@ -251,6 +259,7 @@ impl Config {
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
         };
         Ok(Config {
+            now_is_fixed: cli.global.now.is_some(),
             rules_path: cli.global.rules,
             now,
             color,

@@ -115,6 +115,10 @@ pub struct ReportedSymptom {
     pub trend: Trend,
     /// The day it began, counted from the treatment day (day 0).
     pub started_day: f64,
+    /// The person's own words, for `other` (something the lists do not name): recorded and
+    /// shown, never interpreted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl ReportedSymptom {
@@ -126,6 +130,7 @@ impl ReportedSymptom {
             severity: Severity::Moderate,
             trend: Trend::Stable,
             started_day: 0.0,
+            description: None,
         }
     }
 }
@@ -145,7 +150,15 @@ pub struct Case {
     /// The shortest time since treatment the input allows; the aftercare advice uses it.
     pub shortest_days_since_treatment: f64,
     pub symptoms: Vec<ReportedSymptom>,
+    /// Ids of the rule set's risk factors (eczema, blood thinners...): they change the answer
+    /// only through combinations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub risk_factors: Vec<String>,
     pub repeat_contact: bool,
+    /// The assessment time the case was resolved against, when it came from a time (input
+    /// or the clock); a case built with a number of days alone has none.
+    #[serde(skip)]
+    pub assessed_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl Case {
@@ -156,7 +169,9 @@ impl Case {
             days_since_treatment: days,
             shortest_days_since_treatment: days,
             symptoms,
+            risk_factors: Vec::new(),
             repeat_contact: false,
+            assessed_at: None,
         }
     }
 }
@@ -167,7 +182,11 @@ impl Case {
 pub enum FindingKind {
     ExpectedReaction,
     WarningSign,
+    /// Something the lists do not name, in the person's own words.
+    Other,
     Combination,
+    /// Several strong reactions at once.
+    Cluster,
     RepeatContact,
 }
 
@@ -209,11 +228,21 @@ pub struct AdviceItem {
     pub then: Option<String>,
 }
 
+/// The format and version of a JSON result, named in every result.
+pub const RESULT_FORMAT: &str = "aftercare-result-1";
+/// The format and version of a JSON error record, named in every error record.
+pub const ERROR_FORMAT: &str = "aftercare-error-1";
+
 /// The whole answer for one case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
+    /// Always [`RESULT_FORMAT`]: a record says which contract it follows.
+    pub format: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The assessment time used (RFC 3339), so that the result can be replayed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_at: Option<String>,
     pub disposition: Disposition,
     /// What to do, in plain words, for the disposition.
     pub action: String,

@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = BatchOptions {
         format,
         now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
+        clock: None,
         input_name: "fuzz".into(),
         style: aftercare::output::text::Style {
             color: selector & 4 != 0,

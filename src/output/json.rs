@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::evaluate::{subject_name, Subject, Triage};
 use crate::input::InputError;
-use crate::model::{Assessment, Case, RuleSetId};
+use crate::model::{Assessment, Case, Disposition, RuleSetId, ERROR_FORMAT, RESULT_FORMAT};
 use crate::rules::RuleSet;
 
 pub fn write_assessment<W: Write>(out: &mut W, a: &Assessment) -> io::Result<()> {
@@ -32,6 +32,15 @@ pub fn write_compact<W: Write>(
         push_json_str(s, id);
         s.push(',');
     }
+    s.push_str("\"format\":\"");
+    s.push_str(RESULT_FORMAT);
+    s.push_str("\",");
+    if let Some(at) = case.assessed_at {
+        s.push_str("\"assessed_at\":\"");
+        // RFC 3339 is digits, signs, ':', '.', 'T' and 'Z': nothing to escape.
+        let _ = write!(s, "{}", at.to_rfc3339());
+        s.push_str("\",");
+    }
     s.push_str("\"disposition\":\"");
     s.push_str(t.disposition.code());
     s.push_str("\",\"findings\":[");
@@ -47,7 +56,7 @@ pub fn write_compact<W: Write>(
                 s.push(',');
             }
             // As in the full form: the combination's symptoms joined by "+".
-            Subject::Combination(_) => {
+            Subject::Combination(_) | Subject::Cluster(_) => {
                 if let Some(name) = subject_name(f.subject, case, rules) {
                     s.push_str("\"symptom\":");
                     push_json_str(s, &name);
@@ -87,12 +96,31 @@ fn push_json_str(s: &mut String, value: &str) {
 
 #[derive(Serialize)]
 struct ErrorRecord<'a> {
+    format: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    assessed_at: String,
     error: ErrorBody<'a>,
+    /// The most urgent disposition the readable warning signs give: a refusal never hides
+    /// an emergency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at_least: Option<Disposition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'a str>,
     rule_set: RuleSetId,
+}
+
+/// A case that could not be answered: where it was, what was wrong, and what its readable
+/// warning signs still say.
+pub struct Refusal<'a> {
+    pub line: Option<usize>,
+    pub id: Option<&'a str>,
+    pub error: &'a InputError,
+    pub at_least: Option<Disposition>,
+    /// The assessment time the case would have been answered at.
+    pub assessed_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 #[derive(Serialize)]
@@ -103,22 +131,23 @@ struct ErrorBody<'a> {
     message: &'a str,
 }
 
-/// An error record in place of a result: `{"line":3,"error":{"kind":"input","field":..,"message":..}}`.
-pub fn write_error<W: Write>(
-    out: &mut W,
-    line: Option<usize>,
-    id: Option<&str>,
-    e: &InputError,
-    rules: &RuleSet,
-) -> io::Result<()> {
+/// An error record in place of a result: `{"format":"aftercare-error-1","line":3,
+/// "assessed_at":..,"error":{"kind":"input","field":..,"message":..},"at_least":..,"action":..}`.
+pub fn write_error<W: Write>(out: &mut W, r: &Refusal<'_>, rules: &RuleSet) -> io::Result<()> {
     let record = ErrorRecord {
-        line,
-        id,
+        format: ERROR_FORMAT,
+        line: r.line,
+        id: r.id,
+        assessed_at: r.assessed_at.to_rfc3339(),
         error: ErrorBody {
             kind: "input",
-            field: &e.field,
-            message: &e.message,
+            field: &r.error.field,
+            message: &r.error.message,
         },
+        at_least: r.at_least,
+        action: r
+            .at_least
+            .map(|d| rules.disposition_text(d).action.as_str()),
         rule_set: rules.id(),
     };
     serde_json::to_writer(&mut *out, &record)?;

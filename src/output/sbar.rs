@@ -152,6 +152,16 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 format!("{}:{window}", label(rules, id))
             }
             (FindingKind::WarningSign, Some(id)) => format!("{}: warning sign", label(rules, id)),
+            (FindingKind::Other, Some(_)) => {
+                "Something else, in the person's own words (not interpreted)".to_string()
+            }
+            (FindingKind::Cluster, Some(ids)) => format!(
+                "{}: several strong reactions at once",
+                ids.split('+')
+                    .map(|s| label(rules, s))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            ),
             (FindingKind::Combination, Some(ids)) => format!(
                 "{}: combination",
                 ids.split('+')

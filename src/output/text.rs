@@ -103,9 +103,15 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     for f in &a.findings {
         let who = match (&f.symptom, f.kind) {
             (_, FindingKind::RepeatContact) => "Repeat contact".to_string(),
-            (Some(id), FindingKind::Combination) => id
+            (Some(id), FindingKind::Combination | FindingKind::Cluster) => id
                 .split('+')
-                .map(|s| rules.symptom_text(s).map_or(s, |t| t.label))
+                .map(|s| {
+                    rules.symptom_text(s).map_or_else(
+                        // A risk factor of a combination, by its own label.
+                        || rules.risk_factor(s).map_or(s, |(_, f)| f.label.as_str()),
+                        |t| t.label,
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" with "),
             (Some(id), _) => rules

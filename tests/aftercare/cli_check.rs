@@ -246,6 +246,8 @@ fn the_compact_format_has_codes_and_rules_without_words() {
         out[0],
         json!({
             "id": "k",
+            "format": "aftercare-result-1",
+            "assessed_at": "2026-11-21T09:00:00+00:00",
             "disposition": "see_today",
             "findings": [
                 {"symptom": "redness", "disposition": "see_today", "rule": "redness.worse_after"},

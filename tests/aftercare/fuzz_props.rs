@@ -54,6 +54,7 @@ fn check_stream(bytes: &[u8], format: Format) {
     let opts = BatchOptions {
         format,
         now: now(),
+        clock: None,
         input_name: "fuzz".into(),
         style: aftercare::output::text::Style {
             color: false,
