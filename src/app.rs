@@ -24,6 +24,10 @@ where
     use clap::Parser;
     let cli = match crate::cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            // The version names the built-in protocol too; a result depends on both.
+            return print_out(&crate::shell::version_line()).unwrap_or(exit::FAILURE);
+        }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
             let _ = e.print();
@@ -107,6 +111,10 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             let rules = load_rules(config)?;
             print_out(&output::rules_table::render(&rules, style))
         }
+        Action::Completions(shell) => print_bytes(&crate::shell::completions(*shell)),
+        Action::Man => print_bytes(
+            &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
+        ),
     }
 }
 
@@ -320,8 +328,12 @@ fn rules_trace(
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
 pub fn print_out(text: &str) -> Result<i32, Error> {
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(exit::SUCCESS),
         Err(e) => write_failure(e, "standard output"),
     }

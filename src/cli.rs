@@ -16,7 +16,8 @@ use crate::output::Format;
     version,
     about = "Is this normal after micro-needling? Symptom triage for the days and weeks after a treatment.",
     long_about = None,
-    after_help = "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\nExit codes: 0 success, 1 failure (output), 2 usage, 3 input data error, 4 rule file error, 5 cancelled, 130 interrupted; with --disposition-exit-code, 10 (home care) to 15 (call emergency services now)."
+    after_help = "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\nExit codes: 0 success, 1 failure (output), 2 usage, 3 input data error, 4 rule file error, 5 cancelled, 130 interrupted; with --disposition-exit-code, 10 (home care) to 15 (call emergency services now).",
+    after_long_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,10 +36,44 @@ pub struct GlobalArgs {
     /// The assessment time, for reproducible runs [default: now] (e.g. 2026-11-21T09:00:00Z)
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
-    /// Plain text: no colour (as does the NO_COLOR environment variable)
-    #[arg(long, global = true)]
+    /// Plain text: no colour (as does the NO_COLOR environment variable); the same as
+    /// --color never
+    #[arg(long, global = true, conflicts_with = "color")]
     pub plain: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Examples for `--help`: what a script, a shell user, a nurse and a clinic manager type.
+const EXAMPLES: &str = "\
+Examples:
+  A JSON case, answered as JSON:
+    echo '{\"days_since_treatment\": 2, \"symptoms\": [{\"id\": \"redness\", \"trend\": \"improving\"}]}' \\
+      | aftercare check --input - --format json
+
+  A stream, one case a line, one result a line; exit 15 if any case is an emergency:
+    aftercare check --input cases.jsonl --format compact --disposition-exit-code
+
+  The nurse's telephone protocol, the call saved for the chart:
+    aftercare check --nurse --record call.json
+
+  Checking a clinic's rule file, then using it:
+    aftercare rules check --strict clinic.toml
+    aftercare check --rules clinic.toml --input cases.jsonl
+
+  Shell completions and the manual page:
+    aftercare completions bash > ~/.local/share/bash-completion/completions/aftercare
+    aftercare man > aftercare.1
+
+Exit codes: see EXIT STATUS in `aftercare man`, or the README.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -49,6 +84,22 @@ pub enum Command {
     /// Check, list or trace a rule file
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// A completion script for a shell, to source or install
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff), for `man -l -` or a man folder
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Args, Default, PartialEq, Eq)]
@@ -175,6 +226,8 @@ pub enum Action {
         json: bool,
     },
     RulesList,
+    Completions(Shell),
+    Man,
 }
 
 impl Config {
@@ -191,7 +244,14 @@ impl Config {
         };
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = !cli.global.plain && !no_color && stdout_is_terminal;
+        let dumb_terminal = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = decide_color(
+            cli.global.plain,
+            cli.global.color,
+            no_color,
+            dumb_terminal,
+            stdout_is_terminal,
+        );
         let stdin_is_terminal = std::io::stdin().is_terminal();
         let stderr_is_terminal = std::io::stderr().is_terminal();
         // The terminal's own size, asked only when there is one to ask.
@@ -249,6 +309,8 @@ impl Config {
                 json: format == AdviceFormat::Json,
             },
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
+            Some(Command::Completions { shell }) => Action::Completions(shell),
+            Some(Command::Man) => Action::Man,
         };
         Ok(Config {
             rules_path: cli.global.rules,
@@ -260,6 +322,24 @@ impl Config {
             stderr_is_terminal,
             command,
         })
+    }
+}
+
+/// Whether to colour: `--plain` never; `--color always|never` as said, over NO_COLOR and TERM;
+/// otherwise only on a terminal, and not when NO_COLOR is set or the terminal says it is
+/// dumb (one that cannot do more than print text gets no colour and no styled prompts).
+fn decide_color(
+    plain: bool,
+    choice: Option<ColorChoice>,
+    no_color: bool,
+    dumb_terminal: bool,
+    stdout_is_terminal: bool,
+) -> bool {
+    match choice {
+        _ if plain => false,
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => !no_color && !dumb_terminal && stdout_is_terminal,
     }
 }
 
@@ -275,5 +355,34 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
         input: args.input,
         format: to_format(args.format),
         disposition_exit_code: args.disposition_exit_code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        use ColorChoice::*;
+        // (plain, --color, NO_COLOR, TERM=dumb, terminal) -> colour
+        let table = [
+            ((false, None, false, false, true), true),
+            ((false, None, false, false, false), false),
+            ((false, None, true, false, true), false),
+            ((false, None, false, true, true), false),
+            ((false, Some(Auto), false, true, true), false),
+            ((false, Some(Auto), false, false, true), true),
+            ((false, Some(Always), true, true, false), true),
+            ((false, Some(Never), false, false, true), false),
+            ((true, None, false, false, true), false),
+        ];
+        for ((plain, choice, no_color, dumb, tty), want) in table {
+            assert_eq!(
+                decide_color(plain, choice, no_color, dumb, tty),
+                want,
+                "plain {plain}, --color {choice:?}, NO_COLOR {no_color}, dumb {dumb}, terminal {tty}"
+            );
+        }
     }
 }
