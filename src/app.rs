@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::batch::{self, BatchOptions};
-use crate::cli::{Action, Config};
+use crate::cli::{Action, Config, SchemaKind};
 use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
@@ -111,10 +111,27 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             let rules = load_rules(config)?;
             print_out(&output::rules_table::render(&rules, style))
         }
+        Action::Schema { kind, draft7 } => {
+            let rules = load_rules(config)?;
+            print_out(&output::schema::to_text(&schema_for(
+                &rules, *kind, *draft7,
+            )))
+        }
         Action::Completions(shell) => print_bytes(&crate::shell::completions(*shell)),
         Action::Man => print_bytes(
             &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
         ),
+    }
+}
+
+/// The schema `aftercare schema KIND` prints, for the loaded rule set.
+pub fn schema_for(rules: &RuleSet, kind: SchemaKind, draft7: bool) -> serde_json::Value {
+    match kind {
+        SchemaKind::Case => output::schema::case(rules),
+        SchemaKind::Result => output::schema::result(rules),
+        SchemaKind::Error => output::schema::error(rules),
+        SchemaKind::Rules => output::schema::rules_file(rules, draft7),
+        SchemaKind::Record => output::schema::record(rules, crate::questionnaire::record::FORMAT),
     }
 }
 

@@ -69,7 +69,8 @@ Examples:
     aftercare rules check --strict clinic.toml
     aftercare check --rules clinic.toml --input cases.jsonl
 
-  Shell completions and the manual page:
+  Contracts for portals and shells:
+    aftercare schema case > case.schema.json
     aftercare completions bash > ~/.local/share/bash-completion/completions/aftercare
     aftercare man > aftercare.1
 
@@ -84,6 +85,8 @@ pub enum Command {
     /// Check, list or trace a rule file
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// A JSON Schema (2020-12) for a case, a result, an error record, a rule file or a record
+    Schema(SchemaArgs),
     /// A completion script for a shell, to source or install
     Completions {
         /// The shell
@@ -100,6 +103,31 @@ pub enum Shell {
     Zsh,
     Fish,
     Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// What the schema describes
+    #[arg(value_enum)]
+    pub what: SchemaKind,
+    /// The JSON Schema dialect: 2020 (2020-12) or 7 (draft-07, for editors' TOML plugins;
+    /// only for `rules`)
+    #[arg(long, value_name = "DRAFT", default_value = "2020", value_parser = ["2020", "7"])]
+    pub draft: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A case, as `check --input` takes it
+    Case,
+    /// A result of `check --format json`
+    Result,
+    /// An error record in place of a result
+    Error,
+    /// A rule file (TOML, described as the JSON it maps to)
+    Rules,
+    /// A saved questionnaire or call (`--record FILE`)
+    Record,
 }
 
 #[derive(Debug, Args, Default, PartialEq, Eq)]
@@ -226,6 +254,10 @@ pub enum Action {
         json: bool,
     },
     RulesList,
+    Schema {
+        kind: SchemaKind,
+        draft7: bool,
+    },
     Completions(Shell),
     Man,
 }
@@ -309,6 +341,19 @@ impl Config {
                 json: format == AdviceFormat::Json,
             },
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
+            Some(Command::Schema(a)) => {
+                let draft7 = a.draft == "7";
+                if draft7 && a.what != SchemaKind::Rules {
+                    return Err(Error::Usage(
+                        "--draft 7 is for the rule file's schema only (aftercare schema rules --draft 7)"
+                            .into(),
+                    ));
+                }
+                Action::Schema {
+                    kind: a.what,
+                    draft7,
+                }
+            }
             Some(Command::Completions { shell }) => Action::Completions(shell),
             Some(Command::Man) => Action::Man,
         };

@@ -3,6 +3,7 @@
 pub mod json;
 pub mod rules_table;
 pub mod sbar;
+pub mod schema;
 pub mod text;
 pub mod timeline;
 

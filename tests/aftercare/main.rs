@@ -17,6 +17,7 @@ mod properties;
 mod questionnaire;
 mod rule_examples;
 mod rule_safety;
+mod schema;
 mod shell;
 mod signs;
 mod snapshots;
