@@ -117,6 +117,20 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 &rules, *kind, *draft7,
             )))
         }
+        Action::FhirQuestionnaire { nurse } => {
+            let rules = load_rules(config)?;
+            let protocol = if *nurse {
+                output::fhir::Protocol::Nurse
+            } else {
+                output::fhir::Protocol::Patient
+            };
+            print_json(&output::fhir::questionnaire(&rules, protocol))
+        }
+        Action::RecordFhir { file } => {
+            let rules = load_rules(config)?;
+            let bundle = crate::questionnaire::record::read_as_fhir(file, &rules)?;
+            print_json(&bundle)
+        }
         Action::Completions(shell) => print_bytes(&crate::shell::completions(*shell)),
         Action::Man => print_bytes(
             &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
@@ -346,6 +360,13 @@ fn rules_trace(
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
 pub fn print_out(text: &str) -> Result<i32, Error> {
     print_bytes(text.as_bytes())
+}
+
+/// A JSON document for people and programs alike: pretty, with a final newline.
+fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?;
+    text.push('\n');
+    print_out(&text)
 }
 
 fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {

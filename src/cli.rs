@@ -71,6 +71,8 @@ Examples:
 
   Contracts for portals and shells:
     aftercare schema case > case.schema.json
+    aftercare fhir questionnaire --nurse
+    aftercare record fhir call.json
     aftercare completions bash > ~/.local/share/bash-completion/completions/aftercare
     aftercare man > aftercare.1
 
@@ -87,6 +89,12 @@ pub enum Command {
     Rules(RulesCommand),
     /// A JSON Schema (2020-12) for a case, a result, an error record, a rule file or a record
     Schema(SchemaArgs),
+    /// FHIR R4 resources: the questionnaire, generated from the rule set
+    #[command(subcommand)]
+    Fhir(FhirCommand),
+    /// Convert a saved questionnaire or call (--record FILE)
+    #[command(subcommand)]
+    Record(RecordCommand),
     /// A completion script for a shell, to source or install
     Completions {
         /// The shell
@@ -130,6 +138,26 @@ pub enum SchemaKind {
     Record,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum FhirCommand {
+    /// The questionnaire as a FHIR R4 Questionnaire
+    Questionnaire {
+        /// The nurse's protocol (adds the background and the repeat-contact questions)
+        #[arg(long)]
+        nurse: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// A saved questionnaire or call as a FHIR R4 Bundle (QuestionnaireResponse and
+    /// RiskAssessment)
+    Fhir {
+        /// The record (written by --record FILE)
+        file: PathBuf,
+    },
+}
+
 #[derive(Debug, Args, Default, PartialEq, Eq)]
 pub struct CheckArgs {
     /// Read JSON cases from FILE (- for standard input): one case, or one case a line
@@ -160,6 +188,8 @@ pub enum FormatArg {
     Text,
     /// Only the disposition code, one line per case
     Disposition,
+    /// A FHIR R4 Bundle per case (QuestionnaireResponse and RiskAssessment), one a line
+    Fhir,
 }
 
 #[derive(Debug, Args)]
@@ -258,6 +288,12 @@ pub enum Action {
         kind: SchemaKind,
         draft7: bool,
     },
+    FhirQuestionnaire {
+        nurse: bool,
+    },
+    RecordFhir {
+        file: PathBuf,
+    },
     Completions(Shell),
     Man,
 }
@@ -307,6 +343,7 @@ impl Config {
             Some(FormatArg::Compact) => Format::Compact,
             Some(FormatArg::Text) => Format::Text,
             Some(FormatArg::Disposition) => Format::Disposition,
+            Some(FormatArg::Fhir) => Format::Fhir,
             None if stdout_is_terminal => Format::Text,
             None => Format::Json,
         };
@@ -354,6 +391,10 @@ impl Config {
                     draft7,
                 }
             }
+            Some(Command::Fhir(FhirCommand::Questionnaire { nurse })) => {
+                Action::FhirQuestionnaire { nurse }
+            }
+            Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
             Some(Command::Completions { shell }) => Action::Completions(shell),
             Some(Command::Man) => Action::Man,
         };
