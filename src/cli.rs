@@ -59,7 +59,8 @@ Examples:
     echo '{\"days_since_treatment\": 2, \"symptoms\": [{\"id\": \"redness\", \"trend\": \"improving\"}]}' \\
       | aftercare check --input - --format json
 
-  A stream, one case a line, one result a line; exit 15 if any case is an emergency:
+  A stream, one case a line, one result a line; the exit code says the most urgent
+  case (10 home care ... 15 call emergency services now):
     aftercare check --input cases.jsonl --format compact --disposition-exit-code
 
   The nurse's telephone protocol, the call saved for the chart:
