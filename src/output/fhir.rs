@@ -57,6 +57,8 @@ pub fn questionnaire_url(rule_set_name: &str, protocol: Protocol) -> String {
 fn symptom_coding(rules: &RuleSet, name: &str, id: &str) -> Value {
     let display = if id == NONE_CODE {
         "None of these".to_string()
+    } else if let Some((_, f)) = rules.risk_factor(id) {
+        f.label.clone()
     } else {
         rules
             .symptom_text(id)
@@ -98,13 +100,72 @@ fn checklist(rules: &RuleSet, most: Disposition) -> Vec<&str> {
         .collect()
 }
 
-/// The symptoms list of a protocol: the nurse asks the same-day signs on their own.
+/// The symptoms list of a protocol: the nurse asks the same-day signs on their own; `other`,
+/// for anything the lists do not name, comes last.
 fn symptom_list(rules: &RuleSet, protocol: Protocol) -> Vec<&str> {
     let same_day = signs_of(rules, Disposition::SeeToday);
     checklist(rules, Disposition::SeeToday)
         .into_iter()
         .filter(|id| protocol == Protocol::Patient || !same_day.contains(id))
+        .chain(rules.other.as_ref().map(|o| o.id.as_str()))
         .collect()
+}
+
+/// Which checklist asks about `id` in a protocol, when one does after the danger signs.
+fn checklist_of(rules: &RuleSet, protocol: Protocol, id: &str) -> Option<&'static str> {
+    if protocol == Protocol::Nurse && signs_of(rules, Disposition::SeeToday).contains(&id) {
+        Some("same_day")
+    } else if symptom_list(rules, protocol).contains(&id) {
+        Some("symptoms")
+    } else {
+        None
+    }
+}
+
+/// The risk-factor questions: each only when a symptom it combines with is ticked, since
+/// that is when it can change the answer; one in no combination is asked for the record.
+fn risk_factor_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) -> Vec<Value> {
+    let mut items = Vec::new();
+    for f in &rules.risk_factors {
+        let mut partners: Vec<Value> = Vec::new();
+        let mut combined = false;
+        for c in &rules.combinations {
+            if !c.members.iter().any(|m| m.any_of.contains(&f.id)) {
+                continue;
+            }
+            combined = true;
+            for m in c.members.iter().filter(|m| !m.any_of.contains(&f.id)) {
+                for id in &m.any_of {
+                    if let Some(link) = checklist_of(rules, protocol, id) {
+                        let w = when_coding(rules, link, id);
+                        if !partners.contains(&w) {
+                            partners.push(w);
+                        }
+                    }
+                }
+            }
+        }
+        if combined && partners.is_empty() {
+            // Its combinations are of danger signs only, where the questions stop.
+            continue;
+        }
+        let mut item = json!({
+            "linkId": format!("risk.{}", f.id),
+            "code": [symptom_coding(rules, &rules.name, &f.id)],
+            "text": f.question,
+            "type": "boolean"
+        });
+        if partners.is_empty() {
+            set_enable_when(&mut item, after_danger);
+        } else {
+            if partners.len() > 1 {
+                item["enableBehavior"] = json!("any");
+            }
+            item["enableWhen"] = Value::Array(partners);
+        }
+        items.push(item);
+    }
+    items
 }
 
 /// A checklist question: choice, repeats, required, with "None of these" exclusive.
@@ -151,8 +212,11 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
             .map(|c| json!({ "valueCoding": { "system": code_system(name, what), "code": c, "display": c.replace('_', " ") } }))
             .collect()
     };
-    let label = rules.symptom_text(id).map_or(id, |t| t.label);
-    json!({
+    let label = match &rules.other {
+        Some(o) if o.id == id => o.label.as_str(),
+        _ => rules.symptom_text(id).map_or(id, |t| t.label),
+    };
+    let mut item = json!({
         "linkId": format!("symptom.{id}"),
         "text": label,
         "type": "group",
@@ -171,12 +235,31 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
                 "answerOption": coded("trend", &["improving", "stable", "worsening", "not_sure"])
             },
             {
-                "linkId": format!("symptom.{id}.started_day"),
+                "linkId": format!("symptom.{id}.started_on_day"),
                 "text": format!("{label}: on which day since the treatment did it start (0 = the treatment day)?"),
+                "type": "integer"
+            },
+            {
+                "linkId": format!("symptom.{id}.started_day"),
+                "text": format!("{label}: when did it start, in days since the treatment (0.5 = 12 hours), if known exactly?"),
                 "type": "decimal"
             }
         ]
-    })
+    });
+    if rules.other.as_ref().is_some_and(|o| o.id == id) {
+        // Free text, recorded and shown, never interpreted.
+        let description = json!({
+            "linkId": format!("symptom.{id}.description"),
+            "text": "What is it? In your own words.",
+            "type": "string",
+            "required": true,
+            "maxLength": crate::input::MAX_DESCRIPTION_CHARS
+        });
+        if let Some(details) = item["item"].as_array_mut() {
+            details.insert(0, description);
+        }
+    }
+    item
 }
 
 /// `aftercare fhir questionnaire [--nurse]`: the questions as the tool asks them.
@@ -258,6 +341,7 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
     for id in &symptom_ids {
         items.push(details_item(rules, "symptoms", id));
     }
+    items.extend(risk_factor_items(rules, protocol, &after_danger));
     let mut repeat = json!({
         "linkId": "repeat_contact",
         "text": match protocol {
@@ -335,6 +419,10 @@ pub struct SymptomAnswer {
     /// A trend code, `not_sure` included.
     pub trend: Option<String>,
     pub started_day: Option<f64>,
+    /// A whole day ("day 2").
+    pub started_on_day: Option<u32>,
+    /// The person's words, for `other`.
+    pub description: Option<String>,
 }
 
 /// The answers a response holds, whichever front door gathered them.
@@ -350,6 +438,8 @@ pub struct Answers {
     /// `None` when the symptoms were not asked.
     pub symptoms: Option<Vec<SymptomAnswer>>,
     pub repeat_contact: Option<bool>,
+    /// Risk factors known to apply; one not listed is not known, so it is not answered.
+    pub risk_factors: Vec<String>,
     /// The nurse's background answers, by key.
     pub background: Vec<(String, Vec<String>)>,
 }
@@ -497,8 +587,14 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
                 if let Some(trend) = &s.trend {
                     details.push(json!({ "linkId": format!("symptom.{id}.trend"), "answer": [{ "valueCoding": { "system": code_system(&rules.name, "trend"), "code": trend, "display": trend.replace('_', " ") } }] }));
                 }
+                if let Some(day) = s.started_on_day {
+                    details.push(json!({ "linkId": format!("symptom.{id}.started_on_day"), "answer": [{ "valueInteger": day }] }));
+                }
                 if let Some(day) = s.started_day {
                     details.push(json!({ "linkId": format!("symptom.{id}.started_day"), "answer": [{ "valueDecimal": day }] }));
+                }
+                if let Some(words) = &s.description {
+                    details.insert(0, json!({ "linkId": format!("symptom.{id}.description"), "answer": [{ "valueString": words }] }));
                 }
                 if !details.is_empty() {
                     items.push(json!({ "linkId": format!("symptom.{id}"), "item": details }));
@@ -508,6 +604,26 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
     }
     if let Some(r) = ans.repeat_contact {
         items.push(json!({ "linkId": "repeat_contact", "answer": [{ "valueBoolean": r }] }));
+    }
+    // Only the risk factors the questionnaire would have asked, as it would have asked them.
+    let asked: Vec<String> = risk_factor_items(rules, a.protocol, &json!([]))
+        .iter()
+        .filter(|item| {
+            item["enableWhen"].as_array().is_none_or(|when| {
+                when.iter().any(|w| {
+                    let code = w["answerCoding"]["code"].as_str().unwrap_or("");
+                    ans.symptoms.iter().flatten().any(|s| s.id == code)
+                        || ans.signs.iter().any(|(id, yes)| *yes && id == code)
+                })
+            })
+        })
+        .filter_map(|item| item["linkId"].as_str().map(str::to_string))
+        .collect();
+    for f in &ans.risk_factors {
+        let link = format!("risk.{f}");
+        if asked.contains(&link) {
+            items.push(json!({ "linkId": link, "answer": [{ "valueBoolean": true }] }));
+        }
     }
     let background: Vec<Value> = ans
         .background
@@ -664,10 +780,13 @@ pub fn case_answers(
                     severity: s.severity,
                     trend: s.trend.map(|t: Trend| t.code().to_string()),
                     started_day: s.started_day,
+                    started_on_day: s.started_on_day.map(|d| d as u32),
+                    description: s.description.clone(),
                 })
                 .collect(),
         ),
         repeat_contact: input.repeat_contact,
+        risk_factors: input.risk_factors.clone().unwrap_or_default(),
         background: Vec::new(),
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::input::{MAX_DAYS, MAX_ID_LEN, MAX_SYMPTOMS};
+use crate::input::{MAX_DAYS, MAX_DESCRIPTION_CHARS, MAX_ID_LEN, MAX_RISK_FACTORS, MAX_SYMPTOMS};
 use crate::model::{Disposition, Severity, Trend};
 use crate::rules::RuleSet;
 
@@ -77,8 +77,61 @@ fn time(description: &str) -> Value {
     })
 }
 
+/// Every id a case's symptom may carry: the reactions, the warning signs and `other`.
 fn symptom_ids(rules: &RuleSet) -> Vec<&str> {
-    rules.symptom_ids().collect()
+    rules
+        .symptom_ids()
+        .chain(rules.other.as_ref().map(|o| o.id.as_str()))
+        .collect()
+}
+
+fn risk_factor_ids(rules: &RuleSet) -> Vec<&str> {
+    rules.risk_factors.iter().map(|f| f.id.as_str()).collect()
+}
+
+/// A symptom of a case: `other` with its description, every other id without one; one of
+/// the two start forms at most.
+fn symptom_schema(rules: &RuleSet) -> Value {
+    let mut s = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id"],
+        "properties": {
+            "id": { "enum": symptom_ids(rules), "description": "A symptom id of the rule set (aftercare rules list)." },
+            "severity": { "enum": Severity::ALL.map(Severity::code), "description": "Default: moderate." },
+            "trend": { "enum": Trend::ALL.map(Trend::code), "description": "Default: stable (unknown never counts as improving)." },
+            "started_day": days("The day it began (default 0); never later than the time since treatment."),
+            "started_on_day": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_DAYS,
+                "description": "A whole day (it began on day 2), read as min(d + 1, time since treatment); never later than the time since treatment. Not with started_day."
+            },
+            "description": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_DESCRIPTION_CHARS,
+                // No control character, and one character that is not a space. The control
+                // characters are written as themselves (JSON escapes them): every regex
+                // dialect reads a literal character in a class alike.
+                "pattern": "^[^\u{0}-\u{1f}\u{7f}-\u{9f}]*[^\u{0}-\u{1f}\u{7f}-\u{9f}\\s][^\u{0}-\u{1f}\u{7f}-\u{9f}]*$",
+                "description": format!("For other only, and required there: the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control characters. Recorded and shown, never interpreted.")
+            }
+        },
+        "not": { "required": ["started_day", "started_on_day"] }
+    });
+    if let Some(other) = &rules.other {
+        s["allOf"] = json!([{
+            "if": { "properties": { "id": { "const": other.id } } },
+            "then": { "required": ["description"] },
+            "else": { "not": { "required": ["description"] } }
+        }]);
+    } else {
+        s["properties"]
+            .as_object_mut()
+            .map(|p| p.remove("description"));
+    }
+    s
 }
 
 /// The case definitions shared by the case and record schemas (under `$defs`).
@@ -103,6 +156,12 @@ fn case_defs(rules: &RuleSet) -> Value {
                     "items": { "$ref": "#/$defs/symptom" },
                     "description": "Required, [] when there are none: a missing list means not asked, not none."
                 },
+                "risk_factors": {
+                    "type": "array",
+                    "maxItems": MAX_RISK_FACTORS,
+                    "items": { "enum": risk_factor_ids(rules) },
+                    "description": "Risk factors of the rule set that apply (a repeated id counts once); one not listed is not known, never a no."
+                },
                 "repeat_contact": {
                     "type": "boolean",
                     "description": "A second contact about the same problem, or a very worried person."
@@ -119,17 +178,7 @@ fn case_defs(rules: &RuleSet) -> Value {
                 }
             ]
         },
-        "symptom": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["id"],
-            "properties": {
-                "id": { "enum": symptom_ids(rules), "description": "A symptom id of the rule set (aftercare rules list)." },
-                "severity": { "enum": Severity::ALL.map(Severity::code), "description": "Default: moderate." },
-                "trend": { "enum": Trend::ALL.map(Trend::code), "description": "Default: stable (unknown never counts as improving)." },
-                "started_day": days("The day it began (default 0); never later than the time since treatment.")
-            }
-        }
+        "symptom": symptom_schema(rules)
     })
 }
 
@@ -153,7 +202,7 @@ fn finding(rules: &RuleSet) -> Value {
         "additionalProperties": false,
         "required": ["kind", "disposition", "rule", "reason"],
         "properties": {
-            "kind": { "enum": ["expected_reaction", "warning_sign", "combination", "repeat_contact"] },
+            "kind": { "enum": ["expected_reaction", "warning_sign", "other", "combination", "cluster", "repeat_contact"] },
             "symptom": {
                 "description": "The symptom id; for a combination, its symptoms joined by +; absent for a repeat contact.",
                 "anyOf": [
@@ -427,6 +476,7 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
     let text = json!({ "type": "string", "minLength": 1, "pattern": "\\S" });
     let id = json!({ "type": "string", "pattern": ID_PATTERN });
     let ids = json!({ "type": "array", "items": { "type": "string", "pattern": ID_PATTERN } });
+    let aliases = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
     let day = days("A day since the treatment (day 0), fractional allowed.");
     let sources = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
     let citation = |mut props: Map<String, Value>| {
@@ -460,15 +510,58 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "id": id, "label": text, "description": text,
             "normal_until": day, "ok_if_improving_until": day,
             "past_window": r("disposition"),
-            "worse_after": r("threshold"), "severe_after": r("threshold"), "starts_after": r("threshold"),
+            "worse_after": r("threshold"), "severe_after": r("threshold"),
+            "severe_and_worse_after": r("threshold"), "starts_after": r("threshold"),
+            "aliases": aliases,
             "course": { "type": "string" }
         })))),
         "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], citation(props(json!({
-            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text
+            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text,
+            "aliases": aliases
         })))),
-        "combination": obj(&["id", "all_of", "disposition", "reason"], citation(props(json!({
-            "id": id, "all_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN } }, "any_of": ids, "disposition": r("disposition"), "reason": text
+        "combination": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "disposition", "reason"],
+            "anyOf": [{ "required": ["members"] }, { "required": ["all_of"] }],
+            "description": "Fires when each member is present: members (the general form), or all_of with an optional any_of (the short form of 1.0).",
+            "properties": citation(props(json!({
+                "id": id,
+                "all_of": ids,
+                "any_of": ids,
+                "members": { "type": "array", "minItems": 1, "items": r("member") },
+                "disposition": r("disposition"),
+                "reason": text
+            })))
+        },
+        "member": obj(&["any_of"], json!({
+            "any_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN }, "description": "Symptom, sign or risk-factor ids: any one of them counts." },
+            "outside_window": { "type": "boolean", "description": "The symptom's own finding is above home care (an expected reaction only)." },
+            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." }
+        })),
+        "cluster": obj(&["id", "among", "count", "severity", "trend", "disposition", "reason"], citation(props(json!({
+            "id": id,
+            "among": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN } },
+            "count": { "type": "integer", "minimum": 1 },
+            "severity": { "enum": Severity::ALL.map(Severity::code) },
+            "trend": { "enum": Trend::ALL.map(Trend::code) },
+            "disposition": r("disposition"),
+            "reason": text
         })))),
+        "other": obj(&["id", "label", "description", "disposition", "severe_or_worsening"], citation(props(json!({
+            "id": id, "label": text, "description": text,
+            "disposition": r("disposition"), "severe_or_worsening": r("disposition"),
+            "aliases": aliases
+        })))),
+        "risk_factor": obj(&["id", "label", "description", "question"], citation(props(json!({
+            "id": id, "label": text, "description": text, "question": text, "aliases": aliases
+        })))),
+        "clinic": obj(&[], json!({
+            "name": { "type": "string" },
+            "phone": { "type": "string" },
+            "out_of_hours_phone": { "type": "string" },
+            "emergency_number": { "type": "string" }
+        })),
         "situation": obj(&["id", "disposition", "reason"], citation(props(json!({
             "id": id, "disposition": r("disposition"), "reason": text
         })))),
@@ -515,6 +608,10 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "expected_reaction": list("expected_reaction"),
             "warning_sign": list("warning_sign"),
             "combination": list("combination"),
+            "cluster": list("cluster"),
+            "other": r("other"),
+            "risk_factor": list("risk_factor"),
+            "clinic": r("clinic"),
             "repeat_contact": r("situation"),
             "late_presentation": r("late_presentation"),
             "advice": list("advice"),

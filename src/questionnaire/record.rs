@@ -211,11 +211,18 @@ pub fn read_as_fhir(
                     id: s.id.clone(),
                     severity: Some(s.severity),
                     trend: Some(s.trend.clone()),
-                    started_day: s.started.get("day").and_then(serde_json::Value::as_f64),
+                    started_day: None,
+                    started_on_day: s
+                        .started
+                        .get("day")
+                        .and_then(serde_json::Value::as_u64)
+                        .and_then(|d| u32::try_from(d).ok()),
+                    description: None,
                 })
                 .collect()
         }),
         repeat_contact: a.repeat_contact,
+        risk_factors: saved.case.risk_factors.clone().unwrap_or_default(),
         background: a
             .background
             .iter()

@@ -215,7 +215,10 @@ fn a_case_is_a_bundle_of_its_answers_and_the_risk_assessment() {
     assert_eq!(ra["occurrenceDateTime"], "2026-11-21T09:00:00+00:00");
     assert_eq!(ra["basis"][0]["reference"], entries[0]["fullUrl"]);
     assert_eq!(ra["method"]["coding"][0]["code"], "micro-needling-default");
-    assert_eq!(ra["method"]["coding"][0]["version"], "1.0.0");
+    assert_eq!(
+        ra["method"]["coding"][0]["version"],
+        rules().version.as_str()
+    );
     let p = &ra["prediction"][0];
     assert_eq!(p["outcome"]["coding"][0]["code"], "see_today");
     assert!(p.get("probabilityDecimal").is_none() && p.get("qualitativeRisk").is_none());
@@ -406,4 +409,50 @@ fn a_file_that_is_not_a_record_is_an_input_error() {
     );
     let r = run(&["record", "fhir", "/nonexistent/call.json"], "");
     assert_eq!(r.code, 3);
+}
+
+#[test]
+fn other_its_words_a_whole_start_day_and_risk_factors_are_answers_too() {
+    let q = questionnaire(false);
+    let all = items(&q);
+    let find = |id: &str| all.iter().find(|i| i["linkId"] == id).copied();
+    let description = find("symptom.other.description").expect("other asks for its words");
+    assert_eq!(description["type"], "string");
+    assert_eq!(description["required"], true);
+    assert_eq!(description["maxLength"], 500);
+    // A risk factor is asked when a symptom it combines with is ticked.
+    let eczema = find("risk.eczema").expect("eczema is asked");
+    let on: Vec<&str> = eczema["enableWhen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["answerCoding"]["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        on.contains(&"grouped_blisters") || on.contains(&"weeping"),
+        "{on:?}"
+    );
+
+    let r = check_fhir(
+        r#"{"id": "c-9", "days_since_treatment": 3, "risk_factors": ["eczema"], "symptoms": [{"id": "weeping"}, {"id": "other", "description": "a headache since this morning"}, {"id": "redness", "started_on_day": 2}]}"#,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = r.json();
+    let qr = &b["entry"][0]["resource"];
+    let answers = qr["item"].as_array().unwrap();
+    let item = |id: &str| {
+        answers
+            .iter()
+            .find(|i| i["linkId"] == id)
+            .unwrap_or_else(|| panic!("{id}: {qr}"))
+    };
+    assert_eq!(
+        item("symptom.other")["item"][0]["answer"][0]["valueString"],
+        "a headache since this morning"
+    );
+    assert_eq!(
+        item("symptom.redness")["item"][0]["answer"][0]["valueInteger"],
+        2
+    );
+    assert_eq!(item("risk.eczema")["answer"][0]["valueBoolean"], true);
 }

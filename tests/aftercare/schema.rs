@@ -59,8 +59,9 @@ fn the_committed_schemas_are_what_the_binary_prints() {
 /// The named case tables of `tests/cases/`.
 fn all_cases() -> Vec<Value> {
     let mut cases = test_cases("tests/cases/public.jsonl");
+    cases.extend(test_cases("tests/cases/public-1.1.jsonl"));
     cases.extend(test_cases("tests/cases/safety.jsonl"));
-    assert!(cases.len() >= 30);
+    assert!(cases.len() >= 40);
     cases
 }
 
@@ -184,6 +185,17 @@ fn the_case_schema_refuses_what_the_tool_refuses() {
         json!({"id": long_id, "days_since_treatment": 1, "symptoms": []}),
         json!({"days_since_treatment": 1, "symptoms": vec![json!({"id": "redness"}); 257]}),
         json!({"days_since_treatment": 1, "repeat_contact": "yes", "symptoms": []}),
+        json!({"days_since_treatment": 1, "symptoms": [{"id": "other"}]}),
+        json!({"days_since_treatment": 1, "symptoms": [{"id": "other", "description": "   "}]}),
+        json!({"days_since_treatment": 1, "symptoms": [{"id": "other", "description": "a\u{1b}[2Jb"}]}),
+        json!({"days_since_treatment": 1, "symptoms": [{"id": "other", "description": "x".repeat(501)}]}),
+        json!({"days_since_treatment": 1, "symptoms": [{"id": "redness", "description": "sore"}]}),
+        json!({"days_since_treatment": 3, "symptoms": [{"id": "redness", "started_day": 1, "started_on_day": 1}]}),
+        json!({"days_since_treatment": 3, "symptoms": [{"id": "redness", "started_on_day": 1.5}]}),
+        json!({"days_since_treatment": 3, "symptoms": [{"id": "redness", "started_on_day": null}]}),
+        json!({"days_since_treatment": 1, "risk_factors": ["eczma"], "symptoms": []}),
+        json!({"days_since_treatment": 1, "risk_factors": null, "symptoms": []}),
+        json!({"days_since_treatment": 1, "risk_factors": vec!["eczema"; 65], "symptoms": []}),
     ];
     for c in &refused {
         assert!(
@@ -201,6 +213,7 @@ fn the_case_schema_refuses_what_the_tool_refuses() {
         json!({"treated_at": "2026-11-18", "symptoms": []}),
         json!({"treated_at": "2026-11-18T14:30:00+01:00", "assessed_at": "2026-11-21", "symptoms": []}),
         json!({"days_since_treatment": 2.5, "repeat_contact": true, "symptoms": [{"id": "fever", "severity": "mild", "trend": "worsening", "started_day": 1.5}]}),
+        json!({"days_since_treatment": 3, "risk_factors": ["eczema", "eczema"], "symptoms": [{"id": "other", "description": "a headache since this morning", "severity": "mild"}, {"id": "redness", "started_on_day": 2}]}),
     ];
     for c in &taken {
         assert_valid(&case, c, "a case the tool takes");
@@ -216,7 +229,14 @@ fn the_case_schema_refuses_what_the_tool_refuses() {
 fn the_ids_are_the_loaded_rule_sets() {
     let s = schema("case");
     let ids = &s["$defs"]["symptom"]["properties"]["id"]["enum"];
-    let expected: Vec<&str> = rules().symptom_ids().collect();
+    let mut expected: Vec<&str> = rules().symptom_ids().collect();
+    expected.push(
+        &rules()
+            .other
+            .as_ref()
+            .expect("the built-in set has other")
+            .id,
+    );
     assert_eq!(ids, &json!(expected));
     // A clinic's file with a symptom of its own: its schema names it.
     let text = aftercare::rules::DEFAULT_RULES.replacen(
