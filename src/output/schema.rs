@@ -256,6 +256,8 @@ pub fn result(rules: &RuleSet) -> Value {
     m.insert(
         "properties".into(),
         json!({
+            "format": { "const": "aftercare-result-1", "description": "This layout and its version (interface 1.1)." },
+            "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339 (interface 1.1)." },
             "id": { "type": "string", "maxLength": MAX_ID_LEN },
             "disposition": { "$ref": "#/$defs/disposition" },
             "action": { "type": "string", "minLength": 1 },
@@ -307,6 +309,10 @@ pub fn error(rules: &RuleSet) -> Value {
     m.insert(
         "properties".into(),
         json!({
+            "format": { "const": "aftercare-error-1", "description": "This layout and its version (interface 1.1)." },
+            "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339 (interface 1.1)." },
+            "at_least": { "$ref": "#/$defs/disposition", "description": "When the fields that could be read include warning signs: the most urgent disposition they give (interface 1.1)." },
+            "action": { "type": "string", "minLength": 1, "description": "What to do for at_least." },
             "line": { "type": "integer", "minimum": 1, "description": "The line of the stream (absent for a single case)." },
             "id": { "type": "string", "description": "The case id, when it could be read." },
             "error": {
@@ -322,7 +328,14 @@ pub fn error(rules: &RuleSet) -> Value {
             "rule_set": { "$ref": "#/$defs/rule_set" }
         }),
     );
-    m.insert("$defs".into(), json!({ "rule_set": rule_set_id() }));
+    m.insert(
+        "dependentRequired".into(),
+        json!({ "at_least": ["action"], "action": ["at_least"] }),
+    );
+    m.insert(
+        "$defs".into(),
+        json!({ "rule_set": rule_set_id(), "disposition": dispositions() }),
+    );
     Value::Object(m)
 }
 

@@ -115,6 +115,15 @@ fn every_error_record_matches_the_schema() {
     for e in &records {
         assert_valid(&error, e, "error record");
     }
+    // The fields of interface 1.1: a refusal that still names the emergency it could read.
+    let mut e11 = records[0].clone();
+    e11["format"] = json!("aftercare-error-1");
+    e11["assessed_at"] = json!("2026-11-21T09:00:00Z");
+    e11["at_least"] = json!("call_emergency_now");
+    e11["action"] = json!("Call emergency services now.");
+    assert_valid(&error, &e11, "an interface 1.1 error record");
+    e11.as_object_mut().unwrap().remove("action");
+    assert!(!error.is_valid(&e11), "at_least goes with its action");
     // A single case's error record, without a line number.
     let single = run(&["check", "--input", "-", "--format", "json"], "{}");
     assert_valid(&error, &single.json(), "single error record");
