@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::batch::{self, BatchOptions};
-use crate::cli::{Action, Config};
+use crate::cli::{Action, Config, SchemaKind};
 use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
@@ -24,6 +24,10 @@ where
     use clap::Parser;
     let cli = match crate::cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            // The version names the built-in protocol too; a result depends on both.
+            return print_out(&crate::shell::version_line()).unwrap_or(exit::FAILURE);
+        }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
             let _ = e.print();
@@ -107,6 +111,41 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             let rules = load_rules(config)?;
             print_out(&output::rules_table::render(&rules, style))
         }
+        Action::Schema { kind, draft7 } => {
+            let rules = load_rules(config)?;
+            print_out(&output::schema::to_text(&schema_for(
+                &rules, *kind, *draft7,
+            )))
+        }
+        Action::FhirQuestionnaire { nurse } => {
+            let rules = load_rules(config)?;
+            let protocol = if *nurse {
+                output::fhir::Protocol::Nurse
+            } else {
+                output::fhir::Protocol::Patient
+            };
+            print_json(&output::fhir::questionnaire(&rules, protocol))
+        }
+        Action::RecordFhir { file } => {
+            let rules = load_rules(config)?;
+            let bundle = crate::questionnaire::record::read_as_fhir(file, &rules)?;
+            print_json(&bundle)
+        }
+        Action::Completions(shell) => print_bytes(&crate::shell::completions(*shell)),
+        Action::Man => print_bytes(
+            &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
+        ),
+    }
+}
+
+/// The schema `aftercare schema KIND` prints, for the loaded rule set.
+pub fn schema_for(rules: &RuleSet, kind: SchemaKind, draft7: bool) -> serde_json::Value {
+    match kind {
+        SchemaKind::Case => output::schema::case(rules),
+        SchemaKind::Result => output::schema::result(rules),
+        SchemaKind::Error => output::schema::error(rules),
+        SchemaKind::Rules => output::schema::rules_file(rules, draft7),
+        SchemaKind::Record => output::schema::record(rules, crate::questionnaire::record::FORMAT),
     }
 }
 
@@ -321,8 +360,19 @@ fn rules_trace(
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
 pub fn print_out(text: &str) -> Result<i32, Error> {
+    print_bytes(text.as_bytes())
+}
+
+/// A JSON document for people and programs alike: pretty, with a final newline.
+fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?;
+    text.push('\n');
+    print_out(&text)
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(exit::SUCCESS),
         Err(e) => write_failure(e, "standard output"),
     }

@@ -155,6 +155,11 @@ pub fn run<R: BufRead, W: Write>(
     if summary.cases == 0 && summary.errors == 0 {
         let message = format!("{}: empty input: expected a JSON case", opts.input_name);
         summary.errors = 1;
+        if opts.format == Format::Fhir {
+            let o = output::fhir::operation_outcome(None, "", "empty input: expected a JSON case");
+            serde_json::to_writer(&mut *out, &o)?;
+            out.write_all(b"\n")?;
+        }
         if matches!(opts.format, Format::Json | Format::Compact) {
             output::json::write_error(
                 out,
@@ -320,9 +325,14 @@ impl<W: Write> Answers<'_, W> {
         let now = opts.clock.map_or(opts.now, |clock| clock());
         // A case that reads but does not resolve (an unknown symptom id) still has its id.
         // The rest of the input moves into the case rather than being copied.
+        // The FHIR response holds the answers as given, so it keeps the input.
+        let mut given = None;
         let (resolved, case_id) = match parsed {
             Ok(input) => {
                 let id = input.id.clone();
+                if opts.format == Format::Fhir {
+                    given = Some(input.clone());
+                }
                 match input.into_case(rules, now) {
                     Ok(case) => (Ok(case), None),
                     Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
@@ -356,6 +366,13 @@ impl<W: Write> Answers<'_, W> {
                         out.write_all(report.as_bytes())?
                     }
                     Format::Disposition => writeln!(out, "{}", t.disposition)?,
+                    Format::Fhir => {
+                        let input = given.as_ref().expect("kept for the FHIR format");
+                        let a = explain(&case, &t, rules);
+                        let b = fhir_bundle(input, &a, rules, now, no);
+                        serde_json::to_writer(&mut *out, &b)?;
+                        out.write_all(b"\n")?
+                    }
                 }
             }
             Err(e) => {
@@ -390,6 +407,11 @@ impl<W: Write> Answers<'_, W> {
                     )?,
                     // Keep one line out per case in: a script reading codes can still count.
                     Format::Disposition => writeln!(out, "error")?,
+                    Format::Fhir => {
+                        let o = output::fhir::operation_outcome(Some(no), &e.field, &e.message);
+                        serde_json::to_writer(&mut *out, &o)?;
+                        out.write_all(b"\n")?
+                    }
                     Format::Text => {
                         if let Some(d) = at_least {
                             if summary.cases + summary.errors > 1 {
@@ -417,6 +439,44 @@ impl<W: Write> Answers<'_, W> {
         }
         Ok(())
     }
+}
+
+/// A case as a FHIR bundle: the answers as given, assessed at the case's own time when it
+/// gives one (a date alone stays a date), else at `now`.
+fn fhir_bundle(
+    input: &crate::input::CaseInput,
+    a: &crate::model::Assessment,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    line: usize,
+) -> serde_json::Value {
+    let (assessed_at, instant) = match &input.assessed_at {
+        Some(text) => {
+            let last =
+                crate::when::parse_case_time(text, now.offset()).map_or(now, |(_, last)| last);
+            (
+                output::fhir::date_time(text).unwrap_or_else(|| last.to_rfc3339()),
+                last,
+            )
+        }
+        None => (now.to_rfc3339(), now),
+    };
+    let assessed = output::fhir::Assessed {
+        protocol: output::fhir::Protocol::Patient,
+        answers: output::fhir::case_answers(input, instant),
+        assessed_at,
+        instant: instant.to_rfc3339(),
+        case_id: input.id.as_deref(),
+        findings: &a.findings,
+        computed: a.disposition,
+        disposition: a.disposition,
+        override_note: None,
+        author: None,
+        stopped: false,
+        rule_set: &a.rule_set,
+        seed: line as u64,
+    };
+    output::fhir::bundle(rules, &assessed)
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use crate::output::Format;
     version,
     about = "Is this normal after micro-needling? Symptom triage for the days and weeks after a treatment.",
     long_about = None,
-    after_help = "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\nExit codes: 0 success, 1 failure (output), 2 usage, 3 input data error, 4 rule file error, 5 cancelled, 130 interrupted; with --disposition-exit-code, 10 (home care) to 15 (call emergency services now)."
+    after_help = "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\nExit codes: 0 success, 1 failure (output), 2 usage, 3 input data error, 4 rule file error, 5 cancelled, 130 interrupted; with --disposition-exit-code, 10 (home care) to 15 (call emergency services now).",
+    after_long_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,10 +36,48 @@ pub struct GlobalArgs {
     /// The assessment time, for reproducible runs [default: now] (e.g. 2026-11-21T09:00:00Z)
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
-    /// Plain text: no colour (as does the NO_COLOR environment variable)
-    #[arg(long, global = true)]
+    /// Plain text: no colour (as does the NO_COLOR environment variable); the same as
+    /// --color never
+    #[arg(long, global = true, conflicts_with = "color")]
     pub plain: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Examples for `--help`: what a script, a shell user, a nurse and a clinic manager type.
+const EXAMPLES: &str = "\
+Examples:
+  A JSON case, answered as JSON:
+    echo '{\"days_since_treatment\": 2, \"symptoms\": [{\"id\": \"redness\", \"trend\": \"improving\"}]}' \\
+      | aftercare check --input - --format json
+
+  A stream, one case a line, one result a line; the exit code says the most urgent
+  case (10 home care ... 15 call emergency services now):
+    aftercare check --input cases.jsonl --format compact --disposition-exit-code
+
+  The nurse's telephone protocol, the call saved for the chart:
+    aftercare check --nurse --record call.json
+
+  Checking a clinic's rule file, then using it:
+    aftercare rules check --strict clinic.toml
+    aftercare check --rules clinic.toml --input cases.jsonl
+
+  Contracts for portals and shells:
+    aftercare schema case > case.schema.json
+    aftercare fhir questionnaire --nurse
+    aftercare record fhir call.json
+    aftercare completions bash > ~/.local/share/bash-completion/completions/aftercare
+    aftercare man > aftercare.1
+
+Exit codes: see EXIT STATUS in `aftercare man`, or the README.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -49,6 +88,75 @@ pub enum Command {
     /// Check, list or trace a rule file
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// A JSON Schema (2020-12) for a case, a result, an error record, a rule file or a record
+    Schema(SchemaArgs),
+    /// FHIR R4 resources: the questionnaire, generated from the rule set
+    #[command(subcommand)]
+    Fhir(FhirCommand),
+    /// Convert a saved questionnaire or call (--record FILE)
+    #[command(subcommand)]
+    Record(RecordCommand),
+    /// A completion script for a shell, to source or install
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff), for `man -l -` or a man folder
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// What the schema describes
+    #[arg(value_enum)]
+    pub what: SchemaKind,
+    /// The JSON Schema dialect: 2020 (2020-12) or 7 (draft-07, for editors' TOML plugins;
+    /// only for `rules`)
+    #[arg(long, value_name = "DRAFT", default_value = "2020", value_parser = ["2020", "7"])]
+    pub draft: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A case, as `check --input` takes it
+    Case,
+    /// A result of `check --format json`
+    Result,
+    /// An error record in place of a result
+    Error,
+    /// A rule file (TOML, described as the JSON it maps to)
+    Rules,
+    /// A saved questionnaire or call (`--record FILE`)
+    Record,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FhirCommand {
+    /// The questionnaire as a FHIR R4 Questionnaire
+    Questionnaire {
+        /// The nurse's protocol (adds the background and the repeat-contact questions)
+        #[arg(long)]
+        nurse: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// A saved questionnaire or call as a FHIR R4 Bundle (QuestionnaireResponse and
+    /// RiskAssessment)
+    Fhir {
+        /// The record (written by --record FILE)
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args, Default, PartialEq, Eq)]
@@ -81,6 +189,8 @@ pub enum FormatArg {
     Text,
     /// Only the disposition code, one line per case
     Disposition,
+    /// A FHIR R4 Bundle per case (QuestionnaireResponse and RiskAssessment), one a line
+    Fhir,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +288,18 @@ pub enum Action {
         json: bool,
     },
     RulesList,
+    Schema {
+        kind: SchemaKind,
+        draft7: bool,
+    },
+    FhirQuestionnaire {
+        nurse: bool,
+    },
+    RecordFhir {
+        file: PathBuf,
+    },
+    Completions(Shell),
+    Man,
 }
 
 /// The machine's clock, in its local offset: read at the edge, passed into a stream.
@@ -199,7 +321,14 @@ impl Config {
         };
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = !cli.global.plain && !no_color && stdout_is_terminal;
+        let dumb_terminal = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = decide_color(
+            cli.global.plain,
+            cli.global.color,
+            no_color,
+            dumb_terminal,
+            stdout_is_terminal,
+        );
         let stdin_is_terminal = std::io::stdin().is_terminal();
         let stderr_is_terminal = std::io::stderr().is_terminal();
         // The terminal's own size, asked only when there is one to ask.
@@ -223,6 +352,7 @@ impl Config {
             Some(FormatArg::Compact) => Format::Compact,
             Some(FormatArg::Text) => Format::Text,
             Some(FormatArg::Disposition) => Format::Disposition,
+            Some(FormatArg::Fhir) => Format::Fhir,
             None if stdout_is_terminal => Format::Text,
             None => Format::Json,
         };
@@ -257,6 +387,25 @@ impl Config {
                 json: format == AdviceFormat::Json,
             },
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
+            Some(Command::Schema(a)) => {
+                let draft7 = a.draft == "7";
+                if draft7 && a.what != SchemaKind::Rules {
+                    return Err(Error::Usage(
+                        "--draft 7 is for the rule file's schema only (aftercare schema rules --draft 7)"
+                            .into(),
+                    ));
+                }
+                Action::Schema {
+                    kind: a.what,
+                    draft7,
+                }
+            }
+            Some(Command::Fhir(FhirCommand::Questionnaire { nurse })) => {
+                Action::FhirQuestionnaire { nurse }
+            }
+            Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
+            Some(Command::Completions { shell }) => Action::Completions(shell),
+            Some(Command::Man) => Action::Man,
         };
         Ok(Config {
             now_is_fixed: cli.global.now.is_some(),
@@ -272,6 +421,24 @@ impl Config {
     }
 }
 
+/// Whether to colour: `--plain` never; `--color always|never` as said, over NO_COLOR and TERM;
+/// otherwise only on a terminal, and not when NO_COLOR is set or the terminal says it is
+/// dumb (one that cannot do more than print text gets no colour and no styled prompts).
+fn decide_color(
+    plain: bool,
+    choice: Option<ColorChoice>,
+    no_color: bool,
+    dumb_terminal: bool,
+    stdout_is_terminal: bool,
+) -> bool {
+    match choice {
+        _ if plain => false,
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => !no_color && !dumb_terminal && stdout_is_terminal,
+    }
+}
+
 fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format) -> Action {
     if args.input.is_none() && args.format.is_none() {
         return Action::Questionnaire {
@@ -284,5 +451,34 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
         input: args.input,
         format: to_format(args.format),
         disposition_exit_code: args.disposition_exit_code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        use ColorChoice::*;
+        // (plain, --color, NO_COLOR, TERM=dumb, terminal) -> colour
+        let table = [
+            ((false, None, false, false, true), true),
+            ((false, None, false, false, false), false),
+            ((false, None, true, false, true), false),
+            ((false, None, false, true, true), false),
+            ((false, Some(Auto), false, true, true), false),
+            ((false, Some(Auto), false, false, true), true),
+            ((false, Some(Always), true, true, false), true),
+            ((false, Some(Never), false, false, true), false),
+            ((true, None, false, false, true), false),
+        ];
+        for ((plain, choice, no_color, dumb, tty), want) in table {
+            assert_eq!(
+                decide_color(plain, choice, no_color, dumb, tty),
+                want,
+                "plain {plain}, --color {choice:?}, NO_COLOR {no_color}, dumb {dumb}, terminal {tty}"
+            );
+        }
     }
 }

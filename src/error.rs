@@ -20,6 +20,23 @@ pub mod exit {
     pub const CANCELLED: i32 = 5;
     /// Interrupted by Ctrl-C, as shells report SIGINT.
     pub const INTERRUPTED: i32 = 130;
+
+    /// Every exit code the tool documents, with its meaning, for the manual page.
+    pub const DOCUMENTED: [(&str, &str); 13] = [
+        ("0", "success"),
+        ("1", "failure: the results could not be written"),
+        ("2", "usage error: a wrong option, or a questionnaire without a terminal"),
+        ("3", "input data error: a case (or any line of a stream) could not be read or is invalid; the input file cannot be read"),
+        ("4", "rule file error: the rule file cannot be read, is invalid, or its examples fail"),
+        ("5", "the questionnaire was cancelled (Esc); nothing was saved"),
+        ("130", "interrupted (Ctrl-C); nothing was saved"),
+        ("10", "with --disposition-exit-code: home_care"),
+        ("11", "with --disposition-exit-code: see_within_2_weeks"),
+        ("12", "with --disposition-exit-code: see_within_3_days"),
+        ("13", "with --disposition-exit-code: see_today"),
+        ("14", "with --disposition-exit-code: go_to_ed_now"),
+        ("15", "with --disposition-exit-code: call_emergency_now. For a stream, the most urgent case; a bad line (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"),
+    ];
 }
 
 #[derive(Debug, thiserror::Error)]

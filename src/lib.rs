@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod questionnaire;
 pub mod rules;
+pub mod shell;
 pub mod when;
 
 pub use error::{io_reason, Error};

@@ -177,7 +177,7 @@ impl Case {
 }
 
 /// What kind of rule produced a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     ExpectedReaction,
@@ -191,7 +191,7 @@ pub enum FindingKind {
 }
 
 /// One rule that fired, with its disposition and a reason in plain words.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleHit {
     pub rule: String,
     pub disposition: Disposition,
@@ -199,18 +199,19 @@ pub struct RuleHit {
 }
 
 /// What the triage concluded about one symptom (or combination, or the person's situation).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Read back too, from a saved record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
     /// The symptom id; for a combination, its symptoms joined by "+"; none for repeat contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symptom: Option<String>,
     pub disposition: Disposition,
     /// The rule that decided this finding's disposition.
     pub rule: String,
     pub reason: String,
     /// Other rules that fired for the same symptom, less or equally urgent.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<RuleHit>,
 }
 
@@ -258,7 +259,7 @@ pub struct Assessment {
     pub rule_set: RuleSetId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
     pub name: String,
     pub version: String,

@@ -24,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
         Format::Compact,
         Format::Text,
         Format::Disposition,
-    ][usize::from(selector % 4)];
+        Format::Fhir,
+    ][usize::from(selector % 5)];
     let opts = BatchOptions {
         format,
         now: DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
@@ -62,6 +63,14 @@ fuzz_target!(|data: &[u8]| {
                 summary.cases + summary.errors
             };
             assert_eq!(text.lines().count(), expected);
+        }
+        // A bundle per case, an OperationOutcome per case not read (and for no case at all).
+        Format::Fhir => {
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+                assert!(v["resourceType"] == "Bundle" || v["resourceType"] == "OperationOutcome");
+            }
+            assert_eq!(text.lines().count(), summary.cases + summary.errors);
         }
         Format::Text => {}
     }

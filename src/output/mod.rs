@@ -1,8 +1,10 @@
 //! One module per output format.
 
+pub mod fhir;
 pub mod json;
 pub mod rules_table;
 pub mod sbar;
+pub mod schema;
 pub mod text;
 pub mod timeline;
 
@@ -17,4 +19,6 @@ pub enum Format {
     Text,
     /// Only the disposition code, one line per case, for shell scripts.
     Disposition,
+    /// A FHIR R4 Bundle per case, one a line; an OperationOutcome for a case not read.
+    Fhir,
 }

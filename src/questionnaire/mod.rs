@@ -26,7 +26,7 @@ use crate::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
 
 /// Who is answering: the wording and the order of the questions differ, the evaluation not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Patient,

@@ -93,3 +93,194 @@ pub fn check_target(path: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// A record read back, for `aftercare record fhir`: what the FHIR bundle needs of it.
+#[derive(Debug, serde::Deserialize)]
+struct Saved {
+    format: String,
+    mode: Mode,
+    assessed_at: String,
+    answers: SavedAnswers,
+    case: CaseInput,
+    #[serde(default)]
+    stopped_at: Option<String>,
+    findings: Vec<Finding>,
+    computed_disposition: Disposition,
+    #[serde(rename = "override", default)]
+    nurse_override: Option<SavedOverride>,
+    disposition: Disposition,
+    rule_set: RuleSetId,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SavedAnswers {
+    treatment: Option<SavedTreatment>,
+    signs: Vec<SavedSign>,
+    symptoms_asked: bool,
+    symptoms: Vec<SavedSymptom>,
+    repeat_contact: Option<bool>,
+    #[serde(default)]
+    background: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SavedTreatment {
+    at: String,
+    time_given: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SavedSign {
+    id: String,
+    answer: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SavedSymptom {
+    id: String,
+    severity: crate::model::Severity,
+    trend: String,
+    started: serde_json::Value,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SavedOverride {
+    from: Disposition,
+    to: Disposition,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    confirmed: Option<bool>,
+}
+
+/// Reads a saved record and gives it as a FHIR bundle: the answers as a
+/// QuestionnaireResponse authored by the nurse (or the person), and the disposition in force
+/// as a RiskAssessment, with an override and its reason as a note.
+pub fn read_as_fhir(
+    path: &Path,
+    rules: &crate::rules::RuleSet,
+) -> Result<serde_json::Value, Error> {
+    use crate::output::fhir;
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::Input(format!(
+            "{name}: cannot read the record: {}",
+            crate::io_reason(&e)
+        ))
+    })?;
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let saved: Saved = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let at = e.path().to_string();
+        Error::Input(format!(
+            "{name}: not an aftercare record: {at}: {}",
+            crate::input::clean_serde_message(&e.into_inner().to_string())
+        ))
+    })?;
+    if saved.format != FORMAT {
+        return Err(Error::Input(format!(
+            "{name}: format: {:?} is not a record this version reads ({FORMAT})",
+            saved.format
+        )));
+    }
+    if saved.rule_set != rules.id() {
+        eprintln!(
+            "aftercare: warning: {name}: recorded with the rule set {} {}; the words for the disposition come from {} {}",
+            saved.rule_set.name, saved.rule_set.version, rules.name, rules.version
+        );
+    }
+    let a = &saved.answers;
+    let answers = fhir::Answers {
+        signs: a
+            .signs
+            .iter()
+            .filter(|s| s.answer != "not_asked")
+            .map(|s| (s.id.clone(), s.answer == "yes"))
+            .collect(),
+        signs_as_lists: false,
+        treated_at: a.treatment.as_ref().and_then(|t| {
+            if t.time_given {
+                fhir::date_time(&t.at)
+            } else {
+                t.at.get(..10).and_then(fhir::date_time)
+            }
+        }),
+        symptoms: a.symptoms_asked.then(|| {
+            a.symptoms
+                .iter()
+                .map(|s| fhir::SymptomAnswer {
+                    id: s.id.clone(),
+                    severity: Some(s.severity),
+                    trend: Some(s.trend.clone()),
+                    started_day: None,
+                    started_on_day: s
+                        .started
+                        .get("day")
+                        .and_then(serde_json::Value::as_u64)
+                        .and_then(|d| u32::try_from(d).ok()),
+                    description: None,
+                })
+                .collect()
+        }),
+        repeat_contact: a.repeat_contact,
+        risk_factors: saved.case.risk_factors.clone().unwrap_or_default(),
+        background: a
+            .background
+            .iter()
+            .flatten()
+            .map(|(key, v)| {
+                let values = match v {
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect(),
+                    serde_json::Value::String(s) => vec![s.clone()],
+                    other => vec![other.to_string()],
+                };
+                (key.clone(), values)
+            })
+            .collect(),
+    };
+    let override_note = saved.nurse_override.as_ref().map(|o| {
+        let direction = if o.to < o.from {
+            "less urgent"
+        } else {
+            "more urgent"
+        };
+        let mut note = format!(
+            "Nurse override: computed {} changed to {} ({direction}).",
+            o.from, o.to
+        );
+        if let Some(r) = &o.reason {
+            note.push_str(&format!(" Reason: {r}"));
+        }
+        if o.confirmed == Some(true) {
+            note.push_str(" Lowering confirmed by the nurse.");
+        }
+        note
+    });
+    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
+        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
+    let author = match saved.mode {
+        Mode::Nurse => "the clinic's nurse (telephone triage)",
+        Mode::Patient => "the person treated (self-reported)",
+    };
+    let assessed = fhir::Assessed {
+        protocol: match saved.mode {
+            Mode::Nurse => fhir::Protocol::Nurse,
+            Mode::Patient => fhir::Protocol::Patient,
+        },
+        answers,
+        assessed_at: instant.to_rfc3339(),
+        instant: instant.to_rfc3339(),
+        case_id: saved.case.id.as_deref(),
+        findings: &saved.findings,
+        computed: saved.computed_disposition,
+        disposition: saved.disposition,
+        override_note,
+        author: Some(author),
+        stopped: saved.stopped_at.is_some(),
+        rule_set: &saved.rule_set,
+        seed: 0,
+    };
+    Ok(fhir::bundle(rules, &assessed))
+}

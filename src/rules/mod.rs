@@ -365,6 +365,20 @@ pub const REACTION_ASPECTS: [&str; 8] = [
     "starts_after",
 ];
 
+/// The built-in rule set's name and version, read from its header alone: `--version` says
+/// them without compiling the whole protocol.
+pub fn built_in_header() -> RuleSetId {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        rule_set: file::RuleSetHeader,
+    }
+    let h: Header = toml::from_str(DEFAULT_RULES).expect("the built-in rule file is valid");
+    RuleSetId {
+        name: h.rule_set.name,
+        version: h.rule_set.version,
+    }
+}
+
 /// The rule id of `other` reported severe or worsening, after the `other` entry's own id.
 pub const OTHER_RAISED_ASPECT: &str = "severe_or_worsening";
 

@@ -82,6 +82,14 @@ fn check_stream(bytes: &[u8], format: Format) {
             };
             assert_eq!(text.lines().count(), expected);
         }
+        // A bundle per case, an OperationOutcome per case not read (and for no case at all).
+        Format::Fhir => {
+            for line in text.lines() {
+                let v: Value = serde_json::from_str(line).unwrap();
+                assert!(v["resourceType"] == "Bundle" || v["resourceType"] == "OperationOutcome");
+            }
+            assert_eq!(text.lines().count(), summary.cases + summary.errors);
+        }
         Format::Text => {}
     }
 }
@@ -249,6 +257,7 @@ fn format() -> impl Strategy<Value = Format> {
         Format::Compact,
         Format::Text,
         Format::Disposition,
+        Format::Fhir,
     ])
 }
 

@@ -1,0 +1,648 @@
+//! JSON Schemas of the contract: a case, a result, an error record, a saved record and the
+//! rule file, generated from the loaded rule set and the input limits.
+//!
+//! Written out rather than derived: a derive makes every optional field nullable, while the
+//! tool refuses `null` everywhere; it cannot say "exactly one of two time forms"; and the
+//! symptom ids are data, known only once the rules are loaded.
+
+use serde_json::{json, Map, Value};
+
+use crate::input::{MAX_DAYS, MAX_DESCRIPTION_CHARS, MAX_ID_LEN, MAX_RISK_FACTORS, MAX_SYMPTOMS};
+use crate::model::{Disposition, Severity, Trend};
+use crate::rules::RuleSet;
+
+const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
+const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+
+/// Longest date or time text the tool reads (see `when::parse_timestamp`).
+const MAX_TIME_LEN: u64 = 64;
+
+/// A case time: a date alone (the whole day) or an RFC 3339 time with its offset.
+const TIME_PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$";
+
+/// The rule file's ids: lower-case letters, digits and `_`, starting with a letter.
+const ID_PATTERN: &str = "^[a-z][a-z0-9_]*$";
+
+fn schema_id(rules: &RuleSet, what: &str) -> String {
+    format!(
+        "urn:aftercare:schema:{what}:{}:{}",
+        rules.name, rules.version
+    )
+}
+
+fn header(rules: &RuleSet, what: &str, title: &str, description: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("$schema".into(), DRAFT_2020.into());
+    m.insert("$id".into(), schema_id(rules, what).into());
+    m.insert("title".into(), title.into());
+    m.insert(
+        "description".into(),
+        format!("{description} Rule set: {} {}.", rules.name, rules.version).into(),
+    );
+    m
+}
+
+fn dispositions() -> Value {
+    json!({ "enum": Disposition::ALL.iter().rev().map(|d| d.code()).collect::<Vec<_>>() })
+}
+
+fn rule_set_id() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name", "version"],
+        "properties": {
+            "name": { "type": "string" },
+            "version": { "type": "string" }
+        }
+    })
+}
+
+fn days(description: &str) -> Value {
+    json!({
+        "type": "number",
+        "minimum": 0,
+        "maximum": MAX_DAYS,
+        "description": description
+    })
+}
+
+fn time(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "maxLength": MAX_TIME_LEN,
+        "pattern": TIME_PATTERN,
+        "description": description
+    })
+}
+
+/// Every id a case's symptom may carry: the reactions, the warning signs and `other`.
+fn symptom_ids(rules: &RuleSet) -> Vec<&str> {
+    rules
+        .symptom_ids()
+        .chain(rules.other.as_ref().map(|o| o.id.as_str()))
+        .collect()
+}
+
+fn risk_factor_ids(rules: &RuleSet) -> Vec<&str> {
+    rules.risk_factors.iter().map(|f| f.id.as_str()).collect()
+}
+
+/// A symptom of a case: `other` with its description (a listed symptom may carry one too; it
+/// is kept and never read, so free text cannot turn an answer into a refusal); one of the two
+/// start forms at most.
+fn symptom_schema(rules: &RuleSet) -> Value {
+    let mut s = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id"],
+        "properties": {
+            "id": { "enum": symptom_ids(rules), "description": "A symptom id of the rule set (aftercare rules list)." },
+            "severity": { "enum": Severity::ALL.map(Severity::code), "description": "Default: moderate." },
+            "trend": { "enum": Trend::ALL.map(Trend::code), "description": "Default: stable (unknown never counts as improving)." },
+            "started_day": days("The day it began (default 0); never later than the time since treatment."),
+            "started_on_day": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_DAYS,
+                "description": "A whole day (it began on day 2), read as min(d + 1, time since treatment); never later than the time since treatment. Not with started_day."
+            },
+            "description": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_DESCRIPTION_CHARS,
+                // No control character, and one character that is not a space. The control
+                // characters are written as themselves (JSON escapes them): every regex
+                // dialect reads a literal character in a class alike.
+                "pattern": "^[^\u{0}-\u{1f}\u{7f}-\u{9f}]*[^\u{0}-\u{1f}\u{7f}-\u{9f}\\s][^\u{0}-\u{1f}\u{7f}-\u{9f}]*$",
+                "description": format!("Required for other (on a listed symptom it is kept, never read): the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control characters. Recorded and shown, never interpreted.")
+            }
+        },
+        "not": { "required": ["started_day", "started_on_day"] }
+    });
+    if let Some(other) = &rules.other {
+        s["allOf"] = json!([{
+            "if": { "properties": { "id": { "const": other.id } } },
+            "then": { "required": ["description"] }
+        }]);
+    } else {
+        s["properties"]
+            .as_object_mut()
+            .map(|p| p.remove("description"));
+    }
+    s
+}
+
+/// The case definitions shared by the case and record schemas (under `$defs`).
+fn case_defs(rules: &RuleSet) -> Value {
+    json!({
+        "case": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["symptoms"],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "maxLength": MAX_ID_LEN,
+                    "description": format!("Echoed in the result. At most {MAX_ID_LEN} bytes of UTF-8 (the schema can only count characters).")
+                },
+                "days_since_treatment": days("Days since the treatment (0 = the treatment day; 0.5 = 12 hours). Exactly one of this and treated_at."),
+                "treated_at": time("When the treatment was: RFC 3339 with its offset, or a date alone (the whole day, in the offset of assessed_at)."),
+                "assessed_at": time("The assessment time, only with treated_at (default: --now, or the clock)."),
+                "symptoms": {
+                    "type": "array",
+                    "maxItems": MAX_SYMPTOMS,
+                    "items": { "$ref": "#/$defs/symptom" },
+                    "description": "Required, [] when there are none: a missing list means not asked, not none."
+                },
+                "risk_factors": {
+                    "type": "array",
+                    "maxItems": MAX_RISK_FACTORS,
+                    "items": { "enum": risk_factor_ids(rules) },
+                    "description": "Risk factors of the rule set that apply (a repeated id counts once); one not listed is not known, never a no."
+                },
+                "repeat_contact": {
+                    "type": "boolean",
+                    "description": "A second contact about the same problem, or a very worried person."
+                }
+            },
+            "oneOf": [
+                {
+                    "required": ["days_since_treatment"],
+                    "not": { "anyOf": [{ "required": ["treated_at"] }, { "required": ["assessed_at"] }] }
+                },
+                {
+                    "required": ["treated_at"],
+                    "not": { "required": ["days_since_treatment"] }
+                }
+            ]
+        },
+        "symptom": symptom_schema(rules)
+    })
+}
+
+/// `aftercare schema case`.
+pub fn case(rules: &RuleSet) -> Value {
+    let mut m = header(
+        rules,
+        "case",
+        "aftercare case",
+        "One case as `aftercare check --input` reads it. null is refused everywhere: leave a field out when it is not known.",
+    );
+    m.insert("$ref".into(), "#/$defs/case".into());
+    m.insert("$defs".into(), case_defs(rules));
+    Value::Object(m)
+}
+
+fn finding(rules: &RuleSet) -> Value {
+    let rule_ids: Vec<String> = rules.rules().into_iter().map(|r| r.id).collect();
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kind", "disposition", "rule", "reason"],
+        "properties": {
+            "kind": { "enum": ["expected_reaction", "warning_sign", "other", "combination", "cluster", "repeat_contact"] },
+            "symptom": {
+                "description": "The symptom id; for a combination, its symptoms joined by +; absent for a repeat contact.",
+                "anyOf": [
+                    { "enum": symptom_ids(rules) },
+                    { "type": "string", "pattern": "^[a-z][a-z0-9_]*(\\+[a-z][a-z0-9_]*)+$" }
+                ]
+            },
+            "disposition": { "$ref": "#/$defs/disposition" },
+            "rule": { "enum": rule_ids, "description": "The rule that decided the finding." },
+            "reason": { "type": "string" },
+            "also": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["rule", "disposition", "reason"],
+                    "properties": {
+                        "rule": { "enum": rule_ids },
+                        "disposition": { "$ref": "#/$defs/disposition" },
+                        "reason": { "type": "string" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `aftercare schema result`: the full result of `check --format json`.
+pub fn result(rules: &RuleSet) -> Value {
+    let mut m = header(
+        rules,
+        "result",
+        "aftercare result",
+        "One result of `aftercare check --format json`: the disposition, the findings with their rules, the advice and the safety net.",
+    );
+    m.insert("type".into(), "object".into());
+    m.insert("additionalProperties".into(), false.into());
+    m.insert(
+        "required".into(),
+        json!([
+            "format",
+            "assessed_at",
+            "disposition",
+            "action",
+            "days_since_treatment",
+            "findings",
+            "advice",
+            "expect_next",
+            "call_back",
+            "rule_set"
+        ]),
+    );
+    m.insert(
+        "properties".into(),
+        json!({
+            "format": { "const": "aftercare-result-1", "description": "This layout and its version." },
+            "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339." },
+            "id": { "type": "string", "maxLength": MAX_ID_LEN },
+            "disposition": { "$ref": "#/$defs/disposition" },
+            "action": { "type": "string", "minLength": 1 },
+            "days_since_treatment": days("The longest time since treatment the case allows; the triage counts from it."),
+            "shortest_days_since_treatment": days("Only when a date alone left the time of day open: the shortest time it allows, from which the advice counts."),
+            "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } },
+            "advice": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["id", "topic", "text"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "topic": { "type": "string" },
+                        "text": { "type": "string" },
+                        "until_day": days("The last day (inclusive) it applies."),
+                        "then": { "type": "string" }
+                    }
+                }
+            },
+            "expect_next": { "type": "array", "items": { "type": "string" } },
+            "call_back": { "type": "array", "items": { "type": "string" } },
+            "rule_set": { "$ref": "#/$defs/rule_set" }
+        }),
+    );
+    m.insert(
+        "$defs".into(),
+        json!({
+            "disposition": dispositions(),
+            "finding": finding(rules),
+            "rule_set": rule_set_id()
+        }),
+    );
+    Value::Object(m)
+}
+
+/// `aftercare schema error`: the record in place of a result for a case that cannot be read.
+pub fn error(rules: &RuleSet) -> Value {
+    let mut m = header(
+        rules,
+        "error",
+        "aftercare error record",
+        "In place of a result, for a case or stream line that cannot be read.",
+    );
+    m.insert("type".into(), "object".into());
+    m.insert("additionalProperties".into(), false.into());
+    m.insert(
+        "required".into(),
+        json!(["format", "assessed_at", "error", "rule_set"]),
+    );
+    m.insert(
+        "properties".into(),
+        json!({
+            "format": { "const": "aftercare-error-1", "description": "This layout and its version." },
+            "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339." },
+            "at_least": { "$ref": "#/$defs/disposition", "description": "When the fields that could be read include warning signs: the most urgent disposition they give." },
+            "action": { "type": "string", "minLength": 1, "description": "What to do for at_least." },
+            "line": { "type": "integer", "minimum": 1, "description": "The line of the stream (absent for a single case)." },
+            "id": { "type": "string", "description": "The case id, when it could be read." },
+            "error": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["kind", "message"],
+                "properties": {
+                    "kind": { "const": "input" },
+                    "field": { "type": "string", "minLength": 1, "description": "Where, as a path into the case (symptoms[1].severity); absent when the problem is the whole input." },
+                    "message": { "type": "string", "minLength": 1 }
+                }
+            },
+            "rule_set": { "$ref": "#/$defs/rule_set" }
+        }),
+    );
+    m.insert(
+        "dependentRequired".into(),
+        json!({ "at_least": ["action"], "action": ["at_least"] }),
+    );
+    m.insert(
+        "$defs".into(),
+        json!({ "rule_set": rule_set_id(), "disposition": dispositions() }),
+    );
+    Value::Object(m)
+}
+
+/// `aftercare schema record`: a saved questionnaire or call (`--record FILE`).
+pub fn record(rules: &RuleSet, record_format: &str) -> Value {
+    let mut m = header(
+        rules,
+        "record",
+        "aftercare questionnaire or call record",
+        "A saved questionnaire (patient) or telephone call (nurse), written by --record FILE.",
+    );
+    let sign_ids: Vec<&str> = rules.warning_signs.iter().map(|w| w.id.as_str()).collect();
+    let text_list = json!({ "type": "array", "items": { "type": "string" } });
+    m.insert("type".into(), "object".into());
+    m.insert("additionalProperties".into(), false.into());
+    m.insert(
+        "required".into(),
+        json!([
+            "format",
+            "mode",
+            "assessed_at",
+            "answers",
+            "case",
+            "findings",
+            "computed_disposition",
+            "disposition",
+            "rule_set"
+        ]),
+    );
+    m.insert(
+        "properties".into(),
+        json!({
+            "format": { "const": record_format },
+            "mode": { "enum": ["patient", "nurse"] },
+            "assessed_at": { "type": "string", "format": "date-time" },
+            "answers": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["treatment", "signs", "symptoms_asked", "symptoms", "repeat_contact"],
+                "properties": {
+                    "treatment": {
+                        "description": "null when the questions stopped at a danger sign before the date was asked.",
+                        "oneOf": [
+                            { "type": "null" },
+                            {
+                                "type": "object",
+                                "additionalProperties": false,
+                                "required": ["at", "time_given", "as_given"],
+                                "properties": {
+                                    "at": { "type": "string", "format": "date-time" },
+                                    "time_given": { "type": "boolean" },
+                                    "as_given": { "type": "string" }
+                                }
+                            }
+                        ]
+                    },
+                    "signs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["id", "answer"],
+                            "properties": {
+                                "id": { "enum": sign_ids },
+                                "answer": { "enum": ["yes", "no", "not_asked"] }
+                            }
+                        }
+                    },
+                    "symptoms_asked": { "type": "boolean" },
+                    "symptoms": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["id", "severity", "trend", "started"],
+                            "properties": {
+                                "id": { "enum": symptom_ids(rules) },
+                                "severity": { "enum": Severity::ALL.map(Severity::code) },
+                                "trend": { "enum": ["improving", "stable", "worsening", "not_sure"] },
+                                "started": {
+                                    "oneOf": [
+                                        { "const": "not_sure" },
+                                        {
+                                            "type": "object",
+                                            "additionalProperties": false,
+                                            "required": ["day"],
+                                            "properties": { "day": { "type": "integer", "minimum": 0 } }
+                                        }
+                                    ]
+                                }
+                            }
+                        }
+                    },
+                    "repeat_contact": {
+                        "description": "null when the questions stopped before it.",
+                        "type": ["boolean", "null"]
+                    },
+                    "background": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["device", "treated_areas", "products", "cold_sores", "eczema", "blood_thinners", "allergies", "session"],
+                        "properties": {
+                            "device": { "type": "string" },
+                            "treated_areas": text_list,
+                            "products": text_list,
+                            "cold_sores": { "type": "string" },
+                            "eczema": { "type": "string" },
+                            "blood_thinners": { "type": "string" },
+                            "allergies": { "type": "string" },
+                            "session": { "type": "string" }
+                        }
+                    }
+                }
+            },
+            "case": { "$ref": "#/$defs/case" },
+            "stopped_at": { "enum": sign_ids, "description": "The danger sign at which the questions stopped." },
+            "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } },
+            "computed_disposition": { "$ref": "#/$defs/disposition" },
+            "override": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["from", "to"],
+                "properties": {
+                    "from": { "$ref": "#/$defs/disposition" },
+                    "to": { "$ref": "#/$defs/disposition" },
+                    "reason": { "type": "string", "minLength": 1 },
+                    "confirmed": { "type": "boolean" }
+                }
+            },
+            "disposition": { "$ref": "#/$defs/disposition" },
+            "rule_set": { "$ref": "#/$defs/rule_set" },
+            "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }
+        }),
+    );
+    let mut defs = match case_defs(rules) {
+        Value::Object(d) => d,
+        _ => unreachable!("case_defs is an object"),
+    };
+    defs.insert("disposition".into(), dispositions());
+    defs.insert("finding".into(), finding(rules));
+    defs.insert("rule_set".into(), rule_set_id());
+    m.insert("$defs".into(), Value::Object(defs));
+    Value::Object(m)
+}
+
+/// `aftercare schema rules [--draft 7]`: the rule file, as the JSON its TOML maps to. The
+/// ids here are the file's own (a clinic adds symptoms), so they are patterns, not a list.
+pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
+    let defs_key = if draft7 { "definitions" } else { "$defs" };
+    let r = |name: &str| json!({ "$ref": format!("#/{defs_key}/{name}") });
+    let text = json!({ "type": "string", "minLength": 1, "pattern": "\\S" });
+    let id = json!({ "type": "string", "pattern": ID_PATTERN });
+    let ids = json!({ "type": "array", "items": { "type": "string", "pattern": ID_PATTERN } });
+    let aliases = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
+    let day = days("A day since the treatment (day 0), fractional allowed.");
+    let sources = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
+    let citation = |mut props: Map<String, Value>| {
+        props.insert("sources".into(), sources.clone());
+        props.insert("source_note".into(), json!({ "type": "string" }));
+        Value::Object(props)
+    };
+    let obj = |required: &[&str], props: Value| {
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": required,
+            "properties": props
+        })
+    };
+    let props = |v: Value| match v {
+        Value::Object(m) => m,
+        _ => unreachable!("properties are an object"),
+    };
+    let threshold = obj(
+        &["day", "disposition"],
+        json!({ "day": day, "disposition": r("disposition") }),
+    );
+    let defs = json!({
+        "disposition": dispositions(),
+        "threshold": threshold,
+        "rule_set": obj(&["name", "version"], json!({ "name": text, "version": text, "title": { "type": "string" } })),
+        "source": obj(&["id", "kind", "title"], json!({ "id": { "type": "string", "minLength": 1 }, "kind": { "enum": ["clinic_sheet", "published", "proposed"] }, "title": text })),
+        "disposition_text": obj(&["code", "label", "action"], json!({ "code": r("disposition"), "label": text, "action": text, "call_back": { "type": "string" } })),
+        "expected_reaction": obj(&["id", "label", "description", "normal_until", "ok_if_improving_until", "past_window"], citation(props(json!({
+            "id": id, "label": text, "description": text,
+            "normal_until": day, "ok_if_improving_until": day,
+            "past_window": r("disposition"),
+            "worse_after": r("threshold"), "severe_after": r("threshold"),
+            "severe_and_worse_after": r("threshold"), "starts_after": r("threshold"),
+            "aliases": aliases,
+            "course": { "type": "string" }
+        })))),
+        "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], citation(props(json!({
+            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text,
+            "aliases": aliases
+        })))),
+        "combination": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "disposition", "reason"],
+            "anyOf": [{ "required": ["members"] }, { "required": ["all_of"] }],
+            "description": "Fires when each member is present: members (the general form), or all_of with an optional any_of (the short form of 1.0).",
+            "properties": citation(props(json!({
+                "id": id,
+                "all_of": ids,
+                "any_of": ids,
+                "members": { "type": "array", "minItems": 1, "items": r("member") },
+                "disposition": r("disposition"),
+                "reason": text
+            })))
+        },
+        "member": obj(&["any_of"], json!({
+            "any_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN }, "description": "Symptom, sign or risk-factor ids: any one of them counts." },
+            "outside_window": { "type": "boolean", "description": "The symptom's own finding is above home care (an expected reaction only)." },
+            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." }
+        })),
+        "cluster": obj(&["id", "among", "count", "severity", "trend", "disposition", "reason"], citation(props(json!({
+            "id": id,
+            "among": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN } },
+            "count": { "type": "integer", "minimum": 1 },
+            "severity": { "enum": Severity::ALL.map(Severity::code) },
+            "trend": { "enum": Trend::ALL.map(Trend::code) },
+            "disposition": r("disposition"),
+            "reason": text
+        })))),
+        "other": obj(&["id", "label", "description", "disposition", "severe_or_worsening"], citation(props(json!({
+            "id": id, "label": text, "description": text,
+            "disposition": r("disposition"), "severe_or_worsening": r("disposition"),
+            "aliases": aliases
+        })))),
+        "risk_factor": obj(&["id", "label", "description", "question"], citation(props(json!({
+            "id": id, "label": text, "description": text, "question": text, "aliases": aliases
+        })))),
+        "clinic": obj(&[], json!({
+            "name": { "type": "string" },
+            "phone": { "type": "string" },
+            "out_of_hours_phone": { "type": "string" },
+            "emergency_number": { "type": "string" }
+        })),
+        "situation": obj(&["id", "disposition", "reason"], citation(props(json!({
+            "id": id, "disposition": r("disposition"), "reason": text
+        })))),
+        "late_presentation": obj(&["id", "after_day", "disposition", "reason"], citation(props(json!({
+            "id": id, "after_day": day, "disposition": r("disposition"), "reason": text
+        })))),
+        "advice": obj(&["id", "topic", "text"], citation(props(json!({
+            "id": id, "topic": text, "from_day": day, "until_day": day, "text": text, "then": { "type": "string" }
+        })))),
+        "example": obj(&["id", "case", "expect"], json!({
+            "id": { "type": "string", "minLength": 1 }, "title": { "type": "string" },
+            "case": { "type": "object", "description": "A case as the JSON interface takes it (aftercare schema case)." },
+            "expect": r("disposition"),
+            "expect_rules": { "type": "array", "items": { "type": "string" } }
+        }))
+    });
+    let list = |name: &str| json!({ "type": "array", "items": r(name) });
+    let mut m = Map::new();
+    m.insert(
+        "$schema".into(),
+        if draft7 { DRAFT_07 } else { DRAFT_2020 }.into(),
+    );
+    m.insert(
+        "$id".into(),
+        schema_id(rules, if draft7 { "rules-draft-07" } else { "rules" }).into(),
+    );
+    m.insert("title".into(), "aftercare rule file".into());
+    m.insert(
+        "description".into(),
+        "A clinic's rule file (TOML). The schema checks its shape; `aftercare rules check` also checks windows in order, cited sources, known symptom ids and the file's examples.".into(),
+    );
+    m.insert("type".into(), "object".into());
+    m.insert("additionalProperties".into(), false.into());
+    m.insert(
+        "required".into(),
+        json!(["rule_set", "repeat_contact", "late_presentation"]),
+    );
+    m.insert(
+        "properties".into(),
+        json!({
+            "rule_set": r("rule_set"),
+            "source": list("source"),
+            "disposition": list("disposition_text"),
+            "expected_reaction": list("expected_reaction"),
+            "warning_sign": list("warning_sign"),
+            "combination": list("combination"),
+            "cluster": list("cluster"),
+            "other": r("other"),
+            "risk_factor": list("risk_factor"),
+            "clinic": r("clinic"),
+            "repeat_contact": r("situation"),
+            "late_presentation": r("late_presentation"),
+            "advice": list("advice"),
+            "example": list("example")
+        }),
+    );
+    m.insert(defs_key.into(), defs);
+    Value::Object(m)
+}
+
+/// The schema as printed and committed: pretty, with a final newline.
+pub fn to_text(schema: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(schema).expect("a JSON value serializes");
+    s.push('\n');
+    s
+}
