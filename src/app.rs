@@ -11,8 +11,9 @@ use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
 use crate::model::Disposition;
-use crate::output::{self, text::Style};
+use crate::output::{self, diagnostics, text::Style};
 use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
+use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason, when};
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -34,7 +35,7 @@ where
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("aftercare: error: {e}");
+            diagnostics::error(&e.to_string());
             e.exit_code()
         }
     }
@@ -48,7 +49,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
         Some(path) => {
             let rules = RuleSet::load(path)?;
             for w in lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None) {
-                eprintln!("aftercare: warning: {w}");
+                diagnostics::warning(&w.to_string());
             }
             Ok(rules)
         }
@@ -146,9 +147,15 @@ fn check(
         input_name,
         style,
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
+    // Each record whole under SIGTERM/SIGINT; each bad line's message said as it is read.
+    let mut out = WholeRecords::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()));
+    let summary = match batch::run_reporting(
+        &mut reader,
+        &mut out,
+        &mut diagnostics::Stderr,
+        &rules,
+        &opts,
+    ) {
         Ok(s) => s,
         Err(e) => {
             return write_failure(
@@ -157,9 +164,6 @@ fn check(
             )
         }
     };
-    for m in &summary.messages {
-        eprintln!("aftercare: error: {m}");
-    }
     let most_urgent = summary.most_urgent.unwrap_or_default();
     // A bad line is a case not known, so its 3 outranks any milder answer; but it must not
     // hide an emergency found in the same run.
@@ -232,21 +236,21 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         // Every problem, one a line: this is the command the short message points to.
         Err(errors) => {
             for e in &errors.0 {
-                eprintln!("aftercare: error: {e}");
+                diagnostics::error(&e.to_string());
             }
             return Ok(exit::RULES);
         }
     };
     let report = run_examples(&rules);
     for f in &report.failures {
-        eprintln!(
-            "aftercare: error: {}: example {:?}: {}",
+        diagnostics::error(&format!(
+            "{}: example {:?}: {}",
             rules.origin, f.example, f.message
-        );
+        ));
     }
     let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
     for w in &warnings {
-        eprintln!("aftercare: warning: {w}");
+        diagnostics::warning(&w.to_string());
     }
     if !report.failures.is_empty() {
         return Ok(exit::RULES);
@@ -256,10 +260,10 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         n => format!("{n} warnings"),
     };
     if strict && !warnings.is_empty() {
-        eprintln!(
-            "aftercare: error: {}: {count}, and --strict fails on any",
+        diagnostics::error(&format!(
+            "{}: {count}, and --strict fails on any",
             rules.origin
-        );
+        ));
         return Ok(exit::RULES);
     }
     print_out(&format!(
@@ -304,21 +308,21 @@ fn rules_trace(
     let code = print_out(&text)?;
     if !t.complete() {
         for f in &t.failing {
-            eprintln!("aftercare: error: {}: {:?}: {}", f.table, f.id, f.message);
+            diagnostics::error(&format!("{}: {:?}: {}", f.table, f.id, f.message));
         }
         if !t.unexercised.is_empty() {
-            eprintln!(
-                "aftercare: error: {}: no example or test case makes these rules fire: {}",
+            diagnostics::error(&format!(
+                "{}: no example or test case makes these rules fire: {}",
                 rules.origin,
                 t.unexercised.join(", ")
-            );
+            ));
         }
         return Ok(exit::RULES);
     }
     Ok(code)
 }
 
-/// Writes to standard output; a reader that went away (`| head`) is not an error.
+/// Writes to standard output; one that cannot take it (closed, full) is exit 1.
 pub fn print_out(text: &str) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -327,9 +331,13 @@ pub fn print_out(text: &str) -> Result<i32, Error> {
     }
 }
 
+/// The results could not all be written: said, and exit 1, also when the reader closed the
+/// pipe, since the answers it did not get are lost.
 fn write_failure(e: io::Error, what: &str) -> Result<i32, Error> {
     if e.kind() == io::ErrorKind::BrokenPipe {
-        return Ok(exit::SUCCESS);
+        return Err(Error::Io(format!(
+            "{what}: standard output was closed; the results could not all be written"
+        )));
     }
     Err(Error::Io(format!("{what}: {}", io_reason(&e))))
 }

@@ -15,9 +15,12 @@ pub mod examples;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pretty_case;
 pub mod questionnaire;
 pub mod rules;
+pub mod stream_contract;
 pub mod when;
+pub mod whole_records;
 
 pub use error::{io_reason, Error};
 pub use evaluate::{assess, assess_input, triage};

@@ -1,5 +1,7 @@
 //! One module per output format.
 
+pub mod diagnostics;
+pub mod escape;
 pub mod json;
 pub mod rules_table;
 pub mod sbar;

@@ -19,5 +19,6 @@ mod rule_examples;
 mod rule_safety;
 mod signs;
 mod snapshots;
+mod streams;
 mod terminal;
 mod windows;
