@@ -1,0 +1,54 @@
+//! Rule-file words: text that could act on a terminal is refused at validation, words that
+//! weaken safety are flagged by the lint, and a file whose own examples fail is not used.
+
+use crate::support::{clinic_file, repo_path, run};
+
+fn default_rules() -> String {
+    std::fs::read_to_string(repo_path("rules/default.toml")).unwrap()
+}
+
+#[test]
+fn rule_file_text_with_control_or_bidi_characters_is_refused_naming_rule_and_field() {
+    let cases = [
+        // An escape sequence in a label (as TOML writes it), a bidi override in an action.
+        (
+            "label = \"Home care\"",
+            "label = \"Home care\\u001b[2J\"",
+            "disposition \"home_care\": label: holds \\u{1b}",
+        ),
+        (
+            "action = \"Book a routine review",
+            "action = \"\u{202e}Book a routine review",
+            "disposition \"see_within_2_weeks\": action: holds \\u{202e}",
+        ),
+        (
+            "name = \"micro-needling-default\"",
+            "name = \"micro-needling-default\\u009b\"",
+            "[rule_set]: name: holds \\u{9b}",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let text = default_rules().replacen(from, to, 1);
+        assert_ne!(text, default_rules(), "{from}");
+        let (_dir, path) = clinic_file(text);
+        let r = run(&["rules", "check", path.to_str().unwrap()], "");
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(expected))
+            .unwrap_or_else(|| panic!("{expected}: {}", r.stderr));
+        assert!(
+            line.starts_with(&format!("aftercare: error: {}", path.display())),
+            "{line}"
+        );
+        assert!(!r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{202e}'));
+        // Nor is it used to answer anything.
+        let r = run(
+            &["--rules", path.to_str().unwrap(), "check", "--input", "-"],
+            r#"{"days_since_treatment": 1, "symptoms": []}"#,
+        );
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+    }
+}
