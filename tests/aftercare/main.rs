@@ -4,6 +4,7 @@ mod support;
 
 mod acceptance;
 mod atomic_write;
+mod call_records;
 mod cli_advice;
 mod cli_check;
 mod cli_input_errors;

@@ -15,7 +15,7 @@ use expectrl::Session;
 use crate::support::{aftercare, NOW};
 
 const ENTER: &str = "\r";
-const DOWN: &str = "\x1b[B";
+pub(crate) const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
 const SPACE: &str = " ";
 const ESC: &str = "\x1b";
@@ -23,7 +23,7 @@ const CTRL_C: &str = "\x03";
 /// Long enough for a slow machine, short enough that a hang fails the test.
 const WAIT: Duration = Duration::from_secs(30);
 
-struct Screen {
+pub(crate) struct Screen {
     session: OsSession,
     raw: Vec<u8>,
     /// How much of the plain text has been matched already.
@@ -47,7 +47,7 @@ impl Screen {
     }
 
     /// Runs the binary from a shell script (`$0` is the binary), to look around it.
-    fn shell(script: &str) -> Screen {
+    pub(crate) fn shell(script: &str) -> Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(script)
@@ -125,7 +125,7 @@ impl Screen {
     }
 
     /// Waits for `prompt` and for the terminal to be ready for keys, then types `keys`.
-    fn answer(&mut self, prompt: &str, keys: &[&str]) {
+    pub(crate) fn answer(&mut self, prompt: &str, keys: &[&str]) {
         self.wait_for(prompt);
         self.wait_for_raw_mode();
         for k in keys {
@@ -149,7 +149,7 @@ impl Screen {
     }
 
     /// Reads to the end and returns the exit code.
-    fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(mut self) -> (i32, String) {
         let deadline = Instant::now() + WAIT;
         while self.pump() {
             assert!(
