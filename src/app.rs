@@ -48,6 +48,22 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
     match &config.rules_path {
         Some(path) => {
             let rules = RuleSet::load(path)?;
+            // A file whose own examples fail does not do what it says: it is not used.
+            let failures = run_examples(&rules).failures;
+            if !failures.is_empty() {
+                return Err(Error::Rules(RuleFileErrors(
+                    failures
+                        .into_iter()
+                        .map(|f| crate::rules::RuleFileError {
+                            file: rules.origin.clone(),
+                            line: None,
+                            rule: Some(format!("example {:?}", f.example)),
+                            field: None,
+                            message: f.message,
+                        })
+                        .collect(),
+                )));
+            }
             for w in lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None) {
                 diagnostics::warning(&w.to_string());
             }
@@ -290,12 +306,7 @@ fn rules_trace(
     let mut cases = Vec::new();
     for t in tests {
         let name = t.display().to_string();
-        let text = std::fs::read_to_string(t).map_err(|e| {
-            Error::Input(format!(
-                "{name}: cannot read the test cases: {}",
-                io_reason(&e)
-            ))
-        })?;
+        let text = read_test_table(t, &name)?;
         cases.extend(trace::read_test_cases(&text, &name).map_err(Error::Input)?);
     }
     let outcomes = trace::run_test_cases(&rules, &cases, config.now);
@@ -320,6 +331,52 @@ fn rules_trace(
         return Ok(exit::RULES);
     }
     Ok(code)
+}
+
+/// A table of test cases for `rules trace --tests`, read within the limits of every input:
+/// no more than a rule file's size (`/dev/zero` or a huge file fails, unread beyond it), and
+/// each line within the line limit of a stream.
+fn read_test_table(path: &Path, name: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let cannot = |e: io::Error| {
+        Error::Input(format!(
+            "{name}: cannot read the test cases: {}",
+            io_reason(&e)
+        ))
+    };
+    // The same bound as the rule file they go with.
+    let most = crate::rules::MAX_RULE_FILE_BYTES;
+    let file = File::open(path).map_err(cannot)?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Input(format!("{name}: is a folder, not a file")));
+    }
+    let mut bytes = Vec::new();
+    file.take(most as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > most {
+        return Err(Error::Input(format!(
+            "{name}: the test cases are larger than {most} bytes, the most accepted"
+        )));
+    }
+    if let Some((i, line)) = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .find(|(_, l)| l.len() > batch::MAX_LINE_BYTES)
+    {
+        return Err(Error::Input(format!(
+            "{name}: line {}: the line is {} bytes long; the most is {}",
+            i + 1,
+            line.len(),
+            batch::MAX_LINE_BYTES
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Input(format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Writes to standard output; one that cannot take it (closed, full) is exit 1.

@@ -14,6 +14,7 @@ mod fast_paths;
 mod fuzz_props;
 mod hostile;
 mod invariants;
+mod limits;
 mod properties;
 mod questionnaire;
 mod rule_examples;

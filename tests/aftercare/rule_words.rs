@@ -52,3 +52,39 @@ fn rule_file_text_with_control_or_bidi_characters_is_refused_naming_rule_and_fie
         assert_eq!(r.stdout, "");
     }
 }
+
+#[test]
+fn a_rule_file_whose_own_examples_fail_is_not_used() {
+    // A wider redness window: the file's own examples for day 4 now fail.
+    let text = default_rules().replacen("normal_until = 3", "normal_until = 5", 1);
+    let (_dir, path) = clinic_file(text);
+    let r = run(
+        &[
+            "--rules",
+            path.to_str().unwrap(),
+            "check",
+            "--input",
+            "-",
+            "--format",
+            "json",
+        ],
+        r#"{"days_since_treatment": 4, "symptoms": [{"id": "redness", "trend": "stable"}]}"#,
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let line = r.error_line();
+    assert!(
+        line.starts_with(&format!("aftercare: error: {}: example ", path.display())),
+        "{line}"
+    );
+    assert!(
+        line.contains("run `aftercare rules check` for all"),
+        "{line}"
+    );
+    // The same for every command that uses the rules.
+    for args in [&["advice", "--day", "2"][..], &["rules", "list"][..]] {
+        let mut all = vec!["--rules", path.to_str().unwrap()];
+        all.extend_from_slice(args);
+        assert_eq!(run(&all, "").code, 4, "{args:?}");
+    }
+}
