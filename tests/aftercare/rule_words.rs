@@ -88,3 +88,42 @@ fn a_rule_file_whose_own_examples_fail_is_not_used() {
         assert_eq!(run(&all, "").code, 4, "{args:?}");
     }
 }
+
+#[test]
+fn rules_check_strict_fails_on_words_that_weaken_safety() {
+    let edits = [
+        // The emergency disposition in the words of home care.
+        (
+            "label = \"Call emergency services now\"\naction = \"Call emergency services now. Do not drive yourself.\"",
+            "label = \"Home care\"\naction = \"This is expected healing for this day. Follow the aftercare advice.\"",
+            "disposition \"call_emergency_now\": label: \"Home care\" is the default set's label for home_care",
+        ),
+        // The trouble-breathing question turned into something harmless.
+        (
+            "description = \"trouble breathing, wheezing, noisy breathing\"",
+            "description = \"a slightly blocked nose\"",
+            "warning_sign \"difficulty_breathing\": description: \"a slightly blocked nose\" differs",
+        ),
+        // A restriction lifted on day 0.
+        (
+            "until_day = 1\ntext = \"No makeup for the first 24 hours.\"",
+            "until_day = 0\ntext = \"No makeup for the first 24 hours.\"",
+            "advice \"no_makeup\": until_day: ends on day 0 where the default set ends it on day 1",
+        ),
+    ];
+    for (from, to, expected) in edits {
+        let text = default_rules();
+        assert!(text.contains(from), "{from}");
+        let (_dir, path) = clinic_file(text.replacen(from, to, 1));
+        let r = run(&["rules", "check", "--strict", path.to_str().unwrap()], "");
+        assert_eq!(r.code, 4, "{expected}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.starts_with("aftercare: warning: ") && l.contains(expected)),
+            "{expected}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("--strict fails on any"), "{}", r.stderr);
+    }
+}
