@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use aftercare::batch::BatchOptions;
-use aftercare::stream_contract::check_run;
 use aftercare::output::Format;
+use aftercare::stream_contract::check_run;
 use aftercare::RuleSet;
 use chrono::DateTime;
 use libfuzzer_sys::fuzz_target;
