@@ -424,4 +424,9 @@ fn no_case_id_rule_file_text_or_file_name_puts_an_escape_sequence_on_the_screen(
     let (code, raw) = s.finish_raw();
     assert_eq!(code, 4);
     assert_no_terminal_control(&raw, "rule-file text");
+    // A wrong option value, repeated in the usage error.
+    let s = Screen::start(&["check", "--format", "x\u{1b}]0;owned\u{7}\u{1b}[2J"]);
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 2);
+    assert_no_terminal_control(&raw, "an option's value");
 }
