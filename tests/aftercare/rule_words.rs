@@ -21,6 +21,12 @@ fn rule_file_text_with_control_or_bidi_characters_is_refused_naming_rule_and_fie
             "action = \"\u{202e}Book a routine review",
             "disposition \"see_within_2_weeks\": action: holds \\u{202e}",
         ),
+        // A TOML key with a title-setting sequence: unknown, and named safely.
+        (
+            "[rule_set]\n",
+            "[rule_set]\n\"\\u001b]0;x\\u0007\" = 1\n",
+            "[rule_set]: \\u{1b}]0;x\\u{7}: unknown field",
+        ),
         (
             "name = \"micro-needling-default\"",
             "name = \"micro-needling-default\\u009b\"",
