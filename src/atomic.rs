@@ -44,6 +44,18 @@ pub fn write_with(
 /// its name, which fails if the name is taken, even by a file made a moment before by
 /// someone else; then the folder is flushed to disk.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_new_or_beside(path, bytes, 1).map(|_| ())
+}
+
+/// As [`write_new`], but when `path` is taken by the time the record is written (someone
+/// saved to the same name meanwhile), the record goes beside it under the first free name
+/// of `call-2.json`, `call-3.json`, ... (up to `names` names in all) rather than being lost.
+/// Returns the name used.
+pub fn write_new_or_beside(
+    path: &Path,
+    bytes: &[u8],
+    names: usize,
+) -> Result<std::path::PathBuf, String> {
     let shown = path.display();
     let dir = folder_of(path);
     let mut tmp = tempfile::Builder::new()
@@ -60,22 +72,47 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| format!("{shown}: cannot write: {}", crate::io_reason(&e)))?;
-    place_new(tmp.path(), path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{shown}: already exists; a record is never replaced")
-        } else {
-            format!("{shown}: cannot write: {}", crate::io_reason(&e))
+    let mut used = None;
+    for n in 1..=names.max(1) {
+        let candidate = numbered(path, n);
+        match place_new(tmp.path(), &candidate) {
+            Ok(()) => {
+                used = Some(candidate);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{shown}: cannot write: {}", crate::io_reason(&e))),
         }
-    })?;
+    }
+    let Some(used) = used else {
+        return Err(format!(
+            "{shown}: already exists; a record is never replaced"
+        ));
+    };
     // The temporary name goes when `tmp` drops; the record keeps its own link.
     drop(tmp);
     sync_folder(dir).map_err(|e| {
         format!(
-            "{shown}: written, but {} could not be flushed to disk: {}",
+            "{}: written, but {} could not be flushed to disk: {}",
+            used.display(),
             dir.display(),
             crate::io_reason(&e)
         )
-    })
+    })?;
+    Ok(used)
+}
+
+/// `call.json` for 1, `call-2.json` for 2, ...
+fn numbered(path: &Path, n: usize) -> std::path::PathBuf {
+    if n == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
 }
 
 /// The folder a file goes in (`.` for a bare name).
@@ -240,6 +277,22 @@ mod tests {
             .collect();
         names.sort();
         assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")));
+    }
+
+    #[test]
+    fn a_record_whose_name_was_taken_meanwhile_goes_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("call.json");
+        write_new(&first, b"first nurse").unwrap();
+        let used = write_new_or_beside(&first, b"second nurse", 100).unwrap();
+        assert_eq!(used, dir.path().join("call-2.json"));
+        let used = write_new_or_beside(&first, b"third nurse", 100).unwrap();
+        assert_eq!(used, dir.path().join("call-3.json"));
+        assert_eq!(std::fs::read(&first).unwrap(), b"first nurse");
+        assert_eq!(
+            std::fs::read(dir.path().join("call-2.json")).unwrap(),
+            b"second nurse"
+        );
     }
 
     #[test]

@@ -1006,13 +1006,21 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
     crate::output::diagnostics::say("");
     // The record first: when standard output fails, the call is still on file.
     let saved = opts.record.as_ref().map(|path| {
-        record::write(path, &record::Record::new(&outcome, note.as_deref())).map(|()| path)
+        record::write(path, &record::Record::new(&outcome, note.as_deref())).map(|used| {
+            if used == *path {
+                format!("Saved the record to {}.", used.display())
+            } else {
+                format!(
+                    "Saved the record to {} ({} was saved by someone else meanwhile).",
+                    used.display(),
+                    path.display()
+                )
+            }
+        })
     });
     let code = crate::app::print_out(&text);
     match saved {
-        Some(Ok(path)) => {
-            crate::output::diagnostics::say(&format!("Saved the record to {}.", path.display()))
-        }
+        Some(Ok(said)) => crate::output::diagnostics::say(&said),
         Some(Err(e)) => {
             return Err(Error::Io(format!(
                 "{e} (the {} above was not saved)",

@@ -66,11 +66,13 @@ fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339()
 }
 
-/// Writes the record whole or not at all, never in place of anything.
-pub fn write(path: &Path, record: &Record<'_>) -> Result<(), Error> {
+/// Writes the record whole or not at all, never in place of anything. If someone saved to
+/// the same name since the check before the first question, the call is not lost: it goes
+/// beside it (`call-2.json`, ...). Returns the name used.
+pub fn write(path: &Path, record: &Record<'_>) -> Result<std::path::PathBuf, Error> {
     let mut bytes = serde_json::to_vec_pretty(record).map_err(|e| Error::Io(e.to_string()))?;
     bytes.push(b'\n');
-    crate::atomic::write_new(path, &bytes).map_err(Error::Io)
+    crate::atomic::write_new_or_beside(path, &bytes, 100).map_err(Error::Io)
 }
 
 /// Checks before the first question that the record can go where asked, so that nobody
