@@ -76,3 +76,25 @@ fn the_record_is_written_before_the_result_so_a_failing_output_loses_no_call() {
     assert_eq!(saved["disposition"], "call_emergency_now");
     assert!(screen.contains("Saved the record to"), "{screen}");
 }
+
+#[test]
+fn the_program_refuses_a_taken_record_name_before_the_first_question() {
+    for target in ["/dev/null", "/dev/stdout"] {
+        let s = crate::terminal::Screen::shell(&format!(
+            "exec \"$0\" --now {} --nurse --record {target}",
+            crate::support::NOW
+        ));
+        let (code, screen) = s.finish();
+        assert_eq!(code, 2, "{screen}");
+        assert!(
+            screen.contains(&format!(
+                "--record: {target}: already exists; a record is never replaced"
+            )),
+            "{screen}"
+        );
+        assert!(
+            !screen.contains("danger"),
+            "no question was asked: {screen}"
+        );
+    }
+}
