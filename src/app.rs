@@ -11,8 +11,9 @@ use crate::error::{exit, Error};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
 use crate::model::Disposition;
-use crate::output::{self, text::Style};
+use crate::output::{self, diagnostics, text::Style};
 use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
+use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason, when};
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -38,7 +39,7 @@ where
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("aftercare: error: {e}");
+            diagnostics::error(&e.to_string());
             e.exit_code()
         }
     }
@@ -51,8 +52,24 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
     match &config.rules_path {
         Some(path) => {
             let rules = RuleSet::load(path)?;
+            // A file whose own examples fail does not do what it says: it is not used.
+            let failures = run_examples(&rules).failures;
+            if !failures.is_empty() {
+                return Err(Error::Rules(RuleFileErrors(
+                    failures
+                        .into_iter()
+                        .map(|f| crate::rules::RuleFileError {
+                            file: rules.origin.clone(),
+                            line: None,
+                            rule: Some(format!("example {:?}", f.example)),
+                            field: None,
+                            message: f.message,
+                        })
+                        .collect(),
+                )));
+            }
             for w in lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None) {
-                eprintln!("aftercare: warning: {w}");
+                diagnostics::warning(&w.to_string());
             }
             Ok(rules)
         }
@@ -186,9 +203,15 @@ fn check(
         input_name,
         style,
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let summary = match batch::run(&mut reader, &mut out, &rules, &opts) {
+    // Each record whole under SIGTERM/SIGINT; each bad line's message said as it is read.
+    let mut out = WholeRecords::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()));
+    let summary = match batch::run_reporting(
+        &mut reader,
+        &mut out,
+        &mut diagnostics::Stderr,
+        &rules,
+        &opts,
+    ) {
         Ok(s) => s,
         Err(e) => {
             return write_failure(
@@ -197,9 +220,6 @@ fn check(
             )
         }
     };
-    for m in &summary.messages {
-        eprintln!("aftercare: error: {m}");
-    }
     let most_urgent = summary.most_urgent.unwrap_or_default();
     // A bad line is a case not known, so its 3 outranks any milder answer; but it must not
     // hide an emergency found in the same run.
@@ -272,21 +292,21 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         // Every problem, one a line: this is the command the short message points to.
         Err(errors) => {
             for e in &errors.0 {
-                eprintln!("aftercare: error: {e}");
+                diagnostics::error(&e.to_string());
             }
             return Ok(exit::RULES);
         }
     };
     let report = run_examples(&rules);
     for f in &report.failures {
-        eprintln!(
-            "aftercare: error: {}: example {:?}: {}",
+        diagnostics::error(&format!(
+            "{}: example {:?}: {}",
             rules.origin, f.example, f.message
-        );
+        ));
     }
     let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
     for w in &warnings {
-        eprintln!("aftercare: warning: {w}");
+        diagnostics::warning(&w.to_string());
     }
     if !report.failures.is_empty() {
         return Ok(exit::RULES);
@@ -296,10 +316,10 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         n => format!("{n} warnings"),
     };
     if strict && !warnings.is_empty() {
-        eprintln!(
-            "aftercare: error: {}: {count}, and --strict fails on any",
+        diagnostics::error(&format!(
+            "{}: {count}, and --strict fails on any",
             rules.origin
-        );
+        ));
         return Ok(exit::RULES);
     }
     print_out(&format!(
@@ -326,12 +346,7 @@ fn rules_trace(
     let mut cases = Vec::new();
     for t in tests {
         let name = t.display().to_string();
-        let text = std::fs::read_to_string(t).map_err(|e| {
-            Error::Input(format!(
-                "{name}: cannot read the test cases: {}",
-                io_reason(&e)
-            ))
-        })?;
+        let text = read_test_table(t, &name)?;
         cases.extend(trace::read_test_cases(&text, &name).map_err(Error::Input)?);
     }
     let outcomes = trace::run_test_cases(&rules, &cases, config.now);
@@ -344,21 +359,67 @@ fn rules_trace(
     let code = print_out(&text)?;
     if !t.complete() {
         for f in &t.failing {
-            eprintln!("aftercare: error: {}: {:?}: {}", f.table, f.id, f.message);
+            diagnostics::error(&format!("{}: {:?}: {}", f.table, f.id, f.message));
         }
         if !t.unexercised.is_empty() {
-            eprintln!(
-                "aftercare: error: {}: no example or test case makes these rules fire: {}",
+            diagnostics::error(&format!(
+                "{}: no example or test case makes these rules fire: {}",
                 rules.origin,
                 t.unexercised.join(", ")
-            );
+            ));
         }
         return Ok(exit::RULES);
     }
     Ok(code)
 }
 
-/// Writes to standard output; a reader that went away (`| head`) is not an error.
+/// A table of test cases for `rules trace --tests`, read within the limits of every input:
+/// no more than a rule file's size (`/dev/zero` or a huge file fails, unread beyond it), and
+/// each line within the line limit of a stream.
+fn read_test_table(path: &Path, name: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let cannot = |e: io::Error| {
+        Error::Input(format!(
+            "{name}: cannot read the test cases: {}",
+            io_reason(&e)
+        ))
+    };
+    // The same bound as the rule file they go with.
+    let most = crate::rules::MAX_RULE_FILE_BYTES;
+    let file = File::open(path).map_err(cannot)?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Input(format!("{name}: is a folder, not a file")));
+    }
+    let mut bytes = Vec::new();
+    file.take(most as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > most {
+        return Err(Error::Input(format!(
+            "{name}: the test cases are larger than {most} bytes, the most accepted"
+        )));
+    }
+    if let Some((i, line)) = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .find(|(_, l)| l.len() > batch::MAX_LINE_BYTES)
+    {
+        return Err(Error::Input(format!(
+            "{name}: line {}: the line is {} bytes long; the most is {}",
+            i + 1,
+            line.len(),
+            batch::MAX_LINE_BYTES
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Input(format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Writes to standard output; one that cannot take it (closed, full) is exit 1.
 pub fn print_out(text: &str) -> Result<i32, Error> {
     print_bytes(text.as_bytes())
 }
@@ -378,9 +439,13 @@ fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
     }
 }
 
+/// The results could not all be written: said, and exit 1, also when the reader closed the
+/// pipe, since the answers it did not get are lost.
 fn write_failure(e: io::Error, what: &str) -> Result<i32, Error> {
     if e.kind() == io::ErrorKind::BrokenPipe {
-        return Ok(exit::SUCCESS);
+        return Err(Error::Io(format!(
+            "{what}: standard output was closed; the results could not all be written"
+        )));
     }
     Err(Error::Io(format!("{what}: {}", io_reason(&e))))
 }

@@ -12,6 +12,7 @@ use crate::evaluate::{explain, triage};
 use crate::input::{parse_json_case, InputError};
 use crate::model::Disposition;
 use crate::output::{self, Format};
+use crate::pretty_case::{PrettyCase, Step};
 use crate::rules::RuleSet;
 
 /// The longest line (or single document) read, in bytes. Longer ones are an input error.
@@ -37,8 +38,8 @@ pub struct BatchSummary {
     pub errors: usize,
     /// The most urgent disposition of all cases answered.
     pub most_urgent: Option<Disposition>,
-    /// A one-line message for each bad line, for standard error.
-    pub messages: Vec<String>,
+    /// The input held no case at all (one error is counted for it).
+    pub empty_input: bool,
 }
 
 /// A line read by [`read_line_bounded`].
@@ -100,24 +101,46 @@ pub fn read_line_bounded<R: BufRead>(
     }))
 }
 
-/// Runs every case of `reader`, writing one result per case to `out`.
+/// Runs every case of `reader`, writing one result per case to `out`; the message for each
+/// bad line is dropped (see [`run_reporting`]).
 pub fn run<R: BufRead, W: Write>(
     reader: &mut R,
     out: &mut W,
     rules: &RuleSet,
     opts: &BatchOptions,
 ) -> io::Result<BatchSummary> {
+    run_reporting(reader, out, &mut io::sink(), rules, opts)
+}
+
+/// Runs every case of `reader`, writing one record per case to `out`, each with a single
+/// write call (so that a writer that keeps records whole, as the program's own does, never
+/// shows half of one), and the one-line message for each bad line to `messages` as soon as
+/// the line is read (made safe for a terminal; a failure to write it is ignored).
+///
+/// Every non-blank line gets exactly one record, in order, whatever came before it: a line is
+/// bounded by its newline, and only a case pretty-printed over several lines (see
+/// [`crate::pretty_case`]) is answered as one. [`crate::stream_contract`] states this.
+pub fn run_reporting<R: BufRead, W: Write>(
+    reader: &mut R,
+    out: &mut W,
+    messages: &mut dyn Write,
+    rules: &RuleSet,
+    opts: &BatchOptions,
+) -> io::Result<BatchSummary> {
     let mut answers = Answers {
         out,
+        messages,
         rules,
         opts,
         summary: BatchSummary::default(),
         scratch: String::new(),
+        record: Vec::new(),
     };
     let mut buf = Vec::new();
     let mut line_no = 0usize;
-    let mut first = true;
+    let mut seen_case = false;
     let mut drained = false;
+    let mut document: Option<Document> = None;
     loop {
         // Answer what has been read before the next read can wait for more input, so that a
         // program feeding one case at a time gets each answer at once; in a batch the buffer
@@ -132,37 +155,62 @@ pub fn run<R: BufRead, W: Write>(
         };
         drained = dry;
         line_no += 1;
-        if first && buf.starts_with(b"\xEF\xBB\xBF") {
+        if !seen_case && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
         }
-        if len <= MAX_LINE_BYTES && is_blank(&buf) {
+        let too_long = len > MAX_LINE_BYTES;
+        if let Some(doc) = &mut document {
+            let step = if too_long {
+                Step::Broken
+            } else {
+                doc.case.feed(&buf)
+            };
+            match step {
+                Step::Open => {
+                    doc.keep(&buf);
+                    continue;
+                }
+                Step::Closed => {
+                    doc.keep(&buf);
+                    if let Some(doc) = document.take() {
+                        answers.document(doc, true)?;
+                    }
+                    continue;
+                }
+                // The case ended unreadable on the line before; this line is read anew.
+                Step::Broken => {
+                    if let Some(doc) = document.take() {
+                        answers.document(doc, false)?;
+                    }
+                }
+            }
+        }
+        if !too_long && is_blank(&buf) {
             continue;
         }
-        if first {
-            first = false;
-            // One case spread over several lines (pretty-printed JSON)?
-            if len <= MAX_LINE_BYTES && starts_incomplete_document(&buf) {
-                let first_line = std::mem::take(&mut buf);
-                line_no = answer_document(reader, first_line, line_no, &mut answers)?;
-                continue;
-            }
+        seen_case = true;
+        if !too_long && PrettyCase::opens(&buf) {
+            document = Some(Document::new(line_no, &buf));
+            continue;
         }
         answers.line(&buf, len, line_no)?;
     }
+    if let Some(doc) = document.take() {
+        answers.document(doc, false)?;
+    }
     let Answers {
-        out, mut summary, ..
+        out,
+        messages,
+        mut summary,
+        ..
     } = answers;
     if summary.cases == 0 && summary.errors == 0 {
-        let message = format!("{}: empty input: expected a JSON case", opts.input_name);
         summary.errors = 1;
-        if opts.format == Format::Fhir {
-            let o = output::fhir::operation_outcome(None, "", "empty input: expected a JSON case");
-            serde_json::to_writer(&mut *out, &o)?;
-            out.write_all(b"\n")?;
-        }
-        if matches!(opts.format, Format::Json | Format::Compact) {
-            output::json::write_error(
-                out,
+        summary.empty_input = true;
+        let mut record = Vec::new();
+        match opts.format {
+            Format::Json | Format::Compact => output::json::write_error(
+                &mut record,
                 &output::json::Refusal {
                     line: None,
                     id: None,
@@ -171,9 +219,20 @@ pub fn run<R: BufRead, W: Write>(
                     assessed_at: opts.clock.map_or(opts.now, |clock| clock()),
                 },
                 rules,
-            )?;
+            )?,
+            Format::Fhir => {
+                let o =
+                    output::fhir::operation_outcome(None, "", "empty input: expected a JSON case");
+                serde_json::to_writer(&mut record, &o)?;
+                record.push(b'\n');
+            }
+            Format::Text | Format::Disposition => {}
         }
-        summary.messages.push(message);
+        out.write_all(&record)?;
+        say(
+            messages,
+            &format!("{}: empty input: expected a JSON case", opts.input_name),
+        );
     }
     out.flush()?;
     Ok(summary)
@@ -183,88 +242,46 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Whether the first line opens a JSON value that goes on past the line.
-fn starts_incomplete_document(line: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err_and(|e| e.is_eof())
+/// One message line, made safe for a terminal; a standard error that cannot be written
+/// does not stop the answers.
+fn say(messages: &mut dyn Write, message: &str) {
+    let line = format!("aftercare: error: {}\n", output::escape::visible(message));
+    let _ = messages.write_all(line.as_bytes());
 }
 
-/// The first line opens a JSON value that goes on: reads on, keeping the lines (at most
-/// `MAX_LINE_BYTES` in all). If the input ends and the lines make one JSON value, that is
-/// one case. Otherwise (a broken first line of a stream, a pretty-printed case followed by
-/// more, a document too long) every line kept is answered on its own, as in any stream, so
-/// that no case after a bad line is lost. Returns the number of the last line read.
-fn answer_document<R: BufRead, W: Write>(
-    reader: &mut R,
-    first_line: Vec<u8>,
+/// A case being read over several lines.
+struct Document {
+    /// The line it starts on, which its record names.
     first_no: usize,
-    answers: &mut Answers<'_, W>,
-) -> io::Result<usize> {
-    let mut lines: Vec<(usize, Vec<u8>)> = vec![(first_no, first_line)];
-    let mut kept = lines[0].1.len();
-    let mut line_no = first_no;
-    let mut overflow: Option<(Vec<u8>, usize)> = None;
-    let mut buf = Vec::new();
-    while let Some(LineRead { len, .. }) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)? {
-        line_no += 1;
-        if kept + len + 1 > MAX_LINE_BYTES {
-            // Too long for one case: what is kept and this line go line by line; the rest
-            // of the input follows in the caller's loop.
-            overflow = Some((std::mem::take(&mut buf), len));
-            break;
-        }
-        kept += len + 1;
-        lines.push((line_no, std::mem::take(&mut buf)));
-    }
-    if overflow.is_none() {
-        let joined = lines
-            .iter()
-            .map(|(_, l)| l.as_slice())
-            .collect::<Vec<_>>()
-            .join(&b'\n');
-        if serde_json::from_slice::<serde::de::IgnoredAny>(&joined).is_ok() {
-            let parsed = std::str::from_utf8(&joined)
-                .map_err(|e| {
-                    InputError::new(
-                        "",
-                        format!(
-                            "not UTF-8 text (invalid byte at offset {})",
-                            e.valid_up_to()
-                        ),
-                    )
-                })
-                .and_then(parse_json_case);
-            return answers
-                .case(parsed, first_no, Some(&joined))
-                .map(|()| line_no);
+    case: PrettyCase,
+    /// Its text so far, while within the size limit.
+    text: Vec<u8>,
+    /// Longer than the limit: its text is no longer kept, only its structure followed.
+    too_long: bool,
+}
+
+impl Document {
+    fn new(first_no: usize, first_line: &[u8]) -> Self {
+        Document {
+            first_no,
+            case: PrettyCase::new(),
+            text: first_line.to_vec(),
+            too_long: false,
         }
     }
-    // Too long to be one case: a stream whose first line is broken has whole cases on later
-    // lines; a document that is only too long has none, and stays one error to the end.
-    let has_whole_cases = lines[1..].iter().any(|(_, l)| {
-        l.trim_ascii_start().starts_with(b"{")
-            && serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok()
-    });
-    if overflow.is_some() && !has_whole_cases {
-        while read_line_bounded(reader, &mut buf, 0)?.is_some() {
-            line_no += 1;
+
+    fn keep(&mut self, line: &[u8]) {
+        if self.too_long {
+            return;
         }
-        let e = InputError::new(
-            "",
-            format!("the case is longer than {MAX_LINE_BYTES} bytes"),
-        );
-        return answers.case(Err(e), first_no, None).map(|()| line_no);
-    }
-    for (no, line) in &lines {
-        if !is_blank(line) {
-            answers.line(line, line.len(), *no)?;
+        if self.text.len() + 1 + line.len() > MAX_LINE_BYTES {
+            self.too_long = true;
+            self.text = Vec::new();
+        } else {
+            self.text.push(b'\n');
+            self.text.extend_from_slice(line);
         }
     }
-    if let Some((line, len)) = overflow {
-        if len > MAX_LINE_BYTES || !is_blank(&line) {
-            answers.line(&line, len, line_no)?;
-        }
-    }
-    Ok(line_no)
 }
 
 /// The case id of a line that failed, if it can be read at all, so the error record can be
@@ -283,14 +300,50 @@ fn salvage_id(raw: &[u8]) -> Option<String> {
 /// Where the answers go, and what the run has seen so far.
 struct Answers<'a, W: Write> {
     out: &'a mut W,
+    messages: &'a mut dyn Write,
     rules: &'a RuleSet,
     opts: &'a BatchOptions,
     summary: BatchSummary,
     /// Reused for every compact line.
     scratch: String,
+    /// Each record is built here, then written with one call.
+    record: Vec<u8>,
 }
 
 impl<W: Write> Answers<'_, W> {
+    /// Answers a case read over several lines: `closed` when its braces closed, otherwise it
+    /// was broken off (by the end of the input or by a line that cannot belong to it).
+    fn document(&mut self, doc: Document, closed: bool) -> io::Result<()> {
+        if doc.too_long {
+            let e = InputError::new(
+                "",
+                format!("the case is longer than {MAX_LINE_BYTES} bytes"),
+            );
+            return self.case(Err(e), doc.first_no, None);
+        }
+        let parsed = match std::str::from_utf8(&doc.text) {
+            Ok(text) => parse_json_case(text).and_then(|case| {
+                if closed {
+                    Ok(case)
+                } else {
+                    Err(InputError::new(
+                        "",
+                        "the case ends before its closing brace",
+                    ))
+                }
+            }),
+            Err(e) => Err(InputError::new(
+                "",
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )),
+        };
+        let raw = Some(doc.text.as_slice());
+        self.case(parsed, doc.first_no, raw)
+    }
+
     /// Answers one line of a stream (`len` is its full length, which may exceed `line`).
     fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
         let parsed = if len > MAX_LINE_BYTES {
@@ -340,8 +393,9 @@ impl<W: Write> Answers<'_, W> {
             }
             Err(e) => (Err(e), None),
         };
-        let out = &mut *self.out;
         let summary = &mut self.summary;
+        let record = &mut self.record;
+        record.clear();
         match resolved {
             Ok(case) => {
                 let t = triage(&case, rules);
@@ -349,29 +403,29 @@ impl<W: Write> Answers<'_, W> {
                 summary.most_urgent = summary.most_urgent.max(Some(t.disposition));
                 match opts.format {
                     Format::Json => {
-                        output::json::write_assessment(out, &explain(&case, &t, rules))?
+                        output::json::write_assessment(record, &explain(&case, &t, rules))?
                     }
                     Format::Compact => {
-                        output::json::write_compact(out, &case, &t, rules, &mut self.scratch)?
+                        output::json::write_compact(record, &case, &t, rules, &mut self.scratch)?
                     }
                     Format::Text => {
                         if summary.cases + summary.errors > 1 {
-                            writeln!(out)?;
+                            record.push(b'\n');
                         }
                         let report = output::text::report_styled(
                             &explain(&case, &t, rules),
                             rules,
                             opts.style,
                         );
-                        out.write_all(report.as_bytes())?
+                        record.extend_from_slice(report.as_bytes());
                     }
-                    Format::Disposition => writeln!(out, "{}", t.disposition)?,
+                    Format::Disposition => writeln!(record, "{}", t.disposition)?,
                     Format::Fhir => {
                         let input = given.as_ref().expect("kept for the FHIR format");
                         let a = explain(&case, &t, rules);
                         let b = fhir_bundle(input, &a, rules, now, no);
-                        serde_json::to_writer(&mut *out, &b)?;
-                        out.write_all(b"\n")?
+                        serde_json::to_writer(&mut *record, &b)?;
+                        record.push(b'\n');
                     }
                 }
             }
@@ -390,12 +444,13 @@ impl<W: Write> Answers<'_, W> {
                 if let Some(d) = at_least {
                     summary.most_urgent = summary.most_urgent.max(Some(d));
                 }
-                summary
-                    .messages
-                    .push(format!("{}: line {no}: {e}", opts.input_name));
+                say(
+                    self.messages,
+                    &format!("{}: line {no}: {e}", opts.input_name),
+                );
                 match opts.format {
                     Format::Json | Format::Compact => output::json::write_error(
-                        out,
+                        record,
                         &output::json::Refusal {
                             line: Some(no),
                             id: id.as_deref(),
@@ -406,16 +461,16 @@ impl<W: Write> Answers<'_, W> {
                         rules,
                     )?,
                     // Keep one line out per case in: a script reading codes can still count.
-                    Format::Disposition => writeln!(out, "error")?,
+                    Format::Disposition => writeln!(record, "error")?,
                     Format::Fhir => {
                         let o = output::fhir::operation_outcome(Some(no), &e.field, &e.message);
-                        serde_json::to_writer(&mut *out, &o)?;
-                        out.write_all(b"\n")?
+                        serde_json::to_writer(&mut *record, &o)?;
+                        record.push(b'\n');
                     }
                     Format::Text => {
                         if let Some(d) = at_least {
                             if summary.cases + summary.errors > 1 {
-                                writeln!(out)?;
+                                record.push(b'\n');
                             }
                             let text = rules.disposition_text(d);
                             let report = format!(
@@ -431,11 +486,14 @@ impl<W: Write> Answers<'_, W> {
                                     ""
                                 )
                             );
-                            out.write_all(report.as_bytes())?;
+                            record.extend_from_slice(report.as_bytes());
                         }
                     }
                 }
             }
+        }
+        if !record.is_empty() {
+            self.out.write_all(record)?;
         }
         Ok(())
     }
@@ -547,17 +605,30 @@ mod tests {
         let out = run_json(pretty);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0]["disposition"], "home_care");
-        // Followed by a one-line case: not one JSON value, so each line answers alone and
-        // the last case is still answered.
+        // Followed by a one-line case: the pretty-printed case ends at its closing brace,
+        // and the next line is a case of its own.
         let input = format!(
             "{pretty}{}\n",
             r#"{"id": "q", "days_since_treatment": 1, "symptoms": [{"id": "fever"}]}"#
         );
         let out = run_json(&input);
-        let last = out.last().unwrap();
-        assert_eq!(last["id"], "q");
-        assert_eq!(last["disposition"], "see_today");
-        assert!(out[..out.len() - 1].iter().all(|r| r["error"].is_object()));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0]["id"], "p");
+        assert_eq!(out[1]["id"], "q");
+        assert_eq!(out[1]["disposition"], "see_today");
+    }
+
+    #[test]
+    fn a_case_cut_off_after_its_opening_brace_holds_back_no_later_case() {
+        // `{` alone, then whole cases: the first is one unreadable case and each later line
+        // is answered as soon as it is read, not at the end of the input.
+        let case = r#"{"id":"x","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
+        let out = run_json(&format!("{{\n{case}\n{case}\n"));
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert_eq!(out[0]["line"], 1);
+        assert!(out[1..]
+            .iter()
+            .all(|r| r["disposition"] == "call_emergency_now"));
     }
 
     #[test]

@@ -16,10 +16,13 @@ pub mod follow_up;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pretty_case;
 pub mod questionnaire;
 pub mod rules;
 pub mod shell;
+pub mod stream_contract;
 pub mod when;
+pub mod whole_records;
 
 pub use error::{io_reason, Error};
 pub use evaluate::{assess, assess_input, triage};

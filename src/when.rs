@@ -50,10 +50,10 @@ pub fn parse_timestamp(text: &str, offset: &FixedOffset) -> Result<DateTime<Fixe
         return Err("not a date (too long)".into());
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(dt);
+        return real_leap_second(dt);
     }
     if let Ok(dt) = DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%:z") {
-        return Ok(dt);
+        return real_leap_second(dt);
     }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S",
@@ -62,7 +62,7 @@ pub fn parse_timestamp(text: &str, offset: &FixedOffset) -> Result<DateTime<Fixe
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
-            return local(naive, offset);
+            return local(naive, offset).and_then(real_leap_second);
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
@@ -76,6 +76,26 @@ fn local(naive: NaiveDateTime, offset: &FixedOffset) -> Result<DateTime<FixedOff
         .from_local_datetime(&naive)
         .single()
         .ok_or_else(|| "not a valid local time".to_string())
+}
+
+/// A second `:60` is a leap second, which is only ever inserted at 23:59:60 UTC at the end
+/// of June or December; anywhere else it is a mistyped time, and reading it as the next
+/// minute would move the time by a second the person never meant.
+fn real_leap_second(t: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+    use chrono::{Datelike, Timelike};
+    if t.nanosecond() < 1_000_000_000 {
+        return Ok(t);
+    }
+    let utc = t.naive_utc();
+    let end_of_half_year = matches!((utc.month(), utc.day()), (6, 30) | (12, 31));
+    if end_of_half_year && (utc.hour(), utc.minute(), utc.second()) == (23, 59, 59) {
+        Ok(t)
+    } else {
+        Err(
+            "a leap second (:60) is only 23:59:60 UTC on 30 June or 31 December; check the time"
+                .into(),
+        )
+    }
 }
 
 /// A treatment time as a person types it: "today", "yesterday", "3 days ago", "2 weeks ago",
@@ -121,7 +141,7 @@ fn parse_typed_inner(
             return Err("that is in the future".into());
         }
         let day_only = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-        return Ok((dt, day_only));
+        return Ok((within_a_century(dt, now)?, day_only));
     }
     let words: Vec<&str> = lower.split_whitespace().collect();
     // An optional time of day at the end: "yesterday 14:30", "today at 9:15".
@@ -164,7 +184,22 @@ fn parse_typed_inner(
     if result > now {
         return Err("that is in the future".into());
     }
-    Ok((result, day_only))
+    Ok((within_a_century(result, now)?, day_only))
+}
+
+/// The same limit as a number of days (`--day`, `days_since_treatment`): no treatment is
+/// more than a century ago, and a time that far is a typing mistake.
+fn within_a_century(
+    t: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, String> {
+    let most = crate::input::MAX_DAYS;
+    if days_between(t, now) > most {
+        return Err(format!(
+            "that is more than a century ({most} days) ago; check the date"
+        ));
+    }
+    Ok(t)
 }
 
 /// `n` days before `date`, or an error at the edge of the calendar (an extreme `--now`).
@@ -325,5 +360,39 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+00:00");
         let t = parse_typed(" 2026-11-18T14:30 ", n).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-18T14:30:00+01:00");
+    }
+
+    #[test]
+    fn a_leap_second_only_where_one_can_exist() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        for real in [
+            "2016-12-31T23:59:60Z",
+            "2015-06-30T23:59:60Z",
+            "2016-12-31T18:59:60-05:00",
+        ] {
+            let t = parse_timestamp(real, &utc).unwrap_or_else(|e| panic!("{real}: {e}"));
+            assert_eq!(parse_case_time(real, &utc).unwrap(), (t, t));
+        }
+        for wrong in [
+            "2026-11-18T14:59:60Z",
+            "2026-12-31T22:59:60Z",
+            "2026-12-30T23:59:60Z",
+            "2026-06-30T23:59:60+01:00",
+            "2026-11-18T14:59:60",
+            "2026-11-18 14:59:60",
+        ] {
+            let e = parse_timestamp(wrong, &utc).unwrap_err();
+            assert!(e.starts_with("a leap second (:60) is only"), "{wrong}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_typed_treatment_time_obeys_the_century_limit() {
+        let e = parse_typed_span("5219 weeks ago", now()).unwrap_err();
+        assert!(e.contains("more than a century"), "{e}");
+        let e = parse_typed_span("1900-01-01", now()).unwrap_err();
+        assert!(e.contains("more than a century"), "{e}");
+        assert!(parse_typed_span("5217 weeks ago", now()).is_ok());
+        assert!(parse_typed_span("36524 days ago", now()).is_ok());
     }
 }

@@ -1,5 +1,7 @@
 //! One module per output format.
 
+pub mod diagnostics;
+pub mod escape;
 pub mod fhir;
 pub mod json;
 pub mod rules_table;

@@ -289,7 +289,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             o.assessment.rule_set.name, o.assessment.rule_set.version
         ),
     );
-    out
+    // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
+    // as a control or bidi character that could act on a terminal or a chart.
+    super::escape::visible_lines(&out).into_owned()
 }
 
 fn trend_words(t: TrendAnswer) -> &'static str {
@@ -361,6 +363,35 @@ mod tests {
         let note = render(&o, &rules, 80);
         insta::assert_snapshot!(note);
         assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+    }
+
+    #[test]
+    fn typed_text_cannot_put_a_control_character_in_the_note() {
+        let rules = RuleSet::built_in();
+        let mut p = all_danger_no(&rules)
+            .text("treatment", "2026-11-20")
+            .picks("same_day", &["none"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No)
+            .pick("background.device", "not known")
+            .picks("background.areas", &[])
+            .picks("background.products", &[])
+            .pick("background.cold_sores", "not known")
+            .pick("background.eczema", "not known")
+            .pick("background.blood_thinners", "not known")
+            .text("background.allergies", "latex\u{1b}]52;c;aGk=\u{7}")
+            .text("background.session", "")
+            .pick("override", "see_within_2_weeks")
+            .text("override.reason", "\u{202e}seen\u{1b}[2J");
+        let o = nurse::run(&mut p, &rules, now()).unwrap();
+        let note = render(&o, &rules, 80);
+        assert!(
+            !note
+                .chars()
+                .any(|c| c != '\n' && crate::output::escape::is_unsafe(c)),
+            "{note:?}"
+        );
+        assert!(note.contains("latex\\u{1b}]52;c;aGk=\\u{7}"), "{note}");
     }
 
     #[test]

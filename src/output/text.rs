@@ -84,7 +84,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     let mut out = String::new();
     let text = rules.disposition_text(a.disposition);
     if let Some(id) = &a.id {
-        out.push_str(&format!("Case {id}\n"));
+        out.push_str(&format!("Case {}\n", super::escape::visible(id)));
     }
     out.push_str(&heading(a.disposition, &text.label, style.color));
     out.push('\n');

@@ -914,7 +914,7 @@ pub struct Options {
 }
 
 /// Runs the questionnaire on the terminal: the questions on standard error, the result (or
-/// the nurse's note) on standard output, the record last. Without a terminal it refuses at
+/// the nurse's note) on standard output, the record first. Without a terminal it refuses at
 /// once rather than wait for answers that cannot come.
 pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i32, Error> {
     if !(config.stdin_is_terminal && config.stderr_is_terminal) {
@@ -957,17 +957,33 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         let text = patient::result_text(&outcome, &rules, style);
         (outcome, text, None)
     };
-    eprintln!();
-    let code = crate::app::print_out(&text)?;
-    if let Some(path) = &opts.record {
-        record::write(path, &record::Record::new(&outcome, note.as_deref())).map_err(|e| {
-            Error::Io(format!(
+    crate::output::diagnostics::say("");
+    // The record first: when standard output fails, the call is still on file.
+    let saved = opts.record.as_ref().map(|path| {
+        record::write(path, &record::Record::new(&outcome, note.as_deref())).map(|used| {
+            if used == *path {
+                format!("Saved the record to {}.", used.display())
+            } else {
+                format!(
+                    "Saved the record to {} ({} was saved by someone else meanwhile).",
+                    used.display(),
+                    path.display()
+                )
+            }
+        })
+    });
+    let code = crate::app::print_out(&text);
+    match saved {
+        Some(Ok(said)) => crate::output::diagnostics::say(&said),
+        Some(Err(e)) => {
+            return Err(Error::Io(format!(
                 "{e} (the {} above was not saved)",
                 if opts.nurse { "note" } else { "result" }
-            ))
-        })?;
-        eprintln!("Saved the record to {}.", path.display());
+            )))
+        }
+        None => {}
     }
+    let code = code?;
     if opts.disposition_exit_code {
         return Ok(
             crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())

@@ -1,6 +1,7 @@
 //! `--record FILE`: the whole questionnaire or call as one JSON document, written whole or
-//! not at all (a temporary file in the same folder, then renamed), and only at the end:
-//! a cancelled or interrupted questionnaire leaves no record.
+//! not at all (a temporary file in the same folder, then linked to its name with no-clobber),
+//! and only at the end: a cancelled or interrupted questionnaire leaves no record. A record
+//! never replaces anything: a name already taken is refused before the first question.
 
 use std::path::Path;
 
@@ -65,33 +66,46 @@ fn rfc3339(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339()
 }
 
-/// Writes the record whole or not at all.
-pub fn write(path: &Path, record: &Record<'_>) -> Result<(), Error> {
+/// Writes the record whole or not at all, never in place of anything. If someone saved to
+/// the same name since the check before the first question, the call is not lost: it goes
+/// beside it (`call-2.json`, ...). Returns the name used.
+pub fn write(path: &Path, record: &Record<'_>) -> Result<std::path::PathBuf, Error> {
     let mut bytes = serde_json::to_vec_pretty(record).map_err(|e| Error::Io(e.to_string()))?;
     bytes.push(b'\n');
-    crate::atomic::write_file(path, &bytes).map_err(Error::Io)
+    crate::atomic::write_new_or_beside(path, &bytes, 100).map_err(Error::Io)
 }
 
 /// Checks before the first question that the record can go where asked, so that nobody
-/// answers a whole call to lose its record at the end.
+/// answers a whole call to lose its record at the end: the name is a file name, nothing has
+/// it yet (no file, link, FIFO or device: a record is never replaced), and a file can be
+/// made in its folder (one is made and removed).
 pub fn check_target(path: &Path) -> Result<(), Error> {
     let shown = path.display();
-    if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "--record: {shown} is a folder; give a file name"
-        )));
+    let refuse = |why: String| Err(Error::Usage(format!("--record: {shown}: {why}")));
+    let text = path.as_os_str().as_encoded_bytes();
+    if text.is_empty() || text.ends_with(b"/") || path.is_dir() {
+        return refuse("is a folder; give a file name".into());
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    if std::fs::symlink_metadata(path).is_ok() {
+        return refuse("already exists; a record is never replaced: give a new file name".into());
+    }
+    let dir = crate::atomic::folder_of(path);
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "--record: {shown}: the folder {} does not exist",
-            dir.display()
-        )));
+        return refuse(format!("the folder {} does not exist", dir.display()));
     }
-    Ok(())
+    // Proof that the record can be written there: the same kind of file, made and removed.
+    tempfile::Builder::new()
+        .prefix(".aftercare-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .and_then(|tmp| tmp.close())
+        .or_else(|e| {
+            refuse(format!(
+                "cannot write in the folder {}: {}",
+                dir.display(),
+                crate::io_reason(&e)
+            ))
+        })
 }
 
 /// A record read back, for `aftercare record fhir`: what the FHIR bundle needs of it.

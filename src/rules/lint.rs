@@ -20,7 +20,13 @@
 //! - a symptom whose label is its id copied ("pinpoint_bleeding", or "fever" as is) rather
 //!   than plain words ("Pinpoint bleeding", "Fever");
 //! - a rule without a `source_note` (the sources say where, the note says what);
-//! - a rule that none of the file's own examples makes fire.
+//! - a rule that none of the file's own examples makes fire;
+//! - words that differ from the default set's: a disposition's `label` or `action` (any
+//!   change is flagged, since words are what a person acts on and no word list can tell a
+//!   rephrasing from a weakening; words that are another, less urgent disposition's default
+//!   words are said to be so), a warning sign's `label` or `description` (what the person is
+//!   asked about), and advice that ends earlier than the default's (`until_day` earlier or
+//!   added, or the entry missing): a restriction lifted early.
 //!
 //! Not flagged: `ok_if_improving_until` equal to `normal_until`. It means "no grace for an
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
@@ -33,7 +39,7 @@ use super::{
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
-use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
+use crate::model::{fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
 
 /// One thing in a rule file that may weaken safety.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +81,7 @@ pub fn lint(
     l.citations();
     if let Some(reference) = reference {
         l.identity(reference);
+        l.words(reference);
     }
     if let Some(report) = examples {
         l.coverage(report);
@@ -763,6 +770,117 @@ impl Linter<'_> {
         }
     }
 
+    /// The words a person reads and acts on, against the default set's.
+    fn words(&mut self, reference: &RuleSet) {
+        let rules = self.rules;
+        for d in &rules.dispositions {
+            let Some(base) = reference
+                .dispositions
+                .iter()
+                .find(|b| b.disposition == d.disposition)
+            else {
+                continue;
+            };
+            let rule = format!("disposition {:?}", d.disposition.code());
+            for (field, text, default) in [
+                ("label", &d.label, &base.label),
+                ("action", &d.action, &base.action),
+            ] {
+                if same_words(text, default) {
+                    continue;
+                }
+                // Words of a less urgent disposition: the clearest weakening there is.
+                let milder = reference.dispositions.iter().find(|o| {
+                    o.disposition < d.disposition && {
+                        let other = if field == "label" {
+                            &o.label
+                        } else {
+                            &o.action
+                        };
+                        same_words(text, other)
+                    }
+                });
+                let message = match milder {
+                    Some(o) => format!(
+                        "{text:?} is the default set's {field} for {}, less urgent than {}: a person would not act as this disposition needs",
+                        o.disposition, d.disposition
+                    ),
+                    None => format!(
+                        "{text:?} differs from the default set's {default:?}: check that it still says as plainly what to do and how soon"
+                    ),
+                };
+                self.warn(rule.clone(), field, message);
+            }
+        }
+        for w in &rules.warning_signs {
+            let Some(base) = reference.warning_sign(&w.id) else {
+                continue;
+            };
+            for (field, text, default) in [
+                ("label", &w.label, &base.label),
+                ("description", &w.description, &base.description),
+            ] {
+                if !same_words(text, default) {
+                    self.warn(
+                        sign_rule(&w.id),
+                        field,
+                        format!(
+                            "{text:?} differs from the default set's {default:?}: this is what a person is asked about; check that it still describes the same danger"
+                        ),
+                    );
+                }
+            }
+        }
+        for base in &reference.advice {
+            let Some(until) = base.until_day else {
+                // Advice for every day: only a missing entry could end it.
+                if !rules.advice.iter().any(|a| a.id == base.id) {
+                    self.advice_missing(base);
+                }
+                continue;
+            };
+            let rule = format!("advice {:?}", base.id);
+            match rules.advice.iter().find(|a| a.id == base.id) {
+                None => self.advice_missing(base),
+                Some(a) if a.from_day > base.from_day => self.warn(
+                    rule,
+                    "from_day",
+                    format!(
+                        "starts on day {} where the default set starts it on day {}: a restriction would not hold before",
+                        fmt_day(a.from_day),
+                        fmt_day(base.from_day)
+                    ),
+                ),
+                Some(a) => match a.until_day {
+                    Some(ends) if ends < until => self.warn(
+                        rule,
+                        "until_day",
+                        format!(
+                            "ends on day {} where the default set ends it on day {}: a restriction would be lifted early",
+                            fmt_day(ends),
+                            fmt_day(until)
+                        ),
+                    ),
+                    _ => {}
+                },
+            }
+        }
+    }
+
+    fn advice_missing(&mut self, base: &super::Advice) {
+        self.warn(
+            format!("advice {:?}", base.id),
+            "",
+            format!(
+                "missing: the default set gives it ({:?}) from day {}{}",
+                base.text,
+                fmt_day(base.from_day),
+                base.until_day
+                    .map_or(String::new(), |u| format!(" until day {}", fmt_day(u)))
+            ),
+        );
+    }
+
     fn coverage(&mut self, report: &ExampleReport) {
         let rules = self.rules;
         for id in report.uncovered(rules) {
@@ -780,6 +898,18 @@ impl Linter<'_> {
             );
         }
     }
+}
+
+/// Whether two texts say the same words (case, spacing and end punctuation aside).
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_end_matches(['.', '!'])
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 /// The validator's name for a rule that is not an aspect of a reaction.
@@ -858,6 +988,57 @@ mod tests {
 
     fn has(warnings: &[String], needle: &str) -> bool {
         warnings.iter().any(|w| w.contains(needle))
+    }
+
+    #[test]
+    fn the_emergency_disposition_given_home_care_words_is_flagged() {
+        let w = lint_text(&edited(
+            "label = \"Call emergency services now\"\naction = \"Call {emergency} now. Do not drive yourself.\"",
+            "label = \"Home care\"\naction = \"This is expected healing for this day. Follow the aftercare advice.\"",
+        ));
+        assert!(has(&w, "clinic.toml: disposition \"call_emergency_now\": label: \"Home care\" is the default set's label for home_care, less urgent than call_emergency_now"), "{w:#?}");
+        assert!(
+            has(
+                &w,
+                "disposition \"call_emergency_now\": action: \"This is expected healing"
+            ),
+            "{w:#?}"
+        );
+        // Any other change to the words is flagged for a person to check.
+        let w = lint_text(&edited(
+            "action = \"Contact {clinic} now (out of hours, {out_of_hours}) and be seen today.\"",
+            "action = \"Contact the clinic when convenient.\"",
+        ));
+        assert!(has(&w, "disposition \"see_today\": action: \"Contact the clinic when convenient.\" differs from the default set's"), "{w:#?}");
+        // Spacing, case and a full stop are not a change.
+        let w = lint_text(&edited("label = \"See today\"", "label = \"see  today.\""));
+        assert!(!has(&w, "disposition \"see_today\""), "{w:#?}");
+    }
+
+    #[test]
+    fn a_changed_warning_sign_question_is_flagged() {
+        let w = lint_text(&edited(
+            "description = \"trouble breathing, wheezing, noisy breathing\"",
+            "description = \"a slightly blocked nose\"",
+        ));
+        assert!(has(&w, "warning_sign \"difficulty_breathing\": description: \"a slightly blocked nose\" differs from the default set's \"trouble breathing, wheezing, noisy breathing\""), "{w:#?}");
+    }
+
+    #[test]
+    fn advice_that_lifts_a_restriction_early_is_flagged() {
+        let w = lint_text(&edited(
+            "from_day = 0\nuntil_day = 1\ntext = \"No makeup for the first 24 hours.\"",
+            "from_day = 0\nuntil_day = 0\ntext = \"No makeup for the first 24 hours.\"",
+        ));
+        assert!(has(&w, "advice \"no_makeup\": until_day: ends on day 0 where the default set ends it on day 1"), "{w:#?}");
+        let w = lint_text(&edited(
+            "from_day = 0\nuntil_day = 3\ntext = \"No strenuous exercise",
+            "from_day = 1\nuntil_day = 3\ntext = \"No strenuous exercise",
+        ));
+        assert!(
+            has(&w, "advice \"no_exercise\": from_day: starts on day 1"),
+            "{w:#?}"
+        );
     }
 
     #[test]

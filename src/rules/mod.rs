@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 pub use file::RuleFile;
-pub use validate::{RuleFileError, RuleFileErrors};
+pub use validate::{RuleFileError, RuleFileErrors, MAX_RULE_FILE_BYTES};
 
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};

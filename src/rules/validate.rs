@@ -100,7 +100,7 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
     let file = parse_file(text, origin).map_err(RuleFileErrors::single)?;
     let mut v = Validator {
         origin,
-        errors: Vec::new(),
+        errors: unsafe_characters(text, origin),
     };
     let rules = v.compile(file);
     if v.errors.is_empty() {
@@ -164,6 +164,65 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
         None => format!("{table} #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
     };
     (Some(rule), field)
+}
+
+/// Rule-file text reaches terminals (reports, `rules list`, the questionnaire, the SBAR note):
+/// a control character or a bidi override in it could clear a screen or hide a heading, so
+/// any string holding one is refused. Line ends and tabs, which TOML's own strings use, pass.
+fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
+    fn walk(value: &toml::Value, path: &mut String, found: &mut Vec<(String, char)>) {
+        match value {
+            toml::Value::String(s) => {
+                if let Some(c) = s
+                    .chars()
+                    .find(|&c| c != '\n' && c != '\t' && crate::output::escape::is_unsafe(c))
+                {
+                    found.push((path.clone(), c));
+                }
+            }
+            toml::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(item, path, found);
+                    path.truncate(len);
+                }
+            }
+            toml::Value::Table(table) => {
+                for (key, item) in table {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    walk(item, path, found);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(doc) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    walk(&toml::Value::Table(doc), &mut String::new(), &mut found);
+    found
+        .into_iter()
+        .map(|(path, c)| {
+            let (rule, field) = name_path(text, &path);
+            RuleFileError {
+                file: origin.to_string(),
+                line: None,
+                rule,
+                field,
+                message: format!(
+                    "holds \\u{{{:x}}}, a control or bidi-override character, which rule-file text may not hold",
+                    u32::from(c)
+                ),
+            }
+        })
+        .collect()
 }
 
 struct Validator<'a> {

@@ -1,13 +1,16 @@
 //! Records and outputs are written whole or not at all, tested on real file systems: a
 //! small tmpfs that fills up and a read-only one, each mounted in a private mount namespace
 //! (`unshare -m`) so nothing is left mounted. Mounting needs root (as in CI here); where it
-//! is refused the test says so, and the unit tests in `src/atomic.rs` (a writer that fails
+//! is refused the test says so on the test run's own output (not the captured one, which a
+//! passing test hides), and the unit tests in `src/atomic.rs` (a writer that fails
 //! half-way, a folder where no file can be made) still cover the logic.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use aftercare::atomic::write_file;
+use std::io::Write;
+
+use aftercare::atomic::{write_file, write_new};
 
 /// Where the inner test finds its file system, set by the outer one.
 const MOUNT_ENV: &str = "AFTERCARE_TEST_MOUNT";
@@ -30,15 +33,17 @@ fn run_in_small_fs(options: &str, inner: &str) -> bool {
     let out = match out {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("unshare is not available ({e}); not tested on a real file system");
+            skipped(&format!(
+                "{inner}: unshare is not available ({e}); not tested on a real file system"
+            ));
             return false;
         }
     };
     if out.status.code() == Some(99) || (out.status.code() == Some(1) && out.stdout.is_empty()) {
-        eprintln!(
-            "cannot mount a file system here ({}); not tested on a real file system",
+        skipped(&format!(
+            "{inner}: cannot mount a file system here ({}); not tested on a real file system",
             String::from_utf8_lossy(&out.stderr).trim()
-        );
+        ));
         return false;
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -52,10 +57,20 @@ fn run_in_small_fs(options: &str, inner: &str) -> bool {
     true
 }
 
+/// Says that a test did not run, on the real standard error: the harness captures
+/// `eprintln!` and shows it only when a test fails, so a skip would pass unseen.
+fn skipped(why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
 /// The folder the outer test mounted; none when an inner test is run on its own (with
-/// `--ignored`), which then has nothing to test.
+/// `--ignored`), which then has nothing to test and says so.
 fn mount_dir() -> Option<PathBuf> {
-    std::env::var_os(MOUNT_ENV).map(PathBuf::from)
+    let dir = std::env::var_os(MOUNT_ENV).map(PathBuf::from);
+    if dir.is_none() {
+        skipped("run on its own, with no file system mounted for it: nothing tested");
+    }
+    dir
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -96,6 +111,10 @@ fn full_disk_inner() {
     let fresh = dir.join("new.json");
     assert!(write_file(&fresh, &vec![b'x'; 1024 * 1024]).is_err());
     assert!(!fresh.exists(), "no half file");
+    // A call record, written with no-clobber, no more.
+    let e = write_new(&fresh, &vec![b'x'; 1024 * 1024]).unwrap_err();
+    assert!(e.ends_with("No space left on device"), "{e}");
+    assert!(!fresh.exists(), "no half record");
     assert_eq!(files_in(&dir), ["record.json"]);
 }
 

@@ -46,7 +46,7 @@ fn a_clinic_file_changes_the_result_and_names_itself() {
         "name = \"clinic-north\"\nversion = \"2.1.0\"",
         1,
     );
-    let (_dir, path) = clinic_file(text);
+    let (_dir, path) = clinic_file(without_examples(&text));
     let default = check("json", DAY_4_REDNESS).json();
     assert_eq!(default["disposition"], "see_within_3_days");
     let r = check_with(&path, DAY_4_REDNESS);
@@ -404,10 +404,10 @@ fn rules_list_shows_the_windows_as_a_table() {
     assert!(r.stdout.contains("micro-needling-default"));
     assert!(r.stdout.contains("fever_with_purple_spots"));
     // A clinic file's table shows its own windows.
-    let (_dir, path) = clinic_file(edited(
+    let (_dir, path) = clinic_file(without_examples(&edited(
         REDNESS,
         &REDNESS.replace("normal_until = 3", "normal_until = 5"),
-    ));
+    )));
     let r = run(&["--rules", path.to_str().unwrap(), "rules", "list"], "");
     assert_eq!(r.code, 0);
     assert!(r

@@ -274,10 +274,12 @@ fn a_100_mb_line_is_refused_in_bounded_memory_and_the_next_line_is_answered() {
 #[test]
 fn a_100_mb_document_over_many_lines_is_refused_in_bounded_memory() {
     // The first line opens a case that goes on: the multi-line (pretty-printed) path.
+    // Whole lines only (a line cut off part-way would break the case, rightly).
+    let chunk = b"{\"id\": \"redness\"},\n".repeat(4096);
     let (out, peak, took) = stream_into_check(
         b"{\n\"symptoms\": [\n",
-        &b"{\"id\": \"redness\"},\n".repeat(4096),
-        HUNDRED_MB,
+        &chunk,
+        HUNDRED_MB / chunk.len() * chunk.len(),
         b"{\"id\": \"redness\"}],\n\"days_since_treatment\": 1\n}\n",
     );
     assert_clear_error(&out, INPUT, "the case is longer than 1048576 bytes");

@@ -15,7 +15,7 @@ use expectrl::Session;
 use crate::support::{aftercare, NOW};
 
 const ENTER: &str = "\r";
-const DOWN: &str = "\x1b[B";
+pub(crate) const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
 const SPACE: &str = " ";
 const ESC: &str = "\x1b";
@@ -23,7 +23,7 @@ const CTRL_C: &str = "\x03";
 /// Long enough for a slow machine, short enough that a hang fails the test.
 const WAIT: Duration = Duration::from_secs(30);
 
-struct Screen {
+pub(crate) struct Screen {
     session: OsSession,
     raw: Vec<u8>,
     /// How much of the plain text has been matched already.
@@ -47,7 +47,7 @@ impl Screen {
     }
 
     /// Runs the binary from a shell script (`$0` is the binary), to look around it.
-    fn shell(script: &str) -> Screen {
+    pub(crate) fn shell(script: &str) -> Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(script)
@@ -125,7 +125,7 @@ impl Screen {
     }
 
     /// Waits for `prompt` and for the terminal to be ready for keys, then types `keys`.
-    fn answer(&mut self, prompt: &str, keys: &[&str]) {
+    pub(crate) fn answer(&mut self, prompt: &str, keys: &[&str]) {
         self.wait_for(prompt);
         self.wait_for_raw_mode();
         for k in keys {
@@ -133,8 +133,23 @@ impl Screen {
         }
     }
 
+    /// Reads to the end and returns the exit code and every byte the terminal was sent.
+    fn finish_raw(mut self) -> (i32, Vec<u8>) {
+        let deadline = Instant::now() + WAIT;
+        while self.pump() {
+            assert!(Instant::now() < deadline, "the program did not end");
+        }
+        let mut rest = Vec::new();
+        let _ = self.session.read_to_end(&mut rest);
+        self.raw.extend_from_slice(&rest);
+        match self.session.get_process().wait().expect("the program ends") {
+            WaitStatus::Exited(_, code) => (code, self.raw),
+            other => panic!("ended by {other:?}"),
+        }
+    }
+
     /// Reads to the end and returns the exit code.
-    fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(mut self) -> (i32, String) {
         let deadline = Instant::now() + WAIT;
         while self.pump() {
             assert!(
@@ -353,4 +368,65 @@ fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
     let (code, screen) = s.finish();
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("cancelled"), "{screen}");
+}
+
+/// Bytes that would let text act on a terminal: ESC, BEL, the C1 CSI and OSC (as UTF-8),
+/// and the bidi override that turns words around.
+fn assert_no_terminal_control(raw: &[u8], what: &str) {
+    let text = String::from_utf8_lossy(raw);
+    let bad = text.chars().find(|&c| {
+        (c.is_control() && c != '\n' && c != '\r')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    });
+    assert!(bad.is_none(), "{what} put {bad:?} on the screen:\n{text}");
+}
+
+#[test]
+fn no_case_id_rule_file_text_or_file_name_puts_an_escape_sequence_on_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name with a title-setting sequence, holding cases whose ids clear the screen,
+    // write the clipboard, fake a heading, and whose unknown fields and values carry codes.
+    let input = dir.path().join("cases\u{1b}]0;owned\u{7}.jsonl");
+    let cases = [
+        r#"{"id": "\u001b[2J\u001b[3J", "days_since_treatment": 1, "symptoms": [{"id": "fainting"}]}"#,
+        r#"{"id": "\u001b]52;c;aGk=\u0007", "days_since_treatment": 1, "symptoms": []}"#,
+        r#"{"id": "\u009b2J\u202eerac emoh", "days_since_treatment": 1, "symptoms": []}"#,
+        r#"{"id": "x\n\u001b[1AHOME CARE", "days_since_treatment": 1, "symptoms": []}"#,
+        r#"{"id": "y", "days_since_treatment": 1, "symptoms": [], "\u001b[2Jbad": 1}"#,
+        r#"{"id": "z", "days_since_treatment": 1, "symptoms": [{"id": "redness", "severity": "\u001b[8m"}]}"#,
+    ];
+    std::fs::write(&input, cases.join("\n") + "\n").unwrap();
+    let name = input.to_str().unwrap();
+    let s = Screen::start(&["check", "--input", name, "--format", "text"]);
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 3);
+    assert_no_terminal_control(&raw, "a case or its file name");
+    let screen = String::from_utf8_lossy(&raw);
+    assert!(screen.contains("CALL EMERGENCY SERVICES NOW"), "{screen}");
+    assert!(screen.contains("Case \\u{1b}[2J\\u{1b}[3J"), "{screen}");
+    assert!(
+        screen.contains("cases\\u{1b}]0;owned\\u{7}.jsonl"),
+        "{screen}"
+    );
+    // A file that is not there, named the same way.
+    let missing = dir.path().join("gone\u{1b}[2J.jsonl");
+    let s = Screen::start(&["check", "--input", missing.to_str().unwrap()]);
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 3);
+    assert_no_terminal_control(&raw, "a missing file's name");
+    // Rule-file text with control characters is refused, and the refusal is safe to show.
+    let rules = std::fs::read_to_string(crate::support::repo_path("rules/default.toml"))
+        .unwrap()
+        .replacen("title = \"", "title = \"\\u001b]0;owned\\u0007", 1);
+    let clinic = dir.path().join("clinic\u{1b}[2J.toml");
+    std::fs::write(&clinic, rules).unwrap();
+    let s = Screen::start(&["--rules", clinic.to_str().unwrap(), "rules", "list"]);
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 4);
+    assert_no_terminal_control(&raw, "rule-file text");
+    // A wrong option value, repeated in the usage error.
+    let s = Screen::start(&["check", "--format", "x\u{1b}]0;owned\u{7}\u{1b}[2J"]);
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 2);
+    assert_no_terminal_control(&raw, "an option's value");
 }

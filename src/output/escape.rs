@@ -1,0 +1,65 @@
+//! Text from outside (a case id, a file name, an unknown field, rule-file words) shown on a
+//! terminal or standard error: control characters, escape sequences and bidi overrides would
+//! let that text clear the screen, retitle the window, write the clipboard or hide a heading.
+//! Every such character is shown as a visible escape (`\u{1b}`) instead; nothing is dropped,
+//! so what was sent can still be read.
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a terminal raw: C0 and C1 controls (ESC among them), DEL, and
+/// the characters that reorder text (bidi embeddings, overrides, isolates and marks).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// The characters that change the direction text is shown in.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `text` with every unsafe character written as `\u{..}`: one line, safe on a terminal.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// As [`visible`], keeping line ends (`\n`), for text of several lines.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let keep = |c: char| !is_unsafe(c) || (keep_newlines && c == '\n');
+    if text.chars().all(keep) {
+        return Cow::Borrowed(text);
+    }
+    let mut s = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if keep(c) {
+            s.push(c);
+        } else {
+            s.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+    Cow::Owned(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_controls_and_bidi_overrides_become_visible() {
+        assert_eq!(visible("caller-19"), "caller-19");
+        assert_eq!(visible("\u{1b}[2J\u{1b}[3J"), "\\u{1b}[2J\\u{1b}[3J");
+        assert_eq!(visible("a\u{9b}b\u{7f}"), "a\\u{9b}b\\u{7f}");
+        assert_eq!(visible("\u{202e}erac emoh"), "\\u{202e}erac emoh");
+        assert_eq!(visible("a\u{2066}b"), "a\\u{2066}b");
+        assert_eq!(visible("two\nlines\r"), "two\\u{a}lines\\u{d}");
+        assert_eq!(visible_lines("two\nlines\r"), "two\nlines\\u{d}");
+        // Ordinary words in any script pass as they are.
+        assert_eq!(visible("rougeur légère — 発赤"), "rougeur légère — 発赤");
+    }
+}

@@ -1,0 +1,100 @@
+//! Call records (health data, medico-legal): a record never replaces anything, the target is
+//! proved writable before the first question, and the record is written before the result
+//! is printed, so a failing standard output cannot lose it.
+
+use std::path::Path;
+
+use aftercare::questionnaire::record::check_target;
+
+fn refused(path: &Path) -> String {
+    match check_target(path) {
+        Ok(()) => panic!("{} was accepted", path.display()),
+        Err(e) => {
+            assert_eq!(e.exit_code(), 2, "a usage error: {e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn a_record_target_that_exists_in_any_form_is_refused_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("call.json");
+    std::fs::write(&file, "the first nurse's call").unwrap();
+    assert!(refused(&file).contains("already exists; a record is never replaced"));
+    let dangling = dir.path().join("link.json");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
+    assert!(refused(&dangling).contains("already exists"));
+    let fifo = dir.path().join("fifo.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    assert!(refused(&fifo).contains("already exists"));
+    for device in ["/dev/null", "/dev/stdout"] {
+        assert!(
+            refused(Path::new(device)).contains("already exists"),
+            "{device}"
+        );
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"the first nurse's call");
+    // A new name in the same folder is fine, and proving it leaves nothing behind.
+    check_target(&dir.path().join("new.json")).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
+
+#[test]
+fn a_record_target_that_cannot_be_written_is_refused_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let slash = format!("{}/call.json/", dir.path().display());
+    assert!(refused(Path::new(&slash)).contains("is a folder"));
+    assert!(refused(dir.path()).contains("is a folder"));
+    assert!(refused(&dir.path().join("no/such/call.json")).contains("does not exist"));
+    // A folder where no file can be made, even by root.
+    let e = refused(Path::new("/proc/call.json"));
+    assert!(e.contains("cannot write in the folder /proc"), "{e}");
+}
+
+#[test]
+fn the_record_is_written_before_the_result_so_a_failing_output_loses_no_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    // Standard output cannot be written (a full disk); the questions are on standard
+    // error, the terminal.
+    let mut s = crate::terminal::Screen::shell(&format!(
+        "exec \"$0\" --now {} --record '{}' >/dev/full",
+        crate::support::NOW,
+        record.display()
+    ));
+    s.answer(
+        "Do you have any of these right now?",
+        &[crate::terminal::DOWN, " ", "\r"],
+    );
+    let (code, screen) = s.finish();
+    assert_eq!(code, 1, "standard output failed: {screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).expect("the record was saved"))
+            .unwrap();
+    assert_eq!(saved["disposition"], "call_emergency_now");
+    assert!(screen.contains("Saved the record to"), "{screen}");
+}
+
+#[test]
+fn the_program_refuses_a_taken_record_name_before_the_first_question() {
+    for target in ["/dev/null", "/dev/stdout"] {
+        let s = crate::terminal::Screen::shell(&format!(
+            "exec \"$0\" --now {} --nurse --record {target}",
+            crate::support::NOW
+        ));
+        let (code, screen) = s.finish();
+        assert_eq!(code, 2, "{screen}");
+        assert!(
+            screen.contains(&format!(
+                "--record: {target}: already exists; a record is never replaced"
+            )),
+            "{screen}"
+        );
+        assert!(
+            !screen.contains("danger"),
+            "no question was asked: {screen}"
+        );
+    }
+}
