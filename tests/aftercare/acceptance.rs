@@ -46,3 +46,32 @@ fn the_public_cases_as_one_stream_answer_in_order() {
         assert_eq!(r["disposition"], c["expect"], "{}", c["id"]);
     }
 }
+
+/// Cases typed by hand from each [1.1] change of the clinical reference (every changed
+/// threshold just on and just after, the cluster, each combination and qualifier, each risk
+/// factor, `other`, `started_on_day`, the new warning signs), apart from the rule file's own
+/// examples: a second reading of the reference, run as one stream.
+#[test]
+fn every_reference_case_of_protocol_1_1_gives_its_expected_disposition() {
+    let cases = test_cases("tests/cases/reference-1.1.jsonl");
+    assert!(cases.len() >= 70, "the reference file has all its cases");
+    let stream: String = cases
+        .iter()
+        .map(|c| c["input"].to_string() + "\n")
+        .collect();
+    let r = check("json", stream);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let results: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), cases.len());
+    for (c, result) in cases.iter().zip(&results) {
+        assert_eq!(
+            result["disposition"], c["expect"],
+            "{} ({}): {result}",
+            c["id"], c["title"]
+        );
+    }
+}
