@@ -104,13 +104,7 @@ pub fn run<R: BufRead, W: Write>(
     rules: &RuleSet,
     opts: &BatchOptions,
 ) -> io::Result<BatchSummary> {
-    let mut answers = Answers {
-        out,
-        rules,
-        opts,
-        summary: BatchSummary::default(),
-        scratch: String::new(),
-    };
+    let mut answers = Answers::new(out, rules, opts);
     let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut first = true;
@@ -266,8 +260,9 @@ fn salvage_id(raw: &[u8]) -> Option<String> {
         .filter(|id| id.len() <= crate::input::MAX_ID_LEN)
 }
 
-/// Where the answers go, and what the run has seen so far.
-struct Answers<'a, W: Write> {
+/// Where the answers go, and what the run has seen so far: the per-case path of `check`,
+/// which every front door that answers JSON cases (a stream here, `serve` over HTTP) calls.
+pub struct Answers<'a, W: Write> {
     out: &'a mut W,
     rules: &'a RuleSet,
     opts: &'a BatchOptions,
@@ -276,9 +271,29 @@ struct Answers<'a, W: Write> {
     scratch: String,
 }
 
-impl<W: Write> Answers<'_, W> {
+impl<'a, W: Write> Answers<'a, W> {
+    pub fn new(out: &'a mut W, rules: &'a RuleSet, opts: &'a BatchOptions) -> Self {
+        Answers {
+            out,
+            rules,
+            opts,
+            summary: BatchSummary::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// What has been answered so far.
+    pub fn summary(&self) -> &BatchSummary {
+        &self.summary
+    }
+
+    /// Where the answers are written, for a caller that sends them on as they come.
+    pub fn output(&mut self) -> &mut W {
+        self.out
+    }
+
     /// Answers one line of a stream (`len` is its full length, which may exceed `line`).
-    fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
+    pub fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
         let parsed = if len > MAX_LINE_BYTES {
             Err(InputError::new(
                 "",

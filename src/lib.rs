@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod questionnaire;
 pub mod rules;
+pub mod serve;
 pub mod when;
 
 pub use error::{io_reason, Error};

@@ -17,6 +17,7 @@ mod properties;
 mod questionnaire;
 mod rule_examples;
 mod rule_safety;
+mod serve;
 mod signs;
 mod snapshots;
 mod terminal;

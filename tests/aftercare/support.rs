@@ -173,3 +173,15 @@ pub fn clinic_file(content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, content).unwrap();
     (dir, path)
 }
+
+/// The binary as a long-running process (for `serve`), with colour off and the clock at
+/// `NOW`; the caller adds the command and its options.
+pub fn aftercare_process() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut cmd = std::process::Command::cargo_bin("aftercare").expect("the binary is built");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .arg("--now")
+        .arg(NOW);
+    cmd
+}

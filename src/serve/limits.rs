@@ -1,0 +1,109 @@
+//! What keeps one client from holding the server: a bound on the requests answered at once
+//! (more get 503 at once rather than a queue), and a deadline for a body to arrive whole,
+//! so that a client sending a byte a second is cut off (an idle timeout alone would not: each
+//! byte resets it).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+
+use super::routes::request_error;
+use super::Shared;
+
+/// A response body that keeps something (a log line, a permit) until the body is done.
+pub struct Holding<T> {
+    inner: Body,
+    _held: T,
+}
+
+impl<T> Holding<T> {
+    pub fn new(inner: Body, held: T) -> Self {
+        Holding { inner, _held: held }
+    }
+}
+
+impl<T: Unpin + Send + 'static> HttpBody for Holding<T> {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// At most `--max-in-flight` requests at once, a stream counting until it ends. The health
+/// check is not counted: the process is up even when busy.
+pub async fn in_flight(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let Ok(permit) = shared.in_flight.clone().try_acquire_owned() else {
+        let mut res = request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests at once: try again in a moment",
+        )
+        .into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return res;
+    };
+    let res = next.run(req).await;
+    let (parts, body) = res.into_parts();
+    Response::from_parts(parts, Body::new(Holding::new(body, permit)))
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge,
+    TooSlow,
+    Broken,
+}
+
+/// Reads a whole body of at most `max` bytes within `deadline`.
+pub async fn read_whole(body: Body, max: usize, within: Duration) -> Result<Bytes, BodyError> {
+    let limited = http_body_util::Limited::new(body, max);
+    match tokio::time::timeout(within, limited.collect()).await {
+        Err(_) => Err(BodyError::TooSlow),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        // tower-http's idle timeout between chunks says so in its own error.
+        Ok(Err(e)) if e.to_string().contains("timed out") => Err(BodyError::TooSlow),
+        Ok(Err(_)) => Err(BodyError::Broken),
+    }
+}
+
+/// The response for a body that could not be read.
+pub fn body_error_response(e: BodyError, max: usize, within: Duration) -> Response {
+    match e {
+        BodyError::TooLarge => request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("the body is longer than {max} bytes"),
+        ),
+        BodyError::TooSlow => request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!("the body did not arrive within {} s", within.as_secs_f64()),
+        ),
+        BodyError::Broken => request_error(StatusCode::BAD_REQUEST, "the body could not be read"),
+    }
+    .into_response()
+}
