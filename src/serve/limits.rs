@@ -86,10 +86,22 @@ pub async fn read_whole(body: Body, max: usize, within: Duration) -> Result<Byte
         Err(_) => Err(BodyError::TooSlow),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        // tower-http's idle timeout between chunks says so in its own error.
-        Ok(Err(e)) if e.to_string().contains("timed out") => Err(BodyError::TooSlow),
+        Ok(Err(e)) if is_body_timeout(&*e) => Err(BodyError::TooSlow),
         Ok(Err(_)) => Err(BodyError::Broken),
     }
+}
+
+/// Whether an error of the body is, somewhere in its chain, tower-http's idle timeout
+/// between two chunks.
+pub fn is_body_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(e) = current {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// The response for a body that could not be read.

@@ -44,10 +44,13 @@ impl Drop for LogLine {
         let outcome = self.outcome.0.lock().map(|s| s.clone()).unwrap_or_default();
         let outcome = if outcome.is_empty() { "-" } else { &outcome };
         let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-        eprintln!(
-            "aftercare: request {} {} {} {} {} {ms:.2}ms",
+        // Formatted first and written at once: standard error is unbuffered, and writing
+        // piece by piece would cost a system call for each piece and could interleave lines.
+        let line = format!(
+            "aftercare: request {} {} {} {} {} {ms:.2}ms\n",
             self.id, self.method, self.path, self.status, outcome
         );
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
     }
 }
 

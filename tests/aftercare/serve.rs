@@ -241,8 +241,9 @@ fn send_chunk(s: &mut TcpStream, data: &[u8]) {
     s.flush().unwrap();
 }
 
-const FEVER: &str = r#"{"id":"c1","days_since_treatment":2,"symptoms":[{"id":"fever"}]}"#;
-const FAINTING: &str = r#"{"id":"c2","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
+const FEVER: &str = r#"{"id":"caller-a","days_since_treatment":2,"symptoms":[{"id":"fever"}]}"#;
+const FAINTING: &str =
+    r#"{"id":"caller-b","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
 const JSON: &str = "application/json";
 const NDJSON: &str = "application/x-ndjson";
 
@@ -397,7 +398,7 @@ fn a_stream_is_answered_line_by_line_while_the_client_is_still_sending() {
     assert_eq!(read_head(&mut reader), 200);
     let first = read_answer_line(&mut reader, &mut pending);
     assert!(
-        first.contains("\"c1\"") && first.contains("see_today"),
+        first.contains("\"caller-a\"") && first.contains("see_today"),
         "{first}"
     );
     send_chunk(&mut s, b"{broken\n");
@@ -412,7 +413,10 @@ fn a_stream_is_answered_line_by_line_while_the_client_is_still_sending() {
         "the stream ends with the input"
     );
     // The log says what the stream found, never a case id.
-    std::thread::sleep(Duration::from_millis(100));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.log().iter().any(|l| l.contains("POST /v1/check")) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let log = server.log();
     let line = log
         .iter()
@@ -424,7 +428,7 @@ fn a_stream_is_answered_line_by_line_while_the_client_is_still_sending() {
     );
     assert!(
         log.iter()
-            .all(|l| !l.contains("c1") && !l.contains("fever")),
+            .all(|l| !l.contains("caller") && !l.contains("fever")),
         "{log:?}"
     );
 }
