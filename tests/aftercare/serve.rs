@@ -276,9 +276,19 @@ fn one_case_gives_the_same_bytes_as_check_in_both_formats() {
 #[test]
 fn every_public_case_over_http_equals_check() {
     let server = Server::start(&[]);
-    let mut cases = test_cases("tests/cases/public.jsonl");
-    cases.extend(test_cases("tests/cases/safety.jsonl"));
-    assert!(cases.len() >= 30);
+    // Every case file there is, so that a new one is covered too.
+    let mut files: Vec<String> = std::fs::read_dir(repo_path("tests/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    let cases: Vec<serde_json::Value> = files
+        .iter()
+        .flat_map(|f| test_cases(&format!("tests/cases/{f}")))
+        .collect();
+    assert!(cases.len() >= 40);
     let inputs: Vec<String> = cases.iter().map(|c| c["input"].to_string()).collect();
     let stream: String = inputs.iter().map(|i| format!("{i}\n")).collect();
     for format in ["json", "compact"] {
