@@ -5,7 +5,7 @@
 //! it over loopback with keep-alive connections from the other core, printing:
 //!
 //! - requests a second on one core for the full and the compact result (wrk, 32 connections,
-//!   the public and safety cases in turn);
+//!   every case of tests/cases in turn);
 //! - latency p50 / p99 / p99.9 at a fixed rate of 5,000 requests a second, measured by a
 //!   constant-rate client in this file (wrk cannot hold a fixed rate): every request has its
 //!   due time and its latency counts from then, so a stall is not hidden by the client
@@ -29,15 +29,17 @@ const TARGET_FULL_PER_SECOND: f64 = 30_000.0;
 const TARGET_P99_MS: f64 = 2.0;
 
 fn main() {
+    pin_to_core(1);
     let seconds: u64 = env_number("SERVE_BENCH_SECONDS", 5);
     let memory_requests: u64 = env_number("SERVE_BENCH_REQUESTS", 1_000_000);
     ensure_wrk();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().expect("a temporary folder");
+    // wrk and the CLI run need the files; the server needs nothing from disk.
     let cases = public_cases(&root);
     let bin = env!("CARGO_BIN_EXE_aftercare");
 
-    let server = Server::start(bin, work.path());
+    let server = Server::start(bin);
     println!(
         "aftercare serve benchmark: {} cases in turn, server pinned to core 0, load from core 1",
         cases.len()
@@ -109,11 +111,25 @@ fn main() {
     );
     let growth = rss_after as f64 / rss_before.max(1) as f64;
     println!(
+        "  log lines read from the server: {} (one per request)",
+        server.log_lines()
+    );
+    println!(
         "  growth {:.1}% (flat: {})",
         (growth - 1.0) * 100.0,
         verdict(growth < 1.10)
     );
     server.stop();
+}
+
+/// This process (the clients, the log reader) on `core`, away from the server's.
+fn pin_to_core(core: usize) {
+    // SAFETY: a zeroed cpu_set_t is an empty set; sched_setaffinity only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(core, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -147,11 +163,17 @@ fn ensure_wrk() {
     );
 }
 
-/// The inputs of the public and safety cases.
+/// The inputs of every case file in tests/cases.
 fn public_cases(root: &Path) -> Vec<String> {
     let mut cases = Vec::new();
-    for file in ["tests/cases/public.jsonl", "tests/cases/safety.jsonl"] {
-        let text = std::fs::read_to_string(root.join(file)).expect("the case files are readable");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/cases"))
+        .expect("tests/cases")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("the case files are readable");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).expect("a case is JSON");
             cases.push(v["input"].to_string());
@@ -164,13 +186,14 @@ struct Server {
     child: Child,
     addr: String,
     pid: u32,
+    log_lines: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Server {
-    /// The server on core 0; its log goes to a file (not a pipe this process must drain).
-    fn start(bin: &str, dir: &Path) -> Server {
-        let log = dir.join("serve.log");
-        let child = Command::new("taskset")
+    /// The server on core 0; its log lines are read (and counted) here, on core 1, as a
+    /// service manager's journal would read them.
+    fn start(bin: &str) -> Server {
+        let mut child = Command::new("taskset")
             .args([
                 "-c",
                 "0",
@@ -183,29 +206,38 @@ impl Server {
             ])
             .args(["--max-in-flight", "4096"])
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .stderr(Stdio::piped())
             .spawn()
             .expect("taskset and the server start");
         let pid = child.id();
+        let stderr = child.stderr.take().expect("the server's standard error");
+        let lines = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let counted = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.strip_prefix("aftercare: listening on http://") {
+                    let _ = tx.send(at.split(' ').next().unwrap_or("").to_string());
+                } else if line.starts_with("aftercare: request ") {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        });
         // Killed when dropped, should the start fail.
         let mut server = Server {
             child,
             addr: String::new(),
             pid,
+            log_lines: lines,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.split("listening on http://").nth(1) {
-                server.addr = at.split([' ', '\n']).next().unwrap().to_string();
-                return server;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not start: {text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        server.addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server says where it listens");
+        server
+    }
+
+    fn log_lines(&self) -> u64 {
+        self.log_lines.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn rss_kib(&self) -> u64 {

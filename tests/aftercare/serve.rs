@@ -625,6 +625,18 @@ fn a_client_sending_a_byte_at_a_time_is_cut_off() {
 }
 
 #[test]
+fn a_request_not_answered_within_the_request_timeout_gets_503() {
+    let server = Server::start(&["--request-timeout", "0.3", "--body-timeout", "20"]);
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{").unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(Reply::parse(&raw).status, 503);
+}
+
+#[test]
 fn requests_beyond_the_bound_are_turned_away_at_once() {
     let server = Server::start(&["--max-in-flight", "1"]);
     // A stream held open takes the one place.
