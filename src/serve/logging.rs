@@ -56,18 +56,18 @@ impl Drop for LogLine {
 
 /// The path as it may be printed: printable ASCII only, at most 200 characters.
 fn printable_path(path: &str) -> String {
-    let mut out: String = path
-        .chars()
-        .take(200)
-        .flat_map(|c| {
-            if c.is_ascii_graphic() {
-                vec![c]
-            } else {
-                c.escape_default().collect()
-            }
-        })
-        .collect();
-    if path.len() > 200 {
+    if path.len() <= 200 && path.bytes().all(|b| b.is_ascii_graphic()) {
+        return path.to_string();
+    }
+    let mut out = String::new();
+    for c in path.chars().take(200) {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            out.extend(c.escape_default());
+        }
+    }
+    if path.chars().count() > 200 {
         out.push_str("...");
     }
     out
