@@ -4,16 +4,14 @@
 //! byte resets it).
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::routes::request_error;
 use super::Shared;
@@ -50,25 +48,32 @@ impl<T: Unpin + Send + 'static> HttpBody for Holding<T> {
     }
 }
 
-/// At most `--max-in-flight` requests at once, a stream counting until it ends. The health
-/// check is not counted: the process is up even when busy.
-pub async fn in_flight(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    if req.uri().path() == "/healthz" {
-        return next.run(req).await;
+/// A place among the `--max-in-flight` requests answered at once, held until the response
+/// body is done (a stream counts until it ends). None for the health check: the process is
+/// up even when busy. A request beyond the bound is turned away at once with 503.
+pub fn admit(shared: &Shared, path: &str) -> Result<Option<OwnedSemaphorePermit>, Busy> {
+    if path == "/healthz" {
+        return Ok(None);
     }
-    let Ok(permit) = shared.in_flight.clone().try_acquire_owned() else {
+    match shared.in_flight.clone().try_acquire_owned() {
+        Ok(permit) => Ok(Some(permit)),
+        Err(_) => Err(Busy),
+    }
+}
+
+/// All places are taken.
+pub struct Busy;
+
+impl IntoResponse for Busy {
+    fn into_response(self) -> Response {
         let mut res = request_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "too many requests at once: try again in a moment",
-        )
-        .into_response();
+        );
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return res;
-    };
-    let res = next.run(req).await;
-    let (parts, body) = res.into_parts();
-    Response::from_parts(parts, Body::new(Holding::new(body, permit)))
+        res
+    }
 }
 
 /// Why a body could not be read whole.

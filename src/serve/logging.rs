@@ -12,9 +12,9 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
-use super::limits::Holding;
+use super::limits::{self, Holding};
 use super::Shared;
 
 /// What a route found, for the log: filled in by the handler, read when the line is written.
@@ -37,6 +37,8 @@ struct LogLine {
     status: u16,
     outcome: Outcome,
     started: Instant,
+    /// The request's place among those in flight, given back with the line.
+    _place: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Drop for LogLine {
@@ -73,6 +75,8 @@ fn printable_path(path: &str) -> String {
     out
 }
 
+/// The outermost layer: the request id, the bound on requests in flight (whose place is held
+/// with the log line, so that one wrapper of the body does both), and the log line.
 pub async fn log_request(
     State(shared): State<Arc<Shared>>,
     mut req: Request,
@@ -84,7 +88,10 @@ pub async fn log_request(
     req.extensions_mut().insert(outcome.clone());
     let method = req.method().clone();
     let path = printable_path(req.uri().path());
-    let res = next.run(req).await;
+    let (place, res) = match limits::admit(&shared, req.uri().path()) {
+        Ok(place) => (place, next.run(req).await),
+        Err(busy) => (None, busy.into_response()),
+    };
     let (mut parts, body) = res.into_parts();
     if let Ok(value) = HeaderValue::from_str(&id) {
         parts.headers.insert("x-request-id", value);
@@ -96,6 +103,7 @@ pub async fn log_request(
         status: parts.status.as_u16(),
         outcome,
         started,
+        _place: place,
     };
     Response::from_parts(parts, Body::new(Holding::new(body, line)))
 }

@@ -15,7 +15,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::limits::{body_error_response, read_whole};
 use super::logging::Outcome;
-use super::{auth, limits, logging, stream, Shared};
+use super::{auth, logging, stream, Shared};
 use crate::advice::{advice_for, AdviceWhen};
 use crate::batch::{Answers, BatchOptions, MAX_LINE_BYTES};
 use crate::input::InputError;
@@ -38,7 +38,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
             settings.request_timeout,
         ))
         .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
-        .layer(from_fn_with_state(shared.clone(), limits::in_flight))
         .layer(from_fn_with_state(shared.clone(), logging::log_request))
         .with_state(shared)
 }
