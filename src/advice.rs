@@ -106,6 +106,51 @@ pub fn advice_since(
     a
 }
 
+/// When the advice is for, as a person or a program gives it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AdviceWhen<'a> {
+    /// Days since the treatment (0 = the treatment day).
+    Day(f64),
+    /// When the treatment was, as typed: "2026-11-18 14:30", "3 days ago", "yesterday".
+    Treated(&'a str),
+}
+
+/// The advice asked for by `advice` and by `serve`'s `/v1/advice`: the topic and the time
+/// checked, then the advice. An error names the field (`topic`, `day`, `treated`).
+pub fn advice_for(
+    rules: &RuleSet,
+    when: AdviceWhen<'_>,
+    topic: Option<&str>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<DayAdvice, crate::input::InputError> {
+    use crate::input::{InputError, MAX_DAYS};
+    if let Some(t) = topic {
+        let known = topics(rules);
+        if !known.contains(&t) {
+            return Err(InputError::new(
+                "topic",
+                format!("unknown topic {t:?} (one of: {})", known.join(", ")),
+            ));
+        }
+    }
+    match when {
+        AdviceWhen::Day(d) => {
+            if !d.is_finite() || !(0.0..=MAX_DAYS).contains(&d) {
+                return Err(InputError::new(
+                    "day",
+                    format!("{d} is not a number of days since the treatment (0 to {MAX_DAYS})"),
+                ));
+            }
+            Ok(day_advice(rules, d, topic))
+        }
+        AdviceWhen::Treated(text) => {
+            let span = crate::when::parse_typed_span(text, now)
+                .map_err(|m| InputError::new("treated", format!("{m}: {text:?}")))?;
+            Ok(advice_since(rules, span, now, topic))
+        }
+    }
+}
+
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
     let mut out = if a.day_number < 1 {
         "Aftercare on the day of the treatment (day 0)\n".to_string()

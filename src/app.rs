@@ -9,12 +9,11 @@ use crate::batch::{self, BatchOptions};
 use crate::cli::{Action, Config, SchemaKind};
 use crate::error::{exit, Error};
 use crate::examples::run_examples;
-use crate::input::MAX_DAYS;
 use crate::model::Disposition;
 use crate::output::{self, diagnostics, text::Style};
 use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
 use crate::whole_records::WholeRecords;
-use crate::{advice, io_reason, when};
+use crate::{advice, io_reason};
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> i32
@@ -152,6 +151,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         Action::Man => print_bytes(
             &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
         ),
+        Action::Serve { args, pinned_now } => serve(config, args, *pinned_now),
     }
 }
 
@@ -164,6 +164,55 @@ pub fn schema_for(rules: &RuleSet, kind: SchemaKind, draft7: bool) -> serde_json
         SchemaKind::Rules => output::schema::rules_file(rules, draft7),
         SchemaKind::Record => output::schema::record(rules, crate::questionnaire::record::FORMAT),
     }
+}
+
+/// `serve`: the rule file checked once, as `rules check` does (errors or failing examples
+/// stop the start with exit 4; the lint is shown), then the server until SIGTERM or SIGINT.
+fn serve(
+    config: &Config,
+    args: &crate::cli::ServeArgs,
+    pinned_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Result<i32, Error> {
+    // The token first: a usage error is said before any rule file is read.
+    let token = match &args.token_file {
+        Some(path) => {
+            let name = path.display();
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::Usage(format!(
+                    "--token-file: {name}: cannot read it: {}",
+                    io_reason(&e)
+                ))
+            })?;
+            let token = crate::serve::Token::from_file_text(&text)
+                .map_err(|m| Error::Usage(format!("--token-file: {name}: {m}")))?;
+            Some(token)
+        }
+        None => None,
+    };
+    let rules = rules_to_examine(config, None)?;
+    let report = run_examples(&rules);
+    for f in &report.failures {
+        eprintln!(
+            "aftercare: error: {}: example {:?}: {}",
+            rules.origin, f.example, f.message
+        );
+    }
+    for w in lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report)) {
+        eprintln!("aftercare: warning: {w}");
+    }
+    if !report.failures.is_empty() {
+        return Ok(exit::RULES);
+    }
+    let settings = crate::serve::Settings {
+        listen: args.listen,
+        token,
+        request_timeout: args.request_timeout,
+        body_timeout: args.body_timeout,
+        max_in_flight: args.max_in_flight as usize,
+        max_connections: args.max_connections as usize,
+        pinned_now,
+    };
+    crate::serve::run(rules, settings)
 }
 
 /// `check --input`: every case of the input, one answer each.
@@ -243,31 +292,13 @@ fn day_advice(
     json: bool,
 ) -> Result<i32, Error> {
     let rules = load_rules(config)?;
-    if let Some(t) = topic {
-        let known = advice::topics(&rules);
-        if !known.contains(&t) {
-            return Err(Error::Usage(format!(
-                "--topic: unknown topic {t:?} (one of: {})",
-                known.join(", ")
-            )));
-        }
-    }
-    let a = match (day, treated) {
-        (Some(d), _) => {
-            if !d.is_finite() || !(0.0..=MAX_DAYS).contains(&d) {
-                return Err(Error::Usage(format!(
-                    "--day: {d} is not a number of days since the treatment (0 to {MAX_DAYS})"
-                )));
-            }
-            advice::day_advice(&rules, d, topic)
-        }
-        (None, Some(text)) => {
-            let span = when::parse_typed_span(text, config.now)
-                .map_err(|m| Error::Usage(format!("--treated: {m}: {text:?}")))?;
-            advice::advice_since(&rules, span, config.now, topic)
-        }
+    let when = match (day, treated) {
+        (Some(d), _) => advice::AdviceWhen::Day(d),
+        (None, Some(text)) => advice::AdviceWhen::Treated(text),
         (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
     };
+    let a = advice::advice_for(&rules, when, topic, config.now)
+        .map_err(|e| Error::Usage(format!("--{}: {}", e.field, e.message)))?;
     let text = if json {
         serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
     } else {

@@ -123,19 +123,11 @@ pub fn run<R: BufRead, W: Write>(
 pub fn run_reporting<R: BufRead, W: Write>(
     reader: &mut R,
     out: &mut W,
-    messages: &mut dyn Write,
+    messages: &mut (dyn Write + Send),
     rules: &RuleSet,
     opts: &BatchOptions,
 ) -> io::Result<BatchSummary> {
-    let mut answers = Answers {
-        out,
-        messages,
-        rules,
-        opts,
-        summary: BatchSummary::default(),
-        scratch: String::new(),
-        record: Vec::new(),
-    };
+    let mut answers = Answers::new(out, messages, rules, opts);
     let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut seen_case = false;
@@ -244,7 +236,7 @@ fn is_blank(line: &[u8]) -> bool {
 
 /// One message line, made safe for a terminal; a standard error that cannot be written
 /// does not stop the answers.
-fn say(messages: &mut dyn Write, message: &str) {
+fn say(messages: &mut (dyn Write + Send), message: &str) {
     let line = format!("aftercare: error: {}\n", output::escape::visible(message));
     let _ = messages.write_all(line.as_bytes());
 }
@@ -297,10 +289,11 @@ fn salvage_id(raw: &[u8]) -> Option<String> {
         .filter(|id| id.len() <= crate::input::MAX_ID_LEN)
 }
 
-/// Where the answers go, and what the run has seen so far.
-struct Answers<'a, W: Write> {
+/// Where the answers go, and what the run has seen so far: the per-case path of `check`,
+/// which every front door that answers JSON cases (a stream here, `serve` over HTTP) calls.
+pub struct Answers<'a, W: Write> {
     out: &'a mut W,
-    messages: &'a mut dyn Write,
+    messages: &'a mut (dyn Write + Send),
     rules: &'a RuleSet,
     opts: &'a BatchOptions,
     summary: BatchSummary,
@@ -310,7 +303,35 @@ struct Answers<'a, W: Write> {
     record: Vec<u8>,
 }
 
-impl<W: Write> Answers<'_, W> {
+impl<'a, W: Write> Answers<'a, W> {
+    /// Answers go to `out`, one message line per bad line to `messages`.
+    pub fn new(
+        out: &'a mut W,
+        messages: &'a mut (dyn Write + Send),
+        rules: &'a RuleSet,
+        opts: &'a BatchOptions,
+    ) -> Self {
+        Answers {
+            out,
+            messages,
+            rules,
+            opts,
+            summary: BatchSummary::default(),
+            scratch: String::new(),
+            record: Vec::new(),
+        }
+    }
+
+    /// What has been answered so far.
+    pub fn summary(&self) -> &BatchSummary {
+        &self.summary
+    }
+
+    /// Where the answers are written, for a caller that sends them on as they come.
+    pub fn output(&mut self) -> &mut W {
+        self.out
+    }
+
     /// Answers a case read over several lines: `closed` when its braces closed, otherwise it
     /// was broken off (by the end of the input or by a line that cannot belong to it).
     fn document(&mut self, doc: Document, closed: bool) -> io::Result<()> {
@@ -345,7 +366,7 @@ impl<W: Write> Answers<'_, W> {
     }
 
     /// Answers one line of a stream (`len` is its full length, which may exceed `line`).
-    fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
+    pub fn line(&mut self, line: &[u8], len: usize, no: usize) -> io::Result<()> {
         let parsed = if len > MAX_LINE_BYTES {
             Err(InputError::new(
                 "",

@@ -104,6 +104,9 @@ pub enum Command {
     },
     /// The manual page (roff), for `man -l -` or a man folder
     Man,
+    /// The same triage over HTTP, for patient portals and the clinic's intranet (no TLS:
+    /// run it behind a reverse proxy)
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,6 +160,40 @@ pub enum RecordCommand {
         /// The record (written by --record FILE)
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on (port 0: any free port, printed at start)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// A file holding the bearer token every /v1 request must carry
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Seconds to answer a request once its headers are read
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
+    pub request_timeout: std::time::Duration,
+    /// Seconds for a request's headers, a whole case, or each line of a stream to arrive;
+    /// also how long an idle connection is kept
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    pub body_timeout: std::time::Duration,
+    /// Most requests answered at once; more are turned away with 503
+    #[arg(long, value_name = "N", default_value = "64", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: u32,
+    /// Most connections open at once; more wait to be accepted
+    #[arg(long, value_name = "N", default_value = "1024", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+/// A number of seconds, fractions allowed ("0.5"), more than zero and at most a day.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!("{text} is not between 0 and 86400 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 #[derive(Debug, Args, Default, PartialEq, Eq)]
@@ -300,6 +337,12 @@ pub enum Action {
     },
     Completions(Shell),
     Man,
+    Serve {
+        args: ServeArgs,
+        /// `--now`, which then holds for every request (for tests and replays); without it
+        /// the clock is read for each request.
+        pinned_now: Option<DateTime<FixedOffset>>,
+    },
 }
 
 /// The machine's clock, in its local offset: read at the edge, passed into a stream.
@@ -406,6 +449,10 @@ impl Config {
             Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
             Some(Command::Completions { shell }) => Action::Completions(shell),
             Some(Command::Man) => Action::Man,
+            Some(Command::Serve(args)) => Action::Serve {
+                args,
+                pinned_now: cli.global.now.is_some().then_some(now),
+            },
         };
         Ok(Config {
             now_is_fixed: cli.global.now.is_some(),

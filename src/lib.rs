@@ -19,6 +19,7 @@ pub mod output;
 pub mod pretty_case;
 pub mod questionnaire;
 pub mod rules;
+pub mod serve;
 pub mod shell;
 pub mod stream_contract;
 pub mod when;

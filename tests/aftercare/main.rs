@@ -24,6 +24,7 @@ mod rule_examples;
 mod rule_safety;
 mod rule_words;
 mod schema;
+mod serve;
 mod shell;
 mod signs;
 mod snapshots;

@@ -191,3 +191,15 @@ pub fn without_examples(text: &str) -> String {
         None => text.to_string(),
     }
 }
+
+/// The binary as a long-running process (for `serve`), with colour off and the clock at
+/// `NOW`; the caller adds the command and its options.
+pub fn aftercare_process() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut cmd = std::process::Command::cargo_bin("aftercare").expect("the binary is built");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .arg("--now")
+        .arg(NOW);
+    cmd
+}

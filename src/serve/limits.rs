@@ -1,0 +1,126 @@
+//! What keeps one client from holding the server: a bound on the requests answered at once
+//! (more get 503 at once rather than a queue), and a deadline for a body to arrive whole,
+//! so that a client sending a byte a second is cut off (an idle timeout alone would not: each
+//! byte resets it).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::routes::request_error;
+use super::Shared;
+
+/// A response body that keeps something (a log line, a permit) until the body is done.
+pub struct Holding<T> {
+    inner: Body,
+    _held: T,
+}
+
+impl<T> Holding<T> {
+    pub fn new(inner: Body, held: T) -> Self {
+        Holding { inner, _held: held }
+    }
+}
+
+impl<T: Unpin + Send + 'static> HttpBody for Holding<T> {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A place among the `--max-in-flight` requests answered at once, held until the response
+/// body is done (a stream counts until it ends). None for the health check: the process is
+/// up even when busy. A request beyond the bound is turned away at once with 503.
+pub fn admit(shared: &Shared, path: &str) -> Result<Option<OwnedSemaphorePermit>, Busy> {
+    if path == "/healthz" {
+        return Ok(None);
+    }
+    match shared.in_flight.clone().try_acquire_owned() {
+        Ok(permit) => Ok(Some(permit)),
+        Err(_) => Err(Busy),
+    }
+}
+
+/// All places are taken.
+pub struct Busy;
+
+impl IntoResponse for Busy {
+    fn into_response(self) -> Response {
+        let mut res = request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests at once: try again in a moment",
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        res
+    }
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge,
+    TooSlow,
+    Broken,
+}
+
+/// Reads a whole body of at most `max` bytes within `deadline`.
+pub async fn read_whole(body: Body, max: usize, within: Duration) -> Result<Bytes, BodyError> {
+    let limited = http_body_util::Limited::new(body, max);
+    match tokio::time::timeout(within, limited.collect()).await {
+        Err(_) => Err(BodyError::TooSlow),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Ok(Err(e)) if is_body_timeout(&*e) => Err(BodyError::TooSlow),
+        Ok(Err(_)) => Err(BodyError::Broken),
+    }
+}
+
+/// Whether an error of the body is, somewhere in its chain, tower-http's idle timeout
+/// between two chunks.
+pub fn is_body_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(e) = current {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// The response for a body that could not be read.
+pub fn body_error_response(e: BodyError, max: usize, within: Duration) -> Response {
+    match e {
+        BodyError::TooLarge => request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("the body is longer than {max} bytes"),
+        ),
+        BodyError::TooSlow => request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!("the body did not arrive within {} s", within.as_secs_f64()),
+        ),
+        BodyError::Broken => request_error(StatusCode::BAD_REQUEST, "the body could not be read"),
+    }
+    .into_response()
+}

@@ -1,0 +1,99 @@
+//! `aftercare serve`: the same triage over HTTP, for patient portals and the clinic's
+//! intranet. A front door like the others: a request becomes the same case, goes through the
+//! same per-case path as `check` ([`crate::batch::Answers`]) and comes back as the same JSON.
+//!
+//! No TLS here: a reverse proxy in front does that (README).
+
+mod auth;
+mod limits;
+mod listen;
+mod logging;
+mod routes;
+mod stream;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Local};
+
+use crate::error::Error;
+use crate::rules::RuleSet;
+
+pub use auth::Token;
+
+/// How the server runs, decided at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    /// The bearer token every `/v1` request must carry, if any.
+    pub token: Option<Token>,
+    /// Time to answer a request once its headers are read.
+    pub request_timeout: Duration,
+    /// Time for the headers, a whole single case, or each line of a stream to arrive.
+    pub body_timeout: Duration,
+    pub max_in_flight: usize,
+    pub max_connections: usize,
+    /// The assessment time of every request, when pinned (`--now`).
+    pub pinned_now: Option<DateTime<FixedOffset>>,
+}
+
+/// What every request can see: the rules (loaded and checked once), the settings, and the
+/// server's own state.
+pub(crate) struct Shared {
+    pub rules: RuleSet,
+    pub settings: Settings,
+    /// False once shutting down: a load balancer stops sending here.
+    pub ready: AtomicBool,
+    pub in_flight: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Request ids: a prefix for this run and a counter, so that ids do not repeat across
+    /// restarts in one log.
+    run_prefix: u32,
+    next_request: AtomicU64,
+}
+
+impl Shared {
+    /// The clock is read for each request, unless pinned.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.settings
+            .pinned_now
+            .unwrap_or_else(|| Local::now().fixed_offset())
+    }
+
+    /// For a stream: the clock read for each case without `assessed_at`, as `check` does,
+    /// unless pinned (then `now()` holds for every case).
+    pub fn clock(&self) -> Option<fn() -> DateTime<FixedOffset>> {
+        match self.settings.pinned_now {
+            Some(_) => None,
+            None => Some(crate::cli::system_now),
+        }
+    }
+
+    pub fn next_request_id(&self) -> String {
+        let n = self.next_request.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("{:08x}-{n}", self.run_prefix)
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT; returns the exit code. The rules are already
+/// validated, their examples run and their lint shown.
+pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io(format!("cannot start the server: {}", crate::io_reason(&e))))?;
+    let run_prefix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| {
+            d.subsec_nanos() ^ (d.as_secs() as u32).rotate_left(16)
+        });
+    let shared = std::sync::Arc::new(Shared {
+        in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight)),
+        rules,
+        settings,
+        ready: AtomicBool::new(true),
+        run_prefix,
+        next_request: AtomicU64::new(0),
+    });
+    runtime.block_on(listen::serve(shared))
+}

@@ -1,0 +1,394 @@
+//! The routes, and what each answers. A case is answered by `check`'s own per-case path
+//! ([`Answers`]), so the same case gives the same bytes here and from `check`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use serde::{Deserialize, Serialize};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+
+use super::limits::{body_error_response, read_whole};
+use super::logging::Outcome;
+use super::{auth, logging, stream, Shared};
+use crate::advice::{advice_for, AdviceWhen};
+use crate::batch::{Answers, BatchOptions, MAX_LINE_BYTES};
+use crate::input::InputError;
+use crate::output::{self, Format};
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let settings = &shared.settings;
+    Router::new()
+        .route("/v1/check", post(check))
+        .route("/v1/advice", post(advice))
+        .route("/v1/rules", get(rules))
+        .route("/v1/schema/{which}", get(schema))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(not_found)
+        .layer(from_fn_with_state(shared.clone(), auth::require_token))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            settings.request_timeout,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
+        .layer(from_fn_with_state(shared.clone(), logging::log_request))
+        .with_state(shared)
+}
+
+/// A problem with the request itself rather than with a case: `{"error":{"kind":"request",
+/// "message":..}}`.
+pub fn request_error(status: StatusCode, message: &str) -> Response {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        error: ErrorBody<'a>,
+    }
+    #[derive(Serialize)]
+    struct ErrorBody<'a> {
+        kind: &'static str,
+        message: &'a str,
+    }
+    let record = Record {
+        error: ErrorBody {
+            kind: "request",
+            message,
+        },
+    };
+    json_response(status, json_line(&record))
+}
+
+fn json_line<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    request_error(
+        StatusCode::NOT_FOUND,
+        "no such route: see /v1/check, /v1/advice, /v1/rules, /v1/schema/{case|result|error|record|rules}, /healthz, /readyz",
+    )
+}
+
+/// What a request body holds, by its content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// `application/json`: one case.
+    One,
+    /// `application/x-ndjson`: a stream of cases, one a line.
+    Stream,
+}
+
+/// An error is the message of the 415.
+fn body_kind(headers: &HeaderMap) -> Result<Sent, String> {
+    let given = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match given.as_deref() {
+        Some("application/json") => Ok(Sent::One),
+        Some("application/x-ndjson") => Ok(Sent::Stream),
+        other => Err(format!(
+            "{}: send application/json (one case) or application/x-ndjson (one case a line)",
+            match other {
+                Some(t) => format!("content type {t:?} is not accepted"),
+                None => "no content type".to_string(),
+            }
+        )),
+    }
+}
+
+/// `?format=json|compact|fhir`, as `check --format`. Any other parameter is refused rather than
+/// ignored: a mistyped one must not quietly give another answer.
+fn requested_format(query: Option<&str>) -> Result<Format, String> {
+    let mut format = Format::Json;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match (key, value) {
+            ("format", "json") => format = Format::Json,
+            ("format", "compact") => format = Format::Compact,
+            ("format", "fhir") => format = Format::Fhir,
+            ("format", other) => {
+                return Err(format!(
+                    "format {:?} is not available here: the formats are json, compact and fhir",
+                    other.escape_default().to_string()
+                ))
+            }
+            (other, _) => {
+                return Err(format!(
+                    "unknown parameter {:?}: the one parameter is format (json, compact or fhir)",
+                    other.escape_default().to_string()
+                ))
+            }
+        }
+    }
+    Ok(format)
+}
+
+/// `POST /v1/check`.
+async fn check(
+    State(shared): State<Arc<Shared>>,
+    Extension(outcome): Extension<Outcome>,
+    req: Request,
+) -> Response {
+    let format = match requested_format(req.uri().query()) {
+        Ok(f) => f,
+        Err(m) => return request_error(StatusCode::BAD_REQUEST, &m),
+    };
+    match body_kind(req.headers()) {
+        Ok(Sent::One) => one_case(&shared, &outcome, format, req.into_body()).await,
+        Ok(Sent::Stream) => stream::answer(shared, outcome, format, req.into_body()),
+        Err(m) => request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &m),
+    }
+}
+
+/// One case in, one result (200) or error record (422; 400 when the body is not JSON at all).
+async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body) -> Response {
+    let within = shared.settings.body_timeout;
+    let body = match read_whole(body, MAX_LINE_BYTES, within).await {
+        Ok(b) => b,
+        Err(e) => return body_error_response(e, MAX_LINE_BYTES, within),
+    };
+    let opts = BatchOptions {
+        format,
+        now: shared.now(),
+        clock: shared.clock(),
+        input_name: "request".into(),
+        style: output::text::Style::plain(),
+    };
+    let mut out = Vec::with_capacity(2048);
+    // A bad line's message names what the case held: health data, never logged.
+    let mut messages = std::io::sink();
+    let mut answers = Answers::new(&mut out, &mut messages, &shared.rules, &opts);
+    // Writing to memory cannot fail.
+    let _ = answers.line(&body, body.len(), 1);
+    let summary = answers.summary();
+    let status = if summary.errors == 0 {
+        StatusCode::OK
+    } else if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    outcome.set(stream::outcome_words(summary));
+    json_response(status, out)
+}
+
+/// The body of `POST /v1/advice`: `{"day": 2.5}` or `{"treated": "2026-11-18 14:30"}`, and
+/// optionally `"topic"`, as `aftercare advice --day/--treated/--topic`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdviceRequest {
+    day: Option<f64>,
+    treated: Option<String>,
+    topic: Option<String>,
+}
+
+/// `POST /v1/advice`: the same JSON as `aftercare advice --format json`.
+async fn advice(
+    State(shared): State<Arc<Shared>>,
+    Extension(outcome): Extension<Outcome>,
+    req: Request,
+) -> Response {
+    if req.uri().query().is_some_and(|q| !q.is_empty()) {
+        return request_error(StatusCode::BAD_REQUEST, "this route takes no parameters");
+    }
+    match body_kind(req.headers()) {
+        Ok(Sent::One) => {}
+        Ok(Sent::Stream) => {
+            return request_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the advice request as application/json",
+            )
+        }
+        Err(m) => return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &m),
+    }
+    let within = shared.settings.body_timeout;
+    let body = match read_whole(req.into_body(), MAX_LINE_BYTES, within).await {
+        Ok(b) => b,
+        Err(e) => return body_error_response(e, MAX_LINE_BYTES, within),
+    };
+    let refuse = |status: StatusCode, e: InputError| {
+        let mut out = Vec::new();
+        let refusal = output::json::Refusal {
+            line: None,
+            id: None,
+            error: &e,
+            at_least: None,
+            assessed_at: shared.now(),
+        };
+        let _ = output::json::write_error(&mut out, &refusal, &shared.rules);
+        outcome.set("error".into());
+        json_response(status, out)
+    };
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+        let e = InputError::new(
+            "",
+            "the body is not JSON: expected {\"day\": N} or {\"treated\": \"WHEN\"}",
+        );
+        return refuse(StatusCode::BAD_REQUEST, e);
+    }
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let request: AdviceRequest = match serde_path_to_error::deserialize(&mut de) {
+        Ok(r) => r,
+        Err(e) => {
+            let field = e.path().to_string();
+            let field = if field == "." { String::new() } else { field };
+            let message = e.into_inner().to_string();
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                InputError::new(field, message),
+            );
+        }
+    };
+    let when = match (request.day, request.treated.as_deref()) {
+        (Some(d), None) => AdviceWhen::Day(d),
+        (None, Some(t)) => AdviceWhen::Treated(t),
+        _ => {
+            let e = InputError::new("", "give exactly one of \"day\" and \"treated\"");
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, e);
+        }
+    };
+    match advice_for(&shared.rules, when, request.topic.as_deref(), shared.now()) {
+        Ok(a) => {
+            outcome.set("advice".into());
+            json_response(StatusCode::OK, json_line(&a))
+        }
+        Err(e) => refuse(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
+}
+
+/// `GET /v1/rules`: which protocol answers, and where its rules come from.
+/// `GET /v1/schema/{which}`: the JSON Schema (2020-12) `aftercare schema WHICH` prints, for
+/// the rule set that answers.
+async fn schema(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(which): axum::extract::Path<String>,
+) -> Response {
+    let rules = &shared.rules;
+    let schema = match which.as_str() {
+        "case" => output::schema::case(rules),
+        "result" => output::schema::result(rules),
+        "error" => output::schema::error(rules),
+        "record" => output::schema::record(rules, crate::questionnaire::record::FORMAT),
+        "rules" => output::schema::rules_file(rules, false),
+        _ => {
+            return request_error(
+                StatusCode::NOT_FOUND,
+                "no such schema: the schemas are case, result, error, record and rules",
+            )
+        }
+    };
+    let mut body = output::schema::to_text(&schema).into_bytes();
+    if !body.ends_with(b"\n") {
+        body.push(b'\n');
+    }
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/schema+json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn rules(State(shared): State<Arc<Shared>>) -> Response {
+    #[derive(Serialize)]
+    struct Source<'a> {
+        id: &'a str,
+        kind: &'static str,
+        title: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Rules<'a> {
+        name: &'a str,
+        version: &'a str,
+        title: &'a str,
+        sources: Vec<Source<'a>>,
+    }
+    let r = &shared.rules;
+    let body = Rules {
+        name: &r.name,
+        version: &r.version,
+        title: &r.title,
+        sources: r
+            .sources
+            .iter()
+            .map(|s| Source {
+                id: &s.id,
+                kind: s.kind.code(),
+                title: &s.title,
+            })
+            .collect(),
+    };
+    json_response(StatusCode::OK, json_line(&body))
+}
+
+/// `GET /healthz`: the process is up.
+async fn healthz() -> Response {
+    json_response(StatusCode::OK, b"{\"status\":\"up\"}\n".to_vec())
+}
+
+/// `GET /readyz`: the rules are loaded and checked, and the server is not shutting down.
+async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
+    #[derive(Serialize)]
+    struct Ready {
+        status: &'static str,
+        rule_set: crate::model::RuleSetId,
+    }
+    let ready = shared.ready.load(std::sync::atomic::Ordering::Relaxed);
+    let body = Ready {
+        status: if ready { "ready" } else { "stopping" },
+        rule_set: shared.rules.id(),
+    };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    json_response(status, json_line(&body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_parameter_is_checks_and_nothing_else() {
+        assert_eq!(requested_format(None), Ok(Format::Json));
+        assert_eq!(
+            requested_format(Some("format=compact")),
+            Ok(Format::Compact)
+        );
+        assert_eq!(requested_format(Some("format=json")), Ok(Format::Json));
+        assert_eq!(requested_format(Some("format=fhir")), Ok(Format::Fhir));
+        let text = requested_format(Some("format=text")).unwrap_err();
+        assert!(text.contains("json, compact and fhir"), "{text}");
+        assert!(requested_format(Some("fromat=compact")).is_err());
+    }
+}

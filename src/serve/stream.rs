@@ -1,0 +1,205 @@
+//! `POST /v1/check` with `application/x-ndjson`: a stream of cases, each answered as its line
+//! arrives, while the client is still sending. Each line goes through `check`'s per-line path
+//! ([`Answers::line`]), so a bad line gets the same error record and the rest go on.
+//!
+//! Each line must arrive whole within the body timeout (a client dripping a byte a second is
+//! cut off, with an error record for the line it did not finish), and the client must take
+//! the answers within it too. A line longer than the limit is skipped without being kept.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use tokio::sync::mpsc;
+use tokio::time::{timeout, timeout_at, Instant};
+
+use super::logging::Outcome;
+use super::Shared;
+use crate::batch::{Answers, BatchOptions, BatchSummary, MAX_LINE_BYTES};
+use crate::input::InputError;
+use crate::output::{self, Format};
+
+/// Starts answering the stream; the answers flow into the response as they are made.
+pub fn answer(shared: Arc<Shared>, outcome: Outcome, format: Format, body: Body) -> Response {
+    let (tx, rx) = mpsc::channel(8);
+    tokio::spawn(answer_lines(shared, outcome, format, body, tx));
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-ndjson"),
+        )],
+        Body::new(Answered(rx)),
+    )
+        .into_response()
+}
+
+/// What the log says of the cases of a request: the most urgent disposition and the counts.
+pub fn outcome_words(s: &BatchSummary) -> String {
+    let most = s.most_urgent.map_or("-", |d| d.code());
+    match (s.cases, s.errors) {
+        (1, 0) => most.to_string(),
+        (0, 1) => "refused".to_string(),
+        (c, e) => format!("{most} cases={c} refused={e}"),
+    }
+}
+
+/// The response body: the answers as the task sends them.
+struct Answered(mpsc::Receiver<Bytes>);
+
+impl HttpBody for Answered {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        self.get_mut()
+            .0
+            .poll_recv(cx)
+            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+    }
+}
+
+/// The line being read: what is kept of it (at most the limit) and its full length.
+struct Partial {
+    kept: Vec<u8>,
+    len: usize,
+}
+
+impl Partial {
+    fn push(&mut self, bytes: &[u8]) {
+        let room = MAX_LINE_BYTES.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.len += bytes.len();
+    }
+}
+
+async fn answer_lines(
+    shared: Arc<Shared>,
+    outcome: Outcome,
+    format: Format,
+    mut body: Body,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let within = shared.settings.body_timeout;
+    let opts = BatchOptions {
+        format,
+        now: shared.now(),
+        clock: shared.clock(),
+        input_name: "request".into(),
+        style: output::text::Style::plain(),
+    };
+    let mut out = Vec::with_capacity(8 * 1024);
+    // A bad line's message names what the case held: health data, never logged.
+    let mut messages = std::io::sink();
+    let mut answers = Answers::new(&mut out, &mut messages, &shared.rules, &opts);
+    let mut partial = Partial {
+        kept: Vec::new(),
+        len: 0,
+    };
+    let mut line_no = 0usize;
+    let mut deadline = Instant::now() + within;
+    let mut cut_off = None;
+    loop {
+        let data = match timeout_at(deadline, body.frame()).await {
+            Ok(None) => break,
+            Ok(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+            Ok(Some(Err(_))) | Err(_) => {
+                cut_off = Some(line_no + 1);
+                break;
+            }
+        };
+        let mut rest = &data[..];
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            partial.push(&rest[..end]);
+            rest = &rest[end + 1..];
+            line_no += 1;
+            answer_line(&mut answers, &mut partial, line_no);
+            deadline = Instant::now() + within;
+        }
+        partial.push(rest);
+        if !send(&mut answers, &tx, within).await {
+            return;
+        }
+    }
+    if let Some(no) = cut_off {
+        // The line that did not arrive gets its error record, as any bad line does.
+        let e = InputError::new(
+            "",
+            format!(
+                "the line did not arrive whole within {} s: the stream ends here",
+                within.as_secs_f64()
+            ),
+        );
+        let refusal = output::json::Refusal {
+            line: Some(no),
+            id: None,
+            error: &e,
+            at_least: None,
+            assessed_at: shared.now(),
+        };
+        let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
+    } else if partial.len > 0 {
+        line_no += 1;
+        answer_line(&mut answers, &mut partial, line_no);
+    }
+    if cut_off.is_none() && answers.summary().cases + answers.summary().errors == 0 {
+        let e = InputError::new("", "empty input: expected a JSON case");
+        let refusal = output::json::Refusal {
+            line: None,
+            id: None,
+            error: &e,
+            at_least: None,
+            assessed_at: shared.now(),
+        };
+        let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
+    }
+    outcome.set(outcome_words(answers.summary()));
+    send(&mut answers, &tx, within).await;
+}
+
+/// Answers the finished line (a blank one is skipped, as in `check`).
+fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: usize) {
+    let mut line = &partial.kept[..];
+    let mut len = partial.len;
+    if no == 1 {
+        if let Some(l) = line.strip_prefix(b"\xEF\xBB\xBF") {
+            line = l;
+            len -= 3;
+        }
+    }
+    if len <= MAX_LINE_BYTES && line.last() == Some(&b'\r') {
+        line = &line[..line.len() - 1];
+        len -= 1;
+    }
+    if len > MAX_LINE_BYTES || !line.iter().all(u8::is_ascii_whitespace) {
+        // Writing to memory cannot fail.
+        let _ = answers.line(line, len, no);
+    }
+    partial.kept.clear();
+    partial.len = 0;
+}
+
+/// Sends what has been answered; false when the client is gone or does not take it in time.
+async fn send(
+    answers: &mut Answers<'_, Vec<u8>>,
+    tx: &mpsc::Sender<Bytes>,
+    within: std::time::Duration,
+) -> bool {
+    let out = answers.output();
+    if out.is_empty() {
+        return true;
+    }
+    let bytes = Bytes::from(std::mem::take(out));
+    matches!(timeout(within, tx.send(bytes)).await, Ok(Ok(())))
+}

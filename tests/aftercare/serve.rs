@@ -1,0 +1,730 @@
+//! `aftercare serve`: the real binary on a free port of 127.0.0.1, driven over plain TCP by
+//! a small HTTP/1.1 client, so that the tests see exactly the bytes a portal would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{aftercare_process, check, repo_path, test_cases};
+
+/// A running server; killed when dropped if the test did not stop it.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        Self::try_start(args)
+            .unwrap_or_else(|(code, log)| panic!("the server did not start (exit {code:?}): {log}"))
+    }
+
+    /// Starts `aftercare serve` on port 0 with `args`; the address is read from its first
+    /// line. An error holds the exit code and standard error of a server that stopped.
+    fn try_start(args: &[&str]) -> Result<Server, (Option<i32>, String)> {
+        Self::spawn(aftercare_process(), args)
+    }
+
+    fn spawn(
+        mut cmd: std::process::Command,
+        args: &[&str],
+    ) -> Result<Server, (Option<i32>, String)> {
+        let mut child = cmd
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("aftercare serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.strip_prefix("aftercare: listening on http://") {
+                    let addr = at.split(' ').next().unwrap_or("").to_string();
+                    let _ = tx.send(addr);
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => Ok(Server { child, addr, log }),
+            Err(_) => {
+                let code = child.wait().ok().and_then(|s| s.code());
+                std::thread::sleep(Duration::from_millis(50));
+                Err((code, log.lock().unwrap().join("\n")))
+            }
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(&self.addr).expect("the server accepts");
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut s = self.connect();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: test\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        // A server may answer (413) before the whole body is sent and close.
+        let _ = s.write_all(body);
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        Reply::parse(&raw)
+    }
+
+    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
+        self.request("POST", path, &[("content-type", content_type)], body)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// SIGTERM, then the exit code.
+    fn terminate(&mut self) -> Option<i32> {
+        // SAFETY: a plain kill(2) of the child this test started.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        self.wait()
+    }
+
+    fn wait(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(50));
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server did not stop")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let end = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(raw)));
+        let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let mut body = raw[end + 4..].to_vec();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+        if chunked {
+            let mut reader = BufReader::new(&body[..]);
+            let mut whole = Vec::new();
+            while let Some(chunk) = read_chunk(&mut reader) {
+                whole.extend(chunk);
+            }
+            body = whole;
+        }
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("the body is UTF-8")
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text()))
+    }
+}
+
+/// One chunk of a chunked body; `None` at its end.
+fn read_chunk<R: BufRead>(r: &mut R) -> Option<Vec<u8>> {
+    let mut size_line = String::new();
+    if r.read_line(&mut size_line).ok()? == 0 {
+        return None;
+    }
+    let size = usize::from_str_radix(size_line.trim(), 16).ok()?;
+    if size == 0 {
+        return None;
+    }
+    let mut data = vec![0; size + 2];
+    r.read_exact(&mut data).ok()?;
+    data.truncate(size);
+    Some(data)
+}
+
+/// Reads response chunks until a whole line has come; returns the line.
+fn read_answer_line<R: BufRead>(r: &mut R, pending: &mut Vec<u8>) -> String {
+    loop {
+        if let Some(i) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=i).collect();
+            return String::from_utf8(line).unwrap().trim_end().to_string();
+        }
+        let chunk = read_chunk(r).expect("another answer comes");
+        pending.extend(chunk);
+    }
+}
+
+/// Reads a response's head from a stream; returns the status.
+fn read_head<R: BufRead>(r: &mut R) -> u16 {
+    let mut status = 0;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+        if status == 0 {
+            status = line.split(' ').nth(1).unwrap().parse().unwrap();
+        } else if line.trim().is_empty() {
+            return status;
+        }
+    }
+}
+
+fn send_chunk(s: &mut TcpStream, data: &[u8]) {
+    s.write_all(format!("{:x}\r\n", data.len()).as_bytes())
+        .unwrap();
+    s.write_all(data).unwrap();
+    s.write_all(b"\r\n").unwrap();
+    s.flush().unwrap();
+}
+
+const FEVER: &str = r#"{"id":"caller-a","days_since_treatment":2,"symptoms":[{"id":"fever"}]}"#;
+const FAINTING: &str =
+    r#"{"id":"caller-b","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
+const JSON: &str = "application/json";
+const NDJSON: &str = "application/x-ndjson";
+
+#[test]
+fn one_case_gives_the_same_bytes_as_check_in_both_formats() {
+    let server = Server::start(&[]);
+    for (query, format) in [
+        ("", "json"),
+        ("?format=json", "json"),
+        ("?format=compact", "compact"),
+        ("?format=fhir", "fhir"),
+    ] {
+        let reply = server.post(&format!("/v1/check{query}"), JSON, FEVER.as_bytes());
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("content-type"), Some(JSON));
+        assert_eq!(reply.text(), check(format, FEVER).stdout, "{format}");
+    }
+    // A pretty-printed case is one case too.
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(FEVER).unwrap())
+            .unwrap();
+    let reply = server.post(
+        "/v1/check",
+        "application/json; charset=utf-8",
+        pretty.as_bytes(),
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.text(), check("json", FEVER).stdout);
+}
+
+#[test]
+fn every_public_case_over_http_equals_check() {
+    let server = Server::start(&[]);
+    // Every case file there is, so that a new one is covered too.
+    let mut files: Vec<String> = std::fs::read_dir(repo_path("tests/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    let cases: Vec<serde_json::Value> = files
+        .iter()
+        .flat_map(|f| test_cases(&format!("tests/cases/{f}")))
+        .collect();
+    assert!(cases.len() >= 40);
+    let inputs: Vec<String> = cases.iter().map(|c| c["input"].to_string()).collect();
+    let stream: String = inputs.iter().map(|i| format!("{i}\n")).collect();
+    for format in ["json", "compact"] {
+        let from_check = check(format, stream.as_bytes());
+        assert_eq!(from_check.code, 0, "{}", from_check.stderr);
+        let expected: Vec<&str> = from_check.stdout.lines().collect();
+        assert_eq!(expected.len(), inputs.len());
+        // One request a case...
+        for (input, want) in inputs.iter().zip(&expected) {
+            let reply = server.post(
+                &format!("/v1/check?format={format}"),
+                JSON,
+                input.as_bytes(),
+            );
+            assert_eq!(reply.status, 200, "{input}: {}", reply.text());
+            assert_eq!(reply.text(), format!("{want}\n"), "{input}");
+        }
+        // ...and all of them as one stream.
+        let reply = server.post(
+            &format!("/v1/check?format={format}"),
+            NDJSON,
+            stream.as_bytes(),
+        );
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-type"), Some(NDJSON));
+        assert_eq!(reply.text(), from_check.stdout);
+    }
+}
+
+#[test]
+fn refusals_have_their_status_and_the_same_error_record_as_check() {
+    let server = Server::start(&[]);
+    // Not a valid case: 422 and check's error record.
+    let bad = r#"{"id":"x","days_since_treatment":2,"symptons":[]}"#;
+    let reply = server.post("/v1/check", JSON, bad.as_bytes());
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.text(), check("json", bad).stdout);
+    assert_eq!(reply.json()["error"]["field"], "symptons");
+    // Not JSON at all: 400, with the record all the same.
+    let broken = r#"{"days_since_treatment": 2, "symp"#;
+    let reply = server.post("/v1/check", JSON, broken.as_bytes());
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.text(), check("json", broken).stdout);
+    assert_eq!(server.post("/v1/check", JSON, b"").status, 400);
+    // Another content type, or none: 415.
+    let reply = server.post("/v1/check", "text/plain", FEVER.as_bytes());
+    assert_eq!(reply.status, 415);
+    assert!(reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("application/x-ndjson"));
+    assert_eq!(
+        server
+            .request("POST", "/v1/check", &[], FEVER.as_bytes())
+            .status,
+        415
+    );
+    // A format that does not exist here, or a mistyped parameter: 400 naming the formats.
+    for query in ["format=disposition", "format=text", "fromat=compact"] {
+        let reply = server.post(&format!("/v1/check?{query}"), JSON, FEVER.as_bytes());
+        assert_eq!(reply.status, 400, "{query}");
+        assert!(reply.text().contains("json"), "{query}: {}", reply.text());
+    }
+    // Over 1 MiB: 413.
+    let mut big = FEVER.to_string();
+    big.push_str(&" ".repeat(1024 * 1024));
+    assert_eq!(server.post("/v1/check", JSON, big.as_bytes()).status, 413);
+    // No such route, or the wrong method: 404, 405.
+    assert_eq!(server.get("/v2/check").status, 404);
+    assert_eq!(server.get("/v2/check").json()["error"]["kind"], "request");
+    let reply = server.get("/v1/check");
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.header("allow"), Some("POST"));
+    assert_eq!(server.post("/v1/rules", JSON, b"{}").status, 405);
+}
+
+#[test]
+fn a_stream_answers_each_line_and_an_error_record_for_a_bad_one() {
+    let server = Server::start(&[]);
+    let body = format!("{FEVER}\r\n\nnot json\n{FAINTING}");
+    let reply = server.post("/v1/check", NDJSON, body.as_bytes());
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.text(), check("json", body.as_bytes()).stdout);
+    let lines: Vec<serde_json::Value> = reply
+        .text()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["line"], 3);
+    assert_eq!(lines[2]["disposition"], "call_emergency_now");
+    // A line over the limit is refused alone, and the stream goes on.
+    let long = format!("{}\n{FEVER}\n", "x".repeat(1024 * 1024 + 10));
+    let reply = server.post("/v1/check?format=compact", NDJSON, long.as_bytes());
+    let text = reply.text();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let mut it = text.lines();
+    assert!(it.next().unwrap().contains("bytes long"));
+    assert!(it.next().unwrap().contains("see_today"));
+    // An empty stream is said to be empty, as check says it.
+    let reply = server.post("/v1/check", NDJSON, b"");
+    assert_eq!(reply.status, 200);
+    assert!(reply.text().contains("empty input"));
+}
+
+#[test]
+fn a_stream_is_answered_line_by_line_while_the_client_is_still_sending() {
+    let server = Server::start(&[]);
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check?format=compact HTTP/1.1\r\nhost: test\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut pending = Vec::new();
+    // The first case, in two pieces; its answer comes before anything more is sent.
+    let (a, b) = FEVER.split_at(20);
+    send_chunk(&mut s, a.as_bytes());
+    send_chunk(&mut s, format!("{b}\n").as_bytes());
+    assert_eq!(read_head(&mut reader), 200);
+    let first = read_answer_line(&mut reader, &mut pending);
+    assert!(
+        first.contains("\"caller-a\"") && first.contains("see_today"),
+        "{first}"
+    );
+    send_chunk(&mut s, b"{broken\n");
+    let second = read_answer_line(&mut reader, &mut pending);
+    assert!(second.contains("\"line\":2"), "{second}");
+    send_chunk(&mut s, format!("{FAINTING}\n").as_bytes());
+    let third = read_answer_line(&mut reader, &mut pending);
+    assert!(third.contains("call_emergency_now"), "{third}");
+    s.write_all(b"0\r\n\r\n").unwrap();
+    assert!(
+        read_chunk(&mut reader).is_none(),
+        "the stream ends with the input"
+    );
+    // The log says what the stream found, never a case id.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.log().iter().any(|l| l.contains("POST /v1/check")) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let log = server.log();
+    let line = log
+        .iter()
+        .find(|l| l.contains("POST /v1/check"))
+        .expect("a log line");
+    assert!(
+        line.contains("call_emergency_now cases=2 refused=1"),
+        "{line}"
+    );
+    assert!(
+        log.iter()
+            .all(|l| !l.contains("caller") && !l.contains("fever")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn the_token_is_required_when_set_and_the_health_routes_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "s3cret-clinic-token\n").unwrap();
+    let server = Server::start(&["--token-file", file.to_str().unwrap()]);
+    let reply = server.post("/v1/check", JSON, FEVER.as_bytes());
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
+    for wrong in [
+        "Bearer s3cret-clinic-toke",
+        "Bearer s3cret-clinic-token2",
+        "s3cret-clinic-token",
+        "Basic s3cret-clinic-token",
+    ] {
+        let reply = server.request("GET", "/v1/rules", &[("authorization", wrong)], b"");
+        assert_eq!(reply.status, 401, "{wrong}");
+    }
+    let right = [
+        ("authorization", "Bearer s3cret-clinic-token"),
+        ("content-type", JSON),
+    ];
+    assert_eq!(
+        server
+            .request("POST", "/v1/check", &right, FEVER.as_bytes())
+            .status,
+        200
+    );
+    assert_eq!(
+        server.request("GET", "/v1/rules", &right[..1], b"").status,
+        200
+    );
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.get("/readyz").status, 200);
+    assert!(server.log().iter().all(|l| !l.contains("s3cret")));
+    // A token file that holds no token stops the start as a usage error.
+    std::fs::write(&file, "\n").unwrap();
+    let err = Server::try_start(&["--token-file", file.to_str().unwrap()])
+        .err()
+        .unwrap();
+    assert_eq!(err.0, Some(2), "{}", err.1);
+    assert!(err.1.contains("--token-file"), "{}", err.1);
+}
+
+#[test]
+fn advice_rules_and_health() {
+    let server = Server::start(&[]);
+    let reply = server.post("/v1/advice", JSON, br#"{"day": 2, "topic": "sun"}"#);
+    assert_eq!(reply.status, 200);
+    let cli = crate::support::run(
+        &["advice", "--day", "2", "--topic", "sun", "--format", "json"],
+        "",
+    );
+    assert_eq!(reply.text(), cli.stdout);
+    let reply = server.post("/v1/advice", JSON, br#"{"treated": "2026-11-18 14:30"}"#);
+    assert_eq!(reply.status, 200);
+    let cli = crate::support::run(
+        &[
+            "advice",
+            "--treated",
+            "2026-11-18 14:30",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(reply.text(), cli.stdout);
+    for (body, field) in [
+        (r#"{"day": 2, "topic": "tanning"}"#, "topic"),
+        (r#"{"day": -1}"#, "day"),
+        (r#"{"treated": "someday"}"#, "treated"),
+        (r#"{"dya": 2}"#, "dya"),
+        (r#"{"day": 2, "treated": "yesterday"}"#, ""),
+    ] {
+        let reply = server.post("/v1/advice", JSON, body.as_bytes());
+        assert_eq!(reply.status, 422, "{body}: {}", reply.text());
+        assert_eq!(
+            reply.json()["error"]["field"].as_str().unwrap_or(""),
+            field,
+            "{body}"
+        );
+    }
+    assert_eq!(server.post("/v1/advice", JSON, b"day=2").status, 400);
+    assert_eq!(server.post("/v1/advice", "text/plain", b"{}").status, 415);
+
+    let rules = server.get("/v1/rules").json();
+    assert_eq!(rules["name"], "micro-needling-default");
+    assert!(rules["version"].is_string() && rules["title"].is_string());
+    assert!(rules["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == "S000" && s["kind"] == "clinic_sheet"));
+    // The schemas are the committed ones, which are what `aftercare schema` prints.
+    for which in ["case", "result", "error", "record", "rules"] {
+        let reply = server.get(&format!("/v1/schema/{which}"));
+        assert_eq!(reply.status, 200, "{which}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/schema+json")
+        );
+        let committed = std::fs::read_to_string(crate::support::repo_path(&format!(
+            "schemas/{which}.schema.json"
+        )))
+        .unwrap();
+        assert_eq!(reply.text(), committed, "{which}");
+    }
+    assert_eq!(server.get("/v1/schema/cases").status, 404);
+    assert_eq!(server.get("/healthz").status, 200);
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.json()["rule_set"]["name"], "micro-needling-default");
+}
+
+#[test]
+fn a_rule_file_with_failing_examples_stops_the_start_with_4() {
+    let text = std::fs::read_to_string(repo_path("rules/default.toml")).unwrap();
+    // An example that expects the opposite of what its rules say.
+    let broken = text.replacen(
+        "expect = \"call_emergency_now\"",
+        "expect = \"home_care\"",
+        1,
+    );
+    assert_ne!(broken, text, "the built-in file has an emergency example");
+    let (_dir, path) = crate::support::clinic_file(broken);
+    let err = Server::try_start(&["--rules", path.to_str().unwrap()])
+        .err()
+        .unwrap();
+    assert_eq!(err.0, Some(4), "{}", err.1);
+    let (_dir, path) = crate::support::clinic_file("not = [toml");
+    let err = Server::try_start(&["--rules", path.to_str().unwrap()])
+        .err()
+        .unwrap();
+    assert_eq!(err.0, Some(4), "{}", err.1);
+}
+
+#[test]
+fn a_client_sending_a_byte_at_a_time_is_cut_off() {
+    let server = Server::start(&["--body-timeout", "0.4"]);
+    // One case, dripped: 408 when the whole body has not come in time, although each byte
+    // came well within it.
+    let mut s = server.connect();
+    s.write_all(format!("POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", FEVER.len()).as_bytes()).unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    for b in FEVER.bytes() {
+        if s.write_all(&[b]).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        s.set_nonblocking(true).unwrap();
+        let mut buf = [0; 4096];
+        if let Ok(n) = s.read(&mut buf) {
+            raw.extend_from_slice(&buf[..n]);
+        }
+        s.set_nonblocking(false).unwrap();
+        if !raw.is_empty() {
+            break;
+        }
+    }
+    let _ = s.read_to_end(&mut raw);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(Reply::parse(&raw).status, 408);
+
+    // A stream whose line does not come whole in time: the line gets its error record and
+    // the stream ends.
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 200);
+    let mut pending = Vec::new();
+    assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
+    for b in FAINTING.bytes().take(8) {
+        // Cut off while dripping: the writes then fail, as they should.
+        let _ = s.write_all(format!("1\r\n{}\r\n", b as char).as_bytes());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let cut = read_answer_line(&mut reader, &mut pending);
+    assert!(
+        cut.contains("\"line\":2") && cut.contains("did not arrive"),
+        "{cut}"
+    );
+
+    // Headers that never end: the connection is closed.
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\n")
+        .unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The server still answers others.
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_request_not_answered_within_the_request_timeout_gets_503() {
+    let server = Server::start(&["--request-timeout", "0.3", "--body-timeout", "20"]);
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{").unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(Reply::parse(&raw).status, 503);
+}
+
+#[test]
+fn requests_beyond_the_bound_are_turned_away_at_once() {
+    let server = Server::start(&["--max-in-flight", "1"]);
+    // A stream held open takes the one place.
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 200);
+    let reply = server.post("/v1/check", JSON, FEVER.as_bytes());
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(server.get("/healthz").status, 200);
+    s.write_all(b"0\r\n\r\n").unwrap();
+    let mut rest = Vec::new();
+    let _ = reader.read_to_end(&mut rest);
+    assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 200);
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_and_exits_0() {
+    let mut server = Server::start(&[]);
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 200);
+    let mut pending = Vec::new();
+    assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
+    // SAFETY: a plain kill(2) of the child this test started.
+    unsafe {
+        libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    // The server stops accepting...
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(&server.addr).is_ok() {
+        assert!(Instant::now() < deadline, "still accepting after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // ...and the request in flight goes on to its end.
+    send_chunk(&mut s, format!("{FAINTING}\n").as_bytes());
+    assert!(read_answer_line(&mut reader, &mut pending).contains("call_emergency_now"));
+    s.write_all(b"0\r\n\r\n").unwrap();
+    assert!(read_chunk(&mut reader).is_none());
+    assert_eq!(server.wait(), Some(0));
+    let log = server.log();
+    assert!(log.iter().any(|l| l.contains("stopped")), "{log:?}");
+
+    // SIGINT too, with nothing in flight.
+    let mut server = Server::start(&[]);
+    assert_eq!(server.get("/healthz").status, 200);
+    unsafe {
+        libc::kill(server.child.id() as libc::pid_t, libc::SIGINT);
+    }
+    assert_eq!(server.wait(), Some(0));
+    // And SIGTERM with nothing in flight.
+    let mut server = Server::start(&[]);
+    assert_eq!(server.terminate(), Some(0));
+}
+
+#[test]
+fn the_clock_is_read_for_each_request_without_now() {
+    // Without --now, a case without assessed_at is assessed at the request's own time.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aftercare"));
+    cmd.env("NO_COLOR", "1");
+    let server = Server::spawn(cmd, &[]).expect("the server starts");
+    let treated = chrono::Utc::now() - chrono::Duration::hours(30);
+    let case = format!(
+        r#"{{"treated_at":"{}","symptoms":[]}}"#,
+        treated.to_rfc3339()
+    );
+    let reply = server.post("/v1/check", JSON, case.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let days = reply.json()["days_since_treatment"].as_f64().unwrap();
+    assert!((days - 1.25).abs() < 0.01, "{days}");
+}
