@@ -44,7 +44,11 @@ pub fn outcome_words(s: &BatchSummary) -> String {
     let most = s.most_urgent.map_or("-", |d| d.code());
     match (s.cases, s.errors) {
         (1, 0) => most.to_string(),
-        (0, 1) => "refused".to_string(),
+        // A refusal whose readable signs still give a disposition says which (at_least).
+        (0, 1) => match s.most_urgent {
+            Some(d) => format!("refused at_least={}", d.code()),
+            None => "refused".to_string(),
+        },
         (c, e) => format!("{most} cases={c} refused={e}"),
     }
 }

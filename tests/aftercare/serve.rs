@@ -328,6 +328,21 @@ fn refusals_have_their_status_and_the_same_error_record_as_check() {
     assert_eq!(reply.status, 422);
     assert_eq!(reply.text(), check("json", bad).stdout);
     assert_eq!(reply.json()["error"]["field"], "symptons");
+    // A refused case that names an emergency sign: 422 with at_least, and the log says so.
+    let sign = r#"{"days_since_treatment":"two","symptoms":[{"id":"stroke_signs"}]}"#;
+    let reply = server.post("/v1/check", JSON, sign.as_bytes());
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.text(), check("json", sign).stdout);
+    assert_eq!(reply.json()["at_least"], "call_emergency_now");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server
+        .log()
+        .iter()
+        .any(|l| l.contains("422 refused at_least=call_emergency_now"))
+    {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
     // Not JSON at all: 400, with the record all the same.
     let broken = r#"{"days_since_treatment": 2, "symp"#;
     let reply = server.post("/v1/check", JSON, broken.as_bytes());
