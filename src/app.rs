@@ -90,11 +90,15 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         Action::Questionnaire {
             nurse,
             record,
+            nurse_name,
+            note_width,
             disposition_exit_code,
         } => {
             let opts = crate::questionnaire::Options {
                 nurse: *nurse,
                 record: record.clone(),
+                nurse_name: nurse_name.clone(),
+                note_width: *note_width,
                 disposition_exit_code: *disposition_exit_code,
             };
             crate::questionnaire::run_on_terminal(config, &opts)

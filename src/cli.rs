@@ -69,6 +69,12 @@ pub struct CheckArgs {
     /// Write the whole questionnaire or call as JSON to FILE (whole or not at all)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "format"])]
     pub record: Option<PathBuf>,
+    /// The nurse's name or initials, for the note and the record (asked at the end if not given)
+    #[arg(long, value_name = "NAME", requires = "nurse")]
+    pub nurse_name: Option<String>,
+    /// The width of the SBAR note, in columns: a chart's width, not the terminal's [default: 72]
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=200))]
+    pub note_width: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +169,8 @@ pub enum Action {
     Questionnaire {
         nurse: bool,
         record: Option<PathBuf>,
+        nurse_name: Option<String>,
+        note_width: usize,
         disposition_exit_code: bool,
     },
     RulesCheck {
@@ -268,6 +276,8 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
         return Action::Questionnaire {
             nurse: args.nurse,
             record: args.record,
+            nurse_name: args.nurse_name,
+            note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,
         };
     }

@@ -23,9 +23,43 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         "",
         "  ",
     ));
+    let call = o.call.clone().unwrap_or_default();
+    if !call.nurse.is_empty() {
+        out.push_str(&wrap(&format!("Nurse: {}.", call.nurse), width, "", "  "));
+    }
+    if let Some(how) = &call.stopped {
+        out.push_str(&wrap(
+            &format!(
+                "CALL STOPPED ({how}) after the instruction was given: only what was asked \
+                 before the stop is below."
+            ),
+            width,
+            "",
+            "  ",
+        ));
+    }
 
-    // Situation: the day, what the caller reports, and the outcome in one line.
+    // Situation: who called, the day, what the caller reports, and the outcome.
     out.push_str("\nS  Situation\n");
+    if !call.caller_name.is_empty() {
+        let mut who = format!("Caller: {}", call.caller_name);
+        if call.caller == "someone else" {
+            who.push_str(" (calling for the patient)");
+        } else if !call.caller.is_empty() {
+            who.push_str(&format!(" ({})", call.caller));
+        }
+        if !call.callback.is_empty() {
+            who.push_str(&format!(", callback {}", call.callback));
+        }
+        who.push('.');
+        line(&mut out, &who);
+    }
+    if !call.complaint.is_empty() {
+        line(
+            &mut out,
+            &format!("In the caller's words: \"{}\".", call.complaint),
+        );
+    }
     line(
         &mut out,
         &match &a.treatment {
@@ -138,15 +172,15 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                     };
                     let improving = if r.ok_if_improving_until > r.normal_until {
                         format!(
-                            ", normal if improving until day {}",
-                            fmt_day(r.ok_if_improving_until)
+                            ", normal if improving {}",
+                            until_words(r.ok_if_improving_until)
                         )
                     } else {
                         String::new()
                     };
                     format!(
-                        " {place} (normal until day {}{improving})",
-                        fmt_day(r.normal_until)
+                        " {place} (normal {}{improving})",
+                        until_words(r.normal_until)
                     )
                 });
                 format!("{}:{window}", label(rules, id))
@@ -163,10 +197,10 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         };
         out.push_str(&wrap(
             &format!(
-                "{what} -> {} [{}]. {}.",
-                f.disposition.code(),
-                f.rule,
-                capitalise(&f.reason)
+                "{what}: {}. {} [{}].",
+                rules.disposition_text(f.disposition).label.to_lowercase(),
+                capitalise(&f.reason),
+                f.rule
             ),
             width,
             "   - ",
@@ -266,11 +300,36 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             ),
         ),
     }
-    if d < Disposition::CallEmergencyNow {
-        let call_back = &rules.disposition_text(d).call_back;
-        if !call_back.trim().is_empty() {
-            line(&mut out, &format!("Safety net given: {call_back}"));
-        }
+    // Only what the nurse confirmed saying is written as said.
+    let call_back = &rules.disposition_text(d).call_back;
+    if call.safety_net_given && !call_back.trim().is_empty() {
+        line(&mut out, &format!("Safety net given: {call_back}"));
+    } else if d < Disposition::CallEmergencyNow && o.call.is_some() {
+        line(&mut out, "Safety net: not confirmed as given.");
+    }
+    if !call.advice_given.is_empty() {
+        line(
+            &mut out,
+            &format!(
+                "Advice given: {}.",
+                call.advice_given
+                    .iter()
+                    .map(|a| a.trim_end_matches('.'))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+    }
+    match call.understood {
+        Some(true) => line(&mut out, "Caller understood and agrees."),
+        Some(false) => line(
+            &mut out,
+            "Caller did NOT confirm understanding or agreement.",
+        ),
+        None => {}
+    }
+    if !call.notes.is_empty() {
+        line(&mut out, &format!("Notes: {}", call.notes));
     }
     line(
         &mut out,
@@ -280,6 +339,15 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         ),
     );
     out
+}
+
+/// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".
+fn until_words(day: f64) -> String {
+    if day.fract() == 0.0 {
+        format!("until day {}", fmt_day(day))
+    } else {
+        format!("for the first {} hours", (day * 24.0).round() as i64)
+    }
 }
 
 fn trend_words(t: TrendAnswer) -> &'static str {
@@ -309,7 +377,7 @@ mod tests {
     }
 
     fn all_danger_no(rules: &RuleSet) -> ScriptedPrompter {
-        let mut s = ScriptedPrompter::new();
+        let mut s = ScriptedPrompter::new().text("call.caller_name", "");
         for w in rules
             .warning_signs
             .iter()
@@ -346,23 +414,43 @@ mod tests {
             .text(
                 "override.reason",
                 "redness fading at the edges on the photo sent; review booked for tomorrow",
-            );
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
-        let note = render(&o, &rules, 80);
+            )
+            .picks(
+                "call.advice_given",
+                &["disposition", "safety_net", "advice:avoid_sun"],
+            )
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "sent the aftercare sheet again by e-mail");
+        let o = nurse::run(&mut p, &rules, now(), Some("JB")).unwrap();
+        let note = render(&o, &rules, 72);
         insta::assert_snapshot!(note);
-        assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+        assert!(note.lines().all(|l| l.chars().count() <= 72), "{note}");
+        assert!(note.contains("Safety net given"), "{note}");
     }
 
     #[test]
     fn an_emergency_stop_with_its_pertinent_negatives() {
         let rules = RuleSet::built_in();
         let mut p = ScriptedPrompter::new()
+            .text("call.caller_name", "R. Patel")
+            .pick("call.caller", "someone else")
+            .text("call.callback", "07700 900123")
+            .text(
+                "call.complaint",
+                "her lips are swelling up and she sounds hoarse",
+            )
             .then("danger.difficulty_breathing", Scripted::No)
             .then("danger.throat_swelling", Scripted::Yes)
             .text("treatment", "yesterday 14:30")
-            .pick("override", "keep");
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
-        insta::assert_snapshot!(render(&o, &rules, 80));
+            .pick("override", "keep")
+            .picks("call.advice_given", &["disposition"])
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "")
+            .text("call.nurse", "JB");
+        let o = nurse::run(&mut p, &rules, now(), None).unwrap();
+        let note = render(&o, &rules, 72);
+        insta::assert_snapshot!(note);
+        assert!(note.contains("callback 07700 900123"), "{note}");
     }
 
     #[test]
@@ -382,10 +470,15 @@ mod tests {
             .text("background.allergies", "")
             .text("background.session", "")
             .pick("override", "go_to_ed_now")
-            .text("override.reason", "");
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
+            .text("override.reason", "")
+            .picks("call.advice_given", &["disposition"])
+            .then("call.understood", Scripted::No)
+            .text("call.notes", "caller unsure; will go with her partner");
+        let o = nurse::run(&mut p, &rules, now(), Some("JB")).unwrap();
         let note = render(&o, &rules, 40);
         insta::assert_snapshot!(note);
+        // The safety net was not ticked: the note does not claim it.
+        assert!(!note.contains("Safety net given"), "{note}");
         assert!(note.lines().all(|l| l.chars().count() <= 40), "{note}");
     }
 }

@@ -6,6 +6,7 @@
 //! question, a checklist needs an explicit "None of these", and an answer of "not sure" is
 //! turned into the value that cannot make the result milder (see [`Answers::case_input`]).
 
+pub mod checklist;
 pub mod nurse;
 pub mod patient;
 pub mod prompt;
@@ -202,6 +203,11 @@ pub struct Answers {
     /// Whether the symptom checklist was answered (false when the questions stopped early).
     pub symptoms_asked: bool,
     pub symptoms: Vec<SymptomAnswer>,
+    /// Symptoms ticked whose details were not asked, because the answers had already
+    /// reached an emergency or the emergency department: kept in the case with the
+    /// protocol's defaults, so that nothing the person said is lost.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub pending: Vec<String>,
     /// A repeat contact about the same problem, or a very worried person; `None` when the
     /// questions stopped before it.
     pub repeat_contact: Option<bool>,
@@ -216,6 +222,7 @@ impl Answers {
             signs: Vec::new(),
             symptoms_asked: false,
             symptoms: Vec::new(),
+            pending: Vec::new(),
             repeat_contact: None,
             background: None,
         }
@@ -260,6 +267,15 @@ impl Answers {
                 started_day: None,
             })
             .collect();
+        for id in &self.pending {
+            symptoms.push(SymptomInput {
+                id: id.clone(),
+                severity: None,
+                trend: None,
+                // Not asked: "not sure", the latest start (see `Started::NotSure`).
+                started_day: Some(days),
+            });
+        }
         for s in &self.symptoms {
             symptoms.push(SymptomInput {
                 id: s.id.clone(),
@@ -341,6 +357,8 @@ pub struct Outcome {
     /// The danger sign at which the questions stopped, if they stopped early.
     pub stopped_at: Option<String>,
     pub nurse_override: Option<Override>,
+    /// The nurse's call details and end of call (nurse only).
+    pub call: Option<nurse::CallDetails>,
 }
 
 impl Outcome {
@@ -380,6 +398,7 @@ pub fn evaluate(
         assessment,
         stopped_at,
         nurse_override: None,
+        call: None,
     })
 }
 
@@ -447,8 +466,10 @@ pub fn symptom_words(rules: &RuleSet, id: &str, width: usize) -> String {
 
 pub const NONE_KEY: &str = "none";
 
-/// A checklist with an explicit "None of these": an empty submit is refused (it may be a
-/// slip of Enter without Space), and so is "None of these" ticked with something else.
+/// A checklist with an explicit "None of these", first in the list: Enter on it with
+/// nothing ticked chooses it (one key for the commonest answer); an empty submit anywhere
+/// else is refused with how to tick (it may be a slip of Enter without Space), and so is
+/// "None of these" ticked with something else.
 pub fn ask_checklist(
     p: &mut dyn Prompter,
     id: &str,
@@ -457,34 +478,31 @@ pub fn ask_checklist(
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
-    let mut choices: Vec<Choice> = items.iter().map(|(k, l)| Choice::new(k, l)).collect();
-    choices.push(Choice::new(NONE_KEY, "None of these"));
-    let none = choices.len() - 1;
+    let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
+    choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
+    let none = 0;
     let check: Check<Vec<usize>> = Arc::new(move |picked: &Vec<usize>| {
         if picked.is_empty() {
-            Err("Tick each that applies with Space, or 'None of these' if none apply".into())
+            Err("Nothing is ticked: press Space to tick each that applies, then Enter; or Enter on 'None of these'".into())
         } else if picked.contains(&none) && picked.len() > 1 {
             Err("'None of these' cannot go with other answers: untick one".into())
         } else {
             Ok(())
         }
     });
-    let ticked: Vec<usize> = if ticked.is_empty() {
-        Vec::new()
-    } else {
-        choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| ticked.contains(&c.key))
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let ticked: Vec<usize> = choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| ticked.contains(&c.key))
+        .map(|(i, _)| i)
+        .collect();
     let picked = p.select_many(&SelectMany {
         id,
         message,
         help: Some(help),
         choices: &choices,
         ticked,
+        none: Some(none),
         check: Some(check),
     })?;
     Ok(picked
@@ -733,13 +751,16 @@ pub fn ask_treatment(
 
 use prompt::Stop;
 
-/// Severity, trend and start of one symptom.
+/// Severity, trend and start of one symptom. `previous` is the answer being changed at the
+/// review: the cursor starts on each of its answers, so that Enter keeps what was not meant
+/// to change.
 pub fn ask_details(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     mode: Mode,
     id: &str,
     elapsed: Elapsed,
+    previous: Option<&SymptomAnswer>,
 ) -> Answer<SymptomAnswer> {
     let days = elapsed.days;
     let name = label(rules, id);
@@ -775,6 +796,7 @@ pub fn ask_details(
     };
     // The cursor starts on moderate, the protocol's default for an unknown severity: only
     // "severe" changes the rules, and that takes a deliberate choice.
+    let was = previous.map_or(Severity::Moderate, |s| s.severity);
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
@@ -782,7 +804,7 @@ pub fn ask_details(
         choices: &severity_choices,
         start: severity_choices
             .iter()
-            .position(|c| c.key == Severity::Moderate.code())
+            .position(|c| c.key == was.code())
             .unwrap_or(0),
     })?;
     // Read by key, not position: reordering the choices cannot swap the answers.
@@ -795,9 +817,9 @@ pub fn ask_details(
         .into_iter()
         .map(|t| {
             let words = match (t, patient) {
-                (TrendAnswer::Improving, true) => "Getting better",
+                (TrendAnswer::Improving, true) => "Better",
                 (TrendAnswer::Stable, true) => "About the same",
-                (TrendAnswer::Worsening, true) => "Getting worse",
+                (TrendAnswer::Worsening, true) => "Worse",
                 (TrendAnswer::NotSure, true) => "I'm not sure",
                 (TrendAnswer::Improving, false) => "Improving",
                 (TrendAnswer::Stable, false) => "Same",
@@ -808,12 +830,15 @@ pub fn ask_details(
         })
         .collect();
     let q_id = format!("symptom.{id}.trend");
+    // Over the last day, not since it began: a flare-up after a good spell is "worse", and
+    // worsening is what the rules look for.
     let message = if patient {
-        format!("{name}: since it began, is it getting better or worse?")
+        format!("{name}: in the last day, is it better, the same or worse?")
     } else {
-        format!("{name}: trend?")
+        format!("{name}: trend over the last day?")
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
+    let was = previous.map_or(TrendAnswer::Stable, |s| s.trend);
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
@@ -821,7 +846,7 @@ pub fn ask_details(
         choices: &trend_choices,
         start: trend_choices
             .iter()
-            .position(|c| c.key == TrendAnswer::Stable.key())
+            .position(|c| c.key == was.key())
             .unwrap_or(0),
     })?;
     let trend = TrendAnswer::ALL
@@ -829,9 +854,19 @@ pub fn ask_details(
         .find(|t| t.key() == trend_choices[i].key)
         .ok_or_else(|| Stop::Terminal(format!("no trend {:?}", trend_choices[i].key)))?;
 
-    // Day choices from today back to the treatment day: never later than today (the case
-    // would be rejected), and the list starts at today, the latest and so the safe end.
+    // On day 0 there is only one day it can have begun: not asked.
     let today = days.floor().max(0.0) as u32;
+    if today == 0 {
+        return Ok(SymptomAnswer {
+            id: id.to_string(),
+            severity,
+            trend,
+            started: Started::Day(0),
+        });
+    }
+    // Day choices from today back to the treatment day: never later than today (the case
+    // would be rejected). Most reactions begin on the treatment day, so the cursor starts
+    // there (or on the answer being changed); a later start is a deliberate choice.
     let mut start_choices: Vec<Choice> = (0..=today)
         .rev()
         .map(|d| Choice::new(format!("day:{d}"), start_day_words(d, elapsed)))
@@ -846,12 +881,17 @@ pub fn ask_details(
     } else {
         format!("{name}: started on day?")
     };
+    let was = match previous.map(|s| s.started) {
+        Some(Started::Day(d)) if d <= today => format!("day:{d}"),
+        Some(Started::NotSure) => "not_sure".to_string(),
+        _ => "day:0".to_string(),
+    };
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: Some("Day 0 is the treatment day"),
         choices: &start_choices,
-        start: 0,
+        start: start_choices.iter().position(|c| c.key == was).unwrap_or(0),
     })?;
     let started = if i as u32 > today {
         Started::NotSure
@@ -881,41 +921,102 @@ pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
     }
 }
 
-/// The symptom checklist and the details of each symptom ticked. `previous` keeps the
-/// details of symptoms still ticked when the list is changed.
+/// The disposition the answers so far give, with the one evaluation.
+pub fn disposition_so_far(
+    answers: &Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+) -> Disposition {
+    answers
+        .case_input(now)
+        .resolve(rules, now)
+        .map(|case| assess(&case, rules).disposition)
+        .unwrap_or_default()
+}
+
+/// The symptom checklist and the details of each symptom ticked. The symptoms already in
+/// `answers` are kept when still ticked (the review changes the list without asking their
+/// details again). A warning sign ticked in the list is recorded as a sign and gets no
+/// detail questions: its answer does not depend on them.
+///
+/// Returns the symptom at which the questions stop when the answers reach the emergency
+/// department or an emergency: the details of the rest are not asked (they are kept in
+/// `answers.pending`), so that the instruction comes at once.
 pub fn ask_symptoms(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     mode: Mode,
     ids: &[&str],
-    elapsed: Elapsed,
-    previous: &[SymptomAnswer],
-) -> Answer<Vec<SymptomAnswer>> {
+    answers: &mut Answers,
+    now: DateTime<FixedOffset>,
+) -> Answer<Option<String>> {
     let width = p.width();
     let items: Vec<(String, String)> = ids
         .iter()
         .map(|id| (id.to_string(), symptom_words(rules, id, width)))
         .collect();
-    let ticked: Vec<String> = previous.iter().map(|s| s.id.clone()).collect();
+    let is_sign = |id: &str| rules.warning_sign(id).is_some();
+    let ticked: Vec<String> = answers
+        .symptoms
+        .iter()
+        .map(|s| s.id.clone())
+        .chain(answers.pending.iter().cloned())
+        .chain(
+            answers
+                .positive_signs()
+                .filter(|id| ids.contains(id))
+                .map(str::to_string),
+        )
+        .collect();
     let (message, help) = match mode {
         Mode::Patient => (
             "What do you notice now? Tick all that apply.",
-            "Space to tick, Enter when done. 'None of these' if none apply.",
+            "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
         ),
         Mode::Nurse => (
             "Symptoms now?",
-            "Space to tick, Enter when done; 'None of these' if none",
+            "Space to tick, Enter when done; Enter on 'None of these' if none",
         ),
     };
     let picked = ask_checklist(p, "symptoms", message, help, &items, &ticked)?;
-    let mut out = Vec::new();
-    for id in picked {
-        match previous.iter().find(|s| s.id == id) {
-            Some(kept) => out.push(kept.clone()),
-            None => out.push(ask_details(p, rules, mode, &id, elapsed)?),
-        }
+    answers.symptoms_asked = true;
+
+    // The signs of this list, ticked or not, replace what was said of them before.
+    answers
+        .signs
+        .retain(|s| !(ids.contains(&s.id.as_str()) && is_sign(&s.id)));
+    for (id, _) in items.iter().filter(|(id, _)| is_sign(id)) {
+        answers.signs.push(SignAnswer {
+            id: id.clone(),
+            answer: picked.contains(id).into(),
+        });
     }
-    Ok(out)
+    let previous = std::mem::take(&mut answers.symptoms);
+    answers.pending = picked.iter().filter(|id| !is_sign(id)).cloned().collect();
+    let stop_at = |answers: &Answers| -> Option<String> {
+        (disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow).then(|| {
+            picked
+                .iter()
+                .find(|id| is_sign(id))
+                .or(picked.first())
+                .cloned()
+                .unwrap_or_default()
+        })
+    };
+    loop {
+        if let Some(stop) = stop_at(answers) {
+            return Ok(Some(stop));
+        }
+        if answers.pending.is_empty() {
+            return Ok(None);
+        }
+        let id = answers.pending.remove(0);
+        let answer = match previous.iter().find(|s| s.id == id) {
+            Some(kept) => kept.clone(),
+            None => ask_details(p, rules, mode, &id, answers.elapsed(now), None)?,
+        };
+        answers.symptoms.push(answer);
+    }
 }
 
 /// One line per symptom: "Redness: moderate, about the same, since day 0".
@@ -956,6 +1057,9 @@ pub fn cancel_safety_net(rules: &RuleSet) -> String {
 pub struct Options {
     pub nurse: bool,
     pub record: Option<std::path::PathBuf>,
+    pub nurse_name: Option<String>,
+    /// The SBAR note's width (a chart's, not the terminal's).
+    pub note_width: usize,
     pub disposition_exit_code: bool,
 }
 
@@ -995,8 +1099,14 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         e
     };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
-        let note = crate::output::sbar::render(&outcome, &rules, config.width);
+        let outcome = nurse::run(
+            &mut prompter,
+            &rules,
+            config.now,
+            opts.nurse_name.as_deref(),
+        )
+        .map_err(safety_net)?;
+        let note = crate::output::sbar::render(&outcome, &rules, opts.note_width);
         (outcome, note.clone(), Some(note))
     } else {
         let outcome = patient::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
@@ -1013,6 +1123,23 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
             ))
         })?;
         eprintln!("Saved the record to {}.", path.display());
+    }
+    // A call stopped after its instruction: its note and record are kept above, and the
+    // exit code still says it was stopped.
+    if let Some(how) = outcome.call.as_ref().and_then(|c| c.stopped.as_deref()) {
+        eprintln!(
+            "{how}: the call stopped after its instruction; {}",
+            if opts.record.is_some() {
+                "the record above is marked stopped"
+            } else {
+                "the note above says what was asked"
+            }
+        );
+        return Ok(if how == "interrupted" {
+            crate::error::exit::INTERRUPTED
+        } else {
+            crate::error::exit::CANCELLED
+        });
     }
     if opts.disposition_exit_code {
         return Ok(

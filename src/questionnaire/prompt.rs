@@ -69,6 +69,8 @@ pub struct SelectMany<'a> {
     pub choices: &'a [Choice],
     /// Ticked when the list opens (a previous answer, when changing it).
     pub ticked: Vec<usize>,
+    /// The "None of these" choice: Enter on it with nothing ticked chooses it.
+    pub none: Option<usize>,
     /// Refuses a submitted set of positions with a message.
     pub check: Option<Check<Vec<usize>>>,
 }
@@ -132,26 +134,16 @@ impl TerminalPrompter {
         }
     }
 
-    /// Wraps a text at word boundaries for a place `indent` columns in from the left, so that
-    /// a narrow terminal does not cut words in two.
+    /// Wraps a text at word boundaries for a place `indent` columns in from the left, so
+    /// that a narrow terminal does not cut words in two: the one wrapper of the reports,
+    /// by display width.
     fn fit(&self, text: &str, indent: usize) -> String {
-        let room = self.columns.max(20).saturating_sub(indent + 1).max(10);
-        let mut out = String::new();
-        let mut line = 0usize;
-        for word in text.split_whitespace() {
-            let len = word.chars().count();
-            if line > 0 && line + 1 + len > room {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                line = 0;
-            } else if line > 0 {
-                out.push(' ');
-                line += 1;
-            }
-            out.push_str(word);
-            line += len;
-        }
-        out
+        let room = self.columns.max(20).saturating_sub(1);
+        let rest = " ".repeat(indent);
+        crate::output::text::wrap(text, room, &rest, &rest)
+            .trim_end()
+            .trim_start()
+            .to_string()
     }
 
     fn labels(&self, choices: &[Choice], indent: usize) -> Vec<String> {
@@ -172,11 +164,12 @@ impl TerminalPrompter {
     }
 }
 
-/// An answered choice as it stays on the screen: its words before any explanation
-/// ("Moderate" for "Moderate: it bothers me, ..."), on one line.
-fn short(label: &str) -> String {
-    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-    label.split(": ").next().unwrap_or(&label).to_string()
+/// Typing filters a list without reordering it: a match scores by its place in the list.
+fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
+    label
+        .to_lowercase()
+        .contains(&typed.to_lowercase())
+        .then(|| -i64::try_from(index).unwrap_or(i64::MAX))
 }
 
 /// Turns a check's verdict into inquire's.
@@ -205,8 +198,8 @@ impl Prompter for TerminalPrompter {
             .with_help_message(&help)
             .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
             .with_page_size(page)
-            .without_filtering()
-            .with_formatter(&|o| short(o.value))
+            .with_scorer(&keep_order)
+            .with_formatter(&|o| o.value.split_whitespace().collect::<Vec<_>>().join(" "))
             .with_render_config(self.render_config())
             .raw_prompt()
             .map(|o| o.index)
@@ -214,40 +207,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
-        let labels = self.labels(q.choices, 6);
-        let page = self.page_size(&labels);
-        let message = self.fit(q.message, 2);
-        let help = self.fit(
-            q.help
-                .unwrap_or("↑↓ to move, Space to tick or untick, Enter when done"),
-            2,
-        );
-        let fitter = self.clone();
-        let mut prompt = inquire::MultiSelect::new(&message, labels)
-            .with_help_message(&help)
-            .with_default(&q.ticked)
-            .with_page_size(page)
-            .with_formatter(&|picked| {
-                picked
-                    .iter()
-                    .map(|o| short(o.value))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .without_filtering()
-            .with_render_config(self.render_config());
-        if let Some(check) = q.check.clone() {
-            prompt = prompt.with_validator(
-                move |picked: &[inquire::list_option::ListOption<&String>]| {
-                    let positions: Vec<usize> = picked.iter().map(|o| o.index).collect();
-                    Ok(verdict(check(&positions), &fitter))
-                },
-            );
-        }
-        prompt
-            .raw_prompt()
-            .map(|picked| picked.into_iter().map(|o| o.index).collect())
-            .map_err(stop)
+        super::checklist::ask(q)
     }
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
@@ -302,7 +262,12 @@ impl Prompter for TerminalPrompter {
                 continue;
             }
             let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-            let rest = format!("{indent}  ");
+            // A list item's continuation goes under its words; a paragraph's does not.
+            let rest = if line.trim_start().starts_with("- ") {
+                format!("{indent}  ")
+            } else {
+                indent.clone()
+            };
             out.push_str(&crate::output::text::wrap(
                 line.trim_start(),
                 self.columns,
@@ -325,6 +290,8 @@ pub enum Scripted {
     Pick(String),
     /// These choices (select many); an empty list is an empty submit.
     Picks(Vec<String>),
+    /// Enter with nothing ticked and the cursor on this choice (select many).
+    EnterOn(String),
     Text(String),
     Date(NaiveDate),
     Yes,
@@ -375,6 +342,12 @@ impl ScriptedPrompter {
 
     pub fn text(self, id: &str, text: &str) -> Self {
         self.then(id, Scripted::Text(text.into()))
+    }
+
+    /// Adds an answer before all the others (a question every script of a flow begins with).
+    pub fn before(mut self, id: &str, answer: Scripted) -> Self {
+        self.steps.push_front((id.to_string(), answer));
+        self
     }
 
     /// Steps not used yet (a test checks that the flow took them all).
@@ -475,8 +448,22 @@ impl Prompter for ScriptedPrompter {
             if let Some(stop) = interrupted(&a) {
                 return stop;
             }
-            let Scripted::Picks(keys) = a else {
-                panic!("question {:?} is a checklist; the script gave {a:?}", q.id);
+            let keys = match a {
+                Scripted::Picks(keys) => keys,
+                // Enter alone: what is ticked when the list opens.
+                Scripted::Enter => q.ticked.iter().map(|&i| q.choices[i].key.clone()).collect(),
+                Scripted::EnterOn(key) => {
+                    let at = position(q.choices, &key, q.id);
+                    if q.none == Some(at) {
+                        vec![key]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                other => panic!(
+                    "question {:?} is a checklist; the script gave {other:?}",
+                    q.id
+                ),
             };
             let mut picked: Vec<usize> =
                 keys.iter().map(|k| position(q.choices, k, q.id)).collect();

@@ -35,6 +35,10 @@ pub struct Record<'a> {
     /// The disposition in force.
     pub disposition: Disposition,
     pub rule_set: RuleSetId,
+    /// The call details and the end of the call (nurse), with `stopped` when the call was
+    /// stopped after its instruction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<&'a super::nurse::CallDetails>,
     /// The SBAR note, as printed (nurse).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'a str>,
@@ -56,6 +60,7 @@ impl<'a> Record<'a> {
             nurse_override: o.nurse_override.as_ref(),
             disposition: o.disposition(),
             rule_set: o.assessment.rule_set.clone(),
+            call: o.call.as_ref(),
             note,
         }
     }
