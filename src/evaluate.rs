@@ -10,7 +10,9 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::input::{CaseInput, InputError};
 use crate::model::*;
-use crate::rules::{RuleSet, SymptomRef, REACTION_ASPECTS};
+use crate::rules::{
+    MemberRef, MemberState, RuleSet, SymptomRef, OTHER_RAISED_ASPECT, REACTION_ASPECTS,
+};
 
 /// Which part of an expected reaction's window fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +23,7 @@ pub enum Aspect {
     PastWindow,
     WorseAfter,
     SevereAfter,
+    SevereAndWorseAfter,
     StartsAfter,
 }
 
@@ -35,7 +38,12 @@ impl Aspect {
 pub enum RuleRef {
     Reaction(usize, Aspect),
     WarningSign(usize),
+    /// Something the lists do not name; `raised` when reported severe or worsening.
+    Other {
+        raised: bool,
+    },
     Combination(usize),
+    Cluster(usize),
     RepeatContact,
     LatePresentation,
     /// A symptom id the rule set does not know (only reachable with a hand-built `Case`;
@@ -56,7 +64,16 @@ impl RuleRef {
                 out.write_str(aspect.code())
             }
             RuleRef::WarningSign(i) => out.write_str(&rules.warning_signs[i].id),
+            RuleRef::Other { raised } => {
+                out.write_str(rules.other.as_ref().map_or("other", |o| o.id.as_str()))?;
+                if raised {
+                    out.write_char('.')?;
+                    out.write_str(OTHER_RAISED_ASPECT)?;
+                }
+                Ok(())
+            }
             RuleRef::Combination(i) => out.write_str(&rules.combinations[i].id),
+            RuleRef::Cluster(i) => out.write_str(&rules.clusters[i].id),
             RuleRef::RepeatContact => out.write_str(&rules.repeat_contact.id),
             RuleRef::LatePresentation => out.write_str(&rules.late_presentation.id),
             RuleRef::UnknownSymptom => out.write_str("unknown_symptom"),
@@ -82,6 +99,7 @@ pub enum Subject {
     /// The index of the reported symptom in the case (the worst report of that id).
     Symptom(usize),
     Combination(usize),
+    Cluster(usize),
     RepeatContact,
 }
 
@@ -142,16 +160,25 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
             });
             continue;
         };
-        let reported_before = !present.insert(sref);
         symptom_hits(sref, symptom, day, rules, &mut hits);
         let first = take_most_urgent(&mut hits);
+        let reported_before = !present.mark(
+            sref,
+            MemberState {
+                present: true,
+                worsening: symptom.trend == Trend::Worsening,
+                // Its own finding above home care: outside its normal window.
+                outside_window: first.disposition > Disposition::HomeCare,
+            },
+        );
         let finding = RawFinding {
             subject: Subject::Symptom(index),
             hit: first,
             also: hits.to_vec(),
         };
-        // The same symptom reported twice: the worse report counts.
-        let earlier = if reported_before {
+        // The same symptom reported twice: the worse report counts. `other` is never merged:
+        // each is something different in the person's own words.
+        let earlier = if reported_before && sref != SymptomRef::Other {
             findings.iter_mut().find(
                 |f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == symptom.id),
             )
@@ -165,12 +192,26 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
         }
     }
 
+    let risk_factors = risk_factor_bits(case, rules);
     for (i, c) in rules.combinations.iter().enumerate() {
-        if c.fires(|s| present.contains(s)) {
+        if c.fires(|r| member_state(r, &present, risk_factors)) {
             findings.push(RawFinding {
                 subject: Subject::Combination(i),
                 hit: Hit {
                     rule: RuleRef::Combination(i),
+                    disposition: c.disposition,
+                },
+                also: Vec::new(),
+            });
+        }
+    }
+
+    for (i, c) in rules.clusters.iter().enumerate() {
+        if cluster_count(c, case, rules) >= c.count {
+            findings.push(RawFinding {
+                subject: Subject::Cluster(i),
+                hit: Hit {
+                    rule: RuleRef::Cluster(i),
                     disposition: c.disposition,
                 },
                 also: Vec::new(),
@@ -201,39 +242,135 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
     }
 }
 
-/// The symptoms of the rule set that a case reports, by table position: bits for the first
-/// 64 of each table, a list for any beyond.
+/// What a case reports of each symptom of the rule set, by table position: bits for the
+/// first 64 of each table, a list for any beyond.
 #[derive(Default)]
-struct Present {
-    reactions: u64,
-    signs: u64,
-    others: Vec<SymptomRef>,
+pub(crate) struct Present {
+    reactions: [u64; 3],
+    signs: [u64; 3],
+    other: MemberState,
+    beyond: Vec<(SymptomRef, MemberState)>,
 }
 
 impl Present {
-    /// Marks a symptom as reported; false when it already was.
-    fn insert(&mut self, s: SymptomRef) -> bool {
+    /// Adds what one report says (each quality counts once any report has it); false when
+    /// the symptom was already reported.
+    pub(crate) fn mark(&mut self, s: SymptomRef, state: MemberState) -> bool {
+        let flags = [state.present, state.worsening, state.outside_window];
         let (bits, i) = match s {
             SymptomRef::Reaction(i) if i < 64 => (&mut self.reactions, i),
             SymptomRef::WarningSign(i) if i < 64 => (&mut self.signs, i),
-            other if self.others.contains(&other) => return false,
+            SymptomRef::Other => {
+                let new = !self.other.present;
+                self.other.present |= state.present;
+                self.other.worsening |= state.worsening;
+                self.other.outside_window |= state.outside_window;
+                return new;
+            }
             other => {
-                self.others.push(other);
-                return true;
+                return match self.beyond.iter_mut().find(|(r, _)| *r == other) {
+                    Some((_, st)) => {
+                        st.worsening |= state.worsening;
+                        st.outside_window |= state.outside_window;
+                        false
+                    }
+                    None => {
+                        self.beyond.push((other, state));
+                        true
+                    }
+                };
             }
         };
-        let new = *bits & (1 << i) == 0;
-        *bits |= 1 << i;
+        let new = bits[0] & (1 << i) == 0;
+        for (b, f) in bits.iter_mut().zip(flags) {
+            if f {
+                *b |= 1 << i;
+            }
+        }
         new
     }
 
-    fn contains(&self, s: SymptomRef) -> bool {
-        match s {
-            SymptomRef::Reaction(i) if i < 64 => self.reactions & (1 << i) != 0,
-            SymptomRef::WarningSign(i) if i < 64 => self.signs & (1 << i) != 0,
-            other => self.others.contains(&other),
+    pub(crate) fn get(&self, s: SymptomRef) -> MemberState {
+        let (bits, i) = match s {
+            SymptomRef::Reaction(i) if i < 64 => (&self.reactions, i),
+            SymptomRef::WarningSign(i) if i < 64 => (&self.signs, i),
+            SymptomRef::Other => return self.other,
+            other => {
+                return self
+                    .beyond
+                    .iter()
+                    .find(|(r, _)| *r == other)
+                    .map_or_else(MemberState::default, |(_, st)| *st)
+            }
+        };
+        MemberState {
+            present: bits[0] & (1 << i) != 0,
+            worsening: bits[1] & (1 << i) != 0,
+            outside_window: bits[2] & (1 << i) != 0,
         }
     }
+}
+
+/// What a case reports of each symptom (present, worsening, outside its window), as the
+/// combinations read it.
+pub(crate) fn known_states(case: &Case, rules: &RuleSet) -> Present {
+    let mut present = Present::default();
+    let mut hits = Vec::new();
+    for symptom in &case.symptoms {
+        let Some(sref) = rules.lookup(&symptom.id) else {
+            continue;
+        };
+        symptom_hits(sref, symptom, case.days_since_treatment, rules, &mut hits);
+        let first = take_most_urgent(&mut hits);
+        present.mark(
+            sref,
+            MemberState {
+                present: true,
+                worsening: symptom.trend == Trend::Worsening,
+                outside_window: first.disposition > Disposition::HomeCare,
+            },
+        );
+    }
+    present
+}
+
+/// The risk factors a case names, as bits by their position in the rule set (a rule set has
+/// a handful; any beyond 128 would never be set, and validation keeps files far smaller).
+fn risk_factor_bits(case: &Case, rules: &RuleSet) -> u128 {
+    let mut bits = 0u128;
+    for id in &case.risk_factors {
+        if let Some((i, _)) = rules.risk_factor(id) {
+            if i < 128 {
+                bits |= 1 << i;
+            }
+        }
+    }
+    bits
+}
+
+fn member_state(r: MemberRef, present: &Present, risk_factors: u128) -> MemberState {
+    match r {
+        MemberRef::Symptom(s) => present.get(s),
+        MemberRef::RiskFactor(i) => MemberState {
+            present: i < 128 && risk_factors & (1 << i) != 0,
+            worsening: false,
+            outside_window: false,
+        },
+    }
+}
+
+/// How many different ids of a cluster are reported at its severity and trend.
+fn cluster_count(c: &crate::rules::Cluster, case: &Case, rules: &RuleSet) -> usize {
+    let mut counted: Vec<SymptomRef> = Vec::new();
+    for s in &case.symptoms {
+        let Some(r) = rules.lookup(&s.id) else {
+            continue;
+        };
+        if c.among_refs.contains(&r) && c.counts(s) && !counted.contains(&r) {
+            counted.push(r);
+        }
+    }
+    counted.len()
 }
 
 /// Removes and returns the most urgent hit; on a tie the first, which is the more specific.
@@ -261,6 +398,23 @@ fn symptom_hits(
             rule: RuleRef::WarningSign(i),
             disposition: rules.warning_signs[i].disposition,
         }),
+        SymptomRef::Other => {
+            // Never interpreted: what the words say cannot make it milder or more urgent.
+            let o = rules
+                .other
+                .as_ref()
+                .expect("`other` is looked up only when the rule set has it");
+            hits.push(Hit {
+                rule: RuleRef::Other { raised: false },
+                disposition: o.disposition,
+            });
+            if s.severity == Severity::Severe || s.trend == Trend::Worsening {
+                hits.push(Hit {
+                    rule: RuleRef::Other { raised: true },
+                    disposition: o.severe_or_worsening,
+                });
+            }
+        }
         SymptomRef::Reaction(i) => {
             let r = &rules.reactions[i];
             let hit = |aspect, disposition| Hit {
@@ -289,6 +443,11 @@ fn symptom_hits(
                     hits.push(hit(Aspect::SevereAfter, t.disposition));
                 }
             }
+            if let Some(t) = r.severe_and_worse_after {
+                if s.severity == Severity::Severe && s.trend == Trend::Worsening && day > t.day {
+                    hits.push(hit(Aspect::SevereAndWorseAfter, t.disposition));
+                }
+            }
             if let Some(t) = r.starts_after {
                 if s.started_day > t.day {
                     hits.push(hit(Aspect::StartsAfter, t.disposition));
@@ -314,9 +473,11 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
         .map(|f| Finding {
             kind: match (f.subject, f.hit.rule) {
                 (Subject::Combination(_), _) => FindingKind::Combination,
+                (Subject::Cluster(_), _) => FindingKind::Cluster,
                 (Subject::RepeatContact, _) => FindingKind::RepeatContact,
                 (Subject::Symptom(i), _) => match rules.lookup(&case.symptoms[i].id) {
                     Some(SymptomRef::Reaction(_)) => FindingKind::ExpectedReaction,
+                    Some(SymptomRef::Other) => FindingKind::Other,
                     _ => FindingKind::WarningSign,
                 },
             },
@@ -359,13 +520,28 @@ pub fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<St
         Subject::Symptom(i) => Some(case.symptoms[i].id.clone()),
         Subject::Combination(c) => {
             let combo = &rules.combinations[c];
-            let present = |id: &&String| case.symptoms.iter().any(|s| &&s.id == id);
+            let present = |id: &String| {
+                case.symptoms.iter().any(|s| &s.id == id) || case.risk_factors.contains(id)
+            };
             let names: Vec<&str> = combo
-                .all_of
+                .members
                 .iter()
-                .chain(combo.any_of.iter().filter(present))
+                .flat_map(|m| m.any_of.iter().filter(|id| present(id)))
                 .map(String::as_str)
                 .collect();
+            Some(names.join("+"))
+        }
+        Subject::Cluster(c) => {
+            let cluster = &rules.clusters[c];
+            let mut names: Vec<&str> = Vec::new();
+            for s in &case.symptoms {
+                if cluster.among.contains(&s.id)
+                    && cluster.counts(s)
+                    && !names.contains(&s.id.as_str())
+                {
+                    names.push(&s.id);
+                }
+            }
             Some(names.join("+"))
         }
         Subject::RepeatContact => None,
@@ -435,6 +611,10 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
                     "severe {name} {on_day} (after day {}) is more than normal healing",
                     fmt_day(r.severe_after.map_or(0.0, |t| t.day))
                 ),
+                Aspect::SevereAndWorseAfter => format!(
+                    "severe {name} that is still getting worse {on_day} (after day {}) is more than normal healing",
+                    fmt_day(r.severe_and_worse_after.map_or(0.0, |t| t.day))
+                ),
                 Aspect::StartsAfter => format!(
                     "{name} that started on day {} (after day {}) is a late or new reaction, not part of normal healing",
                     fmt_day(symptom.map_or(0.0, |s| s.started_day)),
@@ -449,7 +629,20 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
                 w.likely_cause
             )
         }
+        RuleRef::Other { raised } => {
+            let words = symptom.and_then(|s| s.description.as_deref()).unwrap_or("");
+            if raised {
+                format!(
+                    "something not on the list ({words:?}) that is severe or getting worse needs a clinician today; the tool does not interpret it"
+                )
+            } else {
+                format!(
+                    "something not on the list ({words:?}) cannot be judged as normal healing; a clinician should look at it (the tool does not interpret it)"
+                )
+            }
+        }
         RuleRef::Combination(i) => rules.combinations[i].reason.clone(),
+        RuleRef::Cluster(i) => rules.clusters[i].reason.clone(),
         RuleRef::RepeatContact => rules.repeat_contact.reason.clone(),
         RuleRef::UnknownSymptom => format!(
             "{:?} is not a symptom this rule set knows, so it cannot be judged as normal",
@@ -575,6 +768,10 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         for (t, change) in [
             (r.worse_after, "gets worse"),
             (r.severe_after, "becomes severe"),
+            (
+                r.severe_and_worse_after,
+                "becomes severe and keeps getting worse",
+            ),
         ] {
             let Some(t) = t else { continue };
             if t.day >= day {

@@ -20,6 +20,10 @@ pub const MAX_DAYS: f64 = 36_525.0;
 pub const MAX_SYMPTOMS: usize = 256;
 /// Longest symptom or case id kept.
 pub const MAX_ID_LEN: usize = 256;
+/// Longest description of `other`, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+/// Most risk factors one case may list.
+pub const MAX_RISK_FACTORS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +54,13 @@ pub struct CaseInput {
     pub assessed_at: Option<String>,
     /// Required, even when empty: a missing list means "not asked", not "none".
     pub symptoms: Vec<SymptomInput>,
+    /// Ids of the rule set's risk factors (protocol 1.1).
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub risk_factors: Option<Vec<String>>,
     #[serde(
         default,
         deserialize_with = "not_null",
@@ -80,6 +91,35 @@ pub struct SymptomInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub started_day: Option<f64>,
+    /// A start known only as a whole day ("it began on day 2"), read in the careful
+    /// direction: `min(d + 1, time since treatment)`.
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub started_on_day: Option<f64>,
+    /// The person's own words, for `other` only.
+    #[serde(
+        default,
+        deserialize_with = "not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+}
+
+impl SymptomInput {
+    /// A symptom with only its id; everything else takes the protocol's defaults.
+    pub fn new(id: impl Into<String>) -> Self {
+        SymptomInput {
+            id: id.into(),
+            severity: None,
+            trend: None,
+            started_day: None,
+            started_on_day: None,
+            description: None,
+        }
+    }
 }
 
 /// An optional field that, when present, must hold a value: `null` is an error rather than
@@ -291,11 +331,13 @@ impl CaseInput {
         for (i, s) in self.symptoms.into_iter().enumerate() {
             symptoms.push(s.resolve(rules, days, i)?);
         }
+        let risk_factors = resolve_risk_factors(self.risk_factors.unwrap_or_default(), rules)?;
         Ok(Case {
             id: self.id,
             days_since_treatment: days,
             shortest_days_since_treatment: shortest,
             symptoms,
+            risk_factors,
             repeat_contact: self.repeat_contact.unwrap_or(false),
         })
     }
@@ -367,6 +409,55 @@ fn check_days(field: &str, days: f64) -> Result<f64, InputError> {
     Ok(days)
 }
 
+/// Checks risk-factor ids against the rule set (an unknown one is an input error, like an
+/// unknown symptom); a repeated id counts once.
+fn resolve_risk_factors(ids: Vec<String>, rules: &RuleSet) -> Result<Vec<String>, InputError> {
+    if ids.len() > MAX_RISK_FACTORS {
+        return Err(InputError::new(
+            "risk_factors",
+            format!(
+                "{} risk factors listed; the most one case may list is {MAX_RISK_FACTORS}",
+                ids.len()
+            ),
+        ));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        if rules.risk_factor(&id).is_none() {
+            return Err(InputError::new(
+                format!("risk_factors[{i}]"),
+                format!(
+                    "unknown risk factor {:?}{}",
+                    shown(&id),
+                    hint(rules, &id, "risk factor")
+                ),
+            ));
+        }
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// At most 60 characters of an unknown id, for a message.
+fn shown(id: &str) -> String {
+    id.chars().take(60).collect()
+}
+
+/// " (did you mean "a" or "b"?)": every close id, the most urgent first.
+pub fn hint(rules: &RuleSet, unknown: &str, what: &str) -> String {
+    let near = rules.suggestions(unknown);
+    match near.as_slice() {
+        [] => format!(" (see `aftercare rules list` for the {what} ids)"),
+        [one] => format!(" (did you mean {one:?}?)"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(|s| format!("{s:?}")).collect();
+            format!(" (did you mean {} or {last:?}?)", init.join(", "))
+        }
+    }
+}
+
 impl SymptomInput {
     fn resolve(
         self,
@@ -375,18 +466,67 @@ impl SymptomInput {
         index: usize,
     ) -> Result<ReportedSymptom, InputError> {
         let field = |name: &str| format!("symptoms[{index}].{name}");
-        if rules.lookup(&self.id).is_none() {
-            let shown: String = self.id.chars().take(60).collect();
-            let hint = match rules.nearest_symptom_id(&self.id) {
-                Some(near) => format!(" (did you mean {near:?}?)"),
-                None => " (see `aftercare rules list` for the symptom ids)".to_string(),
-            };
+        let Some(sref) = rules.lookup(&self.id) else {
             return Err(InputError::new(
                 field("id"),
-                format!("unknown symptom id {shown:?}{hint}"),
+                format!(
+                    "unknown symptom id {:?}{}",
+                    shown(&self.id),
+                    hint(rules, &self.id, "symptom")
+                ),
+            ));
+        };
+        let description = match (sref, self.description) {
+            (crate::rules::SymptomRef::Other, None) => {
+                return Err(InputError::new(
+                    field("description"),
+                    "missing: \"other\" needs a description in the person's own words",
+                ))
+            }
+            (crate::rules::SymptomRef::Other, Some(d)) => {
+                Some(check_description(&d).map_err(|m| InputError::new(field("description"), m))?)
+            }
+            (_, Some(_)) => {
+                return Err(InputError::new(
+                    field("description"),
+                    format!(
+                        "only \"other\" takes a description; {:?} is a symptom of the list",
+                        self.id
+                    ),
+                ))
+            }
+            (_, None) => None,
+        };
+        if self.started_day.is_some() && self.started_on_day.is_some() {
+            return Err(InputError::new(
+                field("started_on_day"),
+                "give either started_day or started_on_day, not both",
             ));
         }
+        if let Some(d) = self.started_on_day {
+            if !d.is_finite() || d < 0.0 || d.fract() != 0.0 {
+                return Err(InputError::new(
+                    field("started_on_day"),
+                    format!("{d} is not a whole day (it must be 0, 1, 2...)"),
+                ));
+            }
+            if d > days {
+                return Err(InputError::new(
+                    field("started_on_day"),
+                    format!(
+                        "day {} is later than the time since treatment ({} day{})",
+                        crate::model::fmt_day(d),
+                        crate::model::fmt_day(days),
+                        if days == 1.0 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
         let started_day = match self.started_day {
+            // The latest moment of that day not after the assessment: never milder.
+            None if self.started_on_day.is_some() => {
+                (self.started_on_day.unwrap_or(0.0) + 1.0).min(days)
+            }
             None => 0.0,
             Some(s) if !s.is_finite() || s < 0.0 => {
                 return Err(InputError::new(
@@ -412,8 +552,27 @@ impl SymptomInput {
             severity: self.severity.unwrap_or(Severity::Moderate),
             trend: self.trend.unwrap_or(Trend::Stable),
             started_day,
+            description,
         })
     }
+}
+
+/// The words of `other`: text, at most 500 characters, no control characters (they could
+/// rewrite a terminal or a record).
+fn check_description(d: &str) -> Result<String, String> {
+    if d.trim().is_empty() {
+        return Err("is empty: say in a few words what it is".into());
+    }
+    let n = d.chars().count();
+    if n > MAX_DESCRIPTION_CHARS {
+        return Err(format!(
+            "is {n} characters long; the most is {MAX_DESCRIPTION_CHARS}"
+        ));
+    }
+    if let Some(c) = d.chars().find(|c| c.is_control()) {
+        return Err(format!("holds a control character ({:?})", c));
+    }
+    Ok(d.to_string())
 }
 
 #[cfg(test)]

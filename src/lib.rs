@@ -12,6 +12,7 @@ pub mod cli;
 pub mod error;
 pub mod evaluate;
 pub mod examples;
+pub mod follow_up;
 pub mod input;
 pub mod model;
 pub mod output;

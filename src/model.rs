@@ -115,6 +115,10 @@ pub struct ReportedSymptom {
     pub trend: Trend,
     /// The day it began, counted from the treatment day (day 0).
     pub started_day: f64,
+    /// The person's own words, for `other` (something the lists do not name): recorded and
+    /// shown, never interpreted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl ReportedSymptom {
@@ -126,6 +130,7 @@ impl ReportedSymptom {
             severity: Severity::Moderate,
             trend: Trend::Stable,
             started_day: 0.0,
+            description: None,
         }
     }
 }
@@ -145,6 +150,10 @@ pub struct Case {
     /// The shortest time since treatment the input allows; the aftercare advice uses it.
     pub shortest_days_since_treatment: f64,
     pub symptoms: Vec<ReportedSymptom>,
+    /// Ids of the rule set's risk factors (eczema, blood thinners...): they change the answer
+    /// only through combinations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub risk_factors: Vec<String>,
     pub repeat_contact: bool,
 }
 
@@ -156,6 +165,7 @@ impl Case {
             days_since_treatment: days,
             shortest_days_since_treatment: days,
             symptoms,
+            risk_factors: Vec::new(),
             repeat_contact: false,
         }
     }
@@ -167,7 +177,11 @@ impl Case {
 pub enum FindingKind {
     ExpectedReaction,
     WarningSign,
+    /// Something the lists do not name, in the person's own words.
+    Other,
     Combination,
+    /// Several strong reactions at once.
+    Cluster,
     RepeatContact,
 }
 

@@ -47,7 +47,7 @@ pub fn write_compact<W: Write>(
                 s.push(',');
             }
             // As in the full form: the combination's symptoms joined by "+".
-            Subject::Combination(_) => {
+            Subject::Combination(_) | Subject::Cluster(_) => {
                 if let Some(name) = subject_name(f.subject, case, rules) {
                     s.push_str("\"symptom\":");
                     push_json_str(s, &name);

@@ -34,7 +34,14 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         "Dispositions: EMERG call emergency services now, ED go to ED now, TODAY see today,\n3D within 3 days, 2W within 2 weeks, HOME home care.\n\n",
     );
     let header = [
-        "symptom", "normal", "ok if", "past", "worse", "severe", "starts",
+        "symptom",
+        "normal",
+        "ok if",
+        "past",
+        "worse",
+        "severe",
+        "sev+worse",
+        "starts",
     ];
     let header2 = [
         "",
@@ -44,8 +51,9 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         "after",
         "after",
         "after",
+        "after",
     ];
-    let mut rows: Vec<[String; 7]> = vec![header.map(str::to_string), header2.map(str::to_string)];
+    let mut rows: Vec<[String; 8]> = vec![header.map(str::to_string), header2.map(str::to_string)];
     for r in &rules.reactions {
         rows.push([
             r.id.clone(),
@@ -54,10 +62,11 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
             short(r.past_window).to_string(),
             threshold(r.worse_after),
             threshold(r.severe_after),
+            threshold(r.severe_and_worse_after),
             threshold(r.starts_after),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..8)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     for row in &rows {
@@ -103,16 +112,51 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
 
     out.push_str("\nCombinations\n");
     for c in &rules.combinations {
-        let mut what = c.all_of.join(" + ");
-        if !c.any_of.is_empty() {
-            what.push_str(&format!(" + any of ({})", c.any_of.join(", ")));
-        }
+        let what = c.describe();
         out.push_str(&wrap(
             &format!("{}: {} -> {}", c.id, what, c.disposition),
             style.width,
             "  ",
             "    ",
         ));
+    }
+    for c in &rules.clusters {
+        out.push_str(&wrap(
+            &format!(
+                "{}: {} or more of {} each {} and {} -> {}",
+                c.id,
+                c.count,
+                c.among.join(", "),
+                c.severity.code(),
+                c.trend.code(),
+                c.disposition
+            ),
+            style.width,
+            "  ",
+            "    ",
+        ));
+    }
+    if let Some(o) = &rules.other {
+        out.push_str(&wrap(
+            &format!(
+                "\nSomething else ({}): {}; severe or worsening: {}",
+                o.id, o.disposition, o.severe_or_worsening
+            ),
+            style.width,
+            "",
+            "    ",
+        ));
+    }
+    if !rules.risk_factors.is_empty() {
+        out.push_str("\nRisk factors (only through combinations)\n");
+        for f in &rules.risk_factors {
+            out.push_str(&wrap(
+                &format!("{} - {}", f.id, f.description),
+                style.width,
+                "  ",
+                "    ",
+            ));
+        }
     }
     out.push_str(&format!(
         "\nRepeat contact: at least {}\nAfter day {}: every symptom at least {}\n",

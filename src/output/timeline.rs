@@ -252,6 +252,7 @@ mod tests {
                     severity: Severity::Moderate,
                     trend: Trend::Stable,
                     started_day: 0.0,
+                    description: None,
                 })
                 .collect(),
         )

@@ -22,7 +22,7 @@ use crate::evaluate::assess;
 use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
 use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
 use crate::output::text::capitalise;
-use crate::rules::{RuleSet, SymptomRef};
+use crate::rules::RuleSet;
 use crate::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
 
@@ -258,27 +258,20 @@ impl Answers {
     /// The case exactly as the JSON interface would take it.
     pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
         let days = self.days(now);
-        let mut symptoms: Vec<SymptomInput> = self
-            .positive_signs()
-            .map(|id| SymptomInput {
-                id: id.to_string(),
-                severity: None,
-                trend: None,
-                started_day: None,
-            })
-            .collect();
+        let mut symptoms: Vec<SymptomInput> =
+            self.positive_signs().map(SymptomInput::new).collect();
         for id in &self.pending {
             symptoms.push(SymptomInput {
-                id: id.clone(),
-                severity: None,
-                trend: None,
                 // Not asked: "not sure", the latest start (see `Started::NotSure`).
                 started_day: Some(days),
+                ..SymptomInput::new(id.clone())
             });
         }
         for s in &self.symptoms {
             symptoms.push(SymptomInput {
                 id: s.id.clone(),
+                started_on_day: None,
+                description: None,
                 severity: Some(s.severity),
                 trend: Some(s.trend.for_rules()),
                 started_day: Some(match s.started {
@@ -305,6 +298,7 @@ impl Answers {
                 // A date alone is read against `now`, the time of evaluation, in its offset.
                 assessed_at: t.time_given.then(|| now.to_rfc3339()),
                 symptoms,
+                risk_factors: None,
                 repeat_contact: self.repeat_contact,
             },
             // No date: the questions stopped at a danger sign before it. The day cannot
@@ -317,6 +311,7 @@ impl Answers {
                 treated_at: None,
                 assessed_at: None,
                 symptoms,
+                risk_factors: None,
                 repeat_contact: self.repeat_contact,
             },
         }
@@ -524,65 +519,22 @@ pub fn ask_checklist(
 ///
 /// [`Combination::fires`]: crate::rules::Combination::fires
 pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
-    let refs = |ids: &[String]| -> Vec<SymptomRef> {
-        ids.iter().filter_map(|id| rules.lookup(id)).collect()
-    };
-    let (present_refs, asked_refs) = (refs(present), refs(asked));
-    let is_present = |s: SymptomRef| present_refs.contains(&s);
-    let current = present
-        .iter()
-        .filter_map(|id| rules.warning_sign(id).map(|w| w.disposition))
-        .chain(
-            rules
-                .combinations
-                .iter()
-                .filter(|c| c.fires(is_present))
-                .map(|c| c.disposition),
-        )
-        .max()
-        .unwrap_or_default();
-    let mut out: Vec<String> = Vec::new();
-    for c in rules
-        .combinations
-        .iter()
-        .filter(|c| c.disposition > current)
-    {
-        let mut open: Vec<(SymptomRef, &String)> = Vec::new();
-        for id in c.all_of.iter().chain(&c.any_of) {
-            if let Some(r) = rules.lookup(id) {
-                if !is_present(r) && !asked_refs.contains(&r) && !open.iter().any(|o| o.0 == r) {
-                    open.push((r, id));
-                }
-            }
-        }
-        // Whether the combination fires with the open signs picked by `mask` present.
-        let fires_with = |mask: u64| {
-            c.fires(|s| {
-                is_present(s)
-                    || open
-                        .iter()
-                        .enumerate()
-                        .any(|(j, (o, _))| *o == s && mask & (1 << j) != 0)
-            })
-        };
-        // More open signs than can be tried set by set (no real rule file has so many):
-        // ask them all, the careful side.
-        let all = (1u64 << open.len().min(16)) - 1;
-        let too_many = open.len() > 16;
-        if !too_many && !fires_with(all) {
-            continue;
-        }
-        for (i, (_, id)) in open.iter().enumerate() {
-            let changes = too_many
-                || (0..=all)
-                    .filter(|m| m & (1 << i) == 0)
-                    .any(|m| fires_with(m | (1 << i)) && !fires_with(m));
-            if changes && !out.contains(id) {
-                out.push((*id).clone());
-            }
-        }
-    }
-    out
+    // The signs alone, on day 0: the day cannot change what a combination of signs gives.
+    let case = crate::model::Case::on_day(
+        0.0,
+        present
+            .iter()
+            .filter(|id| rules.lookup(id).is_some())
+            .map(|id| crate::model::ReportedSymptom::new(id.clone()))
+            .collect(),
+    );
+    let answered: Vec<String> = present.iter().chain(asked).cloned().collect();
+    crate::follow_up::could_still_raise(&case, rules, &answered)
+        .into_iter()
+        // Risk factors are not asked here, and a sign on its own is asked by the checklist.
+        .filter(|q| q.through_combination && q.kind == crate::follow_up::OpenKind::WarningSign)
+        .map(|q| q.id)
+        .collect()
 }
 
 /// Asks the follow-up signs of [`escalation_ids`] until none is left, each round through

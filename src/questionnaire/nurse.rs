@@ -448,21 +448,12 @@ fn ask_danger(
 
 /// The disposition of the positive signs alone, with their combinations.
 fn most_urgent(rules: &RuleSet, signs: &[SignAnswer]) -> Disposition {
-    let present: Vec<_> = signs
+    let present: Vec<&str> = signs
         .iter()
         .filter(|s| s.answer == SignState::Yes)
-        .filter_map(|s| rules.lookup(&s.id))
+        .map(|s| s.id.as_str())
         .collect();
-    let of_signs = signs
-        .iter()
-        .filter(|s| s.answer == SignState::Yes)
-        .filter_map(|s| rules.warning_sign(&s.id).map(|w| w.disposition));
-    let of_combinations = rules
-        .combinations
-        .iter()
-        .filter(|c| c.fires(|r| present.contains(&r)))
-        .map(|c| c.disposition);
-    of_signs.chain(of_combinations).max().unwrap_or_default()
+    crate::follow_up::most_urgent_of_signs(rules, &present)
 }
 
 /// The instruction to give the caller now: the disposition and its action.

@@ -489,6 +489,19 @@ fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
                         .map_or_else(|| f.reason.clone(), |c| c.reason.clone()),
                 ) + "."
             }
+            (FindingKind::Other, _) => {
+                let words = o
+                    .case
+                    .symptoms
+                    .iter()
+                    .find_map(|s| s.description.clone())
+                    .unwrap_or_default();
+                format!(
+                    "Something else (\"{}\"): this check cannot tell whether it is normal, so the clinic should look at it.",
+                    words.trim()
+                )
+            }
+            (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
             (FindingKind::WarningSign, Some(id)) => {
                 let cause = rules
                     .warning_sign(id)

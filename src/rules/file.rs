@@ -22,6 +22,12 @@ pub struct RuleFile {
     pub warning_sign: Vec<WarningSignEntry>,
     #[serde(default)]
     pub combination: Vec<CombinationEntry>,
+    #[serde(default)]
+    pub cluster: Vec<ClusterEntry>,
+    pub other: Option<OtherEntry>,
+    #[serde(default)]
+    pub risk_factor: Vec<RiskFactorEntry>,
+    pub clinic: Option<ClinicEntry>,
     pub repeat_contact: Option<SituationEntry>,
     pub late_presentation: Option<LatePresentationEntry>,
     #[serde(default)]
@@ -82,7 +88,13 @@ pub struct ReactionEntry {
     pub past_window: String,
     pub worse_after: Option<ThresholdEntry>,
     pub severe_after: Option<ThresholdEntry>,
+    /// Severity severe AND trend worsening after this day: a reaction both strong and growing.
+    pub severe_and_worse_after: Option<ThresholdEntry>,
     pub starts_after: Option<ThresholdEntry>,
+    /// Plain words a person or a portal might use for it; suggestions only, never accepted
+    /// in place of the id.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// What normally happens next, in plain words (optional; derived from the window if absent).
     #[serde(default)]
     pub course: Option<String>,
@@ -101,26 +113,110 @@ pub struct WarningSignEntry {
     pub disposition: String,
     pub likely_cause: String,
     #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
     pub sources: Vec<String>,
     #[serde(default)]
     pub source_note: String,
 }
 
-/// Fires when every symptom of `all_of` is present and, if `any_of` is not empty, at least
-/// one of `any_of`.
+/// Fires when each of its members is present. `members` is the general form (each member a
+/// group of alternatives, with qualifiers); `all_of` (each id a member of its own) and
+/// `any_of` (one member of alternatives) are the short form of 1.0, still read.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CombinationEntry {
     pub id: String,
+    #[serde(default)]
     pub all_of: Vec<String>,
     #[serde(default)]
     pub any_of: Vec<String>,
+    #[serde(default)]
+    pub members: Vec<MemberEntry>,
     pub disposition: String,
     pub reason: String,
     #[serde(default)]
     pub sources: Vec<String>,
     #[serde(default)]
     pub source_note: String,
+}
+
+/// One member of a combination: any one of `any_of` (symptom, sign or risk-factor ids) counts,
+/// if it meets the qualifiers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberEntry {
+    pub any_of: Vec<String>,
+    /// The symptom's own finding is above home care (an expected reaction only).
+    #[serde(default)]
+    pub outside_window: bool,
+    /// The symptom is reported as worsening.
+    #[serde(default)]
+    pub worsening: bool,
+}
+
+/// Several reactions at once, each at least `severity` and `trend`: `count` or more of
+/// `among` give at least `disposition`, on any day.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterEntry {
+    pub id: String,
+    pub among: Vec<String>,
+    pub count: usize,
+    pub severity: String,
+    pub trend: String,
+    pub disposition: String,
+    pub reason: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub source_note: String,
+}
+
+/// Something the lists do not name, reported in the person's own words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherEntry {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub disposition: String,
+    /// What it gives when reported severe or worsening.
+    pub severe_or_worsening: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub source_note: String,
+}
+
+/// Something about the person (eczema, blood thinners) that matters only in combinations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskFactorEntry {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    /// How the questionnaires ask about it.
+    pub question: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub source_note: String,
+}
+
+/// The clinic's own contact details, used by the actions' words where the text says
+/// `{clinic}`, `{out_of_hours}` or `{emergency}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicEntry {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub out_of_hours_phone: Option<String>,
+    pub emergency_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -27,7 +27,9 @@
 
 use std::fmt;
 
-use super::{Citation, ExpectedReaction, RuleSet, SymptomRef, Threshold};
+use super::{
+    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleSet, SymptomRef, Threshold,
+};
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
@@ -67,6 +69,8 @@ pub fn lint(
     l.reactions(reference);
     l.warning_signs(reference);
     l.combinations(reference);
+    l.clusters(reference);
+    l.other(reference);
     l.situations(reference);
     l.citations();
     if let Some(reference) = reference {
@@ -103,6 +107,7 @@ fn aspect_field(aspect: &str) -> &'static str {
         "past_window" => "past_window",
         "worse_after" => "worse_after",
         "severe_after" => "severe_after",
+        "severe_and_worse_after" => "severe_and_worse_after",
         _ => "starts_after",
     }
 }
@@ -169,7 +174,7 @@ impl Linter<'_> {
                             ),
                         );
                     }
-                    None => {}
+                    Some(SymptomRef::Other) | None => {}
                 }
             }
         }
@@ -201,6 +206,11 @@ impl Linter<'_> {
         for (field, aspect, t) in [
             ("worse_after", Aspect::WorseAfter, r.worse_after),
             ("severe_after", Aspect::SevereAfter, r.severe_after),
+            (
+                "severe_and_worse_after",
+                Aspect::SevereAndWorseAfter,
+                r.severe_and_worse_after,
+            ),
             ("starts_after", Aspect::StartsAfter, r.starts_after),
         ] {
             let Some(t) = t else { continue };
@@ -359,7 +369,7 @@ impl Linter<'_> {
             match self.rules.lookup(&base.id) {
                 Some(SymptomRef::WarningSign(_)) => {}
                 // Reported against the reaction above.
-                Some(SymptomRef::Reaction(_)) => {}
+                Some(SymptomRef::Reaction(_) | SymptomRef::Other) => {}
                 None => {
                     let what = if is_emergency(base.disposition) {
                         "an emergency sign"
@@ -383,14 +393,23 @@ impl Linter<'_> {
         let rules = self.rules;
         for c in &rules.combinations {
             // The least a member gives on its own: a warning sign its disposition, an
-            // expected reaction home care (within its window).
-            let least = |id: &String| match rules.lookup(id) {
-                Some(SymptomRef::WarningSign(i)) => rules.warning_signs[i].disposition,
+            // expected reaction or a risk factor home care (a reaction within its window).
+            let least = |r: &MemberRef| match r {
+                MemberRef::Symptom(SymptomRef::WarningSign(i)) => {
+                    rules.warning_signs[*i].disposition
+                }
+                MemberRef::Symptom(SymptomRef::Other) => rules
+                    .other
+                    .as_ref()
+                    .map_or(Disposition::HomeCare, |o| o.disposition),
                 _ => Disposition::HomeCare,
             };
-            let from_all = c.all_of.iter().map(least).max().unwrap_or_default();
-            let from_any = c.any_of.iter().map(least).min().unwrap_or_default();
-            let members = from_all.max(from_any);
+            let members = c
+                .members
+                .iter()
+                .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
+                .max()
+                .unwrap_or_default();
             if c.disposition <= members {
                 self.warn(
                     combination_rule(&c.id),
@@ -412,7 +431,7 @@ impl Linter<'_> {
                     format!(
                         "missing: the default set has it ({} when {} together)",
                         base.disposition,
-                        describe(&base.all_of, &base.any_of)
+                        base.describe()
                     ),
                 );
                 continue;
@@ -427,30 +446,158 @@ impl Linter<'_> {
                     ),
                 );
             }
-            // Firing only grows with the symptoms present, so checking the smallest sets on
-            // which the default fires finds every case where this one would not.
-            let smallest: Vec<Vec<&String>> = if base.any_of.is_empty() {
-                vec![base.all_of.iter().collect()]
-            } else {
-                base.any_of
-                    .iter()
-                    .map(|a| base.all_of.iter().chain(std::iter::once(a)).collect())
-                    .collect()
-            };
-            for set in smallest {
-                // An id this rule set does not know cannot be one of its members.
-                let present: Vec<SymptomRef> = set.iter().filter_map(|s| rules.lookup(s)).collect();
-                if !c.fires(|s| present.contains(&s)) {
-                    let names: Vec<&str> = set.iter().map(|s| s.as_str()).collect();
+            // Firing only grows with what is present, so checking the smallest sets on which
+            // the default fires (one alternative of each member, with exactly the default's
+            // qualifiers met) finds every case where this one would not: a dropped
+            // alternative, an added member or an added qualifier.
+            let mut sets: Vec<Vec<(&String, &Member)>> = vec![Vec::new()];
+            for m in &base.members {
+                sets = sets
+                    .into_iter()
+                    .flat_map(|set| {
+                        m.any_of.iter().map(move |id| {
+                            let mut next = set.clone();
+                            next.push((id, m));
+                            next
+                        })
+                    })
+                    .take(4096)
+                    .collect();
+            }
+            for set in sets {
+                let state = |r: MemberRef| -> MemberState {
+                    let mut st = MemberState::default();
+                    for (id, m) in &set {
+                        let mine = match r {
+                            MemberRef::Symptom(s) => rules.lookup(id) == Some(s),
+                            MemberRef::RiskFactor(i) => &&rules.risk_factors[i].id == id,
+                        };
+                        if mine {
+                            st.present = true;
+                            st.worsening |= m.worsening;
+                            st.outside_window |= m.outside_window;
+                        }
+                    }
+                    st
+                };
+                if !c.fires(state) {
+                    let names: Vec<String> = set
+                        .iter()
+                        .map(|(id, m)| {
+                            let mut s = (*id).clone();
+                            if m.outside_window {
+                                s.push_str(" outside its window");
+                            }
+                            if m.worsening {
+                                s.push_str(" worsening");
+                            }
+                            s
+                        })
+                        .collect();
                     self.warn(
                         rule.clone(),
-                        "all_of",
+                        "members",
                         format!(
-                            "does not fire for {} together, as the default set does: it needs more symptoms",
+                            "does not fire for {} together, as the default set does: it needs more",
                             names.join(" + ")
                         ),
                     );
                 }
+            }
+        }
+    }
+
+    fn clusters(&mut self, reference: Option<&RuleSet>) {
+        let Some(reference) = reference else { return };
+        for base in &reference.clusters {
+            let rule = format!("cluster {:?}", base.id);
+            let Some(c) = self.rules.clusters.iter().find(|c| c.id == base.id) else {
+                self.warn(
+                    rule,
+                    "",
+                    format!(
+                        "missing: the default set has it ({} when {} of {} are {} and {})",
+                        base.disposition,
+                        base.count,
+                        base.among.join(", "),
+                        base.severity.code(),
+                        base.trend.code()
+                    ),
+                );
+                continue;
+            };
+            if c.count > base.count {
+                self.warn(
+                    rule.clone(),
+                    "count",
+                    format!(
+                        "{} is more than in the default set ({})",
+                        c.count, base.count
+                    ),
+                );
+            }
+            for id in &base.among {
+                if !c.among.contains(id) {
+                    self.warn(
+                        rule.clone(),
+                        "among",
+                        format!("{id:?} is not counted, as it is in the default set"),
+                    );
+                }
+            }
+            if c.severity > base.severity || c.trend > base.trend {
+                self.warn(
+                    rule.clone(),
+                    "severity",
+                    format!(
+                        "{} and {} ask more than the default set ({} and {})",
+                        c.severity.code(),
+                        c.trend.code(),
+                        base.severity.code(),
+                        base.trend.code()
+                    ),
+                );
+            }
+            if c.disposition < base.disposition {
+                self.warn(
+                    rule,
+                    "disposition",
+                    format!(
+                        "{} is less urgent than in the default set ({})",
+                        c.disposition, base.disposition
+                    ),
+                );
+            }
+        }
+    }
+
+    fn other(&mut self, reference: Option<&RuleSet>) {
+        let Some(base) = reference.and_then(|r| r.other.as_ref()) else {
+            return;
+        };
+        let rule = format!("other {:?}", base.id);
+        let Some(o) = &self.rules.other else {
+            self.warn(
+                rule,
+                "",
+                "missing: the default set has it; without it a person cannot report something the lists do not name",
+            );
+            return;
+        };
+        for (field, mine, theirs) in [
+            ("disposition", o.disposition, base.disposition),
+            (
+                "severe_or_worsening",
+                o.severe_or_worsening,
+                base.severe_or_worsening,
+            ),
+        ] {
+            if mine < theirs {
+                self.warn(
+                    rule.clone(),
+                    field,
+                    format!("{mine} is less urgent than in the default set ({theirs})"),
+                );
             }
         }
     }
@@ -545,6 +692,24 @@ impl Linter<'_> {
                 .iter()
                 .map(|c| (combination_rule(&c.id), &c.citation)),
         );
+        cited.extend(
+            rules
+                .clusters
+                .iter()
+                .map(|c| (format!("cluster {:?}", c.id), &c.citation)),
+        );
+        cited.extend(
+            rules
+                .other
+                .iter()
+                .map(|o| (format!("other {:?}", o.id), &o.citation)),
+        );
+        cited.extend(
+            rules
+                .risk_factors
+                .iter()
+                .map(|f| (format!("risk_factor {:?}", f.id), &f.citation)),
+        );
         cited.push((
             format!("repeat_contact {:?}", rules.repeat_contact.id),
             &rules.repeat_contact.citation,
@@ -579,6 +744,10 @@ impl Linter<'_> {
             && r.reactions == reference.reactions
             && r.warning_signs == reference.warning_signs
             && r.combinations == reference.combinations
+            && r.clusters == reference.clusters
+            && r.other == reference.other
+            && r.risk_factors == reference.risk_factors
+            && r.clinic == reference.clinic
             && r.repeat_contact == reference.repeat_contact
             && r.late_presentation == reference.late_presentation
             && r.advice == reference.advice;
@@ -598,7 +767,10 @@ impl Linter<'_> {
         let rules = self.rules;
         for id in report.uncovered(rules) {
             let (rule, field) = match id.split_once('.') {
-                Some((reaction, aspect)) => (reaction_rule(reaction), aspect_field(aspect)),
+                Some((reaction, aspect)) if rules.reaction(reaction).is_some() => {
+                    (reaction_rule(reaction), aspect_field(aspect))
+                }
+                Some((other, _)) => (rule_of(rules, other), ""),
                 None => (rule_of(rules, &id), ""),
             };
             self.warn(
@@ -616,6 +788,14 @@ fn rule_of(rules: &RuleSet, id: &str) -> String {
         sign_rule(id)
     } else if rules.combinations.iter().any(|c| c.id == id) {
         combination_rule(id)
+    } else if rules.clusters.iter().any(|c| c.id == id) {
+        format!("cluster {id:?}")
+    } else if let Some(o) = rules
+        .other
+        .as_ref()
+        .filter(|o| id.starts_with(o.id.as_str()))
+    {
+        format!("other {:?}", o.id)
     } else if rules.repeat_contact.id == id {
         format!("repeat_contact {id:?}")
     } else {
@@ -623,10 +803,11 @@ fn rule_of(rules: &RuleSet, id: &str) -> String {
     }
 }
 
-fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 3] {
+fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 4] {
     [
         ("worse_after", r.worse_after),
         ("severe_after", r.severe_after),
+        ("severe_and_worse_after", r.severe_and_worse_after),
         ("starts_after", r.starts_after),
     ]
 }
@@ -636,12 +817,12 @@ fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 3] {
 fn most_favourable(id: &str, aspect: Aspect, day: f64) -> ReportedSymptom {
     ReportedSymptom {
         id: id.to_string(),
-        severity: if aspect == Aspect::SevereAfter {
+        severity: if matches!(aspect, Aspect::SevereAfter | Aspect::SevereAndWorseAfter) {
             Severity::Severe
         } else {
             Severity::Mild
         },
-        trend: if aspect == Aspect::WorseAfter {
+        trend: if matches!(aspect, Aspect::WorseAfter | Aspect::SevereAndWorseAfter) {
             Trend::Worsening
         } else {
             Trend::Improving
@@ -651,15 +832,8 @@ fn most_favourable(id: &str, aspect: Aspect, day: f64) -> ReportedSymptom {
         } else {
             0.0
         },
+        description: None,
     }
-}
-
-fn describe(all_of: &[String], any_of: &[String]) -> String {
-    let mut s = all_of.join(" + ");
-    if !any_of.is_empty() {
-        s.push_str(&format!(" + one of {}", any_of.join(", ")));
-    }
-    s
 }
 
 #[cfg(test)]
@@ -787,8 +961,8 @@ mod tests {
     #[test]
     fn a_weaker_combination_and_repeat_contact_are_flagged() {
         let text = edited(
-            "all_of = [\"fever\"]\nany_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"]\ndisposition = \"go_to_ed_now\"",
-            "all_of = [\"fever\", \"chills\"]\nany_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"]\ndisposition = \"see_today\"",
+            "members = [\n  { any_of = [\"fever\", \"chills\"] },\n  { any_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"] },\n]\ndisposition = \"go_to_ed_now\"",
+            "members = [\n  { any_of = [\"fever\"] },\n  { any_of = [\"spreading_redness\", \"red_streaks\", \"rapidly_spreading_swelling\"] },\n  { any_of = [\"pus\"] },\n]\ndisposition = \"see_today\"",
         );
         let text = text.replacen(
             "id = \"repeat_contact\"\ndisposition = \"see_today\"",
@@ -808,14 +982,94 @@ mod tests {
             &w,
             &format!("{combo}: disposition: see_today is never more urgent than its symptoms")
         ));
+        // The added member (pus) and the dropped alternative (chills) both weaken it.
         assert!(has(
             &w,
-            &format!("{combo}: all_of: does not fire for fever + spreading_redness together")
+            &format!("{combo}: members: does not fire for fever + spreading_redness together")
+        ));
+        assert!(has(
+            &w,
+            &format!("{combo}: members: does not fire for chills + red_streaks together")
         ));
         assert!(has(
             &w,
             "repeat_contact \"repeat_contact\": disposition: see_within_3_days is below see_today"
         ));
+    }
+
+    #[test]
+    fn the_new_parts_of_1_1_are_linted_against_the_default() {
+        // A dropped qualifier-free combination.
+        let text = edited(
+            "[[combination]]\nid = \"fever_with_stiff_neck\"",
+            "[[combination]]\nid = \"fever_with_stiff_neck_local\"",
+        );
+        let w = lint_text(super::super::before_examples(&text));
+        assert!(
+            has(&w, "combination \"fever_with_stiff_neck\": missing: the default set has it (call_emergency_now when (fever or chills) + stiff_neck together)"),
+            "{w:#?}"
+        );
+        // A dropped qualifier: swelling no longer has to be worsening is stricter, not
+        // weaker; a qualifier added where the default has none is weaker.
+        let w = lint_text(&edited(
+            "members = [{ any_of = [\"hives\"] }, { any_of = [\"swelling\"], worsening = true }]",
+            "members = [{ any_of = [\"hives\"] }, { any_of = [\"swelling\"], worsening = true, outside_window = true }]",
+        ));
+        assert!(
+            has(&w, "combination \"hives_with_growing_swelling\": members: does not fire for hives + swelling worsening together"),
+            "{w:#?}"
+        );
+        // A raised cluster count, a stricter severity, a dropped id.
+        let w = lint_text(&edited(
+            "count = 3\nseverity = \"severe\"",
+            "count = 4\nseverity = \"severe\"",
+        ));
+        assert!(
+            has(&w, "cluster \"several_strong_reactions\": count: 4 is more than in the default set (3)"),
+            "{w:#?}"
+        );
+        let w = lint_text(&edited(
+            "among = [\"redness\", \"swelling\",",
+            "among = [\"redness\",",
+        ));
+        assert!(
+            has(
+                &w,
+                "cluster \"several_strong_reactions\": among: \"swelling\" is not counted"
+            ),
+            "{w:#?}"
+        );
+        // A milder `other` (still valid: see_within_3_days is the least accepted).
+        let w = lint_text(&edited(
+            "severe_or_worsening = \"see_today\"",
+            "severe_or_worsening = \"see_within_3_days\"",
+        ));
+        assert!(
+            has(&w, "other \"other\": severe_or_worsening: see_within_3_days is less urgent than in the default set (see_today)"),
+            "{w:#?}"
+        );
+        // A missing and a milder severe_and_worse_after.
+        let text = edited(
+            "severe_and_worse_after = { day = 0.5, disposition = \"see_today\" }\n",
+            "",
+        );
+        let w = lint_text(super::super::before_examples(&text));
+        assert!(
+            has(&w, "expected_reaction \"swelling\": severe_and_worse_after: missing: the default set has severe_and_worse_after day 0.5 -> see_today"),
+            "{w:#?}"
+        );
+        let w = lint_text(&edited(
+            "severe_and_worse_after = { day = 1, disposition = \"see_today\" }",
+            "severe_and_worse_after = { day = 1.5, disposition = \"see_within_3_days\" }",
+        ));
+        assert!(
+            has(
+                &w,
+                "expected_reaction \"redness\": severe_and_worse_after.day: 1.5 is later"
+            ),
+            "{w:#?}"
+        );
+        assert!(has(&w, "expected_reaction \"redness\": severe_and_worse_after.disposition: see_within_3_days is less urgent"), "{w:#?}");
     }
 
     #[test]

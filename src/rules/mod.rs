@@ -78,8 +78,10 @@ pub struct ExpectedReaction {
     pub past_window: Disposition,
     pub worse_after: Option<Threshold>,
     pub severe_after: Option<Threshold>,
+    pub severe_and_worse_after: Option<Threshold>,
     pub starts_after: Option<Threshold>,
     pub course: Option<String>,
+    pub aliases: Vec<String>,
     pub citation: Citation,
 }
 
@@ -91,30 +93,200 @@ pub struct WarningSign {
     pub description: String,
     pub disposition: Disposition,
     pub likely_cause: String,
+    pub aliases: Vec<String>,
     pub citation: Citation,
+}
+
+/// What a combination member may stand for: a reported symptom or a risk factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberRef {
+    Symptom(SymptomRef),
+    RiskFactor(usize),
+}
+
+/// One member of a combination: any one of its alternatives counts, if it meets the
+/// qualifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub any_of: Vec<String>,
+    /// The symptom's own finding must be above home care.
+    pub outside_window: bool,
+    /// The symptom must be reported as worsening.
+    pub worsening: bool,
+    /// `any_of` resolved once, on load, so that checking a case looks up no id.
+    pub(crate) refs: Vec<MemberRef>,
+}
+
+impl Member {
+    pub fn refs(&self) -> &[MemberRef] {
+        &self.refs
+    }
+
+    /// Whether the member has a qualifier beyond being present.
+    pub fn qualified(&self) -> bool {
+        self.outside_window || self.worsening
+    }
+}
+
+/// What is known of one alternative of a member, for [`Combination::fires`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberState {
+    pub present: bool,
+    pub worsening: bool,
+    pub outside_window: bool,
+}
+
+impl MemberState {
+    /// Whether this state satisfies the member's qualifiers.
+    pub fn satisfies(self, m: &Member) -> bool {
+        self.present
+            && (!m.worsening || self.worsening)
+            && (!m.outside_window || self.outside_window)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Combination {
     pub id: String,
-    pub all_of: Vec<String>,
-    pub any_of: Vec<String>,
+    pub members: Vec<Member>,
     pub disposition: Disposition,
     pub reason: String,
     pub citation: Citation,
-    /// `all_of` and `any_of` resolved to their tables once, on load, so that checking a case
-    /// looks up no id.
-    pub(crate) all_of_refs: Vec<SymptomRef>,
-    pub(crate) any_of_refs: Vec<SymptomRef>,
 }
 
 impl Combination {
-    /// Whether the combination fires when the symptoms for which `present` is true are there:
-    /// every one of `all_of` and, when `any_of` is given, at least one of it. The one
-    /// statement of the rule, used by the triage, the lint and the questionnaire alike.
-    pub fn fires(&self, present: impl Fn(SymptomRef) -> bool) -> bool {
-        self.all_of_refs.iter().all(|&s| present(s))
-            && (self.any_of_refs.is_empty() || self.any_of_refs.iter().any(|&s| present(s)))
+    /// Whether the combination fires when `state` tells what is known of each alternative:
+    /// every member has one alternative present that meets its qualifiers. The one statement
+    /// of the rule, used by the triage, the lint and the questionnaire alike.
+    pub fn fires(&self, state: impl Fn(MemberRef) -> MemberState) -> bool {
+        self.members
+            .iter()
+            .all(|m| m.refs.iter().any(|&r| state(r).satisfies(m)))
+    }
+
+    /// Whether the combination fires on presence alone, as when every qualifier is met: the
+    /// most a set of present ids can make of it.
+    pub fn fires_on_presence(&self, present: impl Fn(MemberRef) -> bool) -> bool {
+        self.fires(|r| MemberState {
+            present: present(r),
+            worsening: true,
+            outside_window: true,
+        })
+    }
+
+    /// The members in words: "(fever or chills) + petechiae outside its window".
+    pub fn describe(&self) -> String {
+        self.members
+            .iter()
+            .map(|m| {
+                let mut s = match m.any_of.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("({})", many.join(" or ")),
+                };
+                if m.outside_window {
+                    s.push_str(" outside its window");
+                }
+                if m.worsening {
+                    s.push_str(" worsening");
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// Whether every member can be met by a warning sign alone, with no qualifier: such a
+    /// combination needs no window, so it can be judged without a valid time.
+    pub fn of_signs_only(&self) -> bool {
+        self.members.iter().all(|m| !m.qualified())
+    }
+}
+
+/// Several strong reactions at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub id: String,
+    pub among: Vec<String>,
+    pub count: usize,
+    pub severity: crate::model::Severity,
+    pub trend: crate::model::Trend,
+    pub disposition: Disposition,
+    pub reason: String,
+    pub citation: Citation,
+    pub(crate) among_refs: Vec<SymptomRef>,
+}
+
+impl Cluster {
+    /// Whether a report counts towards the cluster.
+    pub fn counts(&self, s: &crate::model::ReportedSymptom) -> bool {
+        s.severity >= self.severity && s.trend >= self.trend
+    }
+}
+
+/// Something the lists do not name, in the person's own words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherRule {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub disposition: Disposition,
+    pub severe_or_worsening: Disposition,
+    pub aliases: Vec<String>,
+    pub citation: Citation,
+}
+
+/// Something about the person that changes the answer only through combinations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskFactor {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub question: String,
+    pub aliases: Vec<String>,
+    pub citation: Citation,
+}
+
+/// The clinic's contact details, when the rule file names them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clinic {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub out_of_hours_phone: Option<String>,
+    pub emergency_number: Option<String>,
+}
+
+impl Clinic {
+    /// "Riverside Skin Clinic on 020 7946 0000", or "the clinic".
+    pub fn clinic_words(&self) -> String {
+        match (&self.name, &self.phone) {
+            (Some(n), Some(p)) => format!("{n} on {p}"),
+            (Some(n), None) => n.clone(),
+            (None, Some(p)) => format!("the clinic on {p}"),
+            (None, None) => "the clinic".to_string(),
+        }
+    }
+
+    /// "the on-call service on 020 ...", or "the on-call service".
+    pub fn out_of_hours_words(&self) -> String {
+        match &self.out_of_hours_phone {
+            Some(p) => format!("the on-call service on {p}"),
+            None => "the on-call service".to_string(),
+        }
+    }
+
+    /// "emergency services on 999", or "emergency services (911, 999 or 112)".
+    pub fn emergency_words(&self) -> String {
+        match &self.emergency_number {
+            Some(n) => format!("emergency services on {n}"),
+            None => "emergency services (911, 999 or 112)".to_string(),
+        }
+    }
+
+    /// Fills the placeholders of a disposition's words.
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{clinic}", &self.clinic_words())
+            .replace("{out_of_hours}", &self.out_of_hours_words())
+            .replace("{emergency}", &self.emergency_words())
     }
 }
 
@@ -168,6 +340,8 @@ pub struct Example {
 pub enum SymptomRef {
     Reaction(usize),
     WarningSign(usize),
+    /// The rule set's `other` entry.
+    Other,
 }
 
 /// A symptom id's plain-words label and description, whatever its table.
@@ -180,15 +354,19 @@ pub struct SymptomText<'a> {
 
 /// The aspects of an expected reaction that are rules of their own, in the order of the
 /// reference table. Rule ids are `<reaction>.<aspect>`.
-pub const REACTION_ASPECTS: [&str; 7] = [
+pub const REACTION_ASPECTS: [&str; 8] = [
     "window",
     "improving",
     "not_improving",
     "past_window",
     "worse_after",
     "severe_after",
+    "severe_and_worse_after",
     "starts_after",
 ];
+
+/// The rule id of `other` reported severe or worsening, after the `other` entry's own id.
+pub const OTHER_RAISED_ASPECT: &str = "severe_or_worsening";
 
 /// A validated, compiled rule set.
 #[derive(Debug, Clone)]
@@ -204,6 +382,10 @@ pub struct RuleSet {
     pub reactions: Vec<ExpectedReaction>,
     pub warning_signs: Vec<WarningSign>,
     pub combinations: Vec<Combination>,
+    pub clusters: Vec<Cluster>,
+    pub other: Option<OtherRule>,
+    pub risk_factors: Vec<RiskFactor>,
+    pub clinic: Clinic,
     pub repeat_contact: SituationRule,
     pub late_presentation: LatePresentation,
     pub advice: Vec<Advice>,
@@ -320,14 +502,14 @@ impl RuleSet {
     pub fn reaction(&self, id: &str) -> Option<&ExpectedReaction> {
         match self.lookup(id)? {
             SymptomRef::Reaction(i) => Some(&self.reactions[i]),
-            SymptomRef::WarningSign(_) => None,
+            _ => None,
         }
     }
 
     pub fn warning_sign(&self, id: &str) -> Option<&WarningSign> {
         match self.lookup(id)? {
             SymptomRef::WarningSign(i) => Some(&self.warning_signs[i]),
-            SymptomRef::Reaction(_) => None,
+            _ => None,
         }
     }
 
@@ -349,7 +531,108 @@ impl RuleSet {
                     description: &w.description,
                 }
             }
+            SymptomRef::Other => {
+                let o = self.other.as_ref()?;
+                SymptomText {
+                    id: &o.id,
+                    label: &o.label,
+                    description: &o.description,
+                }
+            }
         })
+    }
+
+    /// A risk factor by id.
+    pub fn risk_factor(&self, id: &str) -> Option<(usize, &RiskFactor)> {
+        self.risk_factors
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.id == id)
+    }
+
+    /// The most urgent disposition an entry (symptom, sign, `other` or risk factor) can give,
+    /// on its own or through a combination or cluster: how suggestions are ordered.
+    pub fn urgency_of(&self, id: &str) -> Disposition {
+        let mut most = Disposition::HomeCare;
+        match self.lookup(id) {
+            Some(SymptomRef::WarningSign(i)) => most = self.warning_signs[i].disposition,
+            Some(SymptomRef::Reaction(i)) => {
+                let r = &self.reactions[i];
+                most = [
+                    r.worse_after,
+                    r.severe_after,
+                    r.severe_and_worse_after,
+                    r.starts_after,
+                ]
+                .into_iter()
+                .flatten()
+                .map(|t| t.disposition)
+                .fold(r.past_window, Disposition::max);
+            }
+            Some(SymptomRef::Other) => {
+                if let Some(o) = &self.other {
+                    most = o.disposition.max(o.severe_or_worsening);
+                }
+            }
+            None => {}
+        }
+        for c in &self.combinations {
+            if c.members.iter().any(|m| m.any_of.iter().any(|a| a == id)) {
+                most = most.max(c.disposition);
+            }
+        }
+        most
+    }
+
+    /// Every id a case may name with the plain words behind it: symptoms, signs, `other` and
+    /// risk factors, each with its aliases.
+    fn named_entries(&self) -> Vec<(&str, &[String])> {
+        let mut out: Vec<(&str, &[String])> = Vec::new();
+        out.extend(
+            self.reactions
+                .iter()
+                .map(|r| (r.id.as_str(), r.aliases.as_slice())),
+        );
+        out.extend(
+            self.warning_signs
+                .iter()
+                .map(|w| (w.id.as_str(), w.aliases.as_slice())),
+        );
+        if let Some(o) = &self.other {
+            out.push((o.id.as_str(), o.aliases.as_slice()));
+        }
+        out.extend(
+            self.risk_factors
+                .iter()
+                .map(|f| (f.id.as_str(), f.aliases.as_slice())),
+        );
+        out
+    }
+
+    /// The known ids close to an unknown one, by id or alias: every close candidate, the most
+    /// urgent first (never a single milder id when a more urgent one is also close).
+    pub fn suggestions(&self, unknown: &str) -> Vec<&str> {
+        let wanted = normalise(unknown);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<(Disposition, f64, &str)> = Vec::new();
+        for (id, aliases) in self.named_entries() {
+            let score = std::iter::once(id)
+                .chain(aliases.iter().map(String::as_str))
+                .map(|name| closeness(&wanted, &normalise(name)))
+                .fold(0.0, f64::max);
+            if score > 0.0 {
+                found.push((self.urgency_of(id), score, id));
+            }
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        found.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    /// The most likely symptom id for a mistyped one (the first of [`RuleSet::suggestions`]).
+    pub fn nearest_symptom_id(&self, unknown: &str) -> Option<&str> {
+        self.suggestions(unknown).into_iter().next()
     }
 
     /// Every symptom id the rule set knows: expected reactions, then warning signs.
@@ -358,16 +641,6 @@ impl RuleSet {
             .iter()
             .map(|r| r.id.as_str())
             .chain(self.warning_signs.iter().map(|w| w.id.as_str()))
-    }
-
-    /// The known symptom id nearest to a mistyped one, if any is close enough to suggest.
-    pub fn nearest_symptom_id(&self, unknown: &str) -> Option<&str> {
-        let unknown = unknown.trim().to_lowercase().replace([' ', '-'], "_");
-        self.symptom_ids()
-            .map(|id| (strsim::jaro_winkler(&unknown, id), id))
-            .filter(|(score, _)| *score >= 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, id)| id)
     }
 
     /// Every rule id of the set with the citation behind it, in file order.
@@ -389,7 +662,23 @@ impl RuleSet {
                 citation: &w.citation,
             });
         }
+        if let Some(o) = &self.other {
+            out.push(RuleInfo {
+                id: o.id.clone(),
+                citation: &o.citation,
+            });
+            out.push(RuleInfo {
+                id: format!("{}.{OTHER_RAISED_ASPECT}", o.id),
+                citation: &o.citation,
+            });
+        }
         for c in &self.combinations {
+            out.push(RuleInfo {
+                id: c.id.clone(),
+                citation: &c.citation,
+            });
+        }
+        for c in &self.clusters {
             out.push(RuleInfo {
                 id: c.id.clone(),
                 citation: &c.citation,
@@ -419,6 +708,7 @@ pub fn reaction_has_aspect(r: &ExpectedReaction, aspect: &str) -> bool {
         "improving" | "not_improving" => r.ok_if_improving_until > r.normal_until,
         "worse_after" => r.worse_after.is_some(),
         "severe_after" => r.severe_after.is_some(),
+        "severe_and_worse_after" => r.severe_and_worse_after.is_some(),
         "starts_after" => r.starts_after.is_some(),
         _ => false,
     }
@@ -434,5 +724,105 @@ pub struct RuleInfo<'a> {
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+/// Words as ids are written: lower case, `_` between words.
+pub(crate) fn normalise(text: &str) -> String {
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join("_")
+}
+
+/// How close an unknown id is to a known id or alias (0 when not close enough to suggest):
+/// the same words in another order, one contained in the other as whole words, or a close
+/// spelling.
+fn closeness(wanted: &str, name: &str) -> f64 {
+    if wanted == name {
+        return 1.0;
+    }
+    let words = |s: &str| -> Vec<String> { s.split('_').map(stem).collect() };
+    let (a, b) = (words(wanted), words(name));
+    let mut sa = a.clone();
+    let mut sb = b.clone();
+    sa.sort();
+    sb.sort();
+    if sa == sb {
+        return 0.99;
+    }
+    let contains = |outer: &[String], inner: &[String]| {
+        !inner.is_empty() && inner.iter().all(|w| outer.contains(w))
+    };
+    // Whole words of one inside the other ("breathing" in "difficulty_breathing"); short
+    // words alone ("eye") are too vague to point anywhere.
+    if (contains(&b, &a) && wanted.len() >= 5) || (contains(&a, &b) && name.len() >= 5) {
+        return 0.9;
+    }
+    // A close spelling: few edits for the length. (Jaro-Winkler weighs a shared start so
+    // much that "red_lines" came close to "red_dots" and "wheezing" to "weeping".)
+    let score = strsim::normalized_damerau_levenshtein(wanted, name);
+    if score >= 0.75 {
+        score * 0.9
+    } else {
+        0.0
+    }
+}
+
+/// A word without its plural "s", so that "cold_sore" finds "cold sores".
+fn stem(word: &str) -> String {
+    word.strip_suffix('s')
+        .filter(|w| w.len() >= 3 && !w.ends_with('s'))
+        .unwrap_or(word)
+        .to_string()
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    /// The inputs of the 1.1 review, each with the urgent candidate that must come first.
+    const URGENT_FIRST: [(&str, &str); 13] = [
+        ("swollen_lips", "throat_swelling"),
+        ("swollen_tongue", "throat_swelling"),
+        ("wheezing", "difficulty_breathing"),
+        ("breathing", "difficulty_breathing"),
+        ("red_lines", "red_streaks"),
+        ("pain_eye", "eye_pain"),
+        ("dark_skin", "dusky_skin"),
+        ("swelling_spreading", "rapidly_spreading_swelling"),
+        ("redness_spreading", "spreading_redness"),
+        ("lip_swelling", "throat_swelling"),
+        ("short_of_breath", "difficulty_breathing"),
+        ("headache", "stiff_neck"),
+        ("cold_sore", "grouped_blisters"),
+    ];
+
+    #[test]
+    fn the_urgent_candidate_is_listed_first() {
+        let rules = RuleSet::built_in_without_examples();
+        for (input, urgent) in URGENT_FIRST {
+            let got = rules.suggestions(input);
+            println!("{input}: {got:?}");
+            assert_eq!(got.first(), Some(&urgent), "{input}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_plain_typo_finds_its_id_and_little_else() {
+        let rules = RuleSet::built_in_without_examples();
+        for (input, id) in [
+            ("rednes", "redness"),
+            ("sweling", "swelling"),
+            ("fevr", "fever"),
+        ] {
+            let got = rules.suggestions(input);
+            println!("{input}: {got:?}");
+            assert!(got.contains(&id), "{input}: {got:?}");
+            assert!(got.len() <= 3, "{input}: {got:?}");
+        }
+        assert!(rules.suggestions("zzz").is_empty());
     }
 }

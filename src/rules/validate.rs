@@ -340,6 +340,8 @@ impl Validator<'_> {
             let past_window = self.disposition(&rule, "past_window", &r.past_window);
             let worse_after = self.threshold(&rule, "worse_after", r.worse_after);
             let severe_after = self.threshold(&rule, "severe_after", r.severe_after);
+            let severe_and_worse_after =
+                self.threshold(&rule, "severe_and_worse_after", r.severe_and_worse_after);
             let starts_after = self.threshold(&rule, "starts_after", r.starts_after);
             let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
             reactions.push(ExpectedReaction {
@@ -351,8 +353,10 @@ impl Validator<'_> {
                 past_window,
                 worse_after,
                 severe_after,
+                severe_and_worse_after,
                 starts_after,
                 course: r.course.filter(|c| !c.trim().is_empty()),
+                aliases: r.aliases,
                 citation,
             });
         }
@@ -371,6 +375,67 @@ impl Validator<'_> {
                 description: w.description,
                 disposition,
                 likely_cause: w.likely_cause,
+                aliases: w.aliases,
+                citation,
+            });
+        }
+
+        let other = f.other.map(|o| {
+            let rule = format!("other {:?}", o.id);
+            claim(self, &rule, &o.id);
+            self.text(&rule, "label", &o.label);
+            self.text(&rule, "description", &o.description);
+            let disposition = self.disposition(&rule, "disposition", &o.disposition);
+            let severe_or_worsening =
+                self.disposition(&rule, "severe_or_worsening", &o.severe_or_worsening);
+            // Something the tool cannot place is never home care, nor a routine review.
+            for (field, d) in [
+                ("disposition", disposition),
+                ("severe_or_worsening", severe_or_worsening),
+            ] {
+                if d < Disposition::SeeWithin3Days {
+                    self.err(
+                        &rule,
+                        field,
+                        format!(
+                            "{d} is milder than see_within_3_days: what the tool cannot place must be seen by a clinician"
+                        ),
+                    );
+                }
+            }
+            if severe_or_worsening < disposition {
+                self.err(
+                    &rule,
+                    "severe_or_worsening",
+                    format!("{severe_or_worsening} is milder than its disposition ({disposition})"),
+                );
+            }
+            let citation = self.citation(&rule, o.sources, o.source_note, &source_ids);
+            OtherRule {
+                id: o.id,
+                label: o.label,
+                description: o.description,
+                disposition,
+                severe_or_worsening,
+                aliases: o.aliases,
+                citation,
+            }
+        });
+
+        let mut risk_factors = Vec::new();
+        for r in f.risk_factor {
+            let rule = format!("risk_factor {:?}", r.id);
+            claim(self, &rule, &r.id);
+            self.text(&rule, "label", &r.label);
+            self.text(&rule, "description", &r.description);
+            self.text(&rule, "question", &r.question);
+            let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
+            risk_factors.push(RiskFactor {
+                id: r.id,
+                label: r.label,
+                description: r.description,
+                question: r.question,
+                aliases: r.aliases,
                 citation,
             });
         }
@@ -382,48 +447,158 @@ impl Validator<'_> {
         for (i, w) in warning_signs.iter().enumerate() {
             symptom_index.insert(w.id.clone(), SymptomRef::WarningSign(i));
         }
+        if let Some(o) = &other {
+            symptom_index.insert(o.id.clone(), SymptomRef::Other);
+        }
+        self.aliases(&reactions, &warning_signs, other.as_ref(), &risk_factors);
 
         let mut combinations = Vec::new();
         for c in f.combination {
             let rule = format!("combination {:?}", c.id);
             claim(self, &rule, &c.id);
-            if c.all_of.is_empty() {
-                self.err(&rule, "all_of", "is empty: name at least one symptom");
+            let mut members: Vec<MemberEntry> = c
+                .all_of
+                .iter()
+                .map(|id| MemberEntry {
+                    any_of: vec![id.clone()],
+                    outside_window: false,
+                    worsening: false,
+                })
+                .collect();
+            if !c.any_of.is_empty() {
+                members.push(MemberEntry {
+                    any_of: c.any_of.clone(),
+                    outside_window: false,
+                    worsening: false,
+                });
             }
-            for (field, list) in [("all_of", &c.all_of), ("any_of", &c.any_of)] {
-                let mut seen = HashSet::new();
-                for s in list {
-                    if !symptom_index.contains_key(s) {
-                        self.err(
-                            &rule,
-                            field,
-                            format!("{s:?} is not a symptom id of this rule set"),
-                        );
-                    }
-                    if !seen.insert(s) {
-                        self.err(&rule, field, format!("{s:?} is listed twice"));
-                    }
-                }
+            let short_form = !members.is_empty();
+            members.extend(c.members);
+            if members.is_empty() {
+                self.err(&rule, "members", "is empty: name at least one member");
+            }
+            let mut compiled = Vec::new();
+            for (n, m) in members.into_iter().enumerate() {
+                let field = if short_form {
+                    "all_of".to_string()
+                } else {
+                    format!("members[{n}]")
+                };
+                compiled.push(self.member(&rule, &field, m, &symptom_index, &risk_factors));
             }
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
             let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
-            let refs = |ids: &[String]| -> Vec<SymptomRef> {
-                ids.iter()
-                    .filter_map(|s| symptom_index.get(s).copied())
-                    .collect()
-            };
             combinations.push(Combination {
-                all_of_refs: refs(&c.all_of),
-                any_of_refs: refs(&c.any_of),
                 id: c.id,
-                all_of: c.all_of,
-                any_of: c.any_of,
+                members: compiled,
                 disposition,
                 reason: c.reason,
                 citation,
             });
         }
+
+        let mut clusters = Vec::new();
+        for c in f.cluster {
+            let rule = format!("cluster {:?}", c.id);
+            claim(self, &rule, &c.id);
+            let mut among_refs = Vec::new();
+            let mut seen = HashSet::new();
+            for id in &c.among {
+                match symptom_index.get(id) {
+                    Some(&r @ (SymptomRef::Reaction(_) | SymptomRef::WarningSign(_))) => {
+                        among_refs.push(r)
+                    }
+                    _ => self.err(
+                        &rule,
+                        "among",
+                        format!("{id:?} is not a symptom id of this rule set"),
+                    ),
+                }
+                if !seen.insert(id) {
+                    self.err(&rule, "among", format!("{id:?} is listed twice"));
+                }
+            }
+            if c.count < 2 || c.count > c.among.len() {
+                self.err(
+                    &rule,
+                    "count",
+                    format!(
+                        "{} cannot be reached: it must be at least 2 and at most the {} ids of among",
+                        c.count,
+                        c.among.len()
+                    ),
+                );
+            }
+            let severity = crate::model::Severity::ALL
+                .into_iter()
+                .find(|x| x.code() == c.severity)
+                .unwrap_or_else(|| {
+                    self.err(
+                        &rule,
+                        "severity",
+                        format!(
+                            "unknown severity {:?} (one of: mild, moderate, severe)",
+                            c.severity
+                        ),
+                    );
+                    crate::model::Severity::Mild
+                });
+            let trend = crate::model::Trend::ALL
+                .into_iter()
+                .find(|x| x.code() == c.trend)
+                .unwrap_or_else(|| {
+                    self.err(
+                        &rule,
+                        "trend",
+                        format!(
+                            "unknown trend {:?} (one of: improving, stable, worsening)",
+                            c.trend
+                        ),
+                    );
+                    crate::model::Trend::Improving
+                });
+            let disposition = self.disposition(&rule, "disposition", &c.disposition);
+            self.text(&rule, "reason", &c.reason);
+            let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            clusters.push(Cluster {
+                id: c.id,
+                among: c.among,
+                count: c.count,
+                severity,
+                trend,
+                disposition,
+                reason: c.reason,
+                citation,
+                among_refs,
+            });
+        }
+
+        let clinic = match f.clinic {
+            Some(c) => {
+                for (field, value) in [
+                    ("name", &c.name),
+                    ("phone", &c.phone),
+                    ("out_of_hours_phone", &c.out_of_hours_phone),
+                    ("emergency_number", &c.emergency_number),
+                ] {
+                    if let Some(v) = value {
+                        self.text("[clinic]", field, v);
+                        if v.chars().any(char::is_control) {
+                            self.err("[clinic]", field, "holds a control character");
+                        }
+                    }
+                }
+                Clinic {
+                    name: c.name,
+                    phone: c.phone,
+                    out_of_hours_phone: c.out_of_hours_phone,
+                    emergency_number: c.emergency_number,
+                }
+            }
+            None => Clinic::default(),
+        };
+        let dispositions = self.fill_clinic(dispositions, &clinic);
 
         let repeat_contact = match f.repeat_contact {
             Some(s) => {
@@ -530,6 +705,10 @@ impl Validator<'_> {
             reactions,
             warning_signs,
             combinations,
+            clusters,
+            other,
+            risk_factors,
+            clinic,
             repeat_contact,
             late_presentation,
             advice,
@@ -573,6 +752,167 @@ impl Validator<'_> {
             });
         }
         rules
+    }
+
+    /// One combination member: its alternatives resolved, its qualifiers checked against
+    /// what they can apply to.
+    fn member(
+        &mut self,
+        rule: &str,
+        field: &str,
+        m: MemberEntry,
+        symptoms: &SymptomIndex,
+        risk_factors: &[RiskFactor],
+    ) -> Member {
+        if m.any_of.is_empty() {
+            self.err(rule, field, "names no symptom, sign or risk factor");
+        }
+        let mut refs = Vec::new();
+        let mut seen = HashSet::new();
+        for id in &m.any_of {
+            if !seen.insert(id) {
+                self.err(rule, field, format!("{id:?} is listed twice"));
+            }
+            let r = match symptoms.get(id) {
+                Some(&s) => MemberRef::Symptom(s),
+                None => match risk_factors.iter().position(|f| &f.id == id) {
+                    Some(i) => MemberRef::RiskFactor(i),
+                    None => {
+                        self.err(
+                            rule,
+                            field,
+                            format!(
+                                "{id:?} is not a symptom, sign or risk factor of this rule set"
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            // "Outside its window" needs a window; "worsening" needs something reported
+            // with a trend. A warning sign or risk factor has no window, a risk factor no trend.
+            let no_window = !matches!(r, MemberRef::Symptom(SymptomRef::Reaction(_)));
+            if m.outside_window && no_window {
+                self.err(
+                    rule,
+                    &format!("{field}.outside_window"),
+                    format!("cannot apply to {id:?}: only an expected reaction has a window"),
+                );
+            }
+            if m.worsening && matches!(r, MemberRef::RiskFactor(_)) {
+                self.err(
+                    rule,
+                    &format!("{field}.worsening"),
+                    format!("cannot apply to {id:?}: a risk factor has no trend"),
+                );
+            }
+            refs.push(r);
+        }
+        Member {
+            any_of: m.any_of,
+            outside_window: m.outside_window,
+            worsening: m.worsening,
+            refs,
+        }
+    }
+
+    /// Aliases are plain words for suggestions: each must be text, and no alias may be
+    /// another entry's id or alias, or a suggestion would point two ways.
+    fn aliases(
+        &mut self,
+        reactions: &[ExpectedReaction],
+        signs: &[WarningSign],
+        other: Option<&OtherRule>,
+        risk_factors: &[RiskFactor],
+    ) {
+        let mut entries: Vec<(String, &str, &[String])> = Vec::new();
+        entries.extend(reactions.iter().map(|r| {
+            (
+                format!("expected_reaction {:?}", r.id),
+                r.id.as_str(),
+                r.aliases.as_slice(),
+            )
+        }));
+        entries.extend(signs.iter().map(|w| {
+            (
+                format!("warning_sign {:?}", w.id),
+                w.id.as_str(),
+                w.aliases.as_slice(),
+            )
+        }));
+        if let Some(o) = other {
+            entries.push((
+                format!("other {:?}", o.id),
+                o.id.as_str(),
+                o.aliases.as_slice(),
+            ));
+        }
+        entries.extend(risk_factors.iter().map(|f| {
+            (
+                format!("risk_factor {:?}", f.id),
+                f.id.as_str(),
+                f.aliases.as_slice(),
+            )
+        }));
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for (_, id, _) in &entries {
+            owner.insert(normalise(id), id);
+        }
+        for (rule, id, aliases) in &entries {
+            for a in aliases.iter() {
+                let key = normalise(a);
+                if key.is_empty() {
+                    self.err(rule, "aliases", format!("{a:?} names nothing"));
+                    continue;
+                }
+                if a.chars().any(char::is_control) {
+                    self.err(rule, "aliases", format!("{a:?} holds a control character"));
+                }
+                match owner.get(&key) {
+                    Some(other) if other == id => self.err(
+                        rule,
+                        "aliases",
+                        format!("{a:?} is listed twice or repeats the entry's own id"),
+                    ),
+                    Some(other) => self.err(
+                        rule,
+                        "aliases",
+                        format!("{a:?} is already the id or an alias of {other:?}"),
+                    ),
+                    None => {
+                        owner.insert(key, id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The actions' words with the clinic's contact details, or the general words.
+    fn fill_clinic(
+        &mut self,
+        texts: Vec<DispositionText>,
+        clinic: &Clinic,
+    ) -> Vec<DispositionText> {
+        texts
+            .into_iter()
+            .map(|mut t| {
+                for (field, text) in [("action", &mut t.action), ("call_back", &mut t.call_back)] {
+                    let filled = clinic.fill(text);
+                    if let Some(at) = filled.find('{') {
+                        let rest: String = filled[at..].chars().take(30).collect();
+                        self.err(
+                            &format!("disposition {:?}", t.disposition.code()),
+                            field,
+                            format!(
+                                "unknown placeholder at {rest:?} (known: {{clinic}}, {{out_of_hours}}, {{emergency}})"
+                            ),
+                        );
+                    }
+                    *text = filled;
+                }
+                t
+            })
+            .collect()
     }
 
     fn dispositions(&mut self, entries: Vec<DispositionEntry>) -> Vec<DispositionText> {

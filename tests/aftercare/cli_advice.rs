@@ -37,9 +37,11 @@ fn on_the_treatment_day_the_first_day_restrictions_apply() {
         r.stdout
     );
     for words in [
-        "Wash gently",
+        "Wait at least 4 hours before washing",
+        "wash gently",
         "No makeup for the first 24 hours",
         "No strenuous exercise",
+        "No sauna, steam room, hot tub or swimming pool",
         "No retinol",
         "No exfoliants",
         "Avoid direct sun",
@@ -50,13 +52,14 @@ fn on_the_treatment_day_the_first_day_restrictions_apply() {
     let v = advice_json(&["--day", "0"]);
     let topics = topics_today(&v);
     assert!(topics.contains(&"makeup".to_string()));
-    // Sunscreen starts on day 1; on day 0 it is coming up.
-    assert!(!topics.contains(&"sunscreen".to_string()));
+    // Protocol 1.1: sunscreen from the treatment day on.
+    assert!(topics.contains(&"sunscreen".to_string()));
+    // What changes after 24 hours is coming up: makeup with clean brushes.
     assert!(v["coming_up"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|s| s.as_str().unwrap().contains("sunscreen")));
+        .any(|s| s.as_str().unwrap().contains("clean brushes")));
 }
 
 #[test]

@@ -64,7 +64,9 @@ fn an_unknown_symptom_id_suggests_the_nearest() {
             &record,
             &message,
             "symptoms[1].id",
-            &[&format!("{typed:?}"), &format!("did you mean {near:?}")],
+            // Every close candidate is listed, the most urgent first ("Swelling" also
+            // offers throat_swelling, ahead of swelling).
+            &[&format!("{typed:?}"), "did you mean", &format!("{near:?}")],
         );
     }
     let (record, message) = bad(r#"{"days_since_treatment": 1, "symptoms": [{"id": "zzzzqqq"}]}"#);

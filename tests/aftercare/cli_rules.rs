@@ -42,7 +42,7 @@ fn a_clinic_file_changes_the_result_and_names_itself() {
         &REDNESS.replace("normal_until = 3", "normal_until = 5"),
     )
     .replacen(
-        "name = \"micro-needling-default\"\nversion = \"1.0.0\"",
+        "name = \"micro-needling-default\"\nversion = \"1.1.0\"",
         "name = \"clinic-north\"\nversion = \"2.1.0\"",
         1,
     );
@@ -161,14 +161,14 @@ fn duplicate_ids_are_refused() {
 fn every_rule_must_cite_declared_sources() {
     assert_refused(
         edited(
-            "sources = [\"S000\", \"S002\", \"S003\", \"S004\", \"chu2021\", \"gowda2021\"]\n",
+            "sources = [\"S000\", \"S002\", \"S003\", \"S004\", \"chu2021\", \"gowda2021\", \"proposed\"]\n",
             "",
         ),
         &["expected_reaction \"redness\"", "sources", "missing"],
     );
     assert_refused(
         edited(
-            "sources = [\"S000\", \"S002\", \"S003\", \"S004\", \"chu2021\", \"gowda2021\"]",
+            "sources = [\"S000\", \"S002\", \"S003\", \"S004\", \"chu2021\", \"gowda2021\", \"proposed\"]",
             "sources = [\"S000\", \"S009\"]",
         ),
         &[
@@ -184,12 +184,12 @@ fn every_rule_must_cite_declared_sources() {
 fn a_combination_naming_an_unknown_symptom_is_refused() {
     assert_refused(
         edited(
-            "all_of = [\"fever\", \"purple_spots\"]",
-            "all_of = [\"fever\", \"purple_spot\"]",
+            "members = [{ any_of = [\"fever\", \"chills\"] }, { any_of = [\"purple_spots\"] }]",
+            "members = [{ any_of = [\"fever\", \"chills\"] }, { any_of = [\"purple_spot\"] }]",
         ),
         &[
             "combination \"fever_with_purple_spots\"",
-            "all_of",
+            "members[1]",
             "\"purple_spot\"",
         ],
     );
@@ -200,7 +200,7 @@ fn a_combination_naming_an_unknown_symptom_is_refused() {
         ),
         &[
             "combination \"fever_with_spreading_infection\"",
-            "any_of",
+            "members[1]",
             "\"red_streak\"",
         ],
     );
@@ -285,7 +285,7 @@ fn rules_check_says_ok_for_the_built_in_and_for_a_sound_clinic_file() {
     assert!(r.stdout.contains("micro-needling-default"));
     assert!(r.stdout.contains("examples pass"));
 
-    let (_dir, path) = clinic_file(edited("version = \"1.0.0\"", "version = \"1.0.1\""));
+    let (_dir, path) = clinic_file(edited("version = \"1.1.0\"", "version = \"1.1.1\""));
     for args in [
         vec!["rules", "check", path.to_str().unwrap()],
         vec!["--rules", path.to_str().unwrap(), "rules", "check"],
@@ -297,7 +297,7 @@ fn rules_check_says_ok_for_the_built_in_and_for_a_sound_clinic_file() {
             "{}",
             r.stdout
         );
-        assert!(r.stdout.contains("1.0.1"));
+        assert!(r.stdout.contains("1.1.1"));
     }
 }
 
@@ -379,7 +379,7 @@ fn rules_list_shows_the_windows_as_a_table() {
     };
     assert_eq!(
         row("redness"),
-        ["redness", "3", "7", "3D", "2", "TODAY", "2", "TODAY", "2", "3D"]
+        ["redness", "3", "7", "3D", "2", "TODAY", "2", "TODAY", "1", "TODAY", "2", "3D"]
     );
     assert_eq!(
         row("pinpoint_bleeding"),
@@ -388,13 +388,19 @@ fn rules_list_shows_the_windows_as_a_table() {
             "0.5",
             "1",
             "TODAY",
-            "-",
+            "0",
+            "TODAY",
+            "0",
+            "TODAY",
             "-",
             "0.5",
             "TODAY"
         ]
     );
-    assert_eq!(row("milia"), ["milia", "14", "14", "2W", "-", "-", "-"]);
+    assert_eq!(
+        row("milia"),
+        ["milia", "14", "14", "2W", "-", "-", "-", "-"]
+    );
     assert!(r.stdout.contains("micro-needling-default"));
     assert!(r.stdout.contains("fever_with_purple_spots"));
     // A clinic file's table shows its own windows.

@@ -44,6 +44,11 @@ const WINDOW_CASES: &[Row] = &[
     ("redness", 2.01, Severe, Stable, 0.0, TODAY, "redness.severe_after"),
     ("redness", 2.5, Mild, Stable, 2.0, HOME, "redness.window"),
     ("redness", 2.5, Mild, Stable, 2.01, D3, "redness.starts_after"),
+    // [1.1] severe and worse after 1 -> TODAY
+    ("redness", 1.0, Severe, Worsening, 0.0, HOME, "redness.window"),
+    ("redness", 1.01, Severe, Worsening, 0.0, TODAY, "redness.severe_and_worse_after"),
+    ("redness", 1.5, Severe, Stable, 0.0, HOME, "redness.window"),
+    ("redness", 1.5, Moderate, Worsening, 0.0, HOME, "redness.window"),
     // swelling: 2, 7, 3D, worse after 2 TODAY, severe after 1 TODAY, starts after 2 TODAY
     ("swelling", 2.0, Moderate, Stable, 0.0, HOME, "swelling.window"),
     ("swelling", 2.01, Moderate, Stable, 0.0, D3, "swelling.not_improving"),
@@ -53,6 +58,11 @@ const WINDOW_CASES: &[Row] = &[
     ("swelling", 1.01, Severe, Stable, 0.0, TODAY, "swelling.severe_after"),
     ("swelling", 2.01, Moderate, Worsening, 0.0, TODAY, "swelling.worse_after"),
     ("swelling", 3.0, Mild, Improving, 2.01, TODAY, "swelling.starts_after"),
+    // [1.1] severe and worse after 0.5 -> TODAY (P-20: 18 hours)
+    ("swelling", 0.5, Severe, Worsening, 0.0, HOME, "swelling.window"),
+    ("swelling", 0.51, Severe, Worsening, 0.0, TODAY, "swelling.severe_and_worse_after"),
+    ("swelling", 0.75, Severe, Stable, 0.0, HOME, "swelling.window"),
+    ("swelling", 0.75, Moderate, Worsening, 0.0, HOME, "swelling.window"),
     // pinpoint_bleeding: 0.5, 1, TODAY, starts after 0.5 TODAY
     ("pinpoint_bleeding", 0.5, Moderate, Stable, 0.0, HOME, "pinpoint_bleeding.window"),
     ("pinpoint_bleeding", 0.51, Moderate, Stable, 0.0, TODAY, "pinpoint_bleeding.not_improving"),
@@ -60,16 +70,23 @@ const WINDOW_CASES: &[Row] = &[
     ("pinpoint_bleeding", 1.0, Mild, Improving, 0.0, HOME, "pinpoint_bleeding.improving"),
     ("pinpoint_bleeding", 1.01, Mild, Improving, 0.0, TODAY, "pinpoint_bleeding.past_window"),
     ("pinpoint_bleeding", 0.6, Mild, Improving, 0.51, TODAY, "pinpoint_bleeding.starts_after"),
-    ("pinpoint_bleeding", 0.5, Severe, Worsening, 0.5, HOME, "pinpoint_bleeding.window"),
+    // [1.1] worse after 0 -> TODAY, severe after 0 -> TODAY: heavy or increasing bleeding
+    ("pinpoint_bleeding", 0.0, Severe, Worsening, 0.0, HOME, "pinpoint_bleeding.window"),
+    ("pinpoint_bleeding", 0.01, Mild, Worsening, 0.0, TODAY, "pinpoint_bleeding.worse_after"),
+    ("pinpoint_bleeding", 0.3, Severe, Improving, 0.0, TODAY, "pinpoint_bleeding.severe_after"),
+    ("pinpoint_bleeding", 0.3, Moderate, Stable, 0.0, HOME, "pinpoint_bleeding.window"),
     // bruising: 7, 10, 3D, worse after 2 3D, starts after 1 3D
     ("bruising", 7.0, Moderate, Stable, 0.0, HOME, "bruising.window"),
     ("bruising", 7.01, Moderate, Stable, 0.0, D3, "bruising.not_improving"),
     ("bruising", 10.0, Mild, Improving, 0.0, HOME, "bruising.improving"),
     ("bruising", 10.01, Mild, Improving, 0.0, D3, "bruising.past_window"),
-    ("bruising", 2.0, Mild, Worsening, 0.0, HOME, "bruising.window"),
-    ("bruising", 2.01, Mild, Worsening, 0.0, D3, "bruising.worse_after"),
+    // [1.1] worse after 1 -> 3D, severe after 0.5 -> 3D
+    ("bruising", 1.0, Mild, Worsening, 0.0, HOME, "bruising.window"),
+    ("bruising", 1.01, Mild, Worsening, 0.0, D3, "bruising.worse_after"),
     ("bruising", 2.0, Mild, Stable, 1.01, D3, "bruising.starts_after"),
-    ("bruising", 6.0, Severe, Stable, 1.0, HOME, "bruising.window"),
+    ("bruising", 0.5, Severe, Stable, 0.0, HOME, "bruising.window"),
+    ("bruising", 0.51, Severe, Stable, 0.0, D3, "bruising.severe_after"),
+    ("bruising", 6.0, Severe, Improving, 1.0, D3, "bruising.severe_after"),
     // petechiae: 4, 7, 3D
     ("petechiae", 4.0, Moderate, Stable, 0.0, HOME, "petechiae.window"),
     ("petechiae", 4.01, Moderate, Stable, 0.0, D3, "petechiae.not_improving"),
@@ -95,16 +112,20 @@ const WINDOW_CASES: &[Row] = &[
     ("burning", 1.01, Moderate, Stable, 0.0, D3, "burning.not_improving"),
     ("burning", 3.0, Mild, Improving, 0.0, HOME, "burning.improving"),
     ("burning", 3.01, Mild, Improving, 0.0, D3, "burning.past_window"),
+    // [1.1] severe after 0.5 -> 3D
+    ("burning", 0.5, Severe, Improving, 0.0, HOME, "burning.window"),
+    ("burning", 0.51, Severe, Improving, 0.0, D3, "burning.severe_after"),
     // tightness 3, 7; sensitivity 4, 7
     ("tightness", 3.0, Moderate, Stable, 0.0, HOME, "tightness.window"),
     ("tightness", 3.01, Moderate, Stable, 0.0, D3, "tightness.not_improving"),
     ("sensitivity", 4.0, Moderate, Stable, 0.0, HOME, "sensitivity.window"),
     ("sensitivity", 4.01, Moderate, Stable, 0.0, D3, "sensitivity.not_improving"),
     // pain: 2, 4, 3D, worse after 1 TODAY, severe after 0.5 TODAY, starts after 2 TODAY
-    ("pain", 0.5, Severe, Stable, 0.0, HOME, "pain.window"),
-    ("pain", 0.51, Severe, Stable, 0.0, TODAY, "pain.severe_after"),
-    ("pain", 1.0, Moderate, Worsening, 0.0, HOME, "pain.window"),
-    ("pain", 1.01, Moderate, Worsening, 0.0, TODAY, "pain.worse_after"),
+    // [1.1] worse after 0.5 -> TODAY, severe after 0.25 -> TODAY
+    ("pain", 0.25, Severe, Stable, 0.0, HOME, "pain.window"),
+    ("pain", 0.26, Severe, Stable, 0.0, TODAY, "pain.severe_after"),
+    ("pain", 0.5, Moderate, Worsening, 0.0, HOME, "pain.window"),
+    ("pain", 0.51, Moderate, Worsening, 0.0, TODAY, "pain.worse_after"),
     ("pain", 2.0, Moderate, Stable, 0.0, HOME, "pain.window"),
     ("pain", 2.01, Moderate, Stable, 0.0, D3, "pain.not_improving"),
     ("pain", 4.0, Mild, Improving, 0.0, HOME, "pain.improving"),
@@ -130,6 +151,10 @@ const WINDOW_CASES: &[Row] = &[
     ("firm_bumps", 7.01, Moderate, Stable, 3.0, D3, "firm_bumps.not_improving"),
     ("firm_bumps", 14.0, Mild, Improving, 3.0, HOME, "firm_bumps.improving"),
     ("firm_bumps", 9.0, Mild, Improving, 7.01, D3, "firm_bumps.starts_after"),
+    // [1.1] worse after 3 -> 3D, severe after 3 -> 3D
+    ("firm_bumps", 3.0, Severe, Worsening, 1.0, HOME, "firm_bumps.window"),
+    ("firm_bumps", 3.01, Mild, Worsening, 1.0, D3, "firm_bumps.worse_after"),
+    ("firm_bumps", 3.01, Severe, Improving, 1.0, D3, "firm_bumps.severe_after"),
     // darkening: 7, 14, 2W; roughness: 7, 14, 2W
     ("darkening", 7.0, Moderate, Stable, 2.0, HOME, "darkening.window"),
     ("darkening", 7.01, Moderate, Stable, 2.0, W2, "darkening.not_improving"),
@@ -141,6 +166,9 @@ const WINDOW_CASES: &[Row] = &[
     ("swollen_glands", 3.01, Moderate, Stable, 0.0, D3, "swollen_glands.not_improving"),
     ("swollen_glands", 2.01, Moderate, Worsening, 0.0, TODAY, "swollen_glands.worse_after"),
     ("swollen_glands", 7.0, Mild, Improving, 0.0, HOME, "swollen_glands.improving"),
+    // [1.1] starts after 3 -> 3D
+    ("swollen_glands", 3.5, Mild, Improving, 3.0, HOME, "swollen_glands.improving"),
+    ("swollen_glands", 3.5, Mild, Improving, 3.01, D3, "swollen_glands.starts_after"),
 ];
 
 #[test]
@@ -163,7 +191,7 @@ fn the_reference_windows_give_the_reference_dispositions() {
 }
 
 /// The table of section 3 as typed from the reference: (id, normal until, ok if improving
-/// until, past window, worse after, severe after, starts after).
+/// until, past window, worse after, severe after, severe and worse after, starts after).
 type Window = (
     &'static str,
     f64,
@@ -172,29 +200,30 @@ type Window = (
     Option<(f64, Disposition)>,
     Option<(f64, Disposition)>,
     Option<(f64, Disposition)>,
+    Option<(f64, Disposition)>,
 );
 
 #[rustfmt::skip]
 const REFERENCE_WINDOWS: &[Window] = &[
-    ("redness", 3.0, 7.0, D3, Some((2.0, TODAY)), Some((2.0, TODAY)), Some((2.0, D3))),
-    ("swelling", 2.0, 7.0, D3, Some((2.0, TODAY)), Some((1.0, TODAY)), Some((2.0, TODAY))),
-    ("pinpoint_bleeding", 0.5, 1.0, TODAY, None, None, Some((0.5, TODAY))),
-    ("bruising", 7.0, 10.0, D3, Some((2.0, D3)), None, Some((1.0, D3))),
-    ("petechiae", 4.0, 7.0, D3, Some((2.0, D3)), None, Some((1.0, D3))),
-    ("peeling", 7.0, 14.0, D3, Some((7.0, D3)), None, Some((7.0, D3))),
-    ("crusting", 5.0, 10.0, D3, Some((5.0, D3)), None, Some((3.0, D3))),
-    ("itching", 3.0, 4.0, D3, Some((3.0, D3)), None, Some((3.0, D3))),
-    ("burning", 1.0, 3.0, D3, Some((1.0, D3)), None, Some((1.0, D3))),
-    ("tightness", 3.0, 7.0, D3, Some((3.0, D3)), None, Some((2.0, D3))),
-    ("sensitivity", 4.0, 7.0, D3, Some((3.0, D3)), None, Some((2.0, D3))),
-    ("pain", 2.0, 4.0, D3, Some((1.0, TODAY)), Some((0.5, TODAY)), Some((2.0, TODAY))),
-    ("warmth", 1.0, 2.0, TODAY, Some((1.0, TODAY)), None, Some((1.0, TODAY))),
-    ("breakouts", 10.0, 14.0, W2, Some((7.0, D3)), None, Some((10.0, W2))),
-    ("milia", 14.0, 14.0, W2, None, None, None),
-    ("firm_bumps", 7.0, 14.0, D3, Some((7.0, D3)), None, Some((7.0, D3))),
-    ("darkening", 7.0, 14.0, W2, Some((7.0, W2)), None, Some((14.0, W2))),
-    ("roughness", 7.0, 14.0, W2, None, None, None),
-    ("swollen_glands", 3.0, 7.0, D3, Some((2.0, TODAY)), None, None),
+    ("redness", 3.0, 7.0, D3, Some((2.0, TODAY)), Some((2.0, TODAY)), Some((1.0, TODAY)), Some((2.0, D3))),
+    ("swelling", 2.0, 7.0, D3, Some((2.0, TODAY)), Some((1.0, TODAY)), Some((0.5, TODAY)), Some((2.0, TODAY))),
+    ("pinpoint_bleeding", 0.5, 1.0, TODAY, Some((0.0, TODAY)), Some((0.0, TODAY)), None, Some((0.5, TODAY))),
+    ("bruising", 7.0, 10.0, D3, Some((1.0, D3)), Some((0.5, D3)), None, Some((1.0, D3))),
+    ("petechiae", 4.0, 7.0, D3, Some((2.0, D3)), None, None, Some((1.0, D3))),
+    ("peeling", 7.0, 14.0, D3, Some((7.0, D3)), None, None, Some((7.0, D3))),
+    ("crusting", 5.0, 10.0, D3, Some((5.0, D3)), None, None, Some((3.0, D3))),
+    ("itching", 3.0, 4.0, D3, Some((3.0, D3)), None, None, Some((3.0, D3))),
+    ("burning", 1.0, 3.0, D3, Some((1.0, D3)), Some((0.5, D3)), None, Some((1.0, D3))),
+    ("tightness", 3.0, 7.0, D3, Some((3.0, D3)), None, None, Some((2.0, D3))),
+    ("sensitivity", 4.0, 7.0, D3, Some((3.0, D3)), None, None, Some((2.0, D3))),
+    ("pain", 2.0, 4.0, D3, Some((0.5, TODAY)), Some((0.25, TODAY)), None, Some((2.0, TODAY))),
+    ("warmth", 1.0, 2.0, TODAY, Some((1.0, TODAY)), None, None, Some((1.0, TODAY))),
+    ("breakouts", 10.0, 14.0, W2, Some((7.0, D3)), None, None, Some((10.0, W2))),
+    ("milia", 14.0, 14.0, W2, None, None, None, None),
+    ("firm_bumps", 7.0, 14.0, D3, Some((3.0, D3)), Some((3.0, D3)), None, Some((7.0, D3))),
+    ("darkening", 7.0, 14.0, W2, Some((7.0, W2)), None, None, Some((14.0, W2))),
+    ("roughness", 7.0, 14.0, W2, None, None, None, None),
+    ("swollen_glands", 3.0, 7.0, D3, Some((2.0, TODAY)), None, None, Some((3.0, D3))),
 ];
 
 #[test]
@@ -204,7 +233,7 @@ fn the_built_in_windows_are_those_of_the_reference() {
     let expected_ids: Vec<&str> = REFERENCE_WINDOWS.iter().map(|w| w.0).collect();
     assert_eq!(ids, expected_ids);
     let pair = |t: Option<aftercare::rules::Threshold>| t.map(|t| (t.day, t.disposition));
-    for &(id, normal, ok, past, worse, severe, starts) in REFERENCE_WINDOWS {
+    for &(id, normal, ok, past, worse, severe, severe_and_worse, starts) in REFERENCE_WINDOWS {
         let r = rules.reaction(id).unwrap();
         assert_eq!(
             (
@@ -213,9 +242,10 @@ fn the_built_in_windows_are_those_of_the_reference() {
                 r.past_window,
                 pair(r.worse_after),
                 pair(r.severe_after),
+                pair(r.severe_and_worse_after),
                 pair(r.starts_after)
             ),
-            (normal, ok, past, worse, severe, starts),
+            (normal, ok, past, worse, severe, severe_and_worse, starts),
             "{id}"
         );
     }
@@ -234,9 +264,11 @@ pub const WARNING_SIGNS: &[(&str, Disposition)] = &[
     ("eye_pain", ED),
     ("vision_change", ED),
     ("light_sensitivity", ED),
+    ("eyelid_blisters", ED),
     ("widespread_blisters", ED),
     ("bleeding_wont_stop", ED),
     ("dusky_skin", ED),
+    ("stiff_neck", ED),
     ("fever", TODAY),
     ("chills", TODAY),
     ("spreading_redness", TODAY),
@@ -245,12 +277,18 @@ pub const WARNING_SIGNS: &[(&str, Disposition)] = &[
     ("weeping", TODAY),
     ("blisters", TODAY),
     ("grouped_blisters", TODAY),
+    ("cold_sore_tingling", TODAY),
     ("hives", TODAY),
+    ("widespread_rash", TODAY),
     ("purple_spots", TODAY),
     ("bruising_elsewhere", TODAY),
     ("bleeding_gums", TODAY),
     ("numbness", TODAY),
+    ("eye_redness", TODAY),
+    ("vomiting", TODAY),
+    ("very_unwell", TODAY),
     ("track_marks", W2),
+    ("dent", W2),
 ];
 
 #[test]

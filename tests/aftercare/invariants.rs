@@ -76,6 +76,7 @@ fn symptom_on(
             severity,
             trend,
             started_day: (day * f).min(day),
+            description: None,
         }
     })
 }
@@ -106,14 +107,14 @@ proptest! {
 
     #[test]
     fn more_severe_never_milder(d in day(), id in any_id(), t in trend(), f in 0.0..=1.0f64) {
-        let at = |severity| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity, trend: t, started_day: d * f }], false));
+        let at = |severity| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity, trend: t, started_day: d * f, description: None }], false));
         prop_assert!(at(Severity::Mild) <= at(Severity::Moderate));
         prop_assert!(at(Severity::Moderate) <= at(Severity::Severe));
     }
 
     #[test]
     fn a_worse_trend_never_milder(d in day(), id in any_id(), s in severity(), f in 0.0..=1.0f64) {
-        let at = |trend| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity: s, trend, started_day: d * f }], false));
+        let at = |trend| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity: s, trend, started_day: d * f, description: None }], false));
         prop_assert!(at(Trend::Improving) <= at(Trend::Stable));
         prop_assert!(at(Trend::Stable) <= at(Trend::Worsening));
     }
@@ -121,7 +122,7 @@ proptest! {
     #[test]
     fn a_later_start_never_milder(d in day(), id in reaction_id(), s in severity(), t in trend(), a in 0.0..=1.0f64, b in 0.0..=1.0f64) {
         let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        let at = |f: f64| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity: s, trend: t, started_day: d * f }], false));
+        let at = |f: f64| answer(&case(d, vec![ReportedSymptom { id: id.clone(), severity: s, trend: t, started_day: d * f, description: None }], false));
         prop_assert!(at(early) <= at(late));
     }
 

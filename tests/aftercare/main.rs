@@ -14,6 +14,7 @@ mod fuzz_props;
 mod hostile;
 mod invariants;
 mod properties;
+mod protocol_1_1;
 mod questionnaire;
 mod rule_examples;
 mod rule_safety;

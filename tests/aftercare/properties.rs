@@ -17,9 +17,14 @@ fn threshold_days() -> Vec<f64> {
     for x in &r.reactions {
         days.push(x.normal_until);
         days.push(x.ok_if_improving_until);
-        for t in [x.worse_after, x.severe_after, x.starts_after]
-            .into_iter()
-            .flatten()
+        for t in [
+            x.worse_after,
+            x.severe_after,
+            x.severe_and_worse_after,
+            x.starts_after,
+        ]
+        .into_iter()
+        .flatten()
         {
             days.push(t.day);
         }
@@ -33,6 +38,10 @@ fn threshold_days() -> Vec<f64> {
         }
     }
     out
+}
+
+fn risk_factor_ids() -> Vec<String> {
+    rules().risk_factors.iter().map(|f| f.id.clone()).collect()
 }
 
 fn symptom_ids() -> Vec<String> {
@@ -75,6 +84,7 @@ fn reported_from(ids: Vec<String>, day: f64) -> impl Strategy<Value = ReportedSy
             severity,
             trend,
             started_day,
+            description: None,
         },
     )
 }
@@ -95,6 +105,16 @@ fn case() -> impl Strategy<Value = Case> {
             .prop_map(move |(symptoms, repeat_contact)| Case {
                 repeat_contact,
                 ..Case::on_day(day, symptoms)
+            })
+            .prop_flat_map(|case| {
+                (
+                    Just(case),
+                    prop::collection::vec(select(risk_factor_ids()), 0..3),
+                )
+            })
+            .prop_map(|(mut case, risks)| {
+                case.risk_factors = risks;
+                case
             })
     })
 }
@@ -187,8 +207,68 @@ proptest! {
         let ids: HashSet<&str> = case.symptoms.iter().map(|s| s.id.as_str()).collect();
         let per_symptom = a.findings.iter().filter(|f| {
             f.kind != aftercare::model::FindingKind::Combination
+                && f.kind != aftercare::model::FindingKind::Cluster
                 && f.kind != aftercare::model::FindingKind::RepeatContact
         });
         prop_assert_eq!(per_symptom.count(), ids.len());
+    }
+
+    #[test]
+    fn an_added_risk_factor_never_lowers_the_disposition(
+        case in case(),
+        risk in select(risk_factor_ids()),
+    ) {
+        let before = disposition(&case);
+        let mut more = case.clone();
+        more.risk_factors.push(risk.clone());
+        let after = disposition(&more);
+        prop_assert!(after >= before, "adding {risk} lowered {before} to {after}");
+    }
+
+    #[test]
+    fn an_added_something_else_never_lowers_the_disposition_nor_gives_home_care(
+        case in case(),
+        severity in severity(),
+        trend in trend(),
+    ) {
+        let before = disposition(&case);
+        let mut more = case.clone();
+        more.symptoms.push(ReportedSymptom {
+            description: Some("something the lists do not name".into()),
+            ..symptom("other", severity, trend, 0.0)
+        });
+        let after = disposition(&more);
+        prop_assert!(after >= before, "adding other lowered {before} to {after}");
+        prop_assert!(after >= Disposition::SeeWithin3Days);
+    }
+
+    #[test]
+    fn a_later_start_never_lowers_the_disposition(case in case(), f in 0.0..=1.0f64) {
+        // started_on_day d reads as min(d + 1, day), later than d: never milder.
+        let before = disposition(&case);
+        for i in 0..case.symptoms.len() {
+            let mut later = case.clone();
+            let s = &mut later.symptoms[i];
+            s.started_day += (case.days_since_treatment - s.started_day) * f;
+            let after = disposition(&later);
+            prop_assert!(after >= before, "a later start of {} lowered {before} to {after}", case.symptoms[i].id);
+        }
+    }
+
+    #[test]
+    fn chills_counts_wherever_fever_does(case in case()) {
+        let with_fever = Case {
+            symptoms: case.symptoms.iter().cloned().chain([ReportedSymptom::new("fever")]).collect(),
+            ..case.clone()
+        };
+        let as_chills = Case {
+            symptoms: with_fever
+                .symptoms
+                .iter()
+                .map(|s| if s.id == "fever" { ReportedSymptom { id: "chills".into(), ..s.clone() } } else { s.clone() })
+                .collect(),
+            ..case.clone()
+        };
+        prop_assert_eq!(disposition(&with_fever), disposition(&as_chills));
     }
 }

@@ -555,6 +555,8 @@ fn a_nurse_go_to_ed_stop_asks_the_combination_signs() {
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::Yes)
         .then("more.purple_spots", Scripted::No)
+        // Protocol 1.1: fever with a stiff neck is an emergency too.
+        .then("more.stiff_neck", Scripted::No)
         .text("treatment", "1 day ago")
         .pick("override", "keep");
     let (out, p) = run_nurse(script);
@@ -825,27 +827,37 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
     use aftercare::questionnaire::escalation_ids;
     let rules = RuleSet::built_in();
     let ids = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
-    // Red streaks: fever and purple spots together would make it an emergency.
+    // Red streaks: fever or chills with purple spots or a stiff neck would make it an
+    // emergency (protocol 1.1: chills counts as fever does).
     assert_eq!(
         escalation_ids(&rules, &ids(&["red_streaks"]), &ids(&["red_streaks"])),
-        ids(&["fever", "purple_spots"])
+        ids(&["fever", "chills", "purple_spots", "stiff_neck"])
     );
-    // Fever already present: only the missing partner is asked.
+    // Fever already present: only the missing partners are asked, not chills.
     assert_eq!(
         escalation_ids(
             &rules,
             &ids(&["red_streaks", "fever"]),
             &ids(&["red_streaks", "fever"])
         ),
-        ids(&["purple_spots"])
+        ids(&["purple_spots", "stiff_neck"])
     );
-    // No fever: the combination can no longer fire, so nothing more is asked.
+    // No fever and no chills: the combinations can no longer fire, so nothing more is asked.
     assert!(escalation_ids(
         &rules,
         &ids(&["red_streaks"]),
-        &ids(&["red_streaks", "fever"])
+        &ids(&["red_streaks", "fever", "chills"])
     )
     .is_empty());
+    // No fever but chills not yet asked: chills is still worth asking.
+    assert_eq!(
+        escalation_ids(
+            &rules,
+            &ids(&["red_streaks"]),
+            &ids(&["red_streaks", "fever"])
+        ),
+        ids(&["chills", "purple_spots", "stiff_neck"])
+    );
     // Already an emergency: nothing can make it more urgent.
     assert!(escalation_ids(
         &rules,
@@ -862,6 +874,7 @@ fn a_nurse_no_to_fever_spares_the_question_it_made_pointless() {
     let script = s
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::No)
+        .then("more.chills", Scripted::No)
         .text("treatment", "1 day ago")
         .pick("override", "keep");
     let (out, p) = run_nurse(script);

@@ -8,7 +8,11 @@ use aftercare::RuleSet;
 
 use crate::support::*;
 
-const TABLES: [&str; 2] = ["tests/cases/public.jsonl", "tests/cases/safety.jsonl"];
+const TABLES: [&str; 3] = [
+    "tests/cases/public.jsonl",
+    "tests/cases/public-1.1.jsonl",
+    "tests/cases/safety.jsonl",
+];
 
 fn trace_json(extra: &[&str]) -> (serde_json::Value, i32, String) {
     let mut cmd = aftercare();
@@ -135,7 +139,7 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
         .unwrap()
         .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1)
         // A clinic's own version, as a clinic gives it: the rules differ from the built-in.
-        .replacen("version = \"1.0.0\"", "version = \"1.0.0-clinic\"", 1);
+        .replacen("version = \"1.1.0\"", "version = \"1.1.0-clinic\"", 1);
     let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .args(["rules", "check"])

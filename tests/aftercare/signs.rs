@@ -92,8 +92,13 @@ fn fever_with_any_spreading_sign_means_the_emergency_department() {
             );
             assert_eq!(combo.disposition, Disposition::GoToEdNow);
         }
-        // Without the fever, the spreading sign counts alone and the combination is silent.
-        let a = assess(&on(4.0, &[spreading, "chills", "pus"]), rules());
+        // Protocol 1.1: chills counts as fever does.
+        let a = assess(&on(4.0, &[spreading, "chills"]), rules());
+        assert!(fired_rules(&a).contains(&"fever_with_spreading_infection".to_string()));
+        assert_eq!(a.disposition, Disposition::GoToEdNow);
+        // Without fever or chills, the spreading sign counts alone and the combination is
+        // silent.
+        let a = assess(&on(4.0, &[spreading, "pus"]), rules());
         assert!(!fired_rules(&a).contains(&"fever_with_spreading_infection".to_string()));
     }
     // Fever with something that is not a spreading sign.
@@ -159,7 +164,7 @@ fn repeat_contact_is_at_least_see_today() {
 }
 
 #[test]
-fn after_day_90_every_symptom_is_at_least_a_routine_review_and_not_from_the_treatment() {
+fn after_day_90_every_symptom_is_at_least_a_routine_review_and_a_late_change() {
     let all: Vec<&str> = rules().symptom_ids().collect();
     for id in &all {
         for trend in Trend::ALL {
@@ -175,7 +180,10 @@ fn after_day_90_every_symptom_is_at_least_a_routine_review_and_not_from_the_trea
                 .find(|(rule, _)| *rule == "after_day_90")
                 .unwrap_or_else(|| panic!("{id}: after_day_90 fired: {f:#?}"));
             assert!(
-                late.1.contains("unlikely to come from the treatment"),
+                // Protocol 1.1: a late change a clinician should look at, never dismissed.
+                late.1
+                    .contains("a late change that a clinician should look at")
+                    && !late.1.contains("unlikely to come from the treatment"),
                 "{id}: {}",
                 late.1
             );
@@ -227,6 +235,8 @@ fn no_symptoms_is_home_care_with_no_findings() {
 fn an_emergency_gives_one_short_instruction_without_a_safety_net_list() {
     let a = assess(&on(0.2, &["difficulty_breathing", "redness"]), rules());
     assert_eq!(a.disposition, Disposition::CallEmergencyNow);
-    assert!(a.action.contains("Call emergency services now"));
+    assert!(a
+        .action
+        .contains("Call emergency services (911, 999 or 112) now"));
     assert!(a.call_back.is_empty());
 }

@@ -45,7 +45,7 @@ fn call_emergency_now_is_one_short_instruction_first() {
         r#"{"days_since_treatment": 0.2, "symptoms": [{"id": "redness"}, {"id": "hives"}, {"id": "throat_swelling"}]}"#,
     );
     assert!(report.starts_with(
-        "CALL EMERGENCY SERVICES NOW\nCall emergency services now. Do not drive yourself.\n"
+        "CALL EMERGENCY SERVICES NOW\nCall emergency services (911, 999 or 112) now. Do not drive yourself.\n"
     ));
     assert!(!report.contains("Aftercare today"), "no long advice");
     insta::assert_snapshot!("text_call_emergency_now", report);

@@ -26,15 +26,23 @@ pub fn repo_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// The acceptance cases: the shared file when the checkout sits beside it, which must then be
-/// identical to the copy kept in `tests/cases/` (so that a change there is not missed).
+/// The acceptance cases of both public files (1.0 and 1.1): the shared files when the
+/// checkout sits beside them, which must then be identical to the copies kept in
+/// `tests/cases/` (so that a change there is not missed).
 pub fn public_cases() -> Vec<serde_json::Value> {
-    let vendored = std::fs::read_to_string(repo_path("tests/cases/public.jsonl"))
-        .expect("tests/cases/public.jsonl is readable");
-    if let Ok(shared) = std::fs::read_to_string(repo_path("../shared/cases/public.jsonl")) {
+    ["public.jsonl", "public-1.1.jsonl"]
+        .into_iter()
+        .flat_map(cases_of)
+        .collect()
+}
+
+fn cases_of(name: &str) -> Vec<serde_json::Value> {
+    let vendored = std::fs::read_to_string(repo_path(&format!("tests/cases/{name}")))
+        .unwrap_or_else(|e| panic!("tests/cases/{name} is readable: {e}"));
+    if let Ok(shared) = std::fs::read_to_string(repo_path(&format!("../shared/cases/{name}"))) {
         assert_eq!(
             shared, vendored,
-            "../shared/cases/public.jsonl changed: copy it to tests/cases/public.jsonl"
+            "../shared/cases/{name} changed: copy it to tests/cases/{name}"
         );
     }
     vendored
@@ -77,6 +85,7 @@ pub fn symptom(
         severity,
         trend,
         started_day,
+        description: None,
     }
 }
 
