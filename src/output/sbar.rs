@@ -80,9 +80,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     );
     let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     for s in &a.symptoms {
+        let name = match &s.description {
+            Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
+            None => label(rules, &s.id),
+        };
         reports.push(format!(
-            "{}: {}, {}, {}",
-            label(rules, &s.id),
+            "{name}: {}, {}, {}",
             s.severity.code(),
             trend_words(s.trend),
             started_words(s.started)
@@ -139,6 +142,39 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             &mut out,
             "Not taken: the call went straight to the disposition after a danger sign.",
         ),
+    }
+    if !a.risk_factors.is_empty() {
+        let name = |id: &str| {
+            rules
+                .risk_factors
+                .iter()
+                .find(|r| r.id == id)
+                .map_or(id.to_string(), |r| r.label.to_lowercase())
+        };
+        let of = |state: SignState| -> Vec<String> {
+            a.risk_factors
+                .iter()
+                .filter(|r| r.answer == state)
+                .map(|r| name(&r.id))
+                .collect()
+        };
+        let (yes, no) = (of(SignState::Yes), of(SignState::No));
+        line(
+            &mut out,
+            &format!(
+                "Risk factors: {}{}.",
+                if yes.is_empty() {
+                    "none".to_string()
+                } else {
+                    yes.join(", ")
+                },
+                if no.is_empty() {
+                    String::new()
+                } else {
+                    format!("; denies: {}", no.join(", "))
+                }
+            ),
+        );
     }
     if let Some(r) = a.repeat_contact {
         line(
@@ -361,7 +397,9 @@ fn trend_words(t: TrendAnswer) -> &'static str {
 
 fn started_words(s: Started) -> String {
     match s {
+        Started::Day(0) => "since the treatment".to_string(),
         Started::Day(d) => format!("since day {d}"),
+        Started::LaterOnTreatmentDay => "since later on day 0".to_string(),
         Started::NotSure => "start not known (counted as today)".to_string(),
     }
 }
@@ -410,6 +448,7 @@ mod tests {
             .pick("background.blood_thinners", "not known")
             .text("background.allergies", "none")
             .text("background.session", "2")
+            .picks("background.risk_factors", &["radio_frequency"])
             .pick("override", "see_within_3_days")
             .text(
                 "override.reason",
@@ -469,6 +508,7 @@ mod tests {
             .pick("background.blood_thinners", "not known")
             .text("background.allergies", "")
             .text("background.session", "")
+            .then("background.risk_factors", Scripted::EnterOn("none".into()))
             .pick("override", "go_to_ed_now")
             .text("override.reason", "")
             .picks("call.advice_given", &["disposition"])

@@ -115,7 +115,10 @@ impl TrendAnswer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Started {
+    /// The day number; day 0 is "since the treatment", today is "now".
     Day(u32),
+    /// Later on the treatment day (day 0), not from the treatment itself.
+    LaterOnTreatmentDay,
     NotSure,
 }
 
@@ -126,6 +129,9 @@ pub struct SymptomAnswer {
     pub severity: Severity,
     pub trend: TrendAnswer,
     pub started: Started,
+    /// For "something else": what it is, in the person's own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The time since the treatment: the longest reading in days, and whether the treatment
@@ -208,6 +214,10 @@ pub struct Answers {
     /// protocol's defaults, so that nothing the person said is lost.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending: Vec<String>,
+    /// Risk factors asked (the patient: only those that could change the result; the
+    /// nurse: all of them), with their answers.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub risk_factors: Vec<SignAnswer>,
     /// A repeat contact about the same problem, or a very worried person; `None` when the
     /// questions stopped before it.
     pub repeat_contact: Option<bool>,
@@ -223,6 +233,7 @@ impl Answers {
             symptoms_asked: false,
             symptoms: Vec::new(),
             pending: Vec::new(),
+            risk_factors: Vec::new(),
             repeat_contact: None,
             background: None,
         }
@@ -255,6 +266,28 @@ impl Answers {
         }
     }
 
+    /// The risk factors as the case carries them: those answered "yes"; none when none was
+    /// asked (not known is not "no", but a risk factor only ever raises the answer).
+    fn risk_factor_input(&self) -> Option<Vec<String>> {
+        (!self.risk_factors.is_empty()).then(|| {
+            self.risk_factors
+                .iter()
+                .filter(|r| r.answer == SignState::Yes)
+                .map(|r| r.id.clone())
+                .collect()
+        })
+    }
+
+    /// Every id asked so far, whatever the answer, for the follow-up questions.
+    pub fn answered_ids(&self) -> Vec<String> {
+        self.signs
+            .iter()
+            .chain(&self.risk_factors)
+            .filter(|s| s.answer != SignState::NotAsked)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
     /// The case exactly as the JSON interface would take it.
     pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
         let days = self.days(now);
@@ -268,26 +301,25 @@ impl Answers {
             });
         }
         for s in &self.symptoms {
+            // "Today" (the latest day offered) is now, not the start of that day: a symptom
+            // that began today may have begun minutes ago, and a late start is what the
+            // "starts after" rules look for. A start known only as a day is that whole day,
+            // read by the evaluation in the careful direction (`started_on_day`). Not
+            // knowing when it began counts as "it began now", the latest it can have begun.
+            let (started_day, started_on_day) = match s.started {
+                Started::Day(d) if f64::from(d) >= days.floor() => (Some(days), None),
+                Started::Day(0) => (Some(0.0), None),
+                Started::Day(d) => (None, Some(f64::from(d))),
+                Started::LaterOnTreatmentDay => (None, Some(0.0)),
+                Started::NotSure => (Some(days), None),
+            };
             symptoms.push(SymptomInput {
-                id: s.id.clone(),
-                started_on_day: None,
-                description: None,
                 severity: Some(s.severity),
                 trend: Some(s.trend.for_rules()),
-                started_day: Some(match s.started {
-                    // "Today" (the latest day offered) is now, not the start of that day:
-                    // a symptom that began today may have begun minutes ago, and a late
-                    // start is what the "starts after" rules look for, so reading it as the
-                    // whole day number could make it older, and the answer milder, than it
-                    // is (pinpoint bleeding that began today at day 0.9 is a late start).
-                    Started::Day(d) if f64::from(d) >= days.floor() => days,
-                    Started::Day(d) => f64::from(d),
-                    // Not knowing when it began counts as "it began now", the latest it can
-                    // have begun: a late start is what the "starts after" rules look for,
-                    // so the latest start is the one that can never make the answer milder,
-                    // and it cannot be later than the time since treatment (an input error).
-                    Started::NotSure => days,
-                }),
+                started_day,
+                started_on_day,
+                description: s.description.clone(),
+                ..SymptomInput::new(s.id.clone())
             });
         }
         match &self.treatment {
@@ -298,7 +330,7 @@ impl Answers {
                 // A date alone is read against `now`, the time of evaluation, in its offset.
                 assessed_at: t.time_given.then(|| now.to_rfc3339()),
                 symptoms,
-                risk_factors: None,
+                risk_factors: self.risk_factor_input(),
                 repeat_contact: self.repeat_contact,
             },
             // No date: the questions stopped at a danger sign before it. The day cannot
@@ -311,7 +343,7 @@ impl Answers {
                 treated_at: None,
                 assessed_at: None,
                 symptoms,
-                risk_factors: None,
+                risk_factors: self.risk_factor_input(),
                 repeat_contact: self.repeat_contact,
             },
         }
@@ -814,15 +846,25 @@ pub fn ask_details(
             severity,
             trend,
             started: Started::Day(0),
+            description: None,
         });
     }
     // Day choices from today back to the treatment day: never later than today (the case
     // would be rejected). Most reactions begin on the treatment day, so the cursor starts
     // there (or on the answer being changed); a later start is a deliberate choice.
-    let mut start_choices: Vec<Choice> = (0..=today)
+    let mut start_choices: Vec<Choice> = (1..=today)
         .rev()
         .map(|d| Choice::new(format!("day:{d}"), start_day_words(d, elapsed)))
         .collect();
+    start_choices.push(Choice::new(
+        "day:0:later",
+        if patient {
+            "Later on the treatment day"
+        } else {
+            "Day 0, later than the treatment"
+        },
+    ));
+    start_choices.push(Choice::new("day:0", start_day_words(0, elapsed)));
     start_choices.push(Choice::new(
         "not_sure",
         if patient { "I'm not sure" } else { "Not known" },
@@ -835,6 +877,7 @@ pub fn ask_details(
     };
     let was = match previous.map(|s| s.started) {
         Some(Started::Day(d)) if d <= today => format!("day:{d}"),
+        Some(Started::LaterOnTreatmentDay) => "day:0:later".to_string(),
         Some(Started::NotSure) => "not_sure".to_string(),
         _ => "day:0".to_string(),
     };
@@ -845,16 +888,23 @@ pub fn ask_details(
         choices: &start_choices,
         start: start_choices.iter().position(|c| c.key == was).unwrap_or(0),
     })?;
-    let started = if i as u32 > today {
-        Started::NotSure
-    } else {
-        Started::Day(today - i as u32)
+    // Read by key, not position.
+    let key = start_choices[i].key.as_str();
+    let started = match key {
+        "not_sure" => Started::NotSure,
+        "day:0:later" => Started::LaterOnTreatmentDay,
+        _ => key
+            .strip_prefix("day:")
+            .and_then(|d| d.parse().ok())
+            .map(Started::Day)
+            .ok_or_else(|| Stop::Terminal(format!("no start {key:?}")))?,
     };
     Ok(SymptomAnswer {
         id: id.to_string(),
         severity,
         trend,
         started,
+        description: None,
     })
 }
 
@@ -866,7 +916,7 @@ pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
     match (d, d == today) {
         (0, true) if elapsed.treated_today => "Day 0: today, the treatment day".to_string(),
         (0, true) => "Day 0: since the treatment, up to now".to_string(),
-        (0, false) => "Day 0: the treatment day".to_string(),
+        (0, false) => "Since the treatment (day 0)".to_string(),
         (d, true) => format!("Day {d}: today"),
         (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
         (d, false) => format!("Day {d}"),
@@ -903,10 +953,16 @@ pub fn ask_symptoms(
     now: DateTime<FixedOffset>,
 ) -> Answer<Option<String>> {
     let width = p.width();
-    let items: Vec<(String, String)> = ids
+    let mut items: Vec<(String, String)> = ids
         .iter()
         .map(|id| (id.to_string(), symptom_words(rules, id, width)))
         .collect();
+    // What the list does not name is never read as normal: "Something else" is a choice,
+    // last, with its own words asked after.
+    let other = rules.other.as_ref().map(|o| o.id.clone());
+    if let Some(o) = &rules.other {
+        items.push((o.id.clone(), capitalise(&o.description)));
+    }
     let is_sign = |id: &str| rules.warning_sign(id).is_some();
     let ticked: Vec<String> = answers
         .symptoms
@@ -965,21 +1021,121 @@ pub fn ask_symptoms(
         let id = answers.pending.remove(0);
         let answer = match previous.iter().find(|s| s.id == id) {
             Some(kept) => kept.clone(),
+            None if other.as_deref() == Some(id.as_str()) => {
+                let words = ask_other_words(p, mode)?;
+                let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
+                a.description = Some(words);
+                a
+            }
             None => ask_details(p, rules, mode, &id, answers.elapsed(now), None)?,
         };
         answers.symptoms.push(answer);
     }
 }
 
+/// The risk factors to ask: with `all` (the nurse's background) every one of the rule set;
+/// otherwise (the patient) only those not answered yet whose "yes" could still change the
+/// result, as the evaluation's own follow-up function says.
+pub fn risk_factors_to_ask(
+    answers: &Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    all: bool,
+) -> Vec<String> {
+    if all {
+        return rules.risk_factors.iter().map(|r| r.id.clone()).collect();
+    }
+    let Ok(case) = answers.case_input(now).resolve(rules, now) else {
+        return Vec::new();
+    };
+    // The symptom list offered every expected reaction: one not ticked was answered "no".
+    let mut answered = answers.answered_ids();
+    if answers.symptoms_asked {
+        answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
+    }
+    crate::follow_up::could_still_raise(&case, rules, &answered)
+        .into_iter()
+        .filter(|q| q.kind == crate::follow_up::OpenKind::RiskFactor)
+        .map(|q| q.id)
+        .collect()
+}
+
+/// Asks `ids` as one checklist with "None of these"; the answers replace earlier ones.
+pub fn ask_risk_factors(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    ids: &[String],
+    answers: &mut Answers,
+) -> Answer<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<(String, String)> = ids
+        .iter()
+        .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
+        .map(|r| (r.id.clone(), capitalise(&r.description)))
+        .collect();
+    let (q_id, message) = match mode {
+        Mode::Patient => (
+            "risk_factors",
+            "A few questions about you and the treatment: do any of these apply?",
+        ),
+        Mode::Nurse => ("background.risk_factors", "Risk factors?"),
+    };
+    let picked = ask_checklist(
+        p,
+        q_id,
+        message,
+        "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
+        &items,
+        &[],
+    )?;
+    answers.risk_factors.retain(|r| !ids.contains(&r.id));
+    for (id, _) in &items {
+        answers.risk_factors.push(SignAnswer {
+            id: id.clone(),
+            answer: picked.contains(id).into(),
+        });
+    }
+    Ok(())
+}
+
+/// "Something else": what it is, in the person's own words (at most 500 characters, no
+/// control characters: the words are recorded and shown, never interpreted).
+pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode) -> Answer<String> {
+    let check: Check<String> = Arc::new(|t: &String| {
+        crate::input::check_description(t.trim())
+            .map(|_| ())
+            .map_err(|m| format!("The answer {m}"))
+    });
+    Ok(p.text(&TextLine {
+        id: "symptom.other.description",
+        message: match mode {
+            Mode::Patient => "Something else: what is it, in a few words?",
+            Mode::Nurse => "Something else: in the caller's words?",
+        },
+        help: Some("For example: a rash on the neck (at most 500 characters)"),
+        check: Some(check),
+    })?
+    .trim()
+    .to_string())
+}
+
 /// One line per symptom: "Redness: moderate, about the same, since day 0".
 pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
     let started = match s.started {
+        Started::Day(0) => "since the treatment".to_string(),
         Started::Day(d) => format!("since day {d}"),
+        Started::LaterOnTreatmentDay => "since later on the treatment day".to_string(),
         Started::NotSure => "start not known".to_string(),
     };
+    let name = match &s.description {
+        Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
+        None => label(rules, &s.id),
+    };
     format!(
-        "{}: {}, {}, {started}",
-        label(rules, &s.id),
+        "{name}: {}, {}, {started}",
         s.severity.code(),
         s.trend.words()
     )

@@ -174,10 +174,24 @@ fn questions(
     call.outcome = Some(outcome);
     if call.stopped_at.is_none() {
         let background = ask_background(p)?;
-        call.answers.background = Some(background.clone());
-        if let Some(o) = call.outcome.as_mut() {
-            o.answers.background = Some(background);
+        call.answers.background = Some(background);
+        // Every risk factor, for the record; one can change the result through a
+        // combination, so the disposition is computed again with them.
+        let all = risk_factors_to_ask(&call.answers, rules, now, true);
+        ask_risk_factors(p, rules, Mode::Nurse, &all, &mut call.answers)?;
+        let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
+        let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
+            .map_err(|e| Stop::Terminal(e.to_string()))?;
+        if Some(outcome.assessment.disposition) != before {
+            p.say(&format!(
+                "\nWith the risk factors:{}",
+                computed(rules, &outcome).trim_start_matches('\n')
+            ));
+            if outcome.assessment.disposition >= Disposition::GoToEdNow {
+                p.say(&instruction(rules, outcome.assessment.disposition));
+            }
         }
+        call.outcome = Some(outcome);
     }
     let computed = call
         .outcome

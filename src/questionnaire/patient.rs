@@ -159,7 +159,19 @@ fn ask_symptom_list(
     answers: &mut Answers,
     now: DateTime<FixedOffset>,
 ) -> Answer<Option<String>> {
-    let stop = ask_symptoms(p, rules, Mode::Patient, ids, answers, now)?;
+    let mut stop = ask_symptoms(p, rules, Mode::Patient, ids, answers, now)?;
+    if stop.is_none() {
+        // Questions about the person only where a "yes" could change the result.
+        let open = risk_factors_to_ask(answers, rules, now, false);
+        ask_risk_factors(p, rules, Mode::Patient, &open, answers)?;
+        if disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow {
+            stop = answers
+                .positive_signs()
+                .next()
+                .map(str::to_string)
+                .or_else(|| answers.symptoms.first().map(|s| s.id.clone()));
+        }
+    }
     if stop.is_some() && disposition_so_far(answers, rules, now) < Disposition::CallEmergencyNow {
         ask_escalation(p, rules, answers)?;
     }

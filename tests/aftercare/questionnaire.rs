@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 
 use crate::support::{aftercare, NOW};
+use aftercare::output::text::Style;
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(NOW).unwrap()
@@ -15,7 +16,7 @@ fn now() -> DateTime<FixedOffset> {
 
 fn run_patient(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
     let mut p = script;
-    let out = patient::run(&mut p, &RuleSet::built_in(), now());
+    let out = patient::run(&mut p, crate::support::rules(), now());
     (out, p)
 }
 
@@ -166,7 +167,7 @@ fn a_normal_day_is_home_care() {
     assert!(p.said().contains("today is day 1"), "{}", p.said());
     assert!(
         p.said()
-            .contains("Redness: mild, getting better, since day 0"),
+            .contains("Redness: mild, getting better, since the treatment"),
         "{}",
         p.said()
     );
@@ -272,7 +273,7 @@ fn the_start_day_choices_end_today() {
         .find(|l| l.starts_with("? symptom.redness.started "))
         .unwrap();
     assert!(
-        offered.contains("[day:2, day:1, day:0, not_sure]"),
+        offered.contains("[day:2, day:1, day:0:later, day:0, not_sure]"),
         "{offered}"
     );
 }
@@ -307,7 +308,7 @@ fn the_review_changes_one_answer_and_keeps_the_others() {
     assert_eq!(p.said().matches("Your answers:").count(), 4);
     assert!(p
         .said()
-        .contains("Redness: mild, getting better, since day 0"));
+        .contains("Redness: mild, getting better, since the treatment"));
 }
 
 #[test]
@@ -426,6 +427,10 @@ fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
 }
 
 fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
+    nurse_background_only(s).then("background.risk_factors", Scripted::EnterOn("none".into()))
+}
+
+fn nurse_background_only(s: ScriptedPrompter) -> ScriptedPrompter {
     s.pick("background.device", "radio-frequency micro-needling")
         .picks("background.areas", &["face", "neck"])
         .picks("background.products", &["vitamin C serum"])
@@ -658,37 +663,46 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
 }
 
 fn is_sign(id: &str) -> bool {
-    RuleSet::built_in().warning_sign(id).is_some()
+    crate::support::rules().warning_sign(id).is_some()
 }
 
-/// Whether the signs ticked in the symptom list reach the emergency department or more: the
-/// questionnaire then stops at once, without details, repeat contact or review.
-fn list_signs_stop(a: &AnswerSet) -> bool {
-    let signs: Vec<serde_json::Value> = a
-        .symptoms
-        .iter()
-        .filter(|x| is_sign(x.id))
-        .map(|x| serde_json::json!({"id": x.id}))
-        .collect();
-    let case = serde_json::json!({"days_since_treatment": a.days_ago, "symptoms": signs});
-    let input = aftercare::input::parse_json_case(&case.to_string()).unwrap();
-    let d = aftercare::assess_input(&input, &RuleSet::built_in(), now())
-        .unwrap()
-        .disposition;
-    d >= Disposition::GoToEdNow
-}
-
-fn script_for(a: &AnswerSet) -> ScriptedPrompter {
+/// The patient's answers as a script and as the JSON case a script would send for them,
+/// built side by side from the interface's documentation: a trend not known is left out
+/// (the default is stable); a start today or not known is the time since treatment, day 0
+/// "since the treatment" is 0, another day is `started_on_day`; a sign ticked in the list
+/// has no details. The questions stop as soon as the answers reach the emergency
+/// department: the symptoms not detailed yet keep the defaults, started "not sure"; risk
+/// factors are asked ("none") only when one could still change the result.
+fn plan(a: &AnswerSet) -> (ScriptedPrompter, serde_json::Value) {
+    let rules = crate::support::rules();
+    let treated =
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
+    let days = f64::from(a.days_ago) + 9.0 / 24.0;
+    let case = |symptoms: &[serde_json::Value]| {
+        serde_json::json!({
+            "treated_at": format!("{treated}T00:00:00Z"),
+            "assessed_at": NOW,
+            "symptoms": symptoms,
+        })
+    };
+    let assess = |case: &serde_json::Value| {
+        let input = aftercare::input::parse_json_case(&case.to_string()).unwrap();
+        aftercare::assess_input(&input, rules, now())
+            .unwrap()
+            .disposition
+    };
     let mut s = ScriptedPrompter::new();
     if let Some(sign) = a.emergency {
-        return s.picks("danger.emergency", &[sign]);
+        s = s.picks("danger.emergency", &[sign]);
+        return (s, case(&[serde_json::json!({"id": sign})]));
     }
     s = s.picks("danger.emergency", &["none"]);
     if let Some(sign) = a.ed {
         // Nothing more: the combination question is answered "none".
-        return s
+        s = s
             .picks("danger.ed", &[sign])
             .picks("danger.more", &["none"]);
+        return (s, case(&[serde_json::json!({"id": sign})]));
     }
     s = s
         .picks("danger.ed", &["none"])
@@ -699,78 +713,90 @@ fn script_for(a: &AnswerSet) -> ScriptedPrompter {
         let ids: Vec<&str> = a.symptoms.iter().map(|x| x.id).collect();
         s = s.picks("symptoms", &ids);
     }
-    if list_signs_stop(a) {
-        return s;
-    }
-    // A sign ticked in the list has no details; on day 0 the start is not asked.
-    for x in a.symptoms.iter().filter(|x| !is_sign(x.id)) {
-        s = s
-            .pick(&format!("symptom.{}.severity", x.id), x.severity)
-            .pick(&format!("symptom.{}.trend", x.id), x.trend);
-        if a.days_ago > 0 {
-            let started = match x.started {
-                Some(d) => format!("day:{d}"),
-                None => "not_sure".to_string(),
-            };
-            s = s.pick(&format!("symptom.{}.started", x.id), &started);
+    let signs: Vec<serde_json::Value> = a
+        .symptoms
+        .iter()
+        .filter(|x| is_sign(x.id))
+        .map(|x| serde_json::json!({"id": x.id}))
+        .collect();
+    let reactions: Vec<&Symptom> = a.symptoms.iter().filter(|x| !is_sign(x.id)).collect();
+    let detailed = |x: &Symptom| {
+        let mut j = serde_json::json!({"id": x.id, "severity": x.severity});
+        if x.trend != "not_sure" {
+            j["trend"] = x.trend.into();
+        }
+        match x.started {
+            Some(0) if a.days_ago > 0 => j["started_day"] = 0.into(),
+            Some(d) if d < a.days_ago => j["started_on_day"] = d.into(),
+            _ => j["started_day"] = days.into(),
+        }
+        j
+    };
+    let with = |n: usize| -> serde_json::Value {
+        let mut all = signs.clone();
+        all.extend(reactions[..n].iter().map(|x| detailed(x)));
+        all.extend(
+            reactions[n..]
+                .iter()
+                .map(|x| serde_json::json!({"id": x.id, "started_day": days})),
+        );
+        case(&all)
+    };
+    for n in 0..=reactions.len() {
+        if assess(&with(n)) >= Disposition::GoToEdNow {
+            return (s, with(n));
+        }
+        if let Some(x) = reactions.get(n) {
+            s = s
+                .pick(&format!("symptom.{}.severity", x.id), x.severity)
+                .pick(&format!("symptom.{}.trend", x.id), x.trend);
+            if a.days_ago > 0 {
+                let started = match x.started {
+                    Some(d) => format!("day:{d}"),
+                    None => "not_sure".to_string(),
+                };
+                s = s.pick(&format!("symptom.{}.started", x.id), &started);
+            }
         }
     }
-    s.then(
-        "repeat_contact",
-        if a.repeat {
-            Scripted::Yes
-        } else {
-            Scripted::No
-        },
-    )
-    .pick("review", "done")
+    let mut json = with(reactions.len());
+    let answered: Vec<String> = rules
+        .warning_signs
+        .iter()
+        .map(|w| w.id.clone())
+        .chain(rules.reactions.iter().map(|r| r.id.clone()))
+        .collect();
+    let resolved = aftercare::input::parse_json_case(&json.to_string())
+        .unwrap()
+        .resolve(rules, now())
+        .unwrap();
+    if aftercare::follow_up::could_still_raise(&resolved, rules, &answered)
+        .iter()
+        .any(|q| q.kind == aftercare::follow_up::OpenKind::RiskFactor)
+    {
+        s = s.then("risk_factors", Scripted::EnterOn("none".into()));
+        json["risk_factors"] = serde_json::json!([]);
+    }
+    json["repeat_contact"] = a.repeat.into();
+    s = s
+        .then(
+            "repeat_contact",
+            if a.repeat {
+                Scripted::Yes
+            } else {
+                Scripted::No
+            },
+        )
+        .pick("review", "done");
+    (s, json)
 }
 
-/// The JSON case a script would send for the same answers, written from the interface's
-/// documentation: a trend not known is left out (the default is stable), a start today or
-/// not known is the time since treatment.
+fn script_for(a: &AnswerSet) -> ScriptedPrompter {
+    plan(a).0
+}
+
 fn json_for(a: &AnswerSet) -> serde_json::Value {
-    let treated =
-        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
-    let days = f64::from(a.days_ago) + 9.0 / 24.0;
-    let mut symptoms = Vec::new();
-    let stops = list_signs_stop(a);
-    if let Some(sign) = a.emergency.or(a.ed) {
-        symptoms.push(serde_json::json!({"id": sign}));
-    } else {
-        for x in &a.symptoms {
-            // A sign from the list, or a symptom whose details were not asked because the
-            // signs had already reached the emergency department: the protocol's defaults,
-            // started "not sure", the time since treatment.
-            if is_sign(x.id) {
-                symptoms.push(serde_json::json!({"id": x.id}));
-                continue;
-            }
-            if stops {
-                symptoms.push(serde_json::json!({"id": x.id, "started_day": days}));
-                continue;
-            }
-            let mut s = serde_json::json!({"id": x.id, "severity": x.severity});
-            if x.trend != "not_sure" {
-                s["trend"] = x.trend.into();
-            }
-            // "Today" and "not sure" are the time since treatment itself.
-            s["started_day"] = match x.started {
-                Some(d) if d < a.days_ago => d.into(),
-                _ => days.into(),
-            };
-            symptoms.push(s);
-        }
-    }
-    let mut case = serde_json::json!({
-        "treated_at": format!("{treated}T00:00:00Z"),
-        "assessed_at": NOW,
-        "symptoms": symptoms,
-    });
-    if a.emergency.is_none() && a.ed.is_none() && !stops {
-        case["repeat_contact"] = a.repeat.into();
-    }
-    case
+    plan(a).1
 }
 
 fn questionnaire_disposition(a: &AnswerSet) -> Disposition {
@@ -1049,7 +1075,7 @@ fn a_start_today_is_now_not_the_start_of_the_day_number() {
     assert_eq!(
         words,
         [
-            "Day 0: the treatment day",
+            "Since the treatment (day 0)",
             "Day 1: yesterday",
             "Day 2: today"
         ]
@@ -1190,4 +1216,169 @@ fn a_large_lowering_needs_a_reason_and_an_explicit_yes() {
     assert!(Override::needs_confirmation(SeeToday, SeeWithin2Weeks));
     assert!(!Override::needs_confirmation(SeeToday, SeeWithin3Days));
     assert!(!Override::needs_confirmation(SeeToday, CallEmergencyNow));
+}
+
+#[test]
+fn something_else_is_asked_in_words_and_never_read_as_normal() {
+    let script = no_danger("3 days ago")
+        .picks("symptoms", &["other"])
+        // Control characters and an empty answer are refused; the words are kept.
+        .text("symptom.other.description", "")
+        .text("symptom.other.description", "a rash\u{7} on the neck")
+        .text("symptom.other.description", "a rash on the neck")
+        .pick("symptom.other.severity", "mild")
+        .pick("symptom.other.trend", "stable")
+        .pick("symptom.other.started", "day:2")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        p.transcript.iter().filter(|l| l.starts_with("! ")).count(),
+        2
+    );
+    assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
+    assert_eq!(
+        o.input.symptoms[0].description.as_deref(),
+        Some("a rash on the neck")
+    );
+    // A start answered as a day is that whole day.
+    assert_eq!(o.input.symptoms[0].started_on_day, Some(2.0));
+    assert!(p.said().contains("Something else (\"a rash on the neck\")"));
+    let text = patient::result_text(&o, crate::support::rules(), Style::plain());
+    assert!(text.contains("a rash on the neck"), "{text}");
+}
+
+#[test]
+fn the_start_since_the_treatment_differs_from_later_that_day() {
+    let run = |start: &str| {
+        let script = details(
+            no_danger("3 days ago").picks("symptoms", &["redness"]),
+            "redness",
+            "mild",
+            "improving",
+            start,
+        )
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+        let (out, p) = run_patient(script);
+        done(&p);
+        out.unwrap().input.symptoms[0].clone()
+    };
+    let since = run("day:0");
+    assert_eq!((since.started_day, since.started_on_day), (Some(0.0), None));
+    let later = run("day:0:later");
+    assert_eq!((later.started_day, later.started_on_day), (None, Some(0.0)));
+    let day1 = run("day:1");
+    assert_eq!((day1.started_day, day1.started_on_day), (None, Some(1.0)));
+}
+
+#[test]
+fn a_risk_factor_is_asked_only_when_it_can_change_the_result() {
+    // Blisters with eczema would be the emergency department: asked, with "None of these".
+    let script = no_danger("3 days ago")
+        .picks("symptoms", &["blisters"])
+        .picks("risk_factors", &["eczema"]);
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::GoToEdNow);
+    assert_eq!(o.input.risk_factors, Some(vec!["eczema".to_string()]));
+    let text = patient::result_text(&o, crate::support::rules(), Style::plain());
+    let last = text.trim_end().rsplit("\n\n").next().unwrap();
+    assert!(
+        last.starts_with("GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{text}"
+    );
+
+    // Mild redness: no risk factor can change it, none is asked.
+    let script = details(
+        no_danger("3 days ago").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    done(&p);
+    assert!(!p.asked().contains(&"risk_factors".to_string()));
+    assert_eq!(out.unwrap().input.risk_factors, None);
+}
+
+#[test]
+fn none_of_these_is_one_enter_and_enter_elsewhere_explains_space() {
+    let script = ScriptedPrompter::new()
+        .then("danger.emergency", Scripted::EnterOn("fainting".into()))
+        .then("danger.emergency", Scripted::EnterOn("none".into()))
+        .then("danger.ed", Scripted::EnterOn("none".into()))
+        .text("treatment", "today")
+        .then("symptoms", Scripted::EnterOn("none".into()))
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let refusal = p.transcript.iter().find(|l| l.starts_with("! ")).unwrap();
+    assert!(refusal.contains("Space"), "{refusal}");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    // On day 0 the opening screen said what this is, and no start was asked.
+    assert!(p.said().contains("not a diagnosis"));
+}
+
+#[test]
+fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
+    let rules = crate::support::rules();
+    // Esc before any answer: cancelled, nothing kept.
+    let mut p = ScriptedPrompter::new().then("call.caller_name", Scripted::Esc);
+    assert!(matches!(
+        nurse::run(&mut p, rules, now(), None),
+        Err(Error::Cancelled)
+    ));
+    // After the instruction: "Discard this call?", n goes back, y stops and keeps it.
+    let mut p = ScriptedPrompter::new()
+        .text("call.caller_name", "")
+        .then("danger.difficulty_breathing", Scripted::Yes)
+        .then("treatment", Scripted::Esc)
+        .then("call.discard", Scripted::No)
+        .then("treatment", Scripted::CtrlC)
+        .then("call.discard", Scripted::Yes);
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.stopped.as_deref(), Some("interrupted"));
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let note = aftercare::output::sbar::render(&o, rules, 72);
+    assert!(note.contains("CALL STOPPED (interrupted)"), "{note}");
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(record["call"]["stopped"], "interrupted");
+}
+
+#[test]
+fn the_nurse_sees_the_disposition_before_the_background() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    out.unwrap();
+    let said = p
+        .transcript
+        .iter()
+        .position(|l| l.contains("Computed disposition: SEE TODAY"))
+        .unwrap();
+    let device = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("? background.device"))
+        .unwrap();
+    assert!(said < device, "{:#?}", p.transcript);
 }

@@ -216,8 +216,8 @@ fn a_full_patient_run_with_a_review_change() {
     s.answer("What do you notice now?", &[DOWN, SPACE, ENTER]);
     s.answer("Redness: how bad is it now?", &[ENTER]);
     s.answer("Redness: in the last day", &[UP, ENTER]);
-    // The start begins on day 0; one up is day 1.
-    s.answer("Redness: when did it start?", &[UP, ENTER]);
+    // The start begins on "since the treatment"; up are "later that day", then day 1.
+    s.answer("Redness: when did it start?", &[UP, UP, ENTER]);
     s.answer("very worried?", &["n", ENTER]);
     s.wait_for("Redness: moderate, getting better, since day 1");
     // Change the severity only: Enter keeps the trend and the start.
@@ -261,6 +261,33 @@ fn fever_and_purple_spots_in_the_symptom_list_reach_the_instruction_at_40_column
 }
 
 #[test]
+fn something_else_in_the_persons_words() {
+    let mut s = Screen::start(&[]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["3 days ago", ENTER]);
+    s.answer("What do you notice now?", &["something"]);
+    s.wait_for("Search: something");
+    s.send(SPACE);
+    s.send(ENTER);
+    s.answer(
+        "what is it, in a few words?",
+        &["a rash on the neck", ENTER],
+    );
+    s.answer("how bad is it now?", &[ENTER]);
+    s.answer("in the last day", &[ENTER]);
+    s.answer("when did it start?", &[ENTER]);
+    s.answer("very worried?", &["n", ENTER]);
+    s.wait_for("Something else (\"a rash on the neck\")");
+    s.answer("Are these answers right?", &[ENTER]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    let tail = ends_with(&screen, "SEE WITHIN 3 DAYS", 24);
+    assert!(tail.len() <= 4, "{tail:#?}");
+    assert!(screen.contains("a rash on the neck"), "{screen}");
+}
+
+#[test]
 fn a_full_nurse_run_with_a_record() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("call.json");
@@ -295,6 +322,7 @@ fn a_full_nurse_run_with_a_record() {
     s.answer("Blood thinners?", &[ENTER]);
     s.answer("Allergies?", &["none", ENTER]);
     s.answer("Which session", &["1", ENTER]);
+    s.answer("Risk factors?", &[ENTER]);
     s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
     s.answer("Reason for the less urgent disposition?", &[ENTER]);
     s.wait_for("A reason is needed");
