@@ -103,6 +103,9 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             };
             crate::questionnaire::run_on_terminal(config, &opts)
         }
+        Action::RecordShow { file, format } => {
+            crate::questionnaire::record::show(config, style, file, *format)
+        }
         Action::RulesCheck { file, strict } => rules_check(config, file.as_deref(), *strict),
         Action::RulesTrace { file, tests, json } => {
             rules_trace(config, file.as_deref(), tests, *json)

@@ -49,6 +49,31 @@ pub enum Command {
     /// Check, list or trace a rule file
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Saved questionnaire and call records (--record)
+    #[command(subcommand)]
+    Record(RecordCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Print a saved record again: the nurse's note, a text report, or the JSON
+    Show {
+        /// The record file
+        file: PathBuf,
+        /// What to print [default: the note of a call, the text report of a questionnaire]
+        #[arg(short, long, value_enum)]
+        format: Option<RecordFormat>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    /// The SBAR note as it was printed at the end of the call
+    Note,
+    /// The report of the recorded case, assessed again with the rules in use
+    Text,
+    /// The record itself
+    Json,
 }
 
 #[derive(Debug, Args, Default, PartialEq, Eq)]
@@ -183,6 +208,10 @@ pub enum Action {
         json: bool,
     },
     RulesList,
+    RecordShow {
+        file: PathBuf,
+        format: Option<RecordFormat>,
+    },
 }
 
 impl Config {
@@ -257,6 +286,9 @@ impl Config {
                 json: format == AdviceFormat::Json,
             },
             Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
+            Some(Command::Record(RecordCommand::Show { file, format })) => {
+                Action::RecordShow { file, format }
+            }
         };
         Ok(Config {
             rules_path: cli.global.rules,

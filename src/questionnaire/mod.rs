@@ -327,8 +327,9 @@ impl Answers {
                 id: None,
                 days_since_treatment: None,
                 treated_at: Some(t.treated_at()),
-                // A date alone is read against `now`, the time of evaluation, in its offset.
-                assessed_at: t.time_given.then(|| now.to_rfc3339()),
+                // The time of the answers, always: the case read again later (a saved
+                // record given to `check --input`) gives the same answer, a date alone too.
+                assessed_at: Some(now.to_rfc3339()),
                 symptoms,
                 risk_factors: self.risk_factor_input(),
                 repeat_contact: self.repeat_contact,

@@ -975,10 +975,8 @@ fn a_day_without_a_time_is_the_whole_day_not_its_midnight() {
     let o = out.unwrap();
     done(&p);
     assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
-    assert_eq!(
-        o.input.assessed_at, None,
-        "a date alone is read against now"
-    );
+    // The time of the answers is kept, so that the case read again later is the same.
+    assert_eq!(o.input.assessed_at.as_deref(), Some(NOW_RFC3339));
     assert_eq!(o.case.days_since_treatment, 1.0 + 9.0 / 24.0);
     assert!(o.case.shortest_days_since_treatment < 0.5);
     assert!(
@@ -1381,4 +1379,56 @@ fn the_nurse_sees_the_disposition_before_the_background() {
         .position(|l| l.starts_with("? background.device"))
         .unwrap();
     assert!(said < device, "{:#?}", p.transcript);
+}
+
+#[test]
+fn record_show_prints_the_call_again_and_its_case_gives_the_same_disposition() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = crate::support::rules();
+    let script = end_of_call(
+        nurse_background(
+            nurse_no_danger("yesterday", &["fever"])
+                .picks("symptoms", &["none"])
+                .then("repeat_contact", Scripted::No),
+        )
+        .pick("override", "keep")
+        .before("call.caller_name", Scripted::Text(String::new())),
+    );
+    let mut p = script;
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    let note = aftercare::output::sbar::render(&o, rules, 72);
+    let path = dir.path().join("call.json");
+    aftercare::questionnaire::record::write(
+        &path,
+        &aftercare::questionnaire::record::Record::new(&o, Some(&note)),
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    // Later, with another clock: the note as printed, the report of the same case.
+    let later = "2026-12-01T12:00:00Z";
+    let shown = crate::support::run_at(later, &["record", "show", file], "");
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_eq!(shown.stdout, note);
+    let text = crate::support::run_at(later, &["record", "show", file, "--format", "text"], "");
+    assert!(text.stdout.starts_with("SEE TODAY"), "{}", text.stdout);
+    let json = crate::support::run_at(later, &["record", "show", file, "--format", "json"], "");
+    let saved: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let check = crate::support::run_at(
+        later,
+        &["check", "--input", "-", "--format", "disposition"],
+        saved["case"].to_string(),
+    );
+    assert_eq!(check.stdout.trim(), "see_today");
+    // Not a record: one line naming the file.
+    std::fs::write(dir.path().join("x.json"), "{}").unwrap();
+    let bad = crate::support::run(
+        &[
+            "record",
+            "show",
+            dir.path().join("x.json").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(bad.code, 3);
+    assert!(bad.stderr.contains("not a record"), "{}", bad.stderr);
 }
