@@ -97,7 +97,8 @@ pub fn advice_since(
 ) -> DayAdvice {
     let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
     let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
-    if calendar_day != a.day_number {
+    // Only a day without a time is counted from its end; a time given is exact.
+    if earliest != latest && calendar_day != a.day_number {
         a.day_number = calendar_day;
         a.note = Some(
             "Without the time of the treatment, this advice counts from the end of that day, so that nothing is allowed too early.".into(),

@@ -1432,3 +1432,43 @@ fn record_show_prints_the_call_again_and_its_case_gives_the_same_disposition() {
     assert_eq!(bad.code, 3);
     assert!(bad.stderr.contains("not a record"), "{}", bad.stderr);
 }
+
+/// The patient's result screens, at 80 and 40 columns: what to do is always the last thing.
+#[test]
+fn the_patient_result_at_both_widths() {
+    let rules = crate::support::rules();
+    let normal = || {
+        details(
+            no_danger("3 days ago").picks("symptoms", &["redness", "fever"]),
+            "redness",
+            "moderate",
+            "improving",
+            "day:0",
+        )
+        .then("risk_factors", Scripted::EnterOn("none".into()))
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done")
+    };
+    let emergency = || ScriptedPrompter::new().picks("danger.emergency", &["difficulty_breathing"]);
+    for (name, script) in [("see_today", normal()), ("emergency", emergency())] {
+        let (out, p) = run_patient(script);
+        let o = out.unwrap();
+        done(&p);
+        for width in [80, 40] {
+            let text = patient::result_text(
+                &o,
+                rules,
+                Style {
+                    color: false,
+                    width,
+                },
+            );
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{text}");
+            assert!(
+                !text.contains(".38") && !text.contains("[redness"),
+                "{text}"
+            );
+            insta::assert_snapshot!(format!("patient_result_{name}_{width}"), text);
+        }
+    }
+}
