@@ -620,16 +620,20 @@ pub fn ask_treatment(
         if text.trim().is_empty() {
             return Ok(());
         }
-        let t = when::parse_typed(text, now)?;
+        // Every refusal offers the calendar: a person who cannot find the words can pick.
+        let calendar = |m: String| format!("{m}; or clear the line and press Enter for a calendar");
+        let t = when::parse_typed(text, now).map_err(calendar)?;
         if when::days_between(t, now) > MAX_DAYS {
-            return Err("that is more than a century ago; check the date".into());
+            return Err(calendar(
+                "that is more than a century ago; check the date".into(),
+            ));
         }
         Ok(())
     });
     let (message, help) = match mode {
         Mode::Patient => (
-            "When was your treatment? (today, yesterday, 3 days ago, 2026-11-18)",
-            "A time is optional (yesterday 14:30). Enter alone opens a calendar.",
+            "When was your treatment? (today, yesterday, Tuesday, 18 Nov, 3 days ago)",
+            "A time is optional (yesterday 2pm). Enter alone opens a calendar.",
         ),
         Mode::Nurse => (
             "Treatment date?",

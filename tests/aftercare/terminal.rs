@@ -35,19 +35,19 @@ impl Screen {
         Screen::start_sized(args, 80, 24)
     }
 
-    /// The binary in a terminal of `cols` x `rows`.
+    /// The binary in a terminal of `cols` x `rows`, sized before it starts (a size set
+    /// from outside could come after the program has read it).
     fn start_sized(args: &[&str], cols: u16, rows: u16) -> Screen {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aftercare"));
-        cmd.args(["--now", NOW])
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("COLUMNS");
-        let mut session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
-        session
-            .get_process_mut()
-            .set_window_size(cols, rows)
-            .expect("the terminal takes a size");
+        let session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
         Screen {
             session,
             raw: Vec::new(),
