@@ -20,7 +20,14 @@ pub struct DayAdvice {
     pub note: Option<String>,
     /// What applies today.
     pub today: Vec<AdviceItem>,
-    /// Restrictions that no longer apply, with what applies instead.
+    /// For each topic asked (`--topic`), a short answer for today.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
+    /// What applies from now on in place of a restriction that has ended ("keep using
+    /// sunscreen"): advice that continues, never said to have stopped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub continuing: Vec<String>,
+    /// Restrictions that no longer apply, with nothing in their place.
     pub no_longer: Vec<String>,
     /// What stops or starts in the coming week.
     pub coming_up: Vec<String>,
@@ -40,31 +47,124 @@ pub fn topics(rules: &RuleSet) -> Vec<&str> {
     seen
 }
 
-/// The advice for `day`, optionally for one topic only (already checked to exist).
-pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
-    let wanted = |t: &str| topic.is_none_or(|w| w == t);
+/// The topics a person's word is about: a topic's own name, or a word of its advice
+/// ("retinol", "sauna", "swimming", "ibuprofen"), or a common word for it ("gym",
+/// "make-up", "spf"). Empty when nothing in the aftercare speaks of it.
+pub fn topics_for(rules: &RuleSet, word: &str) -> Vec<String> {
+    let w = word.trim().to_lowercase().replace(['-', '_'], " ");
+    if w.chars().count() < 2 || w.chars().count() > 40 {
+        return Vec::new();
+    }
+    // Words people use that the advice texts do not contain.
+    const SAYINGS: [(&str, &str); 14] = [
+        ("gym", "exercise"),
+        ("workout", "exercise"),
+        ("running", "exercise"),
+        ("sport", "exercise"),
+        ("make up", "makeup"),
+        ("foundation", "makeup"),
+        ("spf", "sunscreen"),
+        ("sunblock", "sunscreen"),
+        ("sunbathing", "sun"),
+        ("tanning", "sun"),
+        ("swim", "sauna_and_pools"),
+        ("pool", "sauna_and_pools"),
+        ("hot tub", "sauna_and_pools"),
+        ("retin a", "active_products"),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let add = |out: &mut Vec<String>, t: &str| {
+        if rules.advice.iter().any(|a| a.topic == t) && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    };
+    for (say, topic) in SAYINGS {
+        if w == say {
+            add(&mut out, topic);
+        }
+    }
+    for a in &rules.advice {
+        if a.topic.replace('_', " ") == w || a.id.replace('_', " ") == w {
+            add(&mut out, &a.topic);
+        }
+    }
+    if out.is_empty() {
+        // A word of the advice's own text, whole words only ("sun" is not "sunscreen").
+        let is_word = |text: &str| {
+            let t = text
+                .to_lowercase()
+                .replace(['-', '/', ',', '.', '(', ')'], " ");
+            let t: Vec<&str> = t.split_whitespace().collect();
+            let ws: Vec<&str> = w.split_whitespace().collect();
+            t.windows(ws.len()).any(|win| win == ws.as_slice())
+        };
+        for a in &rules.advice {
+            if is_word(&a.text) {
+                add(&mut out, &a.topic);
+            }
+        }
+    }
+    out
+}
+
+/// The advice for `day`, for the topics given (already found with [`topics_for`]), or all.
+pub fn day_advice(rules: &RuleSet, day: f64, topics: &[String]) -> DayAdvice {
+    let wanted = |t: &str| topics.is_empty() || topics.iter().any(|w| w == t);
     let today = advice_for_day(rules, day)
         .into_iter()
         .filter(|a| wanted(&a.topic))
         .collect();
-    let no_longer = rules
-        .advice
+    let ended = || {
+        rules
+            .advice
+            .iter()
+            .filter(|a| wanted(&a.topic))
+            .filter(|a| a.until_day.is_some_and(|u| u < day))
+    };
+    // What replaces an ended restriction continues: it is said as today's advice.
+    let continuing = ended().filter_map(|a| a.then.clone()).collect();
+    let no_longer = ended()
+        .filter(|a| a.then.is_none())
+        .map(|a| {
+            format!(
+                "Since day {}, this no longer applies: {}",
+                fmt_day(a.until_day.unwrap_or_default().floor()),
+                a.text
+            )
+        })
+        .collect();
+    let answers = topics
         .iter()
-        .filter(|a| wanted(&a.topic))
-        .filter_map(|a| {
-            let until = a.until_day?;
-            (until < day).then(|| match &a.then {
-                Some(then) => format!("Since day {}: {}", fmt_day(until), then),
-                None => format!(
-                    "Since day {}, this no longer applies: {}",
-                    fmt_day(until),
+        .filter_map(|t| {
+            let items: Vec<&crate::rules::Advice> =
+                rules.advice.iter().filter(|a| &a.topic == t).collect();
+            let name = t.replace('_', " ");
+            let now: Vec<&&crate::rules::Advice> =
+                items.iter().filter(|a| a.applies_on(day)).collect();
+            if let Some(a) = now.iter().find(|a| a.until_day.is_some()) {
+                return Some(format!(
+                    "{}: not yet. {}",
+                    crate::output::text::capitalise(&name),
                     a.text
-                ),
-            })
+                ));
+            }
+            if let Some(a) = now.first() {
+                return Some(format!(
+                    "{}: {}",
+                    crate::output::text::capitalise(&name),
+                    a.text
+                ));
+            }
+            let a = items.first()?;
+            Some(format!(
+                "{}: yes. {}",
+                crate::output::text::capitalise(&name),
+                a.then.as_deref().unwrap_or("This no longer applies.")
+            ))
         })
         .collect();
     let coming_up = upcoming_advice_changes(rules.advice.iter().filter(|a| wanted(&a.topic)), day);
-    let expect_next = if topic.is_none() {
+    let expect_next = if topics.is_empty() {
         rules
             .reactions
             .iter()
@@ -78,6 +178,8 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
         days_since_treatment: day,
         day_number: day.floor() as i64,
         note: None,
+        answers,
+        continuing,
         today,
         no_longer,
         coming_up,
@@ -93,7 +195,7 @@ pub fn advice_since(
     rules: &RuleSet,
     (earliest, latest): crate::when::Span,
     now: chrono::DateTime<chrono::FixedOffset>,
-    topic: Option<&str>,
+    topic: &[String],
 ) -> DayAdvice {
     let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
     let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
@@ -127,6 +229,7 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
             out.push_str(&wrap(&item, style.width, "  - ", "    "));
         }
     };
+    section("In short", a.answers.clone());
     section(
         "Today",
         a.today
@@ -137,6 +240,7 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
             })
             .collect(),
     );
+    section("From now on", a.continuing.clone());
     section("No longer needed", a.no_longer.clone());
     section("Coming up", a.coming_up.clone());
     section("What to expect", a.expect_next.clone());

@@ -79,14 +79,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             treated,
             topic,
             json,
-        } => day_advice(
-            config,
-            style,
-            *day,
-            treated.as_deref(),
-            topic.as_deref(),
-            *json,
-        ),
+        } => day_advice(config, style, *day, treated.as_deref(), topic, *json),
         Action::Questionnaire {
             nurse,
             record,
@@ -186,19 +179,27 @@ fn day_advice(
     style: Style,
     day: Option<f64>,
     treated: Option<&str>,
-    topic: Option<&str>,
+    asked: &[String],
     json: bool,
 ) -> Result<i32, Error> {
     let rules = load_rules(config)?;
-    if let Some(t) = topic {
-        let known = advice::topics(&rules);
-        if !known.contains(&t) {
+    let mut topics: Vec<String> = Vec::new();
+    for t in asked {
+        let found = advice::topics_for(&rules, t);
+        if found.is_empty() {
             return Err(Error::Usage(format!(
-                "--topic: unknown topic {t:?} (one of: {})",
-                known.join(", ")
+                "--topic: nothing in the aftercare about {:?} (try: {})",
+                t.chars().filter(|c| !c.is_control()).collect::<String>(),
+                advice::topics(&rules).join(", ")
             )));
         }
+        for f in found {
+            if !topics.contains(&f) {
+                topics.push(f);
+            }
+        }
     }
+    let topic = &topics[..];
     let a = match (day, treated) {
         (Some(d), _) => {
             if !d.is_finite() || !(0.0..=MAX_DAYS).contains(&d) {

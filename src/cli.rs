@@ -123,9 +123,10 @@ pub struct AdviceArgs {
     /// When the treatment was: 2026-11-18, "2026-11-18 14:30", "3 days ago", "yesterday"
     #[arg(long, value_name = "WHEN")]
     pub treated: Option<String>,
-    /// Only one topic (makeup, exercise, active_products, sun, ...)
-    #[arg(long)]
-    pub topic: Option<String>,
+    /// Only this topic, in your own words (makeup, retinol, vitamin C, gym, sun, sunscreen,
+    /// swimming, sauna, ...); repeatable
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Vec<String>,
     /// Output format
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: AdviceFormat,
@@ -187,7 +188,7 @@ pub enum Action {
     Advice {
         day: Option<f64>,
         treated: Option<String>,
-        topic: Option<String>,
+        topic: Vec<String>,
         json: bool,
     },
     /// The patient's questionnaire, or with `nurse` the nurse's protocol (no --input given).
