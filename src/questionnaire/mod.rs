@@ -7,6 +7,7 @@
 //! turned into the value that cannot make the result milder (see [`Answers::case_input`]).
 
 pub mod checklist;
+pub mod lines;
 pub mod nurse;
 pub mod patient;
 pub mod prompt;
@@ -1194,10 +1195,21 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         color: config.color,
         width: config.width,
     };
-    let mut prompter = prompt::TerminalPrompter {
-        color: config.color,
+    // A terminal that cannot move its cursor gets the questions line by line: no colour,
+    // no redrawing.
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut terminal = prompt::TerminalPrompter {
+        color: config.color && !dumb,
         columns: config.width,
         rows: config.rows,
+    };
+    let mut lines = lines::LinePrompter {
+        columns: config.width,
+    };
+    let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
+    let style = crate::output::text::Style {
+        color: style.color && !dumb,
+        ..style
     };
     // A cancelled questionnaire gives no answer, so it leaves the one thing no one should
     // leave without: when to call emergency services (the exit code stays 5 or 130).
@@ -1212,17 +1224,12 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         e
     };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(
-            &mut prompter,
-            &rules,
-            config.now,
-            opts.nurse_name.as_deref(),
-        )
-        .map_err(safety_net)?;
+        let outcome = nurse::run(prompter, &rules, config.now, opts.nurse_name.as_deref())
+            .map_err(safety_net)?;
         let note = crate::output::sbar::render(&outcome, &rules, opts.note_width);
         (outcome, note.clone(), Some(note))
     } else {
-        let outcome = patient::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
+        let outcome = patient::run(prompter, &rules, config.now).map_err(safety_net)?;
         let text = patient::result_text(&outcome, &rules, style);
         (outcome, text, None)
     };

@@ -142,8 +142,17 @@ impl Screen {
         }
     }
 
+    /// Reads to the end and returns the exit code and the bytes as written.
+    fn finish_raw(self) -> (i32, Vec<u8>) {
+        self.finish_keep().1
+    }
+
     /// Reads to the end and returns the exit code.
-    fn finish(mut self) -> (i32, String) {
+    fn finish(self) -> (i32, String) {
+        self.finish_keep().0
+    }
+
+    fn finish_keep(mut self) -> ((i32, String), (i32, Vec<u8>)) {
         let deadline = Instant::now() + WAIT;
         while self.pump() {
             assert!(
@@ -160,7 +169,7 @@ impl Screen {
             WaitStatus::Exited(_, code) => code,
             other => panic!("ended by {other:?}:\n{}", self.plain()),
         };
-        (code, self.plain())
+        ((code, self.plain()), (code, self.raw))
     }
 }
 
@@ -499,4 +508,26 @@ fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
     let (code, screen) = s.finish();
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("cancelled"), "{screen}");
+}
+
+#[test]
+fn term_dumb_gets_the_questions_line_by_line_without_escape_codes() {
+    let mut s = Screen::shell(&format!("TERM=dumb exec \"$0\" --now {NOW} check"));
+    s.answer("Do you have any of these right now?", &["1", ENTER]);
+    s.answer("And any of these?", &["1", ENTER]);
+    s.answer("When was your treatment?", &["today", ENTER]);
+    s.answer("What do you notice now?", &[ENTER]);
+    s.wait_for("! Nothing is ticked");
+    s.send("1");
+    s.send(ENTER);
+    s.answer("very worried? (y/n)", &["n", ENTER]);
+    s.answer("Are these answers right?", &[ENTER]);
+    s.wait_for("HOME CARE");
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&raw));
+    assert!(
+        !raw.contains(&0x1b),
+        "an escape code on a dumb terminal:\n{}",
+        String::from_utf8_lossy(&raw)
+    );
 }
