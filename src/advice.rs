@@ -20,6 +20,10 @@ pub struct DayAdvice {
     pub note: Option<String>,
     /// What applies today.
     pub today: Vec<AdviceItem>,
+    /// The treatment's instant, when its time of day is known: restrictions then end at a
+    /// clock time ("until Tue 24 Nov, 14:30"), and a day number says which hours it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub treated_at: Option<String>,
     /// For each topic asked (`--topic`), a short answer for today.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<String>,
@@ -178,6 +182,7 @@ pub fn day_advice(rules: &RuleSet, day: f64, topics: &[String]) -> DayAdvice {
         days_since_treatment: day,
         day_number: day.floor() as i64,
         note: None,
+        treated_at: None,
         answers,
         continuing,
         today,
@@ -199,6 +204,9 @@ pub fn advice_since(
 ) -> DayAdvice {
     let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
     let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
+    if earliest == latest {
+        a.treated_at = Some(earliest.to_rfc3339());
+    }
     // Only a day without a time is counted from its end; a time given is exact.
     if earliest != latest && calendar_day != a.day_number {
         a.day_number = calendar_day;
@@ -210,11 +218,33 @@ pub fn advice_since(
 }
 
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
-    let mut out = if a.day_number < 1 {
-        "Aftercare on the day of the treatment (day 0)\n".to_string()
-    } else {
-        format!("Aftercare on day {} after the treatment\n", a.day_number)
+    let treated = a
+        .treated_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let at = |days: f64| {
+        treated.and_then(|t| {
+            t.checked_add_signed(chrono::Duration::seconds((days * 86_400.0).round() as i64))
+        })
     };
+    let clock = |t: chrono::DateTime<chrono::FixedOffset>| t.format("%a %-d %b, %H:%M").to_string();
+    let mut out = if a.day_number < 1 {
+        "Aftercare on the day of the treatment (day 0)".to_string()
+    } else {
+        format!("Aftercare on day {} after the treatment", a.day_number)
+    };
+    // Which hours the day number is, when the treatment time is known: day 1 runs from 24
+    // to 48 hours after it, not from midnight.
+    if let (Some(from), Some(to)) = (at(a.day_number as f64), at(a.day_number as f64 + 1.0)) {
+        out = wrap(
+            &format!("{out} (from {} to {})", clock(from), clock(to)),
+            style.width,
+            "",
+            "",
+        );
+    } else {
+        out.push('\n');
+    }
     if let Some(note) = &a.note {
         out.push_str(&wrap(note, style.width, "", ""));
     }
@@ -234,9 +264,10 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
         "Today",
         a.today
             .iter()
-            .map(|i| match i.until_day {
-                Some(until) => format!("{} (until day {})", i.text, fmt_day(until)),
-                None => i.text.clone(),
+            .map(|i| match (i.until_day, i.until_day.and_then(at)) {
+                (Some(_), Some(end)) => format!("{} (until {})", i.text, clock(end)),
+                (Some(until), None) => format!("{} (until day {})", i.text, fmt_day(until)),
+                (None, _) => i.text.clone(),
             })
             .collect(),
     );

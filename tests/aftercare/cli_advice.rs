@@ -207,3 +207,34 @@ fn topics_in_a_persons_words_each_with_a_short_answer() {
         r.stderr
     );
 }
+
+#[test]
+fn with_the_treatment_time_restrictions_end_at_a_clock_time() {
+    let r = crate::support::run_at(
+        "2026-11-21T09:00:00Z",
+        &[
+            "advice",
+            "--treated",
+            "yesterday 14:30",
+            "--topic",
+            "makeup",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("time was not given"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("from Fri 20 Nov, 14:30 to Sat 21 Nov, 14:30"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("(until Sat 21 Nov, 14:30)"),
+        "{}",
+        r.stdout
+    );
+}
