@@ -149,7 +149,19 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 .risk_factors
                 .iter()
                 .find(|r| r.id == id)
-                .map_or(id.to_string(), |r| r.label.to_lowercase())
+                .map_or(id.to_string(), |r| {
+                    // "Atopic eczema" in a sentence, "PRP (own blood)" as it is.
+                    let first = r.label.split_whitespace().next().unwrap_or("");
+                    let acronym = first.chars().count() > 1
+                        && first
+                            .chars()
+                            .all(|c| !c.is_alphabetic() || c.is_uppercase());
+                    let mut c = r.label.chars();
+                    match c.next() {
+                        Some(f) if !acronym => f.to_lowercase().chain(c).collect(),
+                        _ => r.label.clone(),
+                    }
+                })
         };
         let of = |state: SignState| -> Vec<String> {
             a.risk_factors
