@@ -618,11 +618,20 @@ fn computed(rules: &RuleSet, o: &Outcome) -> String {
         rules.disposition_text(d).label.to_uppercase(),
         d.code()
     );
+    // Each finding in words, the rule id in brackets for the chart.
     for f in &o.assessment.findings {
+        let who = f.symptom.as_deref().map_or_else(
+            || "Repeat contact".to_string(),
+            |s| {
+                s.split('+')
+                    .map(|id| label(rules, id))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            },
+        );
         out.push_str(&format!(
-            "  - {} [{}]: {}\n",
-            f.symptom.as_deref().unwrap_or("repeat contact"),
-            f.disposition.code(),
+            "  - {who}: {} [{}]\n",
+            rules.disposition_text(f.disposition).label.to_lowercase(),
             f.rule
         ));
     }

@@ -194,12 +194,38 @@ impl Prompter for TerminalPrompter {
         let page = self.page_size(&labels);
         let message = self.fit(q.message, 2);
         let help = self.fit(q.help.unwrap_or("↑↓ to move, Enter to choose"), 2);
+        // The answer stays on the screen whole, after the question, wrapped by words: it
+        // starts where the question's last line ends ("? " and a space before it).
+        let after = {
+            use unicode_width::UnicodeWidthStr;
+            message.lines().last().map_or(0, |l| l.width()) + 3
+        };
+        let width = self.columns.max(20) - 1;
+        let echo = move |o: inquire::list_option::ListOption<&String>| {
+            let words = o.value.split_whitespace().collect::<Vec<_>>().join(" ");
+            // No room for its first word on the question's line: the next line.
+            let first = {
+                use unicode_width::UnicodeWidthStr;
+                words.split(' ').next().map_or(0, |w| w.width())
+            };
+            if after + first > width {
+                return format!(
+                    "\n{}",
+                    crate::output::text::wrap(&words, width, "  ", "  ").trim_end()
+                );
+            }
+            let pad = " ".repeat(after);
+            crate::output::text::wrap(&words, width, &pad, "  ")
+                .trim_end()
+                .trim_start_matches(' ')
+                .to_string()
+        };
         inquire::Select::new(&message, labels)
             .with_help_message(&help)
             .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
             .with_page_size(page)
             .with_scorer(&keep_order)
-            .with_formatter(&|o| o.value.split_whitespace().collect::<Vec<_>>().join(" "))
+            .with_formatter(&echo)
             .with_render_config(self.render_config())
             .raw_prompt()
             .map(|o| o.index)
