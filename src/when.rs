@@ -78,6 +78,26 @@ fn local(naive: NaiveDateTime, offset: &FixedOffset) -> Result<DateTime<FixedOff
         .ok_or_else(|| "not a valid local time".to_string())
 }
 
+/// A typed day or time in the person's own time zone: the zone's offset on that day, not
+/// today's (a treatment before a change to or from summer time is read at its own offset).
+/// When `now` is not in the local zone (a `--now` with another offset), its offset is used.
+/// A time that falls in a change's gap is refused; one that happens twice is the earlier.
+fn in_local_zone(
+    naive: NaiveDateTime,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, String> {
+    use chrono::offset::LocalResult;
+    let here = chrono::Local.from_utc_datetime(&now.naive_utc());
+    if chrono::Offset::fix(here.offset()) != *now.offset() {
+        return local(naive, now.offset());
+    }
+    match chrono::Local.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.fixed_offset()),
+        LocalResult::Ambiguous(earlier, _) => Ok(earlier.fixed_offset()),
+        LocalResult::None => Err("that time does not exist here (the clocks changed)".into()),
+    }
+}
+
 /// A treatment time as a person types it: "today", "yesterday", "3 days ago", "2 weeks ago",
 /// "5 hours ago", or any form `parse_timestamp` reads, optionally with a time of day
 /// ("yesterday 14:30"). Day-only answers mean the start of that day (see `parse_timestamp`).
@@ -114,6 +134,29 @@ fn parse_typed_inner(
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
+    // A written-out date or time without an offset is in the person's own time zone.
+    let t = text.trim();
+    let naive = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .map(|n| (n, false))
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .map(|d| (d.and_time(NaiveTime::MIN), true))
+    });
+    if let Some((n, day_only)) = naive {
+        let dt = in_local_zone(n, now)?;
+        if dt > now {
+            return Err("that is in the future".into());
+        }
+        return Ok((dt, day_only));
+    }
     // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
     if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
         // A written-out date is held to the same rule as "3 days ago": not after now.
@@ -143,7 +186,7 @@ fn parse_typed_inner(
         _ => (words, None),
     };
     let start_of = |date: NaiveDate| -> Result<DateTime<FixedOffset>, String> {
-        local(date.and_time(time.unwrap_or(NaiveTime::MIN)), now.offset())
+        in_local_zone(date.and_time(time.unwrap_or(NaiveTime::MIN)), now)
     };
     let today = now.date_naive();
     let mut day_only = time.is_none();

@@ -238,3 +238,24 @@ fn with_the_treatment_time_restrictions_end_at_a_clock_time() {
         r.stdout
     );
 }
+
+#[test]
+fn a_typed_treatment_time_is_read_in_the_local_time_zone_of_its_own_day() {
+    // London: summer time (+01:00) until 25 Oct 2026; the clock now reads +00:00.
+    for typed in ["2026-10-20 14:30", "20 Oct 14:30"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aftercare"))
+            .args([
+                "--now",
+                "2026-11-21T09:00:00Z",
+                "advice",
+                "--treated",
+                typed,
+            ])
+            .args(["--format", "json"])
+            .env("TZ", "Europe/London")
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["treated_at"], "2026-10-20T14:30:00+01:00", "{typed}");
+    }
+}
