@@ -164,6 +164,67 @@ impl TerminalPrompter {
     }
 }
 
+impl TerminalPrompter {
+    /// The calendar without colour shows no chosen day: plain, the days are a list in
+    /// words instead ("Today, Sat 21 Nov", "Yesterday, Fri 20 Nov", ...), the cursor marking
+    /// the one chosen, with no day in the future; an earlier day is typed.
+    fn plain_date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        let mut days = Vec::new();
+        let mut d = q.max;
+        while d >= q.min && days.len() < 28 {
+            days.push(d);
+            match d.pred_opt() {
+                Some(p) => d = p,
+                None => break,
+            }
+        }
+        let mut choices: Vec<Choice> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let name = match i {
+                    0 => "Today, ".to_string(),
+                    1 => "Yesterday, ".to_string(),
+                    _ => String::new(),
+                };
+                Choice::new(
+                    d.format("%Y-%m-%d").to_string(),
+                    format!("{name}{}", d.format("%a %-d %b %Y")),
+                )
+            })
+            .collect();
+        choices.push(Choice::new("earlier", "Earlier: type the date"));
+        let i = self.select(&SelectOne {
+            id: q.id,
+            message: q.message,
+            help: Some("↑↓ to move, Enter to choose; later days are in the future and not listed"),
+            choices: &choices,
+            start: 0,
+        })?;
+        if let Some(d) = days.get(i) {
+            return Ok(*d);
+        }
+        let (min, max) = (q.min, q.max);
+        let check: Check<String> =
+            Arc::new(
+                move |t: &String| match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                    Ok(d) if d > max => Err("that day is in the future".into()),
+                    Ok(d) if d < min => Err("that day is too long ago".into()),
+                    Ok(_) => Ok(()),
+                    Err(_) => Err("type the day as 2026-11-18".into()),
+                },
+            );
+        let text = self.text(&TextLine {
+            id: q.id,
+            message: "Which day? (2026-11-18)",
+            help: None,
+            check: Some(check),
+        })?;
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|e| Stop::Terminal(e.to_string()))
+    }
+}
+
 /// Typing filters a list without reordering it: a match scores by its place in the list.
 fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
     label
@@ -252,6 +313,9 @@ impl Prompter for TerminalPrompter {
     }
 
     fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        if !self.color {
+            return self.plain_date(q);
+        }
         let message = self.fit(q.message, 2);
         let mut prompt = inquire::DateSelect::new(&message)
             .with_starting_date(q.start)
