@@ -20,7 +20,18 @@ pub struct DayAdvice {
     pub note: Option<String>,
     /// What applies today.
     pub today: Vec<AdviceItem>,
-    /// Restrictions that no longer apply, with what applies instead.
+    /// The treatment's instant, when its time of day is known: restrictions then end at a
+    /// clock time ("until Tue 24 Nov, 14:30"), and a day number says which hours it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub treated_at: Option<String>,
+    /// For each topic asked (`--topic`), a short answer for today.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
+    /// What applies from now on in place of a restriction that has ended ("keep using
+    /// sunscreen"): advice that continues, never said to have stopped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub continuing: Vec<String>,
+    /// Restrictions that no longer apply, with nothing in their place.
     pub no_longer: Vec<String>,
     /// What stops or starts in the coming week.
     pub coming_up: Vec<String>,
@@ -40,31 +51,124 @@ pub fn topics(rules: &RuleSet) -> Vec<&str> {
     seen
 }
 
-/// The advice for `day`, optionally for one topic only (already checked to exist).
-pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
-    let wanted = |t: &str| topic.is_none_or(|w| w == t);
+/// The topics a person's word is about: a topic's own name, or a word of its advice
+/// ("retinol", "sauna", "swimming", "ibuprofen"), or a common word for it ("gym",
+/// "make-up", "spf"). Empty when nothing in the aftercare speaks of it.
+pub fn topics_for(rules: &RuleSet, word: &str) -> Vec<String> {
+    let w = word.trim().to_lowercase().replace(['-', '_'], " ");
+    if w.chars().count() < 2 || w.chars().count() > 40 {
+        return Vec::new();
+    }
+    // Words people use that the advice texts do not contain.
+    const SAYINGS: [(&str, &str); 14] = [
+        ("gym", "exercise"),
+        ("workout", "exercise"),
+        ("running", "exercise"),
+        ("sport", "exercise"),
+        ("make up", "makeup"),
+        ("foundation", "makeup"),
+        ("spf", "sunscreen"),
+        ("sunblock", "sunscreen"),
+        ("sunbathing", "sun"),
+        ("tanning", "sun"),
+        ("swim", "sauna_and_pools"),
+        ("pool", "sauna_and_pools"),
+        ("hot tub", "sauna_and_pools"),
+        ("retin a", "active_products"),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let add = |out: &mut Vec<String>, t: &str| {
+        if rules.advice.iter().any(|a| a.topic == t) && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    };
+    for (say, topic) in SAYINGS {
+        if w == say {
+            add(&mut out, topic);
+        }
+    }
+    for a in &rules.advice {
+        if a.topic.replace('_', " ") == w || a.id.replace('_', " ") == w {
+            add(&mut out, &a.topic);
+        }
+    }
+    if out.is_empty() {
+        // A word of the advice's own text, whole words only ("sun" is not "sunscreen").
+        let is_word = |text: &str| {
+            let t = text
+                .to_lowercase()
+                .replace(['-', '/', ',', '.', '(', ')'], " ");
+            let t: Vec<&str> = t.split_whitespace().collect();
+            let ws: Vec<&str> = w.split_whitespace().collect();
+            t.windows(ws.len()).any(|win| win == ws.as_slice())
+        };
+        for a in &rules.advice {
+            if is_word(&a.text) {
+                add(&mut out, &a.topic);
+            }
+        }
+    }
+    out
+}
+
+/// The advice for `day`, for the topics given (already found with [`topics_for`]), or all.
+pub fn day_advice(rules: &RuleSet, day: f64, topics: &[String]) -> DayAdvice {
+    let wanted = |t: &str| topics.is_empty() || topics.iter().any(|w| w == t);
     let today = advice_for_day(rules, day)
         .into_iter()
         .filter(|a| wanted(&a.topic))
         .collect();
-    let no_longer = rules
-        .advice
+    let ended = || {
+        rules
+            .advice
+            .iter()
+            .filter(|a| wanted(&a.topic))
+            .filter(|a| a.until_day.is_some_and(|u| u < day))
+    };
+    // What replaces an ended restriction continues: it is said as today's advice.
+    let continuing = ended().filter_map(|a| a.then.clone()).collect();
+    let no_longer = ended()
+        .filter(|a| a.then.is_none())
+        .map(|a| {
+            format!(
+                "Since day {}, this no longer applies: {}",
+                fmt_day(a.until_day.unwrap_or_default().floor()),
+                a.text
+            )
+        })
+        .collect();
+    let answers = topics
         .iter()
-        .filter(|a| wanted(&a.topic))
-        .filter_map(|a| {
-            let until = a.until_day?;
-            (until < day).then(|| match &a.then {
-                Some(then) => format!("Since day {}: {}", fmt_day(until), then),
-                None => format!(
-                    "Since day {}, this no longer applies: {}",
-                    fmt_day(until),
+        .filter_map(|t| {
+            let items: Vec<&crate::rules::Advice> =
+                rules.advice.iter().filter(|a| &a.topic == t).collect();
+            let name = t.replace('_', " ");
+            let now: Vec<&&crate::rules::Advice> =
+                items.iter().filter(|a| a.applies_on(day)).collect();
+            if let Some(a) = now.iter().find(|a| a.until_day.is_some()) {
+                return Some(format!(
+                    "{}: not yet. {}",
+                    crate::output::text::capitalise(&name),
                     a.text
-                ),
-            })
+                ));
+            }
+            if let Some(a) = now.first() {
+                return Some(format!(
+                    "{}: {}",
+                    crate::output::text::capitalise(&name),
+                    a.text
+                ));
+            }
+            let a = items.first()?;
+            Some(format!(
+                "{}: yes. {}",
+                crate::output::text::capitalise(&name),
+                a.then.as_deref().unwrap_or("This no longer applies.")
+            ))
         })
         .collect();
     let coming_up = upcoming_advice_changes(rules.advice.iter().filter(|a| wanted(&a.topic)), day);
-    let expect_next = if topic.is_none() {
+    let expect_next = if topics.is_empty() {
         rules
             .reactions
             .iter()
@@ -78,6 +182,9 @@ pub fn day_advice(rules: &RuleSet, day: f64, topic: Option<&str>) -> DayAdvice {
         days_since_treatment: day,
         day_number: day.floor() as i64,
         note: None,
+        treated_at: None,
+        answers,
+        continuing,
         today,
         no_longer,
         coming_up,
@@ -93,11 +200,15 @@ pub fn advice_since(
     rules: &RuleSet,
     (earliest, latest): crate::when::Span,
     now: chrono::DateTime<chrono::FixedOffset>,
-    topic: Option<&str>,
+    topic: &[String],
 ) -> DayAdvice {
     let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
     let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
-    if calendar_day != a.day_number {
+    if earliest == latest {
+        a.treated_at = Some(earliest.to_rfc3339());
+    }
+    // Only a day without a time is counted from its end; a time given is exact.
+    if earliest != latest && calendar_day != a.day_number {
         a.day_number = calendar_day;
         a.note = Some(
             "Without the time of the treatment, this advice counts from the end of that day, so that nothing is allowed too early.".into(),
@@ -120,17 +231,28 @@ pub enum AdviceWhen<'a> {
 pub fn advice_for(
     rules: &RuleSet,
     when: AdviceWhen<'_>,
-    topic: Option<&str>,
+    asked: &[String],
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<DayAdvice, crate::input::InputError> {
     use crate::input::{InputError, MAX_DAYS};
-    if let Some(t) = topic {
-        let known = topics(rules);
-        if !known.contains(&t) {
+    // Each word asked names one or more topics, in a person's words ("gym", "vitamin C").
+    let mut chosen: Vec<String> = Vec::new();
+    for t in asked {
+        let found = topics_for(rules, t);
+        if found.is_empty() {
             return Err(InputError::new(
                 "topic",
-                format!("unknown topic {t:?} (one of: {})", known.join(", ")),
+                format!(
+                    "nothing in the aftercare about {:?} (try: {})",
+                    t.chars().filter(|c| !c.is_control()).collect::<String>(),
+                    topics(rules).join(", ")
+                ),
             ));
+        }
+        for f in found {
+            if !chosen.contains(&f) {
+                chosen.push(f);
+            }
         }
     }
     match when {
@@ -141,22 +263,44 @@ pub fn advice_for(
                     format!("{d} is not a number of days since the treatment (0 to {MAX_DAYS})"),
                 ));
             }
-            Ok(day_advice(rules, d, topic))
+            Ok(day_advice(rules, d, &chosen))
         }
         AdviceWhen::Treated(text) => {
             let span = crate::when::parse_typed_span(text, now)
                 .map_err(|m| InputError::new("treated", format!("{m}: {text:?}")))?;
-            Ok(advice_since(rules, span, now, topic))
+            Ok(advice_since(rules, span, now, &chosen))
         }
     }
 }
 
 pub fn render_text(a: &DayAdvice, style: Style) -> String {
-    let mut out = if a.day_number < 1 {
-        "Aftercare on the day of the treatment (day 0)\n".to_string()
-    } else {
-        format!("Aftercare on day {} after the treatment\n", a.day_number)
+    let treated = a
+        .treated_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let at = |days: f64| {
+        treated.and_then(|t| {
+            t.checked_add_signed(chrono::Duration::seconds((days * 86_400.0).round() as i64))
+        })
     };
+    let clock = |t: chrono::DateTime<chrono::FixedOffset>| t.format("%a %-d %b, %H:%M").to_string();
+    let mut out = if a.day_number < 1 {
+        "Aftercare on the day of the treatment (day 0)".to_string()
+    } else {
+        format!("Aftercare on day {} after the treatment", a.day_number)
+    };
+    // Which hours the day number is, when the treatment time is known: day 1 runs from 24
+    // to 48 hours after it, not from midnight.
+    if let (Some(from), Some(to)) = (at(a.day_number as f64), at(a.day_number as f64 + 1.0)) {
+        out = wrap(
+            &format!("{out} (from {} to {})", clock(from), clock(to)),
+            style.width,
+            "",
+            "",
+        );
+    } else {
+        out.push('\n');
+    }
     if let Some(note) = &a.note {
         out.push_str(&wrap(note, style.width, "", ""));
     }
@@ -171,16 +315,19 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
             out.push_str(&wrap(&item, style.width, "  - ", "    "));
         }
     };
+    section("In short", a.answers.clone());
     section(
         "Today",
         a.today
             .iter()
-            .map(|i| match i.until_day {
-                Some(until) => format!("{} (until day {})", i.text, fmt_day(until)),
-                None => i.text.clone(),
+            .map(|i| match (i.until_day, i.until_day.and_then(at)) {
+                (Some(_), Some(end)) => format!("{} (until {})", i.text, clock(end)),
+                (Some(until), None) => format!("{} (until day {})", i.text, fmt_day(until)),
+                (None, _) => i.text.clone(),
             })
             .collect(),
     );
+    section("From now on", a.continuing.clone());
     section("No longer needed", a.no_longer.clone());
     section("Coming up", a.coming_up.clone());
     section("What to expect", a.expect_next.clone());

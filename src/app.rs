@@ -99,25 +99,25 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             treated,
             topic,
             json,
-        } => day_advice(
-            config,
-            style,
-            *day,
-            treated.as_deref(),
-            topic.as_deref(),
-            *json,
-        ),
+        } => day_advice(config, style, *day, treated.as_deref(), topic, *json),
         Action::Questionnaire {
             nurse,
             record,
+            nurse_name,
+            note_width,
             disposition_exit_code,
         } => {
             let opts = crate::questionnaire::Options {
                 nurse: *nurse,
                 record: record.clone(),
+                nurse_name: nurse_name.clone(),
+                note_width: *note_width,
                 disposition_exit_code: *disposition_exit_code,
             };
             crate::questionnaire::run_on_terminal(config, &opts)
+        }
+        Action::RecordShow { file, format } => {
+            crate::questionnaire::record::show(config, style, file, *format)
         }
         Action::RulesCheck { file, strict } => rules_check(config, file.as_deref(), *strict),
         Action::RulesTrace { file, tests, json } => {
@@ -288,7 +288,7 @@ fn day_advice(
     style: Style,
     day: Option<f64>,
     treated: Option<&str>,
-    topic: Option<&str>,
+    asked: &[String],
     json: bool,
 ) -> Result<i32, Error> {
     let rules = load_rules(config)?;
@@ -297,7 +297,7 @@ fn day_advice(
         (None, Some(text)) => advice::AdviceWhen::Treated(text),
         (None, None) => return Err(Error::Usage("give --day N or --treated WHEN".into())),
     };
-    let a = advice::advice_for(&rules, when, topic, config.now)
+    let a = advice::advice_for(&rules, when, asked, config.now)
         .map_err(|e| Error::Usage(format!("--{}: {}", e.field, e.message)))?;
     let text = if json {
         serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"

@@ -93,7 +93,7 @@ pub enum Command {
     /// FHIR R4 resources: the questionnaire, generated from the rule set
     #[command(subcommand)]
     Fhir(FhirCommand),
-    /// Convert a saved questionnaire or call (--record FILE)
+    /// Saved questionnaire and call records (--record FILE): show one again, or as FHIR
     #[command(subcommand)]
     Record(RecordCommand),
     /// A completion script for a shell, to source or install
@@ -160,6 +160,24 @@ pub enum RecordCommand {
         /// The record (written by --record FILE)
         file: PathBuf,
     },
+    /// Print a saved record again: the nurse's note, a text report, or the JSON
+    Show {
+        /// The record file
+        file: PathBuf,
+        /// What to print [default: the note of a call, the text report of a questionnaire]
+        #[arg(short, long, value_enum)]
+        format: Option<RecordFormat>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    /// The SBAR note as it was printed at the end of the call
+    Note,
+    /// The report of the recorded case, assessed again with the rules in use
+    Text,
+    /// The record itself
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -214,6 +232,12 @@ pub struct CheckArgs {
     /// Write the whole questionnaire or call as JSON to FILE (whole or not at all)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "format"])]
     pub record: Option<PathBuf>,
+    /// The nurse's name or initials, for the note and the record (asked at the end if not given)
+    #[arg(long, value_name = "NAME", requires = "nurse")]
+    pub nurse_name: Option<String>,
+    /// The width of the SBAR note, in columns: a chart's width, not the terminal's [default: 72]
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=200))]
+    pub note_width: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -239,9 +263,10 @@ pub struct AdviceArgs {
     /// When the treatment was: 2026-11-18, "2026-11-18 14:30", "3 days ago", "yesterday"
     #[arg(long, value_name = "WHEN")]
     pub treated: Option<String>,
-    /// Only one topic (makeup, exercise, active_products, sun, ...)
-    #[arg(long)]
-    pub topic: Option<String>,
+    /// Only this topic, in your own words (makeup, retinol, vitamin C, gym, sun, sunscreen,
+    /// swimming, sauna, ...); repeatable
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Vec<String>,
     /// Output format
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: AdviceFormat,
@@ -306,13 +331,15 @@ pub enum Action {
     Advice {
         day: Option<f64>,
         treated: Option<String>,
-        topic: Option<String>,
+        topic: Vec<String>,
         json: bool,
     },
     /// The patient's questionnaire, or with `nurse` the nurse's protocol (no --input given).
     Questionnaire {
         nurse: bool,
         record: Option<PathBuf>,
+        nurse_name: Option<String>,
+        note_width: usize,
         disposition_exit_code: bool,
     },
     RulesCheck {
@@ -342,6 +369,10 @@ pub enum Action {
         /// `--now`, which then holds for every request (for tests and replays); without it
         /// the clock is read for each request.
         pinned_now: Option<DateTime<FixedOffset>>,
+    },
+    RecordShow {
+        file: PathBuf,
+        format: Option<RecordFormat>,
     },
 }
 
@@ -453,6 +484,9 @@ impl Config {
                 args,
                 pinned_now: cli.global.now.is_some().then_some(now),
             },
+            Some(Command::Record(RecordCommand::Show { file, format })) => {
+                Action::RecordShow { file, format }
+            }
         };
         Ok(Config {
             now_is_fixed: cli.global.now.is_some(),
@@ -491,6 +525,8 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
         return Action::Questionnaire {
             nurse: args.nurse,
             record: args.record,
+            nurse_name: args.nurse_name,
+            note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,
         };
     }

@@ -571,7 +571,8 @@ fn on_day(day: f64) -> String {
             h => format!("{h} hours after the treatment"),
         }
     } else {
-        format!("on day {}", fmt_day(day))
+        // The day as people count it: day 6, not "day 6.38".
+        format!("on day {}", fmt_day(day.floor()))
     }
 }
 

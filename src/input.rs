@@ -589,7 +589,7 @@ impl SymptomInput {
 
 /// The words of `other`: text, at most 500 characters, no control characters (they could
 /// rewrite a terminal or a record).
-fn check_description(d: &str) -> Result<String, String> {
+pub fn check_description(d: &str) -> Result<String, String> {
     if d.trim().is_empty() {
         return Err("is empty: say in a few words what it is".into());
     }

@@ -98,6 +98,26 @@ fn real_leap_second(t: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, S
     }
 }
 
+/// A typed day or time in the person's own time zone: the zone's offset on that day, not
+/// today's (a treatment before a change to or from summer time is read at its own offset).
+/// When `now` is not in the local zone (a `--now` with another offset), its offset is used.
+/// A time that falls in a change's gap is refused; one that happens twice is the earlier.
+fn in_local_zone(
+    naive: NaiveDateTime,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, String> {
+    use chrono::offset::LocalResult;
+    let here = chrono::Local.from_utc_datetime(&now.naive_utc());
+    if chrono::Offset::fix(here.offset()) != *now.offset() {
+        return local(naive, now.offset());
+    }
+    match chrono::Local.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.fixed_offset()),
+        LocalResult::Ambiguous(earlier, _) => Ok(earlier.fixed_offset()),
+        LocalResult::None => Err("that time does not exist here (the clocks changed)".into()),
+    }
+}
+
 /// A treatment time as a person types it: "today", "yesterday", "3 days ago", "2 weeks ago",
 /// "5 hours ago", or any form `parse_timestamp` reads, optionally with a time of day
 /// ("yesterday 14:30"). Day-only answers mean the start of that day (see `parse_timestamp`).
@@ -134,6 +154,29 @@ fn parse_typed_inner(
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
+    // A written-out date or time without an offset is in the person's own time zone.
+    let t = text.trim();
+    let naive = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .map(|n| (n, false))
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .map(|d| (d.and_time(NaiveTime::MIN), true))
+    });
+    if let Some((n, day_only)) = naive {
+        let dt = in_local_zone(n, now)?;
+        if dt > now {
+            return Err("that is in the future".into());
+        }
+        return Ok((within_a_century(dt, now)?, day_only));
+    }
     // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
     if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
         // A written-out date is held to the same rule as "3 days ago": not after now.
@@ -143,16 +186,27 @@ fn parse_typed_inner(
         let day_only = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
         return Ok((within_a_century(dt, now)?, day_only));
     }
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    // An optional time of day at the end: "yesterday 14:30", "today at 9:15".
+    if let Some(reason) = ambiguous_numeric_date(&lower) {
+        return Err(reason);
+    }
+    let joined = lower
+        .replace(" am", "am")
+        .replace(" pm", "pm")
+        .replace(',', " ");
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    let is_time = |t: &str| t.contains(':') || t.ends_with("am") || t.ends_with("pm");
+    // An optional time of day at the end: "yesterday 14:30", "today at 9:15",
+    // "yesterday 2pm"; a time alone ("8am") is today.
     let (words, time) = match words.as_slice() {
-        [rest @ .., "at", t] | [rest @ .., t] if !rest.is_empty() && t.contains(':') => {
+        [t] if is_time(t) => (vec!["today"], Some(parse_time_of_day(t)?)),
+        ["at", t] if is_time(t) => (vec!["today"], Some(parse_time_of_day(t)?)),
+        [rest @ .., "at", t] | [rest @ .., t] if !rest.is_empty() && is_time(t) => {
             (rest.to_vec(), Some(parse_time_of_day(t)?))
         }
         _ => (words, None),
     };
     let start_of = |date: NaiveDate| -> Result<DateTime<FixedOffset>, String> {
-        local(date.and_time(time.unwrap_or(NaiveTime::MIN)), now.offset())
+        in_local_zone(date.and_time(time.unwrap_or(NaiveTime::MIN)), now)
     };
     let today = now.date_naive();
     let mut day_only = time.is_none();
@@ -175,11 +229,23 @@ fn parse_typed_inner(
                 _ => return Err(format!("{unit:?} is not a unit: say hours, days or weeks")),
             }
         }
-        _ => {
-            return Err(
-                "not understood: try \"today\", \"yesterday\", \"3 days ago\" or 2026-11-18".into(),
-            )
+        [w] | ["last", w] if weekday(w).is_some() => {
+            // The last one before today: a treatment today is "today".
+            let wd = weekday(w).ok_or("not a weekday")?;
+            let mut d = today.pred_opt().ok_or("date out of range")?;
+            while chrono::Datelike::weekday(&d) != wd {
+                d = d.pred_opt().ok_or("date out of range")?;
+            }
+            start_of(d)?
         }
+        other => match day_and_month(other, today)? {
+            Some(d) => start_of(d)?,
+            None => {
+                return Err(
+                    "not understood: try \"today\", \"yesterday\", \"3 days ago\", \"Tuesday\", \"18 Nov\" or 2026-11-18".into(),
+                )
+            }
+        },
     };
     if result > now {
         return Err("that is in the future".into());
@@ -209,13 +275,157 @@ fn days_before(date: NaiveDate, n: i64) -> Result<NaiveDate, String> {
 }
 
 fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(t, "%H:%M")
-        .map_err(|_| format!("{t:?} is not a time of day (use 14:30)"))
+    let bad = || format!("{t:?} is not a time of day (use 14:30 or 2pm)");
+    let (clock, half) = match (t.strip_suffix("am"), t.strip_suffix("pm")) {
+        (Some(c), _) => (c, Some(0)),
+        (_, Some(c)) => (c, Some(12)),
+        _ => (t, None),
+    };
+    let (h, m) = match clock.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if half.is_some() => (clock, "00"),
+        None => return Err(bad()),
+    };
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m.to_string().len() > 2 || m > 59 {
+        return Err(bad());
+    }
+    let h = match half {
+        // 12am is midnight, 12pm noon.
+        Some(add) if (1..=12).contains(&h) => h % 12 + add,
+        Some(_) => return Err(bad()),
+        None if h < 24 => h,
+        None => return Err(bad()),
+    };
+    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
+}
+
+/// "tuesday", "tue" as a weekday.
+fn weekday(w: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    let all = [
+        ("monday", Mon),
+        ("tuesday", Tue),
+        ("wednesday", Wed),
+        ("thursday", Thu),
+        ("friday", Fri),
+        ("saturday", Sat),
+        ("sunday", Sun),
+    ];
+    all.iter()
+        .find(|(name, _)| w.len() >= 3 && name.starts_with(w))
+        .map(|(_, d)| *d)
+}
+
+/// "nov" or "november" as a month number.
+fn month(w: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| w.len() >= 3 && m.starts_with(w.trim_end_matches('.')))
+        .map(|i| i as u32 + 1)
+}
+
+/// "18 nov", "nov 18", "18 november 2026", "the 18th of november": the date, in the given
+/// year or else the last one not after today.
+fn day_and_month(words: &[&str], today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    let words: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !matches!(*w, "the" | "of" | "on"))
+        .collect();
+    let day = |w: &str| -> Option<u32> {
+        w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .ok()
+            .filter(|d| (1..=31).contains(d))
+    };
+    let (d, m, year) = match words.as_slice() {
+        [a, b] => match (day(a), month(b), month(a), day(b)) {
+            (Some(d), Some(m), _, _) | (_, _, Some(m), Some(d)) => (d, m, None),
+            _ => return Ok(None),
+        },
+        [a, b, y] => match (day(a), month(b), month(a), day(b), y.parse::<i32>().ok()) {
+            (Some(d), Some(m), _, _, Some(y)) | (_, _, Some(m), Some(d), Some(y)) => {
+                (d, m, Some(y))
+            }
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let date = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
+    let year_now = chrono::Datelike::year(&today);
+    match year {
+        Some(y) => date(y)
+            .map(Some)
+            .ok_or_else(|| format!("there is no day {d} in that month")),
+        None => match date(year_now) {
+            Some(this) if this <= today => Ok(Some(this)),
+            _ => date(year_now - 1)
+                .map(Some)
+                .ok_or_else(|| format!("there is no day {d} in that month")),
+        },
+    }
+}
+
+/// A date of numbers only that reads two ways ("03/04": 3 April or 4 March): refused with
+/// the reason rather than guessed.
+fn ambiguous_numeric_date(t: &str) -> Option<String> {
+    let parts: Vec<&str> = t.split(['/', '.']).collect();
+    if parts.len() < 2
+        || parts.len() > 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (a, b): (u32, u32) = (parts[0].parse().ok()?, parts[1].parse().ok()?);
+    Some(if a <= 12 && b <= 12 && a != b {
+        format!(
+            "{t:?} could be day {a} of month {b} or day {b} of month {a}: write the month as a word (\"{a} Nov\") or 2026-11-18"
+        )
+    } else {
+        format!("{t:?}: write the month as a word (\"18 Nov\") or 2026-11-18")
+    })
 }
 
 fn word_number(w: &str) -> Option<i64> {
-    const WORDS: [&str; 11] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     ];
     match w {
         "a" | "an" => Some(1),
@@ -246,6 +456,35 @@ mod tests {
         assert!(parse_timestamp("18/11/2026", &off).is_err());
         assert!(parse_timestamp("2026-02-30", &off).is_err());
         assert!(parse_timestamp("", &off).is_err());
+    }
+
+    #[test]
+    fn reads_dates_as_people_say_them() {
+        // now: Saturday 21 Nov 2026, 09:00 +01:00
+        let n = now();
+        let at = |s: &str| {
+            parse_typed(s, n)
+                .unwrap()
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        assert_eq!(at("18 Nov"), "2026-11-18 00:00");
+        assert_eq!(at("Nov 18"), "2026-11-18 00:00");
+        assert_eq!(at("18th November 2026"), "2026-11-18 00:00");
+        assert_eq!(at("25 Dec"), "2025-12-25 00:00");
+        assert_eq!(at("Tuesday"), "2026-11-17 00:00");
+        assert_eq!(at("last sat"), "2026-11-14 00:00");
+        assert_eq!(at("yesterday 2pm"), "2026-11-20 14:00");
+        assert_eq!(at("yesterday 2 pm"), "2026-11-20 14:00");
+        assert_eq!(at("8am"), "2026-11-21 08:00");
+        assert_eq!(at("yesterday at 12am"), "2026-11-20 00:00");
+        assert_eq!(at("twelve days ago"), "2026-11-09 00:00");
+        let refused = |s: &str| parse_typed(s, n).unwrap_err();
+        assert!(refused("03/04").contains("day 3 of month 4 or day 4 of month 3"));
+        assert!(refused("18/11").contains("month as a word"));
+        assert!(refused("10am").contains("future"));
+        assert!(refused("31 Feb 2026").contains("no day 31"));
+        assert!(refused("13pm").contains("not a time"));
     }
 
     #[test]

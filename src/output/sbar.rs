@@ -23,9 +23,43 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         "",
         "  ",
     ));
+    let call = o.call.clone().unwrap_or_default();
+    if !call.nurse.is_empty() {
+        out.push_str(&wrap(&format!("Nurse: {}.", call.nurse), width, "", "  "));
+    }
+    if let Some(how) = &call.stopped {
+        out.push_str(&wrap(
+            &format!(
+                "CALL STOPPED ({how}) after the instruction was given: only what was asked \
+                 before the stop is below."
+            ),
+            width,
+            "",
+            "  ",
+        ));
+    }
 
-    // Situation: the day, what the caller reports, and the outcome in one line.
+    // Situation: who called, the day, what the caller reports, and the outcome.
     out.push_str("\nS  Situation\n");
+    if !call.caller_name.is_empty() {
+        let mut who = format!("Caller: {}", call.caller_name);
+        if call.caller == "someone else" {
+            who.push_str(" (calling for the patient)");
+        } else if !call.caller.is_empty() {
+            who.push_str(&format!(" ({})", call.caller));
+        }
+        if !call.callback.is_empty() {
+            who.push_str(&format!(", callback {}", call.callback));
+        }
+        who.push('.');
+        line(&mut out, &who);
+    }
+    if !call.complaint.is_empty() {
+        line(
+            &mut out,
+            &format!("In the caller's words: \"{}\".", call.complaint),
+        );
+    }
     line(
         &mut out,
         &match &a.treatment {
@@ -46,9 +80,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     );
     let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
     for s in &a.symptoms {
+        let name = match &s.description {
+            Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
+            None => label(rules, &s.id),
+        };
         reports.push(format!(
-            "{}: {}, {}, {}",
-            label(rules, &s.id),
+            "{name}: {}, {}, {}",
             s.severity.code(),
             trend_words(s.trend),
             started_words(s.started)
@@ -106,6 +143,51 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             "Not taken: the call went straight to the disposition after a danger sign.",
         ),
     }
+    if !a.risk_factors.is_empty() {
+        let name = |id: &str| {
+            rules
+                .risk_factors
+                .iter()
+                .find(|r| r.id == id)
+                .map_or(id.to_string(), |r| {
+                    // "Atopic eczema" in a sentence, "PRP (own blood)" as it is.
+                    let first = r.label.split_whitespace().next().unwrap_or("");
+                    let acronym = first.chars().count() > 1
+                        && first
+                            .chars()
+                            .all(|c| !c.is_alphabetic() || c.is_uppercase());
+                    let mut c = r.label.chars();
+                    match c.next() {
+                        Some(f) if !acronym => f.to_lowercase().chain(c).collect(),
+                        _ => r.label.clone(),
+                    }
+                })
+        };
+        let of = |state: SignState| -> Vec<String> {
+            a.risk_factors
+                .iter()
+                .filter(|r| r.answer == state)
+                .map(|r| name(&r.id))
+                .collect()
+        };
+        let (yes, no) = (of(SignState::Yes), of(SignState::No));
+        line(
+            &mut out,
+            &format!(
+                "Risk factors: {}{}.",
+                if yes.is_empty() {
+                    "none".to_string()
+                } else {
+                    yes.join(", ")
+                },
+                if no.is_empty() {
+                    String::new()
+                } else {
+                    format!("; denies: {}", no.join(", "))
+                }
+            ),
+        );
+    }
     if let Some(r) = a.repeat_contact {
         line(
             &mut out,
@@ -138,15 +220,15 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                     };
                     let improving = if r.ok_if_improving_until > r.normal_until {
                         format!(
-                            ", normal if improving until day {}",
-                            fmt_day(r.ok_if_improving_until)
+                            ", normal if improving {}",
+                            until_words(r.ok_if_improving_until)
                         )
                     } else {
                         String::new()
                     };
                     format!(
-                        " {place} (normal until day {}{improving})",
-                        fmt_day(r.normal_until)
+                        " {place} (normal {}{improving})",
+                        until_words(r.normal_until)
                     )
                 });
                 format!("{}:{window}", label(rules, id))
@@ -173,10 +255,10 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         };
         out.push_str(&wrap(
             &format!(
-                "{what} -> {} [{}]. {}.",
-                f.disposition.code(),
-                f.rule,
-                capitalise(&f.reason)
+                "{what}: {}. {} [{}].",
+                rules.disposition_text(f.disposition).label.to_lowercase(),
+                capitalise(&f.reason),
+                f.rule
             ),
             width,
             "   - ",
@@ -276,11 +358,36 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             ),
         ),
     }
-    if d < Disposition::CallEmergencyNow {
-        let call_back = &rules.disposition_text(d).call_back;
-        if !call_back.trim().is_empty() {
-            line(&mut out, &format!("Safety net given: {call_back}"));
-        }
+    // Only what the nurse confirmed saying is written as said.
+    let call_back = &rules.disposition_text(d).call_back;
+    if call.safety_net_given && !call_back.trim().is_empty() {
+        line(&mut out, &format!("Safety net given: {call_back}"));
+    } else if d < Disposition::CallEmergencyNow && o.call.is_some() {
+        line(&mut out, "Safety net: not confirmed as given.");
+    }
+    if !call.advice_given.is_empty() {
+        line(
+            &mut out,
+            &format!(
+                "Advice given: {}.",
+                call.advice_given
+                    .iter()
+                    .map(|a| a.trim_end_matches('.'))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+    }
+    match call.understood {
+        Some(true) => line(&mut out, "Caller understood and agrees."),
+        Some(false) => line(
+            &mut out,
+            "Caller did NOT confirm understanding or agreement.",
+        ),
+        None => {}
+    }
+    if !call.notes.is_empty() {
+        line(&mut out, &format!("Notes: {}", call.notes));
     }
     line(
         &mut out,
@@ -294,6 +401,15 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     super::escape::visible_lines(&out).into_owned()
 }
 
+/// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".
+fn until_words(day: f64) -> String {
+    if day.fract() == 0.0 {
+        format!("until day {}", fmt_day(day))
+    } else {
+        format!("for the first {} hours", (day * 24.0).round() as i64)
+    }
+}
+
 fn trend_words(t: TrendAnswer) -> &'static str {
     match t {
         TrendAnswer::Improving => "improving",
@@ -305,7 +421,9 @@ fn trend_words(t: TrendAnswer) -> &'static str {
 
 fn started_words(s: Started) -> String {
     match s {
+        Started::Day(0) => "since the treatment".to_string(),
         Started::Day(d) => format!("since day {d}"),
+        Started::LaterOnTreatmentDay => "since later on day 0".to_string(),
         Started::NotSure => "start not known (counted as today)".to_string(),
     }
 }
@@ -321,7 +439,7 @@ mod tests {
     }
 
     fn all_danger_no(rules: &RuleSet) -> ScriptedPrompter {
-        let mut s = ScriptedPrompter::new();
+        let mut s = ScriptedPrompter::new().text("call.caller_name", "");
         for w in rules
             .warning_signs
             .iter()
@@ -354,15 +472,23 @@ mod tests {
             .pick("background.blood_thinners", "not known")
             .text("background.allergies", "none")
             .text("background.session", "2")
+            .picks("background.risk_factors", &["radio_frequency"])
             .pick("override", "see_within_3_days")
             .text(
                 "override.reason",
                 "redness fading at the edges on the photo sent; review booked for tomorrow",
-            );
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
-        let note = render(&o, &rules, 80);
+            )
+            .picks(
+                "call.advice_given",
+                &["disposition", "safety_net", "advice:avoid_sun"],
+            )
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "sent the aftercare sheet again by e-mail");
+        let o = nurse::run(&mut p, &rules, now(), Some("JB")).unwrap();
+        let note = render(&o, &rules, 72);
         insta::assert_snapshot!(note);
-        assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+        assert!(note.lines().all(|l| l.chars().count() <= 72), "{note}");
+        assert!(note.contains("Safety net given"), "{note}");
     }
 
     #[test]
@@ -381,10 +507,14 @@ mod tests {
             .pick("background.blood_thinners", "not known")
             .text("background.allergies", "latex\u{1b}]52;c;aGk=\u{7}")
             .text("background.session", "")
+            .picks("background.risk_factors", &["none"])
             .pick("override", "see_within_2_weeks")
-            .text("override.reason", "\u{202e}seen\u{1b}[2J");
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
-        let note = render(&o, &rules, 80);
+            .text("override.reason", "\u{202e}seen\u{1b}[2J")
+            .picks("call.advice_given", &["disposition"])
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "called back at 5");
+        let o = nurse::run(&mut p, &rules, now(), Some("J\u{9b}B")).unwrap();
+        let note = render(&o, &rules, 200);
         assert!(
             !note
                 .chars()
@@ -398,12 +528,25 @@ mod tests {
     fn an_emergency_stop_with_its_pertinent_negatives() {
         let rules = RuleSet::built_in();
         let mut p = ScriptedPrompter::new()
+            .text("call.caller_name", "R. Patel")
+            .pick("call.caller", "someone else")
+            .text("call.callback", "07700 900123")
+            .text(
+                "call.complaint",
+                "her lips are swelling up and she sounds hoarse",
+            )
             .then("danger.difficulty_breathing", Scripted::No)
             .then("danger.throat_swelling", Scripted::Yes)
             .text("treatment", "yesterday 14:30")
-            .pick("override", "keep");
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
-        insta::assert_snapshot!(render(&o, &rules, 80));
+            .pick("override", "keep")
+            .picks("call.advice_given", &["disposition"])
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "")
+            .text("call.nurse", "JB");
+        let o = nurse::run(&mut p, &rules, now(), None).unwrap();
+        let note = render(&o, &rules, 72);
+        insta::assert_snapshot!(note);
+        assert!(note.contains("callback 07700 900123"), "{note}");
     }
 
     #[test]
@@ -422,11 +565,17 @@ mod tests {
             .pick("background.blood_thinners", "not known")
             .text("background.allergies", "")
             .text("background.session", "")
+            .then("background.risk_factors", Scripted::EnterOn("none".into()))
             .pick("override", "go_to_ed_now")
-            .text("override.reason", "");
-        let o = nurse::run(&mut p, &rules, now()).unwrap();
+            .text("override.reason", "")
+            .picks("call.advice_given", &["disposition"])
+            .then("call.understood", Scripted::No)
+            .text("call.notes", "caller unsure; will go with her partner");
+        let o = nurse::run(&mut p, &rules, now(), Some("JB")).unwrap();
         let note = render(&o, &rules, 40);
         insta::assert_snapshot!(note);
+        // The safety net was not ticked: the note does not claim it.
+        assert!(!note.contains("Safety net given"), "{note}");
         assert!(note.lines().all(|l| l.chars().count() <= 40), "{note}");
     }
 }

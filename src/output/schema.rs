@@ -410,6 +410,24 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                         }
                     },
                     "symptoms_asked": { "type": "boolean" },
+                    "pending": {
+                        "description": "Symptoms ticked whose details were not asked (the answers had already reached an emergency or the emergency department); in the case with the protocol's defaults.",
+                        "type": "array",
+                        "items": { "enum": symptom_ids(rules) }
+                    },
+                    "risk_factors": {
+                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all).",
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["id", "answer"],
+                            "properties": {
+                                "id": { "enum": risk_factor_ids(rules) },
+                                "answer": { "enum": ["yes", "no", "not_asked"] }
+                            }
+                        }
+                    },
                     "symptoms": {
                         "type": "array",
                         "items": {
@@ -420,9 +438,11 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                                 "id": { "enum": symptom_ids(rules) },
                                 "severity": { "enum": Severity::ALL.map(Severity::code) },
                                 "trend": { "enum": ["improving", "stable", "worsening", "not_sure"] },
+                                "description": { "type": "string", "minLength": 1, "maxLength": MAX_DESCRIPTION_CHARS },
                                 "started": {
                                     "oneOf": [
                                         { "const": "not_sure" },
+                                        { "const": "later_on_treatment_day" },
                                         {
                                             "type": "object",
                                             "additionalProperties": false,
@@ -472,6 +492,24 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
             },
             "disposition": { "$ref": "#/$defs/disposition" },
             "rule_set": { "$ref": "#/$defs/rule_set" },
+            "call": {
+                "description": "The call details and the end of the call (nurse).",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["advice_given", "safety_net_given"],
+                "properties": {
+                    "caller": { "enum": ["patient", "someone else"] },
+                    "caller_name": { "type": "string", "minLength": 1 },
+                    "callback": { "type": "string", "minLength": 1 },
+                    "complaint": { "type": "string", "minLength": 1 },
+                    "advice_given": text_list,
+                    "safety_net_given": { "type": "boolean" },
+                    "understood": { "type": "boolean" },
+                    "notes": { "type": "string", "minLength": 1 },
+                    "nurse": { "type": "string", "minLength": 1 },
+                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped after its instruction was given; the record is still written." }
+                }
+            },
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }
         }),
     );

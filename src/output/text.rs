@@ -40,13 +40,16 @@ pub fn heading(d: Disposition, label: &str, color: bool) -> String {
 }
 
 /// Wraps `text` to `width` columns, the first line after `first`, the rest after `rest`.
+/// Widths are display widths (a CJK character takes two columns, an accent none), and a
+/// word is never cut in two.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
     let mut out = String::new();
     let mut line = String::from(first);
     let mut line_has_word = false;
     for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if line_has_word && len + 1 + word.chars().count() > width.max(20) {
+        let len = line.width();
+        if line_has_word && len + 1 + word.width() > width.max(20) {
             out.push_str(line.trim_end());
             out.push('\n');
             line = String::from(rest);

@@ -6,6 +6,8 @@
 //! question, a checklist needs an explicit "None of these", and an answer of "not sure" is
 //! turned into the value that cannot make the result milder (see [`Answers::case_input`]).
 
+pub mod checklist;
+pub mod lines;
 pub mod nurse;
 pub mod patient;
 pub mod prompt;
@@ -114,7 +116,10 @@ impl TrendAnswer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Started {
+    /// The day number; day 0 is "since the treatment", today is "now".
     Day(u32),
+    /// Later on the treatment day (day 0), not from the treatment itself.
+    LaterOnTreatmentDay,
     NotSure,
 }
 
@@ -125,6 +130,9 @@ pub struct SymptomAnswer {
     pub severity: Severity,
     pub trend: TrendAnswer,
     pub started: Started,
+    /// For "something else": what it is, in the person's own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The time since the treatment: the longest reading in days, and whether the treatment
@@ -202,6 +210,15 @@ pub struct Answers {
     /// Whether the symptom checklist was answered (false when the questions stopped early).
     pub symptoms_asked: bool,
     pub symptoms: Vec<SymptomAnswer>,
+    /// Symptoms ticked whose details were not asked, because the answers had already
+    /// reached an emergency or the emergency department: kept in the case with the
+    /// protocol's defaults, so that nothing the person said is lost.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub pending: Vec<String>,
+    /// Risk factors asked (the patient: only those that could change the result; the
+    /// nurse: all of them), with their answers.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub risk_factors: Vec<SignAnswer>,
     /// A repeat contact about the same problem, or a very worried person; `None` when the
     /// questions stopped before it.
     pub repeat_contact: Option<bool>,
@@ -216,6 +233,8 @@ impl Answers {
             signs: Vec::new(),
             symptoms_asked: false,
             symptoms: Vec::new(),
+            pending: Vec::new(),
+            risk_factors: Vec::new(),
             repeat_contact: None,
             background: None,
         }
@@ -248,32 +267,60 @@ impl Answers {
         }
     }
 
+    /// The risk factors as the case carries them: those answered "yes"; none when none was
+    /// asked (not known is not "no", but a risk factor only ever raises the answer).
+    fn risk_factor_input(&self) -> Option<Vec<String>> {
+        (!self.risk_factors.is_empty()).then(|| {
+            self.risk_factors
+                .iter()
+                .filter(|r| r.answer == SignState::Yes)
+                .map(|r| r.id.clone())
+                .collect()
+        })
+    }
+
+    /// Every id asked so far, whatever the answer, for the follow-up questions.
+    pub fn answered_ids(&self) -> Vec<String> {
+        self.signs
+            .iter()
+            .chain(&self.risk_factors)
+            .filter(|s| s.answer != SignState::NotAsked)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
     /// The case exactly as the JSON interface would take it.
     pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
         let days = self.days(now);
         let mut symptoms: Vec<SymptomInput> =
             self.positive_signs().map(SymptomInput::new).collect();
-        for s in &self.symptoms {
+        for id in &self.pending {
             symptoms.push(SymptomInput {
-                id: s.id.clone(),
-                started_on_day: None,
-                description: None,
+                // Not asked: "not sure", the latest start (see `Started::NotSure`).
+                started_day: Some(days),
+                ..SymptomInput::new(id.clone())
+            });
+        }
+        for s in &self.symptoms {
+            // "Today" (the latest day offered) is now, not the start of that day: a symptom
+            // that began today may have begun minutes ago, and a late start is what the
+            // "starts after" rules look for. A start known only as a day is that whole day,
+            // read by the evaluation in the careful direction (`started_on_day`). Not
+            // knowing when it began counts as "it began now", the latest it can have begun.
+            let (started_day, started_on_day) = match s.started {
+                Started::Day(d) if f64::from(d) >= days.floor() => (Some(days), None),
+                Started::Day(0) => (Some(0.0), None),
+                Started::Day(d) => (None, Some(f64::from(d))),
+                Started::LaterOnTreatmentDay => (None, Some(0.0)),
+                Started::NotSure => (Some(days), None),
+            };
+            symptoms.push(SymptomInput {
                 severity: Some(s.severity),
                 trend: Some(s.trend.for_rules()),
-                started_day: Some(match s.started {
-                    // "Today" (the latest day offered) is now, not the start of that day:
-                    // a symptom that began today may have begun minutes ago, and a late
-                    // start is what the "starts after" rules look for, so reading it as the
-                    // whole day number could make it older, and the answer milder, than it
-                    // is (pinpoint bleeding that began today at day 0.9 is a late start).
-                    Started::Day(d) if f64::from(d) >= days.floor() => days,
-                    Started::Day(d) => f64::from(d),
-                    // Not knowing when it began counts as "it began now", the latest it can
-                    // have begun: a late start is what the "starts after" rules look for,
-                    // so the latest start is the one that can never make the answer milder,
-                    // and it cannot be later than the time since treatment (an input error).
-                    Started::NotSure => days,
-                }),
+                started_day,
+                started_on_day,
+                description: s.description.clone(),
+                ..SymptomInput::new(s.id.clone())
             });
         }
         match &self.treatment {
@@ -281,10 +328,11 @@ impl Answers {
                 id: None,
                 days_since_treatment: None,
                 treated_at: Some(t.treated_at()),
-                // A date alone is read against `now`, the time of evaluation, in its offset.
-                assessed_at: t.time_given.then(|| now.to_rfc3339()),
+                // The time of the answers, always: the case read again later (a saved
+                // record given to `check --input`) gives the same answer, a date alone too.
+                assessed_at: Some(now.to_rfc3339()),
                 symptoms,
-                risk_factors: None,
+                risk_factors: self.risk_factor_input(),
                 repeat_contact: self.repeat_contact,
             },
             // No date: the questions stopped at a danger sign before it. The day cannot
@@ -297,7 +345,7 @@ impl Answers {
                 treated_at: None,
                 assessed_at: None,
                 symptoms,
-                risk_factors: None,
+                risk_factors: self.risk_factor_input(),
                 repeat_contact: self.repeat_contact,
             },
         }
@@ -338,6 +386,8 @@ pub struct Outcome {
     /// The danger sign at which the questions stopped, if they stopped early.
     pub stopped_at: Option<String>,
     pub nurse_override: Option<Override>,
+    /// The nurse's call details and end of call (nurse only).
+    pub call: Option<nurse::CallDetails>,
 }
 
 impl Outcome {
@@ -377,6 +427,7 @@ pub fn evaluate(
         assessment,
         stopped_at,
         nurse_override: None,
+        call: None,
     })
 }
 
@@ -444,8 +495,10 @@ pub fn symptom_words(rules: &RuleSet, id: &str, width: usize) -> String {
 
 pub const NONE_KEY: &str = "none";
 
-/// A checklist with an explicit "None of these": an empty submit is refused (it may be a
-/// slip of Enter without Space), and so is "None of these" ticked with something else.
+/// A checklist with an explicit "None of these", first in the list: Enter on it with
+/// nothing ticked chooses it (one key for the commonest answer); an empty submit anywhere
+/// else is refused with how to tick (it may be a slip of Enter without Space), and so is
+/// "None of these" ticked with something else.
 pub fn ask_checklist(
     p: &mut dyn Prompter,
     id: &str,
@@ -454,34 +507,31 @@ pub fn ask_checklist(
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
-    let mut choices: Vec<Choice> = items.iter().map(|(k, l)| Choice::new(k, l)).collect();
-    choices.push(Choice::new(NONE_KEY, "None of these"));
-    let none = choices.len() - 1;
+    let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
+    choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
+    let none = 0;
     let check: Check<Vec<usize>> = Arc::new(move |picked: &Vec<usize>| {
         if picked.is_empty() {
-            Err("Tick each that applies with Space, or 'None of these' if none apply".into())
+            Err("Nothing is ticked: press Space to tick each that applies, then Enter; or Enter on 'None of these'".into())
         } else if picked.contains(&none) && picked.len() > 1 {
             Err("'None of these' cannot go with other answers: untick one".into())
         } else {
             Ok(())
         }
     });
-    let ticked: Vec<usize> = if ticked.is_empty() {
-        Vec::new()
-    } else {
-        choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| ticked.contains(&c.key))
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let ticked: Vec<usize> = choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| ticked.contains(&c.key))
+        .map(|(i, _)| i)
+        .collect();
     let picked = p.select_many(&SelectMany {
         id,
         message,
         help: Some(help),
         choices: &choices,
         ticked,
+        none: Some(none),
         check: Some(check),
     })?;
     Ok(picked
@@ -571,16 +621,20 @@ pub fn ask_treatment(
         if text.trim().is_empty() {
             return Ok(());
         }
-        let t = when::parse_typed(text, now)?;
+        // Every refusal offers the calendar: a person who cannot find the words can pick.
+        let calendar = |m: String| format!("{m}; or clear the line and press Enter for a calendar");
+        let t = when::parse_typed(text, now).map_err(calendar)?;
         if when::days_between(t, now) > MAX_DAYS {
-            return Err("that is more than a century ago; check the date".into());
+            return Err(calendar(
+                "that is more than a century ago; check the date".into(),
+            ));
         }
         Ok(())
     });
     let (message, help) = match mode {
         Mode::Patient => (
-            "When was your treatment? (today, yesterday, 3 days ago, 2026-11-18)",
-            "A time is optional (yesterday 14:30). Enter alone opens a calendar.",
+            "When was your treatment? (today, yesterday, Tuesday, 18 Nov, 3 days ago)",
+            "A time is optional (yesterday 2pm). Enter alone opens a calendar.",
         ),
         Mode::Nurse => (
             "Treatment date?",
@@ -687,13 +741,16 @@ pub fn ask_treatment(
 
 use prompt::Stop;
 
-/// Severity, trend and start of one symptom.
+/// Severity, trend and start of one symptom. `previous` is the answer being changed at the
+/// review: the cursor starts on each of its answers, so that Enter keeps what was not meant
+/// to change.
 pub fn ask_details(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     mode: Mode,
     id: &str,
     elapsed: Elapsed,
+    previous: Option<&SymptomAnswer>,
 ) -> Answer<SymptomAnswer> {
     let days = elapsed.days;
     let name = label(rules, id);
@@ -729,6 +786,7 @@ pub fn ask_details(
     };
     // The cursor starts on moderate, the protocol's default for an unknown severity: only
     // "severe" changes the rules, and that takes a deliberate choice.
+    let was = previous.map_or(Severity::Moderate, |s| s.severity);
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
@@ -736,7 +794,7 @@ pub fn ask_details(
         choices: &severity_choices,
         start: severity_choices
             .iter()
-            .position(|c| c.key == Severity::Moderate.code())
+            .position(|c| c.key == was.code())
             .unwrap_or(0),
     })?;
     // Read by key, not position: reordering the choices cannot swap the answers.
@@ -749,9 +807,9 @@ pub fn ask_details(
         .into_iter()
         .map(|t| {
             let words = match (t, patient) {
-                (TrendAnswer::Improving, true) => "Getting better",
+                (TrendAnswer::Improving, true) => "Better",
                 (TrendAnswer::Stable, true) => "About the same",
-                (TrendAnswer::Worsening, true) => "Getting worse",
+                (TrendAnswer::Worsening, true) => "Worse",
                 (TrendAnswer::NotSure, true) => "I'm not sure",
                 (TrendAnswer::Improving, false) => "Improving",
                 (TrendAnswer::Stable, false) => "Same",
@@ -762,12 +820,15 @@ pub fn ask_details(
         })
         .collect();
     let q_id = format!("symptom.{id}.trend");
+    // Over the last day, not since it began: a flare-up after a good spell is "worse", and
+    // worsening is what the rules look for.
     let message = if patient {
-        format!("{name}: since it began, is it getting better or worse?")
+        format!("{name}: in the last day, is it better, the same or worse?")
     } else {
-        format!("{name}: trend?")
+        format!("{name}: trend over the last day?")
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
+    let was = previous.map_or(TrendAnswer::Stable, |s| s.trend);
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
@@ -775,7 +836,7 @@ pub fn ask_details(
         choices: &trend_choices,
         start: trend_choices
             .iter()
-            .position(|c| c.key == TrendAnswer::Stable.key())
+            .position(|c| c.key == was.key())
             .unwrap_or(0),
     })?;
     let trend = TrendAnswer::ALL
@@ -783,13 +844,33 @@ pub fn ask_details(
         .find(|t| t.key() == trend_choices[i].key)
         .ok_or_else(|| Stop::Terminal(format!("no trend {:?}", trend_choices[i].key)))?;
 
-    // Day choices from today back to the treatment day: never later than today (the case
-    // would be rejected), and the list starts at today, the latest and so the safe end.
+    // On day 0 there is only one day it can have begun: not asked.
     let today = days.floor().max(0.0) as u32;
-    let mut start_choices: Vec<Choice> = (0..=today)
+    if today == 0 {
+        return Ok(SymptomAnswer {
+            id: id.to_string(),
+            severity,
+            trend,
+            started: Started::Day(0),
+            description: None,
+        });
+    }
+    // Day choices from today back to the treatment day: never later than today (the case
+    // would be rejected). Most reactions begin on the treatment day, so the cursor starts
+    // there (or on the answer being changed); a later start is a deliberate choice.
+    let mut start_choices: Vec<Choice> = (1..=today)
         .rev()
         .map(|d| Choice::new(format!("day:{d}"), start_day_words(d, elapsed)))
         .collect();
+    start_choices.push(Choice::new(
+        "day:0:later",
+        if patient {
+            "Later on the treatment day"
+        } else {
+            "Day 0, later than the treatment"
+        },
+    ));
+    start_choices.push(Choice::new("day:0", start_day_words(0, elapsed)));
     start_choices.push(Choice::new(
         "not_sure",
         if patient { "I'm not sure" } else { "Not known" },
@@ -800,23 +881,36 @@ pub fn ask_details(
     } else {
         format!("{name}: started on day?")
     };
+    let was = match previous.map(|s| s.started) {
+        Some(Started::Day(d)) if d <= today => format!("day:{d}"),
+        Some(Started::LaterOnTreatmentDay) => "day:0:later".to_string(),
+        Some(Started::NotSure) => "not_sure".to_string(),
+        _ => "day:0".to_string(),
+    };
     let i = p.select(&SelectOne {
         id: &q_id,
         message: &message,
         help: Some("Day 0 is the treatment day"),
         choices: &start_choices,
-        start: 0,
+        start: start_choices.iter().position(|c| c.key == was).unwrap_or(0),
     })?;
-    let started = if i as u32 > today {
-        Started::NotSure
-    } else {
-        Started::Day(today - i as u32)
+    // Read by key, not position.
+    let key = start_choices[i].key.as_str();
+    let started = match key {
+        "not_sure" => Started::NotSure,
+        "day:0:later" => Started::LaterOnTreatmentDay,
+        _ => key
+            .strip_prefix("day:")
+            .and_then(|d| d.parse().ok())
+            .map(Started::Day)
+            .ok_or_else(|| Stop::Terminal(format!("no start {key:?}")))?,
     };
     Ok(SymptomAnswer {
         id: id.to_string(),
         severity,
         trend,
         started,
+        description: None,
     })
 }
 
@@ -828,59 +922,226 @@ pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
     match (d, d == today) {
         (0, true) if elapsed.treated_today => "Day 0: today, the treatment day".to_string(),
         (0, true) => "Day 0: since the treatment, up to now".to_string(),
-        (0, false) => "Day 0: the treatment day".to_string(),
+        (0, false) => "Since the treatment (day 0)".to_string(),
         (d, true) => format!("Day {d}: today"),
         (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
         (d, false) => format!("Day {d}"),
     }
 }
 
-/// The symptom checklist and the details of each symptom ticked. `previous` keeps the
-/// details of symptoms still ticked when the list is changed.
+/// The disposition the answers so far give, with the one evaluation.
+pub fn disposition_so_far(
+    answers: &Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+) -> Disposition {
+    answers
+        .case_input(now)
+        .resolve(rules, now)
+        .map(|case| assess(&case, rules).disposition)
+        .unwrap_or_default()
+}
+
+/// The symptom checklist and the details of each symptom ticked. The symptoms already in
+/// `answers` are kept when still ticked (the review changes the list without asking their
+/// details again). A warning sign ticked in the list is recorded as a sign and gets no
+/// detail questions: its answer does not depend on them.
+///
+/// Returns the symptom at which the questions stop when the answers reach the emergency
+/// department or an emergency: the details of the rest are not asked (they are kept in
+/// `answers.pending`), so that the instruction comes at once.
 pub fn ask_symptoms(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     mode: Mode,
     ids: &[&str],
-    elapsed: Elapsed,
-    previous: &[SymptomAnswer],
-) -> Answer<Vec<SymptomAnswer>> {
+    answers: &mut Answers,
+    now: DateTime<FixedOffset>,
+) -> Answer<Option<String>> {
     let width = p.width();
-    let items: Vec<(String, String)> = ids
+    let mut items: Vec<(String, String)> = ids
         .iter()
         .map(|id| (id.to_string(), symptom_words(rules, id, width)))
         .collect();
-    let ticked: Vec<String> = previous.iter().map(|s| s.id.clone()).collect();
+    // What the list does not name is never read as normal: "Something else" is a choice,
+    // last, with its own words asked after.
+    let other = rules.other.as_ref().map(|o| o.id.clone());
+    if let Some(o) = &rules.other {
+        items.push((o.id.clone(), capitalise(&o.description)));
+    }
+    let is_sign = |id: &str| rules.warning_sign(id).is_some();
+    let ticked: Vec<String> = answers
+        .symptoms
+        .iter()
+        .map(|s| s.id.clone())
+        .chain(answers.pending.iter().cloned())
+        .chain(
+            answers
+                .positive_signs()
+                .filter(|id| ids.contains(id))
+                .map(str::to_string),
+        )
+        .collect();
     let (message, help) = match mode {
         Mode::Patient => (
             "What do you notice now? Tick all that apply.",
-            "Space to tick, Enter when done. 'None of these' if none apply.",
+            "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
         ),
         Mode::Nurse => (
             "Symptoms now?",
-            "Space to tick, Enter when done; 'None of these' if none",
+            "Space to tick, Enter when done; Enter on 'None of these' if none",
         ),
     };
     let picked = ask_checklist(p, "symptoms", message, help, &items, &ticked)?;
-    let mut out = Vec::new();
-    for id in picked {
-        match previous.iter().find(|s| s.id == id) {
-            Some(kept) => out.push(kept.clone()),
-            None => out.push(ask_details(p, rules, mode, &id, elapsed)?),
-        }
+    answers.symptoms_asked = true;
+
+    // The signs of this list, ticked or not, replace what was said of them before.
+    answers
+        .signs
+        .retain(|s| !(ids.contains(&s.id.as_str()) && is_sign(&s.id)));
+    for (id, _) in items.iter().filter(|(id, _)| is_sign(id)) {
+        answers.signs.push(SignAnswer {
+            id: id.clone(),
+            answer: picked.contains(id).into(),
+        });
     }
-    Ok(out)
+    let previous = std::mem::take(&mut answers.symptoms);
+    answers.pending = picked.iter().filter(|id| !is_sign(id)).cloned().collect();
+    let stop_at = |answers: &Answers| -> Option<String> {
+        (disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow).then(|| {
+            picked
+                .iter()
+                .find(|id| is_sign(id))
+                .or(picked.first())
+                .cloned()
+                .unwrap_or_default()
+        })
+    };
+    loop {
+        if let Some(stop) = stop_at(answers) {
+            return Ok(Some(stop));
+        }
+        if answers.pending.is_empty() {
+            return Ok(None);
+        }
+        let id = answers.pending.remove(0);
+        let answer = match previous.iter().find(|s| s.id == id) {
+            Some(kept) => kept.clone(),
+            None if other.as_deref() == Some(id.as_str()) => {
+                let words = ask_other_words(p, mode)?;
+                let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
+                a.description = Some(words);
+                a
+            }
+            None => ask_details(p, rules, mode, &id, answers.elapsed(now), None)?,
+        };
+        answers.symptoms.push(answer);
+    }
+}
+
+/// The risk factors to ask: with `all` (the nurse's background) every one of the rule set;
+/// otherwise (the patient) only those not answered yet whose "yes" could still change the
+/// result, as the evaluation's own follow-up function says.
+pub fn risk_factors_to_ask(
+    answers: &Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    all: bool,
+) -> Vec<String> {
+    if all {
+        return rules.risk_factors.iter().map(|r| r.id.clone()).collect();
+    }
+    let Ok(case) = answers.case_input(now).resolve(rules, now) else {
+        return Vec::new();
+    };
+    // The symptom list offered every expected reaction: one not ticked was answered "no".
+    let mut answered = answers.answered_ids();
+    if answers.symptoms_asked {
+        answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
+    }
+    crate::follow_up::could_still_raise(&case, rules, &answered)
+        .into_iter()
+        .filter(|q| q.kind == crate::follow_up::OpenKind::RiskFactor)
+        .map(|q| q.id)
+        .collect()
+}
+
+/// Asks `ids` as one checklist with "None of these"; the answers replace earlier ones.
+pub fn ask_risk_factors(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    ids: &[String],
+    answers: &mut Answers,
+) -> Answer<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<(String, String)> = ids
+        .iter()
+        .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
+        .map(|r| (r.id.clone(), capitalise(&r.description)))
+        .collect();
+    let (q_id, message) = match mode {
+        Mode::Patient => (
+            "risk_factors",
+            "A few questions about you and the treatment: do any of these apply?",
+        ),
+        Mode::Nurse => ("background.risk_factors", "Risk factors?"),
+    };
+    let picked = ask_checklist(
+        p,
+        q_id,
+        message,
+        "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
+        &items,
+        &[],
+    )?;
+    answers.risk_factors.retain(|r| !ids.contains(&r.id));
+    for (id, _) in &items {
+        answers.risk_factors.push(SignAnswer {
+            id: id.clone(),
+            answer: picked.contains(id).into(),
+        });
+    }
+    Ok(())
+}
+
+/// "Something else": what it is, in the person's own words (at most 500 characters, no
+/// control characters: the words are recorded and shown, never interpreted).
+pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode) -> Answer<String> {
+    let check: Check<String> = Arc::new(|t: &String| {
+        crate::input::check_description(t.trim())
+            .map(|_| ())
+            .map_err(|m| format!("The answer {m}"))
+    });
+    Ok(p.text(&TextLine {
+        id: "symptom.other.description",
+        message: match mode {
+            Mode::Patient => "Something else: what is it, in a few words?",
+            Mode::Nurse => "Something else: in the caller's words?",
+        },
+        help: Some("For example: a rash on the neck (at most 500 characters)"),
+        check: Some(check),
+    })?
+    .trim()
+    .to_string())
 }
 
 /// One line per symptom: "Redness: moderate, about the same, since day 0".
 pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
     let started = match s.started {
+        Started::Day(0) => "since the treatment".to_string(),
         Started::Day(d) => format!("since day {d}"),
+        Started::LaterOnTreatmentDay => "since later on the treatment day".to_string(),
         Started::NotSure => "start not known".to_string(),
     };
+    let name = match &s.description {
+        Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
+        None => label(rules, &s.id),
+    };
     format!(
-        "{}: {}, {}, {started}",
-        label(rules, &s.id),
+        "{name}: {}, {}, {started}",
         s.severity.code(),
         s.trend.words()
     )
@@ -910,6 +1171,9 @@ pub fn cancel_safety_net(rules: &RuleSet) -> String {
 pub struct Options {
     pub nurse: bool,
     pub record: Option<std::path::PathBuf>,
+    pub nurse_name: Option<String>,
+    /// The SBAR note's width (a chart's, not the terminal's).
+    pub note_width: usize,
     pub disposition_exit_code: bool,
 }
 
@@ -931,29 +1195,41 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         color: config.color,
         width: config.width,
     };
-    let mut prompter = prompt::TerminalPrompter {
-        color: config.color,
+    // A terminal that cannot move its cursor gets the questions line by line: no colour,
+    // no redrawing.
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut terminal = prompt::TerminalPrompter {
+        color: config.color && !dumb,
         columns: config.width,
         rows: config.rows,
+    };
+    let mut lines = lines::LinePrompter {
+        columns: config.width,
+    };
+    let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
+    let style = crate::output::text::Style {
+        color: style.color && !dumb,
+        ..style
     };
     // A cancelled questionnaire gives no answer, so it leaves the one thing no one should
     // leave without: when to call emergency services (the exit code stays 5 or 130).
     let safety_net = |e: Error| {
         if matches!(e, Error::Cancelled | Error::Interrupted) {
             let line = cancel_safety_net(&rules);
-            eprint!(
+            crate::output::diagnostics::say(&format!(
                 "\n{}",
-                crate::output::text::wrap(&line, config.width, "", "")
-            );
+                crate::output::text::wrap(&line, config.width, "", "").trim_end()
+            ));
         }
         e
     };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
-        let note = crate::output::sbar::render(&outcome, &rules, config.width);
+        let outcome = nurse::run(prompter, &rules, config.now, opts.nurse_name.as_deref())
+            .map_err(safety_net)?;
+        let note = crate::output::sbar::render(&outcome, &rules, opts.note_width);
         (outcome, note.clone(), Some(note))
     } else {
-        let outcome = patient::run(&mut prompter, &rules, config.now).map_err(safety_net)?;
+        let outcome = patient::run(prompter, &rules, config.now).map_err(safety_net)?;
         let text = patient::result_text(&outcome, &rules, style);
         (outcome, text, None)
     };
@@ -984,6 +1260,23 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
         None => {}
     }
     let code = code?;
+    // A call stopped after its instruction: its note and record are kept above, and the
+    // exit code still says it was stopped.
+    if let Some(how) = outcome.call.as_ref().and_then(|c| c.stopped.as_deref()) {
+        crate::output::diagnostics::say(&format!(
+            "{how}: the call stopped after its instruction; {}",
+            if opts.record.is_some() {
+                "the record above is marked stopped"
+            } else {
+                "the note above says what was asked"
+            }
+        ));
+        return Ok(if how == "interrupted" {
+            crate::error::exit::INTERRUPTED
+        } else {
+            crate::error::exit::CANCELLED
+        });
+    }
     if opts.disposition_exit_code {
         return Ok(
             crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())

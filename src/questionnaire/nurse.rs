@@ -3,6 +3,7 @@
 //! record, then the disposition, which the nurse may change, and an SBAR note.
 
 use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
 
 use super::prompt::{Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
@@ -10,19 +11,107 @@ use crate::error::Error;
 use crate::model::Disposition;
 use crate::rules::RuleSet;
 
-/// Runs the nurse's protocol up to the override step (included).
+/// What the nurse records about the call itself, around the clinical questions: who
+/// called and how to call back, the complaint in the caller's words, and at the end the
+/// advice given, whether the caller understood, notes, and who took the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct CallDetails {
+    /// "patient" or "someone else"; empty when the call details were skipped.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub caller: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub caller_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub callback: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub complaint: String,
+    /// The care advice the nurse confirmed giving, in the words given.
+    pub advice_given: Vec<String>,
+    /// Whether the safety net (when to call back) was confirmed as given.
+    pub safety_net_given: bool,
+    /// "Caller understood and agrees"; `None` when not asked (the call stopped first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub understood: Option<bool>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nurse: String,
+    /// Set when the call was stopped (Esc or Ctrl-C, then "discard") after an instruction
+    /// was given: "cancelled" or "interrupted". The record is still written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+}
+
+/// Runs the nurse's protocol to its end: call details, the questions, the disposition the
+/// nurse may change, and the end of the call. A call stopped after an instruction was given
+/// still returns its outcome, marked stopped (see [`CallDetails::stopped`]), so that its
+/// record is kept; stopped before, it is an error (cancelled or interrupted).
 pub fn run(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
+    nurse_name: Option<&str>,
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
-    let (signs, stopped_at) = ask_danger(p, rules)?;
-    let treatment = ask_treatment(p, Mode::Nurse, now)?;
-    let mut answers = Answers::new(Some(treatment));
-    answers.signs = signs;
+    let mut call = Call {
+        answers: Answers::new(None),
+        details: CallDetails {
+            nurse: nurse_name.unwrap_or("").trim().to_string(),
+            ..CallDetails::default()
+        },
+        stopped_at: None,
+        instructed: false,
+        outcome: None,
+    };
+    let mut guarded = Guarded { p, answered: false };
+    match questions(&mut guarded, rules, now, &mut call) {
+        Ok(()) => {}
+        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if call.instructed => {
+            call.details.stopped = Some(
+                if stop == Stop::Cancel {
+                    "cancelled"
+                } else {
+                    "interrupted"
+                }
+                .to_string(),
+            );
+        }
+        Err(stop) => return Err(stop.into()),
+    }
+    let mut outcome = match call.outcome.take() {
+        Some(o) => o,
+        None => evaluate(Mode::Nurse, call.answers, rules, now, call.stopped_at)?,
+    };
+    outcome.call = Some(call.details);
+    Ok(outcome)
+}
 
-    if stopped_at.is_none() {
+/// The state of a call as it goes, so that a call stopped half-way keeps what was said.
+struct Call {
+    answers: Answers,
+    details: CallDetails,
+    stopped_at: Option<String>,
+    /// An instruction (a disposition) has been given to the caller.
+    instructed: bool,
+    /// Set once the disposition is computed; the override and the end of the call add to it.
+    outcome: Option<Outcome>,
+}
+
+fn questions(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+) -> Result<(), Stop> {
+    ask_call_details(p, &mut call.details)?;
+    let (signs, stopped_at) = ask_danger(p, rules)?;
+    call.instructed |= stopped_at.is_some();
+    call.answers.signs = signs;
+    call.stopped_at = stopped_at;
+    call.answers.treatment = Some(ask_treatment(p, Mode::Nurse, now)?);
+
+    if call.stopped_at.is_none() {
+        let answers = &mut call.answers;
         let same_day = signs_of(rules, Disposition::SeeToday);
         if !same_day.is_empty() {
             let items: Vec<(String, String)> = same_day
@@ -33,7 +122,7 @@ pub fn run(
                 p,
                 "same_day",
                 "Same-day signs?",
-                "Space to tick, Enter when done; 'None of these' if none",
+                "Space to tick, Enter when done; Enter on 'None of these' if none",
                 &items,
                 &[],
             )?;
@@ -44,27 +133,271 @@ pub fn run(
                 });
             }
         }
-        let elapsed = answers.elapsed(now);
         // The same-day signs were asked on their own; the symptom list holds the rest.
         let ids: Vec<&str> = checklist_ids(rules, Disposition::SeeToday)
             .into_iter()
             .filter(|id| !same_day.contains(id))
             .collect();
-        answers.symptoms = ask_symptoms(p, rules, Mode::Nurse, &ids, elapsed, &[])?;
-        answers.symptoms_asked = true;
-        answers.repeat_contact = Some(p.confirm(&YesNo {
-            id: "repeat_contact",
-            message: "Repeat call about this problem, or caller very worried?",
-            help: Some("y/n"),
-            default: None,
-        })?);
-        answers.background = Some(ask_background(p)?);
+        let before = disposition_so_far(answers, rules, now);
+        if before >= Disposition::GoToEdNow {
+            // Same-day signs that together reach the emergency department or more.
+            call.stopped_at = answers.positive_signs().next().map(str::to_string);
+        } else if let Some(stop) = ask_symptoms(p, rules, Mode::Nurse, &ids, answers, now)? {
+            call.stopped_at = Some(stop);
+        }
+        if call.stopped_at.is_some() {
+            let d = disposition_so_far(&call.answers, rules, now);
+            p.say(&instruction(rules, d));
+            call.instructed = true;
+        } else {
+            call.answers.repeat_contact = Some(p.confirm(&YesNo {
+                id: "repeat_contact",
+                message: "Repeat call about this problem, or caller very worried?",
+                help: Some("y/n"),
+                default: None,
+            })?);
+        }
     }
 
-    let mut outcome = evaluate(Mode::Nurse, answers, rules, now, stopped_at)?;
+    // The disposition as soon as the symptoms are in: the caller can be told while the
+    // background is taken for the record.
+    let outcome = evaluate(
+        Mode::Nurse,
+        call.answers.clone(),
+        rules,
+        now,
+        call.stopped_at.clone(),
+    )
+    .map_err(|e| Stop::Terminal(e.to_string()))?;
     p.say(&computed(rules, &outcome));
-    outcome.nurse_override = ask_override(p, rules, outcome.assessment.disposition)?;
-    Ok(outcome)
+    call.instructed = true;
+    call.outcome = Some(outcome);
+    if call.stopped_at.is_none() {
+        let background = ask_background(p)?;
+        call.answers.background = Some(background);
+        // Every risk factor, for the record; one can change the result through a
+        // combination, so the disposition is computed again with them.
+        let all = risk_factors_to_ask(&call.answers, rules, now, true);
+        ask_risk_factors(p, rules, Mode::Nurse, &all, &mut call.answers)?;
+        let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
+        let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
+            .map_err(|e| Stop::Terminal(e.to_string()))?;
+        if Some(outcome.assessment.disposition) != before {
+            p.say(&format!(
+                "\nWith the risk factors:{}",
+                computed(rules, &outcome).trim_start_matches('\n')
+            ));
+            if outcome.assessment.disposition >= Disposition::GoToEdNow {
+                p.say(&instruction(rules, outcome.assessment.disposition));
+            }
+        }
+        call.outcome = Some(outcome);
+    }
+    let computed = call
+        .outcome
+        .as_ref()
+        .map_or(Disposition::CallEmergencyNow, |o| o.assessment.disposition);
+    // Esc at the override keeps the computed disposition (see `ask_override`): it goes to
+    // the prompter itself, not through the "discard this call?" guard.
+    let ov = ask_override(p.p, rules, computed)?;
+    if let Some(o) = call.outcome.as_mut() {
+        o.nurse_override = ov;
+    }
+    let d = call.outcome.as_ref().map_or(computed, |o| o.disposition());
+    let advice = call
+        .outcome
+        .as_ref()
+        .map(|o| o.assessment.advice.clone())
+        .unwrap_or_default();
+    ask_end_of_call(p, rules, d, &advice, &mut call.details)?;
+    Ok(())
+}
+
+/// Asks a question again after Esc or Ctrl-C once the call has begun: "Discard this
+/// call?" A "no" (or Esc) goes back to the question; a "yes" stops the call.
+struct Guarded<'a> {
+    p: &'a mut dyn Prompter,
+    answered: bool,
+}
+
+impl Guarded<'_> {
+    fn ask<T>(&mut self, mut f: impl FnMut(&mut dyn Prompter) -> Answer<T>) -> Answer<T> {
+        loop {
+            match f(&mut *self.p) {
+                Ok(v) => {
+                    self.answered = true;
+                    return Ok(v);
+                }
+                Err(stop @ (Stop::Cancel | Stop::Interrupt)) if self.answered => {
+                    match self.p.confirm(&YesNo {
+                        id: "call.discard",
+                        message: "Discard this call?",
+                        help: Some("y: stop the call here; n or Esc: back to the question"),
+                        default: None,
+                    }) {
+                        Ok(true) => return Err(stop),
+                        Ok(false) | Err(Stop::Cancel) => continue,
+                        Err(other) => return Err(other),
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+}
+
+impl Prompter for Guarded<'_> {
+    fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
+        self.ask(|p| p.select(q))
+    }
+    fn select_many(&mut self, q: &super::prompt::SelectMany<'_>) -> Answer<Vec<usize>> {
+        self.ask(|p| p.select_many(q))
+    }
+    fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
+        self.ask(|p| p.text(q))
+    }
+    fn date(&mut self, q: &super::prompt::DatePick<'_>) -> Answer<chrono::NaiveDate> {
+        self.ask(|p| p.date(q))
+    }
+    fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
+        self.ask(|p| p.confirm(q))
+    }
+    fn say(&mut self, text: &str) {
+        self.p.say(text);
+    }
+    fn width(&self) -> usize {
+        self.p.width()
+    }
+}
+
+/// Optional call details, one Enter to skip them all.
+fn ask_call_details(p: &mut dyn Prompter, d: &mut CallDetails) -> Answer<()> {
+    let name = p.text(&TextLine {
+        id: "call.caller_name",
+        message: "Caller's name or patient id?",
+        help: Some("Enter alone skips the call details"),
+        check: Some(one_line(200)),
+    })?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(());
+    }
+    d.caller_name = name.to_string();
+    let choices = [
+        Choice::new("patient", "The patient"),
+        Choice::new("someone else", "Someone else, for the patient"),
+    ];
+    let i = p.select(&SelectOne {
+        id: "call.caller",
+        message: "Who is calling?",
+        help: None,
+        choices: &choices,
+        start: 0,
+    })?;
+    d.caller = choices[i].key.clone();
+    d.callback = p
+        .text(&TextLine {
+            id: "call.callback",
+            message: "Callback number?",
+            help: Some("Enter: not given"),
+            check: Some(one_line(40)),
+        })?
+        .trim()
+        .to_string();
+    d.complaint = p
+        .text(&TextLine {
+            id: "call.complaint",
+            message: "The complaint, in the caller's words?",
+            help: Some("Enter: not recorded"),
+            check: Some(one_line(500)),
+        })?
+        .trim()
+        .to_string();
+    Ok(())
+}
+
+/// A free-text answer on one line: at most `most` characters, no control characters (they
+/// would reach the note and the terminal).
+fn one_line(most: usize) -> super::prompt::Check<String> {
+    std::sync::Arc::new(move |t: &String| {
+        if t.chars().count() > most {
+            Err(format!("at most {most} characters"))
+        } else if t.chars().any(char::is_control) {
+            Err("no control characters, please".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// The end of the call: the advice given (listed from the result, every item ticked, the
+/// nurse unticks what was not said), whether the caller understood, notes, the nurse.
+fn ask_end_of_call(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    d: Disposition,
+    advice: &[crate::model::AdviceItem],
+    details: &mut CallDetails,
+) -> Answer<()> {
+    let text = rules.disposition_text(d);
+    let safety_net = text.call_back.trim().to_string();
+    let mut choices = vec![Choice::new(
+        "disposition",
+        format!("{}: {}", text.label, text.action),
+    )];
+    if !safety_net.is_empty() && d < Disposition::CallEmergencyNow {
+        choices.push(Choice::new(
+            "safety_net",
+            format!("Safety net: {safety_net}"),
+        ));
+    }
+    if d < Disposition::GoToEdNow {
+        for a in advice {
+            choices.push(Choice::new(format!("advice:{}", a.id), a.text.clone()));
+        }
+    }
+    let picked = p.select_many(&super::prompt::SelectMany {
+        id: "call.advice_given",
+        message: "Advice given? (untick what was not said)",
+        help: Some("Space to untick, Enter to confirm"),
+        choices: &choices,
+        ticked: (0..choices.len()).collect(),
+        none: None,
+        check: None,
+    })?;
+    details.safety_net_given = picked.iter().any(|&i| choices[i].key == "safety_net");
+    details.advice_given = picked
+        .iter()
+        .filter(|&&i| choices[i].key != "safety_net")
+        .map(|&i| choices[i].label.clone())
+        .collect();
+    details.understood = Some(p.confirm(&YesNo {
+        id: "call.understood",
+        message: "Caller understood and agrees?",
+        help: Some("y/n"),
+        default: None,
+    })?);
+    details.notes = p
+        .text(&TextLine {
+            id: "call.notes",
+            message: "Notes?",
+            help: Some("Enter: none"),
+            check: Some(one_line(2000)),
+        })?
+        .trim()
+        .to_string();
+    if details.nurse.is_empty() {
+        details.nurse = p
+            .text(&TextLine {
+                id: "call.nurse",
+                message: "Your name or initials?",
+                help: Some("Enter: not recorded (--nurse-name gives it once)"),
+                check: Some(one_line(100)),
+            })?
+            .trim()
+            .to_string();
+    }
+    Ok(())
 }
 
 /// The danger signs one by one, most acute first, each needing y or n (no default: Enter
@@ -190,6 +523,7 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
                 help: Some("Space to tick, Enter when done (none ticked: not recorded)"),
                 choices: &choices,
                 ticked: Vec::new(),
+                none: None,
                 check: None,
             })?;
             Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
@@ -284,11 +618,20 @@ fn computed(rules: &RuleSet, o: &Outcome) -> String {
         rules.disposition_text(d).label.to_uppercase(),
         d.code()
     );
+    // Each finding in words, the rule id in brackets for the chart.
     for f in &o.assessment.findings {
+        let who = f.symptom.as_deref().map_or_else(
+            || "Repeat contact".to_string(),
+            |s| {
+                s.split('+')
+                    .map(|id| label(rules, id))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            },
+        );
         out.push_str(&format!(
-            "  - {} [{}]: {}\n",
-            f.symptom.as_deref().unwrap_or("repeat contact"),
-            f.disposition.code(),
+            "  - {who}: {} [{}]\n",
+            rules.disposition_text(f.disposition).label.to_lowercase(),
             f.rule
         ));
     }

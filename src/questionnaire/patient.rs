@@ -8,10 +8,32 @@ use chrono::{DateTime, FixedOffset};
 use super::prompt::{Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
 use crate::error::Error;
-use crate::model::Disposition;
+use crate::model::{Disposition, FindingKind};
+use crate::output::text::capitalise;
 use crate::rules::RuleSet;
 
-const DANGER_HELP: &str = "Space to tick, Enter when done. 'None of these' if none apply.";
+const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of these' if none apply.";
+
+/// The opening screen: what this is and is not, what to do in an emergency, the keys, and
+/// about how long it takes.
+pub fn opening(rules: &RuleSet) -> String {
+    let emergency = rules
+        .disposition_text(Disposition::CallEmergencyNow)
+        .label
+        .to_lowercase();
+    format!(
+        "Micro-needling aftercare check\n\
+         \n\
+         This compares what you notice with what is expected while the skin heals, and \
+         tells you what to do: care at home, see the clinic, or get help now. It is not a \
+         diagnosis.\n\
+         \n\
+         In an emergency, do not use this: {emergency}.\n\
+         \n\
+         Keys: arrows to move, Space to tick, Enter to answer, Esc to stop. About 2 \
+         minutes.\n"
+    )
+}
 
 /// Runs the patient's questionnaire to its end (or to an emergency stop).
 pub fn run(
@@ -20,20 +42,21 @@ pub fn run(
     now: DateTime<FixedOffset>,
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
+    p.say(&opening(rules));
     'start: loop {
         let mut answers = Answers::new(None);
         if let Some(stop) = ask_danger(p, rules, &mut answers)? {
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
         answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-        let elapsed = answers.elapsed(now);
         let ids = checklist_ids(rules, Disposition::SeeToday);
-        answers.symptoms = ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &[])?;
-        answers.symptoms_asked = true;
+        if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
+            return evaluate(Mode::Patient, answers, rules, now, Some(stop));
+        }
         answers.repeat_contact = Some(ask_repeat_contact(p)?);
 
         // The review is the way back: prompts cannot go back, so any answer can be changed
-        // here, as often as needed, before the result.
+        // here, as often as needed, before the result. What is not changed is kept.
         loop {
             p.say(&summary(rules, &answers, now));
             let mut choices = vec![
@@ -76,37 +99,83 @@ pub fn run(
                                 "{} began after the new treatment day: please answer again.",
                                 label(rules, &s.id)
                             ));
-                            *s = ask_details(p, rules, Mode::Patient, &s.id.clone(), elapsed)?;
+                            let was = s.clone();
+                            *s =
+                                ask_details(p, rules, Mode::Patient, &was.id, elapsed, Some(&was))?;
                         }
                     }
                 }
                 "danger" => {
-                    answers.signs.clear();
+                    // Only the lists of danger signs are asked again: the signs ticked in
+                    // the symptom list stay as they were.
+                    let danger = |id: &str| {
+                        rules
+                            .warning_sign(id)
+                            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+                    };
+                    answers.signs.retain(|s| !danger(&s.id));
                     if let Some(stop) = ask_danger(p, rules, &mut answers)? {
-                        // A danger sign now: the symptom answers no longer matter.
-                        answers.symptoms.clear();
-                        answers.symptoms_asked = false;
-                        answers.repeat_contact = None;
                         return evaluate(Mode::Patient, answers, rules, now, Some(stop));
                     }
                 }
                 "symptoms" => {
-                    let elapsed = answers.elapsed(now);
-                    let previous = std::mem::take(&mut answers.symptoms);
-                    answers.symptoms =
-                        ask_symptoms(p, rules, Mode::Patient, &ids, elapsed, &previous)?;
+                    if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
+                        return evaluate(Mode::Patient, answers, rules, now, Some(stop));
+                    }
                 }
                 "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
                 other => {
                     let id = other.trim_start_matches("symptom:").to_string();
                     let elapsed = answers.elapsed(now);
                     if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
-                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed)?;
+                        let was = s.clone();
+                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed, Some(&was))?;
                     }
                 }
             }
+            // A changed answer can reach the emergency department or an emergency (a
+            // treatment day that makes a start late): then the instruction, at once.
+            if disposition_so_far(&answers, rules, now) >= Disposition::GoToEdNow {
+                let stop = answers
+                    .positive_signs()
+                    .next()
+                    .map(str::to_string)
+                    .or_else(|| answers.symptoms.first().map(|s| s.id.clone()));
+                if disposition_so_far(&answers, rules, now) < Disposition::CallEmergencyNow {
+                    ask_escalation(p, rules, &mut answers)?;
+                }
+                return evaluate(Mode::Patient, answers, rules, now, stop);
+            }
         }
     }
+}
+
+/// The symptom list; at an emergency or ED answer, the follow-up signs that could make it
+/// more urgent in combination, then the stop.
+fn ask_symptom_list(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    ids: &[&str],
+    answers: &mut Answers,
+    now: DateTime<FixedOffset>,
+) -> Answer<Option<String>> {
+    let mut stop = ask_symptoms(p, rules, Mode::Patient, ids, answers, now)?;
+    if stop.is_none() {
+        // Questions about the person only where a "yes" could change the result.
+        let open = risk_factors_to_ask(answers, rules, now, false);
+        ask_risk_factors(p, rules, Mode::Patient, &open, answers)?;
+        if disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow {
+            stop = answers
+                .positive_signs()
+                .next()
+                .map(str::to_string)
+                .or_else(|| answers.symptoms.first().map(|s| s.id.clone()));
+        }
+    }
+    if stop.is_some() && disposition_so_far(answers, rules, now) < Disposition::CallEmergencyNow {
+        ask_escalation(p, rules, answers)?;
+    }
+    Ok(stop)
 }
 
 /// The emergency signs, then the go-to-ED signs, each a checklist with "None of these".
@@ -227,31 +296,300 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
     out
 }
 
-/// The patient's result: after a danger sign, one short instruction; otherwise the report
-/// (disposition first, findings with reasons, aftercare, what to expect, when to call back)
-/// and the timeline.
+/// The patient's result, built so that what to do is what stays on the screen.
+///
+/// An emergency is the instruction alone, then what to tell the operator. Every other result
+/// ends with its disposition and action as the last lines: the reasons, the timeline (only
+/// for expected reactions, with the person's warning signs beside it), the aftercare and the
+/// safety net come first. No decimal days, no rule ids: those stay in the JSON, the record
+/// and the one-line footer.
 pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Style) -> String {
     use crate::output::text::{heading, wrap};
     let d = o.assessment.disposition;
-    if o.stopped_at.is_some() {
-        let text = rules.disposition_text(d);
-        let mut out = heading(d, &text.label, style.color);
+    let text = rules.disposition_text(d);
+    let w = style.width;
+    let signs: Vec<String> = o
+        .answers
+        .positive_signs()
+        .map(|id| sign_words(rules, id))
+        .collect();
+    // The operator hears the signs by their names, in a sentence.
+    let named: Vec<String> = o
+        .answers
+        .positive_signs()
+        .map(|id| {
+            let l = label(rules, id);
+            let mut c = l.chars();
+            match (c.next(), c.next()) {
+                (Some(f), Some(s)) if s.is_lowercase() => {
+                    f.to_lowercase().chain(l.chars().skip(1)).collect()
+                }
+                _ => l,
+            }
+        })
+        .collect();
+    let the_end = |out: &mut String| {
+        out.push_str(&heading(d, &text.label, style.color));
         out.push('\n');
-        out.push_str(&wrap(&text.action, style.width, "", ""));
-        let signs: Vec<String> = o
-            .answers
-            .positive_signs()
-            .map(|id| sign_words(rules, id).to_lowercase())
-            .collect();
-        out.push_str(&wrap(
-            &format!("Because you have: {}.", signs.join("; ")),
-            style.width,
-            "",
-            "",
-        ));
+        out.push_str(&wrap(&o.assessment.action, w, "", ""));
+    };
+    let mut out = String::new();
+    if d == Disposition::CallEmergencyNow {
+        the_end(&mut out);
+        let mut tell = String::from("Tell the operator: you had a micro-needling skin treatment");
+        if let Some(t) = &o.answers.treatment {
+            tell.push_str(&format!(" {}", treatment_words(t, o.assessed_at)));
+        }
+        match named.as_slice() {
+            [] => {}
+            [one] => tell.push_str(&format!(", and you have {one}")),
+            [rest @ .., last] => {
+                tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
+            }
+        }
+        tell.push('.');
+        out.push('\n');
+        out.push_str(&wrap(&tell, w, "", ""));
         return out;
     }
-    let mut out = crate::output::text::report_styled(&o.assessment, rules, style);
-    out.push_str(&crate::output::timeline::render(&o.case, rules, style));
+    if d == Disposition::GoToEdNow {
+        let mut why: Vec<String> = signs.clone();
+        why.extend(
+            findings_in_words(o, rules)
+                .into_iter()
+                .filter(|_| signs.is_empty()),
+        );
+        section(&mut out, "Why", &why, w);
+        out.push('\n');
+        the_end(&mut out);
+        return out;
+    }
+
+    let day = o.assessment.days_since_treatment.floor().max(0.0) as u64;
+    out.push_str(&wrap(
+        &if day == 0 {
+            "Today is day 0, the day of your treatment.".to_string()
+        } else {
+            format!("Today is day {day} after your treatment.")
+        },
+        w,
+        "",
+        "",
+    ));
+    // The timeline shows expected reactions against their windows: it helps only when the
+    // person has some. A warning sign is never on it, so the signs are named beside it.
+    let has_reactions = o
+        .case
+        .symptoms
+        .iter()
+        .any(|s| rules.reaction(&s.id).is_some());
+    if has_reactions {
+        out.push('\n');
+        out.push_str(&crate::output::timeline::render(&o.case, rules, style));
+        let warning: Vec<String> = o
+            .case
+            .symptoms
+            .iter()
+            .filter(|s| rules.warning_sign(&s.id).is_some())
+            .map(|s| label(rules, &s.id))
+            .collect();
+        if !warning.is_empty() {
+            out.push_str(&wrap(
+                &format!(
+                    "Not on the timeline, because never part of normal healing: {}.",
+                    warning.join(", ")
+                ),
+                w,
+                "",
+                "",
+            ));
+        }
+    }
+    section(&mut out, "What we found", &findings_in_words(o, rules), w);
+    let advice: Vec<String> = o
+        .assessment
+        .advice
+        .iter()
+        .map(|item| match item.until_day {
+            Some(until) => format!("{} ({})", item.text, until_words(until)),
+            None => item.text.clone(),
+        })
+        .collect();
+    section(&mut out, "Aftercare today", &advice, w);
+    section(
+        &mut out,
+        "What to expect next",
+        &o.assessment.expect_next,
+        w,
+    );
+    section(
+        &mut out,
+        "When to get help sooner",
+        &o.assessment.call_back,
+        w,
+    );
+    out.push_str(&wrap(
+        &format!(
+            "(Checked with {} {}.)",
+            o.assessment.rule_set.name, o.assessment.rule_set.version
+        ),
+        w,
+        "\n",
+        "",
+    ));
+    out.push('\n');
+    the_end(&mut out);
     out
+}
+
+/// A titled list, each item wrapped with its continuation lines under its first word.
+fn section(out: &mut String, title: &str, items: &[String], width: usize) {
+    if items.is_empty() {
+        return;
+    }
+    out.push('\n');
+    out.push_str(title);
+    out.push('\n');
+    for item in items {
+        out.push_str(&crate::output::text::wrap(item, width, "  - ", "    "));
+    }
+}
+
+/// "yesterday at 14:30", "on Tue 17 Nov": when the treatment was, for the operator.
+fn treatment_words(t: &Treatment, now: DateTime<FixedOffset>) -> String {
+    let date = t.at.date_naive();
+    let day = if date == now.date_naive() {
+        "today".to_string()
+    } else if Some(date) == now.date_naive().pred_opt() {
+        "yesterday".to_string()
+    } else {
+        format!("on {}", t.at.format("%a %-d %b"))
+    };
+    if t.time_given {
+        format!("{day} at {}", t.at.format("%H:%M"))
+    } else {
+        day
+    }
+}
+
+/// How long a piece of advice still holds, in whole days or hours, never a decimal day.
+fn until_words(until: f64) -> String {
+    if until.fract() == 0.0 {
+        format!("until the end of day {}", until as u64)
+    } else {
+        let hours = (until * 24.0).round() as u64;
+        format!("for the first {hours} hours after the treatment")
+    }
+}
+
+/// Each finding in the person's words: the symptom, what it means now, and for a warning
+/// sign its possible cause in plain words.
+fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &o.assessment.findings {
+        let line = match (f.kind, &f.symptom) {
+            (FindingKind::RepeatContact, _) => {
+                "You have asked the clinic before or are very worried: the clinic should see you."
+                    .to_string()
+            }
+            (FindingKind::Combination, _) => {
+                capitalise(
+                    &rules
+                        .combinations
+                        .iter()
+                        .find(|c| c.id == f.rule)
+                        .map_or_else(|| f.reason.clone(), |c| c.reason.clone()),
+                ) + "."
+            }
+            (FindingKind::Other, _) => {
+                let words = o
+                    .case
+                    .symptoms
+                    .iter()
+                    .find_map(|s| s.description.clone())
+                    .unwrap_or_default();
+                format!(
+                    "Something else (\"{}\"): this check cannot tell whether it is normal, so the clinic should look at it.",
+                    words.trim()
+                )
+            }
+            (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
+            (FindingKind::WarningSign, Some(id)) => {
+                let cause = rules
+                    .warning_sign(id)
+                    .map(|w| plain_cause(&w.likely_cause))
+                    .unwrap_or_default();
+                if cause.is_empty() {
+                    format!("{}: not part of normal healing.", label(rules, id))
+                } else {
+                    format!(
+                        "{}: not part of normal healing; it can be a sign of {cause}.",
+                        label(rules, id)
+                    )
+                }
+            }
+            (FindingKind::ExpectedReaction, Some(id)) => {
+                let name = label(rules, id);
+                match (f.disposition, rules.reaction(id)) {
+                    (Disposition::HomeCare, _) => {
+                        format!("{name}: expected at this stage of healing.")
+                    }
+                    (_, Some(r)) if o.assessment.days_since_treatment > r.normal_until => format!(
+                        "{name}: lasting longer than expected ({}).",
+                        usual_words(r.normal_until)
+                    ),
+                    _ => format!("{name}: more than expected at this stage of healing."),
+                }
+            }
+            (_, None) => continue,
+        };
+        out.push(line);
+    }
+    if out.is_empty() {
+        out.push("You reported no symptoms.".to_string());
+    }
+    out
+}
+
+/// "it usually settles by day 3", "it usually settles within 12 hours".
+fn usual_words(until: f64) -> String {
+    if until < 1.0 || until.fract() != 0.0 {
+        format!(
+            "it usually settles within {} hours",
+            (until * 24.0).round() as u64
+        )
+    } else {
+        format!("it usually settles by day {}", until as u64)
+    }
+}
+
+/// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
+/// infection"). The first of several causes is the one named; an unknown term is kept as
+/// it is rather than guessed at.
+pub fn plain_cause(likely: &str) -> String {
+    let first = likely.split(',').next().unwrap_or("").trim();
+    let first = first.split(" (").next().unwrap_or(first);
+    let plain = match first {
+        "" => "",
+        "infection" => "an infection",
+        "bacterial infection" => "a bacterial infection",
+        "cellulitis" | "lymphangitis" => "a spreading skin infection",
+        "impetigo" => "a skin infection (impetigo)",
+        "contact dermatitis" => "a skin reaction to something that touched it",
+        "herpes simplex reactivation" => "the cold-sore virus becoming active",
+        "eczema herpeticum" => "a serious cold-sore virus infection of the skin",
+        "allergic reaction to a product" => "an allergic reaction to a product",
+        "anaphylaxis" | "angioedema" => "a severe allergic reaction",
+        "sepsis" => "a serious infection in the blood",
+        "bleeding disorder" | "anticoagulants" => "a bleeding problem",
+        "nerve injury" => "an irritated or injured nerve",
+        "scarring" => "scarring",
+        "necrosis" => "damage to the blood supply of the skin",
+        "stroke" => "a stroke",
+        "herpetic keratitis" | "eye involvement" | "orbital haematoma" => {
+            "a problem in or around the eye"
+        }
+        other => return other.to_string(),
+    };
+    plain.to_string()
 }

@@ -69,6 +69,8 @@ pub struct SelectMany<'a> {
     pub choices: &'a [Choice],
     /// Ticked when the list opens (a previous answer, when changing it).
     pub ticked: Vec<usize>,
+    /// The "None of these" choice: Enter on it with nothing ticked chooses it.
+    pub none: Option<usize>,
     /// Refuses a submitted set of positions with a message.
     pub check: Option<Check<Vec<usize>>>,
 }
@@ -132,26 +134,16 @@ impl TerminalPrompter {
         }
     }
 
-    /// Wraps a text at word boundaries for a place `indent` columns in from the left, so that
-    /// a narrow terminal does not cut words in two.
+    /// Wraps a text at word boundaries for a place `indent` columns in from the left, so
+    /// that a narrow terminal does not cut words in two: the one wrapper of the reports,
+    /// by display width.
     fn fit(&self, text: &str, indent: usize) -> String {
-        let room = self.columns.max(20).saturating_sub(indent + 1).max(10);
-        let mut out = String::new();
-        let mut line = 0usize;
-        for word in text.split_whitespace() {
-            let len = word.chars().count();
-            if line > 0 && line + 1 + len > room {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                line = 0;
-            } else if line > 0 {
-                out.push(' ');
-                line += 1;
-            }
-            out.push_str(word);
-            line += len;
-        }
-        out
+        let room = self.columns.max(20).saturating_sub(1);
+        let rest = " ".repeat(indent);
+        crate::output::text::wrap(text, room, &rest, &rest)
+            .trim_end()
+            .trim_start()
+            .to_string()
     }
 
     fn labels(&self, choices: &[Choice], indent: usize) -> Vec<String> {
@@ -172,11 +164,73 @@ impl TerminalPrompter {
     }
 }
 
-/// An answered choice as it stays on the screen: its words before any explanation
-/// ("Moderate" for "Moderate: it bothers me, ..."), on one line.
-fn short(label: &str) -> String {
-    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-    label.split(": ").next().unwrap_or(&label).to_string()
+impl TerminalPrompter {
+    /// The calendar without colour shows no chosen day: plain, the days are a list in
+    /// words instead ("Today, Sat 21 Nov", "Yesterday, Fri 20 Nov", ...), the cursor marking
+    /// the one chosen, with no day in the future; an earlier day is typed.
+    fn plain_date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        let mut days = Vec::new();
+        let mut d = q.max;
+        while d >= q.min && days.len() < 28 {
+            days.push(d);
+            match d.pred_opt() {
+                Some(p) => d = p,
+                None => break,
+            }
+        }
+        let mut choices: Vec<Choice> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let name = match i {
+                    0 => "Today, ".to_string(),
+                    1 => "Yesterday, ".to_string(),
+                    _ => String::new(),
+                };
+                Choice::new(
+                    d.format("%Y-%m-%d").to_string(),
+                    format!("{name}{}", d.format("%a %-d %b %Y")),
+                )
+            })
+            .collect();
+        choices.push(Choice::new("earlier", "Earlier: type the date"));
+        let i = self.select(&SelectOne {
+            id: q.id,
+            message: q.message,
+            help: Some("↑↓ to move, Enter to choose; later days are in the future and not listed"),
+            choices: &choices,
+            start: 0,
+        })?;
+        if let Some(d) = days.get(i) {
+            return Ok(*d);
+        }
+        let (min, max) = (q.min, q.max);
+        let check: Check<String> =
+            Arc::new(
+                move |t: &String| match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                    Ok(d) if d > max => Err("that day is in the future".into()),
+                    Ok(d) if d < min => Err("that day is too long ago".into()),
+                    Ok(_) => Ok(()),
+                    Err(_) => Err("type the day as 2026-11-18".into()),
+                },
+            );
+        let text = self.text(&TextLine {
+            id: q.id,
+            message: "Which day? (2026-11-18)",
+            help: None,
+            check: Some(check),
+        })?;
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|e| Stop::Terminal(e.to_string()))
+    }
+}
+
+/// Typing filters a list without reordering it: a match scores by its place in the list.
+fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
+    label
+        .to_lowercase()
+        .contains(&typed.to_lowercase())
+        .then(|| -i64::try_from(index).unwrap_or(i64::MAX))
 }
 
 /// Turns a check's verdict into inquire's.
@@ -201,12 +255,38 @@ impl Prompter for TerminalPrompter {
         let page = self.page_size(&labels);
         let message = self.fit(q.message, 2);
         let help = self.fit(q.help.unwrap_or("↑↓ to move, Enter to choose"), 2);
+        // The answer stays on the screen whole, after the question, wrapped by words: it
+        // starts where the question's last line ends ("? " and a space before it).
+        let after = {
+            use unicode_width::UnicodeWidthStr;
+            message.lines().last().map_or(0, |l| l.width()) + 3
+        };
+        let width = self.columns.max(20) - 1;
+        let echo = move |o: inquire::list_option::ListOption<&String>| {
+            let words = o.value.split_whitespace().collect::<Vec<_>>().join(" ");
+            // No room for its first word on the question's line: the next line.
+            let first = {
+                use unicode_width::UnicodeWidthStr;
+                words.split(' ').next().map_or(0, |w| w.width())
+            };
+            if after + first > width {
+                return format!(
+                    "\n{}",
+                    crate::output::text::wrap(&words, width, "  ", "  ").trim_end()
+                );
+            }
+            let pad = " ".repeat(after);
+            crate::output::text::wrap(&words, width, &pad, "  ")
+                .trim_end()
+                .trim_start_matches(' ')
+                .to_string()
+        };
         inquire::Select::new(&message, labels)
             .with_help_message(&help)
             .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
             .with_page_size(page)
-            .without_filtering()
-            .with_formatter(&|o| short(o.value))
+            .with_scorer(&keep_order)
+            .with_formatter(&echo)
             .with_render_config(self.render_config())
             .raw_prompt()
             .map(|o| o.index)
@@ -214,40 +294,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
-        let labels = self.labels(q.choices, 6);
-        let page = self.page_size(&labels);
-        let message = self.fit(q.message, 2);
-        let help = self.fit(
-            q.help
-                .unwrap_or("↑↓ to move, Space to tick or untick, Enter when done"),
-            2,
-        );
-        let fitter = self.clone();
-        let mut prompt = inquire::MultiSelect::new(&message, labels)
-            .with_help_message(&help)
-            .with_default(&q.ticked)
-            .with_page_size(page)
-            .with_formatter(&|picked| {
-                picked
-                    .iter()
-                    .map(|o| short(o.value))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .without_filtering()
-            .with_render_config(self.render_config());
-        if let Some(check) = q.check.clone() {
-            prompt = prompt.with_validator(
-                move |picked: &[inquire::list_option::ListOption<&String>]| {
-                    let positions: Vec<usize> = picked.iter().map(|o| o.index).collect();
-                    Ok(verdict(check(&positions), &fitter))
-                },
-            );
-        }
-        prompt
-            .raw_prompt()
-            .map(|picked| picked.into_iter().map(|o| o.index).collect())
-            .map_err(stop)
+        super::checklist::ask(q)
     }
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
@@ -266,6 +313,9 @@ impl Prompter for TerminalPrompter {
     }
 
     fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+        if !self.color {
+            return self.plain_date(q);
+        }
         let message = self.fit(q.message, 2);
         let mut prompt = inquire::DateSelect::new(&message)
             .with_starting_date(q.start)
@@ -302,7 +352,12 @@ impl Prompter for TerminalPrompter {
                 continue;
             }
             let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-            let rest = format!("{indent}  ");
+            // A list item's continuation goes under its words; a paragraph's does not.
+            let rest = if line.trim_start().starts_with("- ") {
+                format!("{indent}  ")
+            } else {
+                indent.clone()
+            };
             out.push_str(&crate::output::text::wrap(
                 line.trim_start(),
                 self.columns,
@@ -325,6 +380,8 @@ pub enum Scripted {
     Pick(String),
     /// These choices (select many); an empty list is an empty submit.
     Picks(Vec<String>),
+    /// Enter with nothing ticked and the cursor on this choice (select many).
+    EnterOn(String),
     Text(String),
     Date(NaiveDate),
     Yes,
@@ -375,6 +432,12 @@ impl ScriptedPrompter {
 
     pub fn text(self, id: &str, text: &str) -> Self {
         self.then(id, Scripted::Text(text.into()))
+    }
+
+    /// Adds an answer before all the others (a question every script of a flow begins with).
+    pub fn before(mut self, id: &str, answer: Scripted) -> Self {
+        self.steps.push_front((id.to_string(), answer));
+        self
     }
 
     /// Steps not used yet (a test checks that the flow took them all).
@@ -475,8 +538,22 @@ impl Prompter for ScriptedPrompter {
             if let Some(stop) = interrupted(&a) {
                 return stop;
             }
-            let Scripted::Picks(keys) = a else {
-                panic!("question {:?} is a checklist; the script gave {a:?}", q.id);
+            let keys = match a {
+                Scripted::Picks(keys) => keys,
+                // Enter alone: what is ticked when the list opens.
+                Scripted::Enter => q.ticked.iter().map(|&i| q.choices[i].key.clone()).collect(),
+                Scripted::EnterOn(key) => {
+                    let at = position(q.choices, &key, q.id);
+                    if q.none == Some(at) {
+                        vec![key]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                other => panic!(
+                    "question {:?} is a checklist; the script gave {other:?}",
+                    q.id
+                ),
             };
             let mut picked: Vec<usize> =
                 keys.iter().map(|k| position(q.choices, k, q.id)).collect();

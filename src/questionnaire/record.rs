@@ -36,6 +36,10 @@ pub struct Record<'a> {
     /// The disposition in force.
     pub disposition: Disposition,
     pub rule_set: RuleSetId,
+    /// The call details and the end of the call (nurse), with `stopped` when the call was
+    /// stopped after its instruction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<&'a super::nurse::CallDetails>,
     /// The SBAR note, as printed (nurse).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'a str>,
@@ -57,6 +61,7 @@ impl<'a> Record<'a> {
             nurse_override: o.nurse_override.as_ref(),
             disposition: o.disposition(),
             rule_set: o.assessment.rule_set.clone(),
+            call: o.call.as_ref(),
             note,
         }
     }
@@ -297,4 +302,93 @@ pub fn read_as_fhir(
         seed: 0,
     };
     Ok(fhir::bundle(rules, &assessed))
+}
+
+/// The largest record `record show` reads: far above any call, far below harm.
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// `aftercare record show FILE`: the note as printed at the end of the call, the report of
+/// the recorded case assessed again (the same disposition as `check --input` on it), or the
+/// record itself. Text from the file is shown with its control characters made visible: a
+/// record is input, and input never drives the terminal.
+pub fn show(
+    config: &crate::cli::Config,
+    style: crate::output::text::Style,
+    path: &Path,
+    format: Option<crate::cli::RecordFormat>,
+) -> Result<i32, Error> {
+    use crate::cli::RecordFormat;
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::Input(format!("{shown}: {}", crate::io_reason(&e))))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Input(format!("{shown}: {}", crate::io_reason(&e))))?;
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(Error::Input(format!(
+            "{shown}: larger than {} MiB, not a record",
+            MAX_RECORD_BYTES / 1024 / 1024
+        )));
+    }
+    let record: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Input(format!("{shown}: not a record (JSON: {e})")))?;
+    if record.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(Error::Input(format!(
+            "{shown}: not a record (its \"format\" is not {FORMAT:?})"
+        )));
+    }
+    let note = record.get("note").and_then(|n| n.as_str());
+    let text = match (format, note) {
+        (Some(RecordFormat::Json), _) => {
+            serde_json::to_string_pretty(&record).map_err(|e| Error::Io(e.to_string()))? + "\n"
+        }
+        (Some(RecordFormat::Note) | None, Some(note)) => visible(note),
+        (Some(RecordFormat::Note), None) => {
+            return Err(Error::Input(format!(
+                "{shown}: this record has no note (a patient's questionnaire); use --format text"
+            )))
+        }
+        (Some(RecordFormat::Text) | None, _) => {
+            let case = record
+                .get("case")
+                .ok_or_else(|| Error::Input(format!("{shown}: the record has no case")))?;
+            let input = crate::input::parse_json_case(&case.to_string())
+                .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
+            let rules = crate::app::load_rules(config)?;
+            let assessment = crate::evaluate::assess_input(&input, &rules, config.now)
+                .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
+            let mut out = crate::output::text::report_styled(&assessment, &rules, style);
+            if let Some(d) = record.get("disposition").and_then(|d| d.as_str()) {
+                if d != assessment.disposition.code() {
+                    out.push_str(&visible(&format!(
+                        "\nDisposition in force (the nurse's change, recorded): {d}\n"
+                    )));
+                }
+            }
+            if let Some(how) = record.pointer("/call/stopped").and_then(|s| s.as_str()) {
+                out.push_str(&visible(&format!("The call was stopped ({how}).\n")));
+            }
+            out
+        }
+    };
+    crate::app::print_out(&text)
+}
+
+/// Control characters other than the line break shown as their code ("\u{1b}"), so that a
+/// record's text cannot move the cursor, clear the screen or set the title.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n'
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

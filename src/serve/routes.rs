@@ -272,7 +272,7 @@ async fn advice(
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, e);
         }
     };
-    match advice_for(&shared.rules, when, request.topic.as_deref(), shared.now()) {
+    match advice_for(&shared.rules, when, request.topic.as_slice(), shared.now()) {
         Ok(a) => {
             outcome.set("advice".into());
             json_response(StatusCode::OK, json_line(&a))

@@ -70,17 +70,18 @@ fn on_day_2_makeup_is_allowed_and_exercise_is_not_yet() {
     assert!(topics.contains(&"exercise".to_string()));
     assert!(topics.contains(&"active_products".to_string()));
     assert!(topics.contains(&"sunscreen".to_string()));
-    let no_longer: Vec<&str> = v["no_longer"]
+    // What replaces the ended makeup restriction continues: it is not "no longer needed".
+    let continuing: Vec<&str> = v["continuing"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
     assert!(
-        no_longer
+        continuing
             .iter()
             .any(|s| s.contains("Mineral makeup is fine")),
-        "{no_longer:?}"
+        "{continuing:?}"
     );
     assert!(v["coming_up"]
         .as_array()
@@ -172,4 +173,89 @@ fn bad_advice_requests_are_usage_errors() {
     assert!(line.contains("makeup"), "lists the topics: {line}");
     let r = run(&["advice", "--day=-1"], "");
     assert!(r.error_line().contains("-1"), "{}", r.stderr);
+}
+
+#[test]
+fn topics_in_a_persons_words_each_with_a_short_answer() {
+    for (word, answer) in [
+        ("makeup", "Makeup: yes."),
+        ("retinol", "Active products: not yet."),
+        ("vitamin C", "Active products: not yet."),
+        ("gym", "Exercise: not yet."),
+        ("swimming", "Sauna and pools: not yet."),
+        ("sauna", "Sauna and pools: not yet."),
+        ("sun", "Sun: not yet."),
+    ] {
+        let r = advice(&["--day", "2", "--topic", word]);
+        assert_eq!(r.code, 0, "{word}: {}", r.stderr);
+        assert!(r.stdout.contains(answer), "{word}:\n{}", r.stdout);
+    }
+    // Repeatable; and continuing advice is never under "No longer needed".
+    let r = advice(&["--day", "8", "--topic", "sun", "--topic", "sunscreen"]);
+    assert!(
+        r.stdout.contains("Sun: yes. Keep using sunscreen"),
+        "{}",
+        r.stdout
+    );
+    let stopped = r.stdout.split("No longer needed").nth(1).unwrap_or("");
+    assert!(!stopped.contains("Keep using"), "{}", r.stdout);
+    let r = crate::support::run(&["advice", "--day", "2", "--topic", "cheese"], "");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nothing in the aftercare about"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn with_the_treatment_time_restrictions_end_at_a_clock_time() {
+    let r = crate::support::run_at(
+        "2026-11-21T09:00:00Z",
+        &[
+            "advice",
+            "--treated",
+            "yesterday 14:30",
+            "--topic",
+            "makeup",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("time was not given"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("from Fri 20 Nov, 14:30 to Sat 21 Nov, 14:30"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("(until Sat 21 Nov, 14:30)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_typed_treatment_time_is_read_in_the_local_time_zone_of_its_own_day() {
+    // London: summer time (+01:00) until 25 Oct 2026; the clock now reads +00:00.
+    for typed in ["2026-10-20 14:30", "20 Oct 14:30"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aftercare"))
+            .args([
+                "--now",
+                "2026-11-21T09:00:00Z",
+                "advice",
+                "--treated",
+                typed,
+            ])
+            .args(["--format", "json"])
+            .env("TZ", "Europe/London")
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["treated_at"], "2026-10-20T14:30:00+01:00", "{typed}");
+    }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 
 use crate::support::{aftercare, NOW};
+use aftercare::output::text::Style;
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(NOW).unwrap()
@@ -15,14 +16,23 @@ fn now() -> DateTime<FixedOffset> {
 
 fn run_patient(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
     let mut p = script;
-    let out = patient::run(&mut p, &RuleSet::built_in(), now());
+    let out = patient::run(&mut p, crate::support::rules(), now());
     (out, p)
 }
 
+/// Runs a nurse's call: `script` from the first danger sign to the override; the call
+/// details are skipped and the end of the call confirms what is offered.
 fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
-    let mut p = script;
-    let out = nurse::run(&mut p, &RuleSet::built_in(), now());
+    let mut p = end_of_call(script.before("call.caller_name", Scripted::Text(String::new())));
+    let out = nurse::run(&mut p, &RuleSet::built_in(), now(), Some("JB"));
     (out, p)
+}
+
+/// The end of a call: the advice listed is confirmed, understood, no notes.
+fn end_of_call(s: ScriptedPrompter) -> ScriptedPrompter {
+    s.then("call.advice_given", Scripted::Enter)
+        .then("call.understood", Scripted::Yes)
+        .text("call.notes", "")
 }
 
 /// The first answers of a patient with no danger signs.
@@ -76,9 +86,9 @@ fn an_emergency_sign_ends_the_questionnaire_at_once() {
         aftercare::output::text::Style::plain(),
     );
     assert!(text.starts_with("CALL EMERGENCY SERVICES NOW\n"), "{text}");
-    assert!(text.lines().count() <= 4, "one short instruction:\n{text}");
+    assert!(text.lines().count() <= 6, "one short instruction:\n{text}");
     assert!(
-        text.contains("swelling of lips, tongue or throat"),
+        text.contains("swelling of the lips, tongue or throat"),
         "{text}"
     );
 }
@@ -99,7 +109,7 @@ fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
         .collect();
     assert_eq!(refusals.len(), 2, "{:?}", p.transcript);
     assert!(
-        refusals[0].contains("'None of these' if none apply"),
+        refusals[0].contains("Space") && refusals[0].contains("Enter on 'None of these'"),
         "{refusals:?}"
     );
     assert!(
@@ -157,7 +167,7 @@ fn a_normal_day_is_home_care() {
     assert!(p.said().contains("today is day 1"), "{}", p.said());
     assert!(
         p.said()
-            .contains("Redness: mild, getting better, since day 0"),
+            .contains("Redness: mild, getting better, since the treatment"),
         "{}",
         p.said()
     );
@@ -166,12 +176,14 @@ fn a_normal_day_is_home_care() {
         &RuleSet::built_in(),
         aftercare::output::text::Style::plain(),
     );
-    assert!(text.starts_with("HOME CARE\n"), "{text}");
+    // What to do is the last thing on the screen.
+    let last = text.trim_end().rsplit("\n\n").next().unwrap();
+    assert!(last.starts_with("HOME CARE\n"), "{text}");
     for part in [
         "What we found",
         "Aftercare today",
         "What to expect next",
-        "When to call back or get help",
+        "When to get help sooner",
         "Your healing timeline",
     ] {
         assert!(text.contains(part), "{part} missing:\n{text}");
@@ -261,7 +273,7 @@ fn the_start_day_choices_end_today() {
         .find(|l| l.starts_with("? symptom.redness.started "))
         .unwrap();
     assert!(
-        offered.contains("[day:2, day:1, day:0, not_sure]"),
+        offered.contains("[day:2, day:1, day:0:later, day:0, not_sure]"),
         "{offered}"
     );
 }
@@ -296,7 +308,7 @@ fn the_review_changes_one_answer_and_keeps_the_others() {
     assert_eq!(p.said().matches("Your answers:").count(), 4);
     assert!(p
         .said()
-        .contains("Redness: mild, getting better, since day 0"));
+        .contains("Redness: mild, getting better, since the treatment"));
 }
 
 #[test]
@@ -337,8 +349,8 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
     .then("repeat_contact", Scripted::No)
     .pick("review", "danger")
     .picks("danger.emergency", &["none"])
-    .picks("danger.ed", &["vision_change"])
-    .picks("danger.more", &["none"]);
+    // Fever and purple spots were answered "no" in the symptom list: no follow-up.
+    .picks("danger.ed", &["vision_change"]);
     let (out, p) = run_patient(script);
     let o = out.unwrap();
     done(&p);
@@ -415,6 +427,10 @@ fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
 }
 
 fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
+    nurse_background_only(s).then("background.risk_factors", Scripted::EnterOn("none".into()))
+}
+
+fn nurse_background_only(s: ScriptedPrompter) -> ScriptedPrompter {
     s.pick("background.device", "radio-frequency micro-needling")
         .picks("background.areas", &["face", "neck"])
         .picks("background.products", &["vitamin C serum"])
@@ -445,15 +461,11 @@ fn the_nurse_keeps_the_disposition() {
     assert_eq!(b.allergies, "not recorded");
     assert_eq!(b.session, "2");
     let rules = RuleSet::built_in();
-    let asked = rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition >= Disposition::SeeToday)
-        .count();
+    let asked = rules.warning_signs.len();
     assert_eq!(
         o.answers.signs.len(),
         asked,
-        "every danger and same-day sign has an answer"
+        "every sign has an answer, those in the symptom list too"
     );
     assert!(o.answers.signs.iter().all(|s| s.answer == SignState::No));
     assert!(
@@ -650,78 +662,141 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
     })
 }
 
-fn script_for(a: &AnswerSet) -> ScriptedPrompter {
+fn is_sign(id: &str) -> bool {
+    crate::support::rules().warning_sign(id).is_some()
+}
+
+/// The patient's answers as a script and as the JSON case a script would send for them,
+/// built side by side from the interface's documentation: a trend not known is left out
+/// (the default is stable); a start today or not known is the time since treatment, day 0
+/// "since the treatment" is 0, another day is `started_on_day`; a sign ticked in the list
+/// has no details. The questions stop as soon as the answers reach the emergency
+/// department: the symptoms not detailed yet keep the defaults, started "not sure"; risk
+/// factors are asked ("none") only when one could still change the result.
+fn plan(a: &AnswerSet) -> (ScriptedPrompter, serde_json::Value) {
+    let rules = crate::support::rules();
+    let treated =
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
+    let days = f64::from(a.days_ago) + 9.0 / 24.0;
+    let case = |symptoms: &[serde_json::Value]| {
+        serde_json::json!({
+            "treated_at": format!("{treated}T00:00:00Z"),
+            "assessed_at": NOW,
+            "symptoms": symptoms,
+        })
+    };
+    let assess = |case: &serde_json::Value| {
+        let input = aftercare::input::parse_json_case(&case.to_string()).unwrap();
+        aftercare::assess_input(&input, rules, now())
+            .unwrap()
+            .disposition
+    };
     let mut s = ScriptedPrompter::new();
     if let Some(sign) = a.emergency {
-        return s.picks("danger.emergency", &[sign]);
+        s = s.picks("danger.emergency", &[sign]);
+        return (s, case(&[serde_json::json!({"id": sign})]));
     }
     s = s.picks("danger.emergency", &["none"]);
     if let Some(sign) = a.ed {
         // Nothing more: the combination question is answered "none".
-        return s
+        s = s
             .picks("danger.ed", &[sign])
             .picks("danger.more", &["none"]);
+        return (s, case(&[serde_json::json!({"id": sign})]));
     }
     s = s
         .picks("danger.ed", &["none"])
         .text("treatment", &format!("{} days ago", a.days_ago));
     if a.symptoms.is_empty() {
-        s = s.picks("symptoms", &["none"]);
+        s = s.then("symptoms", Scripted::EnterOn("none".into()));
     } else {
         let ids: Vec<&str> = a.symptoms.iter().map(|x| x.id).collect();
         s = s.picks("symptoms", &ids);
     }
-    for x in &a.symptoms {
-        let started = match x.started {
-            Some(d) => format!("day:{d}"),
-            None => "not_sure".to_string(),
-        };
-        s = details(s, x.id, x.severity, x.trend, &started);
-    }
-    s.then(
-        "repeat_contact",
-        if a.repeat {
-            Scripted::Yes
-        } else {
-            Scripted::No
-        },
-    )
-    .pick("review", "done")
-}
-
-/// The JSON case a script would send for the same answers, written from the interface's
-/// documentation: a trend not known is left out (the default is stable), a start today or
-/// not known is the time since treatment.
-fn json_for(a: &AnswerSet) -> serde_json::Value {
-    let treated =
-        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap() - chrono::Duration::days(a.days_ago.into());
-    let days = f64::from(a.days_ago) + 9.0 / 24.0;
-    let mut symptoms = Vec::new();
-    if let Some(sign) = a.emergency.or(a.ed) {
-        symptoms.push(serde_json::json!({"id": sign}));
-    } else {
-        for x in &a.symptoms {
-            let mut s = serde_json::json!({"id": x.id, "severity": x.severity});
-            if x.trend != "not_sure" {
-                s["trend"] = x.trend.into();
+    let signs: Vec<serde_json::Value> = a
+        .symptoms
+        .iter()
+        .filter(|x| is_sign(x.id))
+        .map(|x| serde_json::json!({"id": x.id}))
+        .collect();
+    let reactions: Vec<&Symptom> = a.symptoms.iter().filter(|x| !is_sign(x.id)).collect();
+    let detailed = |x: &Symptom| {
+        let mut j = serde_json::json!({"id": x.id, "severity": x.severity});
+        if x.trend != "not_sure" {
+            j["trend"] = x.trend.into();
+        }
+        match x.started {
+            Some(0) if a.days_ago > 0 => j["started_day"] = 0.into(),
+            Some(d) if d < a.days_ago => j["started_on_day"] = d.into(),
+            _ => j["started_day"] = days.into(),
+        }
+        j
+    };
+    let with = |n: usize| -> serde_json::Value {
+        let mut all = signs.clone();
+        all.extend(reactions[..n].iter().map(|x| detailed(x)));
+        all.extend(
+            reactions[n..]
+                .iter()
+                .map(|x| serde_json::json!({"id": x.id, "started_day": days})),
+        );
+        case(&all)
+    };
+    for n in 0..=reactions.len() {
+        if assess(&with(n)) >= Disposition::GoToEdNow {
+            return (s, with(n));
+        }
+        if let Some(x) = reactions.get(n) {
+            s = s
+                .pick(&format!("symptom.{}.severity", x.id), x.severity)
+                .pick(&format!("symptom.{}.trend", x.id), x.trend);
+            if a.days_ago > 0 {
+                let started = match x.started {
+                    Some(d) => format!("day:{d}"),
+                    None => "not_sure".to_string(),
+                };
+                s = s.pick(&format!("symptom.{}.started", x.id), &started);
             }
-            // "Today" and "not sure" are the time since treatment itself.
-            s["started_day"] = match x.started {
-                Some(d) if d < a.days_ago => d.into(),
-                _ => days.into(),
-            };
-            symptoms.push(s);
         }
     }
-    let mut case = serde_json::json!({
-        "treated_at": format!("{treated}T00:00:00Z"),
-        "assessed_at": NOW,
-        "symptoms": symptoms,
-    });
-    if a.emergency.is_none() && a.ed.is_none() {
-        case["repeat_contact"] = a.repeat.into();
+    let mut json = with(reactions.len());
+    let answered: Vec<String> = rules
+        .warning_signs
+        .iter()
+        .map(|w| w.id.clone())
+        .chain(rules.reactions.iter().map(|r| r.id.clone()))
+        .collect();
+    let resolved = aftercare::input::parse_json_case(&json.to_string())
+        .unwrap()
+        .resolve(rules, now())
+        .unwrap();
+    if aftercare::follow_up::could_still_raise(&resolved, rules, &answered)
+        .iter()
+        .any(|q| q.kind == aftercare::follow_up::OpenKind::RiskFactor)
+    {
+        s = s.then("risk_factors", Scripted::EnterOn("none".into()));
+        json["risk_factors"] = serde_json::json!([]);
     }
-    case
+    json["repeat_contact"] = a.repeat.into();
+    s = s
+        .then(
+            "repeat_contact",
+            if a.repeat {
+                Scripted::Yes
+            } else {
+                Scripted::No
+            },
+        )
+        .pick("review", "done");
+    (s, json)
+}
+
+fn script_for(a: &AnswerSet) -> ScriptedPrompter {
+    plan(a).0
+}
+
+fn json_for(a: &AnswerSet) -> serde_json::Value {
+    plan(a).1
 }
 
 fn questionnaire_disposition(a: &AnswerSet) -> Disposition {
@@ -900,10 +975,8 @@ fn a_day_without_a_time_is_the_whole_day_not_its_midnight() {
     let o = out.unwrap();
     done(&p);
     assert_eq!(o.input.treated_at.as_deref(), Some("2026-11-20"));
-    assert_eq!(
-        o.input.assessed_at, None,
-        "a date alone is read against now"
-    );
+    // The time of the answers is kept, so that the case read again later is the same.
+    assert_eq!(o.input.assessed_at.as_deref(), Some(NOW_RFC3339));
     assert_eq!(o.case.days_since_treatment, 1.0 + 9.0 / 24.0);
     assert!(o.case.shortest_days_since_treatment < 0.5);
     assert!(
@@ -958,15 +1031,13 @@ const NOW_RFC3339: &str = "2026-11-21T09:00:00+00:00";
 fn a_start_today_is_now_not_the_start_of_the_day_number() {
     // Treated at 11:24 yesterday, now 09:00: 0.9 days, still day 0. Pinpoint bleeding that
     // began "today" is a late start, as JSON started_day 0.85 or later says: see today.
-    let script = details(
-        no_danger("yesterday 11:24").picks("symptoms", &["pinpoint_bleeding"]),
-        "pinpoint_bleeding",
-        "mild",
-        "stable",
-        "day:0",
-    )
-    .then("repeat_contact", Scripted::No)
-    .pick("review", "done");
+    // On day 0 the start is not asked: it is read as now, the careful end.
+    let script = no_danger("yesterday 11:24")
+        .picks("symptoms", &["pinpoint_bleeding"])
+        .pick("symptom.pinpoint_bleeding.severity", "mild")
+        .pick("symptom.pinpoint_bleeding.trend", "stable")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
     let (out, p) = run_patient(script);
     let o = out.unwrap();
     done(&p);
@@ -1002,7 +1073,7 @@ fn a_start_today_is_now_not_the_start_of_the_day_number() {
     assert_eq!(
         words,
         [
-            "Day 0: the treatment day",
+            "Since the treatment (day 0)",
             "Day 1: yesterday",
             "Day 2: today"
         ]
@@ -1143,4 +1214,261 @@ fn a_large_lowering_needs_a_reason_and_an_explicit_yes() {
     assert!(Override::needs_confirmation(SeeToday, SeeWithin2Weeks));
     assert!(!Override::needs_confirmation(SeeToday, SeeWithin3Days));
     assert!(!Override::needs_confirmation(SeeToday, CallEmergencyNow));
+}
+
+#[test]
+fn something_else_is_asked_in_words_and_never_read_as_normal() {
+    let script = no_danger("3 days ago")
+        .picks("symptoms", &["other"])
+        // Control characters and an empty answer are refused; the words are kept.
+        .text("symptom.other.description", "")
+        .text("symptom.other.description", "a rash\u{7} on the neck")
+        .text("symptom.other.description", "a rash on the neck")
+        .pick("symptom.other.severity", "mild")
+        .pick("symptom.other.trend", "stable")
+        .pick("symptom.other.started", "day:2")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        p.transcript.iter().filter(|l| l.starts_with("! ")).count(),
+        2
+    );
+    assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
+    assert_eq!(
+        o.input.symptoms[0].description.as_deref(),
+        Some("a rash on the neck")
+    );
+    // A start answered as a day is that whole day.
+    assert_eq!(o.input.symptoms[0].started_on_day, Some(2.0));
+    assert!(p.said().contains("Something else (\"a rash on the neck\")"));
+    let text = patient::result_text(&o, crate::support::rules(), Style::plain());
+    assert!(text.contains("a rash on the neck"), "{text}");
+}
+
+#[test]
+fn the_start_since_the_treatment_differs_from_later_that_day() {
+    let run = |start: &str| {
+        let script = details(
+            no_danger("3 days ago").picks("symptoms", &["redness"]),
+            "redness",
+            "mild",
+            "improving",
+            start,
+        )
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+        let (out, p) = run_patient(script);
+        done(&p);
+        out.unwrap().input.symptoms[0].clone()
+    };
+    let since = run("day:0");
+    assert_eq!((since.started_day, since.started_on_day), (Some(0.0), None));
+    let later = run("day:0:later");
+    assert_eq!((later.started_day, later.started_on_day), (None, Some(0.0)));
+    let day1 = run("day:1");
+    assert_eq!((day1.started_day, day1.started_on_day), (None, Some(1.0)));
+}
+
+#[test]
+fn a_risk_factor_is_asked_only_when_it_can_change_the_result() {
+    // Blisters with eczema would be the emergency department: asked, with "None of these".
+    let script = no_danger("3 days ago")
+        .picks("symptoms", &["blisters"])
+        .picks("risk_factors", &["eczema"]);
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::GoToEdNow);
+    assert_eq!(o.input.risk_factors, Some(vec!["eczema".to_string()]));
+    let text = patient::result_text(&o, crate::support::rules(), Style::plain());
+    let last = text.trim_end().rsplit("\n\n").next().unwrap();
+    assert!(
+        last.starts_with("GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{text}"
+    );
+
+    // Mild redness: no risk factor can change it, none is asked.
+    let script = details(
+        no_danger("3 days ago").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    done(&p);
+    assert!(!p.asked().contains(&"risk_factors".to_string()));
+    assert_eq!(out.unwrap().input.risk_factors, None);
+}
+
+#[test]
+fn none_of_these_is_one_enter_and_enter_elsewhere_explains_space() {
+    let script = ScriptedPrompter::new()
+        .then("danger.emergency", Scripted::EnterOn("fainting".into()))
+        .then("danger.emergency", Scripted::EnterOn("none".into()))
+        .then("danger.ed", Scripted::EnterOn("none".into()))
+        .text("treatment", "today")
+        .then("symptoms", Scripted::EnterOn("none".into()))
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let refusal = p.transcript.iter().find(|l| l.starts_with("! ")).unwrap();
+    assert!(refusal.contains("Space"), "{refusal}");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    // On day 0 the opening screen said what this is, and no start was asked.
+    assert!(p.said().contains("not a diagnosis"));
+}
+
+#[test]
+fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
+    let rules = crate::support::rules();
+    // Esc before any answer: cancelled, nothing kept.
+    let mut p = ScriptedPrompter::new().then("call.caller_name", Scripted::Esc);
+    assert!(matches!(
+        nurse::run(&mut p, rules, now(), None),
+        Err(Error::Cancelled)
+    ));
+    // After the instruction: "Discard this call?", n goes back, y stops and keeps it.
+    let mut p = ScriptedPrompter::new()
+        .text("call.caller_name", "")
+        .then("danger.difficulty_breathing", Scripted::Yes)
+        .then("treatment", Scripted::Esc)
+        .then("call.discard", Scripted::No)
+        .then("treatment", Scripted::CtrlC)
+        .then("call.discard", Scripted::Yes);
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.stopped.as_deref(), Some("interrupted"));
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    let note = aftercare::output::sbar::render(&o, rules, 72);
+    assert!(note.contains("CALL STOPPED (interrupted)"), "{note}");
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(record["call"]["stopped"], "interrupted");
+}
+
+#[test]
+fn the_nurse_sees_the_disposition_before_the_background() {
+    let script = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "keep");
+    let (out, p) = run_nurse(script);
+    out.unwrap();
+    let said = p
+        .transcript
+        .iter()
+        .position(|l| l.contains("Computed disposition: SEE TODAY"))
+        .unwrap();
+    let device = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("? background.device"))
+        .unwrap();
+    assert!(said < device, "{:#?}", p.transcript);
+}
+
+#[test]
+fn record_show_prints_the_call_again_and_its_case_gives_the_same_disposition() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = crate::support::rules();
+    let script = end_of_call(
+        nurse_background(
+            nurse_no_danger("yesterday", &["fever"])
+                .picks("symptoms", &["none"])
+                .then("repeat_contact", Scripted::No),
+        )
+        .pick("override", "keep")
+        .before("call.caller_name", Scripted::Text(String::new())),
+    );
+    let mut p = script;
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    let note = aftercare::output::sbar::render(&o, rules, 72);
+    let path = dir.path().join("call.json");
+    aftercare::questionnaire::record::write(
+        &path,
+        &aftercare::questionnaire::record::Record::new(&o, Some(&note)),
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    // Later, with another clock: the note as printed, the report of the same case.
+    let later = "2026-12-01T12:00:00Z";
+    let shown = crate::support::run_at(later, &["record", "show", file], "");
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_eq!(shown.stdout, note);
+    let text = crate::support::run_at(later, &["record", "show", file, "--format", "text"], "");
+    assert!(text.stdout.starts_with("SEE TODAY"), "{}", text.stdout);
+    let json = crate::support::run_at(later, &["record", "show", file, "--format", "json"], "");
+    let saved: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let check = crate::support::run_at(
+        later,
+        &["check", "--input", "-", "--format", "disposition"],
+        saved["case"].to_string(),
+    );
+    assert_eq!(check.stdout.trim(), "see_today");
+    // Not a record: one line naming the file.
+    std::fs::write(dir.path().join("x.json"), "{}").unwrap();
+    let bad = crate::support::run(
+        &[
+            "record",
+            "show",
+            dir.path().join("x.json").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(bad.code, 3);
+    assert!(bad.stderr.contains("not a record"), "{}", bad.stderr);
+}
+
+/// The patient's result screens, at 80 and 40 columns: what to do is always the last thing.
+#[test]
+fn the_patient_result_at_both_widths() {
+    let rules = crate::support::rules();
+    let normal = || {
+        details(
+            no_danger("3 days ago").picks("symptoms", &["redness", "fever"]),
+            "redness",
+            "moderate",
+            "improving",
+            "day:0",
+        )
+        .then("risk_factors", Scripted::EnterOn("none".into()))
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done")
+    };
+    let emergency = || ScriptedPrompter::new().picks("danger.emergency", &["difficulty_breathing"]);
+    for (name, script) in [("see_today", normal()), ("emergency", emergency())] {
+        let (out, p) = run_patient(script);
+        let o = out.unwrap();
+        done(&p);
+        for width in [80, 40] {
+            let text = patient::result_text(
+                &o,
+                rules,
+                Style {
+                    color: false,
+                    width,
+                },
+            );
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{text}");
+            assert!(
+                !text.contains(".38") && !text.contains("[redness"),
+                "{text}"
+            );
+            insta::assert_snapshot!(format!("patient_result_{name}_{width}"), text);
+        }
+    }
 }

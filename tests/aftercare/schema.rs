@@ -291,7 +291,14 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
     use aftercare::Disposition;
     let rules = aftercare::RuleSet::built_in();
     let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW).unwrap();
-    let mut denies = ScriptedPrompter::new();
+    // The call details at the start are skipped with Enter; the end of a call confirms the
+    // advice listed.
+    let end_of_call = |s: ScriptedPrompter| {
+        s.then("call.advice_given", Scripted::Enter)
+            .then("call.understood", Scripted::Yes)
+            .text("call.notes", "")
+    };
+    let mut denies = ScriptedPrompter::new().text("call.caller_name", "");
     for w in rules
         .warning_signs
         .iter()
@@ -315,16 +322,21 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         .pick("background.blood_thinners", "not known")
         .text("background.allergies", "")
         .text("background.session", "2")
+        .picks("background.risk_factors", &["radio_frequency"])
         .pick("override", "see_within_3_days")
         .text(
             "override.reason",
             "38.1 once, now 37.2; photo review booked",
         );
-    let stopped_call = ScriptedPrompter::new()
-        .then("danger.difficulty_breathing", Scripted::No)
-        .then("danger.throat_swelling", Scripted::Yes)
-        .text("treatment", "1 day ago")
-        .pick("override", "keep");
+    let full_call = end_of_call(full_call);
+    let stopped_call = end_of_call(
+        ScriptedPrompter::new()
+            .text("call.caller_name", "")
+            .then("danger.difficulty_breathing", Scripted::No)
+            .then("danger.throat_swelling", Scripted::Yes)
+            .text("treatment", "1 day ago")
+            .pick("override", "keep"),
+    );
     let patient_normal = ScriptedPrompter::new()
         .picks("danger.emergency", &["none"])
         .picks("danger.ed", &["none"])
@@ -351,7 +363,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         ),
     ] {
         let o = if is_nurse {
-            nurse::run(&mut script, &rules, now)
+            nurse::run(&mut script, &rules, now, Some("JB"))
         } else {
             patient::run(&mut script, &rules, now)
         };

@@ -527,7 +527,7 @@ fn advice_rules_and_health() {
     );
     assert_eq!(reply.text(), cli.stdout);
     for (body, field) in [
-        (r#"{"day": 2, "topic": "tanning"}"#, "topic"),
+        (r#"{"day": 2, "topic": "karaoke"}"#, "topic"),
         (r#"{"day": -1}"#, "day"),
         (r#"{"treated": "someday"}"#, "treated"),
         (r#"{"dya": 2}"#, "dya"),

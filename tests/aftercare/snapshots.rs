@@ -67,3 +67,20 @@ fn advice_on_day_1() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("advice_day_1", r.stdout);
 }
+
+#[test]
+fn advice_at_both_widths() {
+    for width in ["80", "40"] {
+        let r = std::process::Command::new(env!("CARGO_BIN_EXE_aftercare"))
+            .args(["--now", NOW, "advice", "--treated", "2026-11-19 14:30"])
+            .env("COLUMNS", width)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(r.status.code(), Some(0));
+        let text = String::from_utf8(r.stdout).unwrap();
+        // The time was given: the advice says so by not asking for it.
+        assert!(!text.contains("Without the time"), "{text}");
+        insta::assert_snapshot!(format!("advice_treated_with_a_time_at_{width}"), text);
+    }
+}

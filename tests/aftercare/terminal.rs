@@ -32,8 +32,17 @@ pub(crate) struct Screen {
 
 impl Screen {
     fn start(args: &[&str]) -> Screen {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aftercare"));
-        cmd.args(["--now", NOW])
+        Screen::start_sized(args, 80, 24)
+    }
+
+    /// The binary in a terminal of `cols` x `rows`, sized before it starts (a size set
+    /// from outside could come after the program has read it).
+    fn start_sized(args: &[&str], cols: u16, rows: u16) -> Screen {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
@@ -133,23 +142,17 @@ impl Screen {
         }
     }
 
-    /// Reads to the end and returns the exit code and every byte the terminal was sent.
-    fn finish_raw(mut self) -> (i32, Vec<u8>) {
-        let deadline = Instant::now() + WAIT;
-        while self.pump() {
-            assert!(Instant::now() < deadline, "the program did not end");
-        }
-        let mut rest = Vec::new();
-        let _ = self.session.read_to_end(&mut rest);
-        self.raw.extend_from_slice(&rest);
-        match self.session.get_process().wait().expect("the program ends") {
-            WaitStatus::Exited(_, code) => (code, self.raw),
-            other => panic!("ended by {other:?}"),
-        }
+    /// Reads to the end and returns the exit code and the bytes as written.
+    fn finish_raw(self) -> (i32, Vec<u8>) {
+        self.finish_keep().1
     }
 
     /// Reads to the end and returns the exit code.
-    pub(crate) fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(self) -> (i32, String) {
+        self.finish_keep().0
+    }
+
+    fn finish_keep(mut self) -> ((i32, String), (i32, Vec<u8>)) {
         let deadline = Instant::now() + WAIT;
         while self.pump() {
             assert!(
@@ -166,7 +169,7 @@ impl Screen {
             WaitStatus::Exited(_, code) => code,
             other => panic!("ended by {other:?}:\n{}", self.plain()),
         };
-        (code, self.plain())
+        ((code, self.plain()), (code, self.raw))
     }
 }
 
@@ -181,37 +184,116 @@ fn danger_sign_count() -> usize {
         .count()
 }
 
-const NONE_OF_THESE_DANGER: [&str; 3] = [UP, SPACE, ENTER];
+/// The end of the screen after `heading`: it must be the last thing shown, within one
+/// screen of `rows`, with no question after it.
+fn ends_with(screen: &str, heading: &str, rows: usize) -> Vec<String> {
+    let at = screen
+        .rfind(heading)
+        .unwrap_or_else(|| panic!("no {heading}:\n{screen}"));
+    let tail: Vec<String> = screen[at..]
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(
+        tail.len() < rows,
+        "the instruction is taller than the screen:\n{tail:#?}"
+    );
+    assert!(
+        tail.iter()
+            .all(|l| !l.starts_with('?') && !l.starts_with('[')),
+        "a question after the instruction:\n{tail:#?}"
+    );
+    tail
+}
 
 #[test]
-fn a_full_patient_run() {
+fn a_full_patient_run_with_a_review_change() {
     let mut s = Screen::start(&[]);
-    s.answer("Do you have any of these right now?", &[ENTER]);
-    // An empty answer is refused, not taken as "none". (The refusal's own words: the help
-    // line also says "'None of these' if none apply", so waiting for that proved nothing.)
-    s.wait_for("Tick each that applies with Space");
-    s.wait_for_raw_mode();
+    s.wait_for("diagnosis");
+    // An empty answer away from "None of these" is refused with how to tick...
+    s.answer("Do you have any of these right now?", &[DOWN, ENTER]);
+    s.wait_for("Nothing is ticked: press Space");
+    // ... and Enter on "None of these" with nothing ticked is the answer: one key.
     s.send(UP);
-    s.send(SPACE);
     s.send(ENTER);
-    s.answer("And any of these?", &NONE_OF_THESE_DANGER);
+    s.answer("And any of these?", &[ENTER]);
     s.answer("When was your treatment?", &["3 days ago", ENTER]);
     // A day without a time of day: said as the day, not as hours since its midnight.
     s.wait_for("on Wed 18 Nov 2026, time not given");
     s.wait_for("day 3.");
-    s.answer("What do you notice now?", &[SPACE, ENTER]);
+    s.answer("What do you notice now?", &[DOWN, SPACE, ENTER]);
     s.answer("Redness: how bad is it now?", &[ENTER]);
-    s.answer("Redness: since it began", &[UP, ENTER]);
-    s.answer("Redness: when did it start?", &[DOWN, DOWN, DOWN, ENTER]);
+    s.answer("Redness: in the last day", &[UP, ENTER]);
+    // The start begins on "since the treatment"; up are "later that day", then day 1.
+    s.answer("Redness: when did it start?", &[UP, UP, ENTER]);
     s.answer("very worried?", &["n", ENTER]);
-    s.wait_for("Redness: moderate, getting better, since day 0");
+    s.wait_for("Redness: moderate, getting better, since day 1");
+    // Change the severity only: Enter keeps the trend and the start.
+    s.answer("Are these answers right?", &[DOWN, DOWN, DOWN, DOWN, ENTER]);
+    s.answer("Redness: how bad is it now?", &[UP, ENTER]);
+    s.answer("Redness: in the last day", &[ENTER]);
+    s.answer("Redness: when did it start?", &[ENTER]);
+    s.wait_for("Redness: mild, getting better, since day 1");
     s.answer("Are these answers right?", &[ENTER]);
-    s.wait_for("HOME CARE");
-    s.wait_for("What we found");
     s.wait_for("Your healing timeline");
     s.wait_for("* Redness");
     let (code, screen) = s.finish();
     assert_eq!(code, 0, "{screen}");
+    let tail = ends_with(&screen, "HOME CARE", 24);
+    assert!(tail.len() <= 4, "{tail:#?}");
+}
+
+#[test]
+fn fever_and_purple_spots_in_the_symptom_list_reach_the_instruction_at_40_columns() {
+    let mut s = Screen::start_sized(&["check", "--disposition-exit-code"], 40, 20);
+    s.answer("First, the danger signs.", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["yesterday", ENTER]);
+    // Typing searches the list; a tick clears the search.
+    s.answer("What do you notice now?", &["fever"]);
+    s.wait_for("Search: fever");
+    s.send(SPACE);
+    s.send("fade");
+    s.wait_for("Search: fade");
+    s.send(SPACE);
+    s.send(ENTER);
+    s.wait_for("CALL EMERGENCY SERVICES NOW");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 15, "call_emergency_now: {screen}");
+    let after = &screen[screen.rfind("What do you notice now?").unwrap()..];
+    assert!(!after.contains("how bad"), "no detail question:\n{after}");
+    assert!(!after.contains("very worried"), "{after}");
+    let tail = ends_with(&screen, "CALL EMERGENCY SERVICES NOW", 20);
+    assert!(tail[1].starts_with("Call emergency services"), "{tail:#?}");
+    assert!(tail.iter().all(|l| l.chars().count() <= 40), "{tail:#?}");
+}
+
+#[test]
+fn something_else_in_the_persons_words() {
+    let mut s = Screen::start(&[]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["3 days ago", ENTER]);
+    s.answer("What do you notice now?", &["something"]);
+    s.wait_for("Search: something");
+    s.send(SPACE);
+    s.send(ENTER);
+    s.answer(
+        "what is it, in a few words?",
+        &["a rash on the neck", ENTER],
+    );
+    s.answer("how bad is it now?", &[ENTER]);
+    s.answer("in the last day", &[ENTER]);
+    s.answer("when did it start?", &[ENTER]);
+    s.answer("very worried?", &["n", ENTER]);
+    s.wait_for("Something else (\"a rash on the neck\")");
+    s.answer("Are these answers right?", &[ENTER]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    let tail = ends_with(&screen, "SEE WITHIN 3 DAYS", 24);
+    assert!(tail.len() <= 4, "{tail:#?}");
+    assert!(screen.contains("a rash on the neck"), "{screen}");
 }
 
 #[test]
@@ -219,15 +301,28 @@ fn a_full_nurse_run_with_a_record() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("call.json");
     let record_arg = record.to_str().unwrap().to_string();
-    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    let mut s = Screen::start(&[
+        "check",
+        "--nurse",
+        "--nurse-name",
+        "JB",
+        "--record",
+        &record_arg,
+    ]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["my face is hot", ENTER]);
     for _ in 0..danger_sign_count() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &["2 days ago", ENTER]);
     s.wait_for("day 2");
-    s.answer("Same-day signs?", &[SPACE, ENTER]); // fever
-    s.answer("Symptoms now?", &NONE_OF_THESE_DANGER);
+    s.answer("Same-day signs?", &[DOWN, SPACE, ENTER]); // fever
+    s.answer("Symptoms now?", &[ENTER]);
     s.answer("caller very worried?", &["n", ENTER]);
+    // The disposition before the background questions.
+    s.wait_for("Computed disposition: SEE TODAY");
     s.answer("Device?", &[DOWN, ENTER]); // from "not known" to the standard pen
     s.answer("Treated areas?", &[SPACE, ENTER]);
     s.answer("Products applied", &[ENTER]);
@@ -236,16 +331,23 @@ fn a_full_nurse_run_with_a_record() {
     s.answer("Blood thinners?", &[ENTER]);
     s.answer("Allergies?", &["none", ENTER]);
     s.answer("Which session", &["1", ENTER]);
-    s.wait_for("Computed disposition: SEE TODAY");
+    s.answer("Risk factors?", &[ENTER]);
     s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
     s.answer("Reason for the less urgent disposition?", &[ENTER]);
     s.wait_for("A reason is needed");
     s.send("afebrile now, photo reviewed");
     s.send(ENTER);
+    s.answer("Advice given?", &[ENTER]);
+    s.answer("Caller understood and agrees?", &["y", ENTER]);
+    s.answer("Notes?", &[ENTER]);
     s.wait_for("SBAR: call about micro-needling aftercare");
+    s.wait_for("Nurse: JB.");
     s.wait_for("S  Situation");
+    s.wait_for("Caller: Ann Example (patient), callback 07700 900123.");
     s.wait_for("Reports: Fever.");
     s.wait_for("Nurse override: computed see_today changed to see_within_3_days");
+    s.wait_for("Safety net given");
+    s.wait_for("Caller understood and agrees.");
     s.wait_for("Rule set: micro-needling-default");
     let (code, screen) = s.finish();
     assert_eq!(code, 0, "{screen}");
@@ -256,11 +358,17 @@ fn a_full_nurse_run_with_a_record() {
     assert_eq!(saved["disposition"], "see_within_3_days");
     assert_eq!(saved["override"]["reason"], "afebrile now, photo reviewed");
     assert_eq!(saved["rule_set"]["name"], "micro-needling-default");
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["complaint"], "my face is hot");
+    assert_eq!(saved["call"]["understood"], true);
+    assert_eq!(saved["call"]["nurse"], "JB");
     assert_eq!(
         saved["answers"]["background"]["device"],
         "standard pen or roller"
     );
-    assert!(saved["note"].as_str().unwrap().starts_with("SBAR"));
+    let note = saved["note"].as_str().unwrap();
+    assert!(note.starts_with("SBAR"));
+    assert!(note.lines().all(|l| l.chars().count() <= 72), "{note}");
     // The recorded case gives the computed disposition through the JSON interface.
     let (result, code, _) = crate::support::check_json(&saved["case"].to_string());
     assert_eq!(code, 0);
@@ -278,6 +386,33 @@ fn an_emergency_sign_stops_at_once() {
     assert_eq!(code, 15, "call_emergency_now: {screen}");
     assert!(!screen.contains("What do you notice now?"), "{screen}");
     assert!(!screen.contains("When was your treatment?"), "{screen}");
+    let tail = ends_with(&screen, "CALL EMERGENCY SERVICES NOW", 24);
+    assert!(tail[2].starts_with("Tell the operator"), "{tail:#?}");
+}
+
+#[test]
+fn a_nurse_call_stopped_after_the_instruction_leaves_a_stopped_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    s.answer("Caller's name or patient id?", &[ENTER]);
+    s.answer("y/n]", &["y", ENTER]);
+    s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
+    s.answer("Treatment date?", &[ESC]);
+    // Esc does not lose the call at once: it asks, and n goes back to the question.
+    s.answer("Discard this call?", &["n", ENTER]);
+    s.answer("Treatment date?", &[ESC]);
+    s.answer("Discard this call?", &["y", ENTER]);
+    s.wait_for("CALL STOPPED (cancelled)");
+    s.wait_for("Saved the record");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["call"]["stopped"], "cancelled");
+    assert_eq!(saved["disposition"], "call_emergency_now");
+    assert_eq!(saved["answers"]["signs"][0]["answer"], "yes");
 }
 
 #[test]
@@ -313,7 +448,8 @@ fn ctrl_c_exits_130_saves_nothing_and_restores_the_terminal() {
 #[test]
 fn esc_cancels_with_exit_5() {
     let mut s = Screen::start(&["check", "--nurse"]);
-    s.answer("y/n]", &[ESC]);
+    // Esc at the first question: nothing answered yet, nothing to discard.
+    s.answer("Caller's name or patient id?", &[ESC]);
     s.wait_for("If you have trouble breathing");
     s.wait_for("call emergency services now.");
     s.wait_for("cancelled: nothing was saved");
@@ -356,7 +492,8 @@ fn a_redirected_standard_error_is_not_a_terminal_either() {
 
 #[test]
 fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
-    let mut s = Screen::start(&["check", "--nurse"]);
+    let mut s = Screen::start(&["check", "--nurse", "--nurse-name", "JB"]);
+    s.answer("Caller's name or patient id?", &[ENTER]);
     s.answer("y/n]", &["y", ENTER]);
     // Said before the date is asked.
     s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
@@ -364,6 +501,9 @@ fn the_nurse_hears_the_instruction_first_and_esc_at_the_end_keeps_it() {
     s.wait_for("Computed disposition: CALL EMERGENCY SERVICES NOW");
     s.answer("Disposition?", &[ESC]);
     s.wait_for("Kept the computed disposition");
+    s.answer("Advice given?", &[ENTER]);
+    s.answer("Caller understood and agrees?", &["y", ENTER]);
+    s.answer("Notes?", &[ENTER]);
     s.wait_for("SBAR: call about micro-needling aftercare");
     let (code, screen) = s.finish();
     assert_eq!(code, 0, "{screen}");
@@ -429,4 +569,26 @@ fn no_case_id_rule_file_text_or_file_name_puts_an_escape_sequence_on_the_screen(
     let (code, raw) = s.finish_raw();
     assert_eq!(code, 2);
     assert_no_terminal_control(&raw, "an option's value");
+}
+
+#[test]
+fn term_dumb_gets_the_questions_line_by_line_without_escape_codes() {
+    let mut s = Screen::shell(&format!("TERM=dumb exec \"$0\" --now {NOW} check"));
+    s.answer("Do you have any of these right now?", &["1", ENTER]);
+    s.answer("And any of these?", &["1", ENTER]);
+    s.answer("When was your treatment?", &["today", ENTER]);
+    s.answer("What do you notice now?", &[ENTER]);
+    s.wait_for("! Nothing is ticked");
+    s.send("1");
+    s.send(ENTER);
+    s.answer("very worried? (y/n)", &["n", ENTER]);
+    s.answer("Are these answers right?", &[ENTER]);
+    s.wait_for("HOME CARE");
+    let (code, raw) = s.finish_raw();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&raw));
+    assert!(
+        !raw.contains(&0x1b),
+        "an escape code on a dumb terminal:\n{}",
+        String::from_utf8_lossy(&raw)
+    );
 }
