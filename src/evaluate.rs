@@ -561,18 +561,28 @@ fn in_sentence(label: &str) -> String {
     }
 }
 
-/// "on day 5", or within the first day "6 hours after the treatment", as people count.
+/// When, as people count it: "on day 5" on a whole day, else the days and hours since the
+/// treatment ("2 days and 18 hours after the treatment", "6 hours after the treatment"), never
+/// a decimal day, and never more than has passed (whole hours gone, not rounded up past a
+/// threshold the reason names).
 fn on_day(day: f64) -> String {
-    if day < 1.0 {
-        let hours = (day * 24.0).round() as i64;
-        match hours {
-            0 => "just after the treatment".to_string(),
-            1 => "1 hour after the treatment".to_string(),
-            h => format!("{h} hours after the treatment"),
-        }
+    let hours = (day * 24.0).floor() as i64;
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let (d, h) = (hours / 24, hours % 24);
+    if hours == 0 {
+        "just after the treatment".to_string()
+    } else if d == 0 {
+        format!("{} after the treatment", plural(h, "hour"))
+    } else if day.fract() == 0.0 {
+        format!("on day {}", fmt_day(day))
+    } else if h == 0 {
+        format!("{} after the treatment", plural(d, "day"))
     } else {
-        // The day as people count it: day 6, not "day 6.38".
-        format!("on day {}", fmt_day(day.floor()))
+        format!(
+            "{} and {} after the treatment",
+            plural(d, "day"),
+            plural(h, "hour")
+        )
     }
 }
 

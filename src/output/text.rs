@@ -82,17 +82,31 @@ fn section(out: &mut String, title: &str, items: &[String], style: Style) {
     }
 }
 
-/// The whole report for one case.
+/// The whole report for one case. What to do comes first and, so that it is what stays on
+/// the screen when the report is long, again as the last lines. An emergency is the
+/// instruction alone, with what to tell the operator: no advice, nothing to read first.
 pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     let mut out = String::new();
     let text = rules.disposition_text(a.disposition);
+    let instruction = format!(
+        "{}\n{}",
+        heading(a.disposition, &text.label, style.color),
+        wrap(&a.action, style.width, "", "")
+    );
     if let Some(id) = &a.id {
         out.push_str(&format!("Case {}\n", super::escape::visible(id)));
     }
-    out.push_str(&heading(a.disposition, &text.label, style.color));
-    out.push('\n');
-    out.push_str(&wrap(&a.action, style.width, "", ""));
-    out.push('\n');
+    out.push_str(&instruction);
+    if a.disposition == Disposition::CallEmergencyNow {
+        out.push_str(&wrap(&tell_the_operator(a, rules), style.width, "", ""));
+        out.push_str(&format!(
+            "(Rule set: {} {}.)\n",
+            a.rule_set.name, a.rule_set.version
+        ));
+        out.push('\n');
+        out.push_str(&instruction);
+        return out;
+    }
     match a.shortest_days_since_treatment {
         // No hours to give when the time of day is not known.
         Some(_) => out.push_str(&format!(
@@ -144,7 +158,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     }
     section(&mut out, "What we found", &findings, style);
 
-    if a.disposition != Disposition::CallEmergencyNow {
+    {
         let advice: Vec<String> = a
             .advice
             .iter()
@@ -166,7 +180,60 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         "\nRule set: {} {}\n",
         a.rule_set.name, a.rule_set.version
     ));
+    out.push('\n');
+    out.push_str(&instruction);
     out
+}
+
+/// "Tell the operator: you had a micro-needling skin treatment 2 days ago, and you have
+/// fever and purple spots that do not fade when pressed." The signs that led to the
+/// emergency, by their names.
+fn tell_the_operator(a: &Assessment, rules: &RuleSet) -> String {
+    let mut named: Vec<String> = Vec::new();
+    for f in a
+        .findings
+        .iter()
+        .filter(|f| matches!(f.kind, FindingKind::WarningSign | FindingKind::Combination))
+    {
+        for id in f.symptom.iter().flat_map(|s| s.split('+')) {
+            if let Some(t) = rules.symptom_text(id) {
+                let words = lower_first(t.label);
+                if !named.contains(&words) {
+                    named.push(words);
+                }
+            }
+        }
+    }
+    let hours = (a.days_since_treatment * 24.0).floor() as i64;
+    let when = match hours {
+        0 => "less than an hour ago".to_string(),
+        1..=23 => format!("{hours} hour{} ago", if hours == 1 { "" } else { "s" }),
+        _ => {
+            let days = hours / 24;
+            format!("{days} day{} ago", if days == 1 { "" } else { "s" })
+        }
+    };
+    let mut tell = format!("Tell the operator: you had a micro-needling skin treatment {when}");
+    match named.as_slice() {
+        [] => {}
+        [one] => tell.push_str(&format!(", and you have {one}")),
+        [rest @ .., last] => {
+            tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
+        }
+    }
+    tell.push('.');
+    tell
+}
+
+/// "Purple spots that ..." inside a sentence, an abbreviation ("PRP") kept as it is.
+fn lower_first(label: &str) -> String {
+    let mut c = label.chars();
+    match (c.next(), c.next()) {
+        (Some(f), Some(s)) if s.is_lowercase() => {
+            f.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
 }
 
 /// "Day 2 after the treatment (2 days and 12 hours since it)." The hours only when they

@@ -48,7 +48,34 @@ fn call_emergency_now_is_one_short_instruction_first() {
         "CALL EMERGENCY SERVICES NOW\nCall emergency services (911, 999 or 112) now. Do not drive yourself.\n"
     ));
     assert!(!report.contains("Aftercare today"), "no long advice");
+    assert!(!report.contains("What we found"), "nothing to read first");
+    assert!(report.contains("Tell the operator: you had a micro-needling skin treatment 4 hours ago, and you\nhave swelling of the lips"), "{report}");
+    assert!(
+        report.ends_with("CALL EMERGENCY SERVICES NOW\nCall emergency services (911, 999 or 112) now. Do not drive yourself.\n"),
+        "the instruction is what stays on the screen:\n{report}"
+    );
     insta::assert_snapshot!("text_call_emergency_now", report);
+}
+
+#[test]
+fn every_report_ends_with_its_disposition_and_action() {
+    for (case, last) in [
+        (
+            r#"{"days_since_treatment": 4, "symptoms": [{"id": "redness", "trend": "stable"}]}"#,
+            "SEE WITHIN 3 DAYS\nCall the clinic in office hours and arrange a review within the next 3 days. A\nphoto review can do.\n",
+        ),
+        (
+            r#"{"days_since_treatment": 1, "symptoms": [{"id": "stiff_neck"}]}"#,
+            "GO TO AN EMERGENCY DEPARTMENT NOW\nGo to an emergency department now, with someone else driving. Do not drive\nyourself. Take this result with you.\n",
+        ),
+        (
+            r#"{"days_since_treatment": 1, "symptoms": []}"#,
+            "HOME CARE\nThis is expected healing for this day. Follow the aftercare advice.\n",
+        ),
+    ] {
+        let report = text_report(case);
+        assert!(report.ends_with(last), "{case}:\n{report}");
+    }
 }
 
 #[test]
