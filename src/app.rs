@@ -13,6 +13,7 @@ use crate::input::MAX_DAYS;
 use crate::model::Disposition;
 use crate::output::{self, diagnostics, text::Style};
 use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
+use crate::rules::{RuleId, RuleKind};
 use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason, when};
 
@@ -61,7 +62,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
                         .map(|f| crate::rules::RuleFileError {
                             file: rules.origin.clone(),
                             line: None,
-                            rule: Some(format!("example {:?}", f.example)),
+                            rule: Some(RuleId::new(RuleKind::Example, &f.example).to_string()),
                             field: None,
                             message: f.message,
                         })

@@ -189,6 +189,7 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
         failing: Vec::new(),
     };
     for info in rules.rules() {
+        let id = info.id.code();
         let sources = info
             .citation
             .sources
@@ -202,19 +203,19 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
                 }
             })
             .collect();
-        let examples = examples.fired_by.get(&info.id).cloned().unwrap_or_default();
-        let tests = by_rule.remove(info.id.as_str()).unwrap_or_default();
+        let examples = examples.fired_by.get(&id).cloned().unwrap_or_default();
+        let tests = by_rule.remove(id.as_str()).unwrap_or_default();
         if examples.is_empty() {
-            out.without_examples.push(info.id.clone());
+            out.without_examples.push(id.clone());
         }
         if tests.is_empty() {
-            out.without_tests.push(info.id.clone());
+            out.without_tests.push(id.clone());
         }
         if examples.is_empty() && tests.is_empty() {
-            out.unexercised.push(info.id.clone());
+            out.unexercised.push(id.clone());
         }
         out.rules.push(RuleTrace {
-            rule: info.id,
+            rule: id,
             sources,
             source_note: info.citation.note.clone(),
             examples,

@@ -151,7 +151,13 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let field = (!rest.is_empty()).then(|| rest.to_string());
     let Some((table, index)) = head.strip_suffix(']').and_then(|h| h.split_once('[')) else {
-        return (Some(format!("[{head}]")), field);
+        return match RuleKind::from_table(head) {
+            Some(kind) => (Some(RuleId::section(kind).to_string()), field),
+            None => (None, Some(path.to_string())),
+        };
+    };
+    let Some(kind) = RuleKind::from_table(table) else {
+        return (None, Some(path.to_string()));
     };
     let id = index.parse::<usize>().ok().and_then(|i| {
         let doc: toml::Table = toml::from_str(text).ok()?;
@@ -160,10 +166,10 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
         entry.get(key)?.as_str().map(str::to_string)
     });
     let rule = match id {
-        Some(id) => format!("{table} {id:?}"),
-        None => format!("{table} #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
+        Some(id) => RuleId::new(kind, &id),
+        None => RuleId::numbered(kind, index.parse::<usize>().unwrap_or(usize::MAX)),
     };
-    (Some(rule), field)
+    (Some(rule.to_string()), field)
 }
 
 /// Rule-file text reaches terminals (reports, `rules list`, the questionnaire, the SBAR note):
@@ -231,17 +237,17 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn err(&mut self, rule: &str, field: &str, message: impl Into<String>) {
+    fn err(&mut self, rule: &RuleId, field: &str, message: impl Into<String>) {
         self.errors.push(RuleFileError {
             file: self.origin.to_string(),
             line: None,
-            rule: (!rule.is_empty()).then(|| rule.to_string()),
+            rule: Some(rule.to_string()),
             field: (!field.is_empty()).then(|| field.to_string()),
             message: message.into(),
         });
     }
 
-    fn disposition(&mut self, rule: &str, field: &str, code: &str) -> Disposition {
+    fn disposition(&mut self, rule: &RuleId, field: &str, code: &str) -> Disposition {
         code.parse().unwrap_or_else(|()| {
             let known: Vec<&str> = Disposition::codes().collect();
             self.err(
@@ -256,13 +262,13 @@ impl Validator<'_> {
         })
     }
 
-    fn text(&mut self, rule: &str, field: &str, value: &str) {
+    fn text(&mut self, rule: &RuleId, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.err(rule, field, "is empty");
         }
     }
 
-    fn day(&mut self, rule: &str, field: &str, day: f64) {
+    fn day(&mut self, rule: &RuleId, field: &str, day: f64) {
         if !day.is_finite() || day < 0.0 {
             self.err(
                 rule,
@@ -274,7 +280,7 @@ impl Validator<'_> {
         }
     }
 
-    fn id(&mut self, rule: &str, id: &str) {
+    fn id(&mut self, rule: &RuleId, id: &str) {
         let ok = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && id
                 .chars()
@@ -290,7 +296,7 @@ impl Validator<'_> {
 
     fn citation(
         &mut self,
-        rule: &str,
+        rule: &RuleId,
         sources: Vec<String>,
         note: String,
         known: &HashSet<String>,
@@ -316,7 +322,7 @@ impl Validator<'_> {
 
     fn threshold(
         &mut self,
-        rule: &str,
+        rule: &RuleId,
         field: &str,
         t: Option<ThresholdEntry>,
     ) -> Option<Threshold> {
@@ -330,14 +336,22 @@ impl Validator<'_> {
     }
 
     fn compile(&mut self, f: RuleFile) -> RuleSet {
-        self.text("[rule_set]", "name", &f.rule_set.name);
-        self.text("[rule_set]", "version", &f.rule_set.version);
+        self.text(
+            &RuleId::section(RuleKind::RuleSet),
+            "name",
+            &f.rule_set.name,
+        );
+        self.text(
+            &RuleId::section(RuleKind::RuleSet),
+            "version",
+            &f.rule_set.version,
+        );
 
         // Sources first: every rule's citation is checked against them.
         let mut sources = Vec::new();
         let mut source_ids = HashSet::new();
         for s in f.source {
-            let rule = format!("source {:?}", s.id);
+            let rule = RuleId::new(RuleKind::Source, &s.id);
             if s.id.trim().is_empty() {
                 self.err(&rule, "id", "is empty");
             }
@@ -371,7 +385,7 @@ impl Validator<'_> {
 
         // Rule ids share one name space: a finding names its rule by id alone.
         let mut rule_ids: HashMap<String, String> = HashMap::new();
-        let mut claim = |v: &mut Self, rule: &str, id: &str| {
+        let mut claim = |v: &mut Self, rule: &RuleId, id: &str| {
             v.id(rule, id);
             if let Some(first) = rule_ids.insert(id.to_string(), rule.to_string()) {
                 v.err(rule, "id", format!("{id:?} is already used by {first}"));
@@ -380,7 +394,7 @@ impl Validator<'_> {
 
         let mut reactions = Vec::new();
         for r in f.expected_reaction {
-            let rule = format!("expected_reaction {:?}", r.id);
+            let rule = RuleId::new(RuleKind::ExpectedReaction, &r.id);
             claim(self, &rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
@@ -422,7 +436,7 @@ impl Validator<'_> {
 
         let mut warning_signs = Vec::new();
         for w in f.warning_sign {
-            let rule = format!("warning_sign {:?}", w.id);
+            let rule = RuleId::new(RuleKind::WarningSign, &w.id);
             claim(self, &rule, &w.id);
             self.text(&rule, "label", &w.label);
             self.text(&rule, "description", &w.description);
@@ -440,7 +454,7 @@ impl Validator<'_> {
         }
 
         let other = f.other.map(|o| {
-            let rule = format!("other {:?}", o.id);
+            let rule = RuleId::new(RuleKind::Other, &o.id);
             claim(self, &rule, &o.id);
             self.text(&rule, "label", &o.label);
             self.text(&rule, "description", &o.description);
@@ -483,7 +497,7 @@ impl Validator<'_> {
 
         let mut risk_factors = Vec::new();
         for r in f.risk_factor {
-            let rule = format!("risk_factor {:?}", r.id);
+            let rule = RuleId::new(RuleKind::RiskFactor, &r.id);
             claim(self, &rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
@@ -513,7 +527,7 @@ impl Validator<'_> {
 
         let mut combinations = Vec::new();
         for c in f.combination {
-            let rule = format!("combination {:?}", c.id);
+            let rule = RuleId::new(RuleKind::Combination, &c.id);
             claim(self, &rule, &c.id);
             let mut members: Vec<MemberEntry> = c
                 .all_of
@@ -559,7 +573,7 @@ impl Validator<'_> {
 
         let mut clusters = Vec::new();
         for c in f.cluster {
-            let rule = format!("cluster {:?}", c.id);
+            let rule = RuleId::new(RuleKind::Cluster, &c.id);
             claim(self, &rule, &c.id);
             let mut among_refs = Vec::new();
             let mut seen = HashSet::new();
@@ -642,9 +656,13 @@ impl Validator<'_> {
                     ("emergency_number", &c.emergency_number),
                 ] {
                     if let Some(v) = value {
-                        self.text("[clinic]", field, v);
+                        self.text(&RuleId::section(RuleKind::Clinic), field, v);
                         if v.chars().any(char::is_control) {
-                            self.err("[clinic]", field, "holds a control character");
+                            self.err(
+                                &RuleId::section(RuleKind::Clinic),
+                                field,
+                                "holds a control character",
+                            );
                         }
                     }
                 }
@@ -661,7 +679,7 @@ impl Validator<'_> {
 
         let repeat_contact = match f.repeat_contact {
             Some(s) => {
-                let rule = format!("repeat_contact {:?}", s.id);
+                let rule = RuleId::new(RuleKind::RepeatContact, &s.id);
                 claim(self, &rule, &s.id);
                 let disposition = self.disposition(&rule, "disposition", &s.disposition);
                 self.text(&rule, "reason", &s.reason);
@@ -676,7 +694,7 @@ impl Validator<'_> {
             None => {
                 // Without it, a second call would count for nothing: refuse rather than weaken.
                 self.err(
-                    "[repeat_contact]",
+                    &RuleId::section(RuleKind::RepeatContact),
                     "",
                     "missing: the rule for a repeat contact is required",
                 );
@@ -691,7 +709,7 @@ impl Validator<'_> {
 
         let late_presentation = match f.late_presentation {
             Some(l) => {
-                let rule = format!("late_presentation {:?}", l.id);
+                let rule = RuleId::new(RuleKind::LatePresentation, &l.id);
                 claim(self, &rule, &l.id);
                 self.day(&rule, "after_day", l.after_day);
                 let disposition = self.disposition(&rule, "disposition", &l.disposition);
@@ -707,7 +725,7 @@ impl Validator<'_> {
             }
             None => {
                 self.err(
-                    "[late_presentation]",
+                    &RuleId::section(RuleKind::LatePresentation),
                     "",
                     "missing: the rule for symptoms long after the treatment is required",
                 );
@@ -724,7 +742,7 @@ impl Validator<'_> {
         let mut advice = Vec::new();
         let mut advice_ids = HashSet::new();
         for a in f.advice {
-            let rule = format!("advice {:?}", a.id);
+            let rule = RuleId::new(RuleKind::Advice, &a.id);
             self.id(&rule, &a.id);
             if !advice_ids.insert(a.id.clone()) {
                 self.err(&rule, "id", "is used by another advice entry");
@@ -775,13 +793,13 @@ impl Validator<'_> {
             symptom_index,
         };
 
-        let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id).collect();
+        let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id.code()).collect();
         // Once a rule is wrong, examples naming its rules fail too; they would only bury the
         // real problem, so they are checked when the rules themselves are sound.
         let rules_sound = self.errors.is_empty();
         let mut example_ids = HashSet::new();
         for e in f.example {
-            let rule = format!("example {:?}", e.id);
+            let rule = RuleId::new(RuleKind::Example, &e.id);
             if !example_ids.insert(e.id.clone()) {
                 self.err(&rule, "id", "is used by another example");
             }
@@ -817,7 +835,7 @@ impl Validator<'_> {
     /// what they can apply to.
     fn member(
         &mut self,
-        rule: &str,
+        rule: &RuleId,
         field: &str,
         m: MemberEntry,
         symptoms: &SymptomIndex,
@@ -884,31 +902,31 @@ impl Validator<'_> {
         other: Option<&OtherRule>,
         risk_factors: &[RiskFactor],
     ) {
-        let mut entries: Vec<(String, &str, &[String])> = Vec::new();
+        let mut entries: Vec<(RuleId, &str, &[String])> = Vec::new();
         entries.extend(reactions.iter().map(|r| {
             (
-                format!("expected_reaction {:?}", r.id),
+                RuleId::new(RuleKind::ExpectedReaction, &r.id),
                 r.id.as_str(),
                 r.aliases.as_slice(),
             )
         }));
         entries.extend(signs.iter().map(|w| {
             (
-                format!("warning_sign {:?}", w.id),
+                RuleId::new(RuleKind::WarningSign, &w.id),
                 w.id.as_str(),
                 w.aliases.as_slice(),
             )
         }));
         if let Some(o) = other {
             entries.push((
-                format!("other {:?}", o.id),
+                RuleId::new(RuleKind::Other, &o.id),
                 o.id.as_str(),
                 o.aliases.as_slice(),
             ));
         }
         entries.extend(risk_factors.iter().map(|f| {
             (
-                format!("risk_factor {:?}", f.id),
+                RuleId::new(RuleKind::RiskFactor, &f.id),
                 f.id.as_str(),
                 f.aliases.as_slice(),
             )
@@ -960,7 +978,7 @@ impl Validator<'_> {
                     if let Some(at) = filled.find('{') {
                         let rest: String = filled[at..].chars().take(30).collect();
                         self.err(
-                            &format!("disposition {:?}", t.disposition.code()),
+                            &RuleId::disposition(t.disposition.code()),
                             field,
                             format!(
                                 "unknown placeholder at {rest:?} (known: {{clinic}}, {{out_of_hours}}, {{emergency}})"
@@ -977,7 +995,7 @@ impl Validator<'_> {
     fn dispositions(&mut self, entries: Vec<DispositionEntry>) -> Vec<DispositionText> {
         let mut found: Vec<Option<DispositionText>> = vec![None; Disposition::ALL.len()];
         for d in entries {
-            let rule = format!("disposition {:?}", d.code);
+            let rule = RuleId::new(RuleKind::Disposition, &d.code);
             let Ok(code) = d.code.parse::<Disposition>() else {
                 let known: Vec<&str> = Disposition::codes().collect();
                 self.err(
@@ -1014,7 +1032,7 @@ impl Validator<'_> {
             .map(|(slot, &d)| {
                 slot.unwrap_or_else(|| {
                     self.err(
-                        &format!("disposition {:?}", d.code()),
+                        &RuleId::disposition(d.code()),
                         "",
                         "missing: the rule file must describe all six dispositions",
                     );

@@ -189,7 +189,7 @@ proptest! {
         let a = assess(&case, rules());
         let most_urgent = a.findings.iter().map(|f| f.disposition).max().unwrap_or(Disposition::HomeCare);
         prop_assert_eq!(a.disposition, most_urgent);
-        let known: HashSet<String> = rules().rules().into_iter().map(|r| r.id).collect();
+        let known: HashSet<String> = rules().rules().into_iter().map(|r| r.id.code()).collect();
         for f in &a.findings {
             prop_assert!(known.contains(&f.rule), "unknown rule {}", f.rule);
             prop_assert!(!f.reason.trim().is_empty());

@@ -45,5 +45,5 @@ fn the_default_examples_make_every_rule_fire() {
     let rules = RuleSet::built_in();
     let report = run_examples(&rules);
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert_eq!(report.uncovered(&rules), Vec::<String>::new());
+    assert_eq!(report.uncovered(&rules), Vec::new());
 }

@@ -43,7 +43,7 @@ fn every_default_rule_is_exercised_and_traced_to_a_source() {
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
-    let ids: Vec<String> = rules.rules().into_iter().map(|r| r.id).collect();
+    let ids: Vec<String> = rules.rules().into_iter().map(|r| r.id.code()).collect();
     assert_eq!(listed, ids, "every rule, in file order");
     for r in t["rules"].as_array().unwrap() {
         let sources = r["sources"].as_array().unwrap();
