@@ -101,6 +101,8 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
     let mut v = Validator {
         origin,
         errors: unsafe_characters(text, origin),
+        source_ids: HashSet::new(),
+        rule_ids: HashMap::new(),
     };
     let rules = v.compile(file);
     if v.errors.is_empty() {
@@ -234,6 +236,29 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
 struct Validator<'a> {
     origin: &'a str,
     errors: Vec<RuleFileError>,
+    /// The declared source ids, for checking citations.
+    source_ids: HashSet<String>,
+    /// Every rule id claimed so far, with the rule that claimed it.
+    rule_ids: HashMap<String, String>,
+}
+
+/// Symptom id to table position, for resolving combinations and clusters and for the cases.
+fn symptom_index(
+    reactions: &[ExpectedReaction],
+    warning_signs: &[WarningSign],
+    other: Option<&OtherRule>,
+) -> SymptomIndex {
+    let mut symptom_index = SymptomIndex::default();
+    for (i, r) in reactions.iter().enumerate() {
+        symptom_index.insert(r.id.clone(), SymptomRef::Reaction(i));
+    }
+    for (i, w) in warning_signs.iter().enumerate() {
+        symptom_index.insert(w.id.clone(), SymptomRef::WarningSign(i));
+    }
+    if let Some(o) = &other {
+        symptom_index.insert(o.id.clone(), SymptomRef::Other);
+    }
+    symptom_index
 }
 
 impl Validator<'_> {
@@ -294,13 +319,7 @@ impl Validator<'_> {
         }
     }
 
-    fn citation(
-        &mut self,
-        rule: &RuleId,
-        sources: Vec<String>,
-        note: String,
-        known: &HashSet<String>,
-    ) -> Citation {
+    fn citation(&mut self, rule: &RuleId, sources: Vec<String>, note: String) -> Citation {
         if sources.is_empty() {
             self.err(
                 rule,
@@ -309,7 +328,7 @@ impl Validator<'_> {
             );
         }
         for s in &sources {
-            if !known.contains(s) {
+            if !self.source_ids.contains(s) {
                 self.err(
                     rule,
                     "sources",
@@ -335,27 +354,74 @@ impl Validator<'_> {
         })
     }
 
+    /// The whole file, part by part in the file's order; every part's errors are collected
+    /// before the next, so that one run reports them all.
     fn compile(&mut self, f: RuleFile) -> RuleSet {
-        self.text(
-            &RuleId::section(RuleKind::RuleSet),
-            "name",
-            &f.rule_set.name,
-        );
-        self.text(
-            &RuleId::section(RuleKind::RuleSet),
-            "version",
-            &f.rule_set.version,
-        );
-
+        self.header(&f.rule_set);
         // Sources first: every rule's citation is checked against them.
+        let sources = self.sources(f.source);
+        let dispositions = self.dispositions(f.disposition);
+        let reactions = self.reactions(f.expected_reaction);
+        let warning_signs = self.warning_signs(f.warning_sign);
+        let other = self.other(f.other);
+        let risk_factors = self.risk_factors(f.risk_factor);
+        let symptom_index = symptom_index(&reactions, &warning_signs, other.as_ref());
+        self.aliases(&reactions, &warning_signs, other.as_ref(), &risk_factors);
+        let combinations = self.combinations(f.combination, &symptom_index, &risk_factors);
+        let clusters = self.clusters(f.cluster, &symptom_index);
+        let clinic = self.clinic(f.clinic);
+        let dispositions = self.fill_clinic(dispositions, &clinic);
+        let repeat_contact = self.repeat_contact(f.repeat_contact);
+        let late_presentation = self.late_presentation(f.late_presentation);
+        let advice = self.advice(f.advice);
+        let mut rules = RuleSet {
+            name: f.rule_set.name,
+            version: f.rule_set.version,
+            title: f.rule_set.title,
+            origin: self.origin.to_string(),
+            sources,
+            dispositions,
+            reactions,
+            warning_signs,
+            combinations,
+            clusters,
+            other,
+            risk_factors,
+            clinic,
+            repeat_contact,
+            late_presentation,
+            advice,
+            examples: Vec::new(),
+            symptom_index,
+        };
+
+        rules.examples = self.examples(f.example, &rules);
+        rules
+    }
+
+    fn header(&mut self, h: &RuleSetHeader) {
+        let rule = RuleId::section(RuleKind::RuleSet);
+        self.text(&rule, "name", &h.name);
+        self.text(&rule, "version", &h.version);
+    }
+
+    /// Claims `id` in the one name space of rule ids: a finding names its rule by id alone.
+    fn claim(&mut self, rule: &RuleId, id: &str) {
+        self.id(rule, id);
+        if let Some(first) = self.rule_ids.insert(id.to_string(), rule.to_string()) {
+            self.err(rule, "id", format!("{id:?} is already used by {first}"));
+        }
+    }
+
+    /// The sources, whose ids every rule's citation is checked against.
+    fn sources(&mut self, entries: Vec<SourceEntry>) -> Vec<Source> {
         let mut sources = Vec::new();
-        let mut source_ids = HashSet::new();
-        for s in f.source {
+        for s in entries {
             let rule = RuleId::new(RuleKind::Source, &s.id);
             if s.id.trim().is_empty() {
                 self.err(&rule, "id", "is empty");
             }
-            if !source_ids.insert(s.id.clone()) {
+            if !self.source_ids.insert(s.id.clone()) {
                 self.err(&rule, "id", "is declared twice");
             }
             self.text(&rule, "title", &s.title);
@@ -380,22 +446,15 @@ impl Validator<'_> {
                 title: s.title,
             });
         }
+        sources
+    }
 
-        let dispositions = self.dispositions(f.disposition);
-
-        // Rule ids share one name space: a finding names its rule by id alone.
-        let mut rule_ids: HashMap<String, String> = HashMap::new();
-        let mut claim = |v: &mut Self, rule: &RuleId, id: &str| {
-            v.id(rule, id);
-            if let Some(first) = rule_ids.insert(id.to_string(), rule.to_string()) {
-                v.err(rule, "id", format!("{id:?} is already used by {first}"));
-            }
-        };
-
+    /// The expected reactions and their windows.
+    fn reactions(&mut self, entries: Vec<ReactionEntry>) -> Vec<ExpectedReaction> {
         let mut reactions = Vec::new();
-        for r in f.expected_reaction {
+        for r in entries {
             let rule = RuleId::new(RuleKind::ExpectedReaction, &r.id);
-            claim(self, &rule, &r.id);
+            self.claim(&rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
             self.day(&rule, "normal_until", r.normal_until);
@@ -416,7 +475,7 @@ impl Validator<'_> {
             let severe_and_worse_after =
                 self.threshold(&rule, "severe_and_worse_after", r.severe_and_worse_after);
             let starts_after = self.threshold(&rule, "starts_after", r.starts_after);
-            let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
+            let citation = self.citation(&rule, r.sources, r.source_note);
             reactions.push(ExpectedReaction {
                 id: r.id,
                 label: r.label,
@@ -433,15 +492,19 @@ impl Validator<'_> {
                 citation,
             });
         }
+        reactions
+    }
 
+    /// The warning signs.
+    fn warning_signs(&mut self, entries: Vec<WarningSignEntry>) -> Vec<WarningSign> {
         let mut warning_signs = Vec::new();
-        for w in f.warning_sign {
+        for w in entries {
             let rule = RuleId::new(RuleKind::WarningSign, &w.id);
-            claim(self, &rule, &w.id);
+            self.claim(&rule, &w.id);
             self.text(&rule, "label", &w.label);
             self.text(&rule, "description", &w.description);
             let disposition = self.disposition(&rule, "disposition", &w.disposition);
-            let citation = self.citation(&rule, w.sources, w.source_note, &source_ids);
+            let citation = self.citation(&rule, w.sources, w.source_note);
             warning_signs.push(WarningSign {
                 id: w.id,
                 label: w.label,
@@ -452,10 +515,14 @@ impl Validator<'_> {
                 citation,
             });
         }
+        warning_signs
+    }
 
-        let other = f.other.map(|o| {
+    /// The entry for what the lists do not name.
+    fn other(&mut self, entry: Option<OtherEntry>) -> Option<OtherRule> {
+        entry.map(|o| {
             let rule = RuleId::new(RuleKind::Other, &o.id);
-            claim(self, &rule, &o.id);
+            self.claim(&rule, &o.id);
             self.text(&rule, "label", &o.label);
             self.text(&rule, "description", &o.description);
             let disposition = self.disposition(&rule, "disposition", &o.disposition);
@@ -483,7 +550,7 @@ impl Validator<'_> {
                     format!("{severe_or_worsening} is milder than its disposition ({disposition})"),
                 );
             }
-            let citation = self.citation(&rule, o.sources, o.source_note, &source_ids);
+            let citation = self.citation(&rule, o.sources, o.source_note);
             OtherRule {
                 id: o.id,
                 label: o.label,
@@ -493,16 +560,19 @@ impl Validator<'_> {
                 aliases: o.aliases,
                 citation,
             }
-        });
+        })
+    }
 
+    /// The risk factors.
+    fn risk_factors(&mut self, entries: Vec<RiskFactorEntry>) -> Vec<RiskFactor> {
         let mut risk_factors = Vec::new();
-        for r in f.risk_factor {
+        for r in entries {
             let rule = RuleId::new(RuleKind::RiskFactor, &r.id);
-            claim(self, &rule, &r.id);
+            self.claim(&rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
             self.text(&rule, "question", &r.question);
-            let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
+            let citation = self.citation(&rule, r.sources, r.source_note);
             risk_factors.push(RiskFactor {
                 id: r.id,
                 label: r.label,
@@ -512,23 +582,20 @@ impl Validator<'_> {
                 citation,
             });
         }
+        risk_factors
+    }
 
-        let mut symptom_index = SymptomIndex::default();
-        for (i, r) in reactions.iter().enumerate() {
-            symptom_index.insert(r.id.clone(), SymptomRef::Reaction(i));
-        }
-        for (i, w) in warning_signs.iter().enumerate() {
-            symptom_index.insert(w.id.clone(), SymptomRef::WarningSign(i));
-        }
-        if let Some(o) = &other {
-            symptom_index.insert(o.id.clone(), SymptomRef::Other);
-        }
-        self.aliases(&reactions, &warning_signs, other.as_ref(), &risk_factors);
-
+    /// The combinations, their members resolved against the symptoms and risk factors.
+    fn combinations(
+        &mut self,
+        entries: Vec<CombinationEntry>,
+        symptom_index: &SymptomIndex,
+        risk_factors: &[RiskFactor],
+    ) -> Vec<Combination> {
         let mut combinations = Vec::new();
-        for c in f.combination {
+        for c in entries {
             let rule = RuleId::new(RuleKind::Combination, &c.id);
-            claim(self, &rule, &c.id);
+            self.claim(&rule, &c.id);
             let mut members: Vec<MemberEntry> = c
                 .all_of
                 .iter()
@@ -557,11 +624,11 @@ impl Validator<'_> {
                 } else {
                     format!("members[{n}]")
                 };
-                compiled.push(self.member(&rule, &field, m, &symptom_index, &risk_factors));
+                compiled.push(self.member(&rule, &field, m, symptom_index, risk_factors));
             }
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
-            let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            let citation = self.citation(&rule, c.sources, c.source_note);
             combinations.push(Combination {
                 id: c.id,
                 members: compiled,
@@ -570,11 +637,19 @@ impl Validator<'_> {
                 citation,
             });
         }
+        combinations
+    }
 
+    /// The clusters, their ids resolved against the symptoms.
+    fn clusters(
+        &mut self,
+        entries: Vec<ClusterEntry>,
+        symptom_index: &SymptomIndex,
+    ) -> Vec<Cluster> {
         let mut clusters = Vec::new();
-        for c in f.cluster {
+        for c in entries {
             let rule = RuleId::new(RuleKind::Cluster, &c.id);
-            claim(self, &rule, &c.id);
+            self.claim(&rule, &c.id);
             let mut among_refs = Vec::new();
             let mut seen = HashSet::new();
             for id in &c.among {
@@ -633,7 +708,7 @@ impl Validator<'_> {
                 });
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
-            let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            let citation = self.citation(&rule, c.sources, c.source_note);
             clusters.push(Cluster {
                 id: c.id,
                 among: c.among,
@@ -646,8 +721,12 @@ impl Validator<'_> {
                 among_refs,
             });
         }
+        clusters
+    }
 
-        let clinic = match f.clinic {
+    /// The clinic's contact details, when given.
+    fn clinic(&mut self, entry: Option<ClinicEntry>) -> Clinic {
+        match entry {
             Some(c) => {
                 for (field, value) in [
                     ("name", &c.name),
@@ -674,16 +753,18 @@ impl Validator<'_> {
                 }
             }
             None => Clinic::default(),
-        };
-        let dispositions = self.fill_clinic(dispositions, &clinic);
+        }
+    }
 
-        let repeat_contact = match f.repeat_contact {
+    /// The repeat-contact rule, which is required.
+    fn repeat_contact(&mut self, entry: Option<SituationEntry>) -> SituationRule {
+        match entry {
             Some(s) => {
                 let rule = RuleId::new(RuleKind::RepeatContact, &s.id);
-                claim(self, &rule, &s.id);
+                self.claim(&rule, &s.id);
                 let disposition = self.disposition(&rule, "disposition", &s.disposition);
                 self.text(&rule, "reason", &s.reason);
-                let citation = self.citation(&rule, s.sources, s.source_note, &source_ids);
+                let citation = self.citation(&rule, s.sources, s.source_note);
                 SituationRule {
                     id: s.id,
                     disposition,
@@ -705,16 +786,19 @@ impl Validator<'_> {
                     citation: Citation::default(),
                 }
             }
-        };
+        }
+    }
 
-        let late_presentation = match f.late_presentation {
+    /// The late-presentation rule, which is required.
+    fn late_presentation(&mut self, entry: Option<LatePresentationEntry>) -> LatePresentation {
+        match entry {
             Some(l) => {
                 let rule = RuleId::new(RuleKind::LatePresentation, &l.id);
-                claim(self, &rule, &l.id);
+                self.claim(&rule, &l.id);
                 self.day(&rule, "after_day", l.after_day);
                 let disposition = self.disposition(&rule, "disposition", &l.disposition);
                 self.text(&rule, "reason", &l.reason);
-                let citation = self.citation(&rule, l.sources, l.source_note, &source_ids);
+                let citation = self.citation(&rule, l.sources, l.source_note);
                 LatePresentation {
                     id: l.id,
                     after_day: l.after_day,
@@ -737,11 +821,14 @@ impl Validator<'_> {
                     citation: Citation::default(),
                 }
             }
-        };
+        }
+    }
 
+    /// The advice entries.
+    fn advice(&mut self, entries: Vec<AdviceEntry>) -> Vec<Advice> {
         let mut advice = Vec::new();
         let mut advice_ids = HashSet::new();
-        for a in f.advice {
+        for a in entries {
             let rule = RuleId::new(RuleKind::Advice, &a.id);
             self.id(&rule, &a.id);
             if !advice_ids.insert(a.id.clone()) {
@@ -760,7 +847,7 @@ impl Validator<'_> {
                     );
                 }
             }
-            let citation = self.citation(&rule, a.sources, a.source_note, &source_ids);
+            let citation = self.citation(&rule, a.sources, a.source_note);
             advice.push(Advice {
                 id: a.id,
                 topic: a.topic,
@@ -771,34 +858,18 @@ impl Validator<'_> {
                 citation,
             });
         }
+        advice
+    }
 
-        let mut rules = RuleSet {
-            name: f.rule_set.name,
-            version: f.rule_set.version,
-            title: f.rule_set.title,
-            origin: self.origin.to_string(),
-            sources,
-            dispositions,
-            reactions,
-            warning_signs,
-            combinations,
-            clusters,
-            other,
-            risk_factors,
-            clinic,
-            repeat_contact,
-            late_presentation,
-            advice,
-            examples: Vec::new(),
-            symptom_index,
-        };
-
+    /// The file's own examples, checked against the rules compiled so far.
+    fn examples(&mut self, entries: Vec<ExampleEntry>, rules: &RuleSet) -> Vec<Example> {
         let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id.code()).collect();
         // Once a rule is wrong, examples naming its rules fail too; they would only bury the
         // real problem, so they are checked when the rules themselves are sound.
         let rules_sound = self.errors.is_empty();
         let mut example_ids = HashSet::new();
-        for e in f.example {
+        let mut examples = Vec::new();
+        for e in entries {
             let rule = RuleId::new(RuleKind::Example, &e.id);
             if !example_ids.insert(e.id.clone()) {
                 self.err(&rule, "id", "is used by another example");
@@ -820,7 +891,7 @@ impl Validator<'_> {
                     "missing: an example with treated_at needs assessed_at, so that it gives the same answer every day",
                 );
             }
-            rules.examples.push(Example {
+            examples.push(Example {
                 id: e.id,
                 title: e.title,
                 case: e.case,
@@ -828,7 +899,7 @@ impl Validator<'_> {
                 expect_rules: e.expect_rules,
             });
         }
-        rules
+        examples
     }
 
     /// One combination member: its alternatives resolved, its qualifiers checked against
