@@ -7,15 +7,16 @@ use std::path::{Path, PathBuf};
 
 use crate::batch::{self, BatchOptions};
 use crate::cli::{Action, Config, SchemaKind};
-use crate::error::{exit, Error};
+use crate::error::{Error, ExitCode};
 use crate::examples::run_examples;
 use crate::input::MAX_DAYS;
 use crate::model::Disposition;
 use crate::output::{self, diagnostics, text::Style};
-use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
+use crate::rules::{RuleFileErrors, RuleSet};
 use crate::rules::{RuleId, RuleKind};
 use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason, when};
+use crate::{lint, trace};
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> i32
@@ -28,7 +29,7 @@ where
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // The version names the built-in protocol too; a result depends on both.
-            return print_out(&crate::shell::version_line()).unwrap_or(exit::FAILURE);
+            return print_out(&crate::shell::version_line()).unwrap_or(ExitCode::Failure.code());
         }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
@@ -39,6 +40,8 @@ where
     let result = crate::cli::Config::from_cli(cli).and_then(|config| run(&config));
     match result {
         Ok(code) => code,
+        // Already said where it was found.
+        Err(Error::Reported(code)) => code.code(),
         Err(e) => {
             diagnostics::error(&e.to_string());
             e.exit_code()
@@ -226,11 +229,12 @@ fn check(
     // hide an emergency found in the same run.
     let emergency = most_urgent >= Disposition::GoToEdNow;
     if disposition_exit_code && (summary.errors == 0 || emergency) {
-        Ok(exit::DISPOSITION_BASE + i32::from(most_urgent.urgency()))
+        Ok(ExitCode::Disposition(most_urgent).code())
     } else if summary.errors > 0 {
-        Ok(exit::INPUT)
+        // Each bad line was said as it was read.
+        Err(Error::Reported(ExitCode::Input))
     } else {
-        Ok(exit::SUCCESS)
+        Ok(ExitCode::Success.code())
     }
 }
 
@@ -295,7 +299,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
             for e in &errors.0 {
                 diagnostics::error(&e.to_string());
             }
-            return Ok(exit::RULES);
+            return Err(Error::Reported(ExitCode::Rules));
         }
     };
     let report = run_examples(&rules);
@@ -310,7 +314,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         diagnostics::warning(&w.to_string());
     }
     if !report.failures.is_empty() {
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     let count = match warnings.len() {
         1 => "1 warning".to_string(),
@@ -321,7 +325,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
             "{}: {count}, and --strict fails on any",
             rules.origin
         ));
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     print_out(&format!(
         "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {count}\n",
@@ -369,7 +373,7 @@ fn rules_trace(
                 t.unexercised.join(", ")
             ));
         }
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     Ok(code)
 }
@@ -435,7 +439,7 @@ fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
 fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(exit::SUCCESS),
+        Ok(()) => Ok(ExitCode::Success.code()),
         Err(e) => write_failure(e, "standard output"),
     }
 }

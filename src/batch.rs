@@ -436,7 +436,7 @@ impl<W: Write> Answers<'_, W> {
                 // still give their disposition (no window can be judged without a valid
                 // case, so only signs and combinations of signs count).
                 let signs =
-                    raw.map_or_else(Vec::new, |r| crate::input::readable_warning_signs(r, rules));
+                    raw.map_or_else(Vec::new, |r| crate::resolve::readable_warning_signs(r, rules));
                 let ids: Vec<&str> = signs.iter().map(String::as_str).collect();
                 let at_least = (!ids.is_empty())
                     .then(|| crate::follow_up::most_urgent_of_signs(rules, &ids))

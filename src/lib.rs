@@ -14,13 +14,18 @@ pub mod evaluate;
 pub mod examples;
 pub mod follow_up;
 pub mod input;
+pub mod io_text;
+pub mod lint;
 pub mod model;
 pub mod output;
 pub mod pretty_case;
 pub mod questionnaire;
+pub mod resolve;
 pub mod rules;
 pub mod shell;
 pub mod stream_contract;
+pub mod trace;
+pub mod unsafe_chars;
 pub mod when;
 pub mod whole_records;
 

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use aftercare::examples::run_examples;
 use aftercare::output::rules_table;
 use aftercare::output::text::Style;
-use aftercare::rules::{lint, trace};
+use aftercare::{lint, trace};
 use aftercare::RuleSet;
 use libfuzzer_sys::fuzz_target;
 

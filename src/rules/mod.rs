@@ -3,8 +3,6 @@
 
 mod file;
 mod identity;
-pub mod lint;
-pub mod trace;
 mod validate;
 
 use std::collections::HashMap;
@@ -407,7 +405,7 @@ pub struct RuleSet {
 
 /// The text of a rule file up to its first example. The built-in file keeps its examples
 /// last; a test checks that what comes before them compiles to the same rule set.
-fn before_examples(text: &str) -> &str {
+pub(crate) fn before_examples(text: &str) -> &str {
     text.find("\n[[example]]").map_or(text, |end| &text[..=end])
 }
 
@@ -467,7 +465,10 @@ impl RuleSet {
             .map_err(|e| {
                 RuleFileErrors::single(RuleFileError::new(
                     &origin,
-                    format!("cannot read the rule file: {}", crate::io_reason(&e)),
+                    format!(
+                        "cannot read the rule file: {}",
+                        crate::io_text::io_reason(&e)
+                    ),
                 ))
             })?;
         if bytes.len() as u64 >= limit {

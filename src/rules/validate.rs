@@ -183,7 +183,7 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
             toml::Value::String(s) => {
                 if let Some(c) = s
                     .chars()
-                    .find(|&c| c != '\n' && c != '\t' && crate::output::escape::is_unsafe(c))
+                    .find(|&c| c != '\n' && c != '\t' && crate::unsafe_chars::is_unsafe(c))
                 {
                     found.push((path.clone(), c));
                 }

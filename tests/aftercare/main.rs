@@ -15,6 +15,7 @@ mod fhir;
 mod fuzz_props;
 mod hostile;
 mod invariants;
+mod layers;
 mod limits;
 mod properties;
 mod protocol_1_1;

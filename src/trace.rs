@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::{RuleSet, SourceKind};
 use crate::evaluate::triage;
 use crate::examples::{fired_rules, ExampleReport};
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
+use crate::rules::{RuleSet, SourceKind};
 
 /// One named test case of a table.
 #[derive(Debug, Clone, Deserialize)]

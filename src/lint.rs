@@ -34,14 +34,14 @@
 use std::borrow::Borrow;
 use std::fmt;
 
-use super::{
-    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet,
-    SymptomRef, Threshold,
-};
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
+use crate::rules::{
+    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet,
+    SymptomRef, Threshold,
+};
 
 /// One thing in a rule file that may weaken safety.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -836,7 +836,7 @@ impl Linter<'_> {
         }
     }
 
-    fn advice_missing(&mut self, base: &super::Advice) {
+    fn advice_missing(&mut self, base: &crate::rules::Advice) {
         self.warn(
             RuleId::new(RuleKind::Advice, &base.id),
             "",
@@ -1125,7 +1125,7 @@ mod tests {
             "[[combination]]\nid = \"fever_with_stiff_neck\"",
             "[[combination]]\nid = \"fever_with_stiff_neck_local\"",
         );
-        let w = lint_text(super::super::before_examples(&text));
+        let w = lint_text(crate::rules::before_examples(&text));
         assert!(
             has(&w, "combination \"fever_with_stiff_neck\": missing: the default set has it (call_emergency_now when (fever or chills) + stiff_neck together)"),
             "{w:#?}"
@@ -1174,7 +1174,7 @@ mod tests {
             "severe_and_worse_after = { day = 0.5, disposition = \"see_today\" }\n",
             "",
         );
-        let w = lint_text(super::super::before_examples(&text));
+        let w = lint_text(crate::rules::before_examples(&text));
         assert!(
             has(&w, "expected_reaction \"swelling\": severe_and_worse_after: missing: the default set has severe_and_worse_after day 0.5 -> see_today"),
             "{w:#?}"
