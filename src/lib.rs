@@ -13,6 +13,7 @@ pub mod error;
 pub mod evaluate;
 pub mod examples;
 pub mod follow_up;
+pub mod fuzz_contract;
 pub mod input;
 pub mod io_text;
 pub mod lint;

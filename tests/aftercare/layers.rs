@@ -30,6 +30,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("questionnaire", 3),
     ("batch", 3),
     ("stream_contract", 3),
+    ("fuzz_contract", 3),
     ("advice", 3),
     ("serve", 3),
     ("cli", 3),

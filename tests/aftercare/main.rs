@@ -14,7 +14,6 @@ mod fast_paths;
 mod fhir;
 mod fuzz_props;
 mod hostile;
-mod invariants;
 mod layers;
 mod limits;
 mod properties;

@@ -32,7 +32,7 @@ pub(crate) struct Screen {
 
 impl Screen {
     fn start(args: &[&str]) -> Screen {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aftercare"));
+        let mut cmd = Command::new(crate::support::binary());
         cmd.args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
@@ -51,7 +51,7 @@ impl Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(script)
-            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .arg(crate::support::binary())
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("COLUMNS");
