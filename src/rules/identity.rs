@@ -189,14 +189,20 @@ impl RuleId {
         }
     }
 
-    /// An entry of `kind` by its place among its kind (`index` from 0), for an entry whose
-    /// id cannot be read.
-    pub fn numbered(kind: RuleKind, index: usize) -> RuleId {
+    /// An entry of `kind` by its place among its kind (`position` from 1, the first being
+    /// #1), for an entry whose id cannot be read.
+    pub fn numbered(kind: RuleKind, position: usize) -> RuleId {
         RuleId {
             kind,
-            name: Name::Position(index + 1),
+            name: Name::Position(position),
             part: Part::Whole,
         }
+    }
+
+    /// How a table the rule file format does not have is named in an error: as the file
+    /// writes a section, `[name]`. It is no rule, so it has no [`RuleId`].
+    pub fn unknown_table(name: &str) -> String {
+        format!("[{name}]")
     }
 
     /// A single table of the file, as `[clinic]`.
@@ -416,8 +422,9 @@ mod tests {
     #[test]
     fn sections_positions_and_other_are_written_as_the_file_names_them() {
         assert_eq!(RuleId::section(RuleKind::Clinic).to_string(), "[clinic]");
+        assert_eq!(RuleId::unknown_table("redness"), "[redness]");
         assert_eq!(
-            RuleId::numbered(RuleKind::WarningSign, 2).to_string(),
+            RuleId::numbered(RuleKind::WarningSign, 3).to_string(),
             "warning_sign #3"
         );
         let raised = RuleId::other("other", true);

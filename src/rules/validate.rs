@@ -153,13 +153,14 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let field = (!rest.is_empty()).then(|| rest.to_string());
     let Some((table, index)) = head.strip_suffix(']').and_then(|h| h.split_once('[')) else {
-        return match RuleKind::from_table(head) {
-            Some(kind) => (Some(RuleId::section(kind).to_string()), field),
-            None => (None, Some(path.to_string())),
+        let rule = match RuleKind::from_table(head) {
+            Some(kind) => RuleId::section(kind).to_string(),
+            None => RuleId::unknown_table(head),
         };
+        return (Some(rule), field);
     };
     let Some(kind) = RuleKind::from_table(table) else {
-        return (None, Some(path.to_string()));
+        return (Some(RuleId::unknown_table(head)), field);
     };
     let id = index.parse::<usize>().ok().and_then(|i| {
         let doc: toml::Table = toml::from_str(text).ok()?;
@@ -169,7 +170,7 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
     });
     let rule = match id {
         Some(id) => RuleId::new(kind, &id),
-        None => RuleId::numbered(kind, index.parse::<usize>().unwrap_or(usize::MAX)),
+        None => RuleId::numbered(kind, index.parse::<usize>().map_or(0, |i| i + 1)),
     };
     (Some(rule.to_string()), field)
 }

@@ -15,13 +15,13 @@ fn now() -> DateTime<FixedOffset> {
 
 fn run_patient(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
     let mut p = script;
-    let out = patient::run(&mut p, &RuleSet::built_in(), now());
+    let out = patient::run(&mut p, crate::support::rules(), now());
     (out, p)
 }
 
 fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
     let mut p = script;
-    let out = nurse::run(&mut p, &RuleSet::built_in(), now());
+    let out = nurse::run(&mut p, crate::support::rules(), now());
     (out, p)
 }
 
@@ -735,9 +735,9 @@ proptest! {
 
     #[test]
     fn the_questionnaire_and_the_json_interface_agree(a in answer_sets()) {
-        let rules = RuleSet::built_in();
+        let rules = crate::support::rules();
         let input = aftercare::input::parse_json_case(&json_for(&a).to_string()).unwrap();
-        let json = aftercare::assess_input(&input, &rules, now()).unwrap();
+        let json = aftercare::assess_input(&input, rules, now()).unwrap();
         prop_assert_eq!(questionnaire_disposition(&a), json.disposition, "{:?}", a);
     }
 }
