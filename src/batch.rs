@@ -544,8 +544,7 @@ mod tests {
 
     /// The built-in rules, parsed once for all the tests of this module.
     fn rules() -> &'static RuleSet {
-        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-        RULES.get_or_init(RuleSet::built_in)
+        crate::rules::built_in_for_tests()
     }
 
     fn run_as(format: Format, input: &str) -> String {

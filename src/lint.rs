@@ -915,10 +915,14 @@ mod tests {
     fn lint_text(text: &str) -> Vec<String> {
         let rules = RuleSet::parse(text, "clinic.toml").unwrap_or_else(|e| panic!("{e}"));
         let report = run_examples(&rules);
-        lint(&rules, Some(&RuleSet::built_in()), Some(&report))
-            .iter()
-            .map(Warning::to_string)
-            .collect()
+        lint(
+            &rules,
+            Some(crate::rules::built_in_for_tests()),
+            Some(&report),
+        )
+        .iter()
+        .map(Warning::to_string)
+        .collect()
     }
 
     fn edited(from: &str, to: &str) -> String {
@@ -983,9 +987,9 @@ mod tests {
 
     #[test]
     fn the_default_rules_have_no_warnings() {
-        let rules = RuleSet::built_in();
-        let report = run_examples(&rules);
-        let warnings = lint(&rules, Some(&rules), Some(&report));
+        let rules = crate::rules::built_in_for_tests();
+        let report = run_examples(rules);
+        let warnings = lint(rules, Some(rules), Some(&report));
         assert!(warnings.is_empty(), "{warnings:#?}");
     }
 

@@ -306,7 +306,7 @@ mod tests {
 
     #[test]
     fn a_rule_counts_only_when_a_passing_case_fires_it() {
-        let rules = RuleSet::built_in();
+        let rules = crate::rules::built_in_for_tests();
         let table = concat!(
             r#"{"id":"ok","input":{"days_since_treatment":3,"symptoms":[{"id":"redness","trend":"worsening"}]},"expect":"see_today"}"#,
             "\n",
@@ -314,8 +314,8 @@ mod tests {
             "\n"
         );
         let cases = read_test_cases(table, "t.jsonl").unwrap();
-        let outcomes = run_test_cases(&rules, &cases, now());
-        let t = trace(&rules, &run_examples(&rules), &outcomes);
+        let outcomes = run_test_cases(rules, &cases, now());
+        let t = trace(rules, &run_examples(rules), &outcomes);
         let rule = |id: &str| t.rules.iter().find(|r| r.rule == id).unwrap();
         let ids = |r: &RuleTrace| r.tests.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(rule("redness.worse_after")), ["ok"]);

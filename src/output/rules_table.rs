@@ -200,7 +200,7 @@ mod tests {
         }
         // A cell says what the legend says: not "999" beside a legend of "EMERG".
         assert_eq!(short(Disposition::CallEmergencyNow), "EMERG");
-        let table = render(&RuleSet::built_in_without_examples(), Style::plain());
+        let table = render(crate::rules::built_in_for_tests(), Style::plain());
         assert!(table.contains(&legend), "{table}");
     }
 }

@@ -711,6 +711,13 @@ impl RuleSet {
     }
 }
 
+/// The built-in rule set, parsed once for all the unit tests of the crate.
+#[cfg(test)]
+pub(crate) fn built_in_for_tests() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(RuleSet::built_in)
+}
+
 /// A rule id and where it came from.
 #[derive(Debug, Clone)]
 pub struct RuleInfo<'a> {
@@ -799,7 +806,7 @@ mod suggestion_tests {
 
     #[test]
     fn the_urgent_candidate_is_listed_first() {
-        let rules = RuleSet::built_in_without_examples();
+        let rules = built_in_for_tests();
         for (input, urgent) in URGENT_FIRST {
             let got = rules.suggestions(input);
             println!("{input}: {got:?}");
@@ -809,7 +816,7 @@ mod suggestion_tests {
 
     #[test]
     fn a_plain_typo_finds_its_id_and_little_else() {
-        let rules = RuleSet::built_in_without_examples();
+        let rules = built_in_for_tests();
         for (input, id) in [
             ("rednes", "redness"),
             ("sweling", "swelling"),
