@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 
 use crate::batch::{self, BatchOptions};
 use crate::cli::{Action, Config, SchemaKind};
-use crate::error::{exit, Error};
+use crate::error::{Error, ExitCode};
 use crate::examples::run_examples;
 use crate::model::Disposition;
 use crate::output::{self, diagnostics, text::Style};
-use crate::rules::{lint, trace, RuleFileErrors, RuleSet};
+use crate::rules::{RuleFileErrors, RuleSet};
+use crate::rules::{RuleId, RuleKind};
 use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason};
+use crate::{lint, trace};
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> i32
@@ -26,7 +28,7 @@ where
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // The version names the built-in protocol too; a result depends on both.
-            return print_out(&crate::shell::version_line()).unwrap_or(exit::FAILURE);
+            return print_out(&crate::shell::version_line()).unwrap_or(ExitCode::Failure.code());
         }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
@@ -37,6 +39,8 @@ where
     let result = crate::cli::Config::from_cli(cli).and_then(|config| run(&config));
     match result {
         Ok(code) => code,
+        // Already said where it was found.
+        Err(Error::Reported(code)) => code.code(),
         Err(e) => {
             diagnostics::error(&e.to_string());
             e.exit_code()
@@ -60,7 +64,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
                         .map(|f| crate::rules::RuleFileError {
                             file: rules.origin.clone(),
                             line: None,
-                            rule: Some(format!("example {:?}", f.example)),
+                            rule: Some(RuleId::new(RuleKind::Example, &f.example).to_string()),
                             field: None,
                             message: f.message,
                         })
@@ -114,11 +118,15 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 note_width: *note_width,
                 disposition_exit_code: *disposition_exit_code,
             };
-            crate::questionnaire::run_on_terminal(config, &opts)
+            crate::questionnaire::run_on_terminal(config, &opts, &|| load_rules(config), &print_out)
         }
-        Action::RecordShow { file, format } => {
-            crate::questionnaire::record::show(config, style, file, *format)
-        }
+        Action::RecordShow { file, format } => print_out(&crate::questionnaire::record::show(
+            file,
+            *format,
+            &|| load_rules(config),
+            config.now,
+            style,
+        )?),
         Action::RulesCheck { file, strict } => rules_check(config, file.as_deref(), *strict),
         Action::RulesTrace { file, tests, json } => {
             rules_trace(config, file.as_deref(), tests, *json)
@@ -192,16 +200,16 @@ fn serve(
     let rules = rules_to_examine(config, None)?;
     let report = run_examples(&rules);
     for f in &report.failures {
-        eprintln!(
-            "aftercare: error: {}: example {:?}: {}",
+        diagnostics::error(&format!(
+            "{}: example {:?}: {}",
             rules.origin, f.example, f.message
-        );
+        ));
     }
     for w in lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report)) {
-        eprintln!("aftercare: warning: {w}");
+        diagnostics::warning(&w.to_string());
     }
     if !report.failures.is_empty() {
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     let settings = crate::serve::Settings {
         listen: args.listen,
@@ -274,11 +282,12 @@ fn check(
     // hide an emergency found in the same run.
     let emergency = most_urgent >= Disposition::GoToEdNow;
     if disposition_exit_code && (summary.errors == 0 || emergency) {
-        Ok(exit::DISPOSITION_BASE + i32::from(most_urgent.urgency()))
+        Ok(ExitCode::Disposition(most_urgent).code())
     } else if summary.errors > 0 {
-        Ok(exit::INPUT)
+        // Each bad line was said as it was read.
+        Err(Error::Reported(ExitCode::Input))
     } else {
-        Ok(exit::SUCCESS)
+        Ok(ExitCode::Success.code())
     }
 }
 
@@ -325,7 +334,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
             for e in &errors.0 {
                 diagnostics::error(&e.to_string());
             }
-            return Ok(exit::RULES);
+            return Err(Error::Reported(ExitCode::Rules));
         }
     };
     let report = run_examples(&rules);
@@ -340,7 +349,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
         diagnostics::warning(&w.to_string());
     }
     if !report.failures.is_empty() {
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     let count = match warnings.len() {
         1 => "1 warning".to_string(),
@@ -351,7 +360,7 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
             "{}: {count}, and --strict fails on any",
             rules.origin
         ));
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     print_out(&format!(
         "ok: {}: {} {}: {} expected reactions, {} warning signs, {} combinations, {} advice entries; {} examples pass; {count}\n",
@@ -399,7 +408,7 @@ fn rules_trace(
                 t.unexercised.join(", ")
             ));
         }
-        return Ok(exit::RULES);
+        return Err(Error::Reported(ExitCode::Rules));
     }
     Ok(code)
 }
@@ -465,7 +474,7 @@ fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
 fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(exit::SUCCESS),
+        Ok(()) => Ok(ExitCode::Success.code()),
         Err(e) => write_failure(e, "standard output"),
     }
 }

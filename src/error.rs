@@ -1,42 +1,115 @@
 //! Errors of the whole tool, each with its documented exit code.
 
+pub use crate::io_text::io_reason;
+use crate::model::Disposition;
 use crate::rules::RuleFileErrors;
 
-/// Exit codes, documented in the README. Scripts branch on them.
-pub mod exit {
-    pub const SUCCESS: i32 = 0;
+/// How a run ends, as the process exit code. Every code the tool documents (README, manual
+/// page) is a variant here and nowhere else; scripts branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success,
     /// Something outside the input went wrong: an output that cannot be written.
-    pub const FAILURE: i32 = 1;
+    Failure,
     /// The command line is wrong, or an interactive run was asked for without a terminal.
-    pub const USAGE: i32 = 2;
+    Usage,
     /// A case (or a line of a stream) could not be read or is not valid.
-    pub const INPUT: i32 = 3;
-    /// A rule file could not be read or is not valid.
-    pub const RULES: i32 = 4;
-    /// With `--disposition-exit-code`: 10 + the urgency of the disposition (10 home care
-    /// up to 15 call emergency services now).
-    pub const DISPOSITION_BASE: i32 = 10;
+    Input,
+    /// A rule file could not be read or is not valid, or its examples fail.
+    Rules,
     /// The person cancelled a questionnaire (Esc).
-    pub const CANCELLED: i32 = 5;
+    Cancelled,
     /// Interrupted by Ctrl-C, as shells report SIGINT.
-    pub const INTERRUPTED: i32 = 130;
+    Interrupted,
+    /// A stream ended by SIGTERM, as shells report it (every record written is whole).
+    Terminated,
+    /// With `--disposition-exit-code`: 10 + the urgency of the disposition (10 home care up
+    /// to 15 call emergency services now).
+    Disposition(Disposition),
+}
 
-    /// Every exit code the tool documents, with its meaning, for the manual page.
-    pub const DOCUMENTED: [(&str, &str); 13] = [
-        ("0", "success"),
-        ("1", "failure: the results could not be written"),
-        ("2", "usage error: a wrong option, or a questionnaire without a terminal"),
-        ("3", "input data error: a case (or any line of a stream) could not be read or is invalid; the input file cannot be read"),
-        ("4", "rule file error: the rule file cannot be read, is invalid, or its examples fail"),
-        ("5", "the questionnaire was cancelled (Esc); nothing was saved"),
-        ("130", "interrupted (Ctrl-C); nothing was saved"),
-        ("10", "with --disposition-exit-code: home_care"),
-        ("11", "with --disposition-exit-code: see_within_2_weeks"),
-        ("12", "with --disposition-exit-code: see_within_3_days"),
-        ("13", "with --disposition-exit-code: see_today"),
-        ("14", "with --disposition-exit-code: go_to_ed_now"),
-        ("15", "with --disposition-exit-code: call_emergency_now. For a stream, the most urgent case; a bad line (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"),
+impl ExitCode {
+    /// Every documented code, in the order the manual lists them.
+    pub const DOCUMENTED: [ExitCode; 14] = [
+        ExitCode::Success,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::Input,
+        ExitCode::Rules,
+        ExitCode::Cancelled,
+        ExitCode::Interrupted,
+        ExitCode::Terminated,
+        ExitCode::Disposition(Disposition::HomeCare),
+        ExitCode::Disposition(Disposition::SeeWithin2Weeks),
+        ExitCode::Disposition(Disposition::SeeWithin3Days),
+        ExitCode::Disposition(Disposition::SeeToday),
+        ExitCode::Disposition(Disposition::GoToEdNow),
+        ExitCode::Disposition(Disposition::CallEmergencyNow),
     ];
+
+    /// The number the process exits with.
+    pub const fn code(self) -> i32 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::Usage => 2,
+            ExitCode::Input => 3,
+            ExitCode::Rules => 4,
+            ExitCode::Cancelled => 5,
+            ExitCode::Interrupted => Self::after_signal(2),
+            ExitCode::Terminated => Self::after_signal(15),
+            ExitCode::Disposition(d) => 10 + d as i32,
+        }
+    }
+
+    /// The code of a run ended by signal `sig`: 128 + the signal, as shells report it.
+    pub const fn after_signal(sig: i32) -> i32 {
+        128 + sig
+    }
+
+    /// What the code means, as the manual page says it.
+    pub fn meaning(self) -> String {
+        match self {
+            ExitCode::Success => "success".into(),
+            ExitCode::Failure => "failure: the results could not be written".into(),
+            ExitCode::Usage => {
+                "usage error: a wrong option, or a questionnaire without a terminal".into()
+            }
+            ExitCode::Input => "input data error: a case (or any line of a stream) could not be read or is invalid; the input file cannot be read".into(),
+            ExitCode::Rules => "rule file error: the rule file cannot be read, is invalid, or its examples fail".into(),
+            ExitCode::Cancelled => "the questionnaire was cancelled (Esc); nothing was saved".into(),
+            ExitCode::Interrupted => "interrupted (Ctrl-C); nothing was saved".into(),
+            ExitCode::Terminated => {
+                "a stream ended by SIGTERM (every record written is whole)".into()
+            }
+            ExitCode::Disposition(d @ Disposition::CallEmergencyNow) => format!(
+                "with --disposition-exit-code: {d}. For a stream, the most urgent case; a bad line (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"
+            ),
+            ExitCode::Disposition(d) => format!("with --disposition-exit-code: {d}"),
+        }
+    }
+}
+
+impl From<ExitCode> for i32 {
+    fn from(code: ExitCode) -> i32 {
+        code.code()
+    }
+}
+
+/// The codes of [`ExitCode`] as numbers, for code that passes an `i32` along.
+pub mod exit {
+    use super::ExitCode;
+
+    pub const SUCCESS: i32 = ExitCode::Success.code();
+    pub const FAILURE: i32 = ExitCode::Failure.code();
+    pub const USAGE: i32 = ExitCode::Usage.code();
+    pub const INPUT: i32 = ExitCode::Input.code();
+    pub const RULES: i32 = ExitCode::Rules.code();
+    pub const CANCELLED: i32 = ExitCode::Cancelled.code();
+    pub const INTERRUPTED: i32 = ExitCode::Interrupted.code();
+    /// The code of home care under `--disposition-exit-code`; each step of urgency adds one.
+    pub const DISPOSITION_BASE: i32 =
+        ExitCode::Disposition(crate::model::Disposition::HomeCare).code();
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,26 +127,63 @@ pub enum Error {
     Cancelled,
     #[error("interrupted: nothing was saved")]
     Interrupted,
+    /// A failure whose problems were already said, one a line, where they were found (`rules
+    /// check` lists every problem; a stream reports each bad line as it reads it): only its
+    /// exit code is left to give.
+    #[error("the problems above")]
+    Reported(ExitCode),
 }
 
 impl Error {
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit(&self) -> ExitCode {
         match self {
-            Error::Usage(_) => exit::USAGE,
-            Error::Input(_) => exit::INPUT,
-            Error::Rules(_) => exit::RULES,
-            Error::Io(_) => exit::FAILURE,
-            Error::Cancelled => exit::CANCELLED,
-            Error::Interrupted => exit::INTERRUPTED,
+            Error::Usage(_) => ExitCode::Usage,
+            Error::Input(_) => ExitCode::Input,
+            Error::Rules(_) => ExitCode::Rules,
+            Error::Io(_) => ExitCode::Failure,
+            Error::Cancelled => ExitCode::Cancelled,
+            Error::Interrupted => ExitCode::Interrupted,
+            Error::Reported(code) => *code,
         }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.exit().code()
     }
 }
 
-/// An I/O error's reason without the "(os error 2)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_exit_code_is_its_own_number() {
+        let codes: std::collections::HashSet<i32> =
+            ExitCode::DOCUMENTED.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), ExitCode::DOCUMENTED.len());
+        assert_eq!(ExitCode::Interrupted.code(), 128 + libc::SIGINT);
+        assert_eq!(ExitCode::Terminated.code(), 128 + libc::SIGTERM);
+        assert_eq!(ExitCode::Disposition(Disposition::HomeCare).code(), 10);
+        assert_eq!(
+            ExitCode::Disposition(Disposition::CallEmergencyNow).code(),
+            15
+        );
+    }
+
+    #[test]
+    fn the_readme_lists_every_exit_code() {
+        let readme = include_str!("../README.md");
+        for code in ExitCode::DOCUMENTED {
+            let n = code.code();
+            let listed = readme.contains(&format!("| {n} |"))
+                || (10..=15).contains(&n) && readme.contains("| 10–15 |");
+            assert!(listed, "README has no row for exit code {n}");
+        }
+    }
+
+    #[test]
+    fn a_failure_already_said_keeps_its_code() {
+        assert_eq!(Error::Reported(ExitCode::Rules).exit_code(), 4);
+        assert_eq!(Error::Reported(ExitCode::Input).exit_code(), 3);
     }
 }

@@ -4,88 +4,15 @@
 //! `triage` finds which rules fire and is cheap (no text); `explain` turns that into the
 //! words a person reads. Batch runs that want only codes skip `explain`.
 
-use std::fmt;
-
 use chrono::{DateTime, FixedOffset};
 
 use crate::input::{CaseInput, InputError};
 use crate::model::*;
-use crate::rules::{
-    MemberRef, MemberState, RuleSet, SymptomRef, OTHER_RAISED_ASPECT, REACTION_ASPECTS,
-};
-
-/// Which part of an expected reaction's window fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Aspect {
-    Window,
-    Improving,
-    NotImproving,
-    PastWindow,
-    WorseAfter,
-    SevereAfter,
-    SevereAndWorseAfter,
-    StartsAfter,
-}
-
-impl Aspect {
-    pub fn code(self) -> &'static str {
-        REACTION_ASPECTS[self as usize]
-    }
-}
-
-/// A rule of the rule set, by position, so that firing one costs no text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RuleRef {
-    Reaction(usize, Aspect),
-    WarningSign(usize),
-    /// Something the lists do not name; `raised` when reported severe or worsening.
-    Other {
-        raised: bool,
-    },
-    Combination(usize),
-    Cluster(usize),
-    RepeatContact,
-    LatePresentation,
-    /// A symptom id the rule set does not know (only reachable with a hand-built `Case`;
-    /// `CaseInput::resolve` rejects unknown ids).
-    UnknownSymptom,
-}
+pub use crate::rules::{Aspect, RuleRef};
+use crate::rules::{MemberRef, MemberState, RuleSet, SymptomRef};
 
 /// What an unknown symptom gets: it cannot be judged normal, so a clinician should see it.
 pub const UNKNOWN_SYMPTOM_DISPOSITION: Disposition = Disposition::SeeToday;
-
-impl RuleRef {
-    /// Writes the rule id (`redness.past_window`, `fever`) without allocating.
-    pub fn write_id<W: fmt::Write>(self, rules: &RuleSet, out: &mut W) -> fmt::Result {
-        match self {
-            RuleRef::Reaction(i, aspect) => {
-                out.write_str(&rules.reactions[i].id)?;
-                out.write_char('.')?;
-                out.write_str(aspect.code())
-            }
-            RuleRef::WarningSign(i) => out.write_str(&rules.warning_signs[i].id),
-            RuleRef::Other { raised } => {
-                out.write_str(rules.other.as_ref().map_or("other", |o| o.id.as_str()))?;
-                if raised {
-                    out.write_char('.')?;
-                    out.write_str(OTHER_RAISED_ASPECT)?;
-                }
-                Ok(())
-            }
-            RuleRef::Combination(i) => out.write_str(&rules.combinations[i].id),
-            RuleRef::Cluster(i) => out.write_str(&rules.clusters[i].id),
-            RuleRef::RepeatContact => out.write_str(&rules.repeat_contact.id),
-            RuleRef::LatePresentation => out.write_str(&rules.late_presentation.id),
-            RuleRef::UnknownSymptom => out.write_str("unknown_symptom"),
-        }
-    }
-
-    pub fn id(self, rules: &RuleSet) -> String {
-        let mut s = String::new();
-        let _ = self.write_id(rules, &mut s);
-        s
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {

@@ -7,7 +7,7 @@ use chrono::DateTime;
 
 use crate::evaluate::{triage, Triage};
 use crate::model::Disposition;
-use crate::rules::{Example, RuleSet};
+use crate::rules::{Example, RuleId, RuleSet};
 
 /// What went wrong with one example.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,12 +30,12 @@ pub struct ExampleReport {
 
 impl ExampleReport {
     /// Rules of the set that no example makes fire.
-    pub fn uncovered(&self, rules: &RuleSet) -> Vec<String> {
+    pub fn uncovered(&self, rules: &RuleSet) -> Vec<RuleId> {
         rules
             .rules()
             .into_iter()
             .map(|r| r.id)
-            .filter(|id| !self.fired.contains(id))
+            .filter(|id| !self.fired.contains(&id.code()))
             .collect()
     }
 }

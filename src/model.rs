@@ -45,6 +45,30 @@ impl Disposition {
         }
     }
 
+    /// The short form of the clinical reference's tables, as `rules list` prints them.
+    pub fn short(self) -> &'static str {
+        match self {
+            Disposition::CallEmergencyNow => "EMERG",
+            Disposition::GoToEdNow => "ED",
+            Disposition::SeeToday => "TODAY",
+            Disposition::SeeWithin3Days => "3D",
+            Disposition::SeeWithin2Weeks => "2W",
+            Disposition::HomeCare => "HOME",
+        }
+    }
+
+    /// What the short form stands for, in a few plain words (the legend of a table).
+    pub fn in_brief(self) -> &'static str {
+        match self {
+            Disposition::CallEmergencyNow => "call emergency services now",
+            Disposition::GoToEdNow => "go to ED now",
+            Disposition::SeeToday => "see today",
+            Disposition::SeeWithin3Days => "within 3 days",
+            Disposition::SeeWithin2Weeks => "within 2 weeks",
+            Disposition::HomeCare => "home care",
+        }
+    }
+
     /// 0 for home care up to 5 for an emergency: the order of urgency as a number.
     pub fn urgency(self) -> u8 {
         self as u8
@@ -78,6 +102,8 @@ pub enum Severity {
 
 impl Severity {
     pub const ALL: [Severity; 3] = [Severity::Mild, Severity::Moderate, Severity::Severe];
+    /// The protocol's severity for a report that does not give one.
+    pub const ASSUMED: Severity = Severity::Moderate;
     pub fn code(self) -> &'static str {
         match self {
             Severity::Mild => "mild",
@@ -98,6 +124,9 @@ pub enum Trend {
 
 impl Trend {
     pub const ALL: [Trend; 3] = [Trend::Improving, Trend::Stable, Trend::Worsening];
+    /// The protocol's trend for a report that does not give one: stable is not improving,
+    /// so an unknown trend never reassures.
+    pub const ASSUMED: Trend = Trend::Stable;
     pub fn code(self) -> &'static str {
         match self {
             Trend::Improving => "improving",
@@ -121,15 +150,18 @@ pub struct ReportedSymptom {
     pub description: Option<String>,
 }
 
+/// The protocol's start day for a report that does not give one: since the treatment.
+pub const ASSUMED_STARTED_DAY: f64 = 0.0;
+
 impl ReportedSymptom {
     /// A symptom reported with nothing else known: the protocol's defaults
     /// (moderate, stable, since day 0). Stable is not improving, so unknown never reassures.
     pub fn new(id: impl Into<String>) -> Self {
         ReportedSymptom {
             id: id.into(),
-            severity: Severity::Moderate,
-            trend: Trend::Stable,
-            started_day: 0.0,
+            severity: Severity::ASSUMED,
+            trend: Trend::ASSUMED,
+            started_day: ASSUMED_STARTED_DAY,
             description: None,
         }
     }

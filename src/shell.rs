@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use clap_mangen::roff::{bold, roman, Roff};
 
 use crate::cli::{Cli, Shell};
-use crate::error::exit;
+use crate::error::ExitCode;
 
 /// `--version`: the program and the protocol built into it, since a result depends on both.
 pub fn version_line() -> String {
@@ -61,10 +61,10 @@ pub fn man_page() -> Result<Vec<u8>, std::io::Error> {
         roff.control("fi", [] as [&str; 0]);
     }
     roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in exit::DOCUMENTED {
+    for code in ExitCode::DOCUMENTED {
         roff.control("TP", [] as [&str; 0]);
-        roff.text([bold(code)]);
-        roff.text([roman(meaning)]);
+        roff.text([bold(code.code().to_string())]);
+        roff.text([roman(code.meaning())]);
     }
     roff.control("SH", ["ENVIRONMENT"]);
     for (name, meaning) in [

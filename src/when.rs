@@ -547,8 +547,25 @@ mod tests {
                 "2 weeks ago",
                 "yesterday",
             ] {
+                // Returning at all is the first half: no panic on any of them.
                 let _ = parse_typed_span(typed, n);
             }
+        }
+        // The second half: a time before the calendar begins is an error, said as one.
+        let first_day = edges[0].fixed_offset();
+        for before_the_calendar in ["3 days ago", "30 hours ago", "2 weeks ago"] {
+            assert!(
+                parse_typed_span(before_the_calendar, first_day).is_err(),
+                "{before_the_calendar}"
+            );
+        }
+        // Near the end of the calendar, a time in the past is still read.
+        let last_day = edges[1].fixed_offset();
+        for in_the_past in ["3 days ago", "30 hours ago", "2 weeks ago"] {
+            assert!(
+                parse_typed_span(in_the_past, last_day).is_ok(),
+                "{in_the_past}"
+            );
         }
     }
 

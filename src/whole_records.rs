@@ -28,7 +28,7 @@ mod guard {
             .is_err()
             && STATE.load(Ordering::SeqCst) == IDLE
         {
-            unsafe { libc::_exit(128 + sig) };
+            unsafe { libc::_exit(crate::error::ExitCode::after_signal(sig)) };
         }
     }
 
@@ -56,7 +56,7 @@ mod guard {
     }
 
     pub fn stop(sig: i32) -> ! {
-        unsafe { libc::_exit(128 + sig) }
+        unsafe { libc::_exit(crate::error::ExitCode::after_signal(sig)) }
     }
 }
 

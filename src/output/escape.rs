@@ -6,19 +6,8 @@
 
 use std::borrow::Cow;
 
-/// Whether `c` must not reach a terminal raw: C0 and C1 controls (ESC among them), DEL, and
-/// the characters that reorder text (bidi embeddings, overrides, isolates and marks).
-pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
-}
-
-/// The characters that change the direction text is shown in.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-    )
-}
+// The predicate lives below the rules, which refuse such characters in a rule file.
+pub use crate::unsafe_chars::{is_bidi_control, is_unsafe};
 
 /// `text` with every unsafe character written as `\u{..}`: one line, safe on a terminal.
 pub fn visible(text: &str) -> Cow<'_, str> {

@@ -5,7 +5,6 @@ pub mod escape;
 pub mod fhir;
 pub mod json;
 pub mod rules_table;
-pub mod sbar;
 pub mod schema;
 pub mod text;
 pub mod timeline;

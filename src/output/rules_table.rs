@@ -6,14 +6,18 @@ use crate::rules::{RuleSet, Threshold};
 
 /// The short forms of the clinical reference: ED, TODAY, 3D, 2W.
 pub fn short(d: Disposition) -> &'static str {
-    match d {
-        Disposition::CallEmergencyNow => "999",
-        Disposition::GoToEdNow => "ED",
-        Disposition::SeeToday => "TODAY",
-        Disposition::SeeWithin3Days => "3D",
-        Disposition::SeeWithin2Weeks => "2W",
-        Disposition::HomeCare => "HOME",
-    }
+    d.short()
+}
+
+/// "Dispositions: EMERG call emergency services now, ED go to ED now, ...": the same words
+/// as the table cells, on two lines (the three that send the person somewhere today first).
+fn legend() -> String {
+    let items: Vec<String> = Disposition::ALL
+        .iter()
+        .map(|d| format!("{} {}", d.short(), d.in_brief()))
+        .collect();
+    let (today, later) = items.split_at(3);
+    format!("Dispositions: {},\n{}.", today.join(", "), later.join(", "))
 }
 
 fn threshold(t: Option<Threshold>) -> String {
@@ -30,9 +34,8 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     }
     out.push_str(&format!("\n(from {})\n\n", rules.origin));
     out.push_str("Expected reactions. Days count from the treatment day (day 0); \"until\" includes the day, \"after\" does not.\n");
-    out.push_str(
-        "Dispositions: EMERG call emergency services now, ED go to ED now, TODAY see today,\n3D within 3 days, 2W within 2 weeks, HOME home care.\n\n",
-    );
+    out.push_str(&legend());
+    out.push_str("\n\n");
     let header = [
         "symptom",
         "normal",
@@ -180,4 +183,24 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_explains_every_short_form_the_table_prints() {
+        let legend = legend();
+        for d in Disposition::ALL {
+            assert!(
+                legend.contains(&format!("{} {}", d.short(), d.in_brief())),
+                "{legend}"
+            );
+        }
+        // A cell says what the legend says: not "999" beside a legend of "EMERG".
+        assert_eq!(short(Disposition::CallEmergencyNow), "EMERG");
+        let table = render(crate::rules::built_in_for_tests(), Style::plain());
+        assert!(table.contains(&legend), "{table}");
+    }
 }

@@ -196,7 +196,7 @@ pub fn case(rules: &RuleSet) -> Value {
 }
 
 fn finding(rules: &RuleSet) -> Value {
-    let rule_ids: Vec<String> = rules.rules().into_iter().map(|r| r.id).collect();
+    let rule_ids: Vec<String> = rules.rules().into_iter().map(|r| r.id.code()).collect();
     json!({
         "type": "object",
         "additionalProperties": false,

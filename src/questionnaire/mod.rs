@@ -12,6 +12,7 @@ pub mod nurse;
 pub mod patient;
 pub mod prompt;
 pub mod record;
+pub mod sbar;
 
 use std::sync::Arc;
 
@@ -1111,7 +1112,7 @@ pub fn ask_risk_factors(
 /// control characters: the words are recorded and shown, never interpreted).
 pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode) -> Answer<String> {
     let check: Check<String> = Arc::new(|t: &String| {
-        crate::input::check_description(t.trim())
+        crate::resolve::check_description(t.trim())
             .map(|_| ())
             .map_err(|m| format!("The answer {m}"))
     });
@@ -1179,8 +1180,15 @@ pub struct Options {
 
 /// Runs the questionnaire on the terminal: the questions on standard error, the result (or
 /// the nurse's note) on standard output, the record first. Without a terminal it refuses at
-/// once rather than wait for answers that cannot come.
-pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i32, Error> {
+/// once rather than wait for answers that cannot come. `app` brings the rules (`load`, after
+/// the terminal and the record's target are checked) and the printing (`print`, which
+/// returns the exit code of a write).
+pub fn run_on_terminal(
+    config: &crate::cli::Config,
+    opts: &Options,
+    load: &dyn Fn() -> Result<RuleSet, Error>,
+    print: &dyn Fn(&str) -> Result<i32, Error>,
+) -> Result<i32, Error> {
     if !(config.stdin_is_terminal && config.stderr_is_terminal) {
         return Err(Error::Usage(
             "the questionnaire needs a terminal (standard input and standard error); to check a case without one, give it as JSON with --input FILE (or --input - for standard input)"
@@ -1190,7 +1198,7 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
     if let Some(path) = &opts.record {
         record::check_target(path)?;
     }
-    let rules = crate::app::load_rules(config)?;
+    let rules = load()?;
     let style = crate::output::text::Style {
         color: config.color,
         width: config.width,
@@ -1226,7 +1234,7 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
     let (outcome, text, note) = if opts.nurse {
         let outcome = nurse::run(prompter, &rules, config.now, opts.nurse_name.as_deref())
             .map_err(safety_net)?;
-        let note = crate::output::sbar::render(&outcome, &rules, opts.note_width);
+        let note = crate::questionnaire::sbar::render(&outcome, &rules, opts.note_width);
         (outcome, note.clone(), Some(note))
     } else {
         let outcome = patient::run(prompter, &rules, config.now).map_err(safety_net)?;
@@ -1248,7 +1256,7 @@ pub fn run_on_terminal(config: &crate::cli::Config, opts: &Options) -> Result<i3
             }
         })
     });
-    let code = crate::app::print_out(&text);
+    let code = print(&text);
     match saved {
         Some(Ok(said)) => crate::output::diagnostics::say(&said),
         Some(Err(e)) => {

@@ -202,10 +202,10 @@ pub fn read_as_fhir(
         )));
     }
     if saved.rule_set != rules.id() {
-        eprintln!(
-            "aftercare: warning: {name}: recorded with the rule set {} {}; the words for the disposition come from {} {}",
+        crate::output::diagnostics::warning(&format!(
+            "{name}: recorded with the rule set {} {}; the words for the disposition come from {} {}",
             saved.rule_set.name, saved.rule_set.version, rules.name, rules.version
-        );
+        ));
     }
     let a = &saved.answers;
     let answers = fhir::Answers {
@@ -309,14 +309,16 @@ const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
 
 /// `aftercare record show FILE`: the note as printed at the end of the call, the report of
 /// the recorded case assessed again (the same disposition as `check --input` on it), or the
-/// record itself. Text from the file is shown with its control characters made visible: a
-/// record is input, and input never drives the terminal.
+/// record itself, as text for `app` to print. Text from the file is shown with its control
+/// characters made visible: a record is input, and input never drives the terminal. The rules
+/// are loaded (by `load`) only for the report, which assesses the case again at `now`.
 pub fn show(
-    config: &crate::cli::Config,
-    style: crate::output::text::Style,
     path: &Path,
     format: Option<crate::cli::RecordFormat>,
-) -> Result<i32, Error> {
+    load: &dyn Fn() -> Result<crate::rules::RuleSet, Error>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    style: crate::output::text::Style,
+) -> Result<String, Error> {
     use crate::cli::RecordFormat;
     use std::io::Read;
     let shown = path.display();
@@ -356,8 +358,8 @@ pub fn show(
                 .ok_or_else(|| Error::Input(format!("{shown}: the record has no case")))?;
             let input = crate::input::parse_json_case(&case.to_string())
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
-            let rules = crate::app::load_rules(config)?;
-            let assessment = crate::evaluate::assess_input(&input, &rules, config.now)
+            let rules = load()?;
+            let assessment = crate::evaluate::assess_input(&input, &rules, now)
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let mut out = crate::output::text::report_styled(&assessment, &rules, style);
             if let Some(d) = record.get("disposition").and_then(|d| d.as_str()) {
@@ -373,7 +375,7 @@ pub fn show(
             out
         }
     };
-    crate::app::print_out(&text)
+    Ok(text)
 }
 
 /// Control characters other than the line break shown as their code ("\u{1b}"), so that a

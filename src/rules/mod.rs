@@ -2,8 +2,7 @@
 //! evaluation can use without searching.
 
 mod file;
-pub mod lint;
-pub mod trace;
+mod identity;
 mod validate;
 
 use std::collections::HashMap;
@@ -12,6 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 pub use file::RuleFile;
+pub use identity::{Aspect, RuleId, RuleKind, RuleRef, OTHER_RAISED_ASPECT, UNKNOWN_SYMPTOM_RULE};
 pub use validate::{RuleFileError, RuleFileErrors, MAX_RULE_FILE_BYTES};
 
 use crate::input::CaseInput;
@@ -83,6 +83,18 @@ pub struct ExpectedReaction {
     pub course: Option<String>,
     pub aliases: Vec<String>,
     pub citation: Citation,
+}
+
+impl ExpectedReaction {
+    /// The day thresholds, each with the aspect it is, in the order of the reference table.
+    pub fn thresholds(&self) -> [(Aspect, Option<Threshold>); 4] {
+        [
+            (Aspect::WorseAfter, self.worse_after),
+            (Aspect::SevereAfter, self.severe_after),
+            (Aspect::SevereAndWorseAfter, self.severe_and_worse_after),
+            (Aspect::StartsAfter, self.starts_after),
+        ]
+    }
 }
 
 /// A sign that is never part of normal healing.
@@ -352,19 +364,6 @@ pub struct SymptomText<'a> {
     pub description: &'a str,
 }
 
-/// The aspects of an expected reaction that are rules of their own, in the order of the
-/// reference table. Rule ids are `<reaction>.<aspect>`.
-pub const REACTION_ASPECTS: [&str; 8] = [
-    "window",
-    "improving",
-    "not_improving",
-    "past_window",
-    "worse_after",
-    "severe_after",
-    "severe_and_worse_after",
-    "starts_after",
-];
-
 /// The built-in rule set's name and version, read from its header alone: `--version` says
 /// them without compiling the whole protocol.
 pub fn built_in_header() -> RuleSetId {
@@ -378,9 +377,6 @@ pub fn built_in_header() -> RuleSetId {
         version: h.rule_set.version,
     }
 }
-
-/// The rule id of `other` reported severe or worsening, after the `other` entry's own id.
-pub const OTHER_RAISED_ASPECT: &str = "severe_or_worsening";
 
 /// A validated, compiled rule set.
 #[derive(Debug, Clone)]
@@ -409,7 +405,7 @@ pub struct RuleSet {
 
 /// The text of a rule file up to its first example. The built-in file keeps its examples
 /// last; a test checks that what comes before them compiles to the same rule set.
-fn before_examples(text: &str) -> &str {
+pub(crate) fn before_examples(text: &str) -> &str {
     text.find("\n[[example]]").map_or(text, |end| &text[..=end])
 }
 
@@ -469,7 +465,10 @@ impl RuleSet {
             .map_err(|e| {
                 RuleFileErrors::single(RuleFileError::new(
                     &origin,
-                    format!("cannot read the rule file: {}", crate::io_reason(&e)),
+                    format!(
+                        "cannot read the rule file: {}",
+                        crate::io_text::io_reason(&e)
+                    ),
                 ))
             })?;
         if bytes.len() as u64 >= limit {
@@ -657,14 +656,14 @@ impl RuleSet {
             .chain(self.warning_signs.iter().map(|w| w.id.as_str()))
     }
 
-    /// Every rule id of the set with the citation behind it, in file order.
+    /// Every rule of the set with the citation behind it, in file order.
     pub fn rules(&self) -> Vec<RuleInfo<'_>> {
         let mut out = Vec::new();
         for r in &self.reactions {
-            for aspect in REACTION_ASPECTS {
-                if reaction_has_aspect(r, aspect) {
+            for aspect in Aspect::ALL {
+                if aspect.applies_to(r) {
                     out.push(RuleInfo {
-                        id: format!("{}.{}", r.id, aspect),
+                        id: RuleId::reaction_aspect(&r.id, aspect),
                         citation: &r.citation,
                     });
                 }
@@ -672,38 +671,36 @@ impl RuleSet {
         }
         for w in &self.warning_signs {
             out.push(RuleInfo {
-                id: w.id.clone(),
+                id: RuleId::warning_sign(&w.id),
                 citation: &w.citation,
             });
         }
         if let Some(o) = &self.other {
-            out.push(RuleInfo {
-                id: o.id.clone(),
-                citation: &o.citation,
-            });
-            out.push(RuleInfo {
-                id: format!("{}.{OTHER_RAISED_ASPECT}", o.id),
-                citation: &o.citation,
-            });
+            for raised in [false, true] {
+                out.push(RuleInfo {
+                    id: RuleId::other(&o.id, raised),
+                    citation: &o.citation,
+                });
+            }
         }
         for c in &self.combinations {
             out.push(RuleInfo {
-                id: c.id.clone(),
+                id: RuleId::combination(&c.id),
                 citation: &c.citation,
             });
         }
         for c in &self.clusters {
             out.push(RuleInfo {
-                id: c.id.clone(),
+                id: RuleId::new(RuleKind::Cluster, &c.id),
                 citation: &c.citation,
             });
         }
         out.push(RuleInfo {
-            id: self.repeat_contact.id.clone(),
+            id: RuleId::new(RuleKind::RepeatContact, &self.repeat_contact.id),
             citation: &self.repeat_contact.citation,
         });
         out.push(RuleInfo {
-            id: self.late_presentation.id.clone(),
+            id: RuleId::new(RuleKind::LatePresentation, &self.late_presentation.id),
             citation: &self.late_presentation.citation,
         });
         out
@@ -714,24 +711,17 @@ impl RuleSet {
     }
 }
 
-/// Whether a reaction's aspect can ever fire. A reaction whose two window days are equal has
-/// no "improving" stretch, and thresholds that are absent are not rules.
-pub fn reaction_has_aspect(r: &ExpectedReaction, aspect: &str) -> bool {
-    match aspect {
-        "window" | "past_window" => true,
-        "improving" | "not_improving" => r.ok_if_improving_until > r.normal_until,
-        "worse_after" => r.worse_after.is_some(),
-        "severe_after" => r.severe_after.is_some(),
-        "severe_and_worse_after" => r.severe_and_worse_after.is_some(),
-        "starts_after" => r.starts_after.is_some(),
-        _ => false,
-    }
+/// The built-in rule set, parsed once for all the unit tests of the crate.
+#[cfg(test)]
+pub(crate) fn built_in_for_tests() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(RuleSet::built_in)
 }
 
 /// A rule id and where it came from.
 #[derive(Debug, Clone)]
 pub struct RuleInfo<'a> {
-    pub id: String,
+    pub id: RuleId,
     pub citation: &'a Citation,
 }
 
@@ -816,7 +806,7 @@ mod suggestion_tests {
 
     #[test]
     fn the_urgent_candidate_is_listed_first() {
-        let rules = RuleSet::built_in_without_examples();
+        let rules = built_in_for_tests();
         for (input, urgent) in URGENT_FIRST {
             let got = rules.suggestions(input);
             println!("{input}: {got:?}");
@@ -826,7 +816,7 @@ mod suggestion_tests {
 
     #[test]
     fn a_plain_typo_finds_its_id_and_little_else() {
-        let rules = RuleSet::built_in_without_examples();
+        let rules = built_in_for_tests();
         for (input, id) in [
             ("rednes", "redness"),
             ("sweling", "swelling"),

@@ -101,6 +101,8 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
     let mut v = Validator {
         origin,
         errors: unsafe_characters(text, origin),
+        source_ids: HashSet::new(),
+        rule_ids: HashMap::new(),
     };
     let rules = v.compile(file);
     if v.errors.is_empty() {
@@ -151,7 +153,14 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let field = (!rest.is_empty()).then(|| rest.to_string());
     let Some((table, index)) = head.strip_suffix(']').and_then(|h| h.split_once('[')) else {
-        return (Some(format!("[{head}]")), field);
+        let rule = match RuleKind::from_table(head) {
+            Some(kind) => RuleId::section(kind).to_string(),
+            None => RuleId::unknown_table(head),
+        };
+        return (Some(rule), field);
+    };
+    let Some(kind) = RuleKind::from_table(table) else {
+        return (Some(RuleId::unknown_table(head)), field);
     };
     let id = index.parse::<usize>().ok().and_then(|i| {
         let doc: toml::Table = toml::from_str(text).ok()?;
@@ -160,10 +169,10 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
         entry.get(key)?.as_str().map(str::to_string)
     });
     let rule = match id {
-        Some(id) => format!("{table} {id:?}"),
-        None => format!("{table} #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
+        Some(id) => RuleId::new(kind, &id),
+        None => RuleId::numbered(kind, index.parse::<usize>().map_or(0, |i| i + 1)),
     };
-    (Some(rule), field)
+    (Some(rule.to_string()), field)
 }
 
 /// Rule-file text reaches terminals (reports, `rules list`, the questionnaire, the SBAR note):
@@ -175,7 +184,7 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
             toml::Value::String(s) => {
                 if let Some(c) = s
                     .chars()
-                    .find(|&c| c != '\n' && c != '\t' && crate::output::escape::is_unsafe(c))
+                    .find(|&c| c != '\n' && c != '\t' && crate::unsafe_chars::is_unsafe(c))
                 {
                     found.push((path.clone(), c));
                 }
@@ -228,20 +237,43 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
 struct Validator<'a> {
     origin: &'a str,
     errors: Vec<RuleFileError>,
+    /// The declared source ids, for checking citations.
+    source_ids: HashSet<String>,
+    /// Every rule id claimed so far, with the rule that claimed it.
+    rule_ids: HashMap<String, String>,
+}
+
+/// Symptom id to table position, for resolving combinations and clusters and for the cases.
+fn symptom_index(
+    reactions: &[ExpectedReaction],
+    warning_signs: &[WarningSign],
+    other: Option<&OtherRule>,
+) -> SymptomIndex {
+    let mut symptom_index = SymptomIndex::default();
+    for (i, r) in reactions.iter().enumerate() {
+        symptom_index.insert(r.id.clone(), SymptomRef::Reaction(i));
+    }
+    for (i, w) in warning_signs.iter().enumerate() {
+        symptom_index.insert(w.id.clone(), SymptomRef::WarningSign(i));
+    }
+    if let Some(o) = &other {
+        symptom_index.insert(o.id.clone(), SymptomRef::Other);
+    }
+    symptom_index
 }
 
 impl Validator<'_> {
-    fn err(&mut self, rule: &str, field: &str, message: impl Into<String>) {
+    fn err(&mut self, rule: &RuleId, field: &str, message: impl Into<String>) {
         self.errors.push(RuleFileError {
             file: self.origin.to_string(),
             line: None,
-            rule: (!rule.is_empty()).then(|| rule.to_string()),
+            rule: Some(rule.to_string()),
             field: (!field.is_empty()).then(|| field.to_string()),
             message: message.into(),
         });
     }
 
-    fn disposition(&mut self, rule: &str, field: &str, code: &str) -> Disposition {
+    fn disposition(&mut self, rule: &RuleId, field: &str, code: &str) -> Disposition {
         code.parse().unwrap_or_else(|()| {
             let known: Vec<&str> = Disposition::codes().collect();
             self.err(
@@ -256,13 +288,13 @@ impl Validator<'_> {
         })
     }
 
-    fn text(&mut self, rule: &str, field: &str, value: &str) {
+    fn text(&mut self, rule: &RuleId, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.err(rule, field, "is empty");
         }
     }
 
-    fn day(&mut self, rule: &str, field: &str, day: f64) {
+    fn day(&mut self, rule: &RuleId, field: &str, day: f64) {
         if !day.is_finite() || day < 0.0 {
             self.err(
                 rule,
@@ -274,7 +306,7 @@ impl Validator<'_> {
         }
     }
 
-    fn id(&mut self, rule: &str, id: &str) {
+    fn id(&mut self, rule: &RuleId, id: &str) {
         let ok = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && id
                 .chars()
@@ -288,13 +320,7 @@ impl Validator<'_> {
         }
     }
 
-    fn citation(
-        &mut self,
-        rule: &str,
-        sources: Vec<String>,
-        note: String,
-        known: &HashSet<String>,
-    ) -> Citation {
+    fn citation(&mut self, rule: &RuleId, sources: Vec<String>, note: String) -> Citation {
         if sources.is_empty() {
             self.err(
                 rule,
@@ -303,7 +329,7 @@ impl Validator<'_> {
             );
         }
         for s in &sources {
-            if !known.contains(s) {
+            if !self.source_ids.contains(s) {
                 self.err(
                     rule,
                     "sources",
@@ -316,7 +342,7 @@ impl Validator<'_> {
 
     fn threshold(
         &mut self,
-        rule: &str,
+        rule: &RuleId,
         field: &str,
         t: Option<ThresholdEntry>,
     ) -> Option<Threshold> {
@@ -329,19 +355,74 @@ impl Validator<'_> {
         })
     }
 
+    /// The whole file, part by part in the file's order; every part's errors are collected
+    /// before the next, so that one run reports them all.
     fn compile(&mut self, f: RuleFile) -> RuleSet {
-        self.text("[rule_set]", "name", &f.rule_set.name);
-        self.text("[rule_set]", "version", &f.rule_set.version);
-
+        self.header(&f.rule_set);
         // Sources first: every rule's citation is checked against them.
+        let sources = self.sources(f.source);
+        let dispositions = self.dispositions(f.disposition);
+        let reactions = self.reactions(f.expected_reaction);
+        let warning_signs = self.warning_signs(f.warning_sign);
+        let other = self.other(f.other);
+        let risk_factors = self.risk_factors(f.risk_factor);
+        let symptom_index = symptom_index(&reactions, &warning_signs, other.as_ref());
+        self.aliases(&reactions, &warning_signs, other.as_ref(), &risk_factors);
+        let combinations = self.combinations(f.combination, &symptom_index, &risk_factors);
+        let clusters = self.clusters(f.cluster, &symptom_index);
+        let clinic = self.clinic(f.clinic);
+        let dispositions = self.fill_clinic(dispositions, &clinic);
+        let repeat_contact = self.repeat_contact(f.repeat_contact);
+        let late_presentation = self.late_presentation(f.late_presentation);
+        let advice = self.advice(f.advice);
+        let mut rules = RuleSet {
+            name: f.rule_set.name,
+            version: f.rule_set.version,
+            title: f.rule_set.title,
+            origin: self.origin.to_string(),
+            sources,
+            dispositions,
+            reactions,
+            warning_signs,
+            combinations,
+            clusters,
+            other,
+            risk_factors,
+            clinic,
+            repeat_contact,
+            late_presentation,
+            advice,
+            examples: Vec::new(),
+            symptom_index,
+        };
+
+        rules.examples = self.examples(f.example, &rules);
+        rules
+    }
+
+    fn header(&mut self, h: &RuleSetHeader) {
+        let rule = RuleId::section(RuleKind::RuleSet);
+        self.text(&rule, "name", &h.name);
+        self.text(&rule, "version", &h.version);
+    }
+
+    /// Claims `id` in the one name space of rule ids: a finding names its rule by id alone.
+    fn claim(&mut self, rule: &RuleId, id: &str) {
+        self.id(rule, id);
+        if let Some(first) = self.rule_ids.insert(id.to_string(), rule.to_string()) {
+            self.err(rule, "id", format!("{id:?} is already used by {first}"));
+        }
+    }
+
+    /// The sources, whose ids every rule's citation is checked against.
+    fn sources(&mut self, entries: Vec<SourceEntry>) -> Vec<Source> {
         let mut sources = Vec::new();
-        let mut source_ids = HashSet::new();
-        for s in f.source {
-            let rule = format!("source {:?}", s.id);
+        for s in entries {
+            let rule = RuleId::new(RuleKind::Source, &s.id);
             if s.id.trim().is_empty() {
                 self.err(&rule, "id", "is empty");
             }
-            if !source_ids.insert(s.id.clone()) {
+            if !self.source_ids.insert(s.id.clone()) {
                 self.err(&rule, "id", "is declared twice");
             }
             self.text(&rule, "title", &s.title);
@@ -366,22 +447,15 @@ impl Validator<'_> {
                 title: s.title,
             });
         }
+        sources
+    }
 
-        let dispositions = self.dispositions(f.disposition);
-
-        // Rule ids share one name space: a finding names its rule by id alone.
-        let mut rule_ids: HashMap<String, String> = HashMap::new();
-        let mut claim = |v: &mut Self, rule: &str, id: &str| {
-            v.id(rule, id);
-            if let Some(first) = rule_ids.insert(id.to_string(), rule.to_string()) {
-                v.err(rule, "id", format!("{id:?} is already used by {first}"));
-            }
-        };
-
+    /// The expected reactions and their windows.
+    fn reactions(&mut self, entries: Vec<ReactionEntry>) -> Vec<ExpectedReaction> {
         let mut reactions = Vec::new();
-        for r in f.expected_reaction {
-            let rule = format!("expected_reaction {:?}", r.id);
-            claim(self, &rule, &r.id);
+        for r in entries {
+            let rule = RuleId::new(RuleKind::ExpectedReaction, &r.id);
+            self.claim(&rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
             self.day(&rule, "normal_until", r.normal_until);
@@ -402,7 +476,7 @@ impl Validator<'_> {
             let severe_and_worse_after =
                 self.threshold(&rule, "severe_and_worse_after", r.severe_and_worse_after);
             let starts_after = self.threshold(&rule, "starts_after", r.starts_after);
-            let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
+            let citation = self.citation(&rule, r.sources, r.source_note);
             reactions.push(ExpectedReaction {
                 id: r.id,
                 label: r.label,
@@ -419,15 +493,19 @@ impl Validator<'_> {
                 citation,
             });
         }
+        reactions
+    }
 
+    /// The warning signs.
+    fn warning_signs(&mut self, entries: Vec<WarningSignEntry>) -> Vec<WarningSign> {
         let mut warning_signs = Vec::new();
-        for w in f.warning_sign {
-            let rule = format!("warning_sign {:?}", w.id);
-            claim(self, &rule, &w.id);
+        for w in entries {
+            let rule = RuleId::new(RuleKind::WarningSign, &w.id);
+            self.claim(&rule, &w.id);
             self.text(&rule, "label", &w.label);
             self.text(&rule, "description", &w.description);
             let disposition = self.disposition(&rule, "disposition", &w.disposition);
-            let citation = self.citation(&rule, w.sources, w.source_note, &source_ids);
+            let citation = self.citation(&rule, w.sources, w.source_note);
             warning_signs.push(WarningSign {
                 id: w.id,
                 label: w.label,
@@ -438,10 +516,14 @@ impl Validator<'_> {
                 citation,
             });
         }
+        warning_signs
+    }
 
-        let other = f.other.map(|o| {
-            let rule = format!("other {:?}", o.id);
-            claim(self, &rule, &o.id);
+    /// The entry for what the lists do not name.
+    fn other(&mut self, entry: Option<OtherEntry>) -> Option<OtherRule> {
+        entry.map(|o| {
+            let rule = RuleId::new(RuleKind::Other, &o.id);
+            self.claim(&rule, &o.id);
             self.text(&rule, "label", &o.label);
             self.text(&rule, "description", &o.description);
             let disposition = self.disposition(&rule, "disposition", &o.disposition);
@@ -469,7 +551,7 @@ impl Validator<'_> {
                     format!("{severe_or_worsening} is milder than its disposition ({disposition})"),
                 );
             }
-            let citation = self.citation(&rule, o.sources, o.source_note, &source_ids);
+            let citation = self.citation(&rule, o.sources, o.source_note);
             OtherRule {
                 id: o.id,
                 label: o.label,
@@ -479,16 +561,19 @@ impl Validator<'_> {
                 aliases: o.aliases,
                 citation,
             }
-        });
+        })
+    }
 
+    /// The risk factors.
+    fn risk_factors(&mut self, entries: Vec<RiskFactorEntry>) -> Vec<RiskFactor> {
         let mut risk_factors = Vec::new();
-        for r in f.risk_factor {
-            let rule = format!("risk_factor {:?}", r.id);
-            claim(self, &rule, &r.id);
+        for r in entries {
+            let rule = RuleId::new(RuleKind::RiskFactor, &r.id);
+            self.claim(&rule, &r.id);
             self.text(&rule, "label", &r.label);
             self.text(&rule, "description", &r.description);
             self.text(&rule, "question", &r.question);
-            let citation = self.citation(&rule, r.sources, r.source_note, &source_ids);
+            let citation = self.citation(&rule, r.sources, r.source_note);
             risk_factors.push(RiskFactor {
                 id: r.id,
                 label: r.label,
@@ -498,23 +583,20 @@ impl Validator<'_> {
                 citation,
             });
         }
+        risk_factors
+    }
 
-        let mut symptom_index = SymptomIndex::default();
-        for (i, r) in reactions.iter().enumerate() {
-            symptom_index.insert(r.id.clone(), SymptomRef::Reaction(i));
-        }
-        for (i, w) in warning_signs.iter().enumerate() {
-            symptom_index.insert(w.id.clone(), SymptomRef::WarningSign(i));
-        }
-        if let Some(o) = &other {
-            symptom_index.insert(o.id.clone(), SymptomRef::Other);
-        }
-        self.aliases(&reactions, &warning_signs, other.as_ref(), &risk_factors);
-
+    /// The combinations, their members resolved against the symptoms and risk factors.
+    fn combinations(
+        &mut self,
+        entries: Vec<CombinationEntry>,
+        symptom_index: &SymptomIndex,
+        risk_factors: &[RiskFactor],
+    ) -> Vec<Combination> {
         let mut combinations = Vec::new();
-        for c in f.combination {
-            let rule = format!("combination {:?}", c.id);
-            claim(self, &rule, &c.id);
+        for c in entries {
+            let rule = RuleId::new(RuleKind::Combination, &c.id);
+            self.claim(&rule, &c.id);
             let mut members: Vec<MemberEntry> = c
                 .all_of
                 .iter()
@@ -543,11 +625,11 @@ impl Validator<'_> {
                 } else {
                     format!("members[{n}]")
                 };
-                compiled.push(self.member(&rule, &field, m, &symptom_index, &risk_factors));
+                compiled.push(self.member(&rule, &field, m, symptom_index, risk_factors));
             }
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
-            let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            let citation = self.citation(&rule, c.sources, c.source_note);
             combinations.push(Combination {
                 id: c.id,
                 members: compiled,
@@ -556,11 +638,19 @@ impl Validator<'_> {
                 citation,
             });
         }
+        combinations
+    }
 
+    /// The clusters, their ids resolved against the symptoms.
+    fn clusters(
+        &mut self,
+        entries: Vec<ClusterEntry>,
+        symptom_index: &SymptomIndex,
+    ) -> Vec<Cluster> {
         let mut clusters = Vec::new();
-        for c in f.cluster {
-            let rule = format!("cluster {:?}", c.id);
-            claim(self, &rule, &c.id);
+        for c in entries {
+            let rule = RuleId::new(RuleKind::Cluster, &c.id);
+            self.claim(&rule, &c.id);
             let mut among_refs = Vec::new();
             let mut seen = HashSet::new();
             for id in &c.among {
@@ -619,7 +709,7 @@ impl Validator<'_> {
                 });
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
-            let citation = self.citation(&rule, c.sources, c.source_note, &source_ids);
+            let citation = self.citation(&rule, c.sources, c.source_note);
             clusters.push(Cluster {
                 id: c.id,
                 among: c.among,
@@ -632,8 +722,12 @@ impl Validator<'_> {
                 among_refs,
             });
         }
+        clusters
+    }
 
-        let clinic = match f.clinic {
+    /// The clinic's contact details, when given.
+    fn clinic(&mut self, entry: Option<ClinicEntry>) -> Clinic {
+        match entry {
             Some(c) => {
                 for (field, value) in [
                     ("name", &c.name),
@@ -642,9 +736,13 @@ impl Validator<'_> {
                     ("emergency_number", &c.emergency_number),
                 ] {
                     if let Some(v) = value {
-                        self.text("[clinic]", field, v);
+                        self.text(&RuleId::section(RuleKind::Clinic), field, v);
                         if v.chars().any(char::is_control) {
-                            self.err("[clinic]", field, "holds a control character");
+                            self.err(
+                                &RuleId::section(RuleKind::Clinic),
+                                field,
+                                "holds a control character",
+                            );
                         }
                     }
                 }
@@ -656,16 +754,18 @@ impl Validator<'_> {
                 }
             }
             None => Clinic::default(),
-        };
-        let dispositions = self.fill_clinic(dispositions, &clinic);
+        }
+    }
 
-        let repeat_contact = match f.repeat_contact {
+    /// The repeat-contact rule, which is required.
+    fn repeat_contact(&mut self, entry: Option<SituationEntry>) -> SituationRule {
+        match entry {
             Some(s) => {
-                let rule = format!("repeat_contact {:?}", s.id);
-                claim(self, &rule, &s.id);
+                let rule = RuleId::new(RuleKind::RepeatContact, &s.id);
+                self.claim(&rule, &s.id);
                 let disposition = self.disposition(&rule, "disposition", &s.disposition);
                 self.text(&rule, "reason", &s.reason);
-                let citation = self.citation(&rule, s.sources, s.source_note, &source_ids);
+                let citation = self.citation(&rule, s.sources, s.source_note);
                 SituationRule {
                     id: s.id,
                     disposition,
@@ -676,7 +776,7 @@ impl Validator<'_> {
             None => {
                 // Without it, a second call would count for nothing: refuse rather than weaken.
                 self.err(
-                    "[repeat_contact]",
+                    &RuleId::section(RuleKind::RepeatContact),
                     "",
                     "missing: the rule for a repeat contact is required",
                 );
@@ -687,16 +787,19 @@ impl Validator<'_> {
                     citation: Citation::default(),
                 }
             }
-        };
+        }
+    }
 
-        let late_presentation = match f.late_presentation {
+    /// The late-presentation rule, which is required.
+    fn late_presentation(&mut self, entry: Option<LatePresentationEntry>) -> LatePresentation {
+        match entry {
             Some(l) => {
-                let rule = format!("late_presentation {:?}", l.id);
-                claim(self, &rule, &l.id);
+                let rule = RuleId::new(RuleKind::LatePresentation, &l.id);
+                self.claim(&rule, &l.id);
                 self.day(&rule, "after_day", l.after_day);
                 let disposition = self.disposition(&rule, "disposition", &l.disposition);
                 self.text(&rule, "reason", &l.reason);
-                let citation = self.citation(&rule, l.sources, l.source_note, &source_ids);
+                let citation = self.citation(&rule, l.sources, l.source_note);
                 LatePresentation {
                     id: l.id,
                     after_day: l.after_day,
@@ -707,7 +810,7 @@ impl Validator<'_> {
             }
             None => {
                 self.err(
-                    "[late_presentation]",
+                    &RuleId::section(RuleKind::LatePresentation),
                     "",
                     "missing: the rule for symptoms long after the treatment is required",
                 );
@@ -719,12 +822,15 @@ impl Validator<'_> {
                     citation: Citation::default(),
                 }
             }
-        };
+        }
+    }
 
+    /// The advice entries.
+    fn advice(&mut self, entries: Vec<AdviceEntry>) -> Vec<Advice> {
         let mut advice = Vec::new();
         let mut advice_ids = HashSet::new();
-        for a in f.advice {
-            let rule = format!("advice {:?}", a.id);
+        for a in entries {
+            let rule = RuleId::new(RuleKind::Advice, &a.id);
             self.id(&rule, &a.id);
             if !advice_ids.insert(a.id.clone()) {
                 self.err(&rule, "id", "is used by another advice entry");
@@ -742,7 +848,7 @@ impl Validator<'_> {
                     );
                 }
             }
-            let citation = self.citation(&rule, a.sources, a.source_note, &source_ids);
+            let citation = self.citation(&rule, a.sources, a.source_note);
             advice.push(Advice {
                 id: a.id,
                 topic: a.topic,
@@ -753,35 +859,19 @@ impl Validator<'_> {
                 citation,
             });
         }
+        advice
+    }
 
-        let mut rules = RuleSet {
-            name: f.rule_set.name,
-            version: f.rule_set.version,
-            title: f.rule_set.title,
-            origin: self.origin.to_string(),
-            sources,
-            dispositions,
-            reactions,
-            warning_signs,
-            combinations,
-            clusters,
-            other,
-            risk_factors,
-            clinic,
-            repeat_contact,
-            late_presentation,
-            advice,
-            examples: Vec::new(),
-            symptom_index,
-        };
-
-        let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id).collect();
+    /// The file's own examples, checked against the rules compiled so far.
+    fn examples(&mut self, entries: Vec<ExampleEntry>, rules: &RuleSet) -> Vec<Example> {
+        let known_rules: HashSet<String> = rules.rules().into_iter().map(|r| r.id.code()).collect();
         // Once a rule is wrong, examples naming its rules fail too; they would only bury the
         // real problem, so they are checked when the rules themselves are sound.
         let rules_sound = self.errors.is_empty();
         let mut example_ids = HashSet::new();
-        for e in f.example {
-            let rule = format!("example {:?}", e.id);
+        let mut examples = Vec::new();
+        for e in entries {
+            let rule = RuleId::new(RuleKind::Example, &e.id);
             if !example_ids.insert(e.id.clone()) {
                 self.err(&rule, "id", "is used by another example");
             }
@@ -802,7 +892,7 @@ impl Validator<'_> {
                     "missing: an example with treated_at needs assessed_at, so that it gives the same answer every day",
                 );
             }
-            rules.examples.push(Example {
+            examples.push(Example {
                 id: e.id,
                 title: e.title,
                 case: e.case,
@@ -810,14 +900,14 @@ impl Validator<'_> {
                 expect_rules: e.expect_rules,
             });
         }
-        rules
+        examples
     }
 
     /// One combination member: its alternatives resolved, its qualifiers checked against
     /// what they can apply to.
     fn member(
         &mut self,
-        rule: &str,
+        rule: &RuleId,
         field: &str,
         m: MemberEntry,
         symptoms: &SymptomIndex,
@@ -884,31 +974,31 @@ impl Validator<'_> {
         other: Option<&OtherRule>,
         risk_factors: &[RiskFactor],
     ) {
-        let mut entries: Vec<(String, &str, &[String])> = Vec::new();
+        let mut entries: Vec<(RuleId, &str, &[String])> = Vec::new();
         entries.extend(reactions.iter().map(|r| {
             (
-                format!("expected_reaction {:?}", r.id),
+                RuleId::new(RuleKind::ExpectedReaction, &r.id),
                 r.id.as_str(),
                 r.aliases.as_slice(),
             )
         }));
         entries.extend(signs.iter().map(|w| {
             (
-                format!("warning_sign {:?}", w.id),
+                RuleId::new(RuleKind::WarningSign, &w.id),
                 w.id.as_str(),
                 w.aliases.as_slice(),
             )
         }));
         if let Some(o) = other {
             entries.push((
-                format!("other {:?}", o.id),
+                RuleId::new(RuleKind::Other, &o.id),
                 o.id.as_str(),
                 o.aliases.as_slice(),
             ));
         }
         entries.extend(risk_factors.iter().map(|f| {
             (
-                format!("risk_factor {:?}", f.id),
+                RuleId::new(RuleKind::RiskFactor, &f.id),
                 f.id.as_str(),
                 f.aliases.as_slice(),
             )
@@ -960,7 +1050,7 @@ impl Validator<'_> {
                     if let Some(at) = filled.find('{') {
                         let rest: String = filled[at..].chars().take(30).collect();
                         self.err(
-                            &format!("disposition {:?}", t.disposition.code()),
+                            &RuleId::disposition(t.disposition.code()),
                             field,
                             format!(
                                 "unknown placeholder at {rest:?} (known: {{clinic}}, {{out_of_hours}}, {{emergency}})"
@@ -977,7 +1067,7 @@ impl Validator<'_> {
     fn dispositions(&mut self, entries: Vec<DispositionEntry>) -> Vec<DispositionText> {
         let mut found: Vec<Option<DispositionText>> = vec![None; Disposition::ALL.len()];
         for d in entries {
-            let rule = format!("disposition {:?}", d.code);
+            let rule = RuleId::new(RuleKind::Disposition, &d.code);
             let Ok(code) = d.code.parse::<Disposition>() else {
                 let known: Vec<&str> = Disposition::codes().collect();
                 self.err(
@@ -1014,7 +1104,7 @@ impl Validator<'_> {
             .map(|(slot, &d)| {
                 slot.unwrap_or_else(|| {
                     self.err(
-                        &format!("disposition {:?}", d.code()),
+                        &RuleId::disposition(d.code()),
                         "",
                         "missing: the rule file must describe all six dispositions",
                     );

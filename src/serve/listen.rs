@@ -30,7 +30,7 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
     // The signals are taken before the address is printed: whoever reads it may stop the
     // server at once.
     let mut stop = std::pin::pin!(stop_signal()?);
-    eprintln!(
+    crate::output::diagnostics::say(&format!(
         "aftercare: listening on http://{bound} ({} {}{})",
         shared.rules.name,
         shared.rules.version,
@@ -39,7 +39,7 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
         } else {
             ""
         }
-    );
+    ));
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(settings.max_connections));
     loop {
@@ -76,16 +76,19 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
     }
     drop(listener);
     shared.ready.store(false, Ordering::Relaxed);
-    eprintln!("aftercare: stopping: finishing the requests in flight");
+    crate::output::diagnostics::say("aftercare: stopping: finishing the requests in flight");
     // A stream can go on; it gets as long as any request to answer, then the process ends.
     let grace = settings.request_timeout.max(settings.body_timeout);
     tokio::select! {
         () = graceful.shutdown() => {
-            eprintln!("aftercare: stopped");
+            crate::output::diagnostics::say("aftercare: stopped");
             Ok(exit::SUCCESS)
         }
         () = tokio::time::sleep(grace) => {
-            eprintln!("aftercare: error: requests still running after {} s were cut off", grace.as_secs_f64());
+            crate::output::diagnostics::error(&format!(
+                "requests still running after {} s were cut off",
+                grace.as_secs_f64()
+            ));
             Ok(exit::FAILURE)
         }
     }

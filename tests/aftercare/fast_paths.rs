@@ -57,12 +57,12 @@ fn case(day: f64, symptoms: &[(&str, &str, &str)]) -> aftercare::Case {
         .collect();
     let json = serde_json::json!({"days_since_treatment": day, "symptoms": symptoms});
     let input: CaseInput = serde_json::from_value(json).unwrap();
-    input.resolve(&RuleSet::built_in(), now()).unwrap()
+    input.resolve(crate::support::rules(), now()).unwrap()
 }
 
 #[test]
 fn a_symptom_reported_twice_counts_once_at_its_worse() {
-    let rules = RuleSet::built_in();
+    let rules = crate::support::rules();
     // Day 20 is past the redness window: severe and worsening is the worse report.
     for order in [[0, 1], [1, 0]] {
         let reports = [
@@ -77,7 +77,7 @@ fn a_symptom_reported_twice_counts_once_at_its_worse() {
                 reports[order[1]],
             ],
         );
-        let t = triage(&c, &rules);
+        let t = triage(&c, rules);
         let redness: Vec<_> = t
             .findings
             .iter()
@@ -87,7 +87,7 @@ fn a_symptom_reported_twice_counts_once_at_its_worse() {
             })
             .collect();
         assert_eq!(redness.len(), 1, "{:?}", t.findings);
-        let alone = triage(&case(20.0, &[reports[1]]), &rules);
+        let alone = triage(&case(20.0, &[reports[1]]), rules);
         assert_eq!(redness[0].disposition(), alone.disposition);
         assert_eq!(t.findings.len(), 2);
     }
@@ -95,7 +95,7 @@ fn a_symptom_reported_twice_counts_once_at_its_worse() {
 
 #[test]
 fn combinations_fire_from_the_compiled_tables() {
-    let rules = RuleSet::built_in();
+    let rules = crate::support::rules();
     let both = triage(
         &case(
             3.0,
@@ -104,10 +104,10 @@ fn combinations_fire_from_the_compiled_tables() {
                 ("fever", "mild", "stable"),
             ],
         ),
-        &rules,
+        rules,
     );
     assert_eq!(both.disposition, Disposition::CallEmergencyNow);
-    let fever_alone = triage(&case(3.0, &[("fever", "mild", "stable")]), &rules);
+    let fever_alone = triage(&case(3.0, &[("fever", "mild", "stable")]), rules);
     assert!(fever_alone.disposition < Disposition::CallEmergencyNow);
     let spreading = triage(
         &case(
@@ -117,12 +117,12 @@ fn combinations_fire_from_the_compiled_tables() {
                 ("red_streaks", "mild", "stable"),
             ],
         ),
-        &rules,
+        rules,
     );
     assert!(spreading
         .findings
         .iter()
-        .any(|f| f.hit.rule.id(&rules) == "fever_with_spreading_infection"));
+        .any(|f| f.hit.rule.id(rules) == "fever_with_spreading_infection"));
 }
 
 #[test]
@@ -139,14 +139,12 @@ fn the_built_in_rules_without_examples_are_the_same_rules() {
 #[test]
 fn a_program_feeding_one_case_at_a_time_gets_each_answer_at_once() {
     use std::io::{BufRead, BufReader, Write};
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     use std::sync::mpsc;
     use std::time::Duration;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aftercare"))
-        .args(["--now", crate::support::NOW])
+    let mut child = crate::support::process_at(crate::support::NOW)
         .args(["check", "--input", "-", "--format", "compact"])
-        .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -290,11 +290,11 @@ fn a_stream_gives_a_bundle_a_line_and_an_operation_outcome_for_a_bad_one() {
 /// questionnaire writes (set AFTERCARE_UPDATE_RECORDS=1 to rewrite them).
 #[test]
 fn the_recorded_calls_for_validation_are_current() {
-    let rules = aftercare::RuleSet::built_in();
+    let rules = crate::support::rules();
     let update = std::env::var_os("AFTERCARE_UPDATE_RECORDS").is_some();
     for (name, o) in crate::schema::sample_outcomes() {
         let note = (o.mode == aftercare::questionnaire::Mode::Nurse)
-            .then(|| aftercare::output::sbar::render(&o, &rules, 80));
+            .then(|| aftercare::questionnaire::sbar::render(&o, rules, 80));
         let record = aftercare::questionnaire::record::Record::new(&o, note.as_deref());
         let text = serde_json::to_string_pretty(&record).unwrap() + "\n";
         let file = repo_path(&format!(

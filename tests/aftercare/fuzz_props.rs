@@ -3,51 +3,30 @@
 //! files and dates built from their real parts, then damaged). The coverage-guided fuzzers
 //! in fuzz/ go deeper; these run everywhere in seconds.
 
-use std::sync::OnceLock;
-
 use aftercare::batch::BatchOptions;
-use aftercare::examples::run_examples;
-use aftercare::input::parse_json_case;
+use aftercare::fuzz_contract;
 use aftercare::output::Format;
-use aftercare::rules::{lint, trace, DEFAULT_RULES};
+use aftercare::rules::DEFAULT_RULES;
 use aftercare::stream_contract::check_run;
-use aftercare::when::{days_between, parse_timestamp, parse_typed};
-use aftercare::{assess, RuleSet};
+use aftercare::RuleSet;
 use chrono::{DateTime, FixedOffset};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+/// The built-in rules, parsed once per test process.
 fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(RuleSet::built_in)
+    crate::support::rules()
 }
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-21T09:00:00+01:00").unwrap()
 }
 
-/// What the case fuzz target checks: no panic, a clear error or a sound answer.
+/// What the case fuzz target checks (the same function).
 fn check_case_text(text: &str) {
-    let Ok(input) = parse_json_case(text) else {
-        return;
-    };
-    let Ok(case) = input.resolve(rules(), now()) else {
-        return;
-    };
-    let a = assess(&case, rules());
-    let most = a
-        .findings
-        .iter()
-        .map(|f| f.disposition)
-        .max()
-        .unwrap_or_default();
-    assert_eq!(a.disposition, most);
-    for s in &case.symptoms {
-        if let Some(w) = rules().warning_sign(&s.id) {
-            assert!(a.disposition >= w.disposition);
-        }
+    if let Err(e) = fuzz_contract::check_case_text(text, rules(), now()) {
+        panic!("{text:?}: {e}");
     }
-    serde_json::to_string(&a).unwrap();
 }
 
 /// What the stream fuzz target checks (the same function): one record per non-blank line,
@@ -68,30 +47,17 @@ fn check_stream(bytes: &[u8], format: Format) {
     }
 }
 
-/// What the rule-file fuzz target checks.
+/// What the rule-file fuzz target checks (the same function).
 fn check_rule_text(text: &str) {
-    match RuleSet::parse(text, "fuzz.toml") {
-        Err(errors) => {
-            for e in &errors.0 {
-                assert!(e.to_string().starts_with("fuzz.toml"));
-            }
-        }
-        Ok(r) => {
-            let report = run_examples(&r);
-            let _ = lint::lint(&r, Some(rules()), Some(&report));
-            let t = trace::trace(&r, &report, &[]);
-            assert_eq!(t.rules.len(), r.rules().len());
-        }
+    if let Err(e) = fuzz_contract::check_rule_text(text, "fuzz.toml", rules()) {
+        panic!("{text:?}: {e}");
     }
 }
 
+/// What the date fuzz target checks (the same function), at one instant and offset.
 fn check_date(text: &str) {
-    let n = now();
-    if let Ok(t) = parse_timestamp(text, n.offset()) {
-        assert!(days_between(t, n).is_finite());
-    }
-    if let Ok(t) = parse_typed(text, n) {
-        assert!(t <= n, "{text:?} is after now");
+    if let Err(e) = fuzz_contract::check_date_text(text, now()) {
+        panic!("{e}");
     }
 }
 

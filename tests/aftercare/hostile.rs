@@ -4,11 +4,10 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aftercare::input::{parse_json_case, MAX_SYMPTOMS};
-use aftercare::RuleSet;
 use chrono::DateTime;
 
 use crate::support::*;
@@ -197,9 +196,8 @@ fn stream_into_check(
     tail: &[u8],
 ) -> (Output, Option<u64>, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("aftercare"))
-        .env("NO_COLOR", "1")
-        .args(["--now", NOW, "check", "--input", "-", "--format", "json"])
+    let mut child = process_at(NOW)
+        .args(["check", "--input", "-", "--format", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -305,7 +303,7 @@ fn a_million_symptoms_are_refused_with_a_clear_error() {
     let now = DateTime::parse_from_rfc3339(NOW).unwrap();
     let e = parse_json_case(&case)
         .unwrap()
-        .resolve(&RuleSet::built_in(), now)
+        .resolve(crate::support::rules(), now)
         .unwrap_err();
     assert_eq!(e.field, "symptoms");
     assert_eq!(

@@ -14,7 +14,7 @@ mod fast_paths;
 mod fhir;
 mod fuzz_props;
 mod hostile;
-mod invariants;
+mod layers;
 mod limits;
 mod properties;
 mod protocol_1_1;

@@ -24,7 +24,7 @@ fn run_patient(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPro
 /// details are skipped and the end of the call confirms what is offered.
 fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPrompter) {
     let mut p = end_of_call(script.before("call.caller_name", Scripted::Text(String::new())));
-    let out = nurse::run(&mut p, &RuleSet::built_in(), now(), Some("JB"));
+    let out = nurse::run(&mut p, crate::support::rules(), now(), Some("JB"));
     (out, p)
 }
 
@@ -810,9 +810,9 @@ proptest! {
 
     #[test]
     fn the_questionnaire_and_the_json_interface_agree(a in answer_sets()) {
-        let rules = RuleSet::built_in();
+        let rules = crate::support::rules();
         let input = aftercare::input::parse_json_case(&json_for(&a).to_string()).unwrap();
-        let json = aftercare::assess_input(&input, &rules, now()).unwrap();
+        let json = aftercare::assess_input(&input, rules, now()).unwrap();
         prop_assert_eq!(questionnaire_disposition(&a), json.disposition, "{:?}", a);
     }
 }
@@ -1160,7 +1160,7 @@ fn esc_at_the_override_keeps_the_computed_disposition() {
     done(&p);
     assert_eq!(o.disposition(), Disposition::SeeToday);
     assert!(o.nurse_override.is_none());
-    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 80);
+    let note = aftercare::questionnaire::sbar::render(&o, &RuleSet::built_in(), 80);
     assert!(
         note.contains("Disposition as computed by the rules (see_today)"),
         "{note}"
@@ -1190,7 +1190,7 @@ fn a_large_lowering_needs_a_reason_and_an_explicit_yes() {
     assert_eq!(ov.to, Disposition::SeeToday);
     assert_eq!(ov.confirmed, Some(true));
     assert!(ov.reason.is_some());
-    let note = aftercare::output::sbar::render(&o, &RuleSet::built_in(), 400);
+    let note = aftercare::questionnaire::sbar::render(&o, &RuleSet::built_in(), 400);
     assert!(note.contains("Lowering confirmed by the nurse."), "{note}");
     let record =
         serde_json::to_value(aftercare::questionnaire::record::Record::new(&o, None)).unwrap();
@@ -1348,7 +1348,7 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
     let call = o.call.as_ref().unwrap();
     assert_eq!(call.stopped.as_deref(), Some("interrupted"));
     assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
-    let note = aftercare::output::sbar::render(&o, rules, 72);
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
     assert!(note.contains("CALL STOPPED (interrupted)"), "{note}");
     let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
         &o,
@@ -1396,7 +1396,7 @@ fn record_show_prints_the_call_again_and_its_case_gives_the_same_disposition() {
     );
     let mut p = script;
     let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
-    let note = aftercare::output::sbar::render(&o, rules, 72);
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
     let path = dir.path().join("call.json");
     aftercare::questionnaire::record::write(
         &path,

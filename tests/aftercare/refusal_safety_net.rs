@@ -171,7 +171,7 @@ fn every_result_names_its_format_and_assessment_time() {
 fn without_now_a_stream_reads_the_clock_for_each_case() {
     // A case treated "a second ago" by the clock of the sender: assessed when it is read,
     // it is never later than the assessment.
-    let mut cmd = assert_cmd::Command::cargo_bin("aftercare").unwrap();
+    let mut cmd = crate::support::aftercare_on_the_clock();
     let treated = chrono::Utc::now().to_rfc3339();
     let first = r#"{"days_since_treatment": 1, "symptoms": []}"#;
     let second = format!(r#"{{"treated_at": "{treated}", "symptoms": []}}"#);

@@ -42,8 +42,8 @@ fn every_rule_file_passes_its_own_examples() {
 
 #[test]
 fn the_default_examples_make_every_rule_fire() {
-    let rules = RuleSet::built_in();
-    let report = run_examples(&rules);
+    let rules = crate::support::rules();
+    let report = run_examples(rules);
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert_eq!(report.uncovered(&rules), Vec::<String>::new());
+    assert_eq!(report.uncovered(rules), Vec::new());
 }

@@ -289,7 +289,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
     use aftercare::questionnaire::prompt::{Scripted, ScriptedPrompter};
     use aftercare::questionnaire::{nurse, patient};
     use aftercare::Disposition;
-    let rules = aftercare::RuleSet::built_in();
+    let rules = crate::support::rules();
     let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW).unwrap();
     // The call details at the start are skipped with Enter; the end of a call confirms the
     // advice listed.
@@ -363,9 +363,9 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         ),
     ] {
         let o = if is_nurse {
-            nurse::run(&mut script, &rules, now, Some("JB"))
+            nurse::run(&mut script, rules, now, Some("JB"))
         } else {
-            patient::run(&mut script, &rules, now)
+            patient::run(&mut script, rules, now)
         };
         let o = o.unwrap_or_else(|e| panic!("{name}: {e}\n{}", script.transcript.join("\n")));
         assert!(
@@ -382,10 +382,10 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
 #[test]
 fn every_kind_of_record_matches_the_schema() {
     let record = validator(&schema("record"));
-    let rules = aftercare::RuleSet::built_in();
+    let rules = crate::support::rules();
     for (name, o) in sample_outcomes() {
         let note = (o.mode == aftercare::questionnaire::Mode::Nurse)
-            .then(|| aftercare::output::sbar::render(&o, &rules, 80));
+            .then(|| aftercare::questionnaire::sbar::render(&o, rules, 80));
         let r = serde_json::to_value(aftercare::questionnaire::record::Record::new(
             &o,
             note.as_deref(),

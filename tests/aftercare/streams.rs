@@ -4,7 +4,7 @@
 //! output is exit 1 and an unwritable standard error never stops the answers.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -13,15 +13,13 @@ use aftercare::output::Format;
 use aftercare::stream_contract::{check_run, expected_records};
 use proptest::prelude::*;
 
-use crate::support::{check, clinic_file, rules, NOW};
+use crate::support::{check, clinic_file, process_at, rules, NOW};
 
 const EMERGENCY: &str = r#"{"id":"e","days_since_treatment":1,"symptoms":[{"id":"fainting"}]}"#;
 const MILD: &str = r#"{"id":"m","days_since_treatment":1,"symptoms":[{"id":"redness"}]}"#;
 
 fn spawn_check(format: &str, extra: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("aftercare"))
-        .env("NO_COLOR", "1")
-        .args(["--now", NOW])
+    process_at(NOW)
         .args(extra)
         .args(["check", "--input", "-", "--format", format])
         .stdin(Stdio::piped())
@@ -234,8 +232,8 @@ fn an_unwritable_standard_error_never_stops_the_answers() {
         let _ = writeln!(std::io::stderr(), "SKIPPED: no /dev/full here");
         return;
     };
-    let out = Command::new(assert_cmd::cargo::cargo_bin("aftercare"))
-        .args(["--now", NOW, "--rules", path.to_str().unwrap()])
+    let out = process_at(NOW)
+        .args(["--rules", path.to_str().unwrap()])
         .args(["check", "--input", "-", "--format", "disposition"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -7,6 +7,15 @@ use assert_cmd::Command;
 /// A fixed assessment time, so that no test depends on the clock.
 pub const NOW: &str = "2026-11-21T09:00:00Z";
 
+// The one way the tests run the binary: `aftercare*` for a run with its input given at
+// once (assert_cmd), `process*` for a child fed and read while it runs (std's Command); both
+// with colour off, no inherited width, and the clock fixed unless a test reads the real one.
+
+/// Where the built binary is.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_aftercare"))
+}
+
 /// The binary, with colour off and a fixed clock.
 pub fn aftercare() -> Command {
     aftercare_at(NOW)
@@ -14,7 +23,22 @@ pub fn aftercare() -> Command {
 
 /// The binary, with colour off and the clock at `now`.
 pub fn aftercare_at(now: &str) -> Command {
-    let mut cmd = Command::cargo_bin("aftercare").expect("the aftercare binary is built");
+    let mut cmd = aftercare_on_the_clock();
+    cmd.arg("--now").arg(now);
+    cmd
+}
+
+/// The binary, with colour off, reading the real clock.
+pub fn aftercare_on_the_clock() -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd
+}
+
+/// The binary as a child process to feed and read while it runs, with colour off and the
+/// clock at `now`; the caller chooses its pipes.
+pub fn process_at(now: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(binary());
     cmd.env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .arg("--now")

@@ -41,7 +41,7 @@ impl Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
-            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .arg(crate::support::binary())
             .args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
@@ -60,7 +60,7 @@ impl Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(script)
-            .arg(env!("CARGO_BIN_EXE_aftercare"))
+            .arg(crate::support::binary())
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("COLUMNS");

@@ -1,9 +1,9 @@
 //! The nurse's note for the chart, in SBAR form (Situation, Background, Assessment,
 //! Recommendation): plain text, no colour, ready to paste.
 
+use super::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::model::{fmt_day, Disposition, FindingKind};
 use crate::output::text::{capitalise, day_words, wrap};
-use crate::questionnaire::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::rules::RuleSet;
 
 /// The note for a finished call, wrapped at `width` columns.
@@ -398,7 +398,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     );
     // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
     // as a control or bidi character that could act on a terminal or a chart.
-    super::escape::visible_lines(&out).into_owned()
+    crate::output::escape::visible_lines(&out).into_owned()
 }
 
 /// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".

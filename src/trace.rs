@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::{RuleSet, SourceKind};
 use crate::evaluate::triage;
 use crate::examples::{fired_rules, ExampleReport};
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
+use crate::rules::{RuleSet, SourceKind};
 
 /// One named test case of a table.
 #[derive(Debug, Clone, Deserialize)]
@@ -189,6 +189,7 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
         failing: Vec::new(),
     };
     for info in rules.rules() {
+        let id = info.id.code();
         let sources = info
             .citation
             .sources
@@ -202,19 +203,19 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
                 }
             })
             .collect();
-        let examples = examples.fired_by.get(&info.id).cloned().unwrap_or_default();
-        let tests = by_rule.remove(info.id.as_str()).unwrap_or_default();
+        let examples = examples.fired_by.get(&id).cloned().unwrap_or_default();
+        let tests = by_rule.remove(id.as_str()).unwrap_or_default();
         if examples.is_empty() {
-            out.without_examples.push(info.id.clone());
+            out.without_examples.push(id.clone());
         }
         if tests.is_empty() {
-            out.without_tests.push(info.id.clone());
+            out.without_tests.push(id.clone());
         }
         if examples.is_empty() && tests.is_empty() {
-            out.unexercised.push(info.id.clone());
+            out.unexercised.push(id.clone());
         }
         out.rules.push(RuleTrace {
-            rule: info.id,
+            rule: id,
             sources,
             source_note: info.citation.note.clone(),
             examples,
@@ -305,7 +306,7 @@ mod tests {
 
     #[test]
     fn a_rule_counts_only_when_a_passing_case_fires_it() {
-        let rules = RuleSet::built_in();
+        let rules = crate::rules::built_in_for_tests();
         let table = concat!(
             r#"{"id":"ok","input":{"days_since_treatment":3,"symptoms":[{"id":"redness","trend":"worsening"}]},"expect":"see_today"}"#,
             "\n",
@@ -313,8 +314,8 @@ mod tests {
             "\n"
         );
         let cases = read_test_cases(table, "t.jsonl").unwrap();
-        let outcomes = run_test_cases(&rules, &cases, now());
-        let t = trace(&rules, &run_examples(&rules), &outcomes);
+        let outcomes = run_test_cases(rules, &cases, now());
+        let t = trace(rules, &run_examples(rules), &outcomes);
         let rule = |id: &str| t.rules.iter().find(|r| r.rule == id).unwrap();
         let ids = |r: &RuleTrace| r.tests.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(rule("redness.worse_after")), ["ok"]);

@@ -31,15 +31,17 @@
 //! Not flagged: `ok_if_improving_until` equal to `normal_until`. It means "no grace for an
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
 
+use std::borrow::Borrow;
 use std::fmt;
 
-use super::{
-    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleSet, SymptomRef, Threshold,
-};
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
+use crate::rules::{
+    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet,
+    SymptomRef, Threshold,
+};
 
 /// One thing in a rule file that may weaken safety.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,40 +96,15 @@ struct Linter<'a> {
     out: Vec<Warning>,
 }
 
-fn reaction_rule(id: &str) -> String {
-    format!("expected_reaction {id:?}")
-}
-
-fn sign_rule(id: &str) -> String {
-    format!("warning_sign {id:?}")
-}
-
-fn combination_rule(id: &str) -> String {
-    format!("combination {id:?}")
-}
-
-/// The field of a reaction that holds an aspect's day (for naming it in a warning).
-fn aspect_field(aspect: &str) -> &'static str {
-    match aspect {
-        "window" => "normal_until",
-        "improving" | "not_improving" => "ok_if_improving_until",
-        "past_window" => "past_window",
-        "worse_after" => "worse_after",
-        "severe_after" => "severe_after",
-        "severe_and_worse_after" => "severe_and_worse_after",
-        _ => "starts_after",
-    }
-}
-
 fn is_emergency(d: Disposition) -> bool {
     d >= Disposition::GoToEdNow
 }
 
 impl Linter<'_> {
-    fn warn(&mut self, rule: String, field: &str, message: impl Into<String>) {
+    fn warn(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
         self.out.push(Warning {
             file: self.rules.origin.clone(),
-            rule,
+            rule: rule.borrow().to_string(),
             field: (!field.is_empty()).then(|| field.to_string()),
             message: message.into(),
         });
@@ -135,11 +112,11 @@ impl Linter<'_> {
 
     fn reactions(&mut self, reference: Option<&RuleSet>) {
         for (i, r) in self.rules.reactions.iter().enumerate() {
-            let rule = reaction_rule(&r.id);
+            let rule = RuleId::expected_reaction(&r.id);
             self.label(&rule, &r.id, &r.label);
             if r.past_window == Disposition::HomeCare {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "past_window",
                     "is home_care: the symptom would count as normal healing on every day",
                 );
@@ -148,7 +125,7 @@ impl Linter<'_> {
                 let Some(t) = t else { continue };
                 if t.disposition == Disposition::HomeCare {
                     self.warn(
-                        rule.clone(),
+                        &rule,
                         &format!("{field}.disposition"),
                         "is home_care: a threshold that gives home care can never raise the result",
                     );
@@ -156,7 +133,7 @@ impl Linter<'_> {
             }
             if r.ok_if_improving_until >= MAX_DAYS {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "ok_if_improving_until",
                     format!(
                         "{} is at or past the longest time since treatment accepted ({MAX_DAYS} days): the window never ends, so past_window is unreachable",
@@ -173,7 +150,7 @@ impl Linter<'_> {
                     Some(SymptomRef::WarningSign(j)) => {
                         let w = &reference.warning_signs[j];
                         self.warn(
-                            rule.clone(),
+                            &rule,
                             "",
                             format!(
                                 "is an expected reaction here but a warning sign ({}) in the default set: it would count as normal within its window",
@@ -187,11 +164,11 @@ impl Linter<'_> {
         }
     }
 
-    fn label(&mut self, rule: &str, id: &str, label: &str) {
+    fn label(&mut self, rule: &RuleId, id: &str, label: &str) {
         let plain = label.trim();
         if plain == id || plain.contains('_') {
             self.warn(
-                rule.to_string(),
+                rule,
                 "label",
                 format!("{label:?} is an id, not plain words a person reads"),
             );
@@ -210,17 +187,9 @@ impl Linter<'_> {
         );
         boundaries.push(rules.late_presentation.after_day);
         boundaries.push(MAX_DAYS);
-        for (field, aspect, t) in [
-            ("worse_after", Aspect::WorseAfter, r.worse_after),
-            ("severe_after", Aspect::SevereAfter, r.severe_after),
-            (
-                "severe_and_worse_after",
-                Aspect::SevereAndWorseAfter,
-                r.severe_and_worse_after,
-            ),
-            ("starts_after", Aspect::StartsAfter, r.starts_after),
-        ] {
+        for (aspect, t) in r.thresholds() {
             let Some(t) = t else { continue };
+            let field = aspect.field();
             // Days inside each stretch between boundaries: a boundary itself ("until" is
             // inclusive) and just after it ("after" is strict).
             let days = boundaries
@@ -256,7 +225,7 @@ impl Linter<'_> {
                     _ => decides = true,
                 }
             }
-            let rule = reaction_rule(&r.id);
+            let rule = RuleId::expected_reaction(&r.id);
             if !fires {
                 self.warn(
                     rule,
@@ -281,7 +250,7 @@ impl Linter<'_> {
     }
 
     fn reaction_vs_reference(&mut self, r: &ExpectedReaction, base: &ExpectedReaction) {
-        let rule = reaction_rule(&r.id);
+        let rule = RuleId::expected_reaction(&r.id);
         for (field, mine, theirs) in [
             ("normal_until", r.normal_until, base.normal_until),
             (
@@ -292,7 +261,7 @@ impl Linter<'_> {
         ] {
             if mine > theirs {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     field,
                     format!(
                         "{mine} is later than in the default set ({theirs}): the window ends later"
@@ -302,7 +271,7 @@ impl Linter<'_> {
         }
         if r.past_window < base.past_window {
             self.warn(
-                rule.clone(),
+                &rule,
                 "past_window",
                 format!(
                     "{} is less urgent than in the default set ({})",
@@ -314,7 +283,7 @@ impl Linter<'_> {
             let Some(theirs) = theirs else { continue };
             match mine {
                 None => self.warn(
-                    rule.clone(),
+                    &rule,
                     field,
                     format!(
                         "missing: the default set has {field} day {} -> {}",
@@ -324,7 +293,7 @@ impl Linter<'_> {
                 Some(mine) => {
                     if mine.day > theirs.day {
                         self.warn(
-                            rule.clone(),
+                            &rule,
                             &format!("{field}.day"),
                             format!(
                                 "{} is later than in the default set ({})",
@@ -334,7 +303,7 @@ impl Linter<'_> {
                     }
                     if mine.disposition < theirs.disposition {
                         self.warn(
-                            rule.clone(),
+                            &rule,
                             &format!("{field}.disposition"),
                             format!(
                                 "{} is less urgent than in the default set ({})",
@@ -349,11 +318,11 @@ impl Linter<'_> {
 
     fn warning_signs(&mut self, reference: Option<&RuleSet>) {
         for w in &self.rules.warning_signs {
-            let rule = sign_rule(&w.id);
+            let rule = RuleId::warning_sign(&w.id);
             self.label(&rule, &w.id, &w.label);
             if w.disposition == Disposition::HomeCare {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "disposition",
                     "is home_care: a warning sign is never part of normal healing",
                 );
@@ -384,7 +353,7 @@ impl Linter<'_> {
                         "a warning sign"
                     };
                     self.warn(
-                        sign_rule(&base.id),
+                        RuleId::warning_sign(&base.id),
                         "",
                         format!(
                             "missing: the default set has it as {what} ({}); without it a person cannot report it",
@@ -419,7 +388,7 @@ impl Linter<'_> {
                 .unwrap_or_default();
             if c.disposition <= members {
                 self.warn(
-                    combination_rule(&c.id),
+                    RuleId::combination(&c.id),
                     "disposition",
                     format!(
                         "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
@@ -430,7 +399,7 @@ impl Linter<'_> {
         }
         let Some(reference) = reference else { return };
         for base in &reference.combinations {
-            let rule = combination_rule(&base.id);
+            let rule = RuleId::combination(&base.id);
             let Some(c) = rules.combinations.iter().find(|c| c.id == base.id) else {
                 self.warn(
                     rule,
@@ -445,7 +414,7 @@ impl Linter<'_> {
             };
             if c.disposition < base.disposition {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "disposition",
                     format!(
                         "{} is less urgent than in the default set ({})",
@@ -502,7 +471,7 @@ impl Linter<'_> {
                         })
                         .collect();
                     self.warn(
-                        rule.clone(),
+                        &rule,
                         "members",
                         format!(
                             "does not fire for {} together, as the default set does: it needs more",
@@ -517,7 +486,7 @@ impl Linter<'_> {
     fn clusters(&mut self, reference: Option<&RuleSet>) {
         let Some(reference) = reference else { return };
         for base in &reference.clusters {
-            let rule = format!("cluster {:?}", base.id);
+            let rule = RuleId::new(RuleKind::Cluster, &base.id);
             let Some(c) = self.rules.clusters.iter().find(|c| c.id == base.id) else {
                 self.warn(
                     rule,
@@ -535,7 +504,7 @@ impl Linter<'_> {
             };
             if c.count > base.count {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "count",
                     format!(
                         "{} is more than in the default set ({})",
@@ -546,7 +515,7 @@ impl Linter<'_> {
             for id in &base.among {
                 if !c.among.contains(id) {
                     self.warn(
-                        rule.clone(),
+                        &rule,
                         "among",
                         format!("{id:?} is not counted, as it is in the default set"),
                     );
@@ -554,7 +523,7 @@ impl Linter<'_> {
             }
             if c.severity > base.severity || c.trend > base.trend {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "severity",
                     format!(
                         "{} and {} ask more than the default set ({} and {})",
@@ -582,7 +551,7 @@ impl Linter<'_> {
         let Some(base) = reference.and_then(|r| r.other.as_ref()) else {
             return;
         };
-        let rule = format!("other {:?}", base.id);
+        let rule = RuleId::new(RuleKind::Other, &base.id);
         let Some(o) = &self.rules.other else {
             self.warn(
                 rule,
@@ -601,7 +570,7 @@ impl Linter<'_> {
         ] {
             if mine < theirs {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     field,
                     format!("{mine} is less urgent than in the default set ({theirs})"),
                 );
@@ -614,7 +583,7 @@ impl Linter<'_> {
         let repeat = &rules.repeat_contact;
         if repeat.disposition < Disposition::SeeToday {
             self.warn(
-                format!("repeat_contact {:?}", repeat.id),
+                RuleId::new(RuleKind::RepeatContact, &repeat.id),
                 "disposition",
                 format!(
                     "{} is below see_today: a second call about the same problem is a warning in itself",
@@ -623,17 +592,17 @@ impl Linter<'_> {
             );
         }
         let late = &rules.late_presentation;
-        let rule = format!("late_presentation {:?}", late.id);
+        let rule = RuleId::new(RuleKind::LatePresentation, &late.id);
         if late.disposition == Disposition::HomeCare {
             self.warn(
-                rule.clone(),
+                &rule,
                 "disposition",
                 "is home_care: symptoms long after the treatment would never be looked at",
             );
         }
         if late.after_day >= MAX_DAYS {
             self.warn(
-                rule.clone(),
+                &rule,
                 "after_day",
                 format!(
                     "{} is unreachable: no accepted case is later than it (the most is {MAX_DAYS} days)",
@@ -645,7 +614,7 @@ impl Linter<'_> {
             let base = &reference.late_presentation;
             if late.after_day > base.after_day {
                 self.warn(
-                    rule.clone(),
+                    &rule,
                     "after_day",
                     format!(
                         "{} is later than in the default set ({})",
@@ -667,7 +636,7 @@ impl Linter<'_> {
             if repeat.disposition < base.disposition && repeat.disposition >= Disposition::SeeToday
             {
                 self.warn(
-                    format!("repeat_contact {:?}", repeat.id),
+                    RuleId::new(RuleKind::RepeatContact, &repeat.id),
                     "disposition",
                     format!(
                         "{} is less urgent than in the default set ({})",
@@ -680,56 +649,56 @@ impl Linter<'_> {
 
     fn citations(&mut self) {
         let rules = self.rules;
-        let mut cited: Vec<(String, &Citation)> = Vec::new();
+        let mut cited: Vec<(RuleId, &Citation)> = Vec::new();
         cited.extend(
             rules
                 .reactions
                 .iter()
-                .map(|r| (reaction_rule(&r.id), &r.citation)),
+                .map(|r| (RuleId::expected_reaction(&r.id), &r.citation)),
         );
         cited.extend(
             rules
                 .warning_signs
                 .iter()
-                .map(|w| (sign_rule(&w.id), &w.citation)),
+                .map(|w| (RuleId::warning_sign(&w.id), &w.citation)),
         );
         cited.extend(
             rules
                 .combinations
                 .iter()
-                .map(|c| (combination_rule(&c.id), &c.citation)),
+                .map(|c| (RuleId::combination(&c.id), &c.citation)),
         );
         cited.extend(
             rules
                 .clusters
                 .iter()
-                .map(|c| (format!("cluster {:?}", c.id), &c.citation)),
+                .map(|c| (RuleId::new(RuleKind::Cluster, &c.id), &c.citation)),
         );
         cited.extend(
             rules
                 .other
                 .iter()
-                .map(|o| (format!("other {:?}", o.id), &o.citation)),
+                .map(|o| (RuleId::new(RuleKind::Other, &o.id), &o.citation)),
         );
         cited.extend(
             rules
                 .risk_factors
                 .iter()
-                .map(|f| (format!("risk_factor {:?}", f.id), &f.citation)),
+                .map(|f| (RuleId::new(RuleKind::RiskFactor, &f.id), &f.citation)),
         );
         cited.push((
-            format!("repeat_contact {:?}", rules.repeat_contact.id),
+            RuleId::new(RuleKind::RepeatContact, &rules.repeat_contact.id),
             &rules.repeat_contact.citation,
         ));
         cited.push((
-            format!("late_presentation {:?}", rules.late_presentation.id),
+            RuleId::new(RuleKind::LatePresentation, &rules.late_presentation.id),
             &rules.late_presentation.citation,
         ));
         cited.extend(
             rules
                 .advice
                 .iter()
-                .map(|a| (format!("advice {:?}", a.id), &a.citation)),
+                .map(|a| (RuleId::new(RuleKind::Advice, &a.id), &a.citation)),
         );
         for (rule, citation) in cited {
             if citation.note.trim().is_empty() {
@@ -760,7 +729,7 @@ impl Linter<'_> {
             && r.advice == reference.advice;
         if same_name && !same_rules {
             self.warn(
-                "[rule_set]".to_string(),
+                RuleId::section(RuleKind::RuleSet),
                 "version",
                 format!(
                     "the rules differ from the built-in {} {} but keep its name and version: give them their own, so that each result names the protocol that produced it",
@@ -781,7 +750,7 @@ impl Linter<'_> {
             else {
                 continue;
             };
-            let rule = format!("disposition {:?}", d.disposition.code());
+            let rule = RuleId::disposition(d.disposition.code());
             for (field, text, default) in [
                 ("label", &d.label, &base.label),
                 ("action", &d.action, &base.action),
@@ -809,7 +778,7 @@ impl Linter<'_> {
                         "{text:?} differs from the default set's {default:?}: check that it still says as plainly what to do and how soon"
                     ),
                 };
-                self.warn(rule.clone(), field, message);
+                self.warn(&rule, field, message);
             }
         }
         for w in &rules.warning_signs {
@@ -822,7 +791,7 @@ impl Linter<'_> {
             ] {
                 if !same_words(text, default) {
                     self.warn(
-                        sign_rule(&w.id),
+                        RuleId::warning_sign(&w.id),
                         field,
                         format!(
                             "{text:?} differs from the default set's {default:?}: this is what a person is asked about; check that it still describes the same danger"
@@ -839,7 +808,7 @@ impl Linter<'_> {
                 }
                 continue;
             };
-            let rule = format!("advice {:?}", base.id);
+            let rule = RuleId::new(RuleKind::Advice, &base.id);
             match rules.advice.iter().find(|a| a.id == base.id) {
                 None => self.advice_missing(base),
                 Some(a) if a.from_day > base.from_day => self.warn(
@@ -867,9 +836,9 @@ impl Linter<'_> {
         }
     }
 
-    fn advice_missing(&mut self, base: &super::Advice) {
+    fn advice_missing(&mut self, base: &crate::rules::Advice) {
         self.warn(
-            format!("advice {:?}", base.id),
+            RuleId::new(RuleKind::Advice, &base.id),
             "",
             format!(
                 "missing: the default set gives it ({:?}) from day {}{}",
@@ -883,18 +852,14 @@ impl Linter<'_> {
 
     fn coverage(&mut self, report: &ExampleReport) {
         let rules = self.rules;
-        for id in report.uncovered(rules) {
-            let (rule, field) = match id.split_once('.') {
-                Some((reaction, aspect)) if rules.reaction(reaction).is_some() => {
-                    (reaction_rule(reaction), aspect_field(aspect))
-                }
-                Some((other, _)) => (rule_of(rules, other), ""),
-                None => (rule_of(rules, &id), ""),
-            };
+        for rule in report.uncovered(rules) {
             self.warn(
-                rule,
-                field,
-                format!("no example makes rule {id:?} fire: add an [[example]] that does"),
+                rule.entry(),
+                rule.field().unwrap_or(""),
+                format!(
+                    "no example makes rule {:?} fire: add an [[example]] that does",
+                    rule.code()
+                ),
             );
         }
     }
@@ -912,34 +877,9 @@ fn same_words(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// The validator's name for a rule that is not an aspect of a reaction.
-fn rule_of(rules: &RuleSet, id: &str) -> String {
-    if rules.warning_sign(id).is_some() {
-        sign_rule(id)
-    } else if rules.combinations.iter().any(|c| c.id == id) {
-        combination_rule(id)
-    } else if rules.clusters.iter().any(|c| c.id == id) {
-        format!("cluster {id:?}")
-    } else if let Some(o) = rules
-        .other
-        .as_ref()
-        .filter(|o| id.starts_with(o.id.as_str()))
-    {
-        format!("other {:?}", o.id)
-    } else if rules.repeat_contact.id == id {
-        format!("repeat_contact {id:?}")
-    } else {
-        format!("late_presentation {id:?}")
-    }
-}
-
+/// A reaction's day thresholds, each by the field that holds it.
 fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 4] {
-    [
-        ("worse_after", r.worse_after),
-        ("severe_after", r.severe_after),
-        ("severe_and_worse_after", r.severe_and_worse_after),
-        ("starts_after", r.starts_after),
-    ]
+    r.thresholds().map(|(aspect, t)| (aspect.field(), t))
 }
 
 /// The report of a symptom that gives a threshold its best chance to decide: only its own
@@ -975,10 +915,14 @@ mod tests {
     fn lint_text(text: &str) -> Vec<String> {
         let rules = RuleSet::parse(text, "clinic.toml").unwrap_or_else(|e| panic!("{e}"));
         let report = run_examples(&rules);
-        lint(&rules, Some(&RuleSet::built_in()), Some(&report))
-            .iter()
-            .map(Warning::to_string)
-            .collect()
+        lint(
+            &rules,
+            Some(crate::rules::built_in_for_tests()),
+            Some(&report),
+        )
+        .iter()
+        .map(Warning::to_string)
+        .collect()
     }
 
     fn edited(from: &str, to: &str) -> String {
@@ -1043,9 +987,9 @@ mod tests {
 
     #[test]
     fn the_default_rules_have_no_warnings() {
-        let rules = RuleSet::built_in();
-        let report = run_examples(&rules);
-        let warnings = lint(&rules, Some(&rules), Some(&report));
+        let rules = crate::rules::built_in_for_tests();
+        let report = run_examples(rules);
+        let warnings = lint(rules, Some(rules), Some(&report));
         assert!(warnings.is_empty(), "{warnings:#?}");
     }
 
@@ -1185,7 +1129,7 @@ mod tests {
             "[[combination]]\nid = \"fever_with_stiff_neck\"",
             "[[combination]]\nid = \"fever_with_stiff_neck_local\"",
         );
-        let w = lint_text(super::super::before_examples(&text));
+        let w = lint_text(crate::rules::before_examples(&text));
         assert!(
             has(&w, "combination \"fever_with_stiff_neck\": missing: the default set has it (call_emergency_now when (fever or chills) + stiff_neck together)"),
             "{w:#?}"
@@ -1234,7 +1178,7 @@ mod tests {
             "severe_and_worse_after = { day = 0.5, disposition = \"see_today\" }\n",
             "",
         );
-        let w = lint_text(super::super::before_examples(&text));
+        let w = lint_text(crate::rules::before_examples(&text));
         assert!(
             has(&w, "expected_reaction \"swelling\": severe_and_worse_after: missing: the default set has severe_and_worse_after day 0.5 -> see_today"),
             "{w:#?}"
