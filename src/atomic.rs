@@ -18,22 +18,8 @@ pub fn write_with(
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     let shown = path.display();
-    let dir = folder_of(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".aftercare-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            format!(
-                "{shown}: cannot write in {}: {}",
-                dir.display(),
-                crate::io_reason(&e)
-            )
-        })?;
-    fill(&mut tmp)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{shown}: cannot write: {}", crate::io_reason(&e)))?;
     // On failure the temporary file is removed when `tmp` drops.
+    let tmp = filled_temporary(path, fill)?;
     tmp.persist(path)
         .map_err(|e| format!("{shown}: cannot write: {}", crate::io_reason(&e.error)))?;
     Ok(())
@@ -58,20 +44,7 @@ pub fn write_new_or_beside(
 ) -> Result<std::path::PathBuf, String> {
     let shown = path.display();
     let dir = folder_of(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".aftercare-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            format!(
-                "{shown}: cannot write in {}: {}",
-                dir.display(),
-                crate::io_reason(&e)
-            )
-        })?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{shown}: cannot write: {}", crate::io_reason(&e)))?;
+    let tmp = filled_temporary(path, |w| w.write_all(bytes))?;
     let mut used = None;
     for n in 1..=names.max(1) {
         let candidate = numbered(path, n);
@@ -100,6 +73,30 @@ pub fn write_new_or_beside(
         )
     })?;
     Ok(used)
+}
+
+/// A temporary file in the folder of `path`, holding what `fill` writes, flushed to disk.
+fn filled_temporary(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<tempfile::NamedTempFile, String> {
+    let shown = path.display();
+    let dir = folder_of(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".aftercare-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            format!(
+                "{shown}: cannot write in {}: {}",
+                dir.display(),
+                crate::io_reason(&e)
+            )
+        })?;
+    fill(&mut tmp)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| format!("{shown}: cannot write: {}", crate::io_reason(&e)))?;
+    Ok(tmp)
 }
 
 /// `call.json` for 1, `call-2.json` for 2, ...
