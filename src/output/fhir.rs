@@ -67,44 +67,19 @@ fn symptom_coding(rules: &RuleSet, name: &str, id: &str) -> Value {
     json!({ "system": code_system(name, "symptom"), "code": id, "display": display })
 }
 
-/// The warning signs of one disposition, in rule-file order.
-fn signs_of(rules: &RuleSet, d: Disposition) -> Vec<&str> {
-    rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition == d)
-        .map(|w| w.id.as_str())
-        .collect()
-}
-
 /// The danger signs the nurse asks one by one, most urgent first.
 fn danger_signs(rules: &RuleSet) -> Vec<&str> {
-    let mut ids = signs_of(rules, Disposition::CallEmergencyNow);
-    ids.extend(signs_of(rules, Disposition::GoToEdNow));
+    let mut ids = rules.signs_of(Disposition::CallEmergencyNow);
+    ids.extend(rules.signs_of(Disposition::GoToEdNow));
     ids
-}
-
-/// The symptom checklist: the expected reactions, then the warning signs up to `most`.
-fn checklist(rules: &RuleSet, most: Disposition) -> Vec<&str> {
-    rules
-        .reactions
-        .iter()
-        .map(|r| r.id.as_str())
-        .chain(
-            rules
-                .warning_signs
-                .iter()
-                .filter(|w| w.disposition <= most)
-                .map(|w| w.id.as_str()),
-        )
-        .collect()
 }
 
 /// The symptoms list of a protocol: the nurse asks the same-day signs on their own; `other`,
 /// for anything the lists do not name, comes last.
 fn symptom_list(rules: &RuleSet, protocol: Protocol) -> Vec<&str> {
-    let same_day = signs_of(rules, Disposition::SeeToday);
-    checklist(rules, Disposition::SeeToday)
+    let same_day = rules.signs_of(Disposition::SeeToday);
+    rules
+        .checklist_ids(Disposition::SeeToday)
         .into_iter()
         .filter(|id| protocol == Protocol::Patient || !same_day.contains(id))
         .chain(rules.other.as_ref().map(|o| o.id.as_str()))
@@ -113,7 +88,7 @@ fn symptom_list(rules: &RuleSet, protocol: Protocol) -> Vec<&str> {
 
 /// Which checklist asks about `id` in a protocol, when one does after the danger signs.
 fn checklist_of(rules: &RuleSet, protocol: Protocol, id: &str) -> Option<&'static str> {
-    if protocol == Protocol::Nurse && signs_of(rules, Disposition::SeeToday).contains(&id) {
+    if protocol == Protocol::Nurse && rules.signs_of(Disposition::SeeToday).contains(&id) {
         Some("same_day")
     } else if symptom_list(rules, protocol).contains(&id) {
         Some("symptoms")
@@ -273,13 +248,13 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
                 rules,
                 "danger.emergency",
                 "First, the danger signs. Do you have any of these right now?",
-                &signs_of(rules, Disposition::CallEmergencyNow),
+                &rules.signs_of(Disposition::CallEmergencyNow),
             ));
             let mut ed = checklist_item(
                 rules,
                 "danger.ed",
                 "And any of these?",
-                &signs_of(rules, Disposition::GoToEdNow),
+                &rules.signs_of(Disposition::GoToEdNow),
             );
             ed["enableWhen"] = json!([when_coding(rules, "danger.emergency", NONE_CODE)]);
             items.push(ed);
@@ -324,7 +299,7 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
                 rules,
                 "same_day",
                 "Same-day signs?",
-                &signs_of(rules, Disposition::SeeToday),
+                &rules.signs_of(Disposition::SeeToday),
             );
             set_enable_when(&mut same_day, &after_danger);
             items.push(same_day);
@@ -520,7 +495,7 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
                 ("danger.emergency", Disposition::CallEmergencyNow),
                 ("danger.ed", Disposition::GoToEdNow),
             ] {
-                let ids = signs_of(rules, d);
+                let ids = rules.signs_of(d);
                 let asked = ans.signs_as_lists
                     || ids.iter().any(|id| ans.signs.iter().any(|(s, _)| s == id));
                 if !go_on || !asked {
@@ -554,7 +529,7 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
                 items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
             }
             if go_on {
-                let same_day = signs_of(rules, Disposition::SeeToday);
+                let same_day = rules.signs_of(Disposition::SeeToday);
                 if same_day
                     .iter()
                     .any(|id| ans.signs.iter().any(|(s, _)| s == id))

@@ -432,32 +432,6 @@ pub fn evaluate(
     })
 }
 
-/// The warning signs of one disposition, in rule-file order.
-pub fn signs_of(rules: &RuleSet, d: Disposition) -> Vec<&str> {
-    rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition == d)
-        .map(|w| w.id.as_str())
-        .collect()
-}
-
-/// The symptom checklist: the expected reactions, then the warning signs up to `most`.
-pub fn checklist_ids(rules: &RuleSet, most: Disposition) -> Vec<&str> {
-    rules
-        .reactions
-        .iter()
-        .map(|r| r.id.as_str())
-        .chain(
-            rules
-                .warning_signs
-                .iter()
-                .filter(|w| w.disposition <= most)
-                .map(|w| w.id.as_str()),
-        )
-        .collect()
-}
-
 /// A symptom's label, from the rule set.
 pub fn label(rules: &RuleSet, id: &str) -> String {
     rules

@@ -112,7 +112,7 @@ fn questions(
 
     if call.stopped_at.is_none() {
         let answers = &mut call.answers;
-        let same_day = signs_of(rules, Disposition::SeeToday);
+        let same_day = rules.signs_of(Disposition::SeeToday);
         if !same_day.is_empty() {
             let items: Vec<(String, String)> = same_day
                 .iter()
@@ -134,7 +134,8 @@ fn questions(
             }
         }
         // The same-day signs were asked on their own; the symptom list holds the rest.
-        let ids: Vec<&str> = checklist_ids(rules, Disposition::SeeToday)
+        let ids: Vec<&str> = rules
+            .checklist_ids(Disposition::SeeToday)
             .into_iter()
             .filter(|id| !same_day.contains(id))
             .collect();
@@ -408,9 +409,10 @@ fn ask_danger(
     p: &mut dyn Prompter,
     rules: &RuleSet,
 ) -> Result<(Vec<SignAnswer>, Option<String>), Stop> {
-    let order: Vec<&str> = signs_of(rules, Disposition::CallEmergencyNow)
+    let order: Vec<&str> = rules
+        .signs_of(Disposition::CallEmergencyNow)
         .into_iter()
-        .chain(signs_of(rules, Disposition::GoToEdNow))
+        .chain(rules.signs_of(Disposition::GoToEdNow))
         .collect();
     let total = order.len();
     let mut signs: Vec<SignAnswer> = Vec::new();

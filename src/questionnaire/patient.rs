@@ -49,7 +49,7 @@ pub fn run(
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
         answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-        let ids = checklist_ids(rules, Disposition::SeeToday);
+        let ids = rules.checklist_ids(Disposition::SeeToday);
         if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
             return evaluate(Mode::Patient, answers, rules, now, Some(stop));
         }
@@ -187,7 +187,8 @@ fn ask_danger(
     answers: &mut Answers,
 ) -> Result<Option<String>, Stop> {
     let items = |d: Disposition| -> Vec<(String, String)> {
-        signs_of(rules, d)
+        rules
+            .signs_of(d)
             .into_iter()
             .map(|id| (id.to_string(), sign_words(rules, id)))
             .collect()

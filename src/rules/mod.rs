@@ -519,6 +519,30 @@ impl RuleSet {
         }
     }
 
+    /// The warning signs of one disposition, in rule-file order: the lists the
+    /// questionnaires ask and the FHIR questionnaire describes, from one place.
+    pub fn signs_of(&self, d: Disposition) -> Vec<&str> {
+        self.warning_signs
+            .iter()
+            .filter(|w| w.disposition == d)
+            .map(|w| w.id.as_str())
+            .collect()
+    }
+
+    /// The symptom checklist: the expected reactions, then the warning signs up to `most`.
+    pub fn checklist_ids(&self, most: Disposition) -> Vec<&str> {
+        self.reactions
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(
+                self.warning_signs
+                    .iter()
+                    .filter(|w| w.disposition <= most)
+                    .map(|w| w.id.as_str()),
+            )
+            .collect()
+    }
+
     pub fn warning_sign(&self, id: &str) -> Option<&WarningSign> {
         match self.lookup(id)? {
             SymptomRef::WarningSign(i) => Some(&self.warning_signs[i]),

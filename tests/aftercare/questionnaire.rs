@@ -604,18 +604,9 @@ fn answer_sets() -> impl Strategy<Value = AnswerSet> {
             .map(|s| &*Box::leak(s.to_string().into_boxed_str()))
             .collect()
     };
-    let emergency = leak(aftercare::questionnaire::signs_of(
-        &rules,
-        Disposition::CallEmergencyNow,
-    ));
-    let ed = leak(aftercare::questionnaire::signs_of(
-        &rules,
-        Disposition::GoToEdNow,
-    ));
-    let checklist = leak(aftercare::questionnaire::checklist_ids(
-        &rules,
-        Disposition::SeeToday,
-    ));
+    let emergency = leak(rules.signs_of(Disposition::CallEmergencyNow));
+    let ed = leak(rules.signs_of(Disposition::GoToEdNow));
+    let checklist = leak(rules.checklist_ids(Disposition::SeeToday));
     let order = checklist.clone();
     (0u32..40).prop_flat_map(move |days_ago| {
         let checklist = order.clone();
