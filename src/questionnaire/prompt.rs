@@ -146,6 +146,28 @@ impl TerminalPrompter {
             .to_string()
     }
 
+    /// An answer as it stays on the screen after its question, wrapped by words: it starts
+    /// where the question's last line ends ("? " and a space before it), or on the next line
+    /// when its first word has no room there. The terminal's own wrapping would cut words.
+    fn echo(&self, message: &str, answer: &str) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let after = message.lines().last().map_or(0, |l| l.width()) + 3;
+        let width = self.columns.max(20) - 1;
+        let words = answer.split_whitespace().collect::<Vec<_>>().join(" ");
+        let first = words.split(' ').next().map_or(0, |w| w.width());
+        if after + first > width {
+            return format!(
+                "\n{}",
+                crate::output::text::wrap(&words, width, "  ", "  ").trim_end()
+            );
+        }
+        let pad = " ".repeat(after);
+        crate::output::text::wrap(&words, width, &pad, "  ")
+            .trim_end()
+            .trim_start_matches(' ')
+            .to_string()
+    }
+
     fn labels(&self, choices: &[Choice], indent: usize) -> Vec<String> {
         choices.iter().map(|c| self.fit(&c.label, indent)).collect()
     }
@@ -255,32 +277,9 @@ impl Prompter for TerminalPrompter {
         let page = self.page_size(&labels);
         let message = self.fit(q.message, 2);
         let help = self.fit(q.help.unwrap_or("↑↓ to move, Enter to choose"), 2);
-        // The answer stays on the screen whole, after the question, wrapped by words: it
-        // starts where the question's last line ends ("? " and a space before it).
-        let after = {
-            use unicode_width::UnicodeWidthStr;
-            message.lines().last().map_or(0, |l| l.width()) + 3
-        };
-        let width = self.columns.max(20) - 1;
-        let echo = move |o: inquire::list_option::ListOption<&String>| {
-            let words = o.value.split_whitespace().collect::<Vec<_>>().join(" ");
-            // No room for its first word on the question's line: the next line.
-            let first = {
-                use unicode_width::UnicodeWidthStr;
-                words.split(' ').next().map_or(0, |w| w.width())
-            };
-            if after + first > width {
-                return format!(
-                    "\n{}",
-                    crate::output::text::wrap(&words, width, "  ", "  ").trim_end()
-                );
-            }
-            let pad = " ".repeat(after);
-            crate::output::text::wrap(&words, width, &pad, "  ")
-                .trim_end()
-                .trim_start_matches(' ')
-                .to_string()
-        };
+        let fitter = self.clone();
+        let shown = message.clone();
+        let echo = move |o: inquire::list_option::ListOption<&String>| fitter.echo(&shown, o.value);
         inquire::Select::new(&message, labels)
             .with_help_message(&help)
             .with_starting_cursor(q.start.min(q.choices.len().saturating_sub(1)))
@@ -300,7 +299,12 @@ impl Prompter for TerminalPrompter {
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
         let message = self.fit(q.message, 2);
         let help = q.help.map(|h| self.fit(h, 2));
-        let mut prompt = inquire::Text::new(&message).with_render_config(self.render_config());
+        let fitter = self.clone();
+        let shown = message.clone();
+        let echo = move |answer: &str| fitter.echo(&shown, answer);
+        let mut prompt = inquire::Text::new(&message)
+            .with_formatter(&echo)
+            .with_render_config(self.render_config());
         if let Some(help) = &help {
             prompt = prompt.with_help_message(help);
         }
@@ -332,8 +336,12 @@ impl Prompter for TerminalPrompter {
     fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
         let message = self.fit(q.message, 2);
         let help = q.help.map(|h| self.fit(h, 2));
+        let fitter = self.clone();
+        let shown = message.clone();
+        let echo = move |yes: bool| fitter.echo(&shown, if yes { "Yes" } else { "No" });
         let mut prompt = inquire::Confirm::new(&message)
             .with_error_message("Type y for yes or n for no, then Enter")
+            .with_formatter(&echo)
             .with_render_config(self.render_config());
         if let Some(help) = &help {
             prompt = prompt.with_help_message(help);

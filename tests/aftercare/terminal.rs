@@ -592,3 +592,26 @@ fn term_dumb_gets_the_questions_line_by_line_without_escape_codes() {
         String::from_utf8_lossy(&raw)
     );
 }
+
+#[test]
+fn a_nurses_yes_no_answers_stay_whole_at_40_columns() {
+    // An answered question is echoed with its answer; the terminal's own wrapping would cut
+    // "No" in two after "A severe headache with a stiff neck?" at 40 columns.
+    let mut s = Screen::start_sized(&["check", "--nurse", "--nurse-name", "JB"], 40, 20);
+    s.answer("Caller's name or patient id?", &[ENTER]);
+    for _ in 0..danger_sign_count() {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("Treatment date?", &[ESC]);
+    s.answer("Discard this call?", &["y", ENTER]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    // The echo breaks the line itself, before the answer that has no room left.
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    assert!(
+        lines
+            .windows(2)
+            .any(|w| w[0].ends_with("A severe headache with a stiff neck?") && w[1] == "  No"),
+        "{screen}"
+    );
+}
