@@ -94,6 +94,7 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
             MemberState {
                 present: true,
                 worsening: symptom.trend == Trend::Worsening,
+                severe: symptom.severity == Severity::Severe,
                 // Its own finding above home care: outside its normal window.
                 outside_window: first.disposition > Disposition::HomeCare,
             },
@@ -121,7 +122,7 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
 
     let risk_factors = risk_factor_bits(case, rules);
     for (i, c) in rules.combinations.iter().enumerate() {
-        if c.fires(|r| member_state(r, &present, risk_factors)) {
+        if c.holds_on(day) && c.fires(|r| member_state(r, &present, risk_factors)) {
             findings.push(RawFinding {
                 subject: Subject::Combination(i),
                 hit: Hit {
@@ -173,8 +174,8 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
 /// first 64 of each table, a list for any beyond.
 #[derive(Default)]
 pub(crate) struct Present {
-    reactions: [u64; 3],
-    signs: [u64; 3],
+    reactions: [u64; 4],
+    signs: [u64; 4],
     other: MemberState,
     beyond: Vec<(SymptomRef, MemberState)>,
 }
@@ -183,7 +184,12 @@ impl Present {
     /// Adds what one report says (each quality counts once any report has it); false when
     /// the symptom was already reported.
     pub(crate) fn mark(&mut self, s: SymptomRef, state: MemberState) -> bool {
-        let flags = [state.present, state.worsening, state.outside_window];
+        let flags = [
+            state.present,
+            state.worsening,
+            state.outside_window,
+            state.severe,
+        ];
         let (bits, i) = match s {
             SymptomRef::Reaction(i) if i < 64 => (&mut self.reactions, i),
             SymptomRef::WarningSign(i) if i < 64 => (&mut self.signs, i),
@@ -191,6 +197,7 @@ impl Present {
                 let new = !self.other.present;
                 self.other.present |= state.present;
                 self.other.worsening |= state.worsening;
+                self.other.severe |= state.severe;
                 self.other.outside_window |= state.outside_window;
                 return new;
             }
@@ -198,6 +205,7 @@ impl Present {
                 return match self.beyond.iter_mut().find(|(r, _)| *r == other) {
                     Some((_, st)) => {
                         st.worsening |= state.worsening;
+                        st.severe |= state.severe;
                         st.outside_window |= state.outside_window;
                         false
                     }
@@ -234,6 +242,7 @@ impl Present {
             present: bits[0] & (1 << i) != 0,
             worsening: bits[1] & (1 << i) != 0,
             outside_window: bits[2] & (1 << i) != 0,
+            severe: bits[3] & (1 << i) != 0,
         }
     }
 }
@@ -254,6 +263,7 @@ pub(crate) fn known_states(case: &Case, rules: &RuleSet) -> Present {
             MemberState {
                 present: true,
                 worsening: symptom.trend == Trend::Worsening,
+                severe: symptom.severity == Severity::Severe,
                 outside_window: first.disposition > Disposition::HomeCare,
             },
         );
@@ -280,8 +290,7 @@ fn member_state(r: MemberRef, present: &Present, risk_factors: u128) -> MemberSt
         MemberRef::Symptom(s) => present.get(s),
         MemberRef::RiskFactor(i) => MemberState {
             present: i < 128 && risk_factors & (1 << i) != 0,
-            worsening: false,
-            outside_window: false,
+            ..MemberState::default()
         },
     }
 }
@@ -341,6 +350,16 @@ fn symptom_hits(
                     disposition: o.severe_or_worsening,
                 });
             }
+            if let Some(early) = o.severe_and_worsening_early {
+                // "Up to day X" is inclusive: strong, growing and unnamed in the first day.
+                if s.severity == Severity::Severe && s.trend == Trend::Worsening && day <= early.day
+                {
+                    hits.push(Hit {
+                        rule: RuleRef::OtherEarly,
+                        disposition: early.disposition,
+                    });
+                }
+            }
         }
         SymptomRef::Reaction(i) => {
             let r = &rules.reactions[i];
@@ -360,25 +379,26 @@ fn symptom_hits(
             } else {
                 hit(Aspect::PastWindow, r.past_window)
             });
-            if let Some(t) = r.worse_after {
-                if s.trend == Trend::Worsening && day > t.day {
-                    hits.push(hit(Aspect::WorseAfter, t.disposition));
+            let worsening = s.trend == Trend::Worsening;
+            let severe = s.severity == Severity::Severe;
+            // Each column's most urgent step that applies on this day.
+            for (aspect, steps, reported) in [
+                (Aspect::WorseAfter, &r.worse_after, worsening),
+                (Aspect::SevereAfter, &r.severe_after, severe),
+                (
+                    Aspect::SevereAndWorseAfter,
+                    &r.severe_and_worse_after,
+                    severe && worsening,
+                ),
+            ] {
+                if reported {
+                    if let Some(t) = steps.at(day) {
+                        hits.push(hit(aspect, t.disposition));
+                    }
                 }
             }
-            if let Some(t) = r.severe_after {
-                if s.severity == Severity::Severe && day > t.day {
-                    hits.push(hit(Aspect::SevereAfter, t.disposition));
-                }
-            }
-            if let Some(t) = r.severe_and_worse_after {
-                if s.severity == Severity::Severe && s.trend == Trend::Worsening && day > t.day {
-                    hits.push(hit(Aspect::SevereAndWorseAfter, t.disposition));
-                }
-            }
-            if let Some(t) = r.starts_after {
-                if s.started_day > t.day {
-                    hits.push(hit(Aspect::StartsAfter, t.disposition));
-                }
+            if let Some(t) = r.starts_after.started_after(s.started_day) {
+                hits.push(hit(Aspect::StartsAfter, t.disposition));
             }
         }
     }
@@ -418,28 +438,67 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
                 .map(|h| RuleHit {
                     rule: h.rule.id(rules),
                     disposition: h.disposition,
-                    reason: reason(*h, f.subject, case, rules),
+                    reason: reason_quoting(*h, f.subject, case, rules, false),
                 })
                 .collect(),
         })
         .collect();
-    let text = rules.disposition_text(triage.disposition);
+    // An emergency carries no aftercare and no "what to expect": a portal that shows the
+    // result as it comes must never put aftercare under an emergency.
+    let emergency = triage.disposition >= Disposition::GoToEdNow;
     Assessment {
         format: RESULT_FORMAT,
         id: case.id.clone(),
         assessed_at: case.assessed_at.map(|t| t.to_rfc3339()),
         disposition: triage.disposition,
-        action: text.action.clone(),
+        action: action(case, triage, rules),
         days_since_treatment: day,
         shortest_days_since_treatment: (case.shortest_days_since_treatment != day)
             .then_some(case.shortest_days_since_treatment),
         findings,
         // The shortest reading of the time: no restriction is lifted early.
-        advice: advice_for_day(rules, case.shortest_days_since_treatment),
-        expect_next: expect_next(case, triage, rules),
+        advice: if emergency {
+            Vec::new()
+        } else {
+            advice_for_day(rules, case.shortest_days_since_treatment)
+        },
+        expect_next: if emergency {
+            Vec::new()
+        } else {
+            expect_next(case, triage, rules)
+        },
         call_back: call_back(case, triage, rules),
+        tell_operator: (triage.disposition == Disposition::CallEmergencyNow)
+            .then(|| tell_operator(case, triage, rules)),
         rule_set: rules.id(),
     }
+}
+
+/// The action for the result's disposition, with its photo-review note unless the result
+/// rests on something in the person's own words, which a photo may not show.
+fn action(case: &Case, triage: &Triage, rules: &RuleSet) -> String {
+    let text = rules.disposition_text(triage.disposition);
+    let unseen = triage.findings.iter().any(|f| {
+        matches!(f.subject, Subject::Symptom(i)
+            if rules.lookup(&case.symptoms[i].id) == Some(SymptomRef::Other))
+    });
+    let mut action = match &text.photo_review {
+        Some(note) if !unseen => format!("{} {note}", text.action),
+        _ => text.action.clone(),
+    };
+    // What a present sign adds to the instruction (a filler can be dissolved: phone the
+    // clinic that treated you on the way).
+    for f in &triage.findings {
+        if let (Subject::Symptom(_), RuleRef::WarningSign(i)) = (f.subject, f.hit.rule) {
+            if let Some(also) = &rules.warning_signs[i].also_do {
+                if !action.contains(also.as_str()) {
+                    action.push(' ');
+                    action.push_str(also);
+                }
+            }
+        }
+    }
+    action
 }
 
 /// What a finding is about, as results name it: the symptom id, a combination's present
@@ -479,44 +538,40 @@ pub fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<St
 
 /// The plain-words label of a symptom, lower-cased for use inside a sentence.
 fn in_sentence(label: &str) -> String {
+    // An acronym ("PRP") keeps its capitals; any other first word ("A fit", "Redness") is
+    // lowered.
+    let first_word = label.split_whitespace().next().unwrap_or("");
+    let acronym = first_word.chars().count() > 1 && first_word.chars().all(|c| !c.is_lowercase());
     let mut chars = label.chars();
     match chars.next() {
-        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
-            first.to_lowercase().chain(chars).collect()
-        }
+        Some(first) if !acronym => first.to_lowercase().chain(chars).collect(),
         _ => label.to_string(),
     }
 }
 
-/// When, as people count it: "on day 5" on a whole day, else the days and hours since the
-/// treatment ("2 days and 18 hours after the treatment", "6 hours after the treatment"), never
-/// a decimal day, and never more than has passed (whole hours gone, not rounded up past a
-/// threshold the reason names).
-fn on_day(day: f64) -> String {
-    let hours = (day * 24.0).floor() as i64;
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    let (d, h) = (hours / 24, hours % 24);
-    if hours == 0 {
-        "just after the treatment".to_string()
-    } else if d == 0 {
-        format!("{} after the treatment", plural(h, "hour"))
-    } else if day.fract() == 0.0 {
-        format!("on day {}", fmt_day(day))
-    } else if h == 0 {
-        format!("{} after the treatment", plural(d, "day"))
-    } else {
-        format!(
-            "{} and {} after the treatment",
-            plural(d, "day"),
-            plural(h, "hour")
-        )
-    }
+/// Whether the case knows the treatment date but not its time of day: the time since
+/// treatment is then a span, and words name the day, never hours.
+fn date_only(case: &Case) -> bool {
+    case.shortest_days_since_treatment != case.days_since_treatment
 }
 
-/// A reason a person can read, with the numbers behind it.
+/// A reason a person can read, with the numbers behind it, in words: hours in the first 2
+/// days, days after, never a fractional day.
 pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> String {
+    reason_quoting(hit, subject, case, rules, true)
+}
+
+/// As [`reason`]; `quote_words` is false for the other rules of a finding, so that the
+/// person's own words (`other`) are quoted once.
+fn reason_quoting(
+    hit: Hit,
+    subject: Subject,
+    case: &Case,
+    rules: &RuleSet,
+    quote_words: bool,
+) -> String {
     let day = case.days_since_treatment;
-    let on_day = on_day(day);
+    let when = since_treatment_words(day, date_only(case));
     let symptom = match subject {
         Subject::Symptom(i) => case.symptoms.get(i),
         _ => None,
@@ -525,40 +580,55 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
         .and_then(|s| rules.symptom_text(&s.id))
         .map(|t| in_sentence(t.label))
         .unwrap_or_else(|| "this symptom".into());
+    // The step of a column that decided on this day, named by its own day.
+    let step_after = |steps: &crate::rules::Steps| {
+        after_day_words(steps.at(day).or(steps.first()).map_or(0.0, |t| t.day))
+    };
     match hit.rule {
         RuleRef::Reaction(i, aspect) => {
             let r = &rules.reactions[i];
-            let (normal, ok) = (fmt_day(r.normal_until), fmt_day(r.ok_if_improving_until));
+            let (normal, ok) = (
+                until_day_words(r.normal_until),
+                until_day_words(r.ok_if_improving_until),
+            );
             match aspect {
-                Aspect::Window => format!(
-                    "{name} {on_day} is within its usual window (up to day {normal})"
-                ),
+                Aspect::Window => {
+                    format!("{name} {when} is within its usual window ({normal})")
+                }
                 Aspect::Improving => format!(
-                    "{name} {on_day} is past its usual {normal} days but is improving, which is expected up to day {ok}"
+                    "{name} {when} is past its usual window ({normal}) but is improving, which is expected {ok}"
                 ),
                 Aspect::NotImproving => format!(
-                    "{name} {on_day} is past its usual {normal} days and is not improving"
+                    "{name} {when} is past its usual window ({normal}) and is not improving"
                 ),
                 Aspect::PastWindow => format!(
-                    "{name} {on_day} has lasted beyond day {ok}, longer than normal healing explains even when improving"
+                    "{name} {when} has lasted longer than normal healing explains, even when improving (it is expected {ok})"
                 ),
                 Aspect::WorseAfter => format!(
-                    "{name} getting worse {on_day} (after day {}) is not part of normal healing",
-                    fmt_day(r.worse_after.map_or(0.0, |t| t.day))
+                    "{name} getting worse {when} ({}) is not part of normal healing",
+                    step_after(&r.worse_after)
                 ),
                 Aspect::SevereAfter => format!(
-                    "severe {name} {on_day} (after day {}) is more than normal healing",
-                    fmt_day(r.severe_after.map_or(0.0, |t| t.day))
+                    "severe {name} {when} ({}) is more than normal healing",
+                    step_after(&r.severe_after)
                 ),
                 Aspect::SevereAndWorseAfter => format!(
-                    "severe {name} that is still getting worse {on_day} (after day {}) is more than normal healing",
-                    fmt_day(r.severe_and_worse_after.map_or(0.0, |t| t.day))
+                    "severe {name} that is still getting worse {when} ({}) is more than normal healing",
+                    step_after(&r.severe_and_worse_after)
                 ),
-                Aspect::StartsAfter => format!(
-                    "{name} that started on day {} (after day {}) is a late or new reaction, not part of normal healing",
-                    fmt_day(symptom.map_or(0.0, |s| s.started_day)),
-                    fmt_day(r.starts_after.map_or(0.0, |t| t.day))
-                ),
+                Aspect::StartsAfter => {
+                    let started = symptom.map_or(0.0, |s| s.started_day);
+                    let threshold = r
+                        .starts_after
+                        .started_after(started)
+                        .or(r.starts_after.first())
+                        .map_or(0.0, |t| t.day);
+                    format!(
+                        "{name} that started {} ({}) is a late or new reaction, not part of normal healing",
+                        since_treatment_words(started, date_only(case)),
+                        after_day_words(threshold)
+                    )
+                }
             }
         }
         RuleRef::WarningSign(i) => {
@@ -570,15 +640,31 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
         }
         RuleRef::Other { raised } => {
             let words = symptom.and_then(|s| s.description.as_deref()).unwrap_or("");
+            let what = if quote_words {
+                format!("something not on the list ({words:?})")
+            } else {
+                "it".to_string()
+            };
             if raised {
                 format!(
-                    "something not on the list ({words:?}) that is severe or getting worse needs a clinician today; the tool does not interpret it"
+                    "{what} is severe or getting worse, so a clinician should see it today; the tool does not interpret it"
                 )
             } else {
                 format!(
-                    "something not on the list ({words:?}) cannot be judged as normal healing; a clinician should look at it (the tool does not interpret it)"
+                    "{what} cannot be judged as normal healing; a clinician should look at it (the tool does not interpret it)"
                 )
             }
+        }
+        RuleRef::OtherEarly => {
+            let words = symptom.and_then(|s| s.description.as_deref()).unwrap_or("");
+            let what = if quote_words {
+                format!("something not on the list ({words:?})")
+            } else {
+                "it".to_string()
+            };
+            format!(
+                "{what} that is severe and still getting worse {when}, so soon after the procedure, is not safe to leave until the clinic can be reached; the tool does not interpret it"
+            )
         }
         RuleRef::Combination(i) => rules.combinations[i].reason.clone(),
         RuleRef::Cluster(i) => rules.clusters[i].reason.clone(),
@@ -588,11 +674,68 @@ pub fn reason(hit: Hit, subject: Subject, case: &Case, rules: &RuleSet) -> Strin
             symptom.map_or("", |s| s.id.as_str())
         ),
         RuleRef::LatePresentation => format!(
-            "{name} {on_day} (after day {}): {}",
-            fmt_day(rules.late_presentation.after_day),
+            "{name} {when} ({}): {}",
+            after_day_words(rules.late_presentation.after_day),
             rules.late_presentation.reason
         ),
     }
+}
+
+/// "I had a micro-needling treatment 2 days ago and now have trouble breathing." What to
+/// tell the emergency operator, in the person's own voice: the warning signs that led to the
+/// emergency, by their names.
+pub fn tell_operator(case: &Case, triage: &Triage, rules: &RuleSet) -> String {
+    let mut named: Vec<String> = Vec::new();
+    for f in &triage.findings {
+        if f.disposition() < Disposition::GoToEdNow {
+            continue;
+        }
+        let ids: Vec<String> = match f.subject {
+            Subject::Symptom(i) => vec![case.symptoms[i].id.clone()],
+            Subject::Combination(_) => subject_name(f.subject, case, rules)
+                .map(|n| n.split('+').map(str::to_string).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        // Symptoms and signs by their names; a risk factor is no symptom, and `other` is in
+        // the person's own words, which they can say themselves.
+        for id in ids {
+            let Some(t) = rules.symptom_text(&id) else {
+                continue;
+            };
+            if rules.lookup(&id) == Some(SymptomRef::Other) {
+                continue;
+            }
+            let words = in_sentence(t.label);
+            if !named.contains(&words) {
+                named.push(words);
+            }
+        }
+    }
+    let hours = (case.days_since_treatment * 24.0).floor() as i64;
+    let when = if date_only(case) {
+        match case.days_since_treatment.floor() as i64 {
+            0 => "today".to_string(),
+            1 => "yesterday".to_string(),
+            d => format!("{d} days ago"),
+        }
+    } else {
+        match hours {
+            0 => "less than an hour ago".to_string(),
+            1..=47 => format!("{hours} hour{} ago", if hours == 1 { "" } else { "s" }),
+            _ => format!("{} days ago", hours / 24),
+        }
+    };
+    let mut tell = format!("I had a micro-needling treatment {when}");
+    match named.as_slice() {
+        [] => {}
+        [one] => tell.push_str(&format!(" and now have {one}")),
+        [rest @ .., last] => {
+            tell.push_str(&format!(" and now have {} and {last}", rest.join(", ")))
+        }
+    }
+    tell.push('.');
+    tell
 }
 
 /// The aftercare that applies on `day`, in rule-file order.
@@ -663,11 +806,15 @@ pub fn upcoming_advice_changes<'a>(
     for a in advice {
         if let (Some(until), Some(then)) = (a.until_day, &a.then) {
             if until >= day && until < day + LOOK_AHEAD_DAYS {
-                out.push(format!("After day {}: {}", fmt_day(until), then));
+                out.push(format!("{}: {}", capitalise(&after_day_words(until)), then));
             }
         }
         if a.from_day > day && a.from_day <= day + LOOK_AHEAD_DAYS {
-            out.push(format!("From day {}: {}", fmt_day(a.from_day), a.text));
+            out.push(format!(
+                "From {}: {}",
+                after_day_words(a.from_day).trim_start_matches("after "),
+                a.text
+            ));
         }
     }
     out
@@ -696,27 +843,33 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         let mut when = Vec::new();
         if day <= r.normal_until && r.ok_if_improving_until > r.normal_until {
             when.push(format!(
-                "is not improving after day {}",
-                fmt_day(r.normal_until)
+                "is not improving {}",
+                after_day_words(r.normal_until)
             ));
         }
         when.push(format!(
-            "is still there after day {}",
-            fmt_day(r.ok_if_improving_until)
+            "is still there {}",
+            after_day_words(r.ok_if_improving_until)
         ));
-        for (t, change) in [
-            (r.worse_after, "gets worse"),
-            (r.severe_after, "becomes severe"),
+        for (steps, change) in [
+            (&r.worse_after, "gets worse"),
+            (&r.severe_after, "becomes severe"),
             (
-                r.severe_and_worse_after,
+                &r.severe_and_worse_after,
                 "becomes severe and keeps getting worse",
             ),
         ] {
-            let Some(t) = t else { continue };
-            if t.day >= day {
-                when.push(format!("{change} after day {}", fmt_day(t.day)));
-            } else {
-                when.push(change.to_string());
+            if steps.is_empty() {
+                continue;
+            }
+            // A step that already applies needs no day; otherwise the first one ahead.
+            match steps.at(day) {
+                Some(_) => when.push(change.to_string()),
+                None => {
+                    if let Some(t) = steps.first() {
+                        when.push(format!("{change} {}", after_day_words(t.day)));
+                    }
+                }
             }
         }
         out.push(format!(
@@ -747,6 +900,13 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         }
     }
     out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn join_or(parts: &[String]) -> String {

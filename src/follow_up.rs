@@ -100,7 +100,8 @@ pub fn could_still_raise(case: &Case, rules: &RuleSet, answered: &[String]) -> V
     for c in rules
         .combinations
         .iter()
-        .filter(|c| c.disposition > current)
+        // A combination that holds only until a day is no question once the day has passed.
+        .filter(|c| c.disposition > current && c.holds_on(case.days_since_treatment))
     {
         let met = |m: &crate::rules::Member| {
             m.any_of
@@ -162,12 +163,13 @@ pub fn most_urgent_of_signs(rules: &RuleSet, ids: &[&str]) -> Disposition {
         .combinations
         .iter()
         .filter(|c| {
-            c.fires(|r| MemberState {
-                present: present(r),
-                // A sign has no window and no trend here: a qualified member is not met.
-                worsening: false,
-                outside_window: false,
-            })
+            // Without a time, a combination that holds only until a day cannot be judged.
+            c.until_day.is_none()
+                && c.fires(|r| MemberState {
+                    present: present(r),
+                    // A sign has no window and no trend here: a qualified member is not met.
+                    ..MemberState::default()
+                })
         })
         .map(|c| c.disposition);
     of_signs.chain(of_combinations).max().unwrap_or_default()
@@ -239,10 +241,28 @@ mod tests {
         assert!(open(&with_fever_open).contains(&"fever"));
         let denied = could_still_raise(&case, &r, &ids(&["purple_spots", "fever", "chills"]));
         assert!(!open(&denied).contains(&"fever"));
+        // What is still open through an emergency combination comes from combinations
+        // without purple spots (hives with vomiting, something injected with eye signs).
+        let others: Vec<&str> = r
+            .combinations
+            .iter()
+            .filter(|c| {
+                !c.members
+                    .iter()
+                    .any(|m| m.any_of.iter().any(|a| a == "purple_spots"))
+            })
+            .flat_map(|c| {
+                c.members
+                    .iter()
+                    .flat_map(|m| m.any_of.iter().map(String::as_str))
+            })
+            .collect();
         assert!(
             denied
                 .iter()
-                .all(|q| q.could_give < Disposition::CallEmergencyNow || !q.through_combination),
+                .all(|q| q.could_give < Disposition::CallEmergencyNow
+                    || !q.through_combination
+                    || others.contains(&q.id.as_str())),
             "{denied:?}"
         );
     }
@@ -252,14 +272,15 @@ mod tests {
         let r = rules();
         // Hives with swelling that is not worsening: the swelling member is not met and
         // cannot be any more (it was reported), so nothing opens through that combination.
+        // (Vomiting denied: hives with vomiting is another combination of hives.)
         let mut case = signs(1.0, &["swelling"]);
         case.symptoms[0].trend = Trend::Improving;
-        let q = could_still_raise(&case, &r, &ids(&["swelling"]));
+        let q = could_still_raise(&case, &r, &ids(&["swelling", "vomiting"]));
         let hives = q.iter().find(|q| q.id == "hives").unwrap();
         assert!(!hives.through_combination, "{hives:?}");
         // Worsening swelling: hives would make it go_to_ed_now.
         case.symptoms[0].trend = Trend::Worsening;
-        let q = could_still_raise(&case, &r, &ids(&["swelling"]));
+        let q = could_still_raise(&case, &r, &ids(&["swelling", "vomiting"]));
         let hives = q.iter().find(|q| q.id == "hives").unwrap();
         assert!(hives.through_combination);
         assert_eq!(hives.could_give, Disposition::GoToEdNow);

@@ -37,9 +37,9 @@ use std::fmt;
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
-use crate::model::{fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
+use crate::model::{after_day_words, fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
-    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet,
+    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet, Steps,
     SymptomRef, Threshold,
 };
 
@@ -121,14 +121,15 @@ impl Linter<'_> {
                     "is home_care: the symptom would count as normal healing on every day",
                 );
             }
-            for (field, t) in thresholds(r) {
-                let Some(t) = t else { continue };
-                if t.disposition == Disposition::HomeCare {
-                    self.warn(
-                        &rule,
-                        &format!("{field}.disposition"),
-                        "is home_care: a threshold that gives home care can never raise the result",
-                    );
+            for (field, steps) in thresholds(r) {
+                for t in steps.steps() {
+                    if t.disposition == Disposition::HomeCare {
+                        self.warn(
+                            &rule,
+                            &format!("{field}.disposition"),
+                            "is home_care: a threshold that gives home care can never raise the result",
+                        );
+                    }
                 }
             }
             if r.ok_if_improving_until >= MAX_DAYS {
@@ -183,19 +184,44 @@ impl Linter<'_> {
         boundaries.extend(
             thresholds(r)
                 .into_iter()
-                .filter_map(|(_, t)| t.map(|t| t.day)),
+                .flat_map(|(_, steps)| steps.steps().iter().map(|t| t.day)),
         );
         boundaries.push(rules.late_presentation.after_day);
         boundaries.push(MAX_DAYS);
-        for (aspect, t) in r.thresholds() {
-            let Some(t) = t else { continue };
-            let field = aspect.field();
+        for (aspect, steps) in r.thresholds() {
+            for (n, &t) in steps.steps().iter().enumerate() {
+                let field = if steps.steps().len() > 1 {
+                    format!("{}[{n}]", aspect.field())
+                } else {
+                    aspect.field().to_string()
+                };
+                self.step_matters(index, r, aspect, t, &field, &boundaries);
+            }
+        }
+    }
+
+    /// Whether one step of a threshold column can fire and ever decides a result.
+    fn step_matters(
+        &mut self,
+        index: usize,
+        r: &ExpectedReaction,
+        aspect: Aspect,
+        t: Threshold,
+        field: &str,
+        boundaries: &[f64],
+    ) {
+        let rules = self.rules;
+        {
             // Days inside each stretch between boundaries: a boundary itself ("until" is
-            // inclusive) and just after it ("after" is strict).
-            let days = boundaries
-                .iter()
-                .flat_map(|&b| [b, b + 1e-6])
-                .filter(|&d| d > t.day && d <= MAX_DAYS);
+            // inclusive) and just after it ("after" is strict, but for "after 0").
+            let days = boundaries.iter().flat_map(|&b| [b, b + 1e-6]).filter(|&d| {
+                let applies = if aspect == Aspect::StartsAfter {
+                    d > t.day
+                } else {
+                    t.applies_at(d)
+                };
+                applies && d <= MAX_DAYS
+            });
             let mut fires = false;
             let mut decides = false;
             let mut stronger: Option<(Disposition, String)> = None;
@@ -208,7 +234,19 @@ impl Linter<'_> {
                 };
                 let hits: Vec<_> = std::iter::once(&f.hit).chain(&f.also).collect();
                 let me = RuleRef::Reaction(index, aspect);
-                if !hits.iter().any(|h| h.rule == me) {
+                // This step, not another of its column, is the one that applies on the day.
+                let steps = match aspect {
+                    Aspect::WorseAfter => &r.worse_after,
+                    Aspect::SevereAfter => &r.severe_after,
+                    Aspect::SevereAndWorseAfter => &r.severe_and_worse_after,
+                    _ => &r.starts_after,
+                };
+                let this_step = if aspect == Aspect::StartsAfter {
+                    steps.started_after(day)
+                } else {
+                    steps.at(day)
+                };
+                if this_step != Some(t) || !hits.iter().any(|h| h.rule == me) {
                     continue;
                 }
                 fires = true;
@@ -280,37 +318,74 @@ impl Linter<'_> {
             );
         }
         for ((field, mine), (_, theirs)) in thresholds(r).into_iter().zip(thresholds(base)) {
-            let Some(theirs) = theirs else { continue };
-            match mine {
-                None => self.warn(
+            if theirs.is_empty() {
+                continue;
+            }
+            if mine.is_empty() {
+                self.warn(
                     &rule,
                     field,
-                    format!(
-                        "missing: the default set has {field} day {} -> {}",
-                        theirs.day, theirs.disposition
-                    ),
-                ),
-                Some(mine) => {
-                    if mine.day > theirs.day {
+                    format!("missing: the default set has {field} {}", theirs.describe()),
+                );
+                continue;
+            }
+            // Weaker when on some day the default's steps give more than these: a step
+            // missing, later or milder. Both change only just after a step's own day.
+            let starts = field == Aspect::StartsAfter.field();
+            let at = |steps: &Steps, day: f64| {
+                if starts {
+                    steps.started_after(day)
+                } else {
+                    steps.at(day)
+                }
+            };
+            let probes: Vec<f64> = theirs
+                .steps()
+                .iter()
+                .chain(mine.steps())
+                .map(|t| {
+                    if t.day == 0.0 && !starts {
+                        0.0
+                    } else {
+                        t.day + 1e-6
+                    }
+                })
+                .collect();
+            let (mut later, mut milder) = (false, false);
+            for day in probes {
+                let Some(base_step) = at(theirs, day) else {
+                    continue;
+                };
+                match at(mine, day) {
+                    None if !later => {
+                        later = true;
+                        let first = mine.first().map_or(0.0, |t| t.day);
                         self.warn(
                             &rule,
                             &format!("{field}.day"),
                             format!(
-                                "{} is later than in the default set ({})",
-                                mine.day, theirs.day
+                                "{} is later than in the default set ({}): the default set has {field} {}",
+                                fmt_day(first),
+                                fmt_day(base_step.day),
+                                theirs.describe()
                             ),
                         );
                     }
-                    if mine.disposition < theirs.disposition {
+                    Some(step) if step.disposition < base_step.disposition && !milder => {
+                        milder = true;
                         self.warn(
                             &rule,
                             &format!("{field}.disposition"),
                             format!(
-                                "{} is less urgent than in the default set ({})",
-                                mine.disposition, theirs.disposition
+                                "{} is less urgent than in the default set ({}) {}: the default set has {field} {}",
+                                step.disposition,
+                                base_step.disposition,
+                                after_day_words(day.floor().max(base_step.day)),
+                                theirs.describe()
                             ),
                         );
                     }
+                    _ => {}
                 }
             }
         }
@@ -386,7 +461,9 @@ impl Linter<'_> {
                 .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
                 .max()
                 .unwrap_or_default();
-            if c.disposition <= members {
+            // Equal is allowed where the combination is there for the cause its reason
+            // names; less urgent never is.
+            if c.disposition < members || (c.disposition == members && !c.tells_the_cause) {
                 self.warn(
                     RuleId::combination(&c.id),
                     "disposition",
@@ -426,16 +503,68 @@ impl Linter<'_> {
             // the default fires (one alternative of each member, with exactly the default's
             // qualifiers met) finds every case where this one would not: a dropped
             // alternative, an added member or an added qualifier.
-            let mut sets: Vec<Vec<(&String, &Member)>> = vec![Vec::new()];
+            // Holding for fewer days than the default is weaker too.
+            if let Some(theirs) = base.until_day {
+                if c.until_day.is_some_and(|mine| mine < theirs) {
+                    self.warn(
+                        &rule,
+                        "until_day",
+                        format!(
+                            "{} is earlier than in the default set ({theirs}): the combination stops holding sooner",
+                            c.until_day.unwrap_or_default()
+                        ),
+                    );
+                }
+            } else if let Some(mine) = c.until_day {
+                self.warn(
+                    &rule,
+                    "until_day",
+                    format!("{mine}: the default set holds it on every day"),
+                );
+            }
+            // One way of meeting a member's qualifiers: "severe or worsening" can be met by
+            // either alone, so each is a smallest way of its own.
+            #[derive(Clone, Copy)]
+            struct Met {
+                worsening: bool,
+                severe: bool,
+                outside_window: bool,
+            }
+            let ways = |m: &Member| -> Vec<Met> {
+                let plain = Met {
+                    worsening: m.worsening,
+                    severe: false,
+                    outside_window: m.outside_window,
+                };
+                if m.severe_or_worsening {
+                    vec![
+                        Met {
+                            severe: true,
+                            ..plain
+                        },
+                        Met {
+                            worsening: true,
+                            ..plain
+                        },
+                    ]
+                } else {
+                    vec![plain]
+                }
+            };
+            let mut sets: Vec<Vec<(&String, Met)>> = vec![Vec::new()];
             for m in &base.members {
                 sets = sets
                     .into_iter()
                     .flat_map(|set| {
-                        m.any_of.iter().map(move |id| {
-                            let mut next = set.clone();
-                            next.push((id, m));
-                            next
-                        })
+                        m.any_of
+                            .iter()
+                            .flat_map(|id| ways(m).into_iter().map(move |w| (id, w)))
+                            .map(move |(id, w)| {
+                                let mut next = set.clone();
+                                next.push((id, w));
+                                next
+                            })
+                            .collect::<Vec<_>>()
                     })
                     .take(4096)
                     .collect();
@@ -451,6 +580,7 @@ impl Linter<'_> {
                         if mine {
                             st.present = true;
                             st.worsening |= m.worsening;
+                            st.severe |= m.severe;
                             st.outside_window |= m.outside_window;
                         }
                     }
@@ -463,6 +593,9 @@ impl Linter<'_> {
                             let mut s = (*id).clone();
                             if m.outside_window {
                                 s.push_str(" outside its window");
+                            }
+                            if m.severe {
+                                s.push_str(" severe");
                             }
                             if m.worsening {
                                 s.push_str(" worsening");
@@ -574,6 +707,43 @@ impl Linter<'_> {
                     field,
                     format!("{mine} is less urgent than in the default set ({theirs})"),
                 );
+            }
+        }
+        if let Some(theirs) = base.severe_and_worsening_early {
+            let field = "severe_and_worsening_early";
+            match o.severe_and_worsening_early {
+                None => self.warn(
+                    &rule,
+                    field,
+                    format!(
+                        "missing: the default set gives {} when it is severe and worsening up to day {}",
+                        theirs.disposition,
+                        fmt_day(theirs.day)
+                    ),
+                ),
+                Some(mine) => {
+                    if mine.day < theirs.day {
+                        self.warn(
+                            &rule,
+                            &format!("{field}.until_day"),
+                            format!(
+                                "{} is earlier than in the default set ({})",
+                                fmt_day(mine.day),
+                                fmt_day(theirs.day)
+                            ),
+                        );
+                    }
+                    if mine.disposition < theirs.disposition {
+                        self.warn(
+                            &rule,
+                            &format!("{field}.disposition"),
+                            format!(
+                                "{} is less urgent than in the default set ({})",
+                                mine.disposition, theirs.disposition
+                            ),
+                        );
+                    }
+                }
             }
         }
     }
@@ -878,7 +1048,7 @@ fn same_words(a: &str, b: &str) -> bool {
 }
 
 /// A reaction's day thresholds, each by the field that holds it.
-fn thresholds(r: &ExpectedReaction) -> [(&'static str, Option<Threshold>); 4] {
+fn thresholds(r: &ExpectedReaction) -> [(&'static str, &Steps); 4] {
     r.thresholds().map(|(aspect, t)| (aspect.field(), t))
 }
 
@@ -1050,20 +1220,23 @@ mod tests {
 
     #[test]
     fn a_shadowed_threshold_is_flagged_and_an_equal_one_is_not() {
-        // Itching: normal until 3, past_window see_within_3_days. Worsening after day 3 is
+        // Crusting: normal until 5, past_window see_within_3_days. Worsening after day 5 is
         // not improving, so past_window already applies: a milder worse_after never decides.
+        let crusting = "worse_after = { day = 5, disposition = \"see_within_3_days\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Small crusts";
         let w = lint_text(&edited(
-            "worse_after = { day = 3, disposition = \"see_within_3_days\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
-            "worse_after = { day = 3, disposition = \"see_within_2_weeks\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+            crusting,
+            &crusting.replacen("see_within_3_days", "see_within_2_weeks", 1),
         ));
         assert!(
-            has(&w, "expected_reaction \"itching\": worse_after: is shadowed: whenever it fires, itching.not_improving (see_within_3_days) is more urgent"),
+            has(&w, "expected_reaction \"crusting\": worse_after: is shadowed: whenever it fires, crusting.not_improving (see_within_3_days) is more urgent"),
             "{w:#?}"
         );
         // The same threshold before the window ends decides on the days between.
         let w = lint_text(&edited(
-            "worse_after = { day = 3, disposition = \"see_within_3_days\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
-            "worse_after = { day = 2, disposition = \"see_within_2_weeks\" }\nstarts_after = { day = 3, disposition = \"see_within_3_days\" }\ncourse = \"Itch",
+            crusting,
+            &crusting
+                .replacen("see_within_3_days", "see_within_2_weeks", 1)
+                .replacen("day = 5", "day = 4", 1),
         ));
         assert!(!has(&w, "is shadowed"), "{w:#?}");
     }
@@ -1146,11 +1319,11 @@ mod tests {
         );
         // A raised cluster count, a stricter severity, a dropped id.
         let w = lint_text(&edited(
+            "count = 2\nseverity = \"severe\"",
             "count = 3\nseverity = \"severe\"",
-            "count = 4\nseverity = \"severe\"",
         ));
         assert!(
-            has(&w, "cluster \"several_strong_reactions\": count: 4 is more than in the default set (3)"),
+            has(&w, "cluster \"several_strong_reactions\": count: 3 is more than in the default set (2)"),
             "{w:#?}"
         );
         let w = lint_text(&edited(
@@ -1180,7 +1353,7 @@ mod tests {
         );
         let w = lint_text(crate::rules::before_examples(&text));
         assert!(
-            has(&w, "expected_reaction \"swelling\": severe_and_worse_after: missing: the default set has severe_and_worse_after day 0.5 -> see_today"),
+            has(&w, "expected_reaction \"swelling\": severe_and_worse_after: missing: the default set has severe_and_worse_after 0.5 -> see_today"),
             "{w:#?}"
         );
         let w = lint_text(&edited(

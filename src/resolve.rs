@@ -106,8 +106,9 @@ impl CaseInput {
                 }
                 // Uncertain ends are read apart: the longest time for the triage, the
                 // shortest (never below zero: same day) for the aftercare.
-                let longest = when::days_between(treated_first, assessed_last);
-                let shortest = when::days_between(treated_last, assessed_first).max(0.0);
+                let longest = when::whole_days_between(treated_first, assessed_last, true);
+                let shortest =
+                    when::whole_days_between(treated_last, assessed_first, false).max(0.0);
                 Ok((check_days("treated_at", longest)?, shortest, assessed_last))
             }
         }
@@ -256,14 +257,16 @@ impl SymptomInput {
                     format!("{d} is not a whole day (it must be 0, 1, 2...)"),
                 ));
             }
-            if d > days {
+            // A whole day from 0 to today's day number (the whole part of the time since
+            // treatment).
+            if d > days.floor() {
                 return Err(InputError::new(
                     field("started_on_day"),
                     format!(
-                        "day {} is later than the time since treatment ({} day{})",
+                        "day {} is later than today, day {} since the treatment (it must be a whole day from 0 to {})",
                         crate::model::fmt_day(d),
-                        crate::model::fmt_day(days),
-                        if days == 1.0 { "" } else { "s" }
+                        crate::model::fmt_day(days.floor()),
+                        crate::model::fmt_day(days.floor())
                     ),
                 ));
             }

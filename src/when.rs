@@ -9,6 +9,18 @@ pub fn days_between(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> f
     (d.num_seconds() as f64 + f64::from(d.subsec_nanos()) / 1e9) / 86_400.0
 }
 
+/// The days between two instants counted in whole seconds, rounded up (`up`: the longest
+/// reading, never milder) or down (the shortest, no restriction lifted early), with at most 6
+/// decimals: a date alone gives 4, never 3.999999988425926.
+pub fn whole_days_between(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>, up: bool) -> f64 {
+    let d = to - from;
+    let mut seconds = d.num_seconds();
+    if up && d.subsec_nanos() > 0 {
+        seconds += 1;
+    }
+    crate::model::days_to_micro(seconds as f64 / 86_400.0)
+}
+
 /// A time as a case gives it, read as the earliest and the latest instant it can mean.
 pub type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
 

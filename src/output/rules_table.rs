@@ -2,7 +2,7 @@
 
 use crate::model::{fmt_day, Disposition};
 use crate::output::text::{wrap, Style};
-use crate::rules::{RuleSet, Threshold};
+use crate::rules::{RuleSet, Steps};
 
 /// The short forms of the clinical reference: ED, TODAY, 3D, 2W.
 pub fn short(d: Disposition) -> &'static str {
@@ -20,11 +20,17 @@ fn legend() -> String {
     format!("Dispositions: {},\n{}.", today.join(", "), later.join(", "))
 }
 
-fn threshold(t: Option<Threshold>) -> String {
-    t.map_or_else(
-        || "-".to_string(),
-        |t| format!("{} {}", fmt_day(t.day), short(t.disposition)),
-    )
+/// A threshold column as the reference writes it: "1 3D; 2 TODAY", or "-" when absent.
+fn threshold(steps: &Steps) -> String {
+    if steps.is_empty() {
+        return "-".to_string();
+    }
+    steps
+        .steps()
+        .iter()
+        .map(|t| format!("{} {}", fmt_day(t.day), short(t.disposition)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub fn render(rules: &RuleSet, style: Style) -> String {
@@ -63,10 +69,10 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
             fmt_day(r.normal_until),
             fmt_day(r.ok_if_improving_until),
             short(r.past_window).to_string(),
-            threshold(r.worse_after),
-            threshold(r.severe_after),
-            threshold(r.severe_and_worse_after),
-            threshold(r.starts_after),
+            threshold(&r.worse_after),
+            threshold(&r.severe_after),
+            threshold(&r.severe_and_worse_after),
+            threshold(&r.starts_after),
         ]);
     }
     let widths: Vec<usize> = (0..8)

@@ -283,6 +283,7 @@ pub fn result(rules: &RuleSet) -> Value {
             },
             "expect_next": { "type": "array", "items": { "type": "string" } },
             "call_back": { "type": "array", "items": { "type": "string" } },
+            "tell_operator": { "type": "string", "minLength": 1, "description": "For call_emergency_now: what to tell the emergency operator, in the person's own voice." },
             "rule_set": { "$ref": "#/$defs/rule_set" }
         }),
     );
@@ -559,20 +560,25 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
     let defs = json!({
         "disposition": dispositions(),
         "threshold": threshold,
+        "steps": {
+            "description": "A threshold column: one step, or a list of steps in order of their days, each applying after its own day (day 0: at any time, the treatment day included); the most urgent step that applies counts.",
+            "oneOf": [r("threshold"), { "type": "array", "minItems": 1, "items": r("threshold") }]
+        },
         "rule_set": obj(&["name", "version"], json!({ "name": text, "version": text, "title": { "type": "string" } })),
         "source": obj(&["id", "kind", "title"], json!({ "id": { "type": "string", "minLength": 1 }, "kind": { "enum": ["clinic_sheet", "published", "proposed"] }, "title": text })),
-        "disposition_text": obj(&["code", "label", "action"], json!({ "code": r("disposition"), "label": text, "action": text, "call_back": { "type": "string" } })),
+        "disposition_text": obj(&["code", "label", "action"], json!({ "code": r("disposition"), "label": text, "action": text, "call_back": { "type": "string" }, "photo_review": { "type": "string", "minLength": 1, "description": "Added to the action unless the result rests on something in the person's own words." } })),
         "expected_reaction": obj(&["id", "label", "description", "normal_until", "ok_if_improving_until", "past_window"], citation(props(json!({
             "id": id, "label": text, "description": text,
             "normal_until": day, "ok_if_improving_until": day,
             "past_window": r("disposition"),
-            "worse_after": r("threshold"), "severe_after": r("threshold"),
-            "severe_and_worse_after": r("threshold"), "starts_after": r("threshold"),
+            "worse_after": r("steps"), "severe_after": r("steps"),
+            "severe_and_worse_after": r("steps"), "starts_after": r("steps"),
             "aliases": aliases,
             "course": { "type": "string" }
         })))),
         "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], citation(props(json!({
             "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text,
+            "also_do": { "type": "string", "minLength": 1, "description": "Added to the action when this sign is present." },
             "aliases": aliases
         })))),
         "combination": {
@@ -586,6 +592,8 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
                 "all_of": ids,
                 "any_of": ids,
                 "members": { "type": "array", "minItems": 1, "items": r("member") },
+                "until_day": { "type": "number", "minimum": 0, "description": "The combination holds only while the time since treatment is at most this day." },
+                "tells_the_cause": { "type": "boolean", "description": "No more urgent than its members: there for the cause its reason names." },
                 "disposition": r("disposition"),
                 "reason": text
             })))
@@ -593,7 +601,8 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
         "member": obj(&["any_of"], json!({
             "any_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN }, "description": "Symptom, sign or risk-factor ids: any one of them counts." },
             "outside_window": { "type": "boolean", "description": "The symptom's own finding is above home care (an expected reaction only)." },
-            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." }
+            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." },
+            "severe_or_worsening": { "type": "boolean", "description": "The symptom is reported as severe, or as worsening." }
         })),
         "cluster": obj(&["id", "among", "count", "severity", "trend", "disposition", "reason"], citation(props(json!({
             "id": id,
@@ -607,6 +616,7 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
         "other": obj(&["id", "label", "description", "disposition", "severe_or_worsening"], citation(props(json!({
             "id": id, "label": text, "description": text,
             "disposition": r("disposition"), "severe_or_worsening": r("disposition"),
+            "severe_and_worsening_early": obj(&["until_day", "disposition"], json!({ "until_day": day, "disposition": r("disposition") })),
             "aliases": aliases
         })))),
         "risk_factor": obj(&["id", "label", "description", "question"], citation(props(json!({

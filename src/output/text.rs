@@ -98,7 +98,14 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     }
     out.push_str(&instruction);
     if a.disposition == Disposition::CallEmergencyNow {
-        out.push_str(&wrap(&tell_the_operator(a, rules), style.width, "", ""));
+        if let Some(tell) = &a.tell_operator {
+            out.push_str(&wrap(
+                &format!("Tell the operator: \"{tell}\""),
+                style.width,
+                "",
+                "",
+            ));
+        }
         out.push_str(&format!(
             "(Rule set: {} {}.)\n",
             a.rule_set.name, a.rule_set.version
@@ -167,14 +174,27 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
                 None => item.text.clone(),
             })
             .collect();
+        // Seen today: the safety net comes before any aftercare, so that what to do if it
+        // gets worse is read first.
+        let safety_first = a.disposition == Disposition::SeeToday;
+        if safety_first {
+            section(
+                &mut out,
+                "When to call back or get help",
+                &a.call_back,
+                style,
+            );
+        }
         section(&mut out, "Aftercare today", &advice, style);
         section(&mut out, "What to expect next", &a.expect_next, style);
-        section(
-            &mut out,
-            "When to call back or get help",
-            &a.call_back,
-            style,
-        );
+        if !safety_first {
+            section(
+                &mut out,
+                "When to call back or get help",
+                &a.call_back,
+                style,
+            );
+        }
     }
     out.push_str(&format!(
         "\nRule set: {} {}\n",
@@ -183,57 +203,6 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
     out.push('\n');
     out.push_str(&instruction);
     out
-}
-
-/// "Tell the operator: you had a micro-needling skin treatment 2 days ago, and you have
-/// fever and purple spots that do not fade when pressed." The signs that led to the
-/// emergency, by their names.
-fn tell_the_operator(a: &Assessment, rules: &RuleSet) -> String {
-    let mut named: Vec<String> = Vec::new();
-    for f in a
-        .findings
-        .iter()
-        .filter(|f| matches!(f.kind, FindingKind::WarningSign | FindingKind::Combination))
-    {
-        for id in f.symptom.iter().flat_map(|s| s.split('+')) {
-            if let Some(t) = rules.symptom_text(id) {
-                let words = lower_first(t.label);
-                if !named.contains(&words) {
-                    named.push(words);
-                }
-            }
-        }
-    }
-    let hours = (a.days_since_treatment * 24.0).floor() as i64;
-    let when = match hours {
-        0 => "less than an hour ago".to_string(),
-        1..=23 => format!("{hours} hour{} ago", if hours == 1 { "" } else { "s" }),
-        _ => {
-            let days = hours / 24;
-            format!("{days} day{} ago", if days == 1 { "" } else { "s" })
-        }
-    };
-    let mut tell = format!("Tell the operator: you had a micro-needling skin treatment {when}");
-    match named.as_slice() {
-        [] => {}
-        [one] => tell.push_str(&format!(", and you have {one}")),
-        [rest @ .., last] => {
-            tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
-        }
-    }
-    tell.push('.');
-    tell
-}
-
-/// "Purple spots that ..." inside a sentence, an abbreviation ("PRP") kept as it is.
-fn lower_first(label: &str) -> String {
-    let mut c = label.chars();
-    match (c.next(), c.next()) {
-        (Some(f), Some(s)) if s.is_lowercase() => {
-            f.to_lowercase().chain(label.chars().skip(1)).collect()
-        }
-        _ => label.to_string(),
-    }
 }
 
 /// "Day 2 after the treatment (2 days and 12 hours since it)." The hours only when they

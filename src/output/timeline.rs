@@ -33,6 +33,9 @@ fn status(d: Disposition) -> &'static str {
 }
 
 /// The timeline for a case: the person's reactions first (marked "*"), then the others.
+/// Reactions whose window runs longer than this are left off the timeline unless reported.
+const LONG_COURSE_DAYS: f64 = 30.0;
+
 pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     let day = case.days_since_treatment;
     let mut mine: Vec<&ExpectedReaction> = Vec::new();
@@ -43,10 +46,13 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
             }
         }
     }
+    // A course of weeks (hair shedding after a scalp treatment) is shown only when reported:
+    // on the common scale it would squeeze every other bar into a few columns.
     let others: Vec<&ExpectedReaction> = rules
         .reactions
         .iter()
         .filter(|r| !mine.iter().any(|m| m.id == r.id))
+        .filter(|r| r.ok_if_improving_until <= LONG_COURSE_DAYS)
         .collect();
     if mine.is_empty() && others.is_empty() {
         return String::new();
@@ -83,9 +89,9 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     };
     let bar_start = if two_lines { 2 } else { 2 + label_width + 1 };
     // The days shown: the longest window, and today with a little room after it.
-    let longest = rules
-        .reactions
+    let longest = mine
         .iter()
+        .chain(&others)
         .map(|r| r.ok_if_improving_until)
         .fold(0.0_f64, f64::max);
     let span = longest.max(day + 1.0).max(7.0).ceil() + 1.0;
@@ -331,6 +337,11 @@ mod tests {
             .lines()
             .filter(|l| l.contains('|') && !l.starts_with("Key"))
             .count();
-        assert_eq!(rows, rules.reactions.len(), "{t}");
+        let shown = rules
+            .reactions
+            .iter()
+            .filter(|r| r.ok_if_improving_until <= LONG_COURSE_DAYS)
+            .count();
+        assert_eq!(rows, shown, "{t}");
     }
 }

@@ -67,6 +67,9 @@ pub struct DispositionEntry {
     /// Safety-net advice: when to call back or escalate. Empty for an emergency.
     #[serde(default)]
     pub call_back: String,
+    /// A sentence added to the action when a photo can show what the result rests on ("A
+    /// photo review can do."); left out when it rests on something in the person's own words.
+    pub photo_review: Option<String>,
 }
 
 /// A day threshold with the disposition it gives once passed ("after" is strict).
@@ -75,6 +78,43 @@ pub struct DispositionEntry {
 pub struct ThresholdEntry {
     pub day: f64,
     pub disposition: String,
+}
+
+/// A threshold column: one step (`{ day = 2, disposition = "see_today" }`) or a list of
+/// steps, each after its own day (`[{ day = 1, disposition = "see_within_3_days" },
+/// { day = 2, disposition = "see_today" }]`).
+#[derive(Debug, Clone, Default)]
+pub struct StepsEntry(pub Vec<ThresholdEntry>);
+
+impl<'de> Deserialize<'de> for StepsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Column;
+        impl<'de> serde::de::Visitor<'de> for Column {
+            type Value = StepsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a step { day = .., disposition = \"..\" } or a list of steps")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<StepsEntry, A::Error> {
+                let one =
+                    ThresholdEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(StepsEntry(vec![one]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StepsEntry, A::Error> {
+                let mut steps = Vec::new();
+                while let Some(step) = seq.next_element::<ThresholdEntry>()? {
+                    steps.push(step);
+                }
+                Ok(StepsEntry(steps))
+            }
+        }
+        d.deserialize_any(Column)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,11 +126,11 @@ pub struct ReactionEntry {
     pub normal_until: f64,
     pub ok_if_improving_until: f64,
     pub past_window: String,
-    pub worse_after: Option<ThresholdEntry>,
-    pub severe_after: Option<ThresholdEntry>,
+    pub worse_after: Option<StepsEntry>,
+    pub severe_after: Option<StepsEntry>,
     /// Severity severe AND trend worsening after this day: a reaction both strong and growing.
-    pub severe_and_worse_after: Option<ThresholdEntry>,
-    pub starts_after: Option<ThresholdEntry>,
+    pub severe_and_worse_after: Option<StepsEntry>,
+    pub starts_after: Option<StepsEntry>,
     /// Plain words a person or a portal might use for it; suggestions only, never accepted
     /// in place of the id.
     #[serde(default)]
@@ -112,6 +152,9 @@ pub struct WarningSignEntry {
     pub description: String,
     pub disposition: String,
     pub likely_cause: String,
+    /// What to do on top of the disposition's action when this sign is present ("on the
+    /// way, phone the clinic that treated you").
+    pub also_do: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -133,6 +176,12 @@ pub struct CombinationEntry {
     pub any_of: Vec<String>,
     #[serde(default)]
     pub members: Vec<MemberEntry>,
+    /// The combination holds only while the time since treatment is at most this day.
+    pub until_day: Option<f64>,
+    /// It is no more urgent than its members but names the likely cause and what follows
+    /// (antiviral tablets for weeping eczema): the lint then does not call it useless.
+    #[serde(default)]
+    pub tells_the_cause: bool,
     pub disposition: String,
     pub reason: String,
     #[serde(default)]
@@ -153,6 +202,9 @@ pub struct MemberEntry {
     /// The symptom is reported as worsening.
     #[serde(default)]
     pub worsening: bool,
+    /// The symptom is reported as severe, or as worsening.
+    #[serde(default)]
+    pub severe_or_worsening: bool,
 }
 
 /// Several reactions at once, each at least `severity` and `trend`: `count` or more of
@@ -183,6 +235,9 @@ pub struct OtherEntry {
     pub disposition: String,
     /// What it gives when reported severe or worsening.
     pub severe_or_worsening: String,
+    /// What it gives when reported both severe and worsening up to a day after the
+    /// treatment (`{ until_day = 1, disposition = "go_to_ed_now" }`).
+    pub severe_and_worsening_early: Option<EarlyEntry>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -217,6 +272,14 @@ pub struct ClinicEntry {
     pub phone: Option<String>,
     pub out_of_hours_phone: Option<String>,
     pub emergency_number: Option<String>,
+}
+
+/// A disposition that holds up to a day after the treatment (inclusive).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlyEntry {
+    pub until_day: f64,
+    pub disposition: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

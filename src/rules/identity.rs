@@ -85,6 +85,10 @@ impl fmt::Display for Aspect {
 /// The rule id of `other` reported severe or worsening, after the `other` entry's own id.
 pub const OTHER_RAISED_ASPECT: &str = "severe_or_worsening";
 
+/// The rule id of `other` reported both severe and worsening in the first day(s), after the
+/// `other` entry's own id.
+pub const OTHER_EARLY_ASPECT: &str = "severe_and_worsening_early";
+
 /// The kinds of entry a rule file holds, by the name of their table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleKind {
@@ -167,6 +171,7 @@ enum Part {
     Whole,
     Aspect(Aspect),
     OtherRaised,
+    OtherEarly,
 }
 
 /// A rule, named. `Display` gives its place in the file (`expected_reaction "redness"`,
@@ -246,6 +251,14 @@ impl RuleId {
         }
     }
 
+    /// The `other` entry's rule for a report both severe and worsening early on.
+    pub fn other_early(id: &str) -> RuleId {
+        RuleId {
+            part: Part::OtherEarly,
+            ..RuleId::new(RuleKind::Other, id)
+        }
+    }
+
     /// A disposition's table, by its code.
     pub fn disposition(code: &str) -> RuleId {
         RuleId::new(RuleKind::Disposition, code)
@@ -295,6 +308,7 @@ impl RuleId {
             Part::Whole => Ok(()),
             Part::Aspect(a) => write_aspect(out, a.code()),
             Part::OtherRaised => write_aspect(out, OTHER_RAISED_ASPECT),
+            Part::OtherEarly => write_aspect(out, OTHER_EARLY_ASPECT),
         }
     }
 }
@@ -324,6 +338,8 @@ pub enum RuleRef {
     Other {
         raised: bool,
     },
+    /// Something the lists do not name, reported both severe and worsening early on.
+    OtherEarly,
     Combination(usize),
     Cluster(usize),
     RepeatContact,
@@ -357,6 +373,15 @@ impl RuleRef {
                 }
                 Ok(())
             }
+            RuleRef::OtherEarly => {
+                out.write_str(
+                    rules
+                        .other
+                        .as_ref()
+                        .map_or(RuleKind::Other.table(), |o| o.id.as_str()),
+                )?;
+                write_aspect(out, OTHER_EARLY_ASPECT)
+            }
             RuleRef::Combination(i) => out.write_str(&rules.combinations[i].id),
             RuleRef::Cluster(i) => out.write_str(&rules.clusters[i].id),
             RuleRef::RepeatContact => out.write_str(&rules.repeat_contact.id),
@@ -378,6 +403,7 @@ impl RuleRef {
             RuleRef::Reaction(i, aspect) => RuleId::reaction_aspect(&rules.reactions[i].id, aspect),
             RuleRef::WarningSign(i) => RuleId::warning_sign(&rules.warning_signs[i].id),
             RuleRef::Other { raised } => RuleId::other(&rules.other.as_ref()?.id, raised),
+            RuleRef::OtherEarly => RuleId::other_early(&rules.other.as_ref()?.id),
             RuleRef::Combination(i) => RuleId::combination(&rules.combinations[i].id),
             RuleRef::Cluster(i) => RuleId::new(RuleKind::Cluster, &rules.clusters[i].id),
             RuleRef::RepeatContact => {

@@ -11,7 +11,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 pub use file::RuleFile;
-pub use identity::{Aspect, RuleId, RuleKind, RuleRef, OTHER_RAISED_ASPECT, UNKNOWN_SYMPTOM_RULE};
+pub use identity::{
+    Aspect, RuleId, RuleKind, RuleRef, OTHER_EARLY_ASPECT, OTHER_RAISED_ASPECT,
+    UNKNOWN_SYMPTOM_RULE,
+};
 pub use validate::{RuleFileError, RuleFileErrors, MAX_RULE_FILE_BYTES};
 
 use crate::input::CaseInput;
@@ -59,12 +62,92 @@ pub struct DispositionText {
     pub label: String,
     pub action: String,
     pub call_back: String,
+    /// Added to the action when a photo can show what the result rests on.
+    pub photo_review: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Threshold {
     pub day: f64,
     pub disposition: Disposition,
+}
+
+impl Threshold {
+    /// Whether the step applies at `day` since the treatment: "after" is strict, except
+    /// "after 0", which is any time since the treatment, day 0 included (a portal that sends
+    /// 0 for "the treatment day" must not turn severe and worsening pain into home care).
+    pub fn applies_at(self, day: f64) -> bool {
+        day > self.day || self.day == 0.0
+    }
+}
+
+/// A threshold column: one step or several, each applying after its own day; the most
+/// urgent step that applies counts ("worse after 1 -> see within 3 days; 2 -> see today").
+/// Kept in order of day, each day later than the one before; empty when the column is absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Steps(Vec<Threshold>);
+
+impl Steps {
+    /// Steps in the order of their days (the validator refuses any other order).
+    pub fn new(steps: Vec<Threshold>) -> Steps {
+        Steps(steps)
+    }
+
+    /// A column of one step.
+    pub fn one(day: f64, disposition: Disposition) -> Steps {
+        Steps(vec![Threshold { day, disposition }])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn is_some(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    pub fn steps(&self) -> &[Threshold] {
+        &self.0
+    }
+
+    /// The earliest step: from when the column can apply at all.
+    pub fn first(&self) -> Option<Threshold> {
+        self.0.first().copied()
+    }
+
+    /// The most urgent step that applies at `day` (time since the treatment), if any; on a
+    /// tie the later step, whose day the words then name.
+    pub fn at(&self, day: f64) -> Option<Threshold> {
+        self.0
+            .iter()
+            .filter(|t| t.applies_at(day))
+            .copied()
+            .reduce(|a, b| if b.disposition >= a.disposition { b } else { a })
+    }
+
+    /// The most urgent step whose day a start (`started_day`) is after: a start is strict
+    /// even at 0, since a symptom there since the treatment did not start late.
+    pub fn started_after(&self, started_day: f64) -> Option<Threshold> {
+        self.0
+            .iter()
+            .filter(|t| started_day > t.day)
+            .copied()
+            .reduce(|a, b| if b.disposition >= a.disposition { b } else { a })
+    }
+
+    /// The most urgent disposition any step gives.
+    pub fn most_urgent(&self) -> Option<Disposition> {
+        self.0.iter().map(|t| t.disposition).max()
+    }
+
+    /// In the reference's notation: "1 -> see_within_3_days; 2 -> see_today".
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|t| format!("{} -> {}", crate::model::fmt_day(t.day), t.disposition))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// A reaction that is part of normal healing within its window.
@@ -76,10 +159,10 @@ pub struct ExpectedReaction {
     pub normal_until: f64,
     pub ok_if_improving_until: f64,
     pub past_window: Disposition,
-    pub worse_after: Option<Threshold>,
-    pub severe_after: Option<Threshold>,
-    pub severe_and_worse_after: Option<Threshold>,
-    pub starts_after: Option<Threshold>,
+    pub worse_after: Steps,
+    pub severe_after: Steps,
+    pub severe_and_worse_after: Steps,
+    pub starts_after: Steps,
     pub course: Option<String>,
     pub aliases: Vec<String>,
     pub citation: Citation,
@@ -87,12 +170,12 @@ pub struct ExpectedReaction {
 
 impl ExpectedReaction {
     /// The day thresholds, each with the aspect it is, in the order of the reference table.
-    pub fn thresholds(&self) -> [(Aspect, Option<Threshold>); 4] {
+    pub fn thresholds(&self) -> [(Aspect, &Steps); 4] {
         [
-            (Aspect::WorseAfter, self.worse_after),
-            (Aspect::SevereAfter, self.severe_after),
-            (Aspect::SevereAndWorseAfter, self.severe_and_worse_after),
-            (Aspect::StartsAfter, self.starts_after),
+            (Aspect::WorseAfter, &self.worse_after),
+            (Aspect::SevereAfter, &self.severe_after),
+            (Aspect::SevereAndWorseAfter, &self.severe_and_worse_after),
+            (Aspect::StartsAfter, &self.starts_after),
         ]
     }
 }
@@ -105,6 +188,8 @@ pub struct WarningSign {
     pub description: String,
     pub disposition: Disposition,
     pub likely_cause: String,
+    /// What to do on top of the disposition's action when this sign is present.
+    pub also_do: Option<String>,
     pub aliases: Vec<String>,
     pub citation: Citation,
 }
@@ -125,6 +210,8 @@ pub struct Member {
     pub outside_window: bool,
     /// The symptom must be reported as worsening.
     pub worsening: bool,
+    /// The symptom must be reported as severe, or as worsening (or both).
+    pub severe_or_worsening: bool,
     /// `any_of` resolved once, on load, so that checking a case looks up no id.
     pub(crate) refs: Vec<MemberRef>,
 }
@@ -136,7 +223,22 @@ impl Member {
 
     /// Whether the member has a qualifier beyond being present.
     pub fn qualified(&self) -> bool {
-        self.outside_window || self.worsening
+        self.outside_window || self.worsening || self.severe_or_worsening
+    }
+
+    /// The qualifiers in words, as they follow an id: " outside its window", " worsening".
+    pub fn qualifier_words(&self) -> String {
+        let mut s = String::new();
+        if self.outside_window {
+            s.push_str(" outside its window");
+        }
+        if self.worsening {
+            s.push_str(" worsening");
+        }
+        if self.severe_or_worsening {
+            s.push_str(" severe or worsening");
+        }
+        s
     }
 }
 
@@ -145,6 +247,7 @@ impl Member {
 pub struct MemberState {
     pub present: bool,
     pub worsening: bool,
+    pub severe: bool,
     pub outside_window: bool,
 }
 
@@ -153,6 +256,7 @@ impl MemberState {
     pub fn satisfies(self, m: &Member) -> bool {
         self.present
             && (!m.worsening || self.worsening)
+            && (!m.severe_or_worsening || self.severe || self.worsening)
             && (!m.outside_window || self.outside_window)
     }
 }
@@ -161,12 +265,22 @@ impl MemberState {
 pub struct Combination {
     pub id: String,
     pub members: Vec<Member>,
+    /// The combination holds only while the time since treatment is at most this day
+    /// (inclusive); it needs a valid time.
+    pub until_day: Option<f64>,
+    /// No more urgent than its members; there for the cause its reason names.
+    pub tells_the_cause: bool,
     pub disposition: Disposition,
     pub reason: String,
     pub citation: Citation,
 }
 
 impl Combination {
+    /// Whether the combination can hold at `day` since the treatment ("until" is inclusive).
+    pub fn holds_on(&self, day: f64) -> bool {
+        self.until_day.is_none_or(|until| day <= until)
+    }
+
     /// Whether the combination fires when `state` tells what is known of each alternative:
     /// every member has one alternative present that meets its qualifiers. The one statement
     /// of the rule, used by the triage, the lint and the questionnaire alike.
@@ -182,6 +296,7 @@ impl Combination {
         self.fires(|r| MemberState {
             present: present(r),
             worsening: true,
+            severe: true,
             outside_window: true,
         })
     }
@@ -195,22 +310,21 @@ impl Combination {
                     [one] => one.clone(),
                     many => format!("({})", many.join(" or ")),
                 };
-                if m.outside_window {
-                    s.push_str(" outside its window");
-                }
-                if m.worsening {
-                    s.push_str(" worsening");
-                }
+                s.push_str(&m.qualifier_words());
                 s
             })
             .collect::<Vec<_>>()
             .join(" + ")
+            + &self
+                .until_day
+                .map(|d| format!("; until day {}", crate::model::fmt_day(d)))
+                .unwrap_or_default()
     }
 
     /// Whether every member can be met by a warning sign alone, with no qualifier: such a
     /// combination needs no window, so it can be judged without a valid time.
     pub fn of_signs_only(&self) -> bool {
-        self.members.iter().all(|m| !m.qualified())
+        self.members.iter().all(|m| !m.qualified()) && self.until_day.is_none()
     }
 }
 
@@ -243,6 +357,9 @@ pub struct OtherRule {
     pub description: String,
     pub disposition: Disposition,
     pub severe_or_worsening: Disposition,
+    /// Reported both severe and worsening while the time since treatment is at most its day:
+    /// something strong, growing and unnamed right after a procedure.
+    pub severe_and_worsening_early: Option<Threshold>,
     pub aliases: Vec<String>,
     pub citation: Citation,
 }
@@ -595,20 +712,18 @@ impl RuleSet {
             Some(SymptomRef::WarningSign(i)) => most = self.warning_signs[i].disposition,
             Some(SymptomRef::Reaction(i)) => {
                 let r = &self.reactions[i];
-                most = [
-                    r.worse_after,
-                    r.severe_after,
-                    r.severe_and_worse_after,
-                    r.starts_after,
-                ]
-                .into_iter()
-                .flatten()
-                .map(|t| t.disposition)
-                .fold(r.past_window, Disposition::max);
+                most = r
+                    .thresholds()
+                    .into_iter()
+                    .filter_map(|(_, steps)| steps.most_urgent())
+                    .fold(r.past_window, Disposition::max);
             }
             Some(SymptomRef::Other) => {
                 if let Some(o) = &self.other {
-                    most = o.disposition.max(o.severe_or_worsening);
+                    most = o.disposition.max(o.severe_or_worsening).max(
+                        o.severe_and_worsening_early
+                            .map_or(Disposition::HomeCare, |t| t.disposition),
+                    );
                 }
             }
             None => {}
@@ -703,6 +818,12 @@ impl RuleSet {
             for raised in [false, true] {
                 out.push(RuleInfo {
                     id: RuleId::other(&o.id, raised),
+                    citation: &o.citation,
+                });
+            }
+            if o.severe_and_worsening_early.is_some() {
+                out.push(RuleInfo {
+                    id: RuleId::other_early(&o.id),
                     citation: &o.citation,
                 });
             }
@@ -824,7 +945,7 @@ mod suggestion_tests {
         ("redness_spreading", "spreading_redness"),
         ("lip_swelling", "throat_swelling"),
         ("short_of_breath", "difficulty_breathing"),
-        ("headache", "stiff_neck"),
+        ("headache", "sudden_severe_headache"),
         ("cold_sore", "grouped_blisters"),
     ];
 

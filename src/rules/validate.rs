@@ -340,19 +340,46 @@ impl Validator<'_> {
         Citation { sources, note }
     }
 
-    fn threshold(
-        &mut self,
-        rule: &RuleId,
-        field: &str,
-        t: Option<ThresholdEntry>,
-    ) -> Option<Threshold> {
-        let t = t?;
-        self.day(rule, &format!("{field}.day"), t.day);
-        let disposition = self.disposition(rule, &format!("{field}.disposition"), &t.disposition);
-        Some(Threshold {
-            day: t.day,
-            disposition,
-        })
+    /// A threshold column: each step's day and disposition, the days in increasing order.
+    fn steps(&mut self, rule: &RuleId, field: &str, t: Option<StepsEntry>) -> Steps {
+        let Some(StepsEntry(entries)) = t else {
+            return Steps::default();
+        };
+        if entries.is_empty() {
+            self.err(
+                rule,
+                field,
+                "is an empty list: give at least one step, or leave the column out",
+            );
+        }
+        let several = entries.len() > 1;
+        let mut steps: Vec<Threshold> = Vec::with_capacity(entries.len());
+        for (n, t) in entries.into_iter().enumerate() {
+            let at = if several {
+                format!("{field}[{n}]")
+            } else {
+                field.to_string()
+            };
+            self.day(rule, &format!("{at}.day"), t.day);
+            let disposition = self.disposition(rule, &format!("{at}.disposition"), &t.disposition);
+            if let Some(before) = steps.last() {
+                if t.day <= before.day {
+                    self.err(
+                        rule,
+                        &format!("{at}.day"),
+                        format!(
+                            "{} is not later than the step before it ({}): list the steps in order of their days",
+                            t.day, before.day
+                        ),
+                    );
+                }
+            }
+            steps.push(Threshold {
+                day: t.day,
+                disposition,
+            });
+        }
+        Steps::new(steps)
     }
 
     /// The whole file, part by part in the file's order; every part's errors are collected
@@ -471,11 +498,11 @@ impl Validator<'_> {
                 );
             }
             let past_window = self.disposition(&rule, "past_window", &r.past_window);
-            let worse_after = self.threshold(&rule, "worse_after", r.worse_after);
-            let severe_after = self.threshold(&rule, "severe_after", r.severe_after);
+            let worse_after = self.steps(&rule, "worse_after", r.worse_after);
+            let severe_after = self.steps(&rule, "severe_after", r.severe_after);
             let severe_and_worse_after =
-                self.threshold(&rule, "severe_and_worse_after", r.severe_and_worse_after);
-            let starts_after = self.threshold(&rule, "starts_after", r.starts_after);
+                self.steps(&rule, "severe_and_worse_after", r.severe_and_worse_after);
+            let starts_after = self.steps(&rule, "starts_after", r.starts_after);
             let citation = self.citation(&rule, r.sources, r.source_note);
             reactions.push(ExpectedReaction {
                 id: r.id,
@@ -505,6 +532,9 @@ impl Validator<'_> {
             self.text(&rule, "label", &w.label);
             self.text(&rule, "description", &w.description);
             let disposition = self.disposition(&rule, "disposition", &w.disposition);
+            if let Some(also) = &w.also_do {
+                self.text(&rule, "also_do", also);
+            }
             let citation = self.citation(&rule, w.sources, w.source_note);
             warning_signs.push(WarningSign {
                 id: w.id,
@@ -512,6 +542,7 @@ impl Validator<'_> {
                 description: w.description,
                 disposition,
                 likely_cause: w.likely_cause,
+                also_do: w.also_do,
                 aliases: w.aliases,
                 citation,
             });
@@ -551,6 +582,22 @@ impl Validator<'_> {
                     format!("{severe_or_worsening} is milder than its disposition ({disposition})"),
                 );
             }
+            let severe_and_worsening_early = o.severe_and_worsening_early.map(|e| {
+                let field = "severe_and_worsening_early";
+                self.day(&rule, &format!("{field}.until_day"), e.until_day);
+                let d = self.disposition(&rule, &format!("{field}.disposition"), &e.disposition);
+                if d < severe_or_worsening {
+                    self.err(
+                        &rule,
+                        &format!("{field}.disposition"),
+                        format!("{d} is milder than severe_or_worsening ({severe_or_worsening})"),
+                    );
+                }
+                Threshold {
+                    day: e.until_day,
+                    disposition: d,
+                }
+            });
             let citation = self.citation(&rule, o.sources, o.source_note);
             OtherRule {
                 id: o.id,
@@ -558,6 +605,7 @@ impl Validator<'_> {
                 description: o.description,
                 disposition,
                 severe_or_worsening,
+                severe_and_worsening_early,
                 aliases: o.aliases,
                 citation,
             }
@@ -604,6 +652,7 @@ impl Validator<'_> {
                     any_of: vec![id.clone()],
                     outside_window: false,
                     worsening: false,
+                    severe_or_worsening: false,
                 })
                 .collect();
             if !c.any_of.is_empty() {
@@ -611,6 +660,7 @@ impl Validator<'_> {
                     any_of: c.any_of.clone(),
                     outside_window: false,
                     worsening: false,
+                    severe_or_worsening: false,
                 });
             }
             let short_form = !members.is_empty();
@@ -627,12 +677,17 @@ impl Validator<'_> {
                 };
                 compiled.push(self.member(&rule, &field, m, symptom_index, risk_factors));
             }
+            if let Some(until) = c.until_day {
+                self.day(&rule, "until_day", until);
+            }
             let disposition = self.disposition(&rule, "disposition", &c.disposition);
             self.text(&rule, "reason", &c.reason);
             let citation = self.citation(&rule, c.sources, c.source_note);
             combinations.push(Combination {
                 id: c.id,
                 members: compiled,
+                until_day: c.until_day,
+                tells_the_cause: c.tells_the_cause,
                 disposition,
                 reason: c.reason,
                 citation,
@@ -955,12 +1010,20 @@ impl Validator<'_> {
                     format!("cannot apply to {id:?}: a risk factor has no trend"),
                 );
             }
+            if m.severe_or_worsening && matches!(r, MemberRef::RiskFactor(_)) {
+                self.err(
+                    rule,
+                    &format!("{field}.severe_or_worsening"),
+                    format!("cannot apply to {id:?}: a risk factor has no severity or trend"),
+                );
+            }
             refs.push(r);
         }
         Member {
             any_of: m.any_of,
             outside_window: m.outside_window,
             worsening: m.worsening,
+            severe_or_worsening: m.severe_or_worsening,
             refs,
         }
     }
@@ -1091,11 +1154,15 @@ impl Validator<'_> {
             if slot.is_some() {
                 self.err(&rule, "code", "is described twice");
             }
+            if let Some(note) = &d.photo_review {
+                self.text(&rule, "photo_review", note);
+            }
             *slot = Some(DispositionText {
                 disposition: code,
                 label: d.label,
                 action: d.action,
                 call_back: d.call_back,
+                photo_review: d.photo_review,
             });
         }
         found
@@ -1113,6 +1180,7 @@ impl Validator<'_> {
                         label: d.code().into(),
                         action: String::new(),
                         call_back: String::new(),
+                        photo_review: None,
                     }
                 })
             })
@@ -1217,7 +1285,7 @@ mod tests {
             "cluster \"several_strong_reactions\": among: \"rednes\" is not a symptom id of this rule set",
         );
         has(
-            &edited("count = 3\n", "count = 12\n"),
+            &edited("count = 2\n", "count = 12\n"),
             "cluster \"several_strong_reactions\": count: 12 cannot be reached",
         );
         has(

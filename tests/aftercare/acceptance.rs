@@ -53,7 +53,7 @@ fn the_public_cases_as_one_stream_answer_in_order() {
 /// examples: a second reading of the reference, run as one stream.
 #[test]
 fn every_reference_case_of_protocol_1_1_gives_its_expected_disposition() {
-    let cases = test_cases("tests/cases/reference-1.1.jsonl");
+    let cases = test_cases("tests/cases/reference-1.2.jsonl");
     assert!(cases.len() >= 70, "the reference file has all its cases");
     let stream: String = cases
         .iter()

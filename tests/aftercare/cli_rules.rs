@@ -42,7 +42,7 @@ fn a_clinic_file_changes_the_result_and_names_itself() {
         &REDNESS.replace("normal_until = 3", "normal_until = 5"),
     )
     .replacen(
-        "name = \"micro-needling-default\"\nversion = \"1.1.0\"",
+        "name = \"micro-needling-default\"\nversion = \"1.2.0\"",
         "name = \"clinic-north\"\nversion = \"2.1.0\"",
         1,
     );
@@ -99,7 +99,7 @@ fn an_unknown_disposition_is_refused_naming_rule_and_field() {
             "worse_after = { day = 2, disposition = \"soon\" }",
         ),
         &[
-            "expected_reaction \"redness\"",
+            "expected_reaction \"swelling\"",
             "worse_after.disposition",
             "\"soon\"",
         ],
@@ -211,7 +211,7 @@ fn a_misspelt_field_is_refused_with_its_line() {
     let line = assert_refused(
         edited("worse_after = { day = 2", "worse_afer = { day = 2"),
         &[
-            "expected_reaction \"redness\"",
+            "expected_reaction \"swelling\"",
             "worse_afer",
             "unknown field",
         ],
@@ -285,7 +285,7 @@ fn rules_check_says_ok_for_the_built_in_and_for_a_sound_clinic_file() {
     assert!(r.stdout.contains("micro-needling-default"));
     assert!(r.stdout.contains("examples pass"));
 
-    let (_dir, path) = clinic_file(edited("version = \"1.1.0\"", "version = \"1.1.1\""));
+    let (_dir, path) = clinic_file(edited("version = \"1.2.0\"", "version = \"1.2.1\""));
     for args in [
         vec!["rules", "check", path.to_str().unwrap()],
         vec!["--rules", path.to_str().unwrap(), "rules", "check"],
@@ -297,7 +297,7 @@ fn rules_check_says_ok_for_the_built_in_and_for_a_sound_clinic_file() {
             "{}",
             r.stdout
         );
-        assert!(r.stdout.contains("1.1.1"));
+        assert!(r.stdout.contains("1.2.1"));
     }
 }
 
@@ -379,7 +379,10 @@ fn rules_list_shows_the_windows_as_a_table() {
     };
     assert_eq!(
         row("redness"),
-        ["redness", "3", "7", "3D", "2", "TODAY", "2", "TODAY", "1", "TODAY", "2", "3D"]
+        [
+            "redness", "3", "7", "3D", "1", "3D;", "2", "TODAY", "2", "TODAY", "1", "TODAY", "2",
+            "3D"
+        ]
     );
     assert_eq!(
         row("pinpoint_bleeding"),

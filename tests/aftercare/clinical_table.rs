@@ -37,7 +37,10 @@ const WINDOW_CASES: &[Row] = &[
     ("redness", 3.01, Mild, Improving, 0.0, HOME, "redness.improving"),
     ("redness", 7.0, Mild, Improving, 0.0, HOME, "redness.improving"),
     ("redness", 7.01, Mild, Improving, 0.0, D3, "redness.past_window"),
-    ("redness", 2.0, Moderate, Worsening, 0.0, HOME, "redness.window"),
+    // [1.2] worse after 1 -> 3D; 2 -> TODAY
+    ("redness", 1.0, Moderate, Worsening, 0.0, HOME, "redness.window"),
+    ("redness", 1.01, Moderate, Worsening, 0.0, D3, "redness.worse_after"),
+    ("redness", 2.0, Moderate, Worsening, 0.0, D3, "redness.worse_after"),
     ("redness", 2.01, Moderate, Worsening, 0.0, TODAY, "redness.worse_after"),
     ("redness", 5.0, Moderate, Worsening, 0.0, TODAY, "redness.worse_after"),
     ("redness", 2.0, Severe, Stable, 0.0, HOME, "redness.window"),
@@ -48,7 +51,7 @@ const WINDOW_CASES: &[Row] = &[
     ("redness", 1.0, Severe, Worsening, 0.0, HOME, "redness.window"),
     ("redness", 1.01, Severe, Worsening, 0.0, TODAY, "redness.severe_and_worse_after"),
     ("redness", 1.5, Severe, Stable, 0.0, HOME, "redness.window"),
-    ("redness", 1.5, Moderate, Worsening, 0.0, HOME, "redness.window"),
+    ("redness", 1.5, Moderate, Worsening, 0.0, D3, "redness.worse_after"),
     // swelling: 2, 7, 3D, worse after 2 TODAY, severe after 1 TODAY, starts after 2 TODAY
     ("swelling", 2.0, Moderate, Stable, 0.0, HOME, "swelling.window"),
     ("swelling", 2.01, Moderate, Stable, 0.0, D3, "swelling.not_improving"),
@@ -71,7 +74,9 @@ const WINDOW_CASES: &[Row] = &[
     ("pinpoint_bleeding", 1.01, Mild, Improving, 0.0, TODAY, "pinpoint_bleeding.past_window"),
     ("pinpoint_bleeding", 0.6, Mild, Improving, 0.51, TODAY, "pinpoint_bleeding.starts_after"),
     // [1.1] worse after 0 -> TODAY, severe after 0 -> TODAY: heavy or increasing bleeding
-    ("pinpoint_bleeding", 0.0, Severe, Worsening, 0.0, HOME, "pinpoint_bleeding.window"),
+    // [1.2] after 0 includes day 0 itself
+    ("pinpoint_bleeding", 0.0, Severe, Worsening, 0.0, TODAY, "pinpoint_bleeding.worse_after"),
+    ("pinpoint_bleeding", 0.0, Mild, Stable, 0.0, HOME, "pinpoint_bleeding.window"),
     ("pinpoint_bleeding", 0.01, Mild, Worsening, 0.0, TODAY, "pinpoint_bleeding.worse_after"),
     ("pinpoint_bleeding", 0.3, Severe, Improving, 0.0, TODAY, "pinpoint_bleeding.severe_after"),
     ("pinpoint_bleeding", 0.3, Moderate, Stable, 0.0, HOME, "pinpoint_bleeding.window"),
@@ -103,10 +108,19 @@ const WINDOW_CASES: &[Row] = &[
     ("crusting", 5.01, Moderate, Stable, 1.0, D3, "crusting.not_improving"),
     ("crusting", 4.0, Mild, Stable, 3.01, D3, "crusting.starts_after"),
     ("crusting", 4.0, Mild, Stable, 3.0, HOME, "crusting.window"),
-    // itching: 3, 4, 3D
-    ("itching", 3.0, Moderate, Stable, 0.0, HOME, "itching.window"),
-    ("itching", 3.01, Mild, Improving, 0.0, HOME, "itching.improving"),
-    ("itching", 4.01, Mild, Improving, 0.0, D3, "itching.past_window"),
+    // [1.2] itching: 7, 14, 3D, worse after 3 3D, severe after 1 3D, severe and worse
+    // after 0 TODAY, starts after 5 3D
+    ("itching", 7.0, Moderate, Stable, 0.0, HOME, "itching.window"),
+    ("itching", 7.01, Moderate, Stable, 0.0, D3, "itching.not_improving"),
+    ("itching", 14.0, Mild, Improving, 0.0, HOME, "itching.improving"),
+    ("itching", 14.01, Mild, Improving, 0.0, D3, "itching.past_window"),
+    ("itching", 3.0, Mild, Worsening, 0.0, HOME, "itching.window"),
+    ("itching", 3.01, Mild, Worsening, 0.0, D3, "itching.worse_after"),
+    ("itching", 1.0, Severe, Stable, 0.0, HOME, "itching.window"),
+    ("itching", 1.01, Severe, Stable, 0.0, D3, "itching.severe_after"),
+    ("itching", 0.0, Severe, Worsening, 0.0, TODAY, "itching.severe_and_worse_after"),
+    ("itching", 6.0, Mild, Improving, 5.0, HOME, "itching.window"),
+    ("itching", 6.0, Mild, Improving, 5.01, D3, "itching.starts_after"),
     // burning: 1, 3, 3D
     ("burning", 1.0, Moderate, Stable, 0.0, HOME, "burning.window"),
     ("burning", 1.01, Moderate, Stable, 0.0, D3, "burning.not_improving"),
@@ -115,9 +129,38 @@ const WINDOW_CASES: &[Row] = &[
     // [1.1] severe after 0.5 -> 3D
     ("burning", 0.5, Severe, Improving, 0.0, HOME, "burning.window"),
     ("burning", 0.51, Severe, Improving, 0.0, D3, "burning.severe_after"),
-    // tightness 3, 7; sensitivity 4, 7
-    ("tightness", 3.0, Moderate, Stable, 0.0, HOME, "tightness.window"),
-    ("tightness", 3.01, Moderate, Stable, 0.0, D3, "tightness.not_improving"),
+    // [1.2] tightness 7, 14, worse after 3 3D, severe after 3 3D, starts after 5 3D;
+    // sensitivity 4, 7
+    ("tightness", 7.0, Moderate, Stable, 0.0, HOME, "tightness.window"),
+    ("tightness", 7.01, Moderate, Stable, 0.0, D3, "tightness.not_improving"),
+    ("tightness", 3.0, Severe, Stable, 0.0, HOME, "tightness.window"),
+    ("tightness", 3.01, Severe, Stable, 0.0, D3, "tightness.severe_after"),
+    ("tightness", 6.0, Mild, Improving, 5.01, D3, "tightness.starts_after"),
+    // [1.2] severe and still growing from the treatment day on
+    ("burning", 0.0, Severe, Worsening, 0.0, TODAY, "burning.severe_and_worse_after"),
+    ("pain", 0.0, Severe, Worsening, 0.0, TODAY, "pain.severe_and_worse_after"),
+    ("bruising", 0.0, Severe, Worsening, 0.0, TODAY, "bruising.severe_and_worse_after"),
+    // [1.2] headache 2, 3, 3D; worse 0 TODAY, severe 0 TODAY, severe and worse 0 ED
+    ("headache", 0.0, Mild, Stable, 0.0, HOME, "headache.window"),
+    ("headache", 2.0, Mild, Stable, 0.0, HOME, "headache.window"),
+    ("headache", 2.01, Mild, Stable, 0.0, D3, "headache.not_improving"),
+    ("headache", 3.0, Mild, Improving, 0.0, HOME, "headache.improving"),
+    ("headache", 3.01, Mild, Improving, 0.0, D3, "headache.past_window"),
+    ("headache", 0.0, Mild, Worsening, 0.0, TODAY, "headache.worse_after"),
+    ("headache", 0.0, Severe, Stable, 0.0, TODAY, "headache.severe_after"),
+    ("headache", 0.0, Severe, Worsening, 0.0, ED, "headache.severe_and_worse_after"),
+    ("headache", 2.5, Mild, Improving, 2.01, D3, "headache.starts_after"),
+    // [1.2] blood_draw_bruise 10, 14, 3D
+    ("blood_draw_bruise", 10.0, Moderate, Stable, 0.0, HOME, "blood_draw_bruise.window"),
+    ("blood_draw_bruise", 10.01, Moderate, Stable, 0.0, D3, "blood_draw_bruise.not_improving"),
+    ("blood_draw_bruise", 3.01, Mild, Worsening, 0.0, D3, "blood_draw_bruise.worse_after"),
+    ("blood_draw_bruise", 0.0, Severe, Stable, 0.0, D3, "blood_draw_bruise.severe_after"),
+    ("blood_draw_bruise", 0.0, Severe, Worsening, 0.0, TODAY, "blood_draw_bruise.severe_and_worse_after"),
+    // [1.2] hair_shedding 84, 90, 2W
+    ("hair_shedding", 84.0, Moderate, Stable, 0.0, HOME, "hair_shedding.window"),
+    ("hair_shedding", 84.01, Moderate, Stable, 0.0, W2, "hair_shedding.not_improving"),
+    ("hair_shedding", 42.01, Mild, Worsening, 0.0, W2, "hair_shedding.worse_after"),
+    ("hair_shedding", 1.0, Severe, Stable, 0.0, D3, "hair_shedding.severe_after"),
     ("sensitivity", 4.0, Moderate, Stable, 0.0, HOME, "sensitivity.window"),
     ("sensitivity", 4.01, Moderate, Stable, 0.0, D3, "sensitivity.not_improving"),
     // pain: 2, 4, 3D, worse after 1 TODAY, severe after 0.5 TODAY, starts after 2 TODAY
@@ -197,33 +240,39 @@ type Window = (
     f64,
     f64,
     Disposition,
-    Option<(f64, Disposition)>,
-    Option<(f64, Disposition)>,
-    Option<(f64, Disposition)>,
-    Option<(f64, Disposition)>,
+    Steps,
+    Steps,
+    Steps,
+    Steps,
 );
+
+/// A threshold column as the reference table writes it: its steps, day and disposition.
+type Steps = &'static [(f64, Disposition)];
 
 #[rustfmt::skip]
 const REFERENCE_WINDOWS: &[Window] = &[
-    ("redness", 3.0, 7.0, D3, Some((2.0, TODAY)), Some((2.0, TODAY)), Some((1.0, TODAY)), Some((2.0, D3))),
-    ("swelling", 2.0, 7.0, D3, Some((2.0, TODAY)), Some((1.0, TODAY)), Some((0.5, TODAY)), Some((2.0, TODAY))),
-    ("pinpoint_bleeding", 0.5, 1.0, TODAY, Some((0.0, TODAY)), Some((0.0, TODAY)), None, Some((0.5, TODAY))),
-    ("bruising", 7.0, 10.0, D3, Some((1.0, D3)), Some((0.5, D3)), None, Some((1.0, D3))),
-    ("petechiae", 4.0, 7.0, D3, Some((2.0, D3)), None, None, Some((1.0, D3))),
-    ("peeling", 7.0, 14.0, D3, Some((7.0, D3)), None, None, Some((7.0, D3))),
-    ("crusting", 5.0, 10.0, D3, Some((5.0, D3)), None, None, Some((3.0, D3))),
-    ("itching", 3.0, 4.0, D3, Some((3.0, D3)), None, None, Some((3.0, D3))),
-    ("burning", 1.0, 3.0, D3, Some((1.0, D3)), Some((0.5, D3)), None, Some((1.0, D3))),
-    ("tightness", 3.0, 7.0, D3, Some((3.0, D3)), None, None, Some((2.0, D3))),
-    ("sensitivity", 4.0, 7.0, D3, Some((3.0, D3)), None, None, Some((2.0, D3))),
-    ("pain", 2.0, 4.0, D3, Some((0.5, TODAY)), Some((0.25, TODAY)), None, Some((2.0, TODAY))),
-    ("warmth", 1.0, 2.0, TODAY, Some((1.0, TODAY)), None, None, Some((1.0, TODAY))),
-    ("breakouts", 10.0, 14.0, W2, Some((7.0, D3)), None, None, Some((10.0, W2))),
-    ("milia", 14.0, 14.0, W2, None, None, None, None),
-    ("firm_bumps", 7.0, 14.0, D3, Some((3.0, D3)), Some((3.0, D3)), None, Some((7.0, D3))),
-    ("darkening", 7.0, 14.0, W2, Some((7.0, W2)), None, None, Some((14.0, W2))),
-    ("roughness", 7.0, 14.0, W2, None, None, None, None),
-    ("swollen_glands", 3.0, 7.0, D3, Some((2.0, TODAY)), None, None, Some((3.0, D3))),
+    ("redness", 3.0, 7.0, D3, &[(1.0, D3), (2.0, TODAY)], &[(2.0, TODAY)], &[(1.0, TODAY)], &[(2.0, D3)]),
+    ("swelling", 2.0, 7.0, D3, &[(2.0, TODAY)], &[(1.0, TODAY)], &[(0.5, TODAY)], &[(2.0, TODAY)]),
+    ("pinpoint_bleeding", 0.5, 1.0, TODAY, &[(0.0, TODAY)], &[(0.0, TODAY)], &[], &[(0.5, TODAY)]),
+    ("bruising", 7.0, 10.0, D3, &[(1.0, D3)], &[(0.5, D3)], &[(0.0, TODAY)], &[(1.0, D3)]),
+    ("petechiae", 4.0, 7.0, D3, &[(2.0, D3)], &[], &[], &[(1.0, D3)]),
+    ("peeling", 7.0, 14.0, D3, &[(7.0, D3)], &[], &[], &[(7.0, D3)]),
+    ("crusting", 5.0, 10.0, D3, &[(5.0, D3)], &[], &[], &[(3.0, D3)]),
+    ("itching", 7.0, 14.0, D3, &[(3.0, D3)], &[(1.0, D3)], &[(0.0, TODAY)], &[(5.0, D3)]),
+    ("burning", 1.0, 3.0, D3, &[(1.0, D3)], &[(0.5, D3)], &[(0.0, TODAY)], &[(1.0, D3)]),
+    ("tightness", 7.0, 14.0, D3, &[(3.0, D3)], &[(3.0, D3)], &[], &[(5.0, D3)]),
+    ("sensitivity", 4.0, 7.0, D3, &[(3.0, D3)], &[], &[], &[(2.0, D3)]),
+    ("pain", 2.0, 4.0, D3, &[(0.5, TODAY)], &[(0.25, TODAY)], &[(0.0, TODAY)], &[(2.0, TODAY)]),
+    ("warmth", 1.0, 2.0, TODAY, &[(1.0, TODAY)], &[], &[], &[(1.0, TODAY)]),
+    ("breakouts", 10.0, 14.0, W2, &[(7.0, D3)], &[], &[], &[(10.0, W2)]),
+    ("milia", 14.0, 14.0, W2, &[], &[], &[], &[]),
+    ("firm_bumps", 7.0, 14.0, D3, &[(3.0, D3)], &[(3.0, D3)], &[], &[(7.0, D3)]),
+    ("darkening", 7.0, 14.0, W2, &[(7.0, W2)], &[], &[], &[(14.0, W2)]),
+    ("roughness", 7.0, 14.0, W2, &[], &[], &[], &[]),
+    ("swollen_glands", 3.0, 7.0, D3, &[(2.0, TODAY)], &[], &[], &[(3.0, D3)]),
+    ("headache", 2.0, 3.0, D3, &[(0.0, TODAY)], &[(0.0, TODAY)], &[(0.0, ED)], &[(2.0, D3)]),
+    ("blood_draw_bruise", 10.0, 14.0, D3, &[(3.0, D3)], &[(0.0, D3)], &[(0.0, TODAY)], &[(3.0, D3)]),
+    ("hair_shedding", 84.0, 90.0, W2, &[(42.0, W2)], &[(0.0, D3)], &[], &[]),
 ];
 
 #[test]
@@ -232,7 +281,9 @@ fn the_built_in_windows_are_those_of_the_reference() {
     let ids: Vec<&str> = rules.reactions.iter().map(|r| r.id.as_str()).collect();
     let expected_ids: Vec<&str> = REFERENCE_WINDOWS.iter().map(|w| w.0).collect();
     assert_eq!(ids, expected_ids);
-    let pair = |t: Option<aftercare::rules::Threshold>| t.map(|t| (t.day, t.disposition));
+    let pair = |t: &aftercare::rules::Steps| -> Vec<(f64, Disposition)> {
+        t.steps().iter().map(|t| (t.day, t.disposition)).collect()
+    };
     for &(id, normal, ok, past, worse, severe, severe_and_worse, starts) in REFERENCE_WINDOWS {
         let r = rules.reaction(id).unwrap();
         assert_eq!(
@@ -240,12 +291,20 @@ fn the_built_in_windows_are_those_of_the_reference() {
                 r.normal_until,
                 r.ok_if_improving_until,
                 r.past_window,
-                pair(r.worse_after),
-                pair(r.severe_after),
-                pair(r.severe_and_worse_after),
-                pair(r.starts_after)
+                pair(&r.worse_after),
+                pair(&r.severe_after),
+                pair(&r.severe_and_worse_after),
+                pair(&r.starts_after)
             ),
-            (normal, ok, past, worse, severe, severe_and_worse, starts),
+            (
+                normal,
+                ok,
+                past,
+                worse.to_vec(),
+                severe.to_vec(),
+                severe_and_worse.to_vec(),
+                starts.to_vec()
+            ),
             "{id}"
         );
     }
@@ -258,8 +317,14 @@ pub const WARNING_SIGNS: &[(&str, Disposition)] = &[
     ("throat_swelling", EMERGENCY),
     ("fainting", EMERGENCY),
     ("confusion", EMERGENCY),
+    ("seizure", EMERGENCY),
+    ("blue_lips", EMERGENCY),
     ("stroke_signs", EMERGENCY),
+    ("vision_loss", EMERGENCY),
+    ("numbing_cream_reaction", EMERGENCY),
+    ("sudden_severe_headache", EMERGENCY),
     ("red_streaks", ED),
+    ("cold_pale_hand", ED),
     ("rapidly_spreading_swelling", ED),
     ("eye_pain", ED),
     ("vision_change", ED),
@@ -273,6 +338,7 @@ pub const WARNING_SIGNS: &[(&str, Disposition)] = &[
     ("chills", TODAY),
     ("spreading_redness", TODAY),
     ("pus", TODAY),
+    ("blood_draw_arm", TODAY),
     ("honey_crusts", TODAY),
     ("weeping", TODAY),
     ("blisters", TODAY),
@@ -289,6 +355,7 @@ pub const WARNING_SIGNS: &[(&str, Disposition)] = &[
     ("very_unwell", TODAY),
     ("track_marks", W2),
     ("dent", W2),
+    ("patchy_hair_loss", D3),
 ];
 
 #[test]

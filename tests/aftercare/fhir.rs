@@ -171,7 +171,7 @@ fn check_fhir(stream: &str) -> crate::support::Run {
 #[test]
 fn a_case_is_a_bundle_of_its_answers_and_the_risk_assessment() {
     let r = check_fhir(
-        r#"{"id": "caller-17", "treated_at": "2026-11-18T14:30:00Z", "assessed_at": "2026-11-21T09:00:00Z", "symptoms": [{"id": "redness", "severity": "moderate", "trend": "worsening"}, {"id": "fever"}]}"#,
+        r#"{"id": "caller-17", "treated_at": "2026-11-18T14:30:00Z", "assessed_at": "2026-11-21T09:00:00Z", "symptoms": [{"id": "redness", "severity": "moderate", "trend": "worsening"}, {"id": "pus"}]}"#,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let b = r.json();
@@ -204,10 +204,10 @@ fn a_case_is_a_bundle_of_its_answers_and_the_risk_assessment() {
         .iter()
         .map(|a| a["valueCoding"]["code"].as_str().unwrap())
         .collect();
-    assert_eq!(ticked, ["redness", "fever"]);
-    // Only what was given: fever's details were not, so it has none.
+    assert_eq!(ticked, ["redness", "pus"]);
+    // Only what was given: the details of pus were not, so it has none.
     assert_eq!(item("symptom.redness")["item"].as_array().unwrap().len(), 2);
-    assert!(answers.iter().all(|i| i["linkId"] != "symptom.fever"));
+    assert!(answers.iter().all(|i| i["linkId"] != "symptom.pus"));
 
     assert_eq!(ra["resourceType"], "RiskAssessment");
     assert_eq!(ra["status"], "final");
@@ -224,7 +224,7 @@ fn a_case_is_a_bundle_of_its_answers_and_the_risk_assessment() {
     assert!(p.get("probabilityDecimal").is_none() && p.get("qualitativeRisk").is_none());
     let rationale = p["rationale"].as_str().unwrap();
     assert!(
-        rationale.contains("[redness.worse_after]") && rationale.contains("[fever]"),
+        rationale.contains("[redness.worse_after]") && rationale.contains("[pus]"),
         "{rationale}"
     );
     let mitigation = ra["mitigation"].as_str().unwrap();

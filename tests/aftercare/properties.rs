@@ -19,13 +19,13 @@ fn threshold_days() -> Vec<f64> {
         days.push(x.normal_until);
         days.push(x.ok_if_improving_until);
         for t in [
-            x.worse_after,
-            x.severe_after,
-            x.severe_and_worse_after,
-            x.starts_after,
+            &x.worse_after,
+            &x.severe_after,
+            &x.severe_and_worse_after,
+            &x.starts_after,
         ]
         .into_iter()
-        .flatten()
+        .flat_map(|s| s.steps())
         {
             days.push(t.day);
         }
@@ -203,7 +203,14 @@ proptest! {
         // Every result below an emergency ends with a safety net; an emergency is one
         // short instruction.
         prop_assert_eq!(a.call_back.is_empty(), a.disposition == Disposition::CallEmergencyNow);
-        prop_assert_eq!(&a.action, &rules().disposition_text(a.disposition).action);
+        // The action is the disposition's own, with at most the photo-review note and what a
+        // present sign adds after it.
+        prop_assert!(a.action.starts_with(&rules().disposition_text(a.disposition).action));
+        // An emergency carries no aftercare and no "what to expect" (protocol 1.2).
+        if a.disposition >= Disposition::GoToEdNow {
+            prop_assert!(a.advice.is_empty() && a.expect_next.is_empty());
+        }
+        prop_assert_eq!(a.tell_operator.is_some(), a.disposition == Disposition::CallEmergencyNow);
         // One finding per symptom id, whatever the duplicates.
         let ids: HashSet<&str> = case.symptoms.iter().map(|s| s.id.as_str()).collect();
         let per_symptom = a.findings.iter().filter(|f| {
@@ -307,9 +314,9 @@ mod one_change_at_a_time {
         let mut edges: Vec<f64> = vec![0.0, r.late_presentation.after_day];
         for x in &r.reactions {
             edges.extend([x.normal_until, x.ok_if_improving_until]);
-            for t in [x.worse_after, x.severe_after, x.starts_after]
+            for t in [&x.worse_after, &x.severe_after, &x.starts_after]
                 .into_iter()
-                .flatten()
+                .flat_map(|s| s.steps())
             {
                 edges.push(t.day);
             }

@@ -44,55 +44,42 @@ const INFLAMMATORY: [&str; 9] = [
 ];
 
 #[test]
-fn three_severe_and_worsening_reactions_are_seen_today_on_any_day() {
-    // Itching, tightness and sensitivity have no severe rule of their own before day 3, so
-    // only the cluster can raise these.
+fn two_severe_and_worsening_reactions_are_seen_today_on_any_day() {
+    // Protocol 1.2: two, not three. Tightness and sensitivity have no severe rule of their
+    // own before day 3, so only the cluster can raise these.
     let strong = |id| report(id, Severe, Worsening);
     for day in [0.0, 0.5, 1.0, 2.0] {
-        let three = case_on(
-            day,
-            vec![
-                strong("itching"),
-                strong("tightness"),
-                strong("sensitivity"),
-            ],
-        );
-        let (d, rules_fired) = fired(&three);
+        let two = case_on(day, vec![strong("tightness"), strong("sensitivity")]);
+        let (d, rules_fired) = fired(&two);
         assert_eq!(d, SeeToday, "day {day}");
         assert!(rules_fired.contains(&CLUSTER.to_string()), "day {day}");
-        // Two are not enough.
-        let two = case_on(day, vec![strong("itching"), strong("tightness")]);
-        let (d, rules_fired) = fired(&two);
+        // One is not enough.
+        let one = case_on(day, vec![strong("tightness")]);
+        let (d, rules_fired) = fired(&one);
         assert!(
             !rules_fired.contains(&CLUSTER.to_string()),
             "day {day}: {rules_fired:?}"
         );
         assert_eq!(d, HomeCare, "day {day}");
     }
-    // Every id of the list counts: each triple of consecutive ids fires it.
-    for w in INFLAMMATORY.windows(3) {
+    // Every id of the list counts: each pair of consecutive ids fires it.
+    for w in INFLAMMATORY.windows(2) {
         let case = case_on(1.0, w.iter().map(|id| strong(id)).collect());
         assert!(fired(&case).1.contains(&CLUSTER.to_string()), "{w:?}");
     }
     // A stable or improving one, a moderate one, or a non-inflammatory one does not count.
-    for third in [
+    for second in [
         report("sensitivity", Severe, Stable),
         report("sensitivity", Severe, Improving),
         report("sensitivity", Moderate, Worsening),
         report("peeling", Severe, Worsening),
         report("crusting", Severe, Worsening),
     ] {
-        let case = case_on(
-            1.0,
-            vec![strong("itching"), strong("tightness"), third.clone()],
-        );
-        assert!(!fired(&case).1.contains(&CLUSTER.to_string()), "{third:?}");
+        let case = case_on(1.0, vec![strong("tightness"), second.clone()]);
+        assert!(!fired(&case).1.contains(&CLUSTER.to_string()), "{second:?}");
     }
     // The same id twice counts once.
-    let case = case_on(
-        1.0,
-        vec![strong("itching"), strong("itching"), strong("tightness")],
-    );
+    let case = case_on(1.0, vec![strong("tightness"), strong("tightness")]);
     assert!(!fired(&case).1.contains(&CLUSTER.to_string()));
 }
 
@@ -211,7 +198,8 @@ fn risk_factor_combinations_fire_only_with_the_risk_factor() {
         // (combination, risk factor, symptoms, day, with it, without it)
         ("eczema_with_blisters", "eczema", vec![plain("grouped_blisters")], 3.0, GoToEdNow, SeeToday),
         ("eczema_with_blisters", "eczema", vec![plain("blisters")], 3.0, GoToEdNow, SeeToday),
-        ("eczema_with_blisters", "eczema", vec![plain("weeping")], 3.0, GoToEdNow, SeeToday),
+        // Protocol 1.2: weeping alone with eczema is seen today, for its own reason.
+        ("eczema_with_weeping", "eczema", vec![plain("weeping")], 3.0, SeeToday, SeeToday),
         ("weak_immunity_with_infection", "immunosuppressed", vec![plain("fever")], 2.0, GoToEdNow, SeeToday),
         ("weak_immunity_with_infection", "immunosuppressed", vec![plain("chills")], 2.0, GoToEdNow, SeeToday),
         ("weak_immunity_with_infection", "immunosuppressed", vec![plain("spreading_redness")], 2.0, GoToEdNow, SeeToday),
@@ -282,12 +270,19 @@ fn other(description: &str, severity: Severity, trend: Trend) -> ReportedSymptom
 #[test]
 fn something_else_is_never_home_care_and_severe_or_worse_is_seen_today() {
     for day in [0.0, 2.0, 30.0, 200.0] {
+        // Protocol 1.2: both severe and worsening in the first day is the emergency
+        // department.
+        let (both, both_rule) = if day <= 1.0 {
+            (GoToEdNow, "other.severe_and_worsening_early")
+        } else {
+            (SeeToday, "other.severe_or_worsening")
+        };
         for (severity, trend, expected, rule) in [
             (Mild, Stable, SeeWithin3Days, "other"),
             (Moderate, Improving, SeeWithin3Days, "other"),
             (Severe, Improving, SeeToday, "other.severe_or_worsening"),
             (Mild, Worsening, SeeToday, "other.severe_or_worsening"),
-            (Severe, Worsening, SeeToday, "other.severe_or_worsening"),
+            (Severe, Worsening, both, both_rule),
         ] {
             let a = assess(
                 &case_on(day, vec![other("ears feel blocked", severity, trend)]),
@@ -423,7 +418,7 @@ fn an_unknown_risk_factor_is_an_input_error_with_suggestions() {
         "{stderr}"
     );
     let (v, code, _) = check_json(
-        r#"{"days_since_treatment": 3, "symptoms": [{"id": "weeping"}], "risk_factors": ["eczema", "eczema"]}"#,
+        r#"{"days_since_treatment": 3, "symptoms": [{"id": "blisters"}], "risk_factors": ["eczema", "eczema"]}"#,
     );
     assert_eq!(code, 0);
     assert_eq!(v["disposition"], "go_to_ed_now");
@@ -445,7 +440,7 @@ fn a_suggestion_puts_the_urgent_candidate_first() {
         ("redness_spreading", "spreading_redness"),
         ("lip_swelling", "throat_swelling"),
         ("short_of_breath", "difficulty_breathing"),
-        ("headache", "stiff_neck"),
+        ("worst_headache", "sudden_severe_headache"),
         ("cold_sore", "grouped_blisters"),
     ] {
         let (v, code, _) = check_json(&format!(

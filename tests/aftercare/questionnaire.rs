@@ -562,6 +562,11 @@ fn a_nurse_go_to_ed_stop_asks_the_combination_signs() {
         .then("more.purple_spots", Scripted::No)
         // Protocol 1.1: fever with a stiff neck is an emergency too.
         .then("more.stiff_neck", Scripted::No)
+        // Protocol 1.2: blurred sight or eye pain after an injection, hives with vomiting.
+        .then("more.vision_change", Scripted::No)
+        .then("more.eye_pain", Scripted::No)
+        .then("more.hives", Scripted::No)
+        .then("more.widespread_rash", Scripted::No)
         .text("treatment", "1 day ago")
         .pick("override", "keep");
     let (out, p) = run_nurse(script);
@@ -848,14 +853,39 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
     // emergency (protocol 1.1: chills counts as fever does).
     assert_eq!(
         escalation_ids(&rules, &ids(&["red_streaks"]), &ids(&["red_streaks"])),
-        ids(&["fever", "chills", "purple_spots", "stiff_neck"])
+        // Protocol 1.2: blurred sight or eye pain after an injection, and hives or a rash
+        // with vomiting, are emergencies too.
+        ids(&[
+            "fever",
+            "chills",
+            "purple_spots",
+            "stiff_neck",
+            "vision_change",
+            "eye_pain",
+            "hives",
+            "widespread_rash",
+            "vomiting"
+        ])
     );
+    // The emergencies of 1.2 that need no fever, answered, so that what follows is about
+    // fever and its partners alone.
+    let and_answered = |v: &[&str]| -> Vec<String> {
+        let mut all = ids(v);
+        all.extend(ids(&[
+            "vision_change",
+            "eye_pain",
+            "hives",
+            "widespread_rash",
+            "vomiting",
+        ]));
+        all
+    };
     // Fever already present: only the missing partners are asked, not chills.
     assert_eq!(
         escalation_ids(
             &rules,
             &ids(&["red_streaks", "fever"]),
-            &ids(&["red_streaks", "fever"])
+            &and_answered(&["red_streaks", "fever"])
         ),
         ids(&["purple_spots", "stiff_neck"])
     );
@@ -863,7 +893,7 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
     assert!(escalation_ids(
         &rules,
         &ids(&["red_streaks"]),
-        &ids(&["red_streaks", "fever", "chills"])
+        &and_answered(&["red_streaks", "fever", "chills"])
     )
     .is_empty());
     // No fever but chills not yet asked: chills is still worth asking.
@@ -871,7 +901,7 @@ fn the_follow_up_signs_come_from_the_combination_rule_itself() {
         escalation_ids(
             &rules,
             &ids(&["red_streaks"]),
-            &ids(&["red_streaks", "fever"])
+            &and_answered(&["red_streaks", "fever"])
         ),
         ids(&["chills", "purple_spots", "stiff_neck"])
     );
@@ -892,6 +922,11 @@ fn a_nurse_no_to_fever_spares_the_question_it_made_pointless() {
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::No)
         .then("more.chills", Scripted::No)
+        // Protocol 1.2: the emergencies that do not need fever are still asked.
+        .then("more.vision_change", Scripted::No)
+        .then("more.eye_pain", Scripted::No)
+        .then("more.hives", Scripted::No)
+        .then("more.widespread_rash", Scripted::No)
         .text("treatment", "1 day ago")
         .pick("override", "keep");
     let (out, p) = run_nurse(script);

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use crate::support::*;
 
-const TABLES: [&str; 3] = [
+const TABLES: [&str; 4] = [
     "tests/cases/public.jsonl",
     "tests/cases/public-1.1.jsonl",
+    "tests/cases/public-1.2.jsonl",
     "tests/cases/safety.jsonl",
 ];
 
@@ -135,9 +136,13 @@ fn warnings_alone_pass_without_strict_and_fail_with_it() {
     // A later redness window whose examples still pass: only the lint objects.
     let text = std::fs::read_to_string(repo_path("rules/default.toml"))
         .unwrap()
-        .replacen("ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = { day = 2, disposition = \"see_today\" }\nsevere_after = { day = 2,", 1)
+        .replacen(
+            "ok_if_improving_until = 7\npast_window = \"see_within_3_days\"\nworse_after = [",
+            "ok_if_improving_until = 7.1\npast_window = \"see_within_3_days\"\nworse_after = [",
+            1,
+        )
         // A clinic's own version, as a clinic gives it: the rules differ from the built-in.
-        .replacen("version = \"1.1.0\"", "version = \"1.1.0-clinic\"", 1);
+        .replacen("version = \"1.2.0\"", "version = \"1.2.0-clinic\"", 1);
     let (_dir, path) = clinic_file(text);
     let out = aftercare()
         .args(["rules", "check"])
@@ -166,8 +171,8 @@ fn rules_check_lists_every_problem_of_an_invalid_file() {
         .unwrap()
         .replacen("normal_until = 3\n", "normal_until = -3\n", 1)
         .replacen(
-            "disposition = \"go_to_ed_now\"",
-            "disposition = \"go_ed\"",
+            "disposition = \"go_to_ed_now\"\nlikely_cause = \"lymphangitis\"",
+            "disposition = \"go_ed\"\nlikely_cause = \"lymphangitis\"",
             1,
         );
     let (_dir, path) = clinic_file(text);

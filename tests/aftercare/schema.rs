@@ -60,6 +60,7 @@ fn the_committed_schemas_are_what_the_binary_prints() {
 fn all_cases() -> Vec<Value> {
     let mut cases = test_cases("tests/cases/public.jsonl");
     cases.extend(test_cases("tests/cases/public-1.1.jsonl"));
+    cases.extend(test_cases("tests/cases/public-1.2.jsonl"));
     cases.extend(test_cases("tests/cases/safety.jsonl"));
     assert!(cases.len() >= 40);
     cases
@@ -311,7 +312,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         .picks("same_day", &["fever"])
         .picks("symptoms", &["redness"])
         .pick("symptom.redness.severity", "moderate")
-        .pick("symptom.redness.trend", "worsening")
+        .pick("symptom.redness.trend", "stable")
         .pick("symptom.redness.started", "day:0")
         .then("repeat_contact", Scripted::No)
         .pick("background.device", "radio-frequency micro-needling")

@@ -49,7 +49,7 @@ fn call_emergency_now_is_one_short_instruction_first() {
     ));
     assert!(!report.contains("Aftercare today"), "no long advice");
     assert!(!report.contains("What we found"), "nothing to read first");
-    assert!(report.contains("Tell the operator: you had a micro-needling skin treatment 4 hours ago, and you\nhave swelling of the lips"), "{report}");
+    assert!(report.contains("Tell the operator: \"I had a micro-needling treatment 4 hours ago and now have\nswelling of the lips"), "{report}");
     assert!(
         report.ends_with("CALL EMERGENCY SERVICES NOW\nCall emergency services (911, 999 or 112) now. Do not drive yourself.\n"),
         "the instruction is what stays on the screen:\n{report}"

@@ -50,11 +50,11 @@ pub fn repo_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// The acceptance cases of both public files (1.0 and 1.1): the shared files when the
+/// The acceptance cases of the public files (1.0, 1.1 and 1.2): the shared files when the
 /// checkout sits beside them, which must then be identical to the copies kept in
 /// `tests/cases/` (so that a change there is not missed).
 pub fn public_cases() -> Vec<serde_json::Value> {
-    ["public.jsonl", "public-1.1.jsonl"]
+    ["public.jsonl", "public-1.1.jsonl", "public-1.2.jsonl"]
         .into_iter()
         .flat_map(cases_of)
         .collect()

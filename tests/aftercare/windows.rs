@@ -6,7 +6,7 @@
 //! against numbers typed from the clinical reference, so that a change of data or of
 //! arithmetic cannot pass unseen.
 
-use aftercare::rules::ExpectedReaction;
+use aftercare::rules::{ExpectedReaction, Steps, Threshold};
 use aftercare::{assess, Assessment, Disposition, Severity, Trend};
 
 use crate::support::*;
@@ -77,8 +77,10 @@ fn until_days_are_inclusive_and_only_improving_extends_the_window() {
                     let (disposition, aspect) = window_part(r, day, trend);
                     let what = format!("{} day {day} {trend:?}", r.id);
                     assert_decided(&a, &what, &format!("{}.{aspect}", r.id), disposition);
+                    // (After the late-presentation day that rule fires too.)
                     assert!(
-                        only_finding(&a).also.is_empty(),
+                        only_finding(&a).also.is_empty()
+                            || day > rules().late_presentation.after_day,
                         "{what}: nothing else fires"
                     );
                     checked += 1;
@@ -136,26 +138,42 @@ fn decide(hits: &[(Disposition, String)]) -> (Disposition, String) {
     best
 }
 
+/// The step of a column that applies on `day`, read from the reference's words rather than
+/// from the code under test: "after" is strict but "after 0" is any time, day 0 included,
+/// and the most urgent step that applies counts.
+fn step_on(steps: &Steps, day: f64) -> Option<Threshold> {
+    let mut best: Option<Threshold> = None;
+    for t in steps.steps() {
+        let applies = day > t.day || t.day == 0.0;
+        if applies && best.is_none_or(|b| t.disposition >= b.disposition) {
+            best = Some(*t);
+        }
+    }
+    best
+}
+
 #[test]
 fn worse_after_is_strict_and_needs_a_worsening_trend() {
     let mut checked = 0;
     for r in &rules().reactions {
-        let Some(t) = r.worse_after else { continue };
-        for day in around(t.day) {
-            for trend in Trend::ALL {
-                let a = assess_one(r, day, Severity::Mild, trend, 0.0);
-                let (wd, aspect) = window_part(r, day, trend);
-                let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
-                let fires = trend == Trend::Worsening && day > t.day;
-                if fires {
-                    hits.push((t.disposition, format!("{}.worse_after", r.id)));
+        for t in r.worse_after.steps() {
+            for day in around(t.day) {
+                for trend in Trend::ALL {
+                    let a = assess_one(r, day, Severity::Mild, trend, 0.0);
+                    let (wd, aspect) = window_part(r, day, trend);
+                    let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
+                    let step = step_on(&r.worse_after, day).filter(|_| trend == Trend::Worsening);
+                    let fires = step.is_some();
+                    if let Some(step) = step {
+                        hits.push((step.disposition, format!("{}.worse_after", r.id)));
+                    }
+                    let (disposition, rule) = decide(&hits);
+                    let what = format!("{} day {day} {trend:?} (worse after {})", r.id, t.day);
+                    assert_decided(&a, &what, &rule, disposition);
+                    let worse = format!("{}.worse_after", r.id);
+                    assert_eq!(fired_rules(&a).contains(&worse), fires, "{what}");
+                    checked += 1;
                 }
-                let (disposition, rule) = decide(&hits);
-                let what = format!("{} day {day} {trend:?} (worse after {})", r.id, t.day);
-                assert_decided(&a, &what, &rule, disposition);
-                let worse = format!("{}.worse_after", r.id);
-                assert_eq!(fired_rules(&a).contains(&worse), fires, "{what}");
-                checked += 1;
             }
         }
     }
@@ -166,23 +184,26 @@ fn worse_after_is_strict_and_needs_a_worsening_trend() {
 fn severe_after_is_strict_and_needs_severe() {
     let mut checked = 0;
     for r in &rules().reactions {
-        let Some(t) = r.severe_after else { continue };
-        for day in around(t.day) {
-            for severity in Severity::ALL {
-                // Improving, so that the window part stays home care near the edge.
-                let a = assess_one(r, day, severity, Trend::Improving, 0.0);
-                let (wd, aspect) = window_part(r, day, Trend::Improving);
-                let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
-                let fires = severity == Severity::Severe && day > t.day;
-                if fires {
-                    hits.push((t.disposition, format!("{}.severe_after", r.id)));
+        for t in r.severe_after.steps() {
+            for day in around(t.day) {
+                for severity in Severity::ALL {
+                    // Improving, so that the window part stays home care near the edge.
+                    let a = assess_one(r, day, severity, Trend::Improving, 0.0);
+                    let (wd, aspect) = window_part(r, day, Trend::Improving);
+                    let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
+                    let step =
+                        step_on(&r.severe_after, day).filter(|_| severity == Severity::Severe);
+                    let fires = step.is_some();
+                    if let Some(step) = step {
+                        hits.push((step.disposition, format!("{}.severe_after", r.id)));
+                    }
+                    let (disposition, rule) = decide(&hits);
+                    let what = format!("{} day {day} {severity:?} (severe after {})", r.id, t.day);
+                    assert_decided(&a, &what, &rule, disposition);
+                    let severe = format!("{}.severe_after", r.id);
+                    assert_eq!(fired_rules(&a).contains(&severe), fires, "{what}");
+                    checked += 1;
                 }
-                let (disposition, rule) = decide(&hits);
-                let what = format!("{} day {day} {severity:?} (severe after {})", r.id, t.day);
-                assert_decided(&a, &what, &rule, disposition);
-                let severe = format!("{}.severe_after", r.id);
-                assert_eq!(fired_rules(&a).contains(&severe), fires, "{what}");
-                checked += 1;
             }
         }
     }
@@ -193,35 +214,36 @@ fn severe_after_is_strict_and_needs_severe() {
 fn starts_after_is_strict_on_the_start_day() {
     let mut checked = 0;
     for r in &rules().reactions {
-        let Some(t) = r.starts_after else { continue };
-        for started in around(t.day) {
-            // Assessed on the day it started, and a day later.
-            for day in [started, started + 1.0] {
-                let a = assess_one(r, day, Severity::Mild, Trend::Improving, started);
-                let (wd, aspect) = window_part(r, day, Trend::Improving);
-                let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
-                let fires = started > t.day;
-                if fires {
-                    hits.push((t.disposition, format!("{}.starts_after", r.id)));
+        for &t in r.starts_after.steps() {
+            for started in around(t.day) {
+                // Assessed on the day it started, and a day later.
+                for day in [started, started + 1.0] {
+                    let a = assess_one(r, day, Severity::Mild, Trend::Improving, started);
+                    let (wd, aspect) = window_part(r, day, Trend::Improving);
+                    let mut hits = vec![(wd, format!("{}.{aspect}", r.id))];
+                    let fires = started > t.day;
+                    if fires {
+                        hits.push((t.disposition, format!("{}.starts_after", r.id)));
+                    }
+                    let (disposition, rule) = decide(&hits);
+                    let what = format!(
+                        "{} started day {started}, assessed day {day} (starts after {})",
+                        r.id, t.day
+                    );
+                    assert_decided(&a, &what, &rule, disposition);
+                    let starts = format!("{}.starts_after", r.id);
+                    assert_eq!(fired_rules(&a).contains(&starts), fires, "{what}");
+                    checked += 1;
                 }
-                let (disposition, rule) = decide(&hits);
-                let what = format!(
-                    "{} started day {started}, assessed day {day} (starts after {})",
-                    r.id, t.day
-                );
-                assert_decided(&a, &what, &rule, disposition);
-                let starts = format!("{}.starts_after", r.id);
-                assert_eq!(fired_rules(&a).contains(&starts), fires, "{what}");
-                checked += 1;
             }
+            // Started on day 0 (the default), it never counts as late, whatever the day.
+            let a = assess_one(r, t.day + 1.0, Severity::Mild, Trend::Improving, 0.0);
+            assert!(
+                !fired_rules(&a).contains(&format!("{}.starts_after", r.id)),
+                "{}",
+                r.id
+            );
         }
-        // Started on day 0 (the default), it never counts as late, whatever the day.
-        let a = assess_one(r, t.day + 1.0, Severity::Mild, Trend::Improving, 0.0);
-        assert!(
-            !fired_rules(&a).contains(&format!("{}.starts_after", r.id)),
-            "{}",
-            r.id
-        );
     }
     assert!(checked > 0);
 }
@@ -285,7 +307,9 @@ mod defaults {
     #[test]
     fn a_missing_severity_is_moderate() {
         for r in &rules().reactions {
-            let Some(t) = r.severe_after else { continue };
+            let Some(t) = r.severe_after.first() else {
+                continue;
+            };
             let day = t.day + EPSILON;
             let given = |severity: &str| {
                 assess_json(&format!(
@@ -304,7 +328,9 @@ mod defaults {
     #[test]
     fn a_missing_start_day_is_day_0() {
         for r in &rules().reactions {
-            let Some(t) = r.starts_after else { continue };
+            let Some(t) = r.starts_after.first() else {
+                continue;
+            };
             let day = t.day + 1.0;
             let given = |started: &str| {
                 assess_json(&format!(
@@ -333,9 +359,9 @@ fn a_worse_severity_or_trend_never_lowers_a_single_symptom() {
         days.push(r.normal_until);
         days.push(r.ok_if_improving_until);
         days.extend(
-            [r.worse_after, r.severe_after, r.starts_after]
+            [&r.worse_after, &r.severe_after, &r.starts_after]
                 .into_iter()
-                .flatten()
+                .flat_map(|s| s.steps())
                 .map(|t| t.day),
         );
     }
