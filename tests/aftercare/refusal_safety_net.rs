@@ -640,7 +640,12 @@ fn garbage() -> Vec<serde_json::Value> {
 /// a Latin-1 byte put in.
 #[derive(Debug, Clone)]
 enum Spoil {
-    Value(usize, serde_json::Value),
+    /// The value at one pointer (one of a symptom's own when `in_a_symptom`).
+    Value {
+        at: usize,
+        in_a_symptom: bool,
+        garbage: serde_json::Value,
+    },
     Cut(usize),
     Latin1(usize),
 }
@@ -648,10 +653,27 @@ enum Spoil {
 fn spoil() -> impl proptest::strategy::Strategy<Value = Spoil> {
     use proptest::prelude::*;
     prop_oneof![
-        4 => (any::<usize>(), proptest::sample::select(garbage())).prop_map(|(i, g)| Spoil::Value(i, g)),
+        4 => (any::<usize>(), any::<bool>(), proptest::sample::select(garbage()))
+            .prop_map(|(at, in_a_symptom, garbage)| Spoil::Value { at, in_a_symptom, garbage }),
         1 => any::<usize>().prop_map(Spoil::Cut),
         1 => any::<usize>().prop_map(Spoil::Latin1),
     ]
+}
+
+/// A case of the property suite, often cut down to a few symptoms, no risk factor and no
+/// repeat contact, so that a part read wrongly is not hidden by a more urgent one.
+fn small_case() -> impl proptest::strategy::Strategy<Value = aftercare::Case> {
+    use proptest::prelude::*;
+    (crate::properties::case(), 1..=3usize, 0..4u8).prop_map(|(mut c, keep, how)| {
+        if how > 0 {
+            c.symptoms.truncate(keep);
+            c.repeat_contact = false;
+        }
+        if how > 1 {
+            c.risk_factors.clear();
+        }
+        c
+    })
 }
 
 fn floor_of(text: &[u8]) -> aftercare::Disposition {
@@ -660,13 +682,13 @@ fn floor_of(text: &[u8]) -> aftercare::Disposition {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
     /// A refusal's at_least is a floor: spoiling one part of a valid case never makes it
     /// more urgent than the whole case, mended, is.
     #[test]
     fn at_least_never_exceeds_the_whole_case(
-        case in crate::properties::case(),
+        case in small_case(),
         how in spoil(),
     ) {
         let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
@@ -679,10 +701,18 @@ proptest::proptest! {
         // Untouched, the floor of the whole case is the whole case.
         proptest::prop_assert_eq!(floor_of(whole_text.as_bytes()), whole);
         let spoiled: Vec<u8> = match how {
-            Spoil::Value(i, garbage) => {
+            Spoil::Value { at, in_a_symptom, garbage } => {
                 let mut all = Vec::new();
                 pointers(&whole_value, String::new(), &mut all);
-                let at = &all[i % all.len()];
+                let own: Vec<String> = all
+                    .iter()
+                    .filter(|p| p.starts_with("/symptoms/") && p.matches('/').count() == 3)
+                    .cloned()
+                    .collect();
+                if in_a_symptom && !own.is_empty() {
+                    all = own;
+                }
+                let at = &all[at % all.len()];
                 let mut v = whole_value.clone();
                 *v.pointer_mut(at).unwrap() = garbage;
                 v.to_string().into_bytes()
