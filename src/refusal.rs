@@ -12,12 +12,17 @@
 //!   judged against its window only when the time reads, and otherwise only through the
 //!   combinations that need no window and the cluster ([`triage_without_time`]).
 //! - `repeat_contact` counts when it is a boolean.
-//! - When the list of symptoms cannot be read (the line is not JSON, is cut off, or the
-//!   symptoms sit under a misspelled key), the text is searched for JSON strings that are
-//!   exactly a warning-sign id. Risk factors are then read only from a `risk_factors` list
-//!   that reads: a bare word such as `"eczema"` found somewhere in broken text is not known
-//!   to describe the person. The person's own words (`description`) are never searched:
-//!   the tool does not interpret them.
+//! - A string that is exactly a warning-sign id counts wherever the case's structure does
+//!   not say what it is: in a field the case does not have (`"symptons"`, a portal's own
+//!   list), in a symptom entry in place of its object, and anywhere in text that is not JSON
+//!   (cut off, a trailing comma, `1e400`, nested too deep), where `"difficulty_breathing"`
+//!   with its quotes is searched for. Only signs are read this way: a bare word such as
+//!   `"eczema"` in broken text is not known to describe the person, so a risk factor counts
+//!   only from a `risk_factors` list that reads. The person's own words (`description`) are
+//!   never searched: the tool does not interpret them. Where the structure reads, the
+//!   case's own id is not taken for a symptom (in broken text it cannot be told apart).
+//! - Damage inside a string (a byte that is not UTF-8, a lone surrogate escape) does not
+//!   make the rest unreadable; only the damaged value fails.
 
 use std::borrow::Cow;
 
