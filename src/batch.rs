@@ -248,7 +248,7 @@ struct Document {
     case: PrettyCase,
     /// Its text so far, while within the size limit.
     text: Vec<u8>,
-    /// Longer than the limit: its text is no longer kept, only its structure followed.
+    /// Longer than the limit: no more of its text is kept, only its structure followed.
     too_long: bool,
 }
 
@@ -268,7 +268,11 @@ impl Document {
         }
         if self.text.len() + 1 + line.len() > MAX_LINE_BYTES {
             self.too_long = true;
-            self.text = Vec::new();
+            // What came up to the limit stays, so that the warning signs it names still
+            // count in the refusal (as for a line cut off).
+            let room = MAX_LINE_BYTES.saturating_sub(self.text.len() + 1);
+            self.text.push(b'\n');
+            self.text.extend_from_slice(&line[..room.min(line.len())]);
         } else {
             self.text.push(b'\n');
             self.text.extend_from_slice(line);
@@ -340,7 +344,7 @@ impl<'a, W: Write> Answers<'a, W> {
                 "",
                 format!("the case is longer than {MAX_LINE_BYTES} bytes"),
             );
-            return self.case(Err(e), doc.first_no, None);
+            return self.case(Err(e), doc.first_no, Some(&doc.text));
         }
         let parsed = match std::str::from_utf8(&doc.text) {
             Ok(text) => parse_json_case(text).and_then(|case| {

@@ -160,6 +160,9 @@ fn read_text(
 fn parse_mended(text: &[u8]) -> Option<Value> {
     let text = String::from_utf8_lossy(text);
     let text = mend_lone_surrogates(&text);
+    // Checked first without building anything: a line cut off near the 1 MiB limit would
+    // otherwise build a tree of every entry before its end turns out to be missing.
+    serde_json::from_str::<serde::de::IgnoredAny>(&text).ok()?;
     serde_json::from_str(&text).ok()
 }
 

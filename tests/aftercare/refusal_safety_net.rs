@@ -739,3 +739,23 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_case_over_many_lines_that_grows_too_long_keeps_the_signs_it_began_with() {
+    let mut doc = String::from("{\n  \"symptoms\": [{\"id\": \"difficulty_breathing\"}],\n");
+    let pad = "x".repeat(100);
+    for i in 0..11_000 {
+        doc.push_str(&format!("  \"pad{i}\": \"{pad}\",\n"));
+    }
+    doc.push_str("  \"end\": 1\n}\n");
+    let (out, code) = check_as("json", doc.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("longer than")),
+        "{v}"
+    );
+    assert_eq!(v["at_least"], "call_emergency_now", "{v}");
+    assert_eq!(code, 15);
+}
