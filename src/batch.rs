@@ -248,7 +248,7 @@ struct Document {
     case: PrettyCase,
     /// Its text so far, while within the size limit.
     text: Vec<u8>,
-    /// Longer than the limit: its text is no longer kept, only its structure followed.
+    /// Longer than the limit: no more of its text is kept, only its structure followed.
     too_long: bool,
 }
 
@@ -268,7 +268,11 @@ impl Document {
         }
         if self.text.len() + 1 + line.len() > MAX_LINE_BYTES {
             self.too_long = true;
-            self.text = Vec::new();
+            // What came up to the limit stays, so that the warning signs it names still
+            // count in the refusal (as for a line cut off).
+            let room = MAX_LINE_BYTES.saturating_sub(self.text.len() + 1);
+            self.text.push(b'\n');
+            self.text.extend_from_slice(&line[..room.min(line.len())]);
         } else {
             self.text.push(b'\n');
             self.text.extend_from_slice(line);
@@ -340,7 +344,7 @@ impl<'a, W: Write> Answers<'a, W> {
                 "",
                 format!("the case is longer than {MAX_LINE_BYTES} bytes"),
             );
-            return self.case(Err(e), doc.first_no, None);
+            return self.case(Err(e), doc.first_no, Some(&doc.text));
         }
         let parsed = match std::str::from_utf8(&doc.text) {
             Ok(text) => parse_json_case(text).and_then(|case| {
@@ -384,8 +388,14 @@ impl<'a, W: Write> Answers<'a, W> {
                 )),
             }
         };
-        let raw = (len <= MAX_LINE_BYTES).then_some(line);
-        self.case(parsed, no, raw)
+        // A line too long is still searched as far as it was kept: a cut-off line.
+        self.case(parsed, no, Some(line))
+    }
+
+    /// Answers a line that did not arrive whole (`kept` is what came of it): an error
+    /// record, with the least that what came needs, as for any line that cannot be read.
+    pub fn cut_off(&mut self, e: InputError, kept: &[u8], no: usize) -> io::Result<()> {
+        self.case(Err(e), no, Some(kept))
     }
 
     /// Answers one case read from line `no` (or starting there).
@@ -453,16 +463,9 @@ impl<'a, W: Write> Answers<'a, W> {
             Err(e) => {
                 summary.errors += 1;
                 let id = case_id.or_else(|| raw.and_then(salvage_id));
-                // A refusal never hides an emergency: the warning signs that can be read
-                // still give their disposition (no window can be judged without a valid
-                // case, so only signs and combinations of signs count).
-                let signs = raw.map_or_else(Vec::new, |r| {
-                    crate::resolve::readable_warning_signs(r, rules)
-                });
-                let ids: Vec<&str> = signs.iter().map(String::as_str).collect();
-                let at_least = (!ids.is_empty())
-                    .then(|| crate::follow_up::most_urgent_of_signs(rules, &ids))
-                    .filter(|d| *d > Disposition::HomeCare);
+                // A refusal never hides an emergency: what could be read of the case still
+                // gives the least it needs (clinical reference section 6).
+                let at_least = raw.and_then(|r| crate::refusal::readable_floor(r, rules, now));
                 if let Some(d) = at_least {
                     summary.most_urgent = summary.most_urgent.max(Some(d));
                 }
@@ -500,7 +503,7 @@ impl<'a, W: Write> Answers<'a, W> {
                                 output::text::heading(d, &text.label, opts.style.color),
                                 output::text::wrap(
                                     &format!(
-                                        "{} (The case on line {no} could not be read in full; the warning signs it names need at least this.)",
+                                        "{} (The case on line {no} could not be read in full; what could be read of it needs at least this.)",
                                         text.action
                                     ),
                                     opts.style.width,

@@ -69,6 +69,29 @@ pub fn assess(case: &Case, rules: &RuleSet) -> Assessment {
 
 /// Which rules fire for a case, and the most urgent disposition among them.
 pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
+    triage_at(case, rules, true)
+}
+
+/// The triage of a case whose time since treatment could not be read (a refusal's floor,
+/// [`crate::refusal`]): its `days_since_treatment` is ignored. Warning signs, `other`,
+/// combinations without a window, the cluster and a repeat contact count; a reaction counts
+/// only through those, since its window cannot be judged. Never more urgent than the
+/// triage of the same case at any time.
+pub fn triage_without_time(case: &Case, rules: &RuleSet) -> Triage {
+    triage_at(case, rules, false)
+}
+
+/// Whether a rule reads the time since treatment, and so cannot fire without one.
+fn needs_time(rule: RuleRef) -> bool {
+    // without a time: every rule that reads the day belongs here (a rule added for a day
+    // range, such as one for the first day only, is added to this list).
+    matches!(
+        rule,
+        RuleRef::Reaction(..) | RuleRef::LatePresentation | RuleRef::OtherEarly
+    )
+}
+
+fn triage_at(case: &Case, rules: &RuleSet, time_known: bool) -> Triage {
     let day = case.days_since_treatment;
     let mut findings: Vec<RawFinding> = Vec::with_capacity(case.symptoms.len() + 1);
     let mut present = Present::default();
@@ -88,6 +111,23 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
             continue;
         };
         symptom_hits(sref, symptom, day, rules, &mut hits);
+        if !time_known {
+            hits.retain(|h| !needs_time(h.rule));
+            if hits.is_empty() {
+                // A reaction without a time: present, and worsening if so, for the
+                // combinations and the cluster; never outside a window it cannot be put in.
+                present.mark(
+                    sref,
+                    MemberState {
+                        present: true,
+                        worsening: symptom.trend == Trend::Worsening,
+                        severe: symptom.severity == Severity::Severe,
+                        outside_window: false,
+                    },
+                );
+                continue;
+            }
+        }
         let first = take_most_urgent(&mut hits);
         let reported_before = !present.mark(
             sref,
@@ -95,8 +135,9 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
                 present: true,
                 worsening: symptom.trend == Trend::Worsening,
                 severe: symptom.severity == Severity::Severe,
-                // Its own finding above home care: outside its normal window.
-                outside_window: first.disposition > Disposition::HomeCare,
+                // Its own finding above home care: outside its normal window (not known
+                // without a time).
+                outside_window: time_known && first.disposition > Disposition::HomeCare,
             },
         );
         let finding = RawFinding {
@@ -122,7 +163,13 @@ pub fn triage(case: &Case, rules: &RuleSet) -> Triage {
 
     let risk_factors = risk_factor_bits(case, rules);
     for (i, c) in rules.combinations.iter().enumerate() {
-        if c.holds_on(day) && c.fires(|r| member_state(r, &present, risk_factors)) {
+        // Without a time, a combination that holds only until a day cannot be judged.
+        let holds = if time_known {
+            c.holds_on(day)
+        } else {
+            c.until_day.is_none()
+        };
+        if holds && c.fires(|r| member_state(r, &present, risk_factors)) {
             findings.push(RawFinding {
                 subject: Subject::Combination(i),
                 hit: Hit {

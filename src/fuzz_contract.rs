@@ -13,6 +13,7 @@ use crate::examples::run_examples;
 use crate::input::parse_json_case;
 use crate::output::rules_table;
 use crate::output::text::{report_styled, Style};
+use crate::refusal::readable_floor;
 use crate::rules::RuleSet;
 use crate::when::{days_between, parse_timestamp, parse_typed};
 use crate::{lint, trace};
@@ -26,13 +27,15 @@ fn holds(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
 }
 
 /// One JSON case: parsed, resolved against `rules` with `now`, triaged and written. A refusal
-/// says what is wrong; an answer is the most urgent finding, never below a reported warning
-/// sign or a repeat contact, and writes as JSON and as text.
+/// says what is wrong and has a floor ([`crate::refusal`]); an answer is the most urgent
+/// finding, never below a reported warning sign or a repeat contact, equal to the floor of
+/// its text (all of it could be read), and writes as JSON and as text.
 pub fn check_case_text(
     text: &str,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
 ) -> Result<(), String> {
+    let floor = readable_floor(text.as_bytes(), rules, now).unwrap_or_default();
     let input = match parse_json_case(text) {
         Ok(input) => input,
         Err(e) => {
@@ -46,6 +49,12 @@ pub fn check_case_text(
         Err(e) => return holds(!e.message.is_empty(), || "a case error says nothing".into()),
     };
     let a = assess(&case, rules);
+    holds(floor == a.disposition, || {
+        format!(
+            "the floor {floor} of a case that reads whole is not its answer {}",
+            a.disposition
+        )
+    })?;
     let most = a
         .findings
         .iter()

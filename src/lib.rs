@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod pretty_case;
 pub mod questionnaire;
+pub mod refusal;
 pub mod resolve;
 pub mod rules;
 pub mod serve;

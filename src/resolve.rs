@@ -61,8 +61,9 @@ impl CaseInput {
     }
 
     /// The longest and the shortest time since treatment the case allows (the same unless a
-    /// time is a date alone), and the assessment time used.
-    fn days_since_treatment(
+    /// time is a date alone), and the assessment time used. A refusal's floor reads the time
+    /// of a refused case with it too ([`crate::refusal`]).
+    pub(crate) fn days_since_treatment(
         &self,
         now: DateTime<FixedOffset>,
     ) -> Result<(f64, f64, DateTime<FixedOffset>), InputError> {
@@ -162,29 +163,6 @@ fn resolve_risk_factors(ids: Vec<String>, rules: &RuleSet) -> Result<Vec<String>
     Ok(out)
 }
 
-/// The warning signs a case names in the parts that can be read, when the case as a whole
-/// cannot be (an unknown field, a wrong type, an unknown id elsewhere): the ids of
-/// `symptoms[*].id` that are warning signs of the rule set. Nothing is guessed: text that is
-/// not JSON, or a symptom list that is not a list, names none.
-pub fn readable_warning_signs(text: &[u8], rules: &RuleSet) -> Vec<String> {
-    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = Vec::new();
-    let Some(symptoms) = value.get("symptoms").and_then(|s| s.as_array()) else {
-        return out;
-    };
-    for s in symptoms {
-        if let Some(id) = s.get("id").and_then(|id| id.as_str()) {
-            if rules.warning_sign(id).is_some() && !out.iter().any(|o| o == id) {
-                out.push(id.to_string());
-            }
-        }
-    }
-    out
-}
-
 /// At most 60 characters of an unknown id, for a message.
 fn shown(id: &str) -> String {
     id.chars().take(60).collect()
@@ -210,7 +188,9 @@ pub fn hint(rules: &RuleSet, unknown: &str, what: &str) -> String {
 }
 
 impl SymptomInput {
-    fn resolve(
+    /// Checks one reported symptom against the rules and the time since treatment (`days`);
+    /// `index` names it in an error.
+    pub(crate) fn resolve(
         self,
         rules: &RuleSet,
         days: f64,

@@ -103,8 +103,8 @@ struct ErrorRecord<'a> {
     id: Option<&'a str>,
     assessed_at: String,
     error: ErrorBody<'a>,
-    /// The most urgent disposition the readable warning signs give: a refusal never hides
-    /// an emergency.
+    /// The least the parts that could be read need ([`crate::refusal`]): a refusal never
+    /// hides an emergency.
     #[serde(skip_serializing_if = "Option::is_none")]
     at_least: Option<Disposition>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,7 +113,7 @@ struct ErrorRecord<'a> {
 }
 
 /// A case that could not be answered: where it was, what was wrong, and what its readable
-/// warning signs still say.
+/// parts still say.
 pub struct Refusal<'a> {
     pub line: Option<usize>,
     pub id: Option<&'a str>,

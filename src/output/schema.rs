@@ -317,7 +317,7 @@ pub fn error(rules: &RuleSet) -> Value {
         json!({
             "format": { "const": "aftercare-error-1", "description": "This layout and its version." },
             "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339." },
-            "at_least": { "$ref": "#/$defs/disposition", "description": "When the fields that could be read include warning signs: the most urgent disposition they give." },
+            "at_least": { "$ref": "#/$defs/disposition", "description": "When what could be read of the case needs more than home care: the least it needs (the triage of every part that could be read)." },
             "action": { "type": "string", "minLength": 1, "description": "What to do for at_least." },
             "line": { "type": "integer", "minimum": 1, "description": "The line of the stream (absent for a single case)." },
             "id": { "type": "string", "description": "The case id, when it could be read." },

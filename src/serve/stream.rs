@@ -44,7 +44,7 @@ pub fn outcome_words(s: &BatchSummary) -> String {
     let most = s.most_urgent.map_or("-", |d| d.code());
     match (s.cases, s.errors) {
         (1, 0) => most.to_string(),
-        // A refusal whose readable signs still give a disposition says which (at_least).
+        // A refusal whose readable parts still give a disposition says which (at_least).
         (0, 1) => match s.most_urgent {
             Some(d) => format!("refused at_least={}", d.code()),
             None => "refused".to_string(),
@@ -137,7 +137,8 @@ async fn answer_lines(
         }
     }
     if let Some(no) = cut_off {
-        // The line that did not arrive gets its error record, as any bad line does.
+        // The line that did not arrive gets its error record, as any bad line does, with
+        // the least that what came of it needs: a sign sent before the cut still counts.
         let e = InputError::new(
             "",
             format!(
@@ -145,14 +146,8 @@ async fn answer_lines(
                 within.as_secs_f64()
             ),
         );
-        let refusal = output::json::Refusal {
-            line: Some(no),
-            id: None,
-            error: &e,
-            at_least: None,
-            assessed_at: shared.now(),
-        };
-        let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
+        // Writing to memory cannot fail.
+        let _ = answers.cut_off(e, &partial.kept, no);
     } else if partial.len > 0 {
         line_no += 1;
         answer_line(&mut answers, &mut partial, line_no);

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("evaluate", 1),
     ("examples", 1),
     ("follow_up", 1),
+    ("refusal", 1),
     // Output formats and the reports about a rule file, which run the evaluation.
     ("output", 2),
     ("lint", 2),

@@ -97,7 +97,7 @@ fn reported(day: f64) -> impl Strategy<Value = ReportedSymptom> {
 
 /// A case. Its symptoms are drawn from a few ids per case, so that duplicates and
 /// combinations come up often rather than once in a thousand cases.
-fn case() -> impl Strategy<Value = Case> {
+pub(crate) fn case() -> impl Strategy<Value = Case> {
     (day(), prop::collection::vec(select(symptom_ids()), 1..5)).prop_flat_map(|(day, pool)| {
         (
             prop::collection::vec(reported_from(pool, day), 0..8),

@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 use crate::support::{aftercare_process, check, repo_path, test_cases};
 
 /// A running server; killed when dropped if the test did not stop it.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     addr: String,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         Self::try_start(args)
             .unwrap_or_else(|(code, log)| panic!("the server did not start (exit {code:?}): {log}"))
     }
@@ -62,7 +62,7 @@ impl Server {
         }
     }
 
-    fn connect(&self) -> TcpStream {
+    pub(crate) fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(&self.addr).expect("the server accepts");
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         s
@@ -86,7 +86,7 @@ impl Server {
         Reply::parse(&raw)
     }
 
-    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
+    pub(crate) fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
         self.request("POST", path, &[("content-type", content_type)], body)
     }
 
@@ -94,7 +94,7 @@ impl Server {
         self.request("GET", path, &[], b"")
     }
 
-    fn log(&self) -> Vec<String> {
+    pub(crate) fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
 
@@ -128,8 +128,8 @@ impl Drop for Server {
 }
 
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
@@ -180,11 +180,11 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.clone()).expect("the body is UTF-8")
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text()))
     }
@@ -207,7 +207,7 @@ fn read_chunk<R: BufRead>(r: &mut R) -> Option<Vec<u8>> {
 }
 
 /// Reads response chunks until a whole line has come; returns the line.
-fn read_answer_line<R: BufRead>(r: &mut R, pending: &mut Vec<u8>) -> String {
+pub(crate) fn read_answer_line<R: BufRead>(r: &mut R, pending: &mut Vec<u8>) -> String {
     loop {
         if let Some(i) = pending.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = pending.drain(..=i).collect();
@@ -219,7 +219,7 @@ fn read_answer_line<R: BufRead>(r: &mut R, pending: &mut Vec<u8>) -> String {
 }
 
 /// Reads a response's head from a stream; returns the status.
-fn read_head<R: BufRead>(r: &mut R) -> u16 {
+pub(crate) fn read_head<R: BufRead>(r: &mut R) -> u16 {
     let mut status = 0;
     let mut line = String::new();
     loop {
@@ -233,7 +233,7 @@ fn read_head<R: BufRead>(r: &mut R) -> u16 {
     }
 }
 
-fn send_chunk(s: &mut TcpStream, data: &[u8]) {
+pub(crate) fn send_chunk(s: &mut TcpStream, data: &[u8]) {
     s.write_all(format!("{:x}\r\n", data.len()).as_bytes())
         .unwrap();
     s.write_all(data).unwrap();
