@@ -604,6 +604,7 @@ pub fn advice_for_day(rules: &RuleSet, day: f64) -> Vec<AdviceItem> {
         .map(|a| AdviceItem {
             id: a.id.clone(),
             topic: a.topic.clone(),
+            kind: a.kind,
             text: a.text.clone(),
             until_day: a.until_day,
             then: a.then.clone(),
