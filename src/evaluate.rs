@@ -612,9 +612,6 @@ pub fn advice_for_day(rules: &RuleSet, day: f64) -> Vec<AdviceItem> {
         .collect()
 }
 
-/// How many days ahead "what to expect next" looks.
-const LOOK_AHEAD_DAYS: f64 = 7.0;
-
 /// What normally happens in the coming days: the course of each reported reaction that is
 /// still within its window, and the aftercare that changes soon.
 pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
@@ -631,7 +628,7 @@ pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String>
         out.push(reaction_course(&rules.reactions[r]));
     }
     out.extend(upcoming_advice_changes(
-        &rules.advice,
+        rules,
         case.shortest_days_since_treatment,
     ));
     out
@@ -655,23 +652,10 @@ pub fn reaction_course(r: &crate::rules::ExpectedReaction) -> String {
     }
 }
 
-/// Aftercare that stops or starts within the look-ahead, as "From day N: ...".
-pub fn upcoming_advice_changes<'a>(
-    advice: impl IntoIterator<Item = &'a crate::rules::Advice>,
-    day: f64,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in advice {
-        if let (Some(until), Some(then)) = (a.until_day, &a.then) {
-            if until >= day && until < day + LOOK_AHEAD_DAYS {
-                out.push(format!("After day {}: {}", fmt_day(until), then));
-            }
-        }
-        if a.from_day > day && a.from_day <= day + LOOK_AHEAD_DAYS {
-            out.push(format!("From day {}: {}", fmt_day(a.from_day), a.text));
-        }
-    }
-    out
+/// Aftercare that stops or starts within the look-ahead, as the `advice` page says it
+/// ("From day 3: light exercise is fine; …", "From 24 hours after the treatment: …").
+pub fn upcoming_advice_changes(rules: &RuleSet, day: f64) -> Vec<String> {
+    crate::rules::advice_words::coming_up_in_days(rules, day)
 }
 
 /// The safety net: what would make the person call back or escalate.

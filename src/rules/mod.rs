@@ -1,6 +1,7 @@
 //! The protocol as data: loaded from a rule file, validated, and compiled into a form the
 //! evaluation can use without searching.
 
+pub mod advice_words;
 mod file;
 mod identity;
 mod validate;
