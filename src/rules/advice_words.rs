@@ -361,3 +361,105 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::built_in_for_tests;
+
+    #[test]
+    fn a_moment_is_said_in_hours_days_or_on_the_clock_never_as_a_fraction() {
+        assert_eq!(Clock::Days.words(4.0 / 24.0), "4 hours after the treatment");
+        assert_eq!(Clock::Days.words(1.0), "24 hours after the treatment");
+        assert_eq!(Clock::Days.words(1.5), "36 hours after the treatment");
+        assert_eq!(Clock::Days.words(3.0), "day 3");
+        assert_eq!(Clock::Days.words(2.5), "60 hours after the treatment");
+        let treated = chrono::DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z").unwrap();
+        assert_eq!(Clock::From(treated).words(1.0), "Sat 21 Nov, 14:30");
+        assert_eq!(Clock::From(treated).words(4.0 / 24.0), "Fri 20 Nov, 18:30");
+        // A date alone: counted from the last second of that day, said as the end of a day.
+        let end_of_day = chrono::DateTime::parse_from_rfc3339("2026-11-20T23:59:59Z").unwrap();
+        assert_eq!(Clock::From(end_of_day).words(3.0), "the end of Mon 23 Nov");
+        // Never said earlier than it is.
+        assert_eq!(
+            Clock::From(end_of_day).words(4.0 / 24.0),
+            "Sat 21 Nov, 04:00"
+        );
+    }
+
+    /// Every topic on every hour of the first 40 days: a "do" that runs is never "not yet",
+    /// a "don't" that runs and ends is always "not yet, until", and nothing said after an
+    /// item's end is its running text.
+    #[test]
+    fn short_answers_follow_the_kind_on_every_hour() {
+        let rules = built_in_for_tests();
+        let topics: Vec<&str> = {
+            let mut t: Vec<&str> = rules.advice.iter().map(|a| a.topic.as_str()).collect();
+            t.dedup();
+            t
+        };
+        for hour in 0..(40 * 24) {
+            let day = f64::from(hour) / 24.0;
+            for &topic in &topics {
+                let said = answer(rules, topic, day, Clock::Days);
+                let running: Vec<&Advice> = rules
+                    .advice
+                    .iter()
+                    .filter(|a| a.topic == topic && a.applies_on(day))
+                    .collect();
+                let dont = running.iter().find(|a| a.kind == AdviceKind::Dont);
+                match dont {
+                    Some(a) if a.until_day.is_some() => {
+                        assert!(said.contains(": not yet, until "), "{day}: {said}")
+                    }
+                    Some(_) => assert!(said.contains(": no. "), "{day}: {said}"),
+                    None => assert!(!said.contains("not yet"), "{day}: {said}"),
+                }
+                for ended in rules
+                    .advice
+                    .iter()
+                    .filter(|a| a.topic == topic && a.ended_by(day))
+                {
+                    assert!(!said.contains(&ended.text), "{day}: {said}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_safety_net_comes_from_the_rule_set() {
+        let rules = built_in_for_tests();
+        let net = safety_net(rules);
+        assert_eq!(net.len(), 4, "{net:#?}");
+        for w in &rules.warning_signs {
+            let line = match w.disposition {
+                Disposition::CallEmergencyNow => &net[0],
+                Disposition::GoToEdNow => &net[1],
+                Disposition::SeeToday => &net[2],
+                _ => continue,
+            };
+            assert!(line.contains(&lower_first(&w.label)), "{} in {line}", w.id);
+        }
+        // A combination is said with the alternatives that do not already say it alone.
+        assert!(net[1].contains("; fever or chills together with spreading redness;"));
+        assert!(!net[1].contains("together with spreading redness, red streaks"));
+        assert!(
+            net[2].contains("3 or more reactions at once that are each severe and getting worse")
+        );
+        assert!(net[3].contains("aftercare sheet or booking confirmation"));
+        // With the clinic's numbers.
+        let mut with_clinic = rules.clone();
+        with_clinic.clinic = Clinic {
+            name: None,
+            phone: Some("020 7946 0000".into()),
+            out_of_hours_phone: None,
+            emergency_number: Some("112".into()),
+        };
+        let net = safety_net(&with_clinic);
+        assert!(net[0].starts_with("Call emergency services on 112 now if you have: "));
+        assert_eq!(
+            net[3],
+            "To reach the clinic, call the clinic on 020 7946 0000."
+        );
+    }
+}
