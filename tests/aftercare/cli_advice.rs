@@ -734,3 +734,38 @@ fn the_advice_of_a_result_ends_with_the_safety_net() {
         r.stdout
     );
 }
+
+/// A clinic's advice item without its kind, or with one the tool does not know, is refused
+/// on load, by file, rule and field, for every command that reads the file.
+#[test]
+fn a_clinic_file_with_an_advice_item_of_no_known_kind_is_refused() {
+    let text = without_examples(aftercare::rules::DEFAULT_RULES);
+    let kind = "topic = \"sunscreen\"\nkind = \"do\"\n";
+    assert!(text.contains(kind));
+    for (edit, expected) in [
+        (
+            "topic = \"sunscreen\"\n",
+            "advice \"sunscreen\": kind: missing: every advice item is a \"do\" or a \"don't\"",
+        ),
+        (
+            "topic = \"sunscreen\"\nkind = \"should\"\n",
+            "advice \"sunscreen\": kind: unknown kind \"should\" (one of: do, dont)",
+        ),
+    ] {
+        let (_dir, path) = clinic_file(text.replacen(kind, edit, 1));
+        let path = path.to_str().unwrap();
+        for args in [
+            &["rules", "check", path][..],
+            &["--rules", path, "advice", "--day", "1"],
+        ] {
+            let r = run(args, "");
+            assert_ne!(r.code, 0, "{args:?}");
+            assert_eq!(r.stdout, "", "{args:?}");
+            assert!(
+                r.stderr.contains(&format!("{path}: {expected}")),
+                "{args:?}: {}",
+                r.stderr
+            );
+        }
+    }
+}
