@@ -440,12 +440,39 @@ mod tests {
             };
             assert!(line.contains(&lower_first(&w.label)), "{} in {line}", w.id);
         }
-        // A combination is said with the alternatives that do not already say it alone.
-        assert!(net[1].contains("; fever or chills together with spreading redness;"));
-        assert!(!net[1].contains("together with spreading redness, red streaks"));
+        // A combination is said with the alternatives that do not already say it alone: an
+        // unqualified alternative that gives the combination's level alone is left out.
+        for c in &rules.combinations {
+            let line = match c.disposition {
+                Disposition::CallEmergencyNow => &net[0],
+                Disposition::GoToEdNow => &net[1],
+                Disposition::SeeToday => &net[2],
+                _ => continue,
+            };
+            for m in c
+                .members
+                .iter()
+                .filter(|m| !m.worsening && !m.outside_window)
+            {
+                for &r in &m.refs {
+                    if let MemberRef::Symptom(SymptomRef::WarningSign(i)) = r {
+                        let w = &rules.warning_signs[i];
+                        if w.disposition >= c.disposition {
+                            let alone = format!("together with {}", lower_first(&w.label));
+                            assert!(!line.contains(&alone), "{}: {line}", c.id);
+                        }
+                    }
+                }
+            }
+        }
         assert!(
-            net[2].contains("3 or more reactions at once that are each severe and getting worse")
+            net.iter().any(|l| l.contains(" together with ")),
+            "{net:#?}"
         );
+        for c in &rules.clusters {
+            let words = format!("{} or more reactions at once that are each", c.count);
+            assert!(net.iter().any(|l| l.contains(&words)), "{net:#?}");
+        }
         assert!(net[3].contains("aftercare sheet or booking confirmation"));
         // With the clinic's numbers.
         let mut with_clinic = rules.clone();
