@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use crate::evaluate::{advice_for_day, reaction_course, upcoming_advice_changes};
-use crate::model::{fmt_day, AdviceItem, RuleSetId};
-use crate::output::text::{wrap, Style};
+use crate::evaluate::{advice_for_day, reaction_course};
+use crate::model::{AdviceItem, RuleSetId};
+use crate::output::text::{safety_net_text, wrap, Style};
+use crate::rules::advice_words::{answer, coming_up, safety_net, since, Clock};
 use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,26 +19,31 @@ pub struct DayAdvice {
     /// Set when the time of day of the treatment was not given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// What applies today.
+    /// What applies today: the "do"s and the "don't"s that are running.
     pub today: Vec<AdviceItem>,
     /// The treatment's instant, when its time of day is known: restrictions then end at a
     /// clock time ("until Tue 24 Nov, 14:30"), and a day number says which hours it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub treated_at: Option<String>,
-    /// For each topic asked (`--topic`), a short answer for today.
+    /// For each topic asked (`--topic`), a short answer for today: "yes", "not yet, until
+    /// …", "no".
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<String>,
-    /// What applies from now on in place of a restriction that has ended ("keep using
-    /// sunscreen"): advice that continues, never said to have stopped.
+    /// What applies from now on where a topic's advice has ended ("since day 7: exercise as
+    /// usual"): advice that continues, never said to have stopped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub continuing: Vec<String>,
-    /// Restrictions that no longer apply, with nothing in their place.
-    pub no_longer: Vec<String>,
     /// What stops or starts in the coming week.
     pub coming_up: Vec<String>,
     /// What the expected reactions normally do from here.
     pub expect_next: Vec<String>,
     pub rule_set: RuleSetId,
+    /// The warning signs and how to reach the clinic: a person who reads only the aftercare
+    /// must still learn when to call. Last, as on the page.
+    pub safety_net: Vec<String>,
+    /// How moments are said: clock times when the treatment time is known.
+    #[serde(skip)]
+    clock: Clock,
 }
 
 /// The advice topics a rule set knows, in file order.
@@ -113,61 +119,25 @@ pub fn topics_for(rules: &RuleSet, word: &str) -> Vec<String> {
 
 /// The advice for `day`, for the topics given (already found with [`topics_for`]), or all.
 pub fn day_advice(rules: &RuleSet, day: f64, topics: &[String]) -> DayAdvice {
+    advice_on(rules, day, topics, Clock::Days)
+}
+
+fn advice_on(rules: &RuleSet, day: f64, topics: &[String], clock: Clock) -> DayAdvice {
     let wanted = |t: &str| topics.is_empty() || topics.iter().any(|w| w == t);
     let today = advice_for_day(rules, day)
         .into_iter()
         .filter(|a| wanted(&a.topic))
         .collect();
-    let ended = || {
-        rules
-            .advice
-            .iter()
-            .filter(|a| wanted(&a.topic))
-            .filter(|a| a.until_day.is_some_and(|u| u < day))
-    };
-    // What replaces an ended restriction continues: it is said as today's advice.
-    let continuing = ended().filter_map(|a| a.then.clone()).collect();
-    let no_longer = ended()
-        .filter(|a| a.then.is_none())
-        .map(|a| {
-            format!(
-                "Since day {}, this no longer applies: {}",
-                fmt_day(a.until_day.unwrap_or_default().floor()),
-                a.text
-            )
-        })
+    let continuing = self::topics(rules)
+        .into_iter()
+        .filter(|t| wanted(t))
+        .filter_map(|t| since(rules, t, day, clock))
         .collect();
     let answers = topics
         .iter()
-        .filter_map(|t| {
-            let items: Vec<&crate::rules::Advice> =
-                rules.advice.iter().filter(|a| &a.topic == t).collect();
-            let name = t.replace('_', " ");
-            let now: Vec<&&crate::rules::Advice> =
-                items.iter().filter(|a| a.applies_on(day)).collect();
-            if let Some(a) = now.iter().find(|a| a.until_day.is_some()) {
-                return Some(format!(
-                    "{}: not yet. {}",
-                    crate::output::text::capitalise(&name),
-                    a.text
-                ));
-            }
-            if let Some(a) = now.first() {
-                return Some(format!(
-                    "{}: {}",
-                    crate::output::text::capitalise(&name),
-                    a.text
-                ));
-            }
-            let a = items.first()?;
-            Some(format!(
-                "{}: yes. {}",
-                crate::output::text::capitalise(&name),
-                a.then.as_deref().unwrap_or("This no longer applies.")
-            ))
-        })
+        .map(|t| answer(rules, t, day, clock))
         .collect();
-    let coming_up = upcoming_advice_changes(rules.advice.iter().filter(|a| wanted(&a.topic)), day);
+    let coming_up = coming_up(rules, day, clock, &wanted);
     let expect_next = if topics.is_empty() {
         rules
             .reactions
@@ -186,10 +156,11 @@ pub fn day_advice(rules: &RuleSet, day: f64, topics: &[String]) -> DayAdvice {
         answers,
         continuing,
         today,
-        no_longer,
         coming_up,
         expect_next,
         rule_set: rules.id(),
+        safety_net: safety_net(rules),
+        clock,
     }
 }
 
@@ -202,7 +173,12 @@ pub fn advice_since(
     now: chrono::DateTime<chrono::FixedOffset>,
     topic: &[String],
 ) -> DayAdvice {
-    let mut a = day_advice(rules, crate::when::days_between(latest, now), topic);
+    let mut a = advice_on(
+        rules,
+        crate::when::days_between(latest, now),
+        topic,
+        Clock::From(latest),
+    );
     let calendar_day = (now.date_naive() - earliest.date_naive()).num_days();
     if earliest == latest {
         a.treated_at = Some(earliest.to_rfc3339());
@@ -304,7 +280,7 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
     if let Some(note) = &a.note {
         out.push_str(&wrap(note, style.width, "", ""));
     }
-    let mut section = |title: &str, items: Vec<String>| {
+    let mut section = |title: &str, items: &[String]| {
         if items.is_empty() {
             return;
         }
@@ -312,28 +288,27 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
         out.push_str(title);
         out.push('\n');
         for item in items {
-            out.push_str(&wrap(&item, style.width, "  - ", "    "));
+            out.push_str(&wrap(item, style.width, "  - ", "    "));
         }
     };
-    section("In short", a.answers.clone());
+    section("In short", &a.answers);
     section(
         "Today",
-        a.today
+        &a.today
             .iter()
-            .map(|i| match (i.until_day, i.until_day.and_then(at)) {
-                (Some(_), Some(end)) => format!("{} (until {})", i.text, clock(end)),
-                (Some(until), None) => format!("{} (until day {})", i.text, fmt_day(until)),
-                (None, _) => i.text.clone(),
+            .map(|i| match i.until_day {
+                Some(until) => format!("{} (until {})", i.text, a.clock.words(until)),
+                None => i.text.clone(),
             })
-            .collect(),
+            .collect::<Vec<_>>(),
     );
-    section("From now on", a.continuing.clone());
-    section("No longer needed", a.no_longer.clone());
-    section("Coming up", a.coming_up.clone());
-    section("What to expect", a.expect_next.clone());
+    section("From now on", &a.continuing);
+    section("Coming up", &a.coming_up);
+    section("What to expect", &a.expect_next);
     out.push_str(&format!(
         "\nRule set: {} {}\n",
         a.rule_set.name, a.rule_set.version
     ));
+    out.push_str(&safety_net_text(&a.safety_net, style));
     out
 }

@@ -83,7 +83,7 @@ Exit codes: see EXIT STATUS in `aftercare man`, or the README.";
 pub enum Command {
     /// Triage cases: a questionnaire on a terminal, or JSON cases with --input
     Check(CheckArgs),
-    /// The aftercare for a day: what you can and cannot do yet, and what to expect
+    /// The aftercare for a day: what you can do, what not yet, and when to get help
     Advice(AdviceArgs),
     /// Check, list or trace a rule file
     #[command(subcommand)]
@@ -263,8 +263,9 @@ pub struct AdviceArgs {
     /// When the treatment was: 2026-11-18, "2026-11-18 14:30", "3 days ago", "yesterday"
     #[arg(long, value_name = "WHEN")]
     pub treated: Option<String>,
-    /// Only this topic, in your own words (makeup, retinol, vitamin C, gym, sun, sunscreen,
-    /// swimming, sauna, ...); repeatable
+    /// Only this topic, in your own words (makeup, washing, retinol, vitamin C, gym, sun,
+    /// sunscreen, swimming, sauna, painkillers, ...); repeatable. Each gets a short answer:
+    /// "yes", "not yet, until ..." or "no"
     #[arg(long, value_name = "TOPIC")]
     pub topic: Vec<String>,
     /// Output format

@@ -794,15 +794,13 @@ pub fn advice_for_day(rules: &RuleSet, day: f64) -> Vec<AdviceItem> {
         .map(|a| AdviceItem {
             id: a.id.clone(),
             topic: a.topic.clone(),
+            kind: a.kind,
             text: a.text.clone(),
             until_day: a.until_day,
             then: a.then.clone(),
         })
         .collect()
 }
-
-/// How many days ahead "what to expect next" looks.
-const LOOK_AHEAD_DAYS: f64 = 7.0;
 
 /// What normally happens in the coming days: the course of each reported reaction that is
 /// still within its window, and the aftercare that changes soon.
@@ -820,7 +818,7 @@ pub fn expect_next(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String>
         out.push(reaction_course(&rules.reactions[r]));
     }
     out.extend(upcoming_advice_changes(
-        &rules.advice,
+        rules,
         case.shortest_days_since_treatment,
     ));
     out
@@ -844,27 +842,10 @@ pub fn reaction_course(r: &crate::rules::ExpectedReaction) -> String {
     }
 }
 
-/// Aftercare that stops or starts within the look-ahead, as "From day N: ...".
-pub fn upcoming_advice_changes<'a>(
-    advice: impl IntoIterator<Item = &'a crate::rules::Advice>,
-    day: f64,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in advice {
-        if let (Some(until), Some(then)) = (a.until_day, &a.then) {
-            if until >= day && until < day + LOOK_AHEAD_DAYS {
-                out.push(format!("{}: {}", capitalise(&after_day_words(until)), then));
-            }
-        }
-        if a.from_day > day && a.from_day <= day + LOOK_AHEAD_DAYS {
-            out.push(format!(
-                "From {}: {}",
-                after_day_words(a.from_day).trim_start_matches("after "),
-                a.text
-            ));
-        }
-    }
-    out
+/// Aftercare that stops or starts within the look-ahead, as the `advice` page says it
+/// ("From day 3: light exercise is fine; …", "From 24 hours after the treatment: …").
+pub fn upcoming_advice_changes(rules: &RuleSet, day: f64) -> Vec<String> {
+    crate::rules::advice_words::coming_up_in_days(rules, day)
 }
 
 /// The safety net: what would make the person call back or escalate.
@@ -947,13 +928,6 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         }
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn join_or(parts: &[String]) -> String {

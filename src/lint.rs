@@ -26,7 +26,8 @@
 //!   rephrasing from a weakening; words that are another, less urgent disposition's default
 //!   words are said to be so), a warning sign's `label` or `description` (what the person is
 //!   asked about), and advice that ends earlier than the default's (`until_day` earlier or
-//!   added, or the entry missing): a restriction lifted early.
+//!   added, or the entry missing): a restriction lifted early; or advice whose `kind` is not
+//!   the default's (a "don't" made a "do" answers "yes" where the default says "not yet").
 //!
 //! Not flagged: `ok_if_improving_until` equal to `normal_until`. It means "no grace for an
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
@@ -971,6 +972,19 @@ impl Linter<'_> {
             }
         }
         for base in &reference.advice {
+            if let Some(a) = rules.advice.iter().find(|a| a.id == base.id) {
+                if a.kind != base.kind {
+                    self.warn(
+                        RuleId::new(RuleKind::Advice, &base.id),
+                        "kind",
+                        format!(
+                            "{:?} where the default set has {:?}: a short answer would say \"yes\" or \"not yet\" the other way round",
+                            a.kind.code(),
+                            base.kind.code()
+                        ),
+                    );
+                }
+            }
             let Some(until) = base.until_day else {
                 // Advice for every day: only a missing entry could end it.
                 if !rules.advice.iter().any(|a| a.id == base.id) {
@@ -1142,9 +1156,21 @@ mod tests {
     fn advice_that_lifts_a_restriction_early_is_flagged() {
         let w = lint_text(&edited(
             "from_day = 0\nuntil_day = 1\ntext = \"No makeup for the first 24 hours.\"",
-            "from_day = 0\nuntil_day = 0\ntext = \"No makeup for the first 24 hours.\"",
+            "from_day = 0\nuntil_day = 0.5\ntext = \"No makeup for the first 24 hours.\"",
         ));
-        assert!(has(&w, "advice \"no_makeup\": until_day: ends on day 0 where the default set ends it on day 1"), "{w:#?}");
+        assert!(has(&w, "advice \"no_makeup\": until_day: ends on day 0.5 where the default set ends it on day 1"), "{w:#?}");
+        // A "don't" made a "do" would answer "yes" where the default says "not yet".
+        let w = lint_text(&edited(
+            "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = \"dont\"",
+            "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = \"do\"",
+        ));
+        assert!(
+            has(
+                &w,
+                "advice \"no_makeup\": kind: \"do\" where the default set has \"dont\""
+            ),
+            "{w:#?}"
+        );
         let w = lint_text(&edited(
             "from_day = 0\nuntil_day = 3\ntext = \"No strenuous exercise",
             "from_day = 1\nuntil_day = 3\ntext = \"No strenuous exercise",

@@ -252,13 +252,47 @@ pub struct Finding {
 pub struct AdviceItem {
     pub id: String,
     pub topic: String,
+    /// `do` or `dont`: what to do, or what not to do yet.
+    pub kind: AdviceKind,
     pub text: String,
-    /// The last day (inclusive) it applies, if it stops.
+    /// When it ends (it applies before this day, not at it), if it does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_day: Option<f64>,
     /// What applies once it stops.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub then: Option<String>,
+}
+
+/// Whether an advice item says what to do or what not to do: a short answer to "can I …?"
+/// is "yes" for a "do" while it runs, and "not yet" for a "don't" until it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdviceKind {
+    Do,
+    Dont,
+}
+
+impl AdviceKind {
+    /// The codes a rule file writes, in the order shown in messages.
+    pub const CODES: [&'static str; 2] = ["do", "dont"];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AdviceKind::Do => "do",
+            AdviceKind::Dont => "dont",
+        }
+    }
+}
+
+impl std::str::FromStr for AdviceKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "do" => Ok(AdviceKind::Do),
+            "dont" => Ok(AdviceKind::Dont),
+            _ => Err(()),
+        }
+    }
 }
 
 /// The format and version of a JSON result, named in every result.

@@ -175,14 +175,21 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     ));
 
     out.push_str("\nAftercare advice\n");
+    // The moments as the advice page says them: "4 hours after the treatment", not day 0.17.
+    let words = |d: f64| crate::rules::advice_words::Clock::Days.words(d);
     for a in &rules.advice {
         let when = match a.until_day {
-            Some(u) => format!("day {}-{}", fmt_day(a.from_day), fmt_day(u)),
-            None if a.from_day > 0.0 => format!("from day {}", fmt_day(a.from_day)),
+            Some(u) if a.from_day == 0.0 => format!("until {}", words(u)),
+            Some(u) => format!("from {} until {}", words(a.from_day), words(u)),
+            None if a.from_day > 0.0 => format!("from {}", words(a.from_day)),
             None => "any day".to_string(),
         };
+        let kind = match a.kind {
+            crate::rules::AdviceKind::Do => "do",
+            crate::rules::AdviceKind::Dont => "don't",
+        };
         out.push_str(&wrap(
-            &format!("{when} ({}): {}", a.topic, a.text),
+            &format!("{when} ({}, {kind}): {}", a.topic, a.text),
             style.width,
             "  ",
             "    ",

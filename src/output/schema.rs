@@ -59,6 +59,14 @@ fn rule_set_id() -> Value {
     })
 }
 
+/// An advice item's kind: what to do, or what not to do (yet).
+fn advice_kind() -> Value {
+    json!({
+        "enum": crate::rules::AdviceKind::CODES,
+        "description": "\"do\": what to do (a short answer says \"yes\"); \"dont\": what not to do (\"not yet\" until it ends)."
+    })
+}
+
 fn days(description: &str) -> Value {
     json!({
         "type": "number",
@@ -271,12 +279,13 @@ pub fn result(rules: &RuleSet) -> Value {
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["id", "topic", "text"],
+                    "required": ["id", "topic", "kind", "text"],
                     "properties": {
                         "id": { "type": "string" },
                         "topic": { "type": "string" },
+                        "kind": advice_kind(),
                         "text": { "type": "string" },
-                        "until_day": days("The last day (inclusive) it applies."),
+                        "until_day": days("When it ends: it applies before this day, not at it."),
                         "then": { "type": "string" }
                     }
                 }
@@ -634,8 +643,10 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
         "late_presentation": obj(&["id", "after_day", "disposition", "reason"], citation(props(json!({
             "id": id, "after_day": day, "disposition": r("disposition"), "reason": text
         })))),
-        "advice": obj(&["id", "topic", "text"], citation(props(json!({
-            "id": id, "topic": text, "from_day": day, "until_day": day, "text": text, "then": { "type": "string" }
+        "advice": obj(&["id", "topic", "kind", "text"], citation(props(json!({
+            "id": id, "topic": text, "kind": advice_kind(), "from_day": day,
+            "until_day": days("When it ends: it applies before this day, not at it."),
+            "text": text, "then": { "type": "string" }
         })))),
         "example": obj(&["id", "case", "expect"], json!({
             "id": { "type": "string", "minLength": 1 }, "title": { "type": "string" },

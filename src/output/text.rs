@@ -4,6 +4,7 @@
 use colored::Colorize;
 
 use crate::model::{fmt_day, Assessment, Disposition, FindingKind};
+use crate::rules::advice_words::Clock;
 use crate::rules::RuleSet;
 
 /// Colour on or off, and the width to wrap at.
@@ -80,6 +81,24 @@ fn section(out: &mut String, title: &str, items: &[String], style: Style) {
     for item in items {
         out.push_str(&wrap(item, style.width, "  - ", "    "));
     }
+}
+
+/// The heading of the safety net that ends every advice page and the advice of a result.
+pub const SAFETY_NET_TITLE: &str = "Warning signs: when to get help";
+
+/// The safety net as the last part of a page: its heading, then each line as an item.
+pub fn safety_net_text(lines: &[String], style: Style) -> String {
+    let mut out = String::from("\n");
+    out.push_str(&if style.color {
+        SAFETY_NET_TITLE.bold().to_string()
+    } else {
+        SAFETY_NET_TITLE.to_string()
+    });
+    out.push('\n');
+    for line in lines {
+        out.push_str(&wrap(line, style.width, "  - ", "    "));
+    }
+    out
 }
 
 /// The whole report for one case. What to do comes first and, so that it is what stays on
@@ -170,7 +189,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
             .advice
             .iter()
             .map(|item| match item.until_day {
-                Some(until) => format!("{} (until day {})", item.text, fmt_day(until)),
+                Some(until) => format!("{} (until {})", item.text, Clock::Days.words(until)),
                 None => item.text.clone(),
             })
             .collect();
@@ -187,6 +206,13 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         }
         section(&mut out, "Aftercare today", &advice, style);
         section(&mut out, "What to expect next", &a.expect_next, style);
+        // Aftercare read on its own must still say when to call (clinical reference 1.2).
+        if !a.advice.is_empty() {
+            out.push_str(&safety_net_text(
+                &crate::rules::advice_words::safety_net(rules),
+                style,
+            ));
+        }
         if !safety_first {
             section(
                 &mut out,

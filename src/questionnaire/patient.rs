@@ -423,6 +423,15 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
         &o.assessment.expect_next,
         w,
     );
+    // Aftercare read on its own must still say when to call (clinical reference 1.2).
+    if !o.assessment.advice.is_empty() {
+        section(
+            &mut out,
+            crate::output::text::SAFETY_NET_TITLE,
+            &crate::rules::advice_words::safety_net(rules),
+            w,
+        );
+    }
     section(
         &mut out,
         "When to get help sooner",
@@ -475,12 +484,11 @@ fn treatment_words(t: &Treatment, now: DateTime<FixedOffset>) -> String {
 
 /// How long a piece of advice still holds, in whole days or hours, never a decimal day.
 fn until_words(until: f64) -> String {
-    if until.fract() == 0.0 {
-        format!("until the end of day {}", until as u64)
-    } else {
-        let hours = (until * 24.0).round() as u64;
-        format!("for the first {hours} hours after the treatment")
-    }
+    // As the `advice` page says it: hours under 2 days, then days.
+    format!(
+        "until {}",
+        crate::rules::advice_words::Clock::Days.words(until)
+    )
 }
 
 /// Each finding in the person's words: the symptom, what it means now, and for a warning

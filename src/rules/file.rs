@@ -313,9 +313,12 @@ pub struct AdviceEntry {
     pub id: String,
     /// What the advice is about, so a person can ask for one topic ("makeup", "exercise").
     pub topic: String,
+    /// `do` or `dont`. Required, and checked by the validator (not by serde) so that its
+    /// error names the rule and the field.
+    pub kind: Option<String>,
     #[serde(default)]
     pub from_day: f64,
-    /// Last day (inclusive) the advice applies; absent means every day.
+    /// When the advice ends (it applies before this day, not at it); absent: every day.
     pub until_day: Option<f64>,
     pub text: String,
     /// What applies once it stops ("Mineral makeup is fine from then on").

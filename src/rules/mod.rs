@@ -1,6 +1,7 @@
 //! The protocol as data: loaded from a rule file, validated, and compiled into a form the
 //! evaluation can use without searching.
 
+pub mod advice_words;
 mod file;
 mod identity;
 mod validate;
@@ -437,11 +438,15 @@ pub struct LatePresentation {
     pub citation: Citation,
 }
 
+pub use crate::model::AdviceKind;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Advice {
     pub id: String,
     pub topic: String,
+    pub kind: AdviceKind,
     pub from_day: f64,
+    /// When it ends; absent, it never does.
     pub until_day: Option<f64>,
     pub text: String,
     pub then: Option<String>,
@@ -449,9 +454,16 @@ pub struct Advice {
 }
 
 impl Advice {
-    /// Whether the advice applies on `day` (both ends inclusive).
+    /// Whether the advice applies on `day`: from `from_day`, up to but not at `until_day`.
+    /// The advice says "for the first 24 hours" and its `then` "from 24 hours after": at
+    /// 24 hours the restriction has run its whole time, so it is no longer listed as today's.
     pub fn applies_on(&self, day: f64) -> bool {
-        day >= self.from_day && self.until_day.is_none_or(|until| day <= until)
+        day >= self.from_day && self.until_day.is_none_or(|until| day < until)
+    }
+
+    /// Whether it has ended by `day`.
+    pub fn ended_by(&self, day: f64) -> bool {
+        self.until_day.is_some_and(|until| until <= day)
     }
 }
 

@@ -892,14 +892,16 @@ impl Validator<'_> {
             }
             self.text(&rule, "topic", &a.topic);
             self.text(&rule, "text", &a.text);
+            let kind = self.advice_kind(&rule, a.kind.as_deref());
             self.day(&rule, "from_day", a.from_day);
             if let Some(until) = a.until_day {
                 self.day(&rule, "until_day", until);
-                if until < a.from_day {
+                // It applies before `until_day`: ending where it starts, it never would.
+                if until <= a.from_day {
                     self.err(
                         &rule,
                         "until_day",
-                        format!("{until} is before from_day ({})", a.from_day),
+                        format!("{until} is not after from_day ({})", a.from_day),
                     );
                 }
             }
@@ -907,6 +909,7 @@ impl Validator<'_> {
             advice.push(Advice {
                 id: a.id,
                 topic: a.topic,
+                kind,
                 from_day: a.from_day,
                 until_day: a.until_day,
                 text: a.text,
@@ -915,6 +918,32 @@ impl Validator<'_> {
             });
         }
         advice
+    }
+
+    /// An advice item's `kind`: without it, a short answer could not tell "not yet" from "yes".
+    fn advice_kind(&mut self, rule: &RuleId, kind: Option<&str>) -> AdviceKind {
+        let known = AdviceKind::CODES.map(|c| format!("{c:?}")).join(" or ");
+        match kind {
+            Some(k) => k.parse().unwrap_or_else(|()| {
+                self.err(
+                    rule,
+                    "kind",
+                    format!(
+                        "unknown kind {k:?} (one of: {})",
+                        AdviceKind::CODES.join(", ")
+                    ),
+                );
+                AdviceKind::Dont
+            }),
+            None => {
+                self.err(
+                    rule,
+                    "kind",
+                    format!("missing: every advice item is a \"do\" or a \"don't\" ({known})"),
+                );
+                AdviceKind::Dont
+            }
+        }
     }
 
     /// The file's own examples, checked against the rules compiled so far.
@@ -1309,6 +1338,54 @@ mod tests {
                 "severe_or_worsening = \"home_care\"",
             ),
             "other \"other\": severe_or_worsening: home_care is milder than see_within_3_days",
+        );
+    }
+
+    #[test]
+    fn an_advice_item_without_a_known_kind_is_refused() {
+        let makeup = "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = \"dont\"\n";
+        has(
+            &edited(makeup, "id = \"no_makeup\"\ntopic = \"makeup\"\n"),
+            "clinic.toml: advice \"no_makeup\": kind: missing: every advice item is a \"do\" or a \"don't\" (\"do\" or \"dont\")",
+        );
+        has(
+            &edited(
+                makeup,
+                "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = \"don't\"\n",
+            ),
+            "clinic.toml: advice \"no_makeup\": kind: unknown kind \"don't\" (one of: do, dont)",
+        );
+        has(
+            &edited(
+                makeup,
+                "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = \"Do\"\n",
+            ),
+            "advice \"no_makeup\": kind: unknown kind \"Do\"",
+        );
+        // Not a string at all: the reader names the rule and the field too.
+        has(
+            &edited(
+                makeup,
+                "id = \"no_makeup\"\ntopic = \"makeup\"\nkind = true\n",
+            ),
+            "advice \"no_makeup\": kind",
+        );
+        // Every item of the built-in rules says which it is.
+        let rules = compile(before_examples(DEFAULT_RULES), "default").unwrap();
+        let kind = |id: &str| rules.advice.iter().find(|a| a.id == id).unwrap().kind;
+        assert_eq!(kind("no_makeup"), AdviceKind::Dont);
+        assert_eq!(kind("sunscreen"), AdviceKind::Do);
+        assert_eq!(kind("light_exercise"), AdviceKind::Do);
+    }
+
+    #[test]
+    fn advice_that_ends_where_it_starts_is_refused() {
+        has(
+            &edited(
+                "from_day = 0\nuntil_day = 1\ntext = \"No makeup",
+                "from_day = 1\nuntil_day = 1\ntext = \"No makeup",
+            ),
+            "clinic.toml: advice \"no_makeup\": until_day: 1 is not after from_day (1)",
         );
     }
 

@@ -110,11 +110,17 @@ fn rules_check_strict_fails_on_words_that_weaken_safety() {
             "description = \"a slightly blocked nose\"",
             "warning_sign \"difficulty_breathing\": description: \"a slightly blocked nose\" differs",
         ),
-        // A restriction lifted on day 0.
+        // A restriction lifted after 12 hours.
         (
             "until_day = 1\ntext = \"No makeup for the first 24 hours.\"",
-            "until_day = 0\ntext = \"No makeup for the first 24 hours.\"",
-            "advice \"no_makeup\": until_day: ends on day 0 where the default set ends it on day 1",
+            "until_day = 0.5\ntext = \"No makeup for the first 24 hours.\"",
+            "advice \"no_makeup\": until_day: ends on day 0.5 where the default set ends it on day 1",
+        ),
+        // A "don't" made a "do": "Makeup: yes" on the treatment day.
+        (
+            "topic = \"makeup\"\nkind = \"dont\"",
+            "topic = \"makeup\"\nkind = \"do\"",
+            "advice \"no_makeup\": kind: \"do\" where the default set has \"dont\"",
         ),
     ];
     for (from, to, expected) in edits {
