@@ -584,7 +584,7 @@ pub fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<St
 }
 
 /// The plain-words label of a symptom, lower-cased for use inside a sentence.
-fn in_sentence(label: &str) -> String {
+pub fn in_sentence(label: &str) -> String {
     // An acronym ("PRP") keeps its capitals; any other first word ("A fit", "Redness") is
     // lowered.
     let first_word = label.split_whitespace().next().unwrap_or("");

@@ -1268,6 +1268,76 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_later_or_milder_step_is_weaker_than_the_default() {
+        let steps = "worse_after = [\n  { day = 1, disposition = \"see_within_3_days\" },\n  { day = 2, disposition = \"see_today\" },\n]";
+        let rule = "expected_reaction \"redness\": worse_after";
+        // The see-today step dropped.
+        let w = lint_text(&edited(
+            steps,
+            "worse_after = { day = 1, disposition = \"see_within_3_days\" }",
+        ));
+        assert!(has(&w, &format!("{rule}.disposition: see_within_3_days is less urgent than in the default set (see_today)")), "{w:#?}");
+        // The first step later.
+        let w = lint_text(&edited(
+            steps,
+            "worse_after = [\n  { day = 1.5, disposition = \"see_within_3_days\" },\n  { day = 2, disposition = \"see_today\" },\n]",
+        ));
+        assert!(
+            has(
+                &w,
+                &format!("{rule}.day: 1.5 is later than in the default set (1)")
+            ),
+            "{w:#?}"
+        );
+        // A milder first step.
+        let w = lint_text(&edited(
+            steps,
+            "worse_after = [\n  { day = 1, disposition = \"see_within_2_weeks\" },\n  { day = 2, disposition = \"see_today\" },\n]",
+        ));
+        assert!(
+            has(
+                &w,
+                &format!("{rule}.disposition: see_within_2_weeks is less urgent")
+            ),
+            "{w:#?}"
+        );
+        // One step as urgent as both, from the first day: not weaker.
+        let w = lint_text(&edited(
+            steps,
+            "worse_after = { day = 1, disposition = \"see_today\" }",
+        ));
+        assert!(!has(&w, "redness\": worse_after"), "{w:#?}");
+    }
+
+    #[test]
+    fn a_later_until_day_or_a_dropped_qualifier_alternative_is_weaker() {
+        let w = lint_text(&edited(
+            "{ any_of = [\"pain\"], severe_or_worsening = true }]\nuntil_day = 2",
+            "{ any_of = [\"pain\"], worsening = true }]\nuntil_day = 1",
+        ));
+        assert!(has(&w, "combination \"injected_with_pain\": until_day: 1 is earlier than in the default set (2)"), "{w:#?}");
+        assert!(has(&w, "combination \"injected_with_pain\": members: does not fire for injected + pain severe together"), "{w:#?}");
+        let w = lint_text(&edited(
+            "severe_and_worsening_early = { until_day = 1, disposition = \"go_to_ed_now\" }",
+            "severe_and_worsening_early = { until_day = 0.5, disposition = \"see_today\" }",
+        ));
+        assert!(
+            has(
+                &w,
+                "other \"other\": severe_and_worsening_early.until_day: 0.5 is earlier"
+            ),
+            "{w:#?}"
+        );
+        assert!(
+            has(
+                &w,
+                "other \"other\": severe_and_worsening_early.disposition: see_today is less urgent"
+            ),
+            "{w:#?}"
+        );
+    }
+
+    #[test]
     fn an_unreachable_threshold_is_flagged() {
         let w = lint_text(&edited(
             "worse_after = { day = 7, disposition = \"see_within_3_days\" }\nstarts_after = { day = 10, disposition = \"see_within_2_weeks\" }",

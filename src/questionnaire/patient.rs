@@ -318,16 +318,7 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
     let named: Vec<String> = o
         .answers
         .positive_signs()
-        .map(|id| {
-            let l = label(rules, id);
-            let mut c = l.chars();
-            match (c.next(), c.next()) {
-                (Some(f), Some(s)) if s.is_lowercase() => {
-                    f.to_lowercase().chain(l.chars().skip(1)).collect()
-                }
-                _ => l,
-            }
-        })
+        .map(|id| crate::evaluate::in_sentence(&label(rules, id)))
         .collect();
     let the_end = |out: &mut String| {
         out.push_str(&heading(d, &text.label, style.color));

@@ -1245,6 +1245,36 @@ mod tests {
     }
 
     #[test]
+    fn steps_out_of_order_an_empty_column_and_a_misplaced_qualifier_are_refused() {
+        let steps = "worse_after = [\n  { day = 1, disposition = \"see_within_3_days\" },\n  { day = 2, disposition = \"see_today\" },\n]";
+        has(
+            &edited(
+                steps,
+                "worse_after = [\n  { day = 2, disposition = \"see_within_3_days\" },\n  { day = 1, disposition = \"see_today\" },\n]",
+            ),
+            "expected_reaction \"redness\": worse_after[1].day: 1 is not later than the step before it (2)",
+        );
+        has(
+            &edited(steps, "worse_after = []"),
+            "expected_reaction \"redness\": worse_after: is an empty list",
+        );
+        has(
+            &edited(
+                "members = [{ any_of = [\"injected\"] }, { any_of = [\"pain\"], severe_or_worsening = true }]",
+                "members = [{ any_of = [\"injected\"], severe_or_worsening = true }, { any_of = [\"pain\"], severe_or_worsening = true }]",
+            ),
+            "combination \"injected_with_pain\": members[0].severe_or_worsening: cannot apply to \"injected\"",
+        );
+        has(
+            &edited(
+                "until_day = 2\ndisposition = \"go_to_ed_now\"",
+                "until_day = -2\ndisposition = \"go_to_ed_now\"",
+            ),
+            "combination \"injected_with_pain\": until_day: -2 is not a day",
+        );
+    }
+
+    #[test]
     fn the_built_in_rules_compile_without_their_examples() {
         assert!(errors(before_examples(DEFAULT_RULES)).is_empty());
     }

@@ -18,6 +18,7 @@ mod layers;
 mod limits;
 mod properties;
 mod protocol_1_1;
+mod protocol_1_2;
 mod questionnaire;
 mod refusal_safety_net;
 mod rule_examples;
