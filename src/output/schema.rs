@@ -416,7 +416,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                         "items": { "enum": symptom_ids(rules) }
                     },
                     "risk_factors": {
-                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all).",
+                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all, once, in the background). not_known: the caller did not know; not counted as present.",
                         "type": "array",
                         "items": {
                             "type": "object",
@@ -424,7 +424,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                             "required": ["id", "answer"],
                             "properties": {
                                 "id": { "enum": risk_factor_ids(rules) },
-                                "answer": { "enum": ["yes", "no", "not_asked"] }
+                                "answer": { "enum": ["yes", "no", "not_asked", "not_known"] }
                             }
                         }
                     },
@@ -461,16 +461,16 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "background": {
                         "type": "object",
                         "additionalProperties": false,
-                        "required": ["device", "treated_areas", "products", "cold_sores", "eczema", "blood_thinners", "allergies", "session"],
+                        "required": ["treated_areas", "products", "allergies", "session"],
                         "properties": {
-                            "device": { "type": "string" },
                             "treated_areas": text_list,
                             "products": text_list,
-                            "cold_sores": { "type": "string" },
-                            "eczema": { "type": "string" },
-                            "blood_thinners": { "type": "string" },
                             "allergies": { "type": "string" },
-                            "session": { "type": "string" }
+                            "session": { "type": "string" },
+                            "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
+                            "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
+                            "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
+                            "blood_thinners": { "type": "string", "description": "Older records; now the blood_thinners risk factor." }
                         }
                     }
                 }

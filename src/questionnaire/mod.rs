@@ -44,6 +44,9 @@ pub enum SignState {
     No,
     /// Not asked because the questions stopped at an earlier positive sign.
     NotAsked,
+    /// Asked, and the caller did not know (a risk factor in the nurse's background: the
+    /// device, a medicine). Not counted as present, and never written as "denies".
+    NotKnown,
 }
 
 impl From<bool> for SignState {
@@ -186,15 +189,13 @@ fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::E
     s.serialize_str(&t.to_rfc3339())
 }
 
-/// Background for the record (nurse): not part of the rules' arithmetic.
+/// Background for the record (nurse) that is not a risk factor of the rule set: not part
+/// of the rules' arithmetic. What is a risk factor (the device, eczema, blood thinners...)
+/// is asked once, as the rule set's own question, and kept in [`Answers::risk_factors`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Background {
-    pub device: String,
     pub treated_areas: Vec<String>,
     pub products: Vec<String>,
-    pub cold_sores: String,
-    pub eczema: String,
-    pub blood_thinners: String,
     pub allergies: String,
     pub session: String,
 }
@@ -217,7 +218,7 @@ pub struct Answers {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending: Vec<String>,
     /// Risk factors asked (the patient: only those that could change the result; the
-    /// nurse: all of them), with their answers.
+    /// nurse: all of them, once, in the background), with their answers.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub risk_factors: Vec<SignAnswer>,
     /// A repeat contact about the same problem, or a very worried person; `None` when the
@@ -280,12 +281,13 @@ impl Answers {
         })
     }
 
-    /// Every id asked so far, whatever the answer, for the follow-up questions.
+    /// Every id answered so far, yes or no, for the follow-up questions ("not known" is
+    /// still open).
     pub fn answered_ids(&self) -> Vec<String> {
         self.signs
             .iter()
             .chain(&self.risk_factors)
-            .filter(|s| s.answer != SignState::NotAsked)
+            .filter(|s| matches!(s.answer, SignState::Yes | SignState::No))
             .map(|s| s.id.clone())
             .collect()
     }
@@ -432,11 +434,16 @@ pub fn evaluate(
     })
 }
 
-/// A symptom's label, from the rule set.
+/// A symptom's label, or a risk factor's (a combination names both), from the rule set.
 pub fn label(rules: &RuleSet, id: &str) -> String {
-    rules
-        .symptom_text(id)
-        .map_or_else(|| id.to_string(), |t| t.label.to_string())
+    match rules.symptom_text(id) {
+        Some(t) => t.label.to_string(),
+        None => rules
+            .risk_factors
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.label.clone()),
+    }
 }
 
 /// A sign in the fullest plain words: its description, which lists what to look for.
@@ -1014,18 +1021,14 @@ pub fn ask_symptoms(
     }
 }
 
-/// The risk factors to ask: with `all` (the nurse's background) every one of the rule set;
-/// otherwise (the patient) only those not answered yet whose "yes" could still change the
-/// result, as the evaluation's own follow-up function says.
+/// The risk factors to ask the patient: only those not answered yet whose "yes" could
+/// still change the result, as the evaluation's own follow-up function says. (The nurse
+/// asks every one, in the background.)
 pub fn risk_factors_to_ask(
     answers: &Answers,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
-    all: bool,
 ) -> Vec<String> {
-    if all {
-        return rules.risk_factors.iter().map(|r| r.id.clone()).collect();
-    }
     let Ok(case) = answers.case_input(now).resolve(rules, now) else {
         return Vec::new();
     };
@@ -1041,11 +1044,11 @@ pub fn risk_factors_to_ask(
         .collect()
 }
 
-/// Asks `ids` as one checklist with "None of these"; the answers replace earlier ones.
+/// Asks the patient `ids` as one checklist with "None of these"; the answers replace
+/// earlier ones.
 pub fn ask_risk_factors(
     p: &mut dyn Prompter,
     rules: &RuleSet,
-    mode: Mode,
     ids: &[String],
     answers: &mut Answers,
 ) -> Answer<()> {
@@ -1057,17 +1060,10 @@ pub fn ask_risk_factors(
         .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
         .map(|r| (r.id.clone(), capitalise(&r.description)))
         .collect();
-    let (q_id, message) = match mode {
-        Mode::Patient => (
-            "risk_factors",
-            "A few questions about you and the treatment: do any of these apply?",
-        ),
-        Mode::Nurse => ("background.risk_factors", "Risk factors?"),
-    };
     let picked = ask_checklist(
         p,
-        q_id,
-        message,
+        "risk_factors",
+        "A few questions about you and the treatment: do any of these apply?",
         "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
         &items,
         &[],

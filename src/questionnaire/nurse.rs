@@ -174,12 +174,9 @@ fn questions(
     call.instructed = true;
     call.outcome = Some(outcome);
     if call.stopped_at.is_none() {
-        let background = ask_background(p)?;
-        call.answers.background = Some(background);
-        // Every risk factor, for the record; one can change the result through a
-        // combination, so the disposition is computed again with them.
-        let all = risk_factors_to_ask(&call.answers, rules, now, true);
-        ask_risk_factors(p, rules, Mode::Nurse, &all, &mut call.answers)?;
+        // The background asks every risk factor of the rule set once, by its own question:
+        // what it answers is the case's risk factors, and nothing asks them again.
+        ask_background(p, rules, &mut call.answers)?;
         let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
         let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
             .map_err(|e| Stop::Terminal(e.to_string()))?;
@@ -191,6 +188,9 @@ fn questions(
             if outcome.assessment.disposition >= Disposition::GoToEdNow {
                 p.say(&instruction(rules, outcome.assessment.disposition));
             }
+        }
+        if let Some(words) = not_known_that_matter(rules, &outcome) {
+            p.say(&words);
         }
         call.outcome = Some(outcome);
     }
@@ -501,21 +501,40 @@ fn ask_sign(
     })
 }
 
-/// Background for the record. Nothing here changes the disposition, so the cursor starts on
+/// The background: every risk factor of the rule set, each by the rule file's own question
+/// (yes, no or not known), then what is kept for the record only. The cursor starts on
 /// "not known": an answer skipped with Enter says so, rather than a "no" nobody heard.
-fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
-    let pick =
-        |p: &mut dyn Prompter, id: &str, message: &str, options: &[&str]| -> Answer<String> {
-            let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
-            let i = p.select(&SelectOne {
-                id,
-                message,
-                help: None,
-                choices: &choices,
-                start: choices.len() - 1,
-            })?;
-            Ok(options[i].to_string())
+fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
+    let yes_no = [
+        Choice::new("yes", "Yes"),
+        Choice::new("no", "No"),
+        Choice::new("not_known", "Not known"),
+    ];
+    let total = rules.risk_factors.len();
+    for (n, r) in rules.risk_factors.iter().enumerate() {
+        let id = format!("background.{}", r.id);
+        let help = format!(
+            "background {} of {total}; type y or n, then Enter; Enter alone: not known",
+            n + 1
+        );
+        let i = p.select(&SelectOne {
+            id: &id,
+            message: &r.question,
+            help: Some(&help),
+            choices: &yes_no,
+            start: yes_no.len() - 1,
+        })?;
+        let answer = match yes_no[i].key.as_str() {
+            "yes" => SignState::Yes,
+            "no" => SignState::No,
+            _ => SignState::NotKnown,
         };
+        answers.risk_factors.retain(|a| a.id != r.id);
+        answers.risk_factors.push(SignAnswer {
+            id: r.id.clone(),
+            answer,
+        });
+    }
     let many =
         |p: &mut dyn Prompter, id: &str, message: &str, options: &[&str]| -> Answer<Vec<String>> {
             let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
@@ -530,17 +549,6 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             })?;
             Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
         };
-    let yes_no = ["no", "yes", "not known"];
-    let device = pick(
-        p,
-        "background.device",
-        "Device?",
-        &[
-            "standard pen or roller",
-            "radio-frequency micro-needling",
-            "not known",
-        ],
-    )?;
     let treated_areas = many(
         p,
         "background.areas",
@@ -556,6 +564,8 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             "other body area",
         ],
     )?;
+    // The person's own blood (PRP) is a risk factor, asked above: not offered again here,
+    // where an unticked box could read as its denial.
     let products = many(
         p,
         "background.products",
@@ -564,14 +574,10 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             "none",
             "hyaluronic acid serum",
             "vitamin C serum",
-            "PRP (platelet-rich plasma)",
             "growth factors or exosomes",
             "other serum or product",
         ],
     )?;
-    let cold_sores = pick(p, "background.cold_sores", "Cold-sore history?", &yes_no)?;
-    let eczema = pick(p, "background.eczema", "Eczema?", &yes_no)?;
-    let blood_thinners = pick(p, "background.blood_thinners", "Blood thinners?", &yes_no)?;
     let allergies = p.text(&TextLine {
         id: "background.allergies",
         message: "Allergies?",
@@ -600,16 +606,65 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             s
         }
     };
-    Ok(Background {
-        device,
+    answers.background = Some(Background {
         treated_areas,
         products,
-        cold_sores,
-        eczema,
-        blood_thinners,
         allergies: or_not(allergies, "not recorded"),
         session: or_not(session, "not known"),
+    });
+    Ok(())
+}
+
+/// The risk factors the caller did not know whose "yes" would make the disposition more
+/// urgent, as the evaluation's own follow-up function finds them: the nurse may want to
+/// find out (the device from the clinic's notes), or to decide with that in mind.
+fn not_known_that_matter(rules: &RuleSet, outcome: &Outcome) -> Option<String> {
+    let a = &outcome.answers;
+    let mut answered = a.answered_ids();
+    // Every symptom was offered in the lists: one not ticked was answered "no".
+    answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
+    let open: Vec<String> = crate::follow_up::could_still_raise(&outcome.case, rules, &answered)
+        .into_iter()
+        .filter(|q| {
+            q.kind == crate::follow_up::OpenKind::RiskFactor
+                && a.risk_factors
+                    .iter()
+                    .any(|r| r.id == q.id && r.answer == SignState::NotKnown)
+        })
+        .map(|q| {
+            format!(
+                "{} ({})",
+                risk_factor_name(rules, &q.id),
+                q.could_give.code()
+            )
+        })
+        .collect();
+    (!open.is_empty()).then(|| {
+        format!(
+            "Not known, and would make it more urgent if yes: {}.",
+            open.join(", ")
+        )
     })
+}
+
+/// A risk factor's label as it reads in a sentence: "atopic eczema", "PRP (own blood)".
+pub(crate) fn risk_factor_name(rules: &RuleSet, id: &str) -> String {
+    rules
+        .risk_factors
+        .iter()
+        .find(|r| r.id == id)
+        .map_or(id.to_string(), |r| {
+            let first = r.label.split_whitespace().next().unwrap_or("");
+            let acronym = first.chars().count() > 1
+                && first
+                    .chars()
+                    .all(|c| !c.is_alphabetic() || c.is_uppercase());
+            let mut c = r.label.chars();
+            match c.next() {
+                Some(f) if !acronym => f.to_lowercase().chain(c).collect(),
+                _ => r.label.clone(),
+            }
+        })
 }
 
 /// What the rules concluded, for the nurse before the override step.

@@ -162,8 +162,8 @@ fn ask_symptom_list(
     let mut stop = ask_symptoms(p, rules, Mode::Patient, ids, answers, now)?;
     if stop.is_none() {
         // Questions about the person only where a "yes" could change the result.
-        let open = risk_factors_to_ask(answers, rules, now, false);
-        ask_risk_factors(p, rules, Mode::Patient, &open, answers)?;
+        let open = risk_factors_to_ask(answers, rules, now);
+        ask_risk_factors(p, rules, &open, answers)?;
         if disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow {
             stop = answers
                 .positive_signs()

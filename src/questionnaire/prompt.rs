@@ -442,6 +442,20 @@ impl ScriptedPrompter {
         self.then(id, Scripted::Text(text.into()))
     }
 
+    /// The nurse's background risk factors, one question each in the rule set's order:
+    /// `answers` gives some ("radio_frequency", "yes"); the others are "not_known" (Enter).
+    /// New risk factors in a rule file get their step without changing a script.
+    pub fn risk_factors(mut self, rules: &crate::rules::RuleSet, answers: &[(&str, &str)]) -> Self {
+        for r in &rules.risk_factors {
+            let answer = answers
+                .iter()
+                .find(|(id, _)| *id == r.id)
+                .map_or("not_known", |(_, a)| *a);
+            self = self.pick(&format!("background.{}", r.id), answer);
+        }
+        self
+    }
+
     /// Adds an answer before all the others (a question every script of a flow begins with).
     pub fn before(mut self, id: &str, answer: Scripted) -> Self {
         self.steps.push_front((id.to_string(), answer));

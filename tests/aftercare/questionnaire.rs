@@ -426,19 +426,21 @@ fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
         .picks("same_day", same_day)
 }
 
+/// The nurse's background: a radio-frequency device, cold sores before, no eczema, the
+/// other risk factors not known.
 fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
-    nurse_background_only(s).then("background.risk_factors", Scripted::EnterOn("none".into()))
-}
-
-fn nurse_background_only(s: ScriptedPrompter) -> ScriptedPrompter {
-    s.pick("background.device", "radio-frequency micro-needling")
-        .picks("background.areas", &["face", "neck"])
-        .picks("background.products", &["vitamin C serum"])
-        .pick("background.cold_sores", "yes")
-        .pick("background.eczema", "no")
-        .pick("background.blood_thinners", "not known")
-        .text("background.allergies", "")
-        .text("background.session", "2")
+    s.risk_factors(
+        crate::support::rules(),
+        &[
+            ("radio_frequency", "yes"),
+            ("cold_sores", "yes"),
+            ("eczema", "no"),
+        ],
+    )
+    .picks("background.areas", &["face", "neck"])
+    .picks("background.products", &["vitamin C serum"])
+    .text("background.allergies", "")
+    .text("background.session", "2")
 }
 
 #[test]
@@ -1367,7 +1369,7 @@ fn the_nurse_sees_the_disposition_before_the_background() {
     let device = p
         .transcript
         .iter()
-        .position(|l| l.starts_with("? background.device"))
+        .position(|l| l.starts_with("? background.radio_frequency"))
         .unwrap();
     assert!(said < device, "{:#?}", p.transcript);
 }

@@ -184,6 +184,23 @@ fn danger_sign_count() -> usize {
         .count()
 }
 
+/// The nurse's risk-factor questions in the background, one per risk factor of the rule
+/// set, in its order: `keys` types an answer ("y" or "n") for some; Enter (not known) for
+/// the others.
+fn background(s: &mut Screen, keys: &[(&str, &str)]) {
+    let rules = aftercare::RuleSet::built_in();
+    let total = rules.risk_factors.len();
+    for (n, r) in rules.risk_factors.iter().enumerate() {
+        // The rule file's own question (its first words: a long one wraps).
+        let first: Vec<&str> = r.question.split_whitespace().take(3).collect();
+        s.wait_for(&first.join(" "));
+        match keys.iter().find(|(id, _)| *id == r.id) {
+            Some((_, k)) => s.answer(&format!("background {} of {total}", n + 1), &[k, ENTER]),
+            None => s.answer(&format!("background {} of {total}", n + 1), &[ENTER]),
+        }
+    }
+}
+
 /// The end of the screen after `heading`: it must be the last thing shown, within one
 /// screen of `rows`, with no question after it.
 fn ends_with(screen: &str, heading: &str, rows: usize) -> Vec<String> {
@@ -323,15 +340,13 @@ fn a_full_nurse_run_with_a_record() {
     s.answer("caller very worried?", &["n", ENTER]);
     // The disposition before the background questions.
     s.wait_for("Computed disposition: SEE TODAY");
-    s.answer("Device?", &[DOWN, ENTER]); // from "not known" to the standard pen
+    // The risk factors, each once: "n" for the first (not a radio-frequency device), Enter
+    // (not known) for the others.
+    background(&mut s, &[("radio_frequency", "n")]);
     s.answer("Treated areas?", &[SPACE, ENTER]);
     s.answer("Products applied", &[ENTER]);
-    s.answer("Cold-sore history?", &[ENTER]);
-    s.answer("Eczema?", &[ENTER]);
-    s.answer("Blood thinners?", &[ENTER]);
     s.answer("Allergies?", &["none", ENTER]);
     s.answer("Which session", &["1", ENTER]);
-    s.answer("Risk factors?", &[ENTER]);
     s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
     s.answer("Reason for the less urgent disposition?", &[ENTER]);
     s.wait_for("A reason is needed");
@@ -363,9 +378,10 @@ fn a_full_nurse_run_with_a_record() {
     assert_eq!(saved["call"]["understood"], true);
     assert_eq!(saved["call"]["nurse"], "JB");
     assert_eq!(
-        saved["answers"]["background"]["device"],
-        "standard pen or roller"
+        saved["answers"]["risk_factors"][0],
+        serde_json::json!({ "id": "radio_frequency", "answer": "no" })
     );
+    assert!(saved["answers"]["background"].get("device").is_none());
     let note = saved["note"].as_str().unwrap();
     assert!(note.starts_with("SBAR"));
     assert!(note.lines().all(|l| l.chars().count() <= 72), "{note}");
@@ -614,4 +630,81 @@ fn a_nurses_yes_no_answers_stay_whole_at_40_columns() {
             .any(|w| w[0].ends_with("A severe headache with a stiff neck?") && w[1] == "  No"),
         "{screen}"
     );
+}
+
+/// B1: the background and the risk factors are one set of questions. A radio-frequency
+/// device said in the background is the case's `radio_frequency` risk factor, named in the
+/// note and never denied, and it turns burning on day 2 into "see today".
+#[test]
+fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&[
+        "check",
+        "--nurse",
+        "--nurse-name",
+        "JB",
+        "--record",
+        &record_arg,
+    ]);
+    s.answer("Caller's name or patient id?", &[ENTER]);
+    for _ in 0..danger_sign_count() {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("Treatment date?", &["2 days ago", ENTER]);
+    s.answer("Same-day signs?", &[ENTER]);
+    s.answer("Symptoms now?", &["burning"]);
+    s.wait_for("Search: burning");
+    s.send(SPACE);
+    s.send(ENTER);
+    s.answer("Burning: severity?", &[ENTER]);
+    s.answer("Burning: trend over the last day?", &[ENTER]);
+    s.answer("Burning: started on day?", &[ENTER]);
+    s.answer("caller very worried?", &["n", ENTER]);
+    s.wait_for("Computed disposition: SEE WITHIN 3 DAYS");
+    // The device is asked once, as the rule set's own question; nothing asks it again.
+    background(&mut s, &[("radio_frequency", "y"), ("eczema", "n")]);
+    s.answer("Treated areas?", &[ENTER]);
+    s.answer("Products applied", &[ENTER]);
+    s.answer("Allergies?", &[ENTER]);
+    s.answer("Which session", &[ENTER]);
+    s.wait_for("With the risk factors:");
+    s.wait_for("Computed disposition: SEE TODAY");
+    s.wait_for("[radio_frequency_burn]");
+    s.answer("Disposition?", &[ENTER]);
+    s.answer("Advice given?", &[ENTER]);
+    s.answer("Caller understood and agrees?", &["y", ENTER]);
+    s.answer("Notes?", &[ENTER]);
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Risk factors?"), "asked twice:\n{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["computed_disposition"], "see_today");
+    assert_eq!(
+        saved["case"]["risk_factors"],
+        serde_json::json!(["radio_frequency"])
+    );
+    assert!(saved["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "radio_frequency_burn"));
+    // The note, its lines joined: named once as a risk factor, never denied.
+    let note = saved["note"].as_str().unwrap();
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Risk factors: radio-frequency micro-needling; denies: atopic eczema;"),
+        "{note}"
+    );
+    for denial in words.split("denies: ").skip(1) {
+        let denied = denial.split(['.', ';']).next().unwrap_or("");
+        assert!(!denied.contains("radio-frequency"), "{note}");
+    }
+    // The same answers through the JSON interface.
+    let (result, code, _) = crate::support::check_json(&saved["case"].to_string());
+    assert_eq!(code, 0);
+    assert_eq!(result["disposition"], "see_today");
 }
