@@ -60,13 +60,18 @@ pub fn run(
             ..CallDetails::default()
         },
         stopped_at: None,
-        instructed: false,
         outcome: None,
     };
-    let mut guarded = Guarded { p, answered: false };
-    match questions(&mut guarded, rules, now, &mut call) {
+    let mut guarded = Guarded {
+        p,
+        answered: false,
+        instructed: false,
+    };
+    let asked = questions(&mut guarded, rules, now, &mut call);
+    match asked {
         Ok(()) => {}
-        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if call.instructed => {
+        // An instruction on the screen has been given, whatever question followed it.
+        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if guarded.instructed => {
             call.details.stopped = Some(
                 if stop == Stop::Cancel {
                     "cancelled"
@@ -91,8 +96,6 @@ struct Call {
     answers: Answers,
     details: CallDetails,
     stopped_at: Option<String>,
-    /// An instruction (a disposition) has been given to the caller.
-    instructed: bool,
     /// Set once the disposition is computed; the override and the end of the call add to it.
     outcome: Option<Outcome>,
 }
@@ -104,10 +107,9 @@ fn questions(
     call: &mut Call,
 ) -> Result<(), Stop> {
     ask_call_details(p, &mut call.details)?;
-    let (signs, stopped_at) = ask_danger(p, rules)?;
-    call.instructed |= stopped_at.is_some();
-    call.answers.signs = signs;
-    call.stopped_at = stopped_at;
+    // Into the call as they are answered: a call stopped during the follow-ups of a
+    // positive sign keeps the sign and its instruction.
+    ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
     call.answers.treatment = Some(ask_treatment(p, Mode::Nurse, now)?);
 
     if call.stopped_at.is_none() {
@@ -148,8 +150,7 @@ fn questions(
         }
         if call.stopped_at.is_some() {
             let d = disposition_so_far(&call.answers, rules, now);
-            p.say(&instruction(rules, d));
-            call.instructed = true;
+            p.instruct(&instruction(rules, d));
         } else {
             call.answers.repeat_contact = Some(p.confirm(&YesNo {
                 id: "repeat_contact",
@@ -170,8 +171,7 @@ fn questions(
         call.stopped_at.clone(),
     )
     .map_err(|e| Stop::Terminal(e.to_string()))?;
-    p.say(&computed(rules, &outcome));
-    call.instructed = true;
+    p.instruct(&computed(rules, &outcome));
     call.outcome = Some(outcome);
     if call.stopped_at.is_none() {
         // The background asks every risk factor of the rule set once, by its own question:
@@ -186,7 +186,7 @@ fn questions(
                 computed(rules, &outcome).trim_start_matches('\n')
             ));
             if outcome.assessment.disposition >= Disposition::GoToEdNow {
-                p.say(&instruction(rules, outcome.assessment.disposition));
+                p.instruct(&instruction(rules, outcome.assessment.disposition));
             }
         }
         if let Some(words) = not_known_that_matter(rules, &outcome) {
@@ -219,9 +219,18 @@ fn questions(
 struct Guarded<'a> {
     p: &'a mut dyn Prompter,
     answered: bool,
+    /// A disposition has been shown to the nurse to give: from then on the call is kept
+    /// however it stops. Set when it is printed, not when the step that printed it returns.
+    instructed: bool,
 }
 
 impl Guarded<'_> {
+    /// Shows an instruction (a disposition) for the nurse to give the caller.
+    fn instruct(&mut self, text: &str) {
+        self.p.say(text);
+        self.instructed = true;
+    }
+
     fn ask<T>(&mut self, mut f: impl FnMut(&mut dyn Prompter) -> Answer<T>) -> Answer<T> {
         loop {
             match f(&mut *self.p) {
@@ -402,21 +411,21 @@ fn ask_end_of_call(
 }
 
 /// The danger signs one by one, most acute first, each needing y or n (no default: Enter
-/// alone is not "no"). The first "yes" stops them; the rest are recorded as not asked.
-/// After a go-to-ED sign, the signs that could make it an emergency in combination are
-/// still asked.
+/// alone is not "no"), into `signs` as they are answered. The first "yes" stops them (in
+/// `stopped_at`); the rest are recorded as not asked. After a go-to-ED sign, the signs that
+/// could make it an emergency in combination are still asked.
 fn ask_danger(
-    p: &mut dyn Prompter,
+    p: &mut Guarded<'_>,
     rules: &RuleSet,
-) -> Result<(Vec<SignAnswer>, Option<String>), Stop> {
+    signs: &mut Vec<SignAnswer>,
+    stopped_at: &mut Option<String>,
+) -> Answer<()> {
     let order: Vec<&str> = rules
         .signs_of(Disposition::CallEmergencyNow)
         .into_iter()
         .chain(rules.signs_of(Disposition::GoToEdNow))
         .collect();
     let total = order.len();
-    let mut signs: Vec<SignAnswer> = Vec::new();
-    let mut stopped_at = None;
     for (n, id) in order.iter().enumerate() {
         if stopped_at.is_some() {
             signs.push(SignAnswer {
@@ -437,29 +446,29 @@ fn ask_danger(
             answer: yes.into(),
         });
         if yes {
-            stopped_at = Some(id.to_string());
+            *stopped_at = Some(id.to_string());
             // The instruction first, before any other question: the caller can act on it
             // while the rest is asked for the record.
             let d = rules
                 .warning_sign(id)
                 .map_or(Disposition::CallEmergencyNow, |w| w.disposition);
-            p.say(&instruction(rules, d));
+            p.instruct(&instruction(rules, d));
         }
     }
     if stopped_at.is_some() {
-        let before = most_urgent(rules, &signs);
-        ask_follow_ups(p, rules, &mut signs, |p, more| {
+        let before = most_urgent(rules, signs);
+        ask_follow_ups(p, rules, signs, |p, more| {
             let id = &more[0];
             let yes = ask_sign(p, rules, "more", id, "asked because of the positive sign")?;
             Ok(vec![(id.clone(), yes)])
         })?;
         // A combination found by the follow-ups can make it more urgent: say so at once.
-        let after = most_urgent(rules, &signs);
+        let after = most_urgent(rules, signs);
         if after > before {
-            p.say(&instruction(rules, after));
+            p.instruct(&instruction(rules, after));
         }
     }
-    Ok((signs, stopped_at))
+    Ok(())
 }
 
 /// The disposition of the positive signs alone, with their combinations.

@@ -1352,6 +1352,27 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
 }
 
 #[test]
+fn a_call_stopped_during_the_follow_ups_of_a_positive_sign_is_kept() {
+    let rules = crate::support::rules();
+    // The instruction is given when it is printed: Esc at the follow-up that comes after
+    // it stops a call that gave an instruction, and the record keeps it.
+    let mut p = nurse_denies(Disposition::CallEmergencyNow)
+        .before("call.caller_name", Scripted::Text(String::new()))
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::Esc)
+        .then("call.discard", Scripted::Yes);
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    assert_eq!(
+        o.call.as_ref().unwrap().stopped.as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("red_streaks"));
+    assert!(p.said().contains("GO TO AN EMERGENCY DEPARTMENT NOW"));
+}
+
+#[test]
 fn the_nurse_sees_the_disposition_before_the_background() {
     let script = nurse_background(
         nurse_no_danger("2 days ago", &["fever"])

@@ -708,3 +708,54 @@ fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
     assert_eq!(code, 0);
     assert_eq!(result["disposition"], "see_today");
 }
+
+/// B2: once the instruction is on the screen it has been given. Esc during the follow-up
+/// questions of a go-to-ED sign, then stopping the call, keeps the record, marked stopped,
+/// with the sign and its disposition; it never says that nothing was saved.
+#[test]
+fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
+    let rules = aftercare::RuleSet::built_in();
+    let emergency = rules.signs_of(aftercare::Disposition::CallEmergencyNow);
+    // The first go-to-ED sign with follow-up questions, from the rule set.
+    let (at, sign) = emergency
+        .iter()
+        .chain(&rules.signs_of(aftercare::Disposition::GoToEdNow))
+        .enumerate()
+        .skip(emergency.len())
+        .find(|(_, id)| {
+            !aftercare::questionnaire::escalation_ids(&rules, &[id.to_string()], &[]).is_empty()
+        })
+        .map(|(n, id)| (n, id.to_string()))
+        .expect("a go-to-ED sign with follow-ups");
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["red lines up my neck", ENTER]);
+    for _ in 0..at {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("y/n]", &["y", ENTER]);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW (go_to_ed_now)");
+    s.answer("asked because of the positive sign", &[ESC]);
+    s.answer("Discard this call?", &["y", ENTER]);
+    s.wait_for("CALL STOPPED (cancelled)");
+    s.wait_for("Saved the record");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    assert!(!screen.contains("nothing was saved"), "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["call"]["stopped"], "cancelled");
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["disposition"], "go_to_ed_now");
+    assert_eq!(saved["stopped_at"], sign.as_str());
+    assert!(saved["answers"]["signs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == sign.as_str() && s["answer"] == "yes"));
+}
