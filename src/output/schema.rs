@@ -507,7 +507,8 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "understood": { "type": "boolean" },
                     "notes": { "type": "string", "minLength": 1 },
                     "nurse": { "type": "string", "minLength": 1 },
-                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped after its instruction was given; the record is still written." }
+                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
+                    "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." }
                 }
             },
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }

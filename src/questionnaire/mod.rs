@@ -1238,11 +1238,17 @@ pub fn run_on_terminal(
         None => {}
     }
     let code = code?;
-    // A call stopped after its instruction: its note and record are kept above, and the
-    // exit code still says it was stopped.
-    if let Some(how) = outcome.call.as_ref().and_then(|c| c.stopped.as_deref()) {
+    // A call stopped and kept: its note and record are above, and the exit code still
+    // says it was stopped.
+    if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
+        let how = call.stopped.as_deref().unwrap_or_default();
         crate::output::diagnostics::say(&format!(
-            "{how}: the call stopped after its instruction; {}",
+            "{how}: the call stopped {}; {}",
+            if call.before_instruction {
+                "before any instruction"
+            } else {
+                "after its instruction"
+            },
             if opts.record.is_some() {
                 "the record above is marked stopped"
             } else {

@@ -36,16 +36,21 @@ pub struct CallDetails {
     pub notes: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub nurse: String,
-    /// Set when the call was stopped (Esc or Ctrl-C, then "discard") after an instruction
-    /// was given: "cancelled" or "interrupted". The record is still written.
+    /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
+    /// stop after an instruction was given): "cancelled" or "interrupted".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The call was stopped before any disposition was given to the caller: the computed
+    /// disposition is of the answers so far, and was not said.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub before_instruction: bool,
 }
 
 /// Runs the nurse's protocol to its end: call details, the questions, the disposition the
-/// nurse may change, and the end of the call. A call stopped after an instruction was given
-/// still returns its outcome, marked stopped (see [`CallDetails::stopped`]), so that its
-/// record is kept; stopped before, it is an error (cancelled or interrupted).
+/// nurse may change, and the end of the call. A call stopped after an instruction was given,
+/// or stopped before one with "stop and keep", still returns its outcome, marked stopped
+/// (see [`CallDetails::stopped`]), so that its record is kept; a call discarded, or stopped
+/// at its first question, is an error (cancelled or interrupted).
 pub fn run(
     p: &mut dyn Prompter,
     rules: &RuleSet,
@@ -66,12 +71,14 @@ pub fn run(
         p,
         answered: false,
         instructed: false,
+        keep: false,
     };
     let asked = questions(&mut guarded, rules, now, &mut call);
     match asked {
         Ok(()) => {}
         // An instruction on the screen has been given, whatever question followed it.
-        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if guarded.instructed => {
+        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if guarded.instructed || guarded.keep => {
+            call.details.before_instruction = !guarded.instructed;
             call.details.stopped = Some(
                 if stop == Stop::Cancel {
                     "cancelled"
@@ -214,14 +221,16 @@ fn questions(
     Ok(())
 }
 
-/// Asks a question again after Esc or Ctrl-C once the call has begun: "Discard this
-/// call?" A "no" (or Esc) goes back to the question; a "yes" stops the call.
+/// After Esc or Ctrl-C once the call has begun, asks "Stop the call?": back to the question
+/// (also Esc), stop and keep what was asked, or (before any instruction) stop and discard.
 struct Guarded<'a> {
     p: &'a mut dyn Prompter,
     answered: bool,
     /// A disposition has been shown to the nurse to give: from then on the call is kept
     /// however it stops. Set when it is printed, not when the step that printed it returns.
     instructed: bool,
+    /// The nurse chose to stop the call and keep it before any instruction.
+    keep: bool,
 }
 
 impl Guarded<'_> {
@@ -239,14 +248,40 @@ impl Guarded<'_> {
                     return Ok(v);
                 }
                 Err(stop @ (Stop::Cancel | Stop::Interrupt)) if self.answered => {
-                    match self.p.confirm(&YesNo {
-                        id: "call.discard",
-                        message: "Discard this call?",
-                        help: Some("y: stop the call here; n or Esc: back to the question"),
-                        default: None,
-                    }) {
-                        Ok(true) => return Err(stop),
-                        Ok(false) | Err(Stop::Cancel) => continue,
+                    // The call details and every answer so far are the clinic's record of
+                    // a call that happened: discarding them is a choice, never the default,
+                    // and not offered once an instruction was given.
+                    let mut choices = vec![
+                        Choice::new("back", "Back to the question"),
+                        Choice::new(
+                            "keep",
+                            if self.instructed {
+                                "Stop the call here; the record keeps the instruction given"
+                            } else {
+                                "Stop the call here and keep what was asked"
+                            },
+                        ),
+                    ];
+                    if !self.instructed {
+                        choices.push(Choice::new(
+                            "discard",
+                            "Stop and discard the call (nothing is kept)",
+                        ));
+                    }
+                    let picked = self.p.select(&SelectOne {
+                        id: "call.stop",
+                        message: "Stop the call?",
+                        help: Some("Enter or Esc: back to the question"),
+                        choices: &choices,
+                        start: 0,
+                    });
+                    match picked.map(|i| choices[i].key.as_str()) {
+                        Ok("keep") => {
+                            self.keep = true;
+                            return Err(stop);
+                        }
+                        Ok("discard") => return Err(stop),
+                        Ok(_) | Err(Stop::Cancel) => continue,
                         Err(other) => return Err(other),
                     }
                 }

@@ -30,10 +30,17 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     }
     if let Some(how) = &call.stopped {
         out.push_str(&wrap(
-            &format!(
-                "CALL STOPPED ({how}) after the instruction was given: only what was asked \
-                 before the stop is below."
-            ),
+            &if call.before_instruction {
+                format!(
+                    "CALL STOPPED ({how}) before any disposition was given: only what was \
+                     asked before the stop is below, and the caller was told none."
+                )
+            } else {
+                format!(
+                    "CALL STOPPED ({how}) after the instruction was given: only what was \
+                     asked before the stop is below."
+                )
+            },
             width,
             "",
             "  ",
@@ -299,15 +306,28 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     // Recommendation: the disposition in force, the override and its reason, the rules.
     out.push_str("\nR  Recommendation\n");
     let d = o.disposition();
-    line(
-        &mut out,
-        &format!(
-            "{} ({}). {}",
-            rules.disposition_text(d).label,
-            d.code(),
-            rules.disposition_text(d).action
-        ),
-    );
+    if call.before_instruction {
+        // Not a recommendation: the questions that could have changed it were not asked.
+        line(
+            &mut out,
+            &format!(
+                "None given: the call stopped first. The answers so far alone give {} \
+                 ({}); the questions not asked could make it more urgent.",
+                rules.disposition_text(d).label.to_lowercase(),
+                d.code()
+            ),
+        );
+    } else {
+        line(
+            &mut out,
+            &format!(
+                "{} ({}). {}",
+                rules.disposition_text(d).label,
+                d.code(),
+                rules.disposition_text(d).action
+            ),
+        );
+    }
     match &o.nurse_override {
         Some(ov) => line(
             &mut out,

@@ -1328,14 +1328,15 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
         nurse::run(&mut p, rules, now(), None),
         Err(Error::Cancelled)
     ));
-    // After the instruction: "Discard this call?", n goes back, y stops and keeps it.
+    // After the instruction: "Stop the call?", back goes back, keep stops and keeps it;
+    // discarding is not offered.
     let mut p = ScriptedPrompter::new()
         .text("call.caller_name", "")
         .then("danger.difficulty_breathing", Scripted::Yes)
         .then("treatment", Scripted::Esc)
-        .then("call.discard", Scripted::No)
+        .pick("call.stop", "back")
         .then("treatment", Scripted::CtrlC)
-        .then("call.discard", Scripted::Yes);
+        .pick("call.stop", "keep");
     let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
     done(&p);
     let call = o.call.as_ref().unwrap();
@@ -1349,6 +1350,77 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
     ))
     .unwrap();
     assert_eq!(record["call"]["stopped"], "interrupted");
+    assert!(record["call"].get("before_instruction").is_none());
+    let offered = p
+        .transcript
+        .iter()
+        .find(|l| l.starts_with("? call.stop"))
+        .unwrap();
+    assert!(offered.contains("[back, keep]"), "{offered}");
+}
+
+/// C3: stopped before any instruction, the call is kept or discarded as the nurse chooses;
+/// kept, it holds the call details and says that no disposition was given.
+#[test]
+fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
+    let rules = crate::support::rules();
+    let start = || {
+        ScriptedPrompter::new()
+            .text("call.caller_name", "Ann Example")
+            .pick("call.caller", "someone else")
+            .text("call.callback", "07700 900123")
+            .text("call.complaint", "her cheek is swollen")
+            .then("danger.difficulty_breathing", Scripted::No)
+            .then("danger.throat_swelling", Scripted::Esc)
+    };
+    let mut p = start()
+        .pick("call.stop", "back")
+        .then("danger.throat_swelling", Scripted::Esc)
+        .pick("call.stop", "keep");
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.stopped.as_deref(), Some("cancelled"));
+    assert!(call.before_instruction);
+    assert_eq!(
+        (
+            call.caller_name.as_str(),
+            call.caller.as_str(),
+            call.callback.as_str(),
+            call.complaint.as_str()
+        ),
+        (
+            "Ann Example",
+            "someone else",
+            "07700 900123",
+            "her cheek is swollen"
+        )
+    );
+    assert!(o.answers.treatment.is_none());
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("CALL STOPPED (cancelled) before any disposition was given"),
+        "{note}"
+    );
+    assert!(
+        words.contains("None given: the call stopped first."),
+        "{note}"
+    );
+    assert!(words.contains("treatment date not asked"), "{note}");
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(record["call"]["before_instruction"], true);
+    assert_eq!(record["call"]["callback"], "07700 900123");
+    // Discarded: nothing comes back.
+    let mut p = start().pick("call.stop", "discard");
+    assert!(matches!(
+        nurse::run(&mut p, rules, now(), None),
+        Err(Error::Cancelled)
+    ));
 }
 
 #[test]
@@ -1360,7 +1432,7 @@ fn a_call_stopped_during_the_follow_ups_of_a_positive_sign_is_kept() {
         .before("call.caller_name", Scripted::Text(String::new()))
         .then("danger.red_streaks", Scripted::Yes)
         .then("more.fever", Scripted::Esc)
-        .then("call.discard", Scripted::Yes);
+        .pick("call.stop", "keep");
     let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
     done(&p);
     assert_eq!(

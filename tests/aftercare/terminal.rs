@@ -416,10 +416,10 @@ fn a_nurse_call_stopped_after_the_instruction_leaves_a_stopped_record() {
     s.answer("y/n]", &["y", ENTER]);
     s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
     s.answer("Treatment date?", &[ESC]);
-    // Esc does not lose the call at once: it asks, and n goes back to the question.
-    s.answer("Discard this call?", &["n", ENTER]);
+    // Esc does not lose the call at once: it asks, and Enter goes back to the question.
+    s.answer("Stop the call?", &[ENTER]);
     s.answer("Treatment date?", &[ESC]);
-    s.answer("Discard this call?", &["y", ENTER]);
+    s.answer("Stop the call?", &[DOWN, ENTER]);
     s.wait_for("CALL STOPPED (cancelled)");
     s.wait_for("Saved the record");
     let (code, screen) = s.finish();
@@ -619,7 +619,8 @@ fn a_nurses_yes_no_answers_stay_whole_at_40_columns() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &[ESC]);
-    s.answer("Discard this call?", &["y", ENTER]);
+    s.answer("Stop the call?", &[DOWN, DOWN, ENTER]);
+    s.wait_for("cancelled: nothing was saved");
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
     // The echo breaks the line itself, before the answer that has no room left.
@@ -741,7 +742,8 @@ fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
     s.answer("y/n]", &["y", ENTER]);
     s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW (go_to_ed_now)");
     s.answer("asked because of the positive sign", &[ESC]);
-    s.answer("Discard this call?", &["y", ENTER]);
+    // Stopping is the one choice after "back": discarding is not offered.
+    s.answer("Stop the call?", &[DOWN, ENTER]);
     s.wait_for("CALL STOPPED (cancelled)");
     s.wait_for("Saved the record");
     let (code, screen) = s.finish();
@@ -758,4 +760,61 @@ fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
         .unwrap()
         .iter()
         .any(|s| s["id"] == sign.as_str() && s["answer"] == "yes"));
+}
+
+/// C3 and C4: Esc before any instruction offers to keep the call; kept, the record holds
+/// the call details and says no disposition was given, and `record show` replays the
+/// treatment date as not asked, not as "day 0".
+#[test]
+fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_as_not_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["my cheek is swollen", ENTER]);
+    s.answer("y/n]", &["n", ENTER]);
+    s.answer("y/n]", &[ESC]);
+    s.wait_for("Back to the question");
+    s.wait_for("Stop the call here and keep what was asked");
+    s.answer("Stop and discard the call", &[DOWN, ENTER]);
+    s.wait_for("CALL STOPPED (cancelled)");
+    s.wait_for("cancelled: the call stopped before any instruction");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    assert!(!screen.contains("nothing was saved"), "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["call"]["stopped"], "cancelled");
+    assert_eq!(saved["call"]["before_instruction"], true);
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["callback"], "07700 900123");
+    assert_eq!(saved["call"]["complaint"], "my cheek is swollen");
+    assert!(saved["answers"]["treatment"].is_null());
+    let note = saved["note"].as_str().unwrap();
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("CALL STOPPED (cancelled) before any disposition was given"),
+        "{note}"
+    );
+    let shown = crate::support::run(&["record", "show", &record_arg, "--format", "text"], "");
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("Treatment date: not asked"),
+        "{}",
+        shown.stdout
+    );
+    assert!(!shown.stdout.contains("Day 0"), "{}", shown.stdout);
+    assert!(
+        !shown.stdout.contains("0 hours since the treatment"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("before any disposition was given"),
+        "{}",
+        shown.stdout
+    );
 }
