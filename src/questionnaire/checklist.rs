@@ -27,6 +27,8 @@ struct State<'a> {
     error: Option<String>,
     /// Lines drawn last time, to draw over them.
     drawn: usize,
+    /// The choices that have been on the screen, for [`SelectMany::read_all`].
+    shown: BTreeSet<usize>,
 }
 
 impl State<'_> {
@@ -78,6 +80,13 @@ impl State<'_> {
         } else {
             self.ticked.iter().copied().collect()
         };
+        let unread = self.q.choices.len() - self.shown.len();
+        if self.q.read_all && unread > 0 && picked.iter().any(|&i| Some(i) == self.q.none) {
+            return Err(format!(
+                "{unread} not shown yet: read the whole list first (↓, PageDown or End), \
+                 then Enter on 'None of these'"
+            ));
+        }
         match &self.q.check {
             Some(check) => check(&picked).map(|()| picked),
             None => Ok(picked),
@@ -86,7 +95,7 @@ impl State<'_> {
 
     /// The lines to draw at this width and height: the question, the filter, a window of
     /// the list around the cursor, the error and the help.
-    fn lines(&self, width: usize, rows: usize) -> Vec<String> {
+    fn lines(&mut self, width: usize, rows: usize) -> Vec<String> {
         let width = width.max(20);
         let mut head: Vec<String> = wrap(&format!("? {}", self.q.message), width - 1, "", "  ")
             .lines()
@@ -162,6 +171,7 @@ impl State<'_> {
                     break;
                 }
             }
+            self.shown.extend(visible[first..=last].iter().copied());
             if first > 0 {
                 list.push(format!("  ... {} more above", first));
             }
@@ -220,6 +230,7 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         filter: String::new(),
         error: None,
         drawn: 0,
+        shown: BTreeSet::new(),
     };
     let mut err = io::stderr();
     let result = {
@@ -246,12 +257,31 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
                             Ok(picked) => break Ok(picked),
                             Err(m) => s.error = Some(m),
                         },
-                        KeyCode::Up if n > 0 => s.cursor = (s.cursor + n - 1) % n,
-                        KeyCode::Down if n > 0 => s.cursor = (s.cursor + 1) % n,
-                        KeyCode::PageUp => s.cursor = s.cursor.saturating_sub(10),
-                        KeyCode::PageDown if n > 0 => s.cursor = (s.cursor + 10).min(n - 1),
-                        KeyCode::Home => s.cursor = 0,
-                        KeyCode::End => s.cursor = n.saturating_sub(1),
+                        // Moving on is reading on: a refusal already read makes room.
+                        KeyCode::Up if n > 0 => {
+                            s.cursor = (s.cursor + n - 1) % n;
+                            s.error = None;
+                        }
+                        KeyCode::Down if n > 0 => {
+                            s.cursor = (s.cursor + 1) % n;
+                            s.error = None;
+                        }
+                        KeyCode::PageUp => {
+                            s.cursor = s.cursor.saturating_sub(10);
+                            s.error = None;
+                        }
+                        KeyCode::PageDown if n > 0 => {
+                            s.cursor = (s.cursor + 10).min(n - 1);
+                            s.error = None;
+                        }
+                        KeyCode::Home => {
+                            s.cursor = 0;
+                            s.error = None;
+                        }
+                        KeyCode::End => {
+                            s.cursor = n.saturating_sub(1);
+                            s.error = None;
+                        }
                         KeyCode::Char(' ') => {
                             s.toggle();
                             s.error = None;
@@ -324,6 +354,7 @@ mod tests {
             filter: String::new(),
             error: None,
             drawn: 0,
+            shown: BTreeSet::new(),
         }
     }
 
@@ -342,6 +373,7 @@ mod tests {
                     Ok(())
                 }
             })),
+            read_all: false,
         }
     }
 
@@ -409,6 +441,35 @@ mod tests {
                 "{lines:#?}"
             );
         }
+    }
+
+    #[test]
+    fn none_of_a_sign_list_needs_every_sign_on_the_screen_first() {
+        let choices: Vec<Choice> = std::iter::once(Choice::new("none", "None of these"))
+            .chain((0..12).map(|i| Choice::new(format!("k{i}"), format!("Danger sign {i}"))))
+            .collect();
+        let q = SelectMany {
+            read_all: true,
+            ..question(&choices)
+        };
+        let mut s = state(&q);
+        // 12 rows: the first screen shows a few; Enter on "None of these" is refused.
+        s.lines(40, 12);
+        let refused = s.submit().unwrap_err();
+        assert!(refused.contains("not shown yet"), "{refused}");
+        // Down through the list, then Down once more wraps to "None of these".
+        for _ in 0..choices.len() {
+            s.cursor = (s.cursor + 1) % choices.len();
+            s.lines(40, 12);
+        }
+        assert_eq!(s.current(), Some(0));
+        assert_eq!(s.submit(), Ok(vec![0]));
+        // A sign ticked is an answer at once: only a denial needs the whole list.
+        let mut s = state(&q);
+        s.lines(40, 12);
+        s.cursor = 1;
+        s.toggle();
+        assert_eq!(s.submit(), Ok(vec![1]));
     }
 
     fn unicode_width(s: &str) -> usize {

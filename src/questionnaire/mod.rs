@@ -489,6 +489,31 @@ pub fn ask_checklist(
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
+    checklist(p, id, message, help, items, ticked, false)
+}
+
+/// A checklist of warning signs: as [`ask_checklist`], but "None of these" is taken only
+/// once every sign has been on the screen. On a small terminal the first screen can hide
+/// signs below it, and one Enter would deny them unread.
+pub fn ask_sign_checklist(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    help: &str,
+    items: &[(String, String)],
+) -> Answer<Vec<String>> {
+    checklist(p, id, message, help, items, &[], true)
+}
+
+fn checklist(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    help: &str,
+    items: &[(String, String)],
+    ticked: &[String],
+    read_all: bool,
+) -> Answer<Vec<String>> {
     let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
     choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
     let none = 0;
@@ -515,6 +540,7 @@ pub fn ask_checklist(
         ticked,
         none: Some(none),
         check: Some(check),
+        read_all,
     })?;
     Ok(picked
         .into_iter()

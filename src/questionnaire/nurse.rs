@@ -127,13 +127,12 @@ fn questions(
                 .iter()
                 .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
                 .collect();
-            let picked = ask_checklist(
+            let picked = ask_sign_checklist(
                 p,
                 "same_day",
                 "Same-day signs?",
                 "Space to tick, Enter when done; Enter on 'None of these' if none",
                 &items,
-                &[],
             )?;
             for (id, _) in &items {
                 answers.signs.push(SignAnswer {
@@ -409,6 +408,7 @@ fn ask_end_of_call(
         ticked: (0..choices.len()).collect(),
         none: None,
         check: None,
+        read_all: false,
     })?;
     details.safety_net_given = picked.iter().any(|&i| choices[i].key == "safety_net");
     details.advice_given = picked
@@ -590,6 +590,7 @@ fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
                 ticked: Vec::new(),
                 none: None,
                 check: None,
+                read_all: false,
             })?;
             Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
         };

@@ -206,7 +206,7 @@ fn ask_danger(
         if items.is_empty() {
             continue;
         }
-        let picked = ask_checklist(p, id, message, DANGER_HELP, &items, &[])?;
+        let picked = ask_sign_checklist(p, id, message, DANGER_HELP, &items)?;
         record(answers, &items, &picked);
         if let Some(first) = picked.first() {
             if d < Disposition::CallEmergencyNow {
@@ -226,13 +226,12 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             .iter()
             .map(|id| (id.clone(), sign_words(rules, id)))
             .collect();
-        let picked = ask_checklist(
+        let picked = ask_sign_checklist(
             p,
             "danger.more",
             "One more question before you go: do you also have any of these?",
             DANGER_HELP,
             &items,
-            &[],
         )?;
         Ok(more
             .iter()

@@ -73,6 +73,9 @@ pub struct SelectMany<'a> {
     pub none: Option<usize>,
     /// Refuses a submitted set of positions with a message.
     pub check: Option<Check<Vec<usize>>>,
+    /// "None of these" only once every choice has been on the screen: a list of danger
+    /// signs taller than the terminal cannot be denied unread.
+    pub read_all: bool,
 }
 
 /// A line of text.

@@ -17,6 +17,7 @@ use crate::support::{aftercare, NOW};
 const ENTER: &str = "\r";
 pub(crate) const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
+const END: &str = "\x1b[F";
 const SPACE: &str = " ";
 const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
@@ -184,6 +185,28 @@ fn danger_sign_count() -> usize {
         .count()
 }
 
+fn emergency_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules
+        .signs_of(aftercare::Disposition::CallEmergencyNow)
+        .len()
+}
+
+fn ed_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules.signs_of(aftercare::Disposition::GoToEdNow).len()
+}
+
+/// Answers "None of these" to a sign list of `signs` signs that is taller than the screen:
+/// Down through every sign, once more to wrap to "None of these", then Enter.
+fn read_down_to_none(s: &mut Screen, prompt: &str, signs: usize) {
+    s.answer(prompt, &[]);
+    for _ in 0..=signs {
+        s.send(DOWN);
+    }
+    s.send(ENTER);
+}
+
 /// The nurse's risk-factor questions in the background, one per risk factor of the rule
 /// set, in its order: `keys` types an answer ("y" or "n") for some; Enter (not known) for
 /// the others.
@@ -264,8 +287,9 @@ fn a_full_patient_run_with_a_review_change() {
 #[test]
 fn fever_and_purple_spots_in_the_symptom_list_reach_the_instruction_at_40_columns() {
     let mut s = Screen::start_sized(&["check", "--disposition-exit-code"], 40, 20);
-    s.answer("First, the danger signs.", &[ENTER]);
-    s.answer("And any of these?", &[ENTER]);
+    // Taller than the screen: read down to the end, Down once more is "None of these".
+    read_down_to_none(&mut s, "First, the danger signs.", emergency_sign_count());
+    read_down_to_none(&mut s, "And any of these?", ed_sign_count());
     s.answer("When was your treatment?", &["yesterday", ENTER]);
     // Typing searches the list; a tick clears the search.
     s.answer("What do you notice now?", &["fever"]);
@@ -654,7 +678,8 @@ fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &["2 days ago", ENTER]);
-    s.answer("Same-day signs?", &[ENTER]);
+    // Taller than 24 rows: End shows the last signs, Down wraps to "None of these".
+    s.answer("Same-day signs?", &[END, DOWN, ENTER]);
     s.answer("Symptoms now?", &["burning"]);
     s.wait_for("Search: burning");
     s.send(SPACE);
@@ -817,4 +842,25 @@ fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_
         "{}",
         shown.stdout
     );
+}
+
+/// C2: at 40x20 the danger-sign lists are taller than the screen. Enter on "None of these"
+/// before every sign was on the screen is refused; read down to the end (Down wraps back
+/// to "None of these"), it is the answer.
+#[test]
+fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
+    let mut s = Screen::start_sized(&["check"], 40, 20);
+    s.answer("First, the danger signs.", &[ENTER]);
+    s.wait_for("not shown yet: read the whole list");
+    read_down_to_none(&mut s, "Enter on 'None of these'", emergency_sign_count());
+    s.answer("And any of these?", &[ENTER]);
+    s.wait_for("not shown yet: read the whole list");
+    read_down_to_none(&mut s, "Enter on 'None of these'", ed_sign_count());
+    s.answer("When was your treatment?", &[ESC]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    // Both lists were answered "None of these", each after a refusal.
+    assert_eq!(screen.matches("not shown yet").count(), 2, "{screen}");
+    let after = &screen[screen.rfind("And any of these?").unwrap()..];
+    assert!(after.contains("None of these"), "{screen}");
 }
