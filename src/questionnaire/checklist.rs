@@ -3,8 +3,10 @@
 //! Its own, not inquire's, because a checklist with "None of these" must know where the
 //! cursor is when Enter is pressed with nothing ticked: on "None of these" that is the
 //! answer (one key for the commonest one), anywhere else it is a slip to explain. Typing
-//! filters the list without reordering it, and the whole list is drawn again from the size
-//! of the terminal at each key, so a resize never leaves a garbled list behind.
+//! searches the list (matches at the start of a label or a word first, then the list's own
+//! order); a search that matches nothing offers "Something else" in the words typed. The
+//! whole list is drawn again from the size of the terminal at each key, so a resize never
+//! leaves a garbled list behind.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -29,15 +31,61 @@ struct State<'a> {
     drawn: usize,
     /// The choices that have been on the screen, for [`SelectMany::read_all`].
     shown: BTreeSet<usize>,
+    /// The words of the search "Something else" was chosen from, when nothing matched.
+    other_words: Option<String>,
+}
+
+/// How well `typed` matches `label`: 0 at the start of the label, 1 at the start of a word,
+/// 2 anywhere else; `None` for no match. "burn" is the start of "Burning or stinging" but
+/// only inside "Redness, like a sunburn": the one meant comes first, where Space ticks it.
+pub fn rank(label: &str, typed: &str) -> Option<u8> {
+    let label = label.to_lowercase();
+    let typed = typed.to_lowercase();
+    if typed.is_empty() || label.starts_with(&typed) {
+        return Some(0);
+    }
+    let word_start = label
+        .match_indices(&typed)
+        .any(|(at, _)| !label[..at].ends_with(char::is_alphanumeric));
+    if word_start {
+        Some(1)
+    } else {
+        label.contains(&typed).then_some(2)
+    }
+}
+
+/// The positions of the choices that `typed` matches, best first, then in the list's order.
+pub fn matches(choices: &[super::prompt::Choice], typed: &str) -> Vec<usize> {
+    let mut found: Vec<(u8, usize)> = choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| rank(&c.label, typed).map(|r| (r, i)))
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(_, i)| i).collect()
 }
 
 impl State<'_> {
-    /// The choices that match the typed filter, in the list's own order.
+    /// The choices that match the typed filter, best first (see [`rank`]).
     fn visible(&self) -> Vec<usize> {
-        let f = self.filter.to_lowercase();
-        (0..self.q.choices.len())
-            .filter(|&i| f.is_empty() || self.q.choices[i].label.to_lowercase().contains(&f))
-            .collect()
+        matches(self.q.choices, &self.filter)
+    }
+
+    /// A search that matches nothing, in a list with "Something else": it is offered with
+    /// the words typed, and Space types a space (the words may be several).
+    fn offering_other(&self) -> bool {
+        self.q.other.is_some() && !self.filter.trim().is_empty() && self.visible().is_empty()
+    }
+
+    /// Enter on the "Something else" offered: ticked, with the words as its description.
+    fn choose_other(&mut self) {
+        if let Some(o) = self.q.other {
+            if let Some(n) = self.q.none {
+                self.ticked.remove(&n);
+            }
+            self.ticked.insert(o);
+            self.other_words = Some(self.filter.trim().to_string());
+        }
     }
 
     fn current(&self) -> Option<usize> {
@@ -102,7 +150,11 @@ impl State<'_> {
             .map(str::to_string)
             .collect();
         if !self.filter.is_empty() {
-            head.push(format!("  Search: {}", self.filter));
+            // Typed, so shown as text only: never a control or bidi character.
+            head.push(format!(
+                "  Search: {}",
+                crate::output::escape::visible(&self.filter)
+            ));
         }
         let mut tail = Vec::new();
         if let Some(e) = &self.error {
@@ -150,7 +202,34 @@ impl State<'_> {
         let room = rows.saturating_sub(head.len() + tail.len() + 3).max(3);
         // The window: from the cursor's option, extended down then up while it fits.
         let mut list = Vec::new();
-        if options.is_empty() {
+        if let Some(o) = self.q.other.filter(|_| self.offering_other()) {
+            let words = crate::output::escape::visible(self.filter.trim());
+            list.extend(
+                wrap(
+                    &format!("{}: \"{words}\"", self.q.choices[o].label),
+                    width - 1,
+                    "> [ ] ",
+                    "      ",
+                )
+                .lines()
+                .map(str::to_string),
+            );
+            list.extend(
+                wrap(
+                    "Not on the list: Enter to answer 'Something else' in these words; \
+                     Backspace to search again",
+                    width - 1,
+                    "  (",
+                    "   ",
+                )
+                .trim_end()
+                .lines()
+                .map(str::to_string),
+            );
+            if let Some(last) = list.last_mut() {
+                last.push(')');
+            }
+        } else if options.is_empty() {
             list.push("  (nothing matches: Backspace to search again)".to_string());
         } else {
             let (mut first, mut last) = (self.cursor, self.cursor);
@@ -220,8 +299,9 @@ fn draw(out: &mut impl Write, s: &mut State<'_>, fresh: bool) -> io::Result<()> 
     out.flush()
 }
 
-/// Asks the checklist on standard error; returns the positions ticked.
-pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
+/// Asks the checklist on standard error; returns the positions ticked, and the words of a
+/// search that matched nothing when "Something else" was chosen from it.
+pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
     let term = |e: io::Error| Stop::Terminal(e.to_string());
     let mut s = State {
         q,
@@ -231,6 +311,7 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         error: None,
         drawn: 0,
         shown: BTreeSet::new(),
+        other_words: None,
     };
     let mut err = io::stderr();
     let result = {
@@ -253,6 +334,17 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
                             break Err(Stop::Interrupt)
                         }
                         KeyCode::Esc => break Err(Stop::Cancel),
+                        KeyCode::Enter if s.offering_other() => {
+                            s.choose_other();
+                            match s.submit() {
+                                Ok(picked) => break Ok(picked),
+                                Err(m) => s.error = Some(m),
+                            }
+                        }
+                        KeyCode::Char(' ') if s.offering_other() => {
+                            let room = s.filter.chars().count() < 40;
+                            s.filter.extend(room.then_some(' '));
+                        }
                         KeyCode::Enter => match s.submit() {
                             Ok(picked) => break Ok(picked),
                             Err(m) => s.error = Some(m),
@@ -308,11 +400,17 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         Ok(picked) => picked
             .iter()
             .map(|&i| {
-                q.choices[i]
+                let label = q.choices[i]
                     .label
                     .split_whitespace()
                     .collect::<Vec<_>>()
-                    .join(" ")
+                    .join(" ");
+                match (&s.other_words, q.other == Some(i)) {
+                    (Some(w), true) => {
+                        format!("{label} (\"{}\")", crate::output::escape::visible(w))
+                    }
+                    _ => label,
+                }
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -329,7 +427,11 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         wrap(&format!("? {} {echo}", q.message), cols - 1, "", "  ")
     );
     let _ = err.flush();
-    result
+    let words = s.other_words.take();
+    result.map(|picked| {
+        let words = words.filter(|_| q.other.is_some_and(|o| picked.contains(&o)));
+        (picked, words)
+    })
 }
 
 #[cfg(test)]
@@ -355,6 +457,7 @@ mod tests {
             error: None,
             drawn: 0,
             shown: BTreeSet::new(),
+            other_words: None,
         }
     }
 
@@ -374,6 +477,7 @@ mod tests {
                 }
             })),
             read_all: false,
+            other: None,
         }
     }
 
@@ -405,7 +509,62 @@ mod tests {
     }
 
     #[test]
-    fn typing_filters_without_reordering() {
+    fn a_match_at_the_start_of_a_label_or_a_word_comes_first() {
+        let choices = vec![
+            Choice::new("none", "None of these"),
+            Choice::new("redness", "Redness, like a sunburn"),
+            Choice::new("pain", "Pain, tenderness or soreness"),
+            Choice::new("burning", "Burning or stinging"),
+            Choice::new("eye", "Pain in the eye itself"),
+        ];
+        let q = question(&choices);
+        let mut s = state(&q);
+        s.filter = "burn".into();
+        assert_eq!(s.visible(), vec![3, 1]);
+        // Space ticks the one under the cursor: the first.
+        s.toggle();
+        assert_eq!(s.ticked.iter().copied().collect::<Vec<_>>(), vec![3]);
+        // The start of a word before a match inside one; ties keep the list's order.
+        s.filter = "eye".into();
+        assert_eq!(s.visible(), vec![4]);
+        s.filter = "ness".into();
+        assert_eq!(s.visible(), vec![1, 2]);
+        s.filter = "pain".into();
+        assert_eq!(s.visible(), vec![2, 4]);
+    }
+
+    #[test]
+    fn a_search_that_matches_nothing_offers_something_else_in_its_words() {
+        let choices = vec![
+            Choice::new("none", "None of these"),
+            Choice::new("redness", "Redness"),
+            Choice::new("other", "Something else"),
+        ];
+        let q = SelectMany {
+            other: Some(2),
+            ..question(&choices)
+        };
+        let mut s = state(&q);
+        s.filter = "jaw pain".into();
+        assert!(s.offering_other());
+        let lines = s.lines(40, 20).join("\n");
+        assert!(
+            lines.contains("> [ ] Something else: \"jaw pain\""),
+            "{lines}"
+        );
+        s.choose_other();
+        assert_eq!(s.submit(), Ok(vec![2]));
+        assert_eq!(s.other_words.as_deref(), Some("jaw pain"));
+        // A list without "Something else" still says that nothing matches.
+        let q = question(&choices);
+        let mut s = state(&q);
+        s.filter = "jaw".into();
+        assert!(!s.offering_other());
+        assert!(s.lines(40, 20).join("\n").contains("nothing matches"));
+    }
+
+    #[test]
+    fn typing_filters_in_the_lists_order_among_equal_matches() {
         let choices = list();
         let q = question(&choices);
         let mut s = state(&q);

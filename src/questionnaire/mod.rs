@@ -489,7 +489,7 @@ pub fn ask_checklist(
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
-    checklist(p, id, message, help, items, ticked, false)
+    checklist(p, id, message, help, items, ticked, false, None)
 }
 
 /// A checklist of warning signs: as [`ask_checklist`], but "None of these" is taken only
@@ -502,9 +502,12 @@ pub fn ask_sign_checklist(
     help: &str,
     items: &[(String, String)],
 ) -> Answer<Vec<String>> {
-    checklist(p, id, message, help, items, &[], true)
+    checklist(p, id, message, help, items, &[], true, None)
 }
 
+/// The one checklist behind the others; `other` is the key of the "Something else" that a
+/// search matching nothing offers (see [`SelectMany::other`]).
+#[allow(clippy::too_many_arguments)]
 fn checklist(
     p: &mut dyn Prompter,
     id: &str,
@@ -513,6 +516,7 @@ fn checklist(
     items: &[(String, String)],
     ticked: &[String],
     read_all: bool,
+    other: Option<&str>,
 ) -> Answer<Vec<String>> {
     let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
     choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
@@ -541,6 +545,7 @@ fn checklist(
         none: Some(none),
         check: Some(check),
         read_all,
+        other: other.and_then(|o| choices.iter().position(|c| c.key == o)),
     })?;
     Ok(picked
         .into_iter()
@@ -1000,7 +1005,18 @@ pub fn ask_symptoms(
             "Space to tick, Enter when done; Enter on 'None of these' if none",
         ),
     };
-    let picked = ask_checklist(p, "symptoms", message, help, &items, &ticked)?;
+    let picked = checklist(
+        p,
+        "symptoms",
+        message,
+        help,
+        &items,
+        &ticked,
+        false,
+        other.as_deref(),
+    )?;
+    // A search that found nothing, answered "Something else": its words are the description.
+    let mut searched = p.searched_words().filter(|w| !w.is_empty());
     answers.symptoms_asked = true;
 
     // The signs of this list, ticked or not, replace what was said of them before.
@@ -1036,7 +1052,10 @@ pub fn ask_symptoms(
         let answer = match previous.iter().find(|s| s.id == id) {
             Some(kept) => kept.clone(),
             None if other.as_deref() == Some(id.as_str()) => {
-                let words = ask_other_words(p, mode)?;
+                let words = match searched.take() {
+                    Some(words) if crate::resolve::check_description(&words).is_ok() => words,
+                    _ => ask_other_words(p, mode)?,
+                };
                 let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
                 a.description = Some(words);
                 a
@@ -1206,6 +1225,7 @@ pub fn run_on_terminal(
         color: config.color && !dumb,
         columns: config.width,
         rows: config.rows,
+        searched: None,
     };
     let mut lines = lines::LinePrompter {
         columns: config.width,

@@ -312,6 +312,9 @@ impl Prompter for Guarded<'_> {
     fn width(&self) -> usize {
         self.p.width()
     }
+    fn searched_words(&mut self) -> Option<String> {
+        self.p.searched_words()
+    }
 }
 
 /// Optional call details, one Enter to skip them all.
@@ -409,6 +412,7 @@ fn ask_end_of_call(
         none: None,
         check: None,
         read_all: false,
+        other: None,
     })?;
     details.safety_net_given = picked.iter().any(|&i| choices[i].key == "safety_net");
     details.advice_given = picked
@@ -591,6 +595,7 @@ fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
                 none: None,
                 check: None,
                 read_all: false,
+                other: None,
             })?;
             Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
         };

@@ -76,6 +76,9 @@ pub struct SelectMany<'a> {
     /// "None of these" only once every choice has been on the screen: a list of danger
     /// signs taller than the terminal cannot be denied unread.
     pub read_all: bool,
+    /// "Something else": offered, with the words typed, when a search matches nothing (see
+    /// [`Prompter::searched_words`]), so that what the list does not name is not a dead end.
+    pub other: Option<usize>,
 }
 
 /// A line of text.
@@ -116,6 +119,12 @@ pub trait Prompter {
     fn say(&mut self, text: &str);
     /// How many columns the questions may use, to shorten option texts on small screens.
     fn width(&self) -> usize;
+    /// The words of a search that matched nothing, when the last checklist was answered
+    /// with its "Something else" from that search; taken once. A prompter that cannot
+    /// search has none.
+    fn searched_words(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Draws the questions on the terminal (standard error) with inquire.
@@ -124,6 +133,8 @@ pub struct TerminalPrompter {
     pub color: bool,
     pub columns: usize,
     pub rows: usize,
+    /// See [`Prompter::searched_words`].
+    pub searched: Option<String>,
 }
 
 impl TerminalPrompter {
@@ -250,12 +261,13 @@ impl TerminalPrompter {
     }
 }
 
-/// Typing filters a list without reordering it: a match scores by its place in the list.
+/// Typing filters a list: a match at the start of the label first, then at the start of a
+/// word, then anywhere, each in the list's own order (see [`super::checklist::rank`]).
 fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
-    label
-        .to_lowercase()
-        .contains(&typed.to_lowercase())
-        .then(|| -i64::try_from(index).unwrap_or(i64::MAX))
+    super::checklist::rank(label, typed).map(|r| {
+        let index = i64::try_from(index).unwrap_or(i64::MAX / 4);
+        -(i64::from(r) * (i64::MAX / 4) + index)
+    })
 }
 
 /// Turns a check's verdict into inquire's.
@@ -296,7 +308,9 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
-        super::checklist::ask(q)
+        let (picked, words) = super::checklist::ask(q)?;
+        self.searched = words;
+        Ok(picked)
     }
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
@@ -382,6 +396,10 @@ impl Prompter for TerminalPrompter {
     fn width(&self) -> usize {
         self.columns
     }
+
+    fn searched_words(&mut self) -> Option<String> {
+        self.searched.take()
+    }
 }
 
 /// One scripted answer.
@@ -393,6 +411,9 @@ pub enum Scripted {
     Picks(Vec<String>),
     /// Enter with nothing ticked and the cursor on this choice (select many).
     EnterOn(String),
+    /// Words typed in a checklist's search that match nothing, then Enter on the
+    /// "Something else" offered with them (select many).
+    Search(String),
     Text(String),
     Date(NaiveDate),
     Yes,
@@ -410,6 +431,7 @@ pub enum Scripted {
 /// the question is asked again with the next step, as the terminal would.
 pub struct ScriptedPrompter {
     steps: VecDeque<(String, Scripted)>,
+    searched: Option<String>,
     /// What was asked and answered, and what was said, one entry a line.
     pub transcript: Vec<String>,
     pub columns: usize,
@@ -419,6 +441,7 @@ impl ScriptedPrompter {
     pub fn new() -> Self {
         ScriptedPrompter {
             steps: VecDeque::new(),
+            searched: None,
             transcript: Vec::new(),
             columns: 80,
         }
@@ -575,6 +598,18 @@ impl Prompter for ScriptedPrompter {
                         Vec::new()
                     }
                 }
+                Scripted::Search(words) => {
+                    let other = q.other.unwrap_or_else(|| {
+                        panic!("question {:?} offers no 'Something else'", q.id)
+                    });
+                    assert!(
+                        super::checklist::matches(q.choices, &words).is_empty(),
+                        "{words:?} matches choices of {:?}",
+                        q.id
+                    );
+                    self.searched = Some(words.trim().to_string());
+                    vec![q.choices[other].key.clone()]
+                }
                 other => panic!(
                     "question {:?} is a checklist; the script gave {other:?}",
                     q.id
@@ -645,6 +680,10 @@ impl Prompter for ScriptedPrompter {
 
     fn width(&self) -> usize {
         self.columns
+    }
+
+    fn searched_words(&mut self) -> Option<String> {
+        self.searched.take()
     }
 }
 

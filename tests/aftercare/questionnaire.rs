@@ -1445,6 +1445,26 @@ fn a_call_stopped_during_the_follow_ups_of_a_positive_sign_is_kept() {
 }
 
 #[test]
+fn a_search_that_matches_nothing_is_something_else_in_its_words() {
+    let script = details(
+        no_danger("2 days ago").then("symptoms", Scripted::Search("jaw ache".into())),
+        "other",
+        "moderate",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let other = o.answers.symptoms.iter().find(|s| s.id == "other").unwrap();
+    assert_eq!(other.description.as_deref(), Some("jaw ache"));
+    assert!(!p.asked().contains(&"symptom.other.description".to_string()));
+    assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
+}
+
+#[test]
 fn the_nurse_sees_the_disposition_before_the_background() {
     let script = nurse_background(
         nurse_no_danger("2 days ago", &["fever"])

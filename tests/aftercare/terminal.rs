@@ -864,3 +864,38 @@ fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
     let after = &screen[screen.rfind("And any of these?").unwrap()..];
     assert!(after.contains("None of these"), "{screen}");
 }
+
+/// C5 and C6: "burn" finds "Burning or stinging" first (the start of a label before the
+/// inside of "sunburn"), so Space ticks it; "headache", on no list, offers "Something else"
+/// with the words typed, and Enter answers it without asking the words again.
+#[test]
+fn a_search_ranks_word_starts_first_and_an_unknown_word_is_something_else() {
+    let mut s = Screen::start(&[]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["2 days ago", ENTER]);
+    s.answer("What do you notice now?", &["burn"]);
+    s.wait_for("Search: burn");
+    s.wait_for("> [ ] Burning or stinging");
+    s.send(SPACE);
+    s.send("headache");
+    s.wait_for("Something else, not on this list: \"headache\"");
+    s.send(ENTER);
+    s.answer("Burning: how bad is it now?", &[ENTER]);
+    s.answer("Burning: in the last day", &[ENTER]);
+    s.answer("Burning: when did it start?", &[ENTER]);
+    s.answer("Something else: how bad is it now?", &[ENTER]);
+    s.answer("Something else: in the last day", &[ENTER]);
+    s.answer("Something else: when did it start?", &[ENTER]);
+    // Burning on day 2: the device is asked, as it could change the result.
+    s.answer("do any of these apply?", &[ENTER]);
+    s.answer("very worried?", &["n", ENTER]);
+    s.wait_for("Something else (\"headache\")");
+    s.answer("Are these answers right?", &[ENTER]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("what is it, in a few words?"), "{screen}");
+    assert!(!screen.contains("Redness: how bad"), "{screen}");
+    let tail = ends_with(&screen, "SEE WITHIN 3 DAYS", 24);
+    assert!(tail.len() <= 4, "{tail:#?}");
+}
