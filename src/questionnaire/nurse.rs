@@ -377,8 +377,8 @@ fn one_line(most: usize) -> super::prompt::Check<String> {
     })
 }
 
-/// The end of the call: the advice given (listed from the result, every item ticked, the
-/// nurse unticks what was not said), whether the caller understood, notes, the nurse.
+/// The end of the call: the advice given (listed from the result; the nurse ticks what was
+/// said), whether the caller understood, notes, the nurse.
 fn ask_end_of_call(
     p: &mut dyn Prompter,
     rules: &RuleSet,
@@ -403,22 +403,22 @@ fn ask_end_of_call(
             choices.push(Choice::new(format!("advice:{}", a.id), a.text.clone()));
         }
     }
-    let picked = p.select_many(&super::prompt::SelectMany {
-        id: "call.advice_given",
-        message: "Advice given? (untick what was not said)",
-        help: Some("Space to untick, Enter to confirm"),
-        choices: &choices,
-        ticked: (0..choices.len()).collect(),
-        none: None,
-        check: None,
-        read_all: false,
-        other: None,
-    })?;
-    details.safety_net_given = picked.iter().any(|&i| choices[i].key == "safety_net");
-    details.advice_given = picked
+    // Nothing ticked to begin with: an item is recorded as said only when the nurse ticks
+    // it. (Pre-ticked, one Enter recorded every item as given, said or not.)
+    let items: Vec<(String, String)> = choices.into_iter().map(|c| (c.key, c.label)).collect();
+    let picked = ask_checklist(
+        p,
+        "call.advice_given",
+        "Advice given? (tick what was said)",
+        "Space to tick what was said, Enter when done; Enter on 'None of these' if none",
+        &items,
+        &[],
+    )?;
+    details.safety_net_given = picked.iter().any(|k| k == "safety_net");
+    details.advice_given = items
         .iter()
-        .filter(|&&i| choices[i].key != "safety_net")
-        .map(|&i| choices[i].label.clone())
+        .filter(|(k, _)| k != "safety_net" && picked.contains(k))
+        .map(|(_, label)| label.clone())
         .collect();
     details.understood = Some(p.confirm(&YesNo {
         id: "call.understood",

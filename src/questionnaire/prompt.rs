@@ -411,6 +411,8 @@ pub enum Scripted {
     Picks(Vec<String>),
     /// Enter with nothing ticked and the cursor on this choice (select many).
     EnterOn(String),
+    /// Every choice ticked but "None of these" (select many): everything offered was said.
+    All,
     /// Words typed in a checklist's search that match nothing, then Enter on the
     /// "Something else" offered with them (select many).
     Search(String),
@@ -598,6 +600,13 @@ impl Prompter for ScriptedPrompter {
                         Vec::new()
                     }
                 }
+                Scripted::All => q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| q.none != Some(*i))
+                    .map(|(_, c)| c.key.clone())
+                    .collect(),
                 Scripted::Search(words) => {
                     let other = q.other.unwrap_or_else(|| {
                         panic!("question {:?} offers no 'Something else'", q.id)

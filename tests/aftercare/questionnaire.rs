@@ -30,7 +30,7 @@ fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPromp
 
 /// The end of a call: the advice listed is confirmed, understood, no notes.
 fn end_of_call(s: ScriptedPrompter) -> ScriptedPrompter {
-    s.then("call.advice_given", Scripted::Enter)
+    s.then("call.advice_given", Scripted::All)
         .then("call.understood", Scripted::Yes)
         .text("call.notes", "")
 }
@@ -1462,6 +1462,39 @@ fn a_search_that_matches_nothing_is_something_else_in_its_words() {
     assert_eq!(other.description.as_deref(), Some("jaw ache"));
     assert!(!p.asked().contains(&"symptom.other.description".to_string()));
     assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
+}
+
+/// C10: the advice list opens with nothing ticked; an item is recorded as given only when
+/// the nurse ticks it.
+#[test]
+fn the_advice_given_is_only_what_the_nurse_ticks() {
+    let rules = crate::support::rules();
+    let mut p = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .before("call.caller_name", Scripted::Text(String::new()))
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "keep")
+    // Enter alone: nothing was ticked when the list opened, so it is refused.
+    .then("call.advice_given", Scripted::Enter)
+    .picks("call.advice_given", &["disposition"])
+    .then("call.understood", Scripted::Yes)
+    .text("call.notes", "");
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    assert!(p
+        .transcript
+        .iter()
+        .any(|l| l.starts_with("! Nothing is ticked")));
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.advice_given.len(), 1, "{:?}", call.advice_given);
+    assert!(!call.safety_net_given);
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
+    assert!(
+        note.contains("Safety net: not confirmed as given."),
+        "{note}"
+    );
 }
 
 #[test]

@@ -294,7 +294,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
     // The call details at the start are skipped with Enter; the end of a call confirms the
     // advice listed.
     let end_of_call = |s: ScriptedPrompter| {
-        s.then("call.advice_given", Scripted::Enter)
+        s.then("call.advice_given", Scripted::All)
             .then("call.understood", Scripted::Yes)
             .text("call.notes", "")
     };

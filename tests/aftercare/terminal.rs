@@ -376,7 +376,8 @@ fn a_full_nurse_run_with_a_record() {
     s.wait_for("A reason is needed");
     s.send("afebrile now, photo reviewed");
     s.send(ENTER);
-    s.answer("Advice given?", &[ENTER]);
+    // Nothing is ticked to begin with: the disposition and the safety net were said.
+    s.answer("Advice given?", &[DOWN, SPACE, DOWN, SPACE, ENTER]);
     s.answer("Caller understood and agrees?", &["y", ENTER]);
     s.answer("Notes?", &[ENTER]);
     s.wait_for("SBAR: call about micro-needling aftercare");
