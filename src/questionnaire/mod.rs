@@ -1191,6 +1191,8 @@ pub struct Options {
     /// The SBAR note's width (a chart's, not the terminal's).
     pub note_width: usize,
     pub disposition_exit_code: bool,
+    /// The questions as numbered lines (`--lines`), as on a terminal with `TERM=dumb`.
+    pub lines: bool,
 }
 
 /// Runs the questionnaire on the terminal: the questions on standard error, the result (or
@@ -1218,9 +1220,9 @@ pub fn run_on_terminal(
         color: config.color,
         width: config.width,
     };
-    // A terminal that cannot move its cursor gets the questions line by line: no colour,
-    // no redrawing.
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
+    // reads each line once), gets the questions line by line: no colour, no redrawing.
+    let dumb = opts.lines || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let mut terminal = prompt::TerminalPrompter {
         color: config.color && !dumb,
         columns: config.width,

@@ -315,6 +315,9 @@ impl Prompter for Guarded<'_> {
     fn searched_words(&mut self) -> Option<String> {
         self.p.searched_words()
     }
+    fn keys(&self) -> &'static str {
+        self.p.keys()
+    }
 }
 
 /// Optional call details, one Enter to skip them all.

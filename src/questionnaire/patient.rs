@@ -16,7 +16,7 @@ const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of the
 
 /// The opening screen: what this is and is not, what to do in an emergency, the keys, and
 /// about how long it takes.
-pub fn opening(rules: &RuleSet) -> String {
+pub fn opening(rules: &RuleSet, keys: &str) -> String {
     let emergency = rules
         .disposition_text(Disposition::CallEmergencyNow)
         .label
@@ -30,8 +30,7 @@ pub fn opening(rules: &RuleSet) -> String {
          \n\
          In an emergency, do not use this: {emergency}.\n\
          \n\
-         Keys: arrows to move, Space to tick, Enter to answer, Esc to stop. About 2 \
-         minutes.\n"
+         Keys: {keys}. About 2 minutes.\n"
     )
 }
 
@@ -42,7 +41,7 @@ pub fn run(
     now: DateTime<FixedOffset>,
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
-    p.say(&opening(rules));
+    p.say(&opening(rules, p.keys()));
     'start: loop {
         let mut answers = Answers::new(None);
         if let Some(stop) = ask_danger(p, rules, &mut answers)? {

@@ -119,6 +119,10 @@ pub trait Prompter {
     fn say(&mut self, text: &str);
     /// How many columns the questions may use, to shorten option texts on small screens.
     fn width(&self) -> usize;
+    /// How to answer, in a few words, for the opening screen.
+    fn keys(&self) -> &'static str {
+        "arrows to move, Space to tick, Enter to answer, Esc to stop"
+    }
     /// The words of a search that matched nothing, when the last checklist was answered
     /// with its "Something else" from that search; taken once. A prompter that cannot
     /// search has none.

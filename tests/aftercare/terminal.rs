@@ -900,3 +900,24 @@ fn a_search_ranks_word_starts_first_and_an_unknown_word_is_something_else() {
     let tail = ends_with(&screen, "SEE WITHIN 3 DAYS", 24);
     assert!(tail.len() <= 4, "{tail:#?}");
 }
+
+/// `--lines`: the numbered line mode of `TERM=dumb`, asked for on any terminal (a screen
+/// reader reads each line once). The opening names the keys of this mode, not arrows.
+#[test]
+fn lines_asks_numbered_questions_on_any_terminal() {
+    let mut s = Screen::start(&["check", "--lines"]);
+    s.wait_for("Keys: type the number of an answer");
+    s.answer("Do you have any of these right now?", &["1", ENTER]);
+    s.answer("And any of these?", &["1", ENTER]);
+    s.answer("When was your treatment?", &["today", ENTER]);
+    s.answer("What do you notice now?", &["1", ENTER]);
+    s.answer("very worried? (y/n)", &["n", ENTER]);
+    s.answer("Are these answers right?", &[ENTER]);
+    s.wait_for("HOME CARE");
+    let (code, raw) = s.finish_raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(!raw.contains(&0x1b), "an escape code in line mode:\n{text}");
+    assert!(!text.contains("arrows"), "{text}");
+    assert!(text.contains("   1. None of these"), "{text}");
+}
