@@ -834,11 +834,15 @@ pub fn ask_details(
         .collect();
     let q_id = format!("symptom.{id}.trend");
     // Over the last day, not since it began: a flare-up after a good spell is "worse", and
-    // worsening is what the rules look for.
-    let message = if patient {
-        format!("{name}: in the last day, is it better, the same or worse?")
-    } else {
-        format!("{name}: trend over the last day?")
+    // worsening is what the rules look for. On day 0 there is no last day to speak of yet:
+    // since the treatment is the same span, in words that fit it.
+    let message = match (patient, days < 1.0) {
+        (true, false) => format!("{name}: in the last day, is it better, the same or worse?"),
+        (true, true) => {
+            format!("{name}: since the treatment, is it getting better, staying the same or getting worse?")
+        }
+        (false, false) => format!("{name}: trend over the last day?"),
+        (false, true) => format!("{name}: trend since the treatment?"),
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
     let was = previous.map_or(TrendAnswer::Stable, |s| s.trend);

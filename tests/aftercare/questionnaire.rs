@@ -1497,6 +1497,27 @@ fn the_advice_given_is_only_what_the_nurse_ticks() {
     );
 }
 
+/// On day 0 there is no "last day" yet: the trend is asked since the treatment.
+#[test]
+fn on_day_0_the_trend_is_asked_since_the_treatment() {
+    let script = no_danger("today")
+        .picks("symptoms", &["redness"])
+        .pick("symptom.redness.severity", "mild")
+        .pick("symptom.redness.trend", "stable")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    out.unwrap();
+    done(&p);
+    let asked = p
+        .transcript
+        .iter()
+        .find(|l| l.starts_with("? symptom.redness.trend"))
+        .unwrap();
+    assert!(asked.contains("since the treatment"), "{asked}");
+    assert!(!asked.contains("last day"), "{asked}");
+}
+
 #[test]
 fn the_nurse_sees_the_disposition_before_the_background() {
     let script = nurse_background(
