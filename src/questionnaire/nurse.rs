@@ -187,9 +187,10 @@ fn questions(
         let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
             .map_err(|e| Stop::Terminal(e.to_string()))?;
         if Some(outcome.assessment.disposition) != before {
-            p.say(&format!(
-                "\nWith the risk factors:{}",
-                computed(rules, &outcome).trim_start_matches('\n')
+            p.say(&computed(rules, &outcome).replacen(
+                "Computed disposition:",
+                "With the risk factors, computed disposition:",
+                1,
             ));
             if outcome.assessment.disposition >= Disposition::GoToEdNow {
                 p.instruct(&instruction(rules, outcome.assessment.disposition));

@@ -696,8 +696,7 @@ fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
     s.answer("Products applied", &[ENTER]);
     s.answer("Allergies?", &[ENTER]);
     s.answer("Which session", &[ENTER]);
-    s.wait_for("With the risk factors:");
-    s.wait_for("Computed disposition: SEE TODAY");
+    s.wait_for("With the risk factors, computed disposition: SEE TODAY");
     s.wait_for("[radio_frequency_burn]");
     s.answer("Disposition?", &[ENTER]);
     s.answer("Advice given?", &[ENTER]);
