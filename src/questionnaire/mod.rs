@@ -1294,7 +1294,7 @@ pub fn run_on_terminal(
     // says it was stopped.
     if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
         let how = call.stopped.as_deref().unwrap_or_default();
-        crate::output::diagnostics::say(&format!(
+        let said = format!(
             "{how}: the call stopped {}; {}",
             if call.before_instruction {
                 "before any instruction"
@@ -1306,7 +1306,11 @@ pub fn run_on_terminal(
             } else {
                 "the note above says what was asked"
             }
-        ));
+        );
+        // Wrapped by words: the terminal's own wrapping cuts them.
+        crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        );
         return Ok(if how == "interrupted" {
             crate::error::exit::INTERRUPTED
         } else {

@@ -139,10 +139,11 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 ),
             );
         }
-        None => line(
+        None if o.stopped_at.is_some() => line(
             &mut out,
             "Not taken: the call went straight to the disposition after a danger sign.",
         ),
+        None => line(&mut out, "Not taken: the call stopped first."),
     }
     // Each risk factor once, with the one answer it was given: the note cannot both name
     // one and deny it.
@@ -251,7 +252,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         ));
     }
     // Every sign asked, with its answer: the positives, the pertinent negatives, and those
-    // left unasked because the questions stopped at a danger sign.
+    // left unasked because the questions stopped at a danger sign, or because the nurse
+    // stopped the call before them (then they are not in the answers at all).
+    let stopped_first = call.stopped.is_some() && o.stopped_at.is_none();
     for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
         let group: Vec<_> = a
             .signs
@@ -263,6 +266,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             })
             .collect();
         if group.is_empty() {
+            if stopped_first {
+                line(
+                    &mut out,
+                    &format!("{title}: not asked (the call stopped first)."),
+                );
+            }
             continue;
         }
         let names = |state: SignState| -> Vec<String> {
@@ -294,12 +303,31 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 not_asked.join(", ")
             ));
         }
+        if stopped_first && danger {
+            let never: Vec<String> = rules
+                .warning_signs
+                .iter()
+                .filter(|w| w.disposition >= Disposition::GoToEdNow)
+                .filter(|w| !a.signs.iter().any(|s| s.id == w.id))
+                .map(|w| label(rules, &w.id).to_lowercase())
+                .collect();
+            if !never.is_empty() {
+                parts.push(format!(
+                    "not asked (the call stopped first): {}",
+                    never.join(", ")
+                ));
+            }
+        }
         line(&mut out, &format!("{title} asked: {}.", parts.join("; ")));
     }
     if !a.symptoms_asked {
         line(
             &mut out,
-            "Other symptoms: not asked (stopped at a danger sign).",
+            if o.stopped_at.is_some() {
+                "Other symptoms: not asked (stopped at a danger sign)."
+            } else {
+                "Other symptoms: not asked (the call stopped first)."
+            },
         );
     }
 
@@ -348,6 +376,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 }
             ),
         ),
+        // Nothing was computed for the caller when the call stopped before the questions
+        // reached a disposition: said above.
+        None if call.before_instruction => {}
         None => line(
             &mut out,
             &format!(

@@ -1408,6 +1408,24 @@ fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
         "{note}"
     );
     assert!(words.contains("treatment date not asked"), "{note}");
+    // What was not asked says why: the call stopped, not a positive sign.
+    assert!(
+        words.contains("Not taken: the call stopped first."),
+        "{note}"
+    );
+    assert!(
+        words.contains(
+            "denies: trouble breathing; not asked (the call stopped first): swelling of the lips"
+        ),
+        "{note}"
+    );
+    assert!(
+        words.contains("Same-day signs: not asked (the call stopped first)."),
+        "{note}"
+    );
+    assert!(!words.contains("after a danger sign"), "{note}");
+    assert!(!words.contains("stopped at a danger sign"), "{note}");
+    assert!(!words.contains("Disposition as computed"), "{note}");
     let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
         &o,
         Some(&note),
