@@ -400,11 +400,14 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
         Ok(picked) => picked
             .iter()
             .map(|&i| {
+                // A sentence's full stop would read ".;" before the next answer.
                 let label = q.choices[i]
                     .label
                     .split_whitespace()
                     .collect::<Vec<_>>()
-                    .join(" ");
+                    .join(" ")
+                    .trim_end_matches('.')
+                    .to_string();
                 match (&s.other_words, q.other == Some(i)) {
                     (Some(w), true) => {
                         format!("{label} (\"{}\")", crate::output::escape::visible(w))
