@@ -1482,6 +1482,67 @@ fn a_search_that_matches_nothing_is_something_else_in_its_words() {
     assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
 }
 
+/// B1: each risk factor is asked once, in the background, by the rule file's question; a
+/// "yes" there is the case's risk factor at once, and one not known whose "yes" would make
+/// the disposition more urgent is said to the nurse.
+#[test]
+fn the_background_risk_factors_are_the_cases_and_asked_once() {
+    let rules = crate::support::rules();
+    let burning = |rf: &str| {
+        let s = details(
+            nurse_no_danger("2 days ago", &["none"]).picks("symptoms", &["burning"]),
+            "burning",
+            "moderate",
+            "stable",
+            "day:0",
+        )
+        .then("repeat_contact", Scripted::No)
+        .risk_factors(rules, &[("radio_frequency", rf)])
+        .picks("background.areas", &[])
+        .picks("background.products", &[])
+        .text("background.allergies", "")
+        .text("background.session", "");
+        s.pick("override", "keep")
+    };
+    let (out, p) = run_nurse(burning("yes"));
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        o.input.risk_factors,
+        Some(vec!["radio_frequency".to_string()])
+    );
+    assert_eq!(o.assessment.disposition, Disposition::SeeToday);
+    let asked: Vec<String> = p.asked();
+    for r in &rules.risk_factors {
+        let id = format!("background.{}", r.id);
+        assert_eq!(asked.iter().filter(|a| **a == id).count(), 1, "{id}");
+        assert!(
+            p.transcript.iter().any(|l| l.contains(&r.question)),
+            "{}",
+            r.question
+        );
+    }
+    assert!(!asked
+        .iter()
+        .any(|a| a == "background.risk_factors" || a == "risk_factors"));
+    // Not known: not in the case, never "denies", and said as what would raise it.
+    let (out, p) = run_nurse(burning("not_known"));
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::SeeWithin3Days);
+    assert!(
+        p.said().contains("Not known, and would make it more urgent if yes: radio-frequency micro-needling (see_today)"),
+        "{}",
+        p.said()
+    );
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 200);
+    assert!(
+        note.contains("not known: radio-frequency micro-needling"),
+        "{note}"
+    );
+    assert!(!note.contains("denies: radio-frequency"), "{note}");
+}
+
 /// C10: the advice list opens with nothing ticked; an item is recorded as given only when
 /// the nurse ticks it.
 #[test]
