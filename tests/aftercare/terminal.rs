@@ -871,8 +871,9 @@ fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
 #[test]
 fn a_search_ranks_word_starts_first_and_an_unknown_word_is_something_else() {
     let mut s = Screen::start(&[]);
-    s.answer("Do you have any of these right now?", &[ENTER]);
-    s.answer("And any of these?", &[ENTER]);
+    // "None of these" whether or not the lists fit the screen: End, then Down wraps to it.
+    s.answer("Do you have any of these right now?", &[END, DOWN, ENTER]);
+    s.answer("And any of these?", &[END, DOWN, ENTER]);
     s.answer("When was your treatment?", &["2 days ago", ENTER]);
     s.answer("What do you notice now?", &["burn"]);
     s.wait_for("Search: burn");
