@@ -383,7 +383,12 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
                             s.filter.pop();
                             s.cursor = 0;
                         }
-                        KeyCode::Char(c) if !c.is_control() && s.filter.chars().count() < 40 => {
+                        // A search can become a description ("Something else"): nothing
+                        // that could act on a terminal or a record is taken into it.
+                        KeyCode::Char(c)
+                            if !crate::output::escape::is_unsafe(c)
+                                && s.filter.chars().count() < 40 =>
+                        {
                             s.filter.push(c);
                             s.cursor = 0;
                         }
