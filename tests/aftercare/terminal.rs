@@ -36,19 +36,28 @@ impl Screen {
         Screen::start_sized(args, 80, 24)
     }
 
-    /// The binary in a terminal of `cols` x `rows`, sized before it starts (a size set
-    /// from outside could come after the program has read it).
+    /// The binary in a terminal of `cols` x `rows`, sized before it starts. The pty crate
+    /// sets 80x24 on its side after the child has started, so a size set by the child
+    /// itself could be undone: this side sets it once the spawn has returned, and the child
+    /// waits to see it before the program starts and reads it.
     fn start_sized(args: &[&str], cols: u16, rows: u16) -> Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(format!(
+                "while [ \"$(stty size)\" != '{rows} {cols}' ]; do sleep 0.01; done; \
+                 exec \"$0\" \"$@\""
+            ))
             .arg(crate::support::binary())
             .args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("COLUMNS");
-        let session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        let mut session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        session
+            .get_process_mut()
+            .set_window_size(cols, rows)
+            .expect("the pseudo-terminal takes a size");
         Screen {
             session,
             raw: Vec::new(),
