@@ -145,11 +145,14 @@ impl TerminalPrompter {
     fn render_config(&self) -> inquire::ui::RenderConfig<'static> {
         // Set explicitly so that --plain is honoured as NO_COLOR is: inquire's default only
         // looks at NO_COLOR. The check boxes "[x]" and the cursor ">" carry the meaning.
-        if self.color {
+        let config = if self.color {
             inquire::ui::RenderConfig::default_colored()
         } else {
             inquire::ui::RenderConfig::empty()
-        }
+        };
+        // What was pressed, in place of "<canceled>": after Esc a call asks whether to stop,
+        // and the question may be asked again below it.
+        config.with_canceled_prompt_indicator(inquire::ui::Styled::new("(Esc)"))
     }
 
     /// Wraps a text at word boundaries for a place `indent` columns in from the left, so
