@@ -261,7 +261,23 @@ fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
 pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> String {
     let days = a.days(now);
     let mut out = String::from("\nYour answers:\n");
-    let positive: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
+    // The danger signs are those of the danger lists; a warning sign ticked in the symptom
+    // list (fever) is one of the symptoms the person gave, and is listed with them.
+    let is_danger = |id: &&str| {
+        rules
+            .warning_sign(id)
+            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+    };
+    let positive: Vec<String> = a
+        .positive_signs()
+        .filter(is_danger)
+        .map(|id| label(rules, id))
+        .collect();
+    let ticked_signs: Vec<String> = a
+        .positive_signs()
+        .filter(|id| !is_danger(id))
+        .map(|id| format!("{}: a warning sign", label(rules, id)))
+        .collect();
     out.push_str(&format!(
         "  Danger signs: {}\n",
         if positive.is_empty() {
@@ -278,10 +294,13 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             fmt_day(days.floor())
         ));
     }
-    if a.symptoms.is_empty() {
+    if a.symptoms.is_empty() && ticked_signs.is_empty() {
         out.push_str("  Symptoms: none of them\n");
     } else {
         out.push_str("  Symptoms:\n");
+        for s in &ticked_signs {
+            out.push_str(&format!("    - {s}\n"));
+        }
         for s in &a.symptoms {
             out.push_str(&format!("    - {}\n", symptom_line(rules, s)));
         }

@@ -1543,6 +1543,23 @@ fn the_background_risk_factors_are_the_cases_and_asked_once() {
     assert!(!note.contains("denies: radio-frequency"), "{note}");
 }
 
+/// A warning sign ticked in the symptom list is one of the person's symptoms in the
+/// review, not a danger sign beside "Symptoms: none of them".
+#[test]
+fn a_sign_ticked_in_the_symptom_list_is_reviewed_among_the_symptoms() {
+    let script = no_danger("2 days ago")
+        .picks("symptoms", &["numbness"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    out.unwrap();
+    done(&p);
+    let said = p.said();
+    assert!(said.contains("Danger signs: none of them"), "{said}");
+    assert!(said.contains("- Numbness: a warning sign"), "{said}");
+    assert!(!said.contains("Symptoms: none of them"), "{said}");
+}
+
 /// C10: the advice list opens with nothing ticked; an item is recorded as given only when
 /// the nurse ticks it.
 #[test]
