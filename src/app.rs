@@ -110,6 +110,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             nurse_name,
             note_width,
             disposition_exit_code,
+            lines,
         } => {
             let opts = crate::questionnaire::Options {
                 nurse: *nurse,
@@ -117,6 +118,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 nurse_name: nurse_name.clone(),
                 note_width: *note_width,
                 disposition_exit_code: *disposition_exit_code,
+                lines: *lines,
             };
             crate::questionnaire::run_on_terminal(config, &opts, &|| load_rules(config), &print_out)
         }

@@ -238,6 +238,10 @@ pub struct CheckArgs {
     /// The width of the SBAR note, in columns: a chart's width, not the terminal's [default: 72]
     #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=200))]
     pub note_width: Option<u16>,
+    /// Ask the questions as numbered lines, answered by typing: no cursor movement, no
+    /// colour (for screen readers and plain terminals; TERM=dumb does the same)
+    #[arg(long, conflicts_with_all = ["input", "format"])]
+    pub lines: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -342,6 +346,8 @@ pub enum Action {
         nurse_name: Option<String>,
         note_width: usize,
         disposition_exit_code: bool,
+        /// The numbered line mode (`--lines`).
+        lines: bool,
     },
     RulesCheck {
         file: Option<PathBuf>,
@@ -529,6 +535,7 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
             nurse_name: args.nurse_name,
             note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,
+            lines: args.lines,
         };
     }
     Action::Check {

@@ -255,6 +255,15 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
         return InputError::new(field, format!("not valid JSON: {message} at {at}"));
     }
     let mut field = if path == "." { String::new() } else { path };
+    // A saved call or questionnaire (`--record`) given as a case: say what it is and where
+    // its case is, rather than only that "format" is not a field of a case.
+    if field == "format" && message.starts_with("unknown field \"format\"") {
+        return InputError::new(
+            field,
+            "this is a saved record (or a result), not a case: `aftercare record show FILE` \
+             prints a record again, and its \"case\" is the case to check",
+        );
+    }
     // serde names a missing field in the message only; put it where the field goes.
     if let Some(name) = message
         .strip_prefix("missing field \"")

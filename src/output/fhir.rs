@@ -97,11 +97,23 @@ fn checklist_of(rules: &RuleSet, protocol: Protocol, id: &str) -> Option<&'stati
     }
 }
 
-/// The risk-factor questions: each only when a symptom it combines with is ticked, since
-/// that is when it can change the answer; one in no combination is asked for the record.
+/// The risk-factor questions. The patient is asked each only when a symptom it combines
+/// with is ticked, since that is when it can change the answer (one in no combination is
+/// asked for the record); the nurse asks every one in the background.
 fn risk_factor_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) -> Vec<Value> {
     let mut items = Vec::new();
     for f in &rules.risk_factors {
+        if protocol == Protocol::Nurse {
+            let mut item = json!({
+                "linkId": format!("risk.{}", f.id),
+                "code": [symptom_coding(rules, &rules.name, &f.id)],
+                "text": f.question,
+                "type": "boolean"
+            });
+            set_enable_when(&mut item, after_danger);
+            items.push(item);
+            continue;
+        }
         let mut partners: Vec<Value> = Vec::new();
         let mut combined = false;
         for c in &rules.combinations {
@@ -367,14 +379,11 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
     })
 }
 
-/// The nurse's background questions: key, question, whether it takes several answers.
-const BACKGROUND: [(&str, &str, bool); 8] = [
-    ("device", "Device", false),
+/// The nurse's background questions that are not risk factors (those are the rule set's
+/// own `risk.*` items): key, question, whether it takes several answers.
+const BACKGROUND: [(&str, &str, bool); 4] = [
     ("treated_areas", "Treated areas", true),
     ("products", "Products used since", true),
-    ("cold_sores", "History of cold sores?", false),
-    ("eczema", "Eczema?", false),
-    ("blood_thinners", "Blood thinners?", false),
     ("allergies", "Allergies?", false),
     ("session", "Which session?", false),
 ];

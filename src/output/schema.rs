@@ -426,7 +426,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                         "items": { "enum": symptom_ids(rules) }
                     },
                     "risk_factors": {
-                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all).",
+                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all, once, in the background). not_known: the caller did not know; not counted as present.",
                         "type": "array",
                         "items": {
                             "type": "object",
@@ -434,7 +434,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                             "required": ["id", "answer"],
                             "properties": {
                                 "id": { "enum": risk_factor_ids(rules) },
-                                "answer": { "enum": ["yes", "no", "not_asked"] }
+                                "answer": { "enum": ["yes", "no", "not_asked", "not_known"] }
                             }
                         }
                     },
@@ -471,16 +471,16 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "background": {
                         "type": "object",
                         "additionalProperties": false,
-                        "required": ["device", "treated_areas", "products", "cold_sores", "eczema", "blood_thinners", "allergies", "session"],
+                        "required": ["treated_areas", "products", "allergies", "session"],
                         "properties": {
-                            "device": { "type": "string" },
                             "treated_areas": text_list,
                             "products": text_list,
-                            "cold_sores": { "type": "string" },
-                            "eczema": { "type": "string" },
-                            "blood_thinners": { "type": "string" },
                             "allergies": { "type": "string" },
-                            "session": { "type": "string" }
+                            "session": { "type": "string" },
+                            "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
+                            "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
+                            "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
+                            "blood_thinners": { "type": "string", "description": "Older records; now the blood_thinners risk factor." }
                         }
                     }
                 }
@@ -517,7 +517,8 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "understood": { "type": "boolean" },
                     "notes": { "type": "string", "minLength": 1 },
                     "nurse": { "type": "string", "minLength": 1 },
-                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped after its instruction was given; the record is still written." }
+                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
+                    "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." }
                 }
             },
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }

@@ -3,8 +3,10 @@
 //! Its own, not inquire's, because a checklist with "None of these" must know where the
 //! cursor is when Enter is pressed with nothing ticked: on "None of these" that is the
 //! answer (one key for the commonest one), anywhere else it is a slip to explain. Typing
-//! filters the list without reordering it, and the whole list is drawn again from the size
-//! of the terminal at each key, so a resize never leaves a garbled list behind.
+//! searches the list (matches at the start of a label or a word first, then the list's own
+//! order); a search that matches nothing offers "Something else" in the words typed. The
+//! whole list is drawn again from the size of the terminal at each key, so a resize never
+//! leaves a garbled list behind.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -27,15 +29,63 @@ struct State<'a> {
     error: Option<String>,
     /// Lines drawn last time, to draw over them.
     drawn: usize,
+    /// The choices that have been on the screen, for [`SelectMany::read_all`].
+    shown: BTreeSet<usize>,
+    /// The words of the search "Something else" was chosen from, when nothing matched.
+    other_words: Option<String>,
+}
+
+/// How well `typed` matches `label`: 0 at the start of the label, 1 at the start of a word,
+/// 2 anywhere else; `None` for no match. "burn" is the start of "Burning or stinging" but
+/// only inside "Redness, like a sunburn": the one meant comes first, where Space ticks it.
+pub fn rank(label: &str, typed: &str) -> Option<u8> {
+    let label = label.to_lowercase();
+    let typed = typed.to_lowercase();
+    if typed.is_empty() || label.starts_with(&typed) {
+        return Some(0);
+    }
+    let word_start = label
+        .match_indices(&typed)
+        .any(|(at, _)| !label[..at].ends_with(char::is_alphanumeric));
+    if word_start {
+        Some(1)
+    } else {
+        label.contains(&typed).then_some(2)
+    }
+}
+
+/// The positions of the choices that `typed` matches, best first, then in the list's order.
+pub fn matches(choices: &[super::prompt::Choice], typed: &str) -> Vec<usize> {
+    let mut found: Vec<(u8, usize)> = choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| rank(&c.label, typed).map(|r| (r, i)))
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(_, i)| i).collect()
 }
 
 impl State<'_> {
-    /// The choices that match the typed filter, in the list's own order.
+    /// The choices that match the typed filter, best first (see [`rank`]).
     fn visible(&self) -> Vec<usize> {
-        let f = self.filter.to_lowercase();
-        (0..self.q.choices.len())
-            .filter(|&i| f.is_empty() || self.q.choices[i].label.to_lowercase().contains(&f))
-            .collect()
+        matches(self.q.choices, &self.filter)
+    }
+
+    /// A search that matches nothing, in a list with "Something else": it is offered with
+    /// the words typed, and Space types a space (the words may be several).
+    fn offering_other(&self) -> bool {
+        self.q.other.is_some() && !self.filter.trim().is_empty() && self.visible().is_empty()
+    }
+
+    /// Enter on the "Something else" offered: ticked, with the words as its description.
+    fn choose_other(&mut self) {
+        if let Some(o) = self.q.other {
+            if let Some(n) = self.q.none {
+                self.ticked.remove(&n);
+            }
+            self.ticked.insert(o);
+            self.other_words = Some(self.filter.trim().to_string());
+        }
     }
 
     fn current(&self) -> Option<usize> {
@@ -78,6 +128,13 @@ impl State<'_> {
         } else {
             self.ticked.iter().copied().collect()
         };
+        let unread = self.q.choices.len() - self.shown.len();
+        if self.q.read_all && unread > 0 && picked.iter().any(|&i| Some(i) == self.q.none) {
+            return Err(format!(
+                "{unread} not shown yet: read the whole list first (↓, PageDown or End), \
+                 then Enter on 'None of these'"
+            ));
+        }
         match &self.q.check {
             Some(check) => check(&picked).map(|()| picked),
             None => Ok(picked),
@@ -86,14 +143,18 @@ impl State<'_> {
 
     /// The lines to draw at this width and height: the question, the filter, a window of
     /// the list around the cursor, the error and the help.
-    fn lines(&self, width: usize, rows: usize) -> Vec<String> {
+    fn lines(&mut self, width: usize, rows: usize) -> Vec<String> {
         let width = width.max(20);
         let mut head: Vec<String> = wrap(&format!("? {}", self.q.message), width - 1, "", "  ")
             .lines()
             .map(str::to_string)
             .collect();
         if !self.filter.is_empty() {
-            head.push(format!("  Search: {}", self.filter));
+            // Typed, so shown as text only: never a control or bidi character.
+            head.push(format!(
+                "  Search: {}",
+                crate::output::escape::visible(&self.filter)
+            ));
         }
         let mut tail = Vec::new();
         if let Some(e) = &self.error {
@@ -141,7 +202,34 @@ impl State<'_> {
         let room = rows.saturating_sub(head.len() + tail.len() + 3).max(3);
         // The window: from the cursor's option, extended down then up while it fits.
         let mut list = Vec::new();
-        if options.is_empty() {
+        if let Some(o) = self.q.other.filter(|_| self.offering_other()) {
+            let words = crate::output::escape::visible(self.filter.trim());
+            list.extend(
+                wrap(
+                    &format!("{}: \"{words}\"", self.q.choices[o].label),
+                    width - 1,
+                    "> [ ] ",
+                    "      ",
+                )
+                .lines()
+                .map(str::to_string),
+            );
+            list.extend(
+                wrap(
+                    "Not on the list: Enter to answer 'Something else' in these words; \
+                     Backspace to search again",
+                    width - 1,
+                    "  (",
+                    "   ",
+                )
+                .trim_end()
+                .lines()
+                .map(str::to_string),
+            );
+            if let Some(last) = list.last_mut() {
+                last.push(')');
+            }
+        } else if options.is_empty() {
             list.push("  (nothing matches: Backspace to search again)".to_string());
         } else {
             let (mut first, mut last) = (self.cursor, self.cursor);
@@ -162,6 +250,7 @@ impl State<'_> {
                     break;
                 }
             }
+            self.shown.extend(visible[first..=last].iter().copied());
             if first > 0 {
                 list.push(format!("  ... {} more above", first));
             }
@@ -210,8 +299,9 @@ fn draw(out: &mut impl Write, s: &mut State<'_>, fresh: bool) -> io::Result<()> 
     out.flush()
 }
 
-/// Asks the checklist on standard error; returns the positions ticked.
-pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
+/// Asks the checklist on standard error; returns the positions ticked, and the words of a
+/// search that matched nothing when "Something else" was chosen from it.
+pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
     let term = |e: io::Error| Stop::Terminal(e.to_string());
     let mut s = State {
         q,
@@ -220,6 +310,8 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         filter: String::new(),
         error: None,
         drawn: 0,
+        shown: BTreeSet::new(),
+        other_words: None,
     };
     let mut err = io::stderr();
     let result = {
@@ -242,16 +334,46 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
                             break Err(Stop::Interrupt)
                         }
                         KeyCode::Esc => break Err(Stop::Cancel),
+                        KeyCode::Enter if s.offering_other() => {
+                            s.choose_other();
+                            match s.submit() {
+                                Ok(picked) => break Ok(picked),
+                                Err(m) => s.error = Some(m),
+                            }
+                        }
+                        KeyCode::Char(' ') if s.offering_other() => {
+                            let room = s.filter.chars().count() < 40;
+                            s.filter.extend(room.then_some(' '));
+                        }
                         KeyCode::Enter => match s.submit() {
                             Ok(picked) => break Ok(picked),
                             Err(m) => s.error = Some(m),
                         },
-                        KeyCode::Up if n > 0 => s.cursor = (s.cursor + n - 1) % n,
-                        KeyCode::Down if n > 0 => s.cursor = (s.cursor + 1) % n,
-                        KeyCode::PageUp => s.cursor = s.cursor.saturating_sub(10),
-                        KeyCode::PageDown if n > 0 => s.cursor = (s.cursor + 10).min(n - 1),
-                        KeyCode::Home => s.cursor = 0,
-                        KeyCode::End => s.cursor = n.saturating_sub(1),
+                        // Moving on is reading on: a refusal already read makes room.
+                        KeyCode::Up if n > 0 => {
+                            s.cursor = (s.cursor + n - 1) % n;
+                            s.error = None;
+                        }
+                        KeyCode::Down if n > 0 => {
+                            s.cursor = (s.cursor + 1) % n;
+                            s.error = None;
+                        }
+                        KeyCode::PageUp => {
+                            s.cursor = s.cursor.saturating_sub(10);
+                            s.error = None;
+                        }
+                        KeyCode::PageDown if n > 0 => {
+                            s.cursor = (s.cursor + 10).min(n - 1);
+                            s.error = None;
+                        }
+                        KeyCode::Home => {
+                            s.cursor = 0;
+                            s.error = None;
+                        }
+                        KeyCode::End => {
+                            s.cursor = n.saturating_sub(1);
+                            s.error = None;
+                        }
                         KeyCode::Char(' ') => {
                             s.toggle();
                             s.error = None;
@@ -261,7 +383,12 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
                             s.filter.pop();
                             s.cursor = 0;
                         }
-                        KeyCode::Char(c) if !c.is_control() && s.filter.chars().count() < 40 => {
+                        // A search can become a description ("Something else"): nothing
+                        // that could act on a terminal or a record is taken into it.
+                        KeyCode::Char(c)
+                            if !crate::output::escape::is_unsafe(c)
+                                && s.filter.chars().count() < 40 =>
+                        {
                             s.filter.push(c);
                             s.cursor = 0;
                         }
@@ -278,11 +405,20 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         Ok(picked) => picked
             .iter()
             .map(|&i| {
-                q.choices[i]
+                // A sentence's full stop would read ".;" before the next answer.
+                let label = q.choices[i]
                     .label
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" ")
+                    .trim_end_matches('.')
+                    .to_string();
+                match (&s.other_words, q.other == Some(i)) {
+                    (Some(w), true) => {
+                        format!("{label} (\"{}\")", crate::output::escape::visible(w))
+                    }
+                    _ => label,
+                }
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -299,7 +435,11 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<Vec<usize>> {
         wrap(&format!("? {} {echo}", q.message), cols - 1, "", "  ")
     );
     let _ = err.flush();
-    result
+    let words = s.other_words.take();
+    result.map(|picked| {
+        let words = words.filter(|_| q.other.is_some_and(|o| picked.contains(&o)));
+        (picked, words)
+    })
 }
 
 #[cfg(test)]
@@ -324,6 +464,8 @@ mod tests {
             filter: String::new(),
             error: None,
             drawn: 0,
+            shown: BTreeSet::new(),
+            other_words: None,
         }
     }
 
@@ -342,6 +484,8 @@ mod tests {
                     Ok(())
                 }
             })),
+            read_all: false,
+            other: None,
         }
     }
 
@@ -373,7 +517,62 @@ mod tests {
     }
 
     #[test]
-    fn typing_filters_without_reordering() {
+    fn a_match_at_the_start_of_a_label_or_a_word_comes_first() {
+        let choices = vec![
+            Choice::new("none", "None of these"),
+            Choice::new("redness", "Redness, like a sunburn"),
+            Choice::new("pain", "Pain, tenderness or soreness"),
+            Choice::new("burning", "Burning or stinging"),
+            Choice::new("eye", "Pain in the eye itself"),
+        ];
+        let q = question(&choices);
+        let mut s = state(&q);
+        s.filter = "burn".into();
+        assert_eq!(s.visible(), vec![3, 1]);
+        // Space ticks the one under the cursor: the first.
+        s.toggle();
+        assert_eq!(s.ticked.iter().copied().collect::<Vec<_>>(), vec![3]);
+        // The start of a word before a match inside one; ties keep the list's order.
+        s.filter = "eye".into();
+        assert_eq!(s.visible(), vec![4]);
+        s.filter = "ness".into();
+        assert_eq!(s.visible(), vec![1, 2]);
+        s.filter = "pain".into();
+        assert_eq!(s.visible(), vec![2, 4]);
+    }
+
+    #[test]
+    fn a_search_that_matches_nothing_offers_something_else_in_its_words() {
+        let choices = vec![
+            Choice::new("none", "None of these"),
+            Choice::new("redness", "Redness"),
+            Choice::new("other", "Something else"),
+        ];
+        let q = SelectMany {
+            other: Some(2),
+            ..question(&choices)
+        };
+        let mut s = state(&q);
+        s.filter = "jaw pain".into();
+        assert!(s.offering_other());
+        let lines = s.lines(40, 20).join("\n");
+        assert!(
+            lines.contains("> [ ] Something else: \"jaw pain\""),
+            "{lines}"
+        );
+        s.choose_other();
+        assert_eq!(s.submit(), Ok(vec![2]));
+        assert_eq!(s.other_words.as_deref(), Some("jaw pain"));
+        // A list without "Something else" still says that nothing matches.
+        let q = question(&choices);
+        let mut s = state(&q);
+        s.filter = "jaw".into();
+        assert!(!s.offering_other());
+        assert!(s.lines(40, 20).join("\n").contains("nothing matches"));
+    }
+
+    #[test]
+    fn typing_filters_in_the_lists_order_among_equal_matches() {
         let choices = list();
         let q = question(&choices);
         let mut s = state(&q);
@@ -409,6 +608,35 @@ mod tests {
                 "{lines:#?}"
             );
         }
+    }
+
+    #[test]
+    fn none_of_a_sign_list_needs_every_sign_on_the_screen_first() {
+        let choices: Vec<Choice> = std::iter::once(Choice::new("none", "None of these"))
+            .chain((0..12).map(|i| Choice::new(format!("k{i}"), format!("Danger sign {i}"))))
+            .collect();
+        let q = SelectMany {
+            read_all: true,
+            ..question(&choices)
+        };
+        let mut s = state(&q);
+        // 12 rows: the first screen shows a few; Enter on "None of these" is refused.
+        s.lines(40, 12);
+        let refused = s.submit().unwrap_err();
+        assert!(refused.contains("not shown yet"), "{refused}");
+        // Down through the list, then Down once more wraps to "None of these".
+        for _ in 0..choices.len() {
+            s.cursor = (s.cursor + 1) % choices.len();
+            s.lines(40, 12);
+        }
+        assert_eq!(s.current(), Some(0));
+        assert_eq!(s.submit(), Ok(vec![0]));
+        // A sign ticked is an answer at once: only a denial needs the whole list.
+        let mut s = state(&q);
+        s.lines(40, 12);
+        s.cursor = 1;
+        s.toggle();
+        assert_eq!(s.submit(), Ok(vec![1]));
     }
 
     fn unicode_width(s: &str) -> usize {

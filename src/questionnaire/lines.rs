@@ -59,6 +59,11 @@ fn numbers(text: &str, len: usize) -> Option<Vec<usize>> {
 }
 
 impl Prompter for LinePrompter {
+    fn keys(&self) -> &'static str {
+        "type the number of an answer (for a list, all that apply: 2 5), then Enter; Ctrl-D \
+         to stop"
+    }
+
     fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
         self.print(q.message, "\n? ", "  ");
         self.options(q.choices);

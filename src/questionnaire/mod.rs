@@ -44,6 +44,9 @@ pub enum SignState {
     No,
     /// Not asked because the questions stopped at an earlier positive sign.
     NotAsked,
+    /// Asked, and the caller did not know (a risk factor in the nurse's background: the
+    /// device, a medicine). Not counted as present, and never written as "denies".
+    NotKnown,
 }
 
 impl From<bool> for SignState {
@@ -186,15 +189,13 @@ fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::E
     s.serialize_str(&t.to_rfc3339())
 }
 
-/// Background for the record (nurse): not part of the rules' arithmetic.
+/// Background for the record (nurse) that is not a risk factor of the rule set: not part
+/// of the rules' arithmetic. What is a risk factor (the device, eczema, blood thinners...)
+/// is asked once, as the rule set's own question, and kept in [`Answers::risk_factors`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Background {
-    pub device: String,
     pub treated_areas: Vec<String>,
     pub products: Vec<String>,
-    pub cold_sores: String,
-    pub eczema: String,
-    pub blood_thinners: String,
     pub allergies: String,
     pub session: String,
 }
@@ -217,7 +218,7 @@ pub struct Answers {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending: Vec<String>,
     /// Risk factors asked (the patient: only those that could change the result; the
-    /// nurse: all of them), with their answers.
+    /// nurse: all of them, once, in the background), with their answers.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub risk_factors: Vec<SignAnswer>,
     /// A repeat contact about the same problem, or a very worried person; `None` when the
@@ -280,12 +281,13 @@ impl Answers {
         })
     }
 
-    /// Every id asked so far, whatever the answer, for the follow-up questions.
+    /// Every id answered so far, yes or no, for the follow-up questions ("not known" is
+    /// still open).
     pub fn answered_ids(&self) -> Vec<String> {
         self.signs
             .iter()
             .chain(&self.risk_factors)
-            .filter(|s| s.answer != SignState::NotAsked)
+            .filter(|s| matches!(s.answer, SignState::Yes | SignState::No))
             .map(|s| s.id.clone())
             .collect()
     }
@@ -432,11 +434,16 @@ pub fn evaluate(
     })
 }
 
-/// A symptom's label, from the rule set.
+/// A symptom's label, or a risk factor's (a combination names both), from the rule set.
 pub fn label(rules: &RuleSet, id: &str) -> String {
-    rules
-        .symptom_text(id)
-        .map_or_else(|| id.to_string(), |t| t.label.to_string())
+    match rules.symptom_text(id) {
+        Some(t) => t.label.to_string(),
+        None => rules
+            .risk_factors
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.label.clone()),
+    }
 }
 
 /// A sign in the fullest plain words: its description, which lists what to look for.
@@ -482,6 +489,35 @@ pub fn ask_checklist(
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
+    checklist(p, id, message, help, items, ticked, false, None)
+}
+
+/// A checklist of warning signs: as [`ask_checklist`], but "None of these" is taken only
+/// once every sign has been on the screen. On a small terminal the first screen can hide
+/// signs below it, and one Enter would deny them unread.
+pub fn ask_sign_checklist(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    help: &str,
+    items: &[(String, String)],
+) -> Answer<Vec<String>> {
+    checklist(p, id, message, help, items, &[], true, None)
+}
+
+/// The one checklist behind the others; `other` is the key of the "Something else" that a
+/// search matching nothing offers (see [`SelectMany::other`]).
+#[allow(clippy::too_many_arguments)]
+fn checklist(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    help: &str,
+    items: &[(String, String)],
+    ticked: &[String],
+    read_all: bool,
+    other: Option<&str>,
+) -> Answer<Vec<String>> {
     let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
     choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
     let none = 0;
@@ -508,6 +544,8 @@ pub fn ask_checklist(
         ticked,
         none: Some(none),
         check: Some(check),
+        read_all,
+        other: other.and_then(|o| choices.iter().position(|c| c.key == o)),
     })?;
     Ok(picked
         .into_iter()
@@ -796,11 +834,15 @@ pub fn ask_details(
         .collect();
     let q_id = format!("symptom.{id}.trend");
     // Over the last day, not since it began: a flare-up after a good spell is "worse", and
-    // worsening is what the rules look for.
-    let message = if patient {
-        format!("{name}: in the last day, is it better, the same or worse?")
-    } else {
-        format!("{name}: trend over the last day?")
+    // worsening is what the rules look for. On day 0 there is no last day to speak of yet:
+    // since the treatment is the same span, in words that fit it.
+    let message = match (patient, days < 1.0) {
+        (true, false) => format!("{name}: in the last day, is it better, the same or worse?"),
+        (true, true) => {
+            format!("{name}: since the treatment, is it getting better, staying the same or getting worse?")
+        }
+        (false, false) => format!("{name}: trend over the last day?"),
+        (false, true) => format!("{name}: trend since the treatment?"),
     };
     // The cursor starts on "about the same" so that a hurried Enter never says "improving".
     let was = previous.map_or(TrendAnswer::Stable, |s| s.trend);
@@ -967,7 +1009,18 @@ pub fn ask_symptoms(
             "Space to tick, Enter when done; Enter on 'None of these' if none",
         ),
     };
-    let picked = ask_checklist(p, "symptoms", message, help, &items, &ticked)?;
+    let picked = checklist(
+        p,
+        "symptoms",
+        message,
+        help,
+        &items,
+        &ticked,
+        false,
+        other.as_deref(),
+    )?;
+    // A search that found nothing, answered "Something else": its words are the description.
+    let mut searched = p.searched_words().filter(|w| !w.is_empty());
     answers.symptoms_asked = true;
 
     // The signs of this list, ticked or not, replace what was said of them before.
@@ -1003,7 +1056,10 @@ pub fn ask_symptoms(
         let answer = match previous.iter().find(|s| s.id == id) {
             Some(kept) => kept.clone(),
             None if other.as_deref() == Some(id.as_str()) => {
-                let words = ask_other_words(p, mode)?;
+                let words = match searched.take() {
+                    Some(words) if crate::resolve::check_description(&words).is_ok() => words,
+                    _ => ask_other_words(p, mode)?,
+                };
                 let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
                 a.description = Some(words);
                 a
@@ -1014,18 +1070,14 @@ pub fn ask_symptoms(
     }
 }
 
-/// The risk factors to ask: with `all` (the nurse's background) every one of the rule set;
-/// otherwise (the patient) only those not answered yet whose "yes" could still change the
-/// result, as the evaluation's own follow-up function says.
+/// The risk factors to ask the patient: only those not answered yet whose "yes" could
+/// still change the result, as the evaluation's own follow-up function says. (The nurse
+/// asks every one, in the background.)
 pub fn risk_factors_to_ask(
     answers: &Answers,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
-    all: bool,
 ) -> Vec<String> {
-    if all {
-        return rules.risk_factors.iter().map(|r| r.id.clone()).collect();
-    }
     let Ok(case) = answers.case_input(now).resolve(rules, now) else {
         return Vec::new();
     };
@@ -1041,11 +1093,11 @@ pub fn risk_factors_to_ask(
         .collect()
 }
 
-/// Asks `ids` as one checklist with "None of these"; the answers replace earlier ones.
+/// Asks the patient `ids` as one checklist with "None of these"; the answers replace
+/// earlier ones.
 pub fn ask_risk_factors(
     p: &mut dyn Prompter,
     rules: &RuleSet,
-    mode: Mode,
     ids: &[String],
     answers: &mut Answers,
 ) -> Answer<()> {
@@ -1057,17 +1109,10 @@ pub fn ask_risk_factors(
         .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
         .map(|r| (r.id.clone(), capitalise(&r.description)))
         .collect();
-    let (q_id, message) = match mode {
-        Mode::Patient => (
-            "risk_factors",
-            "A few questions about you and the treatment: do any of these apply?",
-        ),
-        Mode::Nurse => ("background.risk_factors", "Risk factors?"),
-    };
     let picked = ask_checklist(
         p,
-        q_id,
-        message,
+        "risk_factors",
+        "A few questions about you and the treatment: do any of these apply?",
         "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
         &items,
         &[],
@@ -1150,6 +1195,8 @@ pub struct Options {
     /// The SBAR note's width (a chart's, not the terminal's).
     pub note_width: usize,
     pub disposition_exit_code: bool,
+    /// The questions as numbered lines (`--lines`), as on a terminal with `TERM=dumb`.
+    pub lines: bool,
 }
 
 /// Runs the questionnaire on the terminal: the questions on standard error, the result (or
@@ -1177,13 +1224,14 @@ pub fn run_on_terminal(
         color: config.color,
         width: config.width,
     };
-    // A terminal that cannot move its cursor gets the questions line by line: no colour,
-    // no redrawing.
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
+    // reads each line once), gets the questions line by line: no colour, no redrawing.
+    let dumb = opts.lines || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let mut terminal = prompt::TerminalPrompter {
         color: config.color && !dumb,
         columns: config.width,
         rows: config.rows,
+        searched: None,
     };
     let mut lines = lines::LinePrompter {
         columns: config.width,
@@ -1242,17 +1290,27 @@ pub fn run_on_terminal(
         None => {}
     }
     let code = code?;
-    // A call stopped after its instruction: its note and record are kept above, and the
-    // exit code still says it was stopped.
-    if let Some(how) = outcome.call.as_ref().and_then(|c| c.stopped.as_deref()) {
-        crate::output::diagnostics::say(&format!(
-            "{how}: the call stopped after its instruction; {}",
+    // A call stopped and kept: its note and record are above, and the exit code still
+    // says it was stopped.
+    if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
+        let how = call.stopped.as_deref().unwrap_or_default();
+        let said = format!(
+            "{how}: the call stopped {}; {}",
+            if call.before_instruction {
+                "before any instruction"
+            } else {
+                "after its instruction"
+            },
             if opts.record.is_some() {
                 "the record above is marked stopped"
             } else {
                 "the note above says what was asked"
             }
-        ));
+        );
+        // Wrapped by words: the terminal's own wrapping cuts them.
+        crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        );
         return Ok(if how == "interrupted" {
             crate::error::exit::INTERRUPTED
         } else {

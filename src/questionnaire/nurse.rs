@@ -36,16 +36,21 @@ pub struct CallDetails {
     pub notes: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub nurse: String,
-    /// Set when the call was stopped (Esc or Ctrl-C, then "discard") after an instruction
-    /// was given: "cancelled" or "interrupted". The record is still written.
+    /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
+    /// stop after an instruction was given): "cancelled" or "interrupted".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The call was stopped before any disposition was given to the caller: the computed
+    /// disposition is of the answers so far, and was not said.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub before_instruction: bool,
 }
 
 /// Runs the nurse's protocol to its end: call details, the questions, the disposition the
-/// nurse may change, and the end of the call. A call stopped after an instruction was given
-/// still returns its outcome, marked stopped (see [`CallDetails::stopped`]), so that its
-/// record is kept; stopped before, it is an error (cancelled or interrupted).
+/// nurse may change, and the end of the call. A call stopped after an instruction was given,
+/// or stopped before one with "stop and keep", still returns its outcome, marked stopped
+/// (see [`CallDetails::stopped`]), so that its record is kept; a call discarded, or stopped
+/// at its first question, is an error (cancelled or interrupted).
 pub fn run(
     p: &mut dyn Prompter,
     rules: &RuleSet,
@@ -60,13 +65,20 @@ pub fn run(
             ..CallDetails::default()
         },
         stopped_at: None,
-        instructed: false,
         outcome: None,
     };
-    let mut guarded = Guarded { p, answered: false };
-    match questions(&mut guarded, rules, now, &mut call) {
+    let mut guarded = Guarded {
+        p,
+        answered: false,
+        instructed: false,
+        keep: false,
+    };
+    let asked = questions(&mut guarded, rules, now, &mut call);
+    match asked {
         Ok(()) => {}
-        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if call.instructed => {
+        // An instruction on the screen has been given, whatever question followed it.
+        Err(stop @ (Stop::Cancel | Stop::Interrupt)) if guarded.instructed || guarded.keep => {
+            call.details.before_instruction = !guarded.instructed;
             call.details.stopped = Some(
                 if stop == Stop::Cancel {
                     "cancelled"
@@ -91,8 +103,6 @@ struct Call {
     answers: Answers,
     details: CallDetails,
     stopped_at: Option<String>,
-    /// An instruction (a disposition) has been given to the caller.
-    instructed: bool,
     /// Set once the disposition is computed; the override and the end of the call add to it.
     outcome: Option<Outcome>,
 }
@@ -104,10 +114,9 @@ fn questions(
     call: &mut Call,
 ) -> Result<(), Stop> {
     ask_call_details(p, &mut call.details)?;
-    let (signs, stopped_at) = ask_danger(p, rules)?;
-    call.instructed |= stopped_at.is_some();
-    call.answers.signs = signs;
-    call.stopped_at = stopped_at;
+    // Into the call as they are answered: a call stopped during the follow-ups of a
+    // positive sign keeps the sign and its instruction.
+    ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
     call.answers.treatment = Some(ask_treatment(p, Mode::Nurse, now)?);
 
     if call.stopped_at.is_none() {
@@ -118,13 +127,12 @@ fn questions(
                 .iter()
                 .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
                 .collect();
-            let picked = ask_checklist(
+            let picked = ask_sign_checklist(
                 p,
                 "same_day",
                 "Same-day signs?",
                 "Space to tick, Enter when done; Enter on 'None of these' if none",
                 &items,
-                &[],
             )?;
             for (id, _) in &items {
                 answers.signs.push(SignAnswer {
@@ -148,8 +156,7 @@ fn questions(
         }
         if call.stopped_at.is_some() {
             let d = disposition_so_far(&call.answers, rules, now);
-            p.say(&instruction(rules, d));
-            call.instructed = true;
+            p.instruct(&instruction(rules, d));
         } else {
             call.answers.repeat_contact = Some(p.confirm(&YesNo {
                 id: "repeat_contact",
@@ -170,27 +177,27 @@ fn questions(
         call.stopped_at.clone(),
     )
     .map_err(|e| Stop::Terminal(e.to_string()))?;
-    p.say(&computed(rules, &outcome));
-    call.instructed = true;
+    p.instruct(&computed(rules, &outcome));
     call.outcome = Some(outcome);
     if call.stopped_at.is_none() {
-        let background = ask_background(p)?;
-        call.answers.background = Some(background);
-        // Every risk factor, for the record; one can change the result through a
-        // combination, so the disposition is computed again with them.
-        let all = risk_factors_to_ask(&call.answers, rules, now, true);
-        ask_risk_factors(p, rules, Mode::Nurse, &all, &mut call.answers)?;
+        // The background asks every risk factor of the rule set once, by its own question:
+        // what it answers is the case's risk factors, and nothing asks them again.
+        ask_background(p, rules, &mut call.answers)?;
         let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
         let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
             .map_err(|e| Stop::Terminal(e.to_string()))?;
         if Some(outcome.assessment.disposition) != before {
-            p.say(&format!(
-                "\nWith the risk factors:{}",
-                computed(rules, &outcome).trim_start_matches('\n')
+            p.say(&computed(rules, &outcome).replacen(
+                "Computed disposition:",
+                "With the risk factors, computed disposition:",
+                1,
             ));
             if outcome.assessment.disposition >= Disposition::GoToEdNow {
-                p.say(&instruction(rules, outcome.assessment.disposition));
+                p.instruct(&instruction(rules, outcome.assessment.disposition));
             }
+        }
+        if let Some(words) = not_known_that_matter(rules, &outcome) {
+            p.say(&words);
         }
         call.outcome = Some(outcome);
     }
@@ -214,14 +221,25 @@ fn questions(
     Ok(())
 }
 
-/// Asks a question again after Esc or Ctrl-C once the call has begun: "Discard this
-/// call?" A "no" (or Esc) goes back to the question; a "yes" stops the call.
+/// After Esc or Ctrl-C once the call has begun, asks "Stop the call?": back to the question
+/// (also Esc), stop and keep what was asked, or (before any instruction) stop and discard.
 struct Guarded<'a> {
     p: &'a mut dyn Prompter,
     answered: bool,
+    /// A disposition has been shown to the nurse to give: from then on the call is kept
+    /// however it stops. Set when it is printed, not when the step that printed it returns.
+    instructed: bool,
+    /// The nurse chose to stop the call and keep it before any instruction.
+    keep: bool,
 }
 
 impl Guarded<'_> {
+    /// Shows an instruction (a disposition) for the nurse to give the caller.
+    fn instruct(&mut self, text: &str) {
+        self.p.say(text);
+        self.instructed = true;
+    }
+
     fn ask<T>(&mut self, mut f: impl FnMut(&mut dyn Prompter) -> Answer<T>) -> Answer<T> {
         loop {
             match f(&mut *self.p) {
@@ -230,14 +248,40 @@ impl Guarded<'_> {
                     return Ok(v);
                 }
                 Err(stop @ (Stop::Cancel | Stop::Interrupt)) if self.answered => {
-                    match self.p.confirm(&YesNo {
-                        id: "call.discard",
-                        message: "Discard this call?",
-                        help: Some("y: stop the call here; n or Esc: back to the question"),
-                        default: None,
-                    }) {
-                        Ok(true) => return Err(stop),
-                        Ok(false) | Err(Stop::Cancel) => continue,
+                    // The call details and every answer so far are the clinic's record of
+                    // a call that happened: discarding them is a choice, never the default,
+                    // and not offered once an instruction was given.
+                    let mut choices = vec![
+                        Choice::new("back", "Back to the question"),
+                        Choice::new(
+                            "keep",
+                            if self.instructed {
+                                "Stop the call here; the record keeps the instruction given"
+                            } else {
+                                "Stop the call here and keep what was asked"
+                            },
+                        ),
+                    ];
+                    if !self.instructed {
+                        choices.push(Choice::new(
+                            "discard",
+                            "Stop and discard the call (nothing is kept)",
+                        ));
+                    }
+                    let picked = self.p.select(&SelectOne {
+                        id: "call.stop",
+                        message: "Stop the call?",
+                        help: Some("Enter or Esc: back to the question"),
+                        choices: &choices,
+                        start: 0,
+                    });
+                    match picked.map(|i| choices[i].key.as_str()) {
+                        Ok("keep") => {
+                            self.keep = true;
+                            return Err(stop);
+                        }
+                        Ok("discard") => return Err(stop),
+                        Ok(_) | Err(Stop::Cancel) => continue,
                         Err(other) => return Err(other),
                     }
                 }
@@ -268,6 +312,12 @@ impl Prompter for Guarded<'_> {
     }
     fn width(&self) -> usize {
         self.p.width()
+    }
+    fn searched_words(&mut self) -> Option<String> {
+        self.p.searched_words()
+    }
+    fn keys(&self) -> &'static str {
+        self.p.keys()
     }
 }
 
@@ -331,8 +381,8 @@ fn one_line(most: usize) -> super::prompt::Check<String> {
     })
 }
 
-/// The end of the call: the advice given (listed from the result, every item ticked, the
-/// nurse unticks what was not said), whether the caller understood, notes, the nurse.
+/// The end of the call: the advice given (listed from the result; the nurse ticks what was
+/// said), whether the caller understood, notes, the nurse.
 fn ask_end_of_call(
     p: &mut dyn Prompter,
     rules: &RuleSet,
@@ -357,20 +407,22 @@ fn ask_end_of_call(
             choices.push(Choice::new(format!("advice:{}", a.id), a.text.clone()));
         }
     }
-    let picked = p.select_many(&super::prompt::SelectMany {
-        id: "call.advice_given",
-        message: "Advice given? (untick what was not said)",
-        help: Some("Space to untick, Enter to confirm"),
-        choices: &choices,
-        ticked: (0..choices.len()).collect(),
-        none: None,
-        check: None,
-    })?;
-    details.safety_net_given = picked.iter().any(|&i| choices[i].key == "safety_net");
-    details.advice_given = picked
+    // Nothing ticked to begin with: an item is recorded as said only when the nurse ticks
+    // it. (Pre-ticked, one Enter recorded every item as given, said or not.)
+    let items: Vec<(String, String)> = choices.into_iter().map(|c| (c.key, c.label)).collect();
+    let picked = ask_checklist(
+        p,
+        "call.advice_given",
+        "Advice given? (tick what was said)",
+        "Space to tick what was said, Enter when done; Enter on 'None of these' if none",
+        &items,
+        &[],
+    )?;
+    details.safety_net_given = picked.iter().any(|k| k == "safety_net");
+    details.advice_given = items
         .iter()
-        .filter(|&&i| choices[i].key != "safety_net")
-        .map(|&i| choices[i].label.clone())
+        .filter(|(k, _)| k != "safety_net" && picked.contains(k))
+        .map(|(_, label)| label.clone())
         .collect();
     details.understood = Some(p.confirm(&YesNo {
         id: "call.understood",
@@ -402,21 +454,21 @@ fn ask_end_of_call(
 }
 
 /// The danger signs one by one, most acute first, each needing y or n (no default: Enter
-/// alone is not "no"). The first "yes" stops them; the rest are recorded as not asked.
-/// After a go-to-ED sign, the signs that could make it an emergency in combination are
-/// still asked.
+/// alone is not "no"), into `signs` as they are answered. The first "yes" stops them (in
+/// `stopped_at`); the rest are recorded as not asked. After a go-to-ED sign, the signs that
+/// could make it an emergency in combination are still asked.
 fn ask_danger(
-    p: &mut dyn Prompter,
+    p: &mut Guarded<'_>,
     rules: &RuleSet,
-) -> Result<(Vec<SignAnswer>, Option<String>), Stop> {
+    signs: &mut Vec<SignAnswer>,
+    stopped_at: &mut Option<String>,
+) -> Answer<()> {
     let order: Vec<&str> = rules
         .signs_of(Disposition::CallEmergencyNow)
         .into_iter()
         .chain(rules.signs_of(Disposition::GoToEdNow))
         .collect();
     let total = order.len();
-    let mut signs: Vec<SignAnswer> = Vec::new();
-    let mut stopped_at = None;
     for (n, id) in order.iter().enumerate() {
         if stopped_at.is_some() {
             signs.push(SignAnswer {
@@ -437,29 +489,29 @@ fn ask_danger(
             answer: yes.into(),
         });
         if yes {
-            stopped_at = Some(id.to_string());
+            *stopped_at = Some(id.to_string());
             // The instruction first, before any other question: the caller can act on it
             // while the rest is asked for the record.
             let d = rules
                 .warning_sign(id)
                 .map_or(Disposition::CallEmergencyNow, |w| w.disposition);
-            p.say(&instruction(rules, d));
+            p.instruct(&instruction(rules, d));
         }
     }
     if stopped_at.is_some() {
-        let before = most_urgent(rules, &signs);
-        ask_follow_ups(p, rules, &mut signs, |p, more| {
+        let before = most_urgent(rules, signs);
+        ask_follow_ups(p, rules, signs, |p, more| {
             let id = &more[0];
             let yes = ask_sign(p, rules, "more", id, "asked because of the positive sign")?;
             Ok(vec![(id.clone(), yes)])
         })?;
         // A combination found by the follow-ups can make it more urgent: say so at once.
-        let after = most_urgent(rules, &signs);
+        let after = most_urgent(rules, signs);
         if after > before {
-            p.say(&instruction(rules, after));
+            p.instruct(&instruction(rules, after));
         }
     }
-    Ok((signs, stopped_at))
+    Ok(())
 }
 
 /// The disposition of the positive signs alone, with their combinations.
@@ -501,21 +553,40 @@ fn ask_sign(
     })
 }
 
-/// Background for the record. Nothing here changes the disposition, so the cursor starts on
+/// The background: every risk factor of the rule set, each by the rule file's own question
+/// (yes, no or not known), then what is kept for the record only. The cursor starts on
 /// "not known": an answer skipped with Enter says so, rather than a "no" nobody heard.
-fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
-    let pick =
-        |p: &mut dyn Prompter, id: &str, message: &str, options: &[&str]| -> Answer<String> {
-            let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
-            let i = p.select(&SelectOne {
-                id,
-                message,
-                help: None,
-                choices: &choices,
-                start: choices.len() - 1,
-            })?;
-            Ok(options[i].to_string())
+fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
+    let yes_no = [
+        Choice::new("yes", "Yes"),
+        Choice::new("no", "No"),
+        Choice::new("not_known", "Not known"),
+    ];
+    let total = rules.risk_factors.len();
+    for (n, r) in rules.risk_factors.iter().enumerate() {
+        let id = format!("background.{}", r.id);
+        let help = format!(
+            "background {} of {total}; type y or n, then Enter; Enter alone: not known",
+            n + 1
+        );
+        let i = p.select(&SelectOne {
+            id: &id,
+            message: &r.question,
+            help: Some(&help),
+            choices: &yes_no,
+            start: yes_no.len() - 1,
+        })?;
+        let answer = match yes_no[i].key.as_str() {
+            "yes" => SignState::Yes,
+            "no" => SignState::No,
+            _ => SignState::NotKnown,
         };
+        answers.risk_factors.retain(|a| a.id != r.id);
+        answers.risk_factors.push(SignAnswer {
+            id: r.id.clone(),
+            answer,
+        });
+    }
     let many =
         |p: &mut dyn Prompter, id: &str, message: &str, options: &[&str]| -> Answer<Vec<String>> {
             let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
@@ -527,20 +598,11 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
                 ticked: Vec::new(),
                 none: None,
                 check: None,
+                read_all: false,
+                other: None,
             })?;
             Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
         };
-    let yes_no = ["no", "yes", "not known"];
-    let device = pick(
-        p,
-        "background.device",
-        "Device?",
-        &[
-            "standard pen or roller",
-            "radio-frequency micro-needling",
-            "not known",
-        ],
-    )?;
     let treated_areas = many(
         p,
         "background.areas",
@@ -556,6 +618,8 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             "other body area",
         ],
     )?;
+    // The person's own blood (PRP) is a risk factor, asked above: not offered again here,
+    // where an unticked box could read as its denial.
     let products = many(
         p,
         "background.products",
@@ -564,14 +628,10 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             "none",
             "hyaluronic acid serum",
             "vitamin C serum",
-            "PRP (platelet-rich plasma)",
             "growth factors or exosomes",
             "other serum or product",
         ],
     )?;
-    let cold_sores = pick(p, "background.cold_sores", "Cold-sore history?", &yes_no)?;
-    let eczema = pick(p, "background.eczema", "Eczema?", &yes_no)?;
-    let blood_thinners = pick(p, "background.blood_thinners", "Blood thinners?", &yes_no)?;
     let allergies = p.text(&TextLine {
         id: "background.allergies",
         message: "Allergies?",
@@ -600,16 +660,65 @@ fn ask_background(p: &mut dyn Prompter) -> Answer<Background> {
             s
         }
     };
-    Ok(Background {
-        device,
+    answers.background = Some(Background {
         treated_areas,
         products,
-        cold_sores,
-        eczema,
-        blood_thinners,
         allergies: or_not(allergies, "not recorded"),
         session: or_not(session, "not known"),
+    });
+    Ok(())
+}
+
+/// The risk factors the caller did not know whose "yes" would make the disposition more
+/// urgent, as the evaluation's own follow-up function finds them: the nurse may want to
+/// find out (the device from the clinic's notes), or to decide with that in mind.
+fn not_known_that_matter(rules: &RuleSet, outcome: &Outcome) -> Option<String> {
+    let a = &outcome.answers;
+    let mut answered = a.answered_ids();
+    // Every symptom was offered in the lists: one not ticked was answered "no".
+    answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
+    let open: Vec<String> = crate::follow_up::could_still_raise(&outcome.case, rules, &answered)
+        .into_iter()
+        .filter(|q| {
+            q.kind == crate::follow_up::OpenKind::RiskFactor
+                && a.risk_factors
+                    .iter()
+                    .any(|r| r.id == q.id && r.answer == SignState::NotKnown)
+        })
+        .map(|q| {
+            format!(
+                "{} ({})",
+                risk_factor_name(rules, &q.id),
+                q.could_give.code()
+            )
+        })
+        .collect();
+    (!open.is_empty()).then(|| {
+        format!(
+            "Not known, and would make it more urgent if yes: {}.",
+            open.join(", ")
+        )
     })
+}
+
+/// A risk factor's label as it reads in a sentence: "atopic eczema", "PRP (own blood)".
+pub(crate) fn risk_factor_name(rules: &RuleSet, id: &str) -> String {
+    rules
+        .risk_factors
+        .iter()
+        .find(|r| r.id == id)
+        .map_or(id.to_string(), |r| {
+            let first = r.label.split_whitespace().next().unwrap_or("");
+            let acronym = first.chars().count() > 1
+                && first
+                    .chars()
+                    .all(|c| !c.is_alphabetic() || c.is_uppercase());
+            let mut c = r.label.chars();
+            match c.next() {
+                Some(f) if !acronym => f.to_lowercase().chain(c).collect(),
+                _ => r.label.clone(),
+            }
+        })
 }
 
 /// What the rules concluded, for the nurse before the override step.

@@ -16,7 +16,7 @@ const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of the
 
 /// The opening screen: what this is and is not, what to do in an emergency, the keys, and
 /// about how long it takes.
-pub fn opening(rules: &RuleSet) -> String {
+pub fn opening(rules: &RuleSet, keys: &str) -> String {
     let emergency = rules
         .disposition_text(Disposition::CallEmergencyNow)
         .label
@@ -30,8 +30,7 @@ pub fn opening(rules: &RuleSet) -> String {
          \n\
          In an emergency, do not use this: {emergency}.\n\
          \n\
-         Keys: arrows to move, Space to tick, Enter to answer, Esc to stop. About 2 \
-         minutes.\n"
+         Keys: {keys}. About 2 minutes.\n"
     )
 }
 
@@ -42,7 +41,7 @@ pub fn run(
     now: DateTime<FixedOffset>,
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
-    p.say(&opening(rules));
+    p.say(&opening(rules, p.keys()));
     'start: loop {
         let mut answers = Answers::new(None);
         if let Some(stop) = ask_danger(p, rules, &mut answers)? {
@@ -162,8 +161,8 @@ fn ask_symptom_list(
     let mut stop = ask_symptoms(p, rules, Mode::Patient, ids, answers, now)?;
     if stop.is_none() {
         // Questions about the person only where a "yes" could change the result.
-        let open = risk_factors_to_ask(answers, rules, now, false);
-        ask_risk_factors(p, rules, Mode::Patient, &open, answers)?;
+        let open = risk_factors_to_ask(answers, rules, now);
+        ask_risk_factors(p, rules, &open, answers)?;
         if disposition_so_far(answers, rules, now) >= Disposition::GoToEdNow {
             stop = answers
                 .positive_signs()
@@ -206,7 +205,7 @@ fn ask_danger(
         if items.is_empty() {
             continue;
         }
-        let picked = ask_checklist(p, id, message, DANGER_HELP, &items, &[])?;
+        let picked = ask_sign_checklist(p, id, message, DANGER_HELP, &items)?;
         record(answers, &items, &picked);
         if let Some(first) = picked.first() {
             if d < Disposition::CallEmergencyNow {
@@ -226,13 +225,12 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             .iter()
             .map(|id| (id.clone(), sign_words(rules, id)))
             .collect();
-        let picked = ask_checklist(
+        let picked = ask_sign_checklist(
             p,
             "danger.more",
             "One more question before you go: do you also have any of these?",
             DANGER_HELP,
             &items,
-            &[],
         )?;
         Ok(more
             .iter()
@@ -263,7 +261,23 @@ fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
 pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> String {
     let days = a.days(now);
     let mut out = String::from("\nYour answers:\n");
-    let positive: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
+    // The danger signs are those of the danger lists; a warning sign ticked in the symptom
+    // list (fever) is one of the symptoms the person gave, and is listed with them.
+    let is_danger = |id: &&str| {
+        rules
+            .warning_sign(id)
+            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+    };
+    let positive: Vec<String> = a
+        .positive_signs()
+        .filter(is_danger)
+        .map(|id| label(rules, id))
+        .collect();
+    let ticked_signs: Vec<String> = a
+        .positive_signs()
+        .filter(|id| !is_danger(id))
+        .map(|id| format!("{}: a warning sign", label(rules, id)))
+        .collect();
     out.push_str(&format!(
         "  Danger signs: {}\n",
         if positive.is_empty() {
@@ -280,10 +294,13 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             fmt_day(days.floor())
         ));
     }
-    if a.symptoms.is_empty() {
+    if a.symptoms.is_empty() && ticked_signs.is_empty() {
         out.push_str("  Symptoms: none of them\n");
     } else {
         out.push_str("  Symptoms:\n");
+        for s in &ticked_signs {
+            out.push_str(&format!("    - {s}\n"));
+        }
         for s in &a.symptoms {
             out.push_str(&format!("    - {}\n", symptom_line(rules, s)));
         }

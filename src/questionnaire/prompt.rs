@@ -73,6 +73,12 @@ pub struct SelectMany<'a> {
     pub none: Option<usize>,
     /// Refuses a submitted set of positions with a message.
     pub check: Option<Check<Vec<usize>>>,
+    /// "None of these" only once every choice has been on the screen: a list of danger
+    /// signs taller than the terminal cannot be denied unread.
+    pub read_all: bool,
+    /// "Something else": offered, with the words typed, when a search matches nothing (see
+    /// [`Prompter::searched_words`]), so that what the list does not name is not a dead end.
+    pub other: Option<usize>,
 }
 
 /// A line of text.
@@ -113,6 +119,16 @@ pub trait Prompter {
     fn say(&mut self, text: &str);
     /// How many columns the questions may use, to shorten option texts on small screens.
     fn width(&self) -> usize;
+    /// How to answer, in a few words, for the opening screen.
+    fn keys(&self) -> &'static str {
+        "arrows to move, Space to tick, Enter to answer, Esc to stop"
+    }
+    /// The words of a search that matched nothing, when the last checklist was answered
+    /// with its "Something else" from that search; taken once. A prompter that cannot
+    /// search has none.
+    fn searched_words(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Draws the questions on the terminal (standard error) with inquire.
@@ -121,17 +137,22 @@ pub struct TerminalPrompter {
     pub color: bool,
     pub columns: usize,
     pub rows: usize,
+    /// See [`Prompter::searched_words`].
+    pub searched: Option<String>,
 }
 
 impl TerminalPrompter {
     fn render_config(&self) -> inquire::ui::RenderConfig<'static> {
         // Set explicitly so that --plain is honoured as NO_COLOR is: inquire's default only
         // looks at NO_COLOR. The check boxes "[x]" and the cursor ">" carry the meaning.
-        if self.color {
+        let config = if self.color {
             inquire::ui::RenderConfig::default_colored()
         } else {
             inquire::ui::RenderConfig::empty()
-        }
+        };
+        // What was pressed, in place of "<canceled>": after Esc a call asks whether to stop,
+        // and the question may be asked again below it.
+        config.with_canceled_prompt_indicator(inquire::ui::Styled::new("(Esc)"))
     }
 
     /// Wraps a text at word boundaries for a place `indent` columns in from the left, so
@@ -247,12 +268,13 @@ impl TerminalPrompter {
     }
 }
 
-/// Typing filters a list without reordering it: a match scores by its place in the list.
+/// Typing filters a list: a match at the start of the label first, then at the start of a
+/// word, then anywhere, each in the list's own order (see [`super::checklist::rank`]).
 fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
-    label
-        .to_lowercase()
-        .contains(&typed.to_lowercase())
-        .then(|| -i64::try_from(index).unwrap_or(i64::MAX))
+    super::checklist::rank(label, typed).map(|r| {
+        let index = i64::try_from(index).unwrap_or(i64::MAX / 4);
+        -(i64::from(r) * (i64::MAX / 4) + index)
+    })
 }
 
 /// Turns a check's verdict into inquire's.
@@ -293,7 +315,9 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select_many(&mut self, q: &SelectMany<'_>) -> Answer<Vec<usize>> {
-        super::checklist::ask(q)
+        let (picked, words) = super::checklist::ask(q)?;
+        self.searched = words;
+        Ok(picked)
     }
 
     fn text(&mut self, q: &TextLine<'_>) -> Answer<String> {
@@ -379,6 +403,10 @@ impl Prompter for TerminalPrompter {
     fn width(&self) -> usize {
         self.columns
     }
+
+    fn searched_words(&mut self) -> Option<String> {
+        self.searched.take()
+    }
 }
 
 /// One scripted answer.
@@ -390,6 +418,11 @@ pub enum Scripted {
     Picks(Vec<String>),
     /// Enter with nothing ticked and the cursor on this choice (select many).
     EnterOn(String),
+    /// Every choice ticked but "None of these" (select many): everything offered was said.
+    All,
+    /// Words typed in a checklist's search that match nothing, then Enter on the
+    /// "Something else" offered with them (select many).
+    Search(String),
     Text(String),
     Date(NaiveDate),
     Yes,
@@ -407,6 +440,7 @@ pub enum Scripted {
 /// the question is asked again with the next step, as the terminal would.
 pub struct ScriptedPrompter {
     steps: VecDeque<(String, Scripted)>,
+    searched: Option<String>,
     /// What was asked and answered, and what was said, one entry a line.
     pub transcript: Vec<String>,
     pub columns: usize,
@@ -416,6 +450,7 @@ impl ScriptedPrompter {
     pub fn new() -> Self {
         ScriptedPrompter {
             steps: VecDeque::new(),
+            searched: None,
             transcript: Vec::new(),
             columns: 80,
         }
@@ -440,6 +475,20 @@ impl ScriptedPrompter {
 
     pub fn text(self, id: &str, text: &str) -> Self {
         self.then(id, Scripted::Text(text.into()))
+    }
+
+    /// The nurse's background risk factors, one question each in the rule set's order:
+    /// `answers` gives some ("radio_frequency", "yes"); the others are "not_known" (Enter).
+    /// New risk factors in a rule file get their step without changing a script.
+    pub fn risk_factors(mut self, rules: &crate::rules::RuleSet, answers: &[(&str, &str)]) -> Self {
+        for r in &rules.risk_factors {
+            let answer = answers
+                .iter()
+                .find(|(id, _)| *id == r.id)
+                .map_or("not_known", |(_, a)| *a);
+            self = self.pick(&format!("background.{}", r.id), answer);
+        }
+        self
     }
 
     /// Adds an answer before all the others (a question every script of a flow begins with).
@@ -558,6 +607,25 @@ impl Prompter for ScriptedPrompter {
                         Vec::new()
                     }
                 }
+                Scripted::All => q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| q.none != Some(*i))
+                    .map(|(_, c)| c.key.clone())
+                    .collect(),
+                Scripted::Search(words) => {
+                    let other = q.other.unwrap_or_else(|| {
+                        panic!("question {:?} offers no 'Something else'", q.id)
+                    });
+                    assert!(
+                        super::checklist::matches(q.choices, &words).is_empty(),
+                        "{words:?} matches choices of {:?}",
+                        q.id
+                    );
+                    self.searched = Some(words.trim().to_string());
+                    vec![q.choices[other].key.clone()]
+                }
                 other => panic!(
                     "question {:?} is a checklist; the script gave {other:?}",
                     q.id
@@ -628,6 +696,10 @@ impl Prompter for ScriptedPrompter {
 
     fn width(&self) -> usize {
         self.columns
+    }
+
+    fn searched_words(&mut self) -> Option<String> {
+        self.searched.take()
     }
 }
 

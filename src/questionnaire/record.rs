@@ -362,6 +362,19 @@ pub fn show(
             let assessment = crate::evaluate::assess_input(&input, &rules, now)
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let mut out = crate::output::text::report_styled(&assessment, &rules, style);
+            // A call stopped before the date was asked has day 0 in its case only to be
+            // assessed (see `Answers::case_input`): replayed, the day is not asked, not
+            // "0 hours since the treatment".
+            if record
+                .pointer("/answers/treatment")
+                .is_some_and(serde_json::Value::is_null)
+            {
+                out = out.replacen(
+                    &crate::output::text::day_line(assessment.days_since_treatment),
+                    "Treatment date: not asked (the questions stopped before it).\n",
+                    1,
+                );
+            }
             if let Some(d) = record.get("disposition").and_then(|d| d.as_str()) {
                 if d != assessment.disposition.code() {
                     out.push_str(&visible(&format!(
@@ -370,7 +383,16 @@ pub fn show(
                 }
             }
             if let Some(how) = record.pointer("/call/stopped").and_then(|s| s.as_str()) {
-                out.push_str(&visible(&format!("The call was stopped ({how}).\n")));
+                let before = record.pointer("/call/before_instruction") == Some(&true.into());
+                out.push_str(&visible(&format!(
+                    "The call was stopped ({how}){}.\n",
+                    if before {
+                        " before any disposition was given: the one above is of the answers \
+                         so far, and was not said"
+                    } else {
+                        ""
+                    }
+                )));
             }
             out
         }

@@ -1,6 +1,7 @@
 //! The nurse's note for the chart, in SBAR form (Situation, Background, Assessment,
 //! Recommendation): plain text, no colour, ready to paste.
 
+use super::nurse::risk_factor_name;
 use super::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::model::{fmt_day, Disposition, FindingKind};
 use crate::output::text::{capitalise, day_words, wrap};
@@ -29,10 +30,17 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     }
     if let Some(how) = &call.stopped {
         out.push_str(&wrap(
-            &format!(
-                "CALL STOPPED ({how}) after the instruction was given: only what was asked \
-                 before the stop is below."
-            ),
+            &if call.before_instruction {
+                format!(
+                    "CALL STOPPED ({how}) before any disposition was given: only what was \
+                     asked before the stop is below, and the caller was told none."
+                )
+            } else {
+                format!(
+                    "CALL STOPPED ({how}) after the instruction was given: only what was \
+                     asked before the stop is below."
+                )
+            },
             width,
             "",
             "  ",
@@ -123,70 +131,48 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             line(
                 &mut out,
                 &format!(
-                    "Device: {}. Treated areas: {}. Products: {}. Session: {}.",
-                    b.device,
+                    "Treated areas: {}. Products: {}. Session: {}. Allergies: {}.",
                     list(&b.treated_areas),
                     list(&b.products),
-                    b.session
-                ),
-            );
-            line(
-                &mut out,
-                &format!(
-                    "Cold-sore history: {}. Eczema: {}. Blood thinners: {}. Allergies: {}.",
-                    b.cold_sores, b.eczema, b.blood_thinners, b.allergies
+                    b.session,
+                    b.allergies
                 ),
             );
         }
-        None => line(
+        None if o.stopped_at.is_some() => line(
             &mut out,
             "Not taken: the call went straight to the disposition after a danger sign.",
         ),
+        None => line(&mut out, "Not taken: the call stopped first."),
     }
+    // Each risk factor once, with the one answer it was given: the note cannot both name
+    // one and deny it.
     if !a.risk_factors.is_empty() {
-        let name = |id: &str| {
-            rules
-                .risk_factors
-                .iter()
-                .find(|r| r.id == id)
-                .map_or(id.to_string(), |r| {
-                    // "Atopic eczema" in a sentence, "PRP (own blood)" as it is.
-                    let first = r.label.split_whitespace().next().unwrap_or("");
-                    let acronym = first.chars().count() > 1
-                        && first
-                            .chars()
-                            .all(|c| !c.is_alphabetic() || c.is_uppercase());
-                    let mut c = r.label.chars();
-                    match c.next() {
-                        Some(f) if !acronym => f.to_lowercase().chain(c).collect(),
-                        _ => r.label.clone(),
-                    }
-                })
-        };
         let of = |state: SignState| -> Vec<String> {
             a.risk_factors
                 .iter()
                 .filter(|r| r.answer == state)
-                .map(|r| name(&r.id))
+                .map(|r| risk_factor_name(rules, &r.id))
                 .collect()
         };
-        let (yes, no) = (of(SignState::Yes), of(SignState::No));
-        line(
-            &mut out,
-            &format!(
-                "Risk factors: {}{}.",
-                if yes.is_empty() {
-                    "none".to_string()
-                } else {
-                    yes.join(", ")
-                },
-                if no.is_empty() {
-                    String::new()
-                } else {
-                    format!("; denies: {}", no.join(", "))
-                }
-            ),
-        );
+        let mut parts = vec![{
+            let yes = of(SignState::Yes);
+            if yes.is_empty() {
+                "none".to_string()
+            } else {
+                yes.join(", ")
+            }
+        }];
+        for (state, words) in [
+            (SignState::No, "denies"),
+            (SignState::NotKnown, "not known"),
+        ] {
+            let these = of(state);
+            if !these.is_empty() {
+                parts.push(format!("{words}: {}", these.join(", ")));
+            }
+        }
+        line(&mut out, &format!("Risk factors: {}.", parts.join("; ")));
     }
     if let Some(r) = a.repeat_contact {
         line(
@@ -266,7 +252,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         ));
     }
     // Every sign asked, with its answer: the positives, the pertinent negatives, and those
-    // left unasked because the questions stopped at a danger sign.
+    // left unasked because the questions stopped at a danger sign, or because the nurse
+    // stopped the call before them (then they are not in the answers at all).
+    let stopped_first = call.stopped.is_some() && o.stopped_at.is_none();
     for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
         let group: Vec<_> = a
             .signs
@@ -278,6 +266,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             })
             .collect();
         if group.is_empty() {
+            if stopped_first {
+                line(
+                    &mut out,
+                    &format!("{title}: not asked (the call stopped first)."),
+                );
+            }
             continue;
         }
         let names = |state: SignState| -> Vec<String> {
@@ -309,27 +303,59 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 not_asked.join(", ")
             ));
         }
+        if stopped_first && danger {
+            let never: Vec<String> = rules
+                .warning_signs
+                .iter()
+                .filter(|w| w.disposition >= Disposition::GoToEdNow)
+                .filter(|w| !a.signs.iter().any(|s| s.id == w.id))
+                .map(|w| label(rules, &w.id).to_lowercase())
+                .collect();
+            if !never.is_empty() {
+                parts.push(format!(
+                    "not asked (the call stopped first): {}",
+                    never.join(", ")
+                ));
+            }
+        }
         line(&mut out, &format!("{title} asked: {}.", parts.join("; ")));
     }
     if !a.symptoms_asked {
         line(
             &mut out,
-            "Other symptoms: not asked (stopped at a danger sign).",
+            if o.stopped_at.is_some() {
+                "Other symptoms: not asked (stopped at a danger sign)."
+            } else {
+                "Other symptoms: not asked (the call stopped first)."
+            },
         );
     }
 
     // Recommendation: the disposition in force, the override and its reason, the rules.
     out.push_str("\nR  Recommendation\n");
     let d = o.disposition();
-    line(
-        &mut out,
-        &format!(
-            "{} ({}). {}",
-            rules.disposition_text(d).label,
-            d.code(),
-            rules.disposition_text(d).action
-        ),
-    );
+    if call.before_instruction {
+        // Not a recommendation: the questions that could have changed it were not asked.
+        line(
+            &mut out,
+            &format!(
+                "None given: the call stopped first. The answers so far alone give {} \
+                 ({}); the questions not asked could make it more urgent.",
+                rules.disposition_text(d).label.to_lowercase(),
+                d.code()
+            ),
+        );
+    } else {
+        line(
+            &mut out,
+            &format!(
+                "{} ({}). {}",
+                rules.disposition_text(d).label,
+                d.code(),
+                rules.disposition_text(d).action
+            ),
+        );
+    }
     match &o.nurse_override {
         Some(ov) => line(
             &mut out,
@@ -350,6 +376,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 }
             ),
         ),
+        // Nothing was computed for the caller when the call stopped before the questions
+        // reached a disposition: said above.
+        None if call.before_instruction => {}
         None => line(
             &mut out,
             &format!(
@@ -464,15 +493,18 @@ mod tests {
             .pick("symptom.itching.trend", "not_sure")
             .pick("symptom.itching.started", "not_sure")
             .then("repeat_contact", Scripted::No)
-            .pick("background.device", "radio-frequency micro-needling")
+            .risk_factors(
+                &rules,
+                &[
+                    ("radio_frequency", "yes"),
+                    ("cold_sores", "yes"),
+                    ("eczema", "no"),
+                ],
+            )
             .picks("background.areas", &["face", "neck"])
             .picks("background.products", &["vitamin C serum"])
-            .pick("background.cold_sores", "yes")
-            .pick("background.eczema", "no")
-            .pick("background.blood_thinners", "not known")
             .text("background.allergies", "none")
             .text("background.session", "2")
-            .picks("background.risk_factors", &["radio_frequency"])
             .pick("override", "see_within_3_days")
             .text(
                 "override.reason",
@@ -499,15 +531,11 @@ mod tests {
             .picks("same_day", &["none"])
             .picks("symptoms", &["none"])
             .then("repeat_contact", Scripted::No)
-            .pick("background.device", "not known")
+            .risk_factors(&rules, &[])
             .picks("background.areas", &[])
             .picks("background.products", &[])
-            .pick("background.cold_sores", "not known")
-            .pick("background.eczema", "not known")
-            .pick("background.blood_thinners", "not known")
             .text("background.allergies", "latex\u{1b}]52;c;aGk=\u{7}")
             .text("background.session", "")
-            .picks("background.risk_factors", &["none"])
             .pick("override", "see_within_2_weeks")
             .text("override.reason", "\u{202e}seen\u{1b}[2J")
             .picks("call.advice_given", &["disposition"])
@@ -557,15 +585,11 @@ mod tests {
             .picks("same_day", &["none"])
             .picks("symptoms", &["none"])
             .then("repeat_contact", Scripted::Yes)
-            .pick("background.device", "not known")
+            .risk_factors(&rules, &[])
             .picks("background.areas", &[])
             .picks("background.products", &[])
-            .pick("background.cold_sores", "not known")
-            .pick("background.eczema", "not known")
-            .pick("background.blood_thinners", "not known")
             .text("background.allergies", "")
             .text("background.session", "")
-            .then("background.risk_factors", Scripted::EnterOn("none".into()))
             .pick("override", "go_to_ed_now")
             .text("override.reason", "")
             .picks("call.advice_given", &["disposition"])

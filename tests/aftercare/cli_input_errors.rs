@@ -404,3 +404,14 @@ fn usage_errors_exit_2() {
     let r = run(&["check", "--input", "-", "--format", "xml"], "");
     assert!(r.stderr.contains("xml"), "{}", r.stderr);
 }
+
+#[test]
+fn a_saved_record_given_as_a_case_points_to_record_show() {
+    let (record, message) = bad(r#"{"format": "aftercare-record-1", "mode": "nurse", "case": {}}"#);
+    assert_names(
+        &record,
+        &message,
+        "format",
+        &["a saved record", "aftercare record show FILE", "\"case\""],
+    );
+}

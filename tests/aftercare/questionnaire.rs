@@ -30,7 +30,7 @@ fn run_nurse(script: ScriptedPrompter) -> (Result<Outcome, Error>, ScriptedPromp
 
 /// The end of a call: the advice listed is confirmed, understood, no notes.
 fn end_of_call(s: ScriptedPrompter) -> ScriptedPrompter {
-    s.then("call.advice_given", Scripted::Enter)
+    s.then("call.advice_given", Scripted::All)
         .then("call.understood", Scripted::Yes)
         .text("call.notes", "")
 }
@@ -426,19 +426,21 @@ fn nurse_no_danger(when: &str, same_day: &[&str]) -> ScriptedPrompter {
         .picks("same_day", same_day)
 }
 
+/// The nurse's background: a radio-frequency device, cold sores before, no eczema, the
+/// other risk factors not known.
 fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
-    nurse_background_only(s).then("background.risk_factors", Scripted::EnterOn("none".into()))
-}
-
-fn nurse_background_only(s: ScriptedPrompter) -> ScriptedPrompter {
-    s.pick("background.device", "radio-frequency micro-needling")
-        .picks("background.areas", &["face", "neck"])
-        .picks("background.products", &["vitamin C serum"])
-        .pick("background.cold_sores", "yes")
-        .pick("background.eczema", "no")
-        .pick("background.blood_thinners", "not known")
-        .text("background.allergies", "")
-        .text("background.session", "2")
+    s.risk_factors(
+        crate::support::rules(),
+        &[
+            ("radio_frequency", "yes"),
+            ("cold_sores", "yes"),
+            ("eczema", "no"),
+        ],
+    )
+    .picks("background.areas", &["face", "neck"])
+    .picks("background.products", &["vitamin C serum"])
+    .text("background.allergies", "")
+    .text("background.session", "2")
 }
 
 #[test]
@@ -1361,14 +1363,15 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
         nurse::run(&mut p, rules, now(), None),
         Err(Error::Cancelled)
     ));
-    // After the instruction: "Discard this call?", n goes back, y stops and keeps it.
+    // After the instruction: "Stop the call?", back goes back, keep stops and keeps it;
+    // discarding is not offered.
     let mut p = ScriptedPrompter::new()
         .text("call.caller_name", "")
         .then("danger.difficulty_breathing", Scripted::Yes)
         .then("treatment", Scripted::Esc)
-        .then("call.discard", Scripted::No)
+        .pick("call.stop", "back")
         .then("treatment", Scripted::CtrlC)
-        .then("call.discard", Scripted::Yes);
+        .pick("call.stop", "keep");
     let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
     done(&p);
     let call = o.call.as_ref().unwrap();
@@ -1382,6 +1385,268 @@ fn a_nurse_call_asks_before_discarding_and_keeps_a_stopped_call() {
     ))
     .unwrap();
     assert_eq!(record["call"]["stopped"], "interrupted");
+    assert!(record["call"].get("before_instruction").is_none());
+    let offered = p
+        .transcript
+        .iter()
+        .find(|l| l.starts_with("? call.stop"))
+        .unwrap();
+    assert!(offered.contains("[back, keep]"), "{offered}");
+}
+
+/// C3: stopped before any instruction, the call is kept or discarded as the nurse chooses;
+/// kept, it holds the call details and says that no disposition was given.
+#[test]
+fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
+    let rules = crate::support::rules();
+    let start = || {
+        ScriptedPrompter::new()
+            .text("call.caller_name", "Ann Example")
+            .pick("call.caller", "someone else")
+            .text("call.callback", "07700 900123")
+            .text("call.complaint", "her cheek is swollen")
+            .then("danger.difficulty_breathing", Scripted::No)
+            .then("danger.throat_swelling", Scripted::Esc)
+    };
+    let mut p = start()
+        .pick("call.stop", "back")
+        .then("danger.throat_swelling", Scripted::Esc)
+        .pick("call.stop", "keep");
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.stopped.as_deref(), Some("cancelled"));
+    assert!(call.before_instruction);
+    assert_eq!(
+        (
+            call.caller_name.as_str(),
+            call.caller.as_str(),
+            call.callback.as_str(),
+            call.complaint.as_str()
+        ),
+        (
+            "Ann Example",
+            "someone else",
+            "07700 900123",
+            "her cheek is swollen"
+        )
+    );
+    assert!(o.answers.treatment.is_none());
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("CALL STOPPED (cancelled) before any disposition was given"),
+        "{note}"
+    );
+    assert!(
+        words.contains("None given: the call stopped first."),
+        "{note}"
+    );
+    assert!(words.contains("treatment date not asked"), "{note}");
+    // What was not asked says why: the call stopped, not a positive sign.
+    assert!(
+        words.contains("Not taken: the call stopped first."),
+        "{note}"
+    );
+    assert!(
+        words.contains(
+            "denies: trouble breathing; not asked (the call stopped first): swelling of the lips"
+        ),
+        "{note}"
+    );
+    assert!(
+        words.contains("Same-day signs: not asked (the call stopped first)."),
+        "{note}"
+    );
+    assert!(!words.contains("after a danger sign"), "{note}");
+    assert!(!words.contains("stopped at a danger sign"), "{note}");
+    assert!(!words.contains("Disposition as computed"), "{note}");
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(record["call"]["before_instruction"], true);
+    assert_eq!(record["call"]["callback"], "07700 900123");
+    // Discarded: nothing comes back.
+    let mut p = start().pick("call.stop", "discard");
+    assert!(matches!(
+        nurse::run(&mut p, rules, now(), None),
+        Err(Error::Cancelled)
+    ));
+}
+
+#[test]
+fn a_call_stopped_during_the_follow_ups_of_a_positive_sign_is_kept() {
+    let rules = crate::support::rules();
+    // The instruction is given when it is printed: Esc at the follow-up that comes after
+    // it stops a call that gave an instruction, and the record keeps it.
+    let mut p = nurse_denies(Disposition::CallEmergencyNow)
+        .before("call.caller_name", Scripted::Text(String::new()))
+        .then("danger.red_streaks", Scripted::Yes)
+        .then("more.fever", Scripted::Esc)
+        .pick("call.stop", "keep");
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    assert_eq!(
+        o.call.as_ref().unwrap().stopped.as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("red_streaks"));
+    assert!(p.said().contains("GO TO AN EMERGENCY DEPARTMENT NOW"));
+}
+
+#[test]
+fn a_search_that_matches_nothing_is_something_else_in_its_words() {
+    let script = details(
+        no_danger("2 days ago").then("symptoms", Scripted::Search("jaw ache".into())),
+        "other",
+        "moderate",
+        "stable",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let other = o.answers.symptoms.iter().find(|s| s.id == "other").unwrap();
+    assert_eq!(other.description.as_deref(), Some("jaw ache"));
+    assert!(!p.asked().contains(&"symptom.other.description".to_string()));
+    assert!(o.assessment.disposition >= Disposition::SeeWithin3Days);
+}
+
+/// B1: each risk factor is asked once, in the background, by the rule file's question; a
+/// "yes" there is the case's risk factor at once, and one not known whose "yes" would make
+/// the disposition more urgent is said to the nurse.
+#[test]
+fn the_background_risk_factors_are_the_cases_and_asked_once() {
+    let rules = crate::support::rules();
+    let burning = |rf: &str| {
+        let s = details(
+            nurse_no_danger("2 days ago", &["none"]).picks("symptoms", &["burning"]),
+            "burning",
+            "moderate",
+            "stable",
+            "day:0",
+        )
+        .then("repeat_contact", Scripted::No)
+        .risk_factors(rules, &[("radio_frequency", rf)])
+        .picks("background.areas", &[])
+        .picks("background.products", &[])
+        .text("background.allergies", "")
+        .text("background.session", "");
+        s.pick("override", "keep")
+    };
+    let (out, p) = run_nurse(burning("yes"));
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(
+        o.input.risk_factors,
+        Some(vec!["radio_frequency".to_string()])
+    );
+    assert_eq!(o.assessment.disposition, Disposition::SeeToday);
+    let asked: Vec<String> = p.asked();
+    for r in &rules.risk_factors {
+        let id = format!("background.{}", r.id);
+        assert_eq!(asked.iter().filter(|a| **a == id).count(), 1, "{id}");
+        assert!(
+            p.transcript.iter().any(|l| l.contains(&r.question)),
+            "{}",
+            r.question
+        );
+    }
+    assert!(!asked
+        .iter()
+        .any(|a| a == "background.risk_factors" || a == "risk_factors"));
+    // Not known: not in the case, never "denies", and said as what would raise it.
+    let (out, p) = run_nurse(burning("not_known"));
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.assessment.disposition, Disposition::SeeWithin3Days);
+    assert!(
+        p.said().contains("Not known, and would make it more urgent if yes: radio-frequency micro-needling (see_today)"),
+        "{}",
+        p.said()
+    );
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 200);
+    assert!(
+        note.contains("not known: radio-frequency micro-needling"),
+        "{note}"
+    );
+    assert!(!note.contains("denies: radio-frequency"), "{note}");
+}
+
+/// A warning sign ticked in the symptom list is one of the person's symptoms in the
+/// review, not a danger sign beside "Symptoms: none of them".
+#[test]
+fn a_sign_ticked_in_the_symptom_list_is_reviewed_among_the_symptoms() {
+    let script = no_danger("2 days ago")
+        .picks("symptoms", &["numbness"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    out.unwrap();
+    done(&p);
+    let said = p.said();
+    assert!(said.contains("Danger signs: none of them"), "{said}");
+    assert!(said.contains("- Numbness: a warning sign"), "{said}");
+    assert!(!said.contains("Symptoms: none of them"), "{said}");
+}
+
+/// C10: the advice list opens with nothing ticked; an item is recorded as given only when
+/// the nurse ticks it.
+#[test]
+fn the_advice_given_is_only_what_the_nurse_ticks() {
+    let rules = crate::support::rules();
+    let mut p = nurse_background(
+        nurse_no_danger("2 days ago", &["fever"])
+            .before("call.caller_name", Scripted::Text(String::new()))
+            .picks("symptoms", &["none"])
+            .then("repeat_contact", Scripted::No),
+    )
+    .pick("override", "keep")
+    // Enter alone: nothing was ticked when the list opened, so it is refused.
+    .then("call.advice_given", Scripted::Enter)
+    .picks("call.advice_given", &["disposition"])
+    .then("call.understood", Scripted::Yes)
+    .text("call.notes", "");
+    let o = nurse::run(&mut p, rules, now(), Some("JB")).unwrap();
+    done(&p);
+    assert!(p
+        .transcript
+        .iter()
+        .any(|l| l.starts_with("! Nothing is ticked")));
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.advice_given.len(), 1, "{:?}", call.advice_given);
+    assert!(!call.safety_net_given);
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 72);
+    assert!(
+        note.contains("Safety net: not confirmed as given."),
+        "{note}"
+    );
+}
+
+/// On day 0 there is no "last day" yet: the trend is asked since the treatment.
+#[test]
+fn on_day_0_the_trend_is_asked_since_the_treatment() {
+    let script = no_danger("today")
+        .picks("symptoms", &["redness"])
+        .pick("symptom.redness.severity", "mild")
+        .pick("symptom.redness.trend", "stable")
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    out.unwrap();
+    done(&p);
+    let asked = p
+        .transcript
+        .iter()
+        .find(|l| l.starts_with("? symptom.redness.trend"))
+        .unwrap();
+    assert!(asked.contains("since the treatment"), "{asked}");
+    assert!(!asked.contains("last day"), "{asked}");
 }
 
 #[test]
@@ -1402,7 +1667,7 @@ fn the_nurse_sees_the_disposition_before_the_background() {
     let device = p
         .transcript
         .iter()
-        .position(|l| l.starts_with("? background.device"))
+        .position(|l| l.starts_with("? background.radio_frequency"))
         .unwrap();
     assert!(said < device, "{:#?}", p.transcript);
 }

@@ -295,7 +295,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
     // The call details at the start are skipped with Enter; the end of a call confirms the
     // advice listed.
     let end_of_call = |s: ScriptedPrompter| {
-        s.then("call.advice_given", Scripted::Enter)
+        s.then("call.advice_given", Scripted::All)
             .then("call.understood", Scripted::Yes)
             .text("call.notes", "")
     };
@@ -315,15 +315,18 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         .pick("symptom.redness.trend", "stable")
         .pick("symptom.redness.started", "day:0")
         .then("repeat_contact", Scripted::No)
-        .pick("background.device", "radio-frequency micro-needling")
+        .risk_factors(
+            rules,
+            &[
+                ("radio_frequency", "yes"),
+                ("cold_sores", "yes"),
+                ("eczema", "no"),
+            ],
+        )
         .picks("background.areas", &["face", "neck"])
         .picks("background.products", &["vitamin C serum"])
-        .pick("background.cold_sores", "yes")
-        .pick("background.eczema", "no")
-        .pick("background.blood_thinners", "not known")
         .text("background.allergies", "")
         .text("background.session", "2")
-        .picks("background.risk_factors", &["radio_frequency"])
         .pick("override", "see_within_3_days")
         .text(
             "override.reason",

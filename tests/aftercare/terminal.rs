@@ -17,6 +17,7 @@ use crate::support::{aftercare, NOW};
 const ENTER: &str = "\r";
 pub(crate) const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
+const END: &str = "\x1b[F";
 const SPACE: &str = " ";
 const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
@@ -35,19 +36,28 @@ impl Screen {
         Screen::start_sized(args, 80, 24)
     }
 
-    /// The binary in a terminal of `cols` x `rows`, sized before it starts (a size set
-    /// from outside could come after the program has read it).
+    /// The binary in a terminal of `cols` x `rows`, sized before it starts. The pty crate
+    /// sets 80x24 on its side after the child has started, so a size set by the child
+    /// itself could be undone: this side sets it once the spawn has returned, and the child
+    /// waits to see it before the program starts and reads it.
     fn start_sized(args: &[&str], cols: u16, rows: u16) -> Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(format!(
+                "while [ \"$(stty size)\" != '{rows} {cols}' ]; do sleep 0.01; done; \
+                 exec \"$0\" \"$@\""
+            ))
             .arg(crate::support::binary())
             .args(["--now", NOW])
             .args(args)
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .env_remove("COLUMNS");
-        let session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        let mut session = Session::spawn(cmd).expect("the binary starts in a pseudo-terminal");
+        session
+            .get_process_mut()
+            .set_window_size(cols, rows)
+            .expect("the pseudo-terminal takes a size");
         Screen {
             session,
             raw: Vec::new(),
@@ -184,6 +194,45 @@ fn danger_sign_count() -> usize {
         .count()
 }
 
+fn emergency_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules
+        .signs_of(aftercare::Disposition::CallEmergencyNow)
+        .len()
+}
+
+fn ed_sign_count() -> usize {
+    let rules = aftercare::RuleSet::built_in();
+    rules.signs_of(aftercare::Disposition::GoToEdNow).len()
+}
+
+/// Answers "None of these" to a sign list of `signs` signs that is taller than the screen:
+/// Down through every sign, once more to wrap to "None of these", then Enter.
+fn read_down_to_none(s: &mut Screen, prompt: &str, signs: usize) {
+    s.answer(prompt, &[]);
+    for _ in 0..=signs {
+        s.send(DOWN);
+    }
+    s.send(ENTER);
+}
+
+/// The nurse's risk-factor questions in the background, one per risk factor of the rule
+/// set, in its order: `keys` types an answer ("y" or "n") for some; Enter (not known) for
+/// the others.
+fn background(s: &mut Screen, keys: &[(&str, &str)]) {
+    let rules = aftercare::RuleSet::built_in();
+    let total = rules.risk_factors.len();
+    for (n, r) in rules.risk_factors.iter().enumerate() {
+        // The rule file's own question (its first words: a long one wraps).
+        let first: Vec<&str> = r.question.split_whitespace().take(3).collect();
+        s.wait_for(&first.join(" "));
+        match keys.iter().find(|(id, _)| *id == r.id) {
+            Some((_, k)) => s.answer(&format!("background {} of {total}", n + 1), &[k, ENTER]),
+            None => s.answer(&format!("background {} of {total}", n + 1), &[ENTER]),
+        }
+    }
+}
+
 /// The end of the screen after `heading`: it must be the last thing shown, within one
 /// screen of `rows`, with no question after it.
 fn ends_with(screen: &str, heading: &str, rows: usize) -> Vec<String> {
@@ -247,8 +296,9 @@ fn a_full_patient_run_with_a_review_change() {
 #[test]
 fn fever_and_purple_spots_in_the_symptom_list_reach_the_instruction_at_40_columns() {
     let mut s = Screen::start_sized(&["check", "--disposition-exit-code"], 40, 20);
-    s.answer("First, the danger signs.", &[ENTER]);
-    s.answer("And any of these?", &[ENTER]);
+    // Taller than the screen: read down to the end, Down once more is "None of these".
+    read_down_to_none(&mut s, "First, the danger signs.", emergency_sign_count());
+    read_down_to_none(&mut s, "And any of these?", ed_sign_count());
     s.answer("When was your treatment?", &["yesterday", ENTER]);
     // Typing searches the list; a tick clears the search.
     s.answer("What do you notice now?", &["fever"]);
@@ -323,21 +373,20 @@ fn a_full_nurse_run_with_a_record() {
     s.answer("caller very worried?", &["n", ENTER]);
     // The disposition before the background questions.
     s.wait_for("Computed disposition: SEE TODAY");
-    s.answer("Device?", &[DOWN, ENTER]); // from "not known" to the standard pen
+    // The risk factors, each once: "n" for the first (not a radio-frequency device), Enter
+    // (not known) for the others.
+    background(&mut s, &[("radio_frequency", "n")]);
     s.answer("Treated areas?", &[SPACE, ENTER]);
     s.answer("Products applied", &[ENTER]);
-    s.answer("Cold-sore history?", &[ENTER]);
-    s.answer("Eczema?", &[ENTER]);
-    s.answer("Blood thinners?", &[ENTER]);
     s.answer("Allergies?", &["none", ENTER]);
     s.answer("Which session", &["1", ENTER]);
-    s.answer("Risk factors?", &[ENTER]);
     s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
     s.answer("Reason for the less urgent disposition?", &[ENTER]);
     s.wait_for("A reason is needed");
     s.send("afebrile now, photo reviewed");
     s.send(ENTER);
-    s.answer("Advice given?", &[ENTER]);
+    // Nothing is ticked to begin with: the disposition and the safety net were said.
+    s.answer("Advice given?", &[DOWN, SPACE, DOWN, SPACE, ENTER]);
     s.answer("Caller understood and agrees?", &["y", ENTER]);
     s.answer("Notes?", &[ENTER]);
     s.wait_for("SBAR: call about micro-needling aftercare");
@@ -363,9 +412,10 @@ fn a_full_nurse_run_with_a_record() {
     assert_eq!(saved["call"]["understood"], true);
     assert_eq!(saved["call"]["nurse"], "JB");
     assert_eq!(
-        saved["answers"]["background"]["device"],
-        "standard pen or roller"
+        saved["answers"]["risk_factors"][0],
+        serde_json::json!({ "id": "radio_frequency", "answer": "no" })
     );
+    assert!(saved["answers"]["background"].get("device").is_none());
     let note = saved["note"].as_str().unwrap();
     assert!(note.starts_with("SBAR"));
     assert!(note.lines().all(|l| l.chars().count() <= 72), "{note}");
@@ -400,10 +450,10 @@ fn a_nurse_call_stopped_after_the_instruction_leaves_a_stopped_record() {
     s.answer("y/n]", &["y", ENTER]);
     s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
     s.answer("Treatment date?", &[ESC]);
-    // Esc does not lose the call at once: it asks, and n goes back to the question.
-    s.answer("Discard this call?", &["n", ENTER]);
+    // Esc does not lose the call at once: it asks, and Enter goes back to the question.
+    s.answer("Stop the call?", &[ENTER]);
     s.answer("Treatment date?", &[ESC]);
-    s.answer("Discard this call?", &["y", ENTER]);
+    s.answer("Stop the call?", &[DOWN, ENTER]);
     s.wait_for("CALL STOPPED (cancelled)");
     s.wait_for("Saved the record");
     let (code, screen) = s.finish();
@@ -603,7 +653,8 @@ fn a_nurses_yes_no_answers_stay_whole_at_40_columns() {
         s.answer("y/n]", &["n", ENTER]);
     }
     s.answer("Treatment date?", &[ESC]);
-    s.answer("Discard this call?", &["y", ENTER]);
+    s.answer("Stop the call?", &[DOWN, DOWN, ENTER]);
+    s.wait_for("cancelled: nothing was saved");
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
     // The echo breaks the line itself, before the answer that has no room left.
@@ -614,4 +665,268 @@ fn a_nurses_yes_no_answers_stay_whole_at_40_columns() {
             .any(|w| w[0].ends_with("A severe headache with a stiff neck?") && w[1] == "  No"),
         "{screen}"
     );
+}
+
+/// B1: the background and the risk factors are one set of questions. A radio-frequency
+/// device said in the background is the case's `radio_frequency` risk factor, named in the
+/// note and never denied, and it turns burning on day 2 into "see today".
+#[test]
+fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&[
+        "check",
+        "--nurse",
+        "--nurse-name",
+        "JB",
+        "--record",
+        &record_arg,
+    ]);
+    s.answer("Caller's name or patient id?", &[ENTER]);
+    for _ in 0..danger_sign_count() {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("Treatment date?", &["2 days ago", ENTER]);
+    // Taller than 24 rows: End shows the last signs, Down wraps to "None of these".
+    s.answer("Same-day signs?", &[END, DOWN, ENTER]);
+    s.answer("Symptoms now?", &["burning"]);
+    s.wait_for("Search: burning");
+    s.send(SPACE);
+    s.send(ENTER);
+    s.answer("Burning: severity?", &[ENTER]);
+    s.answer("Burning: trend over the last day?", &[ENTER]);
+    s.answer("Burning: started on day?", &[ENTER]);
+    s.answer("caller very worried?", &["n", ENTER]);
+    s.wait_for("Computed disposition: SEE WITHIN 3 DAYS");
+    // The device is asked once, as the rule set's own question; nothing asks it again.
+    background(&mut s, &[("radio_frequency", "y"), ("eczema", "n")]);
+    s.answer("Treated areas?", &[ENTER]);
+    s.answer("Products applied", &[ENTER]);
+    s.answer("Allergies?", &[ENTER]);
+    s.answer("Which session", &[ENTER]);
+    s.wait_for("With the risk factors, computed disposition: SEE TODAY");
+    s.wait_for("[radio_frequency_burn]");
+    s.answer("Disposition?", &[ENTER]);
+    s.answer("Advice given?", &[ENTER]);
+    s.answer("Caller understood and agrees?", &["y", ENTER]);
+    s.answer("Notes?", &[ENTER]);
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Risk factors?"), "asked twice:\n{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["computed_disposition"], "see_today");
+    assert_eq!(
+        saved["case"]["risk_factors"],
+        serde_json::json!(["radio_frequency"])
+    );
+    assert!(saved["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "radio_frequency_burn"));
+    // The note, its lines joined: named once as a risk factor, never denied.
+    let note = saved["note"].as_str().unwrap();
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Risk factors: radio-frequency micro-needling; denies: atopic eczema;"),
+        "{note}"
+    );
+    for denial in words.split("denies: ").skip(1) {
+        let denied = denial.split(['.', ';']).next().unwrap_or("");
+        assert!(!denied.contains("radio-frequency"), "{note}");
+    }
+    // The same answers through the JSON interface.
+    let (result, code, _) = crate::support::check_json(&saved["case"].to_string());
+    assert_eq!(code, 0);
+    assert_eq!(result["disposition"], "see_today");
+}
+
+/// B2: once the instruction is on the screen it has been given. Esc during the follow-up
+/// questions of a go-to-ED sign, then stopping the call, keeps the record, marked stopped,
+/// with the sign and its disposition; it never says that nothing was saved.
+#[test]
+fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
+    let rules = aftercare::RuleSet::built_in();
+    let emergency = rules.signs_of(aftercare::Disposition::CallEmergencyNow);
+    // The first go-to-ED sign with follow-up questions, from the rule set.
+    let (at, sign) = emergency
+        .iter()
+        .chain(&rules.signs_of(aftercare::Disposition::GoToEdNow))
+        .enumerate()
+        .skip(emergency.len())
+        .find(|(_, id)| {
+            !aftercare::questionnaire::escalation_ids(&rules, &[id.to_string()], &[]).is_empty()
+        })
+        .map(|(n, id)| (n, id.to_string()))
+        .expect("a go-to-ED sign with follow-ups");
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["red lines up my neck", ENTER]);
+    for _ in 0..at {
+        s.answer("y/n]", &["n", ENTER]);
+    }
+    s.answer("y/n]", &["y", ENTER]);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW (go_to_ed_now)");
+    s.answer("asked because of the positive sign", &[ESC]);
+    // Stopping is the one choice after "back": discarding is not offered.
+    s.answer("Stop the call?", &[DOWN, ENTER]);
+    s.wait_for("CALL STOPPED (cancelled)");
+    s.wait_for("Saved the record");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    assert!(!screen.contains("nothing was saved"), "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["call"]["stopped"], "cancelled");
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["disposition"], "go_to_ed_now");
+    assert_eq!(saved["stopped_at"], sign.as_str());
+    assert!(saved["answers"]["signs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == sign.as_str() && s["answer"] == "yes"));
+}
+
+/// C3 and C4: Esc before any instruction offers to keep the call; kept, the record holds
+/// the call details and says no disposition was given, and `record show` replays the
+/// treatment date as not asked, not as "day 0".
+#[test]
+fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_as_not_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let record_arg = record.to_str().unwrap().to_string();
+    let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["my cheek is swollen", ENTER]);
+    s.answer("y/n]", &["n", ENTER]);
+    s.answer("y/n]", &[ESC]);
+    s.wait_for("Back to the question");
+    s.wait_for("Stop the call here and keep what was asked");
+    s.answer("Stop and discard the call", &[DOWN, ENTER]);
+    s.wait_for("CALL STOPPED (cancelled)");
+    s.wait_for("cancelled: the call stopped before any instruction");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    assert!(!screen.contains("nothing was saved"), "{screen}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["call"]["stopped"], "cancelled");
+    assert_eq!(saved["call"]["before_instruction"], true);
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["callback"], "07700 900123");
+    assert_eq!(saved["call"]["complaint"], "my cheek is swollen");
+    assert!(saved["answers"]["treatment"].is_null());
+    let note = saved["note"].as_str().unwrap();
+    let words = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("CALL STOPPED (cancelled) before any disposition was given"),
+        "{note}"
+    );
+    let shown = crate::support::run(&["record", "show", &record_arg, "--format", "text"], "");
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("Treatment date: not asked"),
+        "{}",
+        shown.stdout
+    );
+    assert!(!shown.stdout.contains("Day 0"), "{}", shown.stdout);
+    assert!(
+        !shown.stdout.contains("0 hours since the treatment"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("before any disposition was given"),
+        "{}",
+        shown.stdout
+    );
+}
+
+/// C2: at 40x20 the danger-sign lists are taller than the screen. Enter on "None of these"
+/// before every sign was on the screen is refused; read down to the end (Down wraps back
+/// to "None of these"), it is the answer.
+#[test]
+fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
+    let mut s = Screen::start_sized(&["check"], 40, 20);
+    s.answer("First, the danger signs.", &[ENTER]);
+    s.wait_for("not shown yet: read the whole list");
+    read_down_to_none(&mut s, "Enter on 'None of these'", emergency_sign_count());
+    s.answer("And any of these?", &[ENTER]);
+    s.wait_for("not shown yet: read the whole list");
+    read_down_to_none(&mut s, "Enter on 'None of these'", ed_sign_count());
+    s.answer("When was your treatment?", &[ESC]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    // Both lists were answered "None of these", each after a refusal.
+    assert_eq!(screen.matches("not shown yet").count(), 2, "{screen}");
+    let after = &screen[screen.rfind("And any of these?").unwrap()..];
+    assert!(after.contains("None of these"), "{screen}");
+}
+
+/// C5 and C6: "burn" finds "Burning or stinging" first (the start of a label before the
+/// inside of "sunburn"), so Space ticks it; "earache", on no list, offers "Something else"
+/// with the words typed, and Enter answers it without asking the words again.
+#[test]
+fn a_search_ranks_word_starts_first_and_an_unknown_word_is_something_else() {
+    let mut s = Screen::start(&[]);
+    // "None of these" whether or not the lists fit the screen: End, then Down wraps to it.
+    s.answer("Do you have any of these right now?", &[END, DOWN, ENTER]);
+    s.answer("And any of these?", &[END, DOWN, ENTER]);
+    s.answer("When was your treatment?", &["2 days ago", ENTER]);
+    s.answer("What do you notice now?", &["burn"]);
+    s.wait_for("Search: burn");
+    s.wait_for("> [ ] Burning or stinging");
+    s.send(SPACE);
+    s.send("earache");
+    s.wait_for("Something else, not on this list: \"earache\"");
+    s.send(ENTER);
+    s.answer("Burning: how bad is it now?", &[ENTER]);
+    s.answer("Burning: in the last day", &[ENTER]);
+    s.answer("Burning: when did it start?", &[ENTER]);
+    s.answer("Something else: how bad is it now?", &[ENTER]);
+    s.answer("Something else: in the last day", &[ENTER]);
+    s.answer("Something else: when did it start?", &[ENTER]);
+    // Burning on day 2: the device is asked, as it could change the result.
+    s.answer("do any of these apply?", &[ENTER]);
+    s.answer("very worried?", &["n", ENTER]);
+    s.wait_for("Something else (\"earache\")");
+    s.answer("Are these answers right?", &[ENTER]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("what is it, in a few words?"), "{screen}");
+    assert!(!screen.contains("Redness: how bad"), "{screen}");
+    let tail = ends_with(&screen, "SEE WITHIN 3 DAYS", 24);
+    assert!(tail.len() <= 4, "{tail:#?}");
+}
+
+/// `--lines`: the numbered line mode of `TERM=dumb`, asked for on any terminal (a screen
+/// reader reads each line once). The opening names the keys of this mode, not arrows.
+#[test]
+fn lines_asks_numbered_questions_on_any_terminal() {
+    let mut s = Screen::start(&["check", "--lines"]);
+    s.wait_for("Keys: type the number of an answer");
+    s.answer("Do you have any of these right now?", &["1", ENTER]);
+    s.answer("And any of these?", &["1", ENTER]);
+    s.answer("When was your treatment?", &["today", ENTER]);
+    s.answer("What do you notice now?", &["1", ENTER]);
+    s.answer("very worried? (y/n)", &["n", ENTER]);
+    s.answer("Are these answers right?", &[ENTER]);
+    s.wait_for("HOME CARE");
+    let (code, raw) = s.finish_raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(!raw.contains(&0x1b), "an escape code in line mode:\n{text}");
+    assert!(!text.contains("arrows"), "{text}");
+    assert!(text.contains("   1. None of these"), "{text}");
 }
