@@ -81,6 +81,7 @@ pub fn lint(
     l.clusters(reference);
     l.other(reference);
     l.situations(reference);
+    l.nurse_notes(reference);
     l.citations();
     if let Some(reference) = reference {
         l.identity(reference);
@@ -744,6 +745,49 @@ impl Linter<'_> {
                             ),
                         );
                     }
+                }
+            }
+        }
+    }
+
+    /// A reminder of the default set's nurse note left out, or asked later or for fewer ids.
+    fn nurse_notes(&mut self, reference: Option<&RuleSet>) {
+        let Some(reference) = reference else { return };
+        for base in &reference.nurse_notes {
+            let rule = RuleId::new(RuleKind::NurseNote, &base.id);
+            let Some(n) = self.rules.nurse_notes.iter().find(|n| n.id == base.id) else {
+                self.warn(
+                    rule,
+                    "",
+                    format!("missing: the default set reminds the nurse: {}", base.text),
+                );
+                continue;
+            };
+            if n.from_day > base.from_day {
+                self.warn(
+                    &rule,
+                    "from_day",
+                    format!(
+                        "{} is later than in the default set ({})",
+                        fmt_day(n.from_day),
+                        fmt_day(base.from_day)
+                    ),
+                );
+            }
+            for (field, mine, theirs) in [
+                ("risk_factors", &n.risk_factors, &base.risk_factors),
+                ("symptoms", &n.symptoms, &base.symptoms),
+            ] {
+                // An empty list asks nothing: it covers every id the default names.
+                if mine.is_empty() {
+                    continue;
+                }
+                for id in theirs.iter().filter(|id| !mine.contains(id)) {
+                    self.warn(
+                        &rule,
+                        field,
+                        format!("{id:?} is not listed, as it is in the default set"),
+                    );
                 }
             }
         }

@@ -381,9 +381,14 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
 
 /// The nurse's background questions that are not risk factors (those are the rule set's
 /// own `risk.*` items): key, question, whether it takes several answers.
-const BACKGROUND: [(&str, &str, bool); 4] = [
+const BACKGROUND: [(&str, &str, bool); 5] = [
     ("treated_areas", "Treated areas", true),
     ("products", "Products used since", true),
+    (
+        "numbing_products",
+        "Numbing products before or after the appointment, which and where",
+        false,
+    ),
     ("allergies", "Allergies?", false),
     ("session", "Which session?", false),
 ];

@@ -477,6 +477,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                             "products": text_list,
                             "allergies": { "type": "string" },
                             "session": { "type": "string" },
+                            "numbing_products": { "type": "string", "description": "Numbing products put on before or after the appointment, which and where (protocol 1.2; absent in older records)." },
                             "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
                             "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
                             "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
@@ -649,6 +650,13 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "until_day": days("When it ends: it applies before this day, not at it."),
             "text": text, "then": { "type": "string" }
         })))),
+        "nurse_note": obj(&["id", "text"], citation(props(json!({
+            "id": id,
+            "risk_factors": ids,
+            "symptoms": ids,
+            "from_day": day,
+            "text": text
+        })))),
         "example": obj(&["id", "case", "expect"], json!({
             "id": { "type": "string", "minLength": 1 }, "title": { "type": "string" },
             "case": { "type": "object", "description": "A case as the JSON interface takes it (aftercare schema case)." },
@@ -693,6 +701,7 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "repeat_contact": r("situation"),
             "late_presentation": r("late_presentation"),
             "advice": list("advice"),
+            "nurse_note": list("nurse_note"),
             "example": list("example")
         }),
     );

@@ -196,6 +196,8 @@ fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::E
 pub struct Background {
     pub treated_areas: Vec<String>,
     pub products: Vec<String>,
+    /// Numbing products put on before or after the appointment: which and where.
+    pub numbing_products: String,
     pub allergies: String,
     pub session: String,
 }

@@ -632,6 +632,14 @@ fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             "other serum or product",
         ],
     )?;
+    // Some people put a numbing cream on at home before or after the appointment: over a
+    // large area it can be toxic (clinical reference 1.2, section 5).
+    let numbing = p.text(&TextLine {
+        id: "background.numbing",
+        message: "Any numbing product put on before or after the appointment, at the clinic or at home? Which, and where?",
+        help: Some("e.g. lidocaine cream on the whole face at home; 'none'; Enter: not recorded"),
+        check: None,
+    })?;
     let allergies = p.text(&TextLine {
         id: "background.allergies",
         message: "Allergies?",
@@ -663,6 +671,7 @@ fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
     answers.background = Some(Background {
         treated_areas,
         products,
+        numbing_products: or_not(numbing, "not recorded"),
         allergies: or_not(allergies, "not recorded"),
         session: or_not(session, "not known"),
     });

@@ -131,9 +131,10 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             line(
                 &mut out,
                 &format!(
-                    "Treated areas: {}. Products: {}. Session: {}. Allergies: {}.",
+                    "Treated areas: {}. Products: {}. Numbing products: {}. Session: {}. Allergies: {}.",
                     list(&b.treated_areas),
                     list(&b.products),
+                    b.numbing_products,
                     b.session,
                     b.allergies
                 ),
@@ -387,6 +388,10 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             ),
         ),
     }
+    // Reminders for the nurse from the rule set (PRP equipment, late lumps).
+    for note in rules.nurse_notes_for(&o.case) {
+        line(&mut out, &format!("For the nurse: {}", note.text));
+    }
     // Only what the nurse confirmed saying is written as said.
     let call_back = &rules.disposition_text(d).call_back;
     if call.safety_net_given && !call_back.trim().is_empty() {
@@ -499,10 +504,15 @@ mod tests {
                     ("radio_frequency", "yes"),
                     ("cold_sores", "yes"),
                     ("eczema", "no"),
+                    ("prp", "yes"),
                 ],
             )
             .picks("background.areas", &["face", "neck"])
             .picks("background.products", &["vitamin C serum"])
+            .text(
+                "background.numbing",
+                "lidocaine cream on the whole face at home",
+            )
             .text("background.allergies", "none")
             .text("background.session", "2")
             .pick("override", "see_within_3_days")
@@ -534,6 +544,7 @@ mod tests {
             .risk_factors(&rules, &[])
             .picks("background.areas", &[])
             .picks("background.products", &[])
+            .text("background.numbing", "")
             .text("background.allergies", "latex\u{1b}]52;c;aGk=\u{7}")
             .text("background.session", "")
             .pick("override", "see_within_2_weeks")
@@ -588,6 +599,7 @@ mod tests {
             .risk_factors(&rules, &[])
             .picks("background.areas", &[])
             .picks("background.products", &[])
+            .text("background.numbing", "")
             .text("background.allergies", "")
             .text("background.session", "")
             .pick("override", "go_to_ed_now")

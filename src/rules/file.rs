@@ -33,6 +33,8 @@ pub struct RuleFile {
     #[serde(default)]
     pub advice: Vec<AdviceEntry>,
     #[serde(default)]
+    pub nurse_note: Vec<NurseNoteEntry>,
+    #[serde(default)]
     pub example: Vec<ExampleEntry>,
 }
 
@@ -323,6 +325,25 @@ pub struct AdviceEntry {
     pub text: String,
     /// What applies once it stops ("Mineral makeup is fine from then on").
     pub then: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub source_note: String,
+}
+
+/// A reminder for the nurse's note (not patient advice), shown when the case has any of its
+/// risk factors and any of its symptoms (an empty list asks nothing) from its day on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NurseNoteEntry {
+    pub id: String,
+    #[serde(default)]
+    pub risk_factors: Vec<String>,
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    #[serde(default)]
+    pub from_day: f64,
+    pub text: String,
     #[serde(default)]
     pub sources: Vec<String>,
     #[serde(default)]

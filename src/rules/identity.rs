@@ -105,12 +105,13 @@ pub enum RuleKind {
     RepeatContact,
     LatePresentation,
     Advice,
+    NurseNote,
     Example,
 }
 
 impl RuleKind {
     /// Every kind, in the order of the rule file.
-    pub const ALL: [RuleKind; 14] = [
+    pub const ALL: [RuleKind; 15] = [
         RuleKind::RuleSet,
         RuleKind::Source,
         RuleKind::Disposition,
@@ -124,6 +125,7 @@ impl RuleKind {
         RuleKind::RepeatContact,
         RuleKind::LatePresentation,
         RuleKind::Advice,
+        RuleKind::NurseNote,
         RuleKind::Example,
     ];
 
@@ -143,6 +145,7 @@ impl RuleKind {
             RuleKind::RepeatContact => "repeat_contact",
             RuleKind::LatePresentation => "late_presentation",
             RuleKind::Advice => "advice",
+            RuleKind::NurseNote => "nurse_note",
             RuleKind::Example => "example",
         }
     }

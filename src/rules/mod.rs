@@ -467,6 +467,32 @@ impl Advice {
     }
 }
 
+/// A reminder for the nurse's note, not patient advice: shown when the case has any of its
+/// risk factors and any of its symptoms (an empty list asks nothing), from its day on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NurseNote {
+    pub id: String,
+    pub risk_factors: Vec<String>,
+    pub symptoms: Vec<String>,
+    pub from_day: f64,
+    pub text: String,
+    pub citation: Citation,
+}
+
+impl NurseNote {
+    /// Whether the note applies to a case.
+    pub fn applies_to(&self, case: &crate::model::Case) -> bool {
+        case.days_since_treatment >= self.from_day
+            && (self.risk_factors.is_empty()
+                || self
+                    .risk_factors
+                    .iter()
+                    .any(|r| case.risk_factors.contains(r)))
+            && (self.symptoms.is_empty()
+                || case.symptoms.iter().any(|s| self.symptoms.contains(&s.id)))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Example {
     pub id: String,
@@ -528,6 +554,7 @@ pub struct RuleSet {
     pub repeat_contact: SituationRule,
     pub late_presentation: LatePresentation,
     pub advice: Vec<Advice>,
+    pub nurse_notes: Vec<NurseNote>,
     pub examples: Vec<Example>,
     symptom_index: SymptomIndex,
 }
@@ -861,6 +888,14 @@ impl RuleSet {
             citation: &self.late_presentation.citation,
         });
         out
+    }
+
+    /// The reminders for the nurse's note that apply to a case.
+    pub fn nurse_notes_for(&self, case: &crate::model::Case) -> Vec<&NurseNote> {
+        self.nurse_notes
+            .iter()
+            .filter(|n| n.applies_to(case))
+            .collect()
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

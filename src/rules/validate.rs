@@ -402,6 +402,7 @@ impl Validator<'_> {
         let repeat_contact = self.repeat_contact(f.repeat_contact);
         let late_presentation = self.late_presentation(f.late_presentation);
         let advice = self.advice(f.advice);
+        let nurse_notes = self.nurse_notes(f.nurse_note, &symptom_index, &risk_factors);
         let mut rules = RuleSet {
             name: f.rule_set.name,
             version: f.rule_set.version,
@@ -419,12 +420,57 @@ impl Validator<'_> {
             repeat_contact,
             late_presentation,
             advice,
+            nurse_notes,
             examples: Vec::new(),
             symptom_index,
         };
 
         rules.examples = self.examples(f.example, &rules);
         rules
+    }
+
+    /// The reminders for the nurse's note, their ids checked against the rule set.
+    fn nurse_notes(
+        &mut self,
+        entries: Vec<NurseNoteEntry>,
+        symptom_index: &SymptomIndex,
+        risk_factors: &[RiskFactor],
+    ) -> Vec<NurseNote> {
+        let mut notes = Vec::new();
+        for n in entries {
+            let rule = RuleId::new(RuleKind::NurseNote, &n.id);
+            self.claim(&rule, &n.id);
+            self.text(&rule, "text", &n.text);
+            self.day(&rule, "from_day", n.from_day);
+            for id in &n.risk_factors {
+                if !risk_factors.iter().any(|f| &f.id == id) {
+                    self.err(
+                        &rule,
+                        "risk_factors",
+                        format!("{id:?} is not a risk factor of this rule set"),
+                    );
+                }
+            }
+            for id in &n.symptoms {
+                if !symptom_index.contains_key(id) {
+                    self.err(
+                        &rule,
+                        "symptoms",
+                        format!("{id:?} is not a symptom id of this rule set"),
+                    );
+                }
+            }
+            let citation = self.citation(&rule, n.sources, n.source_note);
+            notes.push(NurseNote {
+                id: n.id,
+                risk_factors: n.risk_factors,
+                symptoms: n.symptoms,
+                from_day: n.from_day,
+                text: n.text,
+                citation,
+            });
+        }
+        notes
     }
 
     fn header(&mut self, h: &RuleSetHeader) {

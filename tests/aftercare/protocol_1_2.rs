@@ -369,3 +369,25 @@ fn the_normal_courses_of_the_second_review_are_home_care() {
     ));
     assert_eq!(d, SeeToday);
 }
+
+#[test]
+fn the_nurse_is_reminded_of_prp_equipment_and_of_late_lumps() {
+    let notes = |case: &Case| -> Vec<String> {
+        rules()
+            .nurse_notes_for(case)
+            .iter()
+            .map(|n| n.id.clone())
+            .collect()
+    };
+    let lumps = |day: f64| case_on(day, vec![plain("firm_bumps")]);
+    assert_eq!(notes(&lumps(14.0)), ["late_lumps"]);
+    assert_eq!(notes(&lumps(30.0)), ["late_lumps"]);
+    assert!(notes(&lumps(13.9)).is_empty());
+    assert!(notes(&case_on(20.0, vec![plain("redness")])).is_empty());
+    assert_eq!(
+        notes(&with_risks(1.0, vec![plain("redness")], &["prp"])),
+        ["prp_equipment"]
+    );
+    let text = &rules().nurse_notes[1].text;
+    assert!(text.contains("atypical mycobacteria"), "{text}");
+}

@@ -439,6 +439,7 @@ fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
     )
     .picks("background.areas", &["face", "neck"])
     .picks("background.products", &["vitamin C serum"])
+    .text("background.numbing", "")
     .text("background.allergies", "")
     .text("background.session", "2")
 }
@@ -1535,6 +1536,7 @@ fn the_background_risk_factors_are_the_cases_and_asked_once() {
         .risk_factors(rules, &[("radio_frequency", rf)])
         .picks("background.areas", &[])
         .picks("background.products", &[])
+        .text("background.numbing", "")
         .text("background.allergies", "")
         .text("background.session", "");
         s.pick("override", "keep")

@@ -325,6 +325,7 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
         )
         .picks("background.areas", &["face", "neck"])
         .picks("background.products", &["vitamin C serum"])
+        .text("background.numbing", "")
         .text("background.allergies", "")
         .text("background.session", "2")
         .pick("override", "see_within_3_days")

@@ -378,6 +378,7 @@ fn a_full_nurse_run_with_a_record() {
     background(&mut s, &[("radio_frequency", "n")]);
     s.answer("Treated areas?", &[SPACE, ENTER]);
     s.answer("Products applied", &[ENTER]);
+    s.answer("Any numbing product", &["none", ENTER]);
     s.answer("Allergies?", &["none", ENTER]);
     s.answer("Which session", &["1", ENTER]);
     s.answer("Disposition?", &[DOWN, DOWN, DOWN, ENTER]);
@@ -703,6 +704,7 @@ fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
     background(&mut s, &[("radio_frequency", "y"), ("eczema", "n")]);
     s.answer("Treated areas?", &[ENTER]);
     s.answer("Products applied", &[ENTER]);
+    s.answer("Any numbing product", &[ENTER]);
     s.answer("Allergies?", &[ENTER]);
     s.answer("Which session", &[ENTER]);
     s.wait_for("With the risk factors, computed disposition: SEE TODAY");
