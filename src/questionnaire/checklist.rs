@@ -56,10 +56,22 @@ pub fn rank(label: &str, typed: &str) -> Option<u8> {
 
 /// The positions of the choices that `typed` matches, best first, then in the list's order.
 pub fn matches(choices: &[super::prompt::Choice], typed: &str) -> Vec<usize> {
+    // A person types "can't" with a curly or a straight apostrophe.
+    let typed = typed.replace('\u{2019}', "'");
     let mut found: Vec<(u8, usize)> = choices
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| rank(&c.label, typed).map(|r| (r, i)))
+        .filter_map(|(i, c)| {
+            // The words shown rank first; the other words a choice is found by come after.
+            let by_label = rank(&c.label, &typed);
+            let by_alias = c
+                .search
+                .iter()
+                .filter_map(|w| rank(w, &typed))
+                .min()
+                .map(|r| r + 1);
+            by_label.into_iter().chain(by_alias).min().map(|r| (r, i))
+        })
         .collect();
     found.sort_unstable();
     found.into_iter().map(|(_, i)| i).collect()
@@ -446,6 +458,38 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
 mod tests {
     use super::*;
     use crate::questionnaire::prompt::Choice;
+
+    /// What a person types for the protocol 1.2 entries finds them, by their words or their
+    /// aliases, first in the list.
+    #[test]
+    fn a_search_finds_the_new_entries_by_the_words_people_use() {
+        let rules = crate::rules::built_in_for_tests();
+        let choices: Vec<Choice> = rules
+            .symptom_ids()
+            .map(|id| {
+                let t = rules.symptom_text(id).unwrap();
+                Choice::new(id, format!("{}: {}", t.label, t.description))
+                    .found_by(rules.aliases_of(id))
+            })
+            .collect();
+        for (typed, id) in [
+            ("headache", "headache"),
+            ("bruise where blood was taken", "blood_draw_bruise"),
+            ("hair falling out", "hair_shedding"),
+            ("can't see", "vision_loss"),
+            ("can\u{2019}t see", "vision_loss"),
+            ("numb lips", "numbing_cream_reaction"),
+            ("white patch", "dusky_skin"),
+        ] {
+            let found = matches(&choices, typed);
+            assert_eq!(
+                found.first().map(|&i| choices[i].key.as_str()),
+                Some(id),
+                "{typed}: {:?}",
+                found.iter().map(|&i| &choices[i].key).collect::<Vec<_>>()
+            );
+        }
+    }
 
     fn list() -> Vec<Choice> {
         vec![

@@ -485,13 +485,14 @@ pub const NONE_KEY: &str = "none";
 /// "None of these" ticked with something else.
 pub fn ask_checklist(
     p: &mut dyn Prompter,
+    rules: &RuleSet,
     id: &str,
     message: &str,
     help: &str,
     items: &[(String, String)],
     ticked: &[String],
 ) -> Answer<Vec<String>> {
-    checklist(p, id, message, help, items, ticked, false, None)
+    checklist(p, rules, id, message, help, items, ticked, false, None)
 }
 
 /// A checklist of warning signs: as [`ask_checklist`], but "None of these" is taken only
@@ -499,12 +500,13 @@ pub fn ask_checklist(
 /// signs below it, and one Enter would deny them unread.
 pub fn ask_sign_checklist(
     p: &mut dyn Prompter,
+    rules: &RuleSet,
     id: &str,
     message: &str,
     help: &str,
     items: &[(String, String)],
 ) -> Answer<Vec<String>> {
-    checklist(p, id, message, help, items, &[], true, None)
+    checklist(p, rules, id, message, help, items, &[], true, None)
 }
 
 /// The one checklist behind the others; `other` is the key of the "Something else" that a
@@ -512,6 +514,7 @@ pub fn ask_sign_checklist(
 #[allow(clippy::too_many_arguments)]
 fn checklist(
     p: &mut dyn Prompter,
+    rules: &RuleSet,
     id: &str,
     message: &str,
     help: &str,
@@ -521,7 +524,12 @@ fn checklist(
     other: Option<&str>,
 ) -> Answer<Vec<String>> {
     let mut choices = vec![Choice::new(NONE_KEY, "None of these")];
-    choices.extend(items.iter().map(|(k, l)| Choice::new(k, l)));
+    // A search finds an entry by its plain-words aliases too ("numb lips", "can't see").
+    choices.extend(
+        items
+            .iter()
+            .map(|(k, l)| Choice::new(k, l).found_by(rules.aliases_of(k))),
+    );
     let none = 0;
     let check: Check<Vec<usize>> = Arc::new(move |picked: &Vec<usize>| {
         if picked.is_empty() {
@@ -1013,6 +1021,7 @@ pub fn ask_symptoms(
     };
     let picked = checklist(
         p,
+        rules,
         "symptoms",
         message,
         help,
@@ -1113,6 +1122,7 @@ pub fn ask_risk_factors(
         .collect();
     let picked = ask_checklist(
         p,
+        rules,
         "risk_factors",
         "A few questions about you and the treatment: do any of these apply?",
         "Space to tick, Enter when done. Enter on 'None of these' if none apply.",

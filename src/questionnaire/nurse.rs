@@ -129,6 +129,7 @@ fn questions(
                 .collect();
             let picked = ask_sign_checklist(
                 p,
+                rules,
                 "same_day",
                 "Same-day signs?",
                 "Space to tick, Enter when done; Enter on 'None of these' if none",
@@ -412,6 +413,7 @@ fn ask_end_of_call(
     let items: Vec<(String, String)> = choices.into_iter().map(|c| (c.key, c.label)).collect();
     let picked = ask_checklist(
         p,
+        rules,
         "call.advice_given",
         "Advice given? (tick what was said)",
         "Space to tick what was said, Enter when done; Enter on 'None of these' if none",

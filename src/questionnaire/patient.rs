@@ -205,7 +205,7 @@ fn ask_danger(
         if items.is_empty() {
             continue;
         }
-        let picked = ask_sign_checklist(p, id, message, DANGER_HELP, &items)?;
+        let picked = ask_sign_checklist(p, rules, id, message, DANGER_HELP, &items)?;
         record(answers, &items, &picked);
         if let Some(first) = picked.first() {
             if d < Disposition::CallEmergencyNow {
@@ -227,6 +227,7 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
             .collect();
         let picked = ask_sign_checklist(
             p,
+            rules,
             "danger.more",
             "One more question before you go: do you also have any of these?",
             DANGER_HELP,

@@ -39,6 +39,9 @@ pub type Check<T> = Arc<dyn Fn(&T) -> Result<(), String> + Send + Sync>;
 pub struct Choice {
     pub key: String,
     pub label: String,
+    /// Other words a search finds the choice by (the rule set's aliases: "numb lips",
+    /// "hair falling out"); never shown.
+    pub search: Vec<String>,
 }
 
 impl Choice {
@@ -46,7 +49,14 @@ impl Choice {
         Choice {
             key: key.into(),
             label: label.into(),
+            search: Vec::new(),
         }
+    }
+
+    /// The same choice, also found by `words`.
+    pub fn found_by(mut self, words: Vec<String>) -> Self {
+        self.search = words;
+        self
     }
 }
 

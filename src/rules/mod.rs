@@ -800,6 +800,16 @@ impl RuleSet {
         out
     }
 
+    /// The plain-words aliases of an entry (symptom, sign, `other` or risk factor), for a
+    /// search; none for an id the rule set does not have.
+    pub fn aliases_of(&self, id: &str) -> Vec<String> {
+        self.named_entries()
+            .into_iter()
+            .find(|(entry, _)| *entry == id)
+            .map(|(_, aliases)| aliases.to_vec())
+            .unwrap_or_default()
+    }
+
     /// The known ids close to an unknown one, by id or alias: every close candidate, the most
     /// urgent first (never a single milder id when a more urgent one is also close).
     pub fn suggestions(&self, unknown: &str) -> Vec<&str> {
