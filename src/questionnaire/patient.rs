@@ -360,6 +360,9 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
         tell.push('.');
         out.push('\n');
         out.push_str(&wrap(&tell, w, "", ""));
+        // The instruction again, so that it is the last thing on the screen.
+        out.push('\n');
+        the_end(&mut out);
         return out;
     }
     if d == Disposition::GoToEdNow {

@@ -86,7 +86,13 @@ fn an_emergency_sign_ends_the_questionnaire_at_once() {
         aftercare::output::text::Style::plain(),
     );
     assert!(text.starts_with("CALL EMERGENCY SERVICES NOW\n"), "{text}");
-    assert!(text.lines().count() <= 6, "one short instruction:\n{text}");
+    // The instruction, what to tell the operator, and the instruction again as the last
+    // lines.
+    assert!(text.lines().count() <= 9, "one short instruction:\n{text}");
+    assert!(
+        text.trim_end().ends_with("now. Do not drive yourself."),
+        "{text}"
+    );
     assert!(
         text.contains("swelling of the lips, tongue or throat"),
         "{text}"

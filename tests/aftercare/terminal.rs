@@ -437,8 +437,11 @@ fn an_emergency_sign_stops_at_once() {
     assert_eq!(code, 15, "call_emergency_now: {screen}");
     assert!(!screen.contains("What do you notice now?"), "{screen}");
     assert!(!screen.contains("When was your treatment?"), "{screen}");
+    // What to tell the operator, then the instruction again as the last lines.
     let tail = ends_with(&screen, "CALL EMERGENCY SERVICES NOW", 24);
-    assert!(tail[2].starts_with("Tell the operator"), "{tail:#?}");
+    assert!(tail[1].starts_with("Call emergency services"), "{tail:#?}");
+    let before = &screen[..screen.rfind("CALL EMERGENCY SERVICES NOW").unwrap()];
+    assert!(before.contains("Tell the operator"), "{screen}");
 }
 
 #[test]
