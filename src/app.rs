@@ -71,7 +71,24 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
                         .collect(),
                 )));
             }
-            for w in lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None) {
+            let warnings = lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None);
+            // Words that contradict their disposition stop the file, as failing examples do.
+            if lint::Warning::any_refuses_use(&warnings) {
+                return Err(Error::Rules(RuleFileErrors(
+                    warnings
+                        .into_iter()
+                        .filter(|w| w.refuses_use)
+                        .map(|w| crate::rules::RuleFileError {
+                            file: w.file,
+                            line: None,
+                            rule: Some(w.rule),
+                            field: w.field,
+                            message: w.message,
+                        })
+                        .collect(),
+                )));
+            }
+            for w in warnings {
                 diagnostics::warning(&w.to_string());
             }
             Ok(rules)
@@ -207,10 +224,15 @@ fn serve(
             rules.origin, f.example, f.message
         ));
     }
-    for w in lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report)) {
-        diagnostics::warning(&w.to_string());
+    let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
+    for w in &warnings {
+        if w.refuses_use {
+            diagnostics::error(&w.to_string());
+        } else {
+            diagnostics::warning(&w.to_string());
+        }
     }
-    if !report.failures.is_empty() {
+    if !report.failures.is_empty() || lint::Warning::any_refuses_use(&warnings) {
         return Err(Error::Reported(ExitCode::Rules));
     }
     let settings = crate::serve::Settings {
@@ -348,9 +370,13 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32
     }
     let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
     for w in &warnings {
-        diagnostics::warning(&w.to_string());
+        if w.refuses_use {
+            diagnostics::error(&w.to_string());
+        } else {
+            diagnostics::warning(&w.to_string());
+        }
     }
-    if !report.failures.is_empty() {
+    if !report.failures.is_empty() || lint::Warning::any_refuses_use(&warnings) {
         return Err(Error::Reported(ExitCode::Rules));
     }
     let count = match warnings.len() {

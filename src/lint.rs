@@ -52,6 +52,16 @@ pub struct Warning {
     pub rule: String,
     pub field: Option<String>,
     pub message: String,
+    /// The file must not be used as it is: its words tell a person to do less than its
+    /// disposition needs (a warning sign's emergency said as "home care").
+    pub refuses_use: bool,
+}
+
+impl Warning {
+    /// Whether any of `warnings` stops the file from being used.
+    pub fn any_refuses_use(warnings: &[Warning]) -> bool {
+        warnings.iter().any(|w| w.refuses_use)
+    }
 }
 
 impl fmt::Display for Warning {
@@ -109,7 +119,16 @@ impl Linter<'_> {
             rule: rule.borrow().to_string(),
             field: (!field.is_empty()).then(|| field.to_string()),
             message: message.into(),
+            refuses_use: false,
         });
+    }
+
+    /// A warning that also stops the file from being used.
+    fn refuse(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
+        self.warn(rule, field, message);
+        if let Some(last) = self.out.last_mut() {
+            last.refuses_use = true;
+        }
     }
 
     fn reactions(&mut self, reference: Option<&RuleSet>) {
@@ -966,9 +985,11 @@ impl Linter<'_> {
                 continue;
             };
             let rule = RuleId::disposition(d.disposition.code());
+            // The action as written, before a `[clinic]` block fills it: naming the clinic
+            // is no change of words.
             for (field, text, default) in [
                 ("label", &d.label, &base.label),
-                ("action", &d.action, &base.action),
+                ("action", &d.action_template, &base.action_template),
             ] {
                 if same_words(text, default) {
                     continue;
@@ -979,21 +1000,30 @@ impl Linter<'_> {
                         let other = if field == "label" {
                             &o.label
                         } else {
-                            &o.action
+                            &o.action_template
                         };
                         same_words(text, other)
                     }
                 });
-                let message = match milder {
-                    Some(o) => format!(
-                        "{text:?} is the default set's {field} for {}, less urgent than {}: a person would not act as this disposition needs",
-                        o.disposition, d.disposition
+                match milder {
+                    // Words that tell a person to do less than the disposition needs: the
+                    // file is not used as it is, as a file whose examples fail is not.
+                    Some(o) => self.refuse(
+                        &rule,
+                        field,
+                        format!(
+                            "{text:?} is the default set's {field} for {}, less urgent than {}: a person would not act as this disposition needs (the file is not used until this is mended)",
+                            o.disposition, d.disposition
+                        ),
                     ),
-                    None => format!(
-                        "{text:?} differs from the default set's {default:?}: check that it still says as plainly what to do and how soon"
+                    None => self.warn(
+                        &rule,
+                        field,
+                        format!(
+                            "{text:?} differs from the default set's {default:?}: check that it still says as plainly what to do and how soon"
+                        ),
                     ),
                 };
-                self.warn(&rule, field, message);
             }
         }
         for w in &rules.warning_signs {
@@ -1309,6 +1339,41 @@ mod tests {
                 .replacen("day = 5", "day = 4", 1),
         ));
         assert!(!has(&w, "is shadowed"), "{w:#?}");
+    }
+
+    #[test]
+    fn a_clinic_block_is_no_change_of_words() {
+        let text = format!(
+            "{}\n[clinic]\nname = \"Riverside Skin Clinic\"\nphone = \"020 7946 0000\"\nemergency_number = \"999\"\n",
+            crate::rules::before_examples(DEFAULT_RULES)
+        );
+        let w = lint_text(&text);
+        assert!(!has(&w, "differs from the default set"), "{w:#?}");
+    }
+
+    #[test]
+    fn emergency_words_said_as_home_care_stop_the_file() {
+        let rules = RuleSet::parse(
+            &edited(
+                "label = \"Call emergency services now\"\naction = \"Call {emergency} now. Do not drive yourself.\"",
+                "label = \"Home care\"\naction = \"This is expected healing for this day. Follow the aftercare advice.\"",
+            ),
+            "clinic.toml",
+        )
+        .unwrap();
+        let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
+        assert!(Warning::any_refuses_use(&warnings), "{warnings:#?}");
+        // A plain difference of words is said, and does not stop the file.
+        let rules = RuleSet::parse(
+            &edited(
+                "label = \"Call emergency services now\"",
+                "label = \"Call an ambulance now\"",
+            ),
+            "clinic.toml",
+        )
+        .unwrap();
+        let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
+        assert!(!warnings.is_empty() && !Warning::any_refuses_use(&warnings));
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct DispositionText {
     pub call_back: String,
     /// Added to the action when a photo can show what the result rests on.
     pub photo_review: Option<String>,
+    /// The action as the rule file writes it, before the clinic's details fill it: what the
+    /// lint compares with the default, so that naming a clinic is no change of words.
+    pub action_template: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -412,13 +415,44 @@ impl Clinic {
         }
     }
 
-    /// Fills the placeholders of a disposition's words.
+    /// Fills the placeholders of a disposition's words in one pass: what a placeholder is
+    /// filled with is never read again (a clinic named "{emergency}" stays that name).
     pub fn fill(&self, text: &str) -> String {
-        text.replace("{clinic}", &self.clinic_words())
-            .replace("{out_of_hours}", &self.out_of_hours_words())
-            .replace("{emergency}", &self.emergency_words())
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('{') {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let filled = [
+                ("{clinic}", self.clinic_words()),
+                ("{out_of_hours}", self.out_of_hours_words()),
+                ("{emergency}", self.emergency_words()),
+            ]
+            .into_iter()
+            .find(|(p, _)| tail.starts_with(p));
+            match filled {
+                Some((p, words)) => {
+                    out.push_str(&words);
+                    rest = &tail[p.len()..];
+                }
+                None => {
+                    out.push('{');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
+
+/// Emergency numbers in use around the world: a clinic's `emergency_number` must be one of
+/// them, or a call for help would go nowhere.
+pub const KNOWN_EMERGENCY_NUMBERS: &[&str] = &[
+    "000", "08", "061", "066", "100", "101", "102", "103", "108", "110", "111", "112", "113",
+    "115", "117", "118", "119", "122", "123", "150", "155", "190", "191", "192", "193", "194",
+    "197", "199", "911", "995", "997", "998", "999", "1122", "1669", "10111",
+];
 
 /// A rule about the person's situation rather than a symptom (repeat contact).
 #[derive(Debug, Clone, PartialEq)]

@@ -847,6 +847,22 @@ impl Validator<'_> {
                         }
                     }
                 }
+                // The number every emergency instruction tells a person to call: digits, and
+                // a number in use for emergencies ("9" or "the clinic tomorrow" is no help).
+                if let Some(n) = &c.emergency_number {
+                    let digits = n.trim();
+                    if !digits.chars().all(|ch| ch.is_ascii_digit())
+                        || !KNOWN_EMERGENCY_NUMBERS.contains(&digits)
+                    {
+                        self.err(
+                            &RuleId::section(RuleKind::Clinic),
+                            "emergency_number",
+                            format!(
+                                "{n:?} is not an emergency number in use (such as 112, 911, 999 or 000): every emergency instruction tells a person to call it"
+                            ),
+                        );
+                    }
+                }
                 Clinic {
                     name: c.name,
                     phone: c.phone,
@@ -1183,10 +1199,18 @@ impl Validator<'_> {
         texts
             .into_iter()
             .map(|mut t| {
+                t.action_template = t.action.clone();
                 for (field, text) in [("action", &mut t.action), ("call_back", &mut t.call_back)] {
+                    // Placeholders are checked in the words as written: a clinic's name
+                    // with a brace in it is its name, not a placeholder.
+                    let unknown = text.match_indices('{').map(|(at, _)| at).find(|&at| {
+                        !["{clinic}", "{out_of_hours}", "{emergency}"]
+                            .iter()
+                            .any(|p| text[at..].starts_with(p))
+                    });
                     let filled = clinic.fill(text);
-                    if let Some(at) = filled.find('{') {
-                        let rest: String = filled[at..].chars().take(30).collect();
+                    if let Some(at) = unknown {
+                        let rest: String = text[at..].chars().take(30).collect();
                         self.err(
                             &RuleId::disposition(t.disposition.code()),
                             field,
@@ -1238,6 +1262,7 @@ impl Validator<'_> {
                 action: d.action,
                 call_back: d.call_back,
                 photo_review: d.photo_review,
+                action_template: String::new(),
             });
         }
         found
@@ -1256,6 +1281,7 @@ impl Validator<'_> {
                         action: String::new(),
                         call_back: String::new(),
                         photo_review: None,
+                        action_template: String::new(),
                     }
                 })
             })
@@ -1496,5 +1522,37 @@ mod tests {
             &text.replacen("Call {emergency} now.", "Call {ambulance} now.", 1),
             "disposition \"call_emergency_now\": action: unknown placeholder at \"{ambulance} now.",
         );
+        // What a placeholder is filled with is not read again.
+        let named = compile(
+            &text.replacen(
+                "\nname = \"Riverside Skin Clinic\"",
+                "\nname = \"The {emergency} Clinic\"",
+                1,
+            ),
+            "clinic.toml",
+        )
+        .unwrap();
+        assert!(named
+            .disposition_text(Disposition::SeeToday)
+            .action
+            .contains("The {emergency} Clinic on 020 7946 0000"));
+    }
+
+    #[test]
+    fn an_emergency_number_that_is_no_emergency_number_is_refused() {
+        for bad in ["9", "the clinic tomorrow morning", "0800 123", "9999"] {
+            let text = format!(
+                "{}\n[clinic]\nemergency_number = {bad:?}\n",
+                before_examples(DEFAULT_RULES)
+            );
+            has(&text, "[clinic]: emergency_number: ");
+        }
+        for good in ["999", "112", "911", "000", " 112 "] {
+            let text = format!(
+                "{}\n[clinic]\nemergency_number = {good:?}\n",
+                before_examples(DEFAULT_RULES)
+            );
+            assert!(errors(&text).is_empty(), "{good}: {:?}", errors(&text));
+        }
     }
 }

@@ -132,10 +132,52 @@ fn rules_check_strict_fails_on_words_that_weaken_safety() {
         assert!(
             r.stderr
                 .lines()
-                .any(|l| l.starts_with("aftercare: warning: ") && l.contains(expected)),
+                // Words that tell a person to do less than the disposition needs are an
+                // error: the file is not used as it is.
+                .any(|l| (l.starts_with("aftercare: warning: ")
+                    || l.starts_with("aftercare: error: "))
+                    && l.contains(expected)),
             "{expected}: {}",
             r.stderr
         );
-        assert!(r.stderr.contains("--strict fails on any"), "{}", r.stderr);
+        // Refused before --strict is even reached, or by it.
+        assert!(
+            r.stderr.contains("--strict fails on any")
+                || r.stderr
+                    .contains("the file is not used until this is mended"),
+            "{}",
+            r.stderr
+        );
     }
+}
+
+/// A file that says an emergency in the words of home care is not used at all: `check`
+/// refuses it with exit 4 and answers nothing, as it refuses a file whose examples fail.
+#[test]
+fn emergency_words_said_as_home_care_stop_the_file_for_use() {
+    let text = default_rules().replacen(
+        "label = \"Call emergency services now\"\naction = \"Call {emergency} now. Do not drive yourself.\"",
+        "label = \"Home care\"\naction = \"This is expected healing for this day. Follow the aftercare advice.\"",
+        1,
+    );
+    let (_dir, path) = clinic_file(text);
+    let r = run(
+        &[
+            "--rules",
+            path.to_str().unwrap(),
+            "check",
+            "--input",
+            "-",
+            "--format",
+            "json",
+        ],
+        r#"{"days_since_treatment": 1, "symptoms": [{"id": "difficulty_breathing"}]}"#,
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("less urgent than call_emergency_now"),
+        "{}",
+        r.stderr
+    );
 }
