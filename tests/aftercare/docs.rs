@@ -368,3 +368,101 @@ fn the_http_service_defaults_match_the_command_line() {
         "the HTTP service's option table and `serve`'s defaults differ"
     );
 }
+
+/// The command lines shown in the documents' examples (`aftercare ...`, `cargo run ... --
+/// ...`), as words: a comment, a redirection or a pipe after them left out, quotes removed.
+/// A synopsis with `[...]` is not an example and is left out.
+fn example_commands(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (n, line) in prose_lines(text) {
+        if !line.starts_with("    ") {
+            continue;
+        }
+        let line = line.trim();
+        let rest = if let Some(at) = line.find("| aftercare ") {
+            &line[at + 2..]
+        } else if line == "aftercare" || line.starts_with("aftercare ") {
+            line
+        } else if line.starts_with("cargo run") && line.contains(" -- ") {
+            &line[line.find(" -- ").unwrap() + 4..]
+        } else {
+            continue;
+        };
+        let mut words = vec!["aftercare".to_string()];
+        let rest = rest.strip_prefix("aftercare").unwrap_or(rest);
+        let mut word = String::new();
+        let mut quote = None;
+        let mut started = false;
+        for c in rest.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    started = true;
+                }
+                (None, ' ') => {
+                    if started || !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                (None, '#' | '>' | '|' | '\\') if word.is_empty() && !started => break,
+                (None, c) => word.push(c),
+            }
+        }
+        if started || !word.is_empty() {
+            words.push(word);
+        }
+        if words.iter().any(|w| w.starts_with('[')) {
+            continue;
+        }
+        out.push((n, words));
+    }
+    out
+}
+
+#[test]
+fn every_example_command_line_is_accepted() {
+    use clap::Parser;
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for doc in documents() {
+        for (line, words) in example_commands(&read(&doc)) {
+            count += 1;
+            if let Err(e) = aftercare::cli::Cli::try_parse_from(&words) {
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or_default().to_string();
+                problems.push(format!("{doc}:{line}: {}: {first}", words.join(" ")));
+            }
+        }
+    }
+    assert!(count > 40, "example command lines found: {count}");
+    assert!(
+        problems.is_empty(),
+        "command lines the tool refuses:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn an_example_command_line_is_read_as_a_shell_would() {
+    let text = "    aftercare advice --treated \"3 days ago\" --topic makeup  # a comment\n\
+                \x20   aftercare man | man -l -\n\
+                \x20     | aftercare check --input - --format json\n\
+                \x20   cargo run --release -- advice --day 2\n\
+                \x20   aftercare serve [--listen ADDR]\n";
+    let found: Vec<String> = example_commands(text)
+        .into_iter()
+        .map(|(_, w)| w.join("/"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "aftercare/advice/--treated/3 days ago/--topic/makeup",
+            "aftercare/man",
+            "aftercare/check/--input/-/--format/json",
+            "aftercare/advice/--day/2",
+        ]
+    );
+}
