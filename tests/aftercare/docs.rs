@@ -466,3 +466,38 @@ fn an_example_command_line_is_read_as_a_shell_would() {
         ]
     );
 }
+
+#[test]
+fn the_six_answers_are_the_dispositions_from_most_urgent() {
+    let rows = table_after(&read("README.md"), "## The six answers");
+    let listed: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let mut defined: Vec<Disposition> = Disposition::ALL.to_vec();
+    defined.sort_by_key(|d| std::cmp::Reverse(d.urgency()));
+    let defined: Vec<String> = defined.iter().map(|d| format!("`{d}`")).collect();
+    assert_eq!(listed, defined);
+}
+
+#[test]
+fn the_readme_emergency_example_is_what_the_tool_prints() {
+    let r = crate::support::check(
+        "text",
+        r#"{"days_since_treatment": 2, "symptoms": [{"id": "difficulty_breathing"}]}"#,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let shown: String = r
+        .stdout
+        .trim_end()
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    assert!(
+        read("README.md").contains(&shown),
+        "the README's emergency example is not the output:\n{shown}"
+    );
+}
