@@ -501,3 +501,33 @@ fn the_readme_emergency_example_is_what_the_tool_prints() {
         "the README's emergency example is not the output:\n{shown}"
     );
 }
+
+#[test]
+fn the_changelog_names_every_format_and_the_built_in_protocol() {
+    let changelog = read("CHANGELOG.md");
+    let rows = table_after(&changelog, "## Formats");
+    let listed: BTreeSet<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let defined: BTreeSet<String> = [
+        aftercare::model::RESULT_FORMAT,
+        aftercare::model::ERROR_FORMAT,
+        aftercare::questionnaire::record::FORMAT,
+    ]
+    .iter()
+    .map(|f| format!("`{f}`"))
+    .collect();
+    assert_eq!(
+        listed, defined,
+        "the formats of the changelog and the code differ"
+    );
+
+    let rules = aftercare::rules::built_in_header();
+    let (major_minor, _) = rules.version.rsplit_once('.').unwrap();
+    let heading = format!(
+        "## Protocol {major_minor} (rule set `{}` {})",
+        rules.name, rules.version
+    );
+    assert!(
+        changelog.lines().any(|l| l == heading),
+        "CHANGELOG.md has no heading {heading:?} for the built-in rules"
+    );
+}
