@@ -15,7 +15,7 @@ const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 
 /// Longest date or time text the tool reads (see `when::parse_timestamp`).
-const MAX_TIME_LEN: u64 = 64;
+pub const MAX_TIME_LEN: u64 = 64;
 
 /// A case time: a date alone (the whole day) or an RFC 3339 time with its offset.
 const TIME_PATTERN: &str =

@@ -1,6 +1,6 @@
 //! Hostile input: every one gets a clear error (or the right answer), in bounded memory and
-//! time, and never a panic. The limits are in the README: a line (or one document) of at
-//! most 1 MiB, at most 256 symptoms a case, a rule file of at most 4 MiB.
+//! time, and never a panic. The limits are in docs/json-interface.md: a line (or one
+//! document) of at most 1 MiB, at most 256 symptoms a case, a rule file of at most 4 MiB.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -12,7 +12,7 @@ use chrono::DateTime;
 
 use crate::support::*;
 
-/// Exit codes of the README.
+/// Exit codes of docs/json-interface.md.
 const INPUT: i32 = 3;
 const RULES: i32 = 4;
 const USAGE: i32 = 2;

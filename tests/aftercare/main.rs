@@ -10,6 +10,7 @@ mod cli_check;
 mod cli_input_errors;
 mod cli_rules;
 mod clinical_table;
+mod docs;
 mod fast_paths;
 mod fhir;
 mod fuzz_props;

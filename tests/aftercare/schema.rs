@@ -130,10 +130,11 @@ fn every_error_record_matches_the_schema() {
     assert_valid(&error, &single.json(), "single error record");
 }
 
-/// The ```json blocks of the README, each checked against the schema its shape names.
+/// The ```json blocks of the JSON interface's document, each checked against the schema its
+/// shape names.
 #[test]
-fn the_readme_examples_match_the_schemas() {
-    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+fn the_documented_examples_match_the_schemas() {
+    let readme = std::fs::read_to_string(repo_path("docs/json-interface.md")).unwrap();
     let case = validator(&schema("case"));
     let result = validator(&schema("result"));
     let error = validator(&schema("error"));
@@ -150,13 +151,13 @@ fn the_readme_examples_match_the_schemas() {
             } else if doc.get("$schema").is_some() || doc.get("resourceType").is_some() {
                 continue;
             } else {
-                panic!("a README JSON example of no known shape: {doc}");
+                panic!("a documented JSON example of no known shape: {doc}");
             };
-            assert_valid(v, &doc, &format!("README {what}"));
+            assert_valid(v, &doc, &format!("docs/json-interface.md {what}"));
             checked += 1;
         }
     }
-    assert!(checked >= 3, "README examples checked: {checked}");
+    assert!(checked >= 3, "documented examples checked: {checked}");
 }
 
 /// One JSON document, or one a line (a stream).
