@@ -10,6 +10,7 @@ mod listen;
 mod logging;
 mod routes;
 mod stream;
+mod write_deadline;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -5,9 +5,14 @@
 //! Each line must arrive whole within the body timeout (a client dripping a byte a second is
 //! cut off, with an error record for the line it did not finish), and the client must take
 //! the answers within it too. A line longer than the limit is skipped without being kept.
+//!
+//! A response whose answers the client did not take in time is aborted, never ended: the
+//! body fails, hyper drops the connection without the last chunk, and the client sees a
+//! response cut short rather than a complete-looking one with records missing. The log line
+//! then says `cut_off`, with the counts answered until then.
 
-use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -27,14 +32,21 @@ use crate::output::{self, Format};
 /// Starts answering the stream; the answers flow into the response as they are made.
 pub fn answer(shared: Arc<Shared>, outcome: Outcome, format: Format, body: Body) -> Response {
     let (tx, rx) = mpsc::channel(8);
-    tokio::spawn(answer_lines(shared, outcome, format, body, tx));
+    let finished = Arc::new(AtomicBool::new(false));
+    let answered = Answered {
+        rx,
+        finished: finished.clone(),
+        ended: false,
+        outcome: outcome.clone(),
+    };
+    tokio::spawn(answer_lines(shared, outcome, format, body, tx, finished));
     (
         StatusCode::OK,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/x-ndjson"),
         )],
-        Body::new(Answered(rx)),
+        Body::new(answered),
     )
         .into_response()
 }
@@ -49,25 +61,67 @@ pub fn outcome_words(s: &BatchSummary) -> String {
             Some(d) => format!("refused at_least={}", d.code()),
             None => "refused".to_string(),
         },
-        (c, e) => format!("{most} cases={c} refused={e}"),
+        (c, e) => counts_words(s, c, e),
     }
 }
 
-/// The response body: the answers as the task sends them.
-struct Answered(mpsc::Receiver<Bytes>);
+/// The counts, whatever they are: what the log says of a stream that was cut off.
+fn counts_words(s: &BatchSummary, cases: usize, refused: usize) -> String {
+    let most = s.most_urgent.map_or("-", |d| d.code());
+    format!("{most} cases={cases} refused={refused}")
+}
+
+/// The response body: the answers as the task sends them, then its end only if the task
+/// finished; otherwise an error, so that hyper aborts the response rather than end it.
+struct Answered {
+    rx: mpsc::Receiver<Bytes>,
+    /// Set by the task once every answer is sent.
+    finished: Arc<AtomicBool>,
+    /// The end (or the error) has been given to hyper.
+    ended: bool,
+    outcome: Outcome,
+}
+
+/// The answers stopped before the end of the stream.
+#[derive(Debug)]
+struct CutOff;
+
+impl std::fmt::Display for CutOff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the stream of answers was cut off")
+    }
+}
+
+impl std::error::Error for CutOff {}
 
 impl HttpBody for Answered {
     type Data = Bytes;
-    type Error = Infallible;
+    type Error = CutOff;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
-        self.get_mut()
-            .0
-            .poll_recv(cx)
-            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, CutOff>>> {
+        let this = self.get_mut();
+        match this.rx.poll_recv(cx) {
+            Poll::Ready(Some(b)) => Poll::Ready(Some(Ok(http_body::Frame::data(b)))),
+            Poll::Ready(None) if this.finished.load(Ordering::Acquire) => {
+                this.ended = true;
+                Poll::Ready(None)
+            }
+            Poll::Ready(None) => Poll::Ready(Some(Err(CutOff))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for Answered {
+    /// Dropped before its end (the client gone or too slow, or the task stopped): the log
+    /// line, written just after, says so.
+    fn drop(&mut self) {
+        if !self.ended {
+            self.outcome.mark_cut_off();
+        }
     }
 }
 
@@ -91,6 +145,7 @@ async fn answer_lines(
     format: Format,
     mut body: Body,
     tx: mpsc::Sender<Bytes>,
+    finished: Arc<AtomicBool>,
 ) {
     let within = shared.settings.body_timeout;
     let opts = BatchOptions {
@@ -132,7 +187,7 @@ async fn answer_lines(
             deadline = Instant::now() + within;
         }
         partial.push(rest);
-        if !send(&mut answers, &tx, within).await {
+        if !send(&mut answers, &outcome, &tx, within).await {
             return;
         }
     }
@@ -163,8 +218,11 @@ async fn answer_lines(
         };
         let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
     }
-    outcome.set(outcome_words(answers.summary()));
-    send(&mut answers, &tx, within).await;
+    if send(&mut answers, &outcome, &tx, within).await {
+        outcome.set(outcome_words(answers.summary()));
+        // Before the sender is dropped: the body reads it once the channel is closed.
+        finished.store(true, Ordering::Release);
+    }
 }
 
 /// Answers the finished line (a blank one is skipped, as in `check`).
@@ -190,11 +248,16 @@ fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: us
 }
 
 /// Sends what has been answered; false when the client is gone or does not take it in time.
+/// The counts go to the log first, so that a stream cut off while this waits is logged
+/// with what it had answered.
 async fn send(
     answers: &mut Answers<'_, Vec<u8>>,
+    outcome: &Outcome,
     tx: &mpsc::Sender<Bytes>,
     within: std::time::Duration,
 ) -> bool {
+    let s = answers.summary();
+    outcome.set(counts_words(s, s.cases, s.errors));
     let out = answers.output();
     if out.is_empty() {
         return true;

@@ -743,3 +743,101 @@ fn the_clock_is_read_for_each_request_without_now() {
     let days = reply.json()["days_since_treatment"].as_f64().unwrap();
     assert!((days - 1.25).abs() < 0.01, "{days}");
 }
+
+/// The decoded body of a chunked response read to its end (or to the connection's end), and
+/// whether it ended with the last chunk.
+fn dechunk(raw: &[u8]) -> (Vec<u8>, bool) {
+    let mut r = BufReader::new(raw);
+    read_head(&mut r);
+    let mut body = Vec::new();
+    loop {
+        let mut size_line = String::new();
+        if r.read_line(&mut size_line).unwrap_or(0) == 0 {
+            return (body, false);
+        }
+        let Ok(size) = usize::from_str_radix(size_line.trim(), 16) else {
+            return (body, false);
+        };
+        if size == 0 {
+            return (body, true);
+        }
+        let mut data = vec![0; size + 2];
+        if r.read_exact(&mut data).is_err() {
+            return (body, false);
+        }
+        body.extend_from_slice(&data[..size]);
+    }
+}
+
+#[test]
+fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
+    // Issue N2: a portal that stops reading for longer than the body timeout must not get a
+    // complete-looking response with records missing.
+    let server = Server::start(&["--body-timeout", "0.5"]);
+    let lines = 10_000;
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    let mut writer = s.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let batch = format!("{FEVER}\n").repeat(100);
+        for _ in 0..lines / 100 {
+            let head = format!("{:x}\r\n", batch.len());
+            let sent = writer
+                .write_all(head.as_bytes())
+                .and_then(|()| writer.write_all(batch.as_bytes()))
+                .and_then(|()| writer.write_all(b"\r\n"));
+            if sent.is_err() {
+                return;
+            }
+        }
+        let _ = writer.write_all(b"0\r\n\r\n");
+    });
+    // Not reading, for four times the timeout: the answers back up and the server gives up.
+    std::thread::sleep(Duration::from_secs(2));
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(started.elapsed() < Duration::from_secs(15));
+    sender.join().unwrap();
+    let (body, ended) = dechunk(&raw);
+    let records = body.iter().filter(|&&b| b == b'\n').count();
+    assert!(
+        !ended,
+        "a cut response ended with its last chunk ({records} records)"
+    );
+    assert!(records < lines, "{records} records");
+    // The log line says it was cut off, with the counts answered until then.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let line = loop {
+        let log = server.log();
+        if let Some(l) = log.iter().find(|l| l.contains("POST /v1/check")) {
+            break l.clone();
+        }
+        assert!(Instant::now() < deadline, "no log line: {log:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(line.contains(" 200 see_today cases="), "{line}");
+    assert!(line.contains(" refused=0 cut_off "), "{line}");
+    // A client that reads gets the whole stream, ended, and no cut_off in the log.
+    let reply = server.post(
+        "/v1/check",
+        NDJSON,
+        format!("{FEVER}\n").repeat(50).as_bytes(),
+    );
+    assert_eq!(reply.text().lines().count(), 50);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server
+        .log()
+        .iter()
+        .filter(|l| l.contains("POST /v1/check"))
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = server.log();
+    let whole = log.iter().rfind(|l| l.contains("POST /v1/check")).unwrap();
+    assert!(whole.contains("see_today cases=50 refused=0 "), "{whole}");
+    assert!(!whole.contains("cut_off"), "{whole}");
+}
