@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     /// False once shutting down: a load balancer stops sending here.
     pub ready: AtomicBool,
     pub in_flight: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Bytes of streamed answers that may wait for their clients, across all streams.
+    pub waiting_output: std::sync::Arc<tokio::sync::Semaphore>,
     /// Request ids: a prefix for this run and a counter, so that ids do not repeat across
     /// restarts in one log.
     run_prefix: u32,
@@ -90,6 +92,7 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
         });
     let shared = std::sync::Arc::new(Shared {
         in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight)),
+        waiting_output: std::sync::Arc::new(tokio::sync::Semaphore::new(stream::WAITING_OUTPUT)),
         rules,
         settings,
         ready: AtomicBool::new(true),

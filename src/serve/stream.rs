@@ -6,6 +6,13 @@
 //! cut off, with an error record for the line it did not finish), and the client must take
 //! the answers within it too. A line longer than the limit is skipped without being kept.
 //!
+//! Memory is bounded whatever the client does: answers are sent in pieces of about
+//! [`PIECE`] bytes as the lines are answered, each piece waits for room in a byte budget
+//! shared by every stream ([`WAITING_OUTPUT`]), and while a piece waits the body is not read,
+//! so a client that sends much and reads nothing is held back by its own unread answers
+//! (TCP then slows its sending). What waits is what the budget allows, a piece per stream
+//! in hyper's hands, and the line being read.
+//!
 //! A response whose answers the client did not take in time is aborted, never ended: the
 //! body fails, hyper drops the connection without the last chunk, and the client sees a
 //! response cut short rather than a complete-looking one with records missing. The log line
@@ -20,7 +27,7 @@ use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
 use tokio::time::{timeout, timeout_at, Instant};
 
 use super::logging::Outcome;
@@ -29,12 +36,27 @@ use crate::batch::{Answers, BatchOptions, BatchSummary, MAX_LINE_BYTES};
 use crate::input::InputError;
 use crate::output::{self, Format};
 
+/// Answers are sent once this many bytes of them are ready (and at the end of each piece of
+/// body read): small enough that little waits per stream, large enough that a fast stream
+/// is not a message per case.
+const PIECE: usize = 16 * 1024;
+
+/// The most bytes of answers waiting to be taken, across all streams. A stream whose next
+/// piece does not fit waits (reading nothing meanwhile); a piece larger than the whole
+/// budget takes all of it.
+pub const WAITING_OUTPUT: usize = 16 * 1024 * 1024;
+
+/// A piece of answers and its share of the budget, given back once hyper asks for the next.
+type Piece = (Bytes, OwnedSemaphorePermit);
+
 /// Starts answering the stream; the answers flow into the response as they are made.
 pub fn answer(shared: Arc<Shared>, outcome: Outcome, format: Format, body: Body) -> Response {
-    let (tx, rx) = mpsc::channel(8);
+    // A few pieces per stream: the budget bounds them across streams.
+    let (tx, rx) = mpsc::channel(4);
     let finished = Arc::new(AtomicBool::new(false));
     let answered = Answered {
         rx,
+        held: None,
         finished: finished.clone(),
         ended: false,
         outcome: outcome.clone(),
@@ -74,7 +96,10 @@ fn counts_words(s: &BatchSummary, cases: usize, refused: usize) -> String {
 /// The response body: the answers as the task sends them, then its end only if the task
 /// finished; otherwise an error, so that hyper aborts the response rather than end it.
 struct Answered {
-    rx: mpsc::Receiver<Bytes>,
+    rx: mpsc::Receiver<Piece>,
+    /// The budget of the piece hyper took last: kept until it asks for the next, so that
+    /// the piece it holds is counted.
+    held: Option<OwnedSemaphorePermit>,
     /// Set by the task once every answer is sent.
     finished: Arc<AtomicBool>,
     /// The end (or the error) has been given to hyper.
@@ -103,8 +128,12 @@ impl HttpBody for Answered {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, CutOff>>> {
         let this = self.get_mut();
+        this.held = None;
         match this.rx.poll_recv(cx) {
-            Poll::Ready(Some(b)) => Poll::Ready(Some(Ok(http_body::Frame::data(b)))),
+            Poll::Ready(Some((b, share))) => {
+                this.held = Some(share);
+                Poll::Ready(Some(Ok(http_body::Frame::data(b))))
+            }
             Poll::Ready(None) if this.finished.load(Ordering::Acquire) => {
                 this.ended = true;
                 Poll::Ready(None)
@@ -144,7 +173,7 @@ async fn answer_lines(
     outcome: Outcome,
     format: Format,
     mut body: Body,
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Piece>,
     finished: Arc<AtomicBool>,
 ) {
     let within = shared.settings.body_timeout;
@@ -185,9 +214,16 @@ async fn answer_lines(
             line_no += 1;
             answer_line(&mut answers, &mut partial, line_no);
             deadline = Instant::now() + within;
+            // Not a whole piece of body's answers at once: those of many short lines would
+            // be megabytes.
+            if answers.output().len() >= PIECE
+                && !send(&mut answers, &shared, &outcome, &tx, within).await
+            {
+                return;
+            }
         }
         partial.push(rest);
-        if !send(&mut answers, &outcome, &tx, within).await {
+        if !send(&mut answers, &shared, &outcome, &tx, within).await {
             return;
         }
     }
@@ -218,7 +254,7 @@ async fn answer_lines(
         };
         let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
     }
-    if send(&mut answers, &outcome, &tx, within).await {
+    if send(&mut answers, &shared, &outcome, &tx, within).await {
         outcome.set(outcome_words(answers.summary()));
         // Before the sender is dropped: the body reads it once the channel is closed.
         finished.store(true, Ordering::Release);
@@ -252,8 +288,9 @@ fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: us
 /// with what it had answered.
 async fn send(
     answers: &mut Answers<'_, Vec<u8>>,
+    shared: &Shared,
     outcome: &Outcome,
-    tx: &mpsc::Sender<Bytes>,
+    tx: &mpsc::Sender<Piece>,
     within: std::time::Duration,
 ) -> bool {
     let s = answers.summary();
@@ -263,5 +300,110 @@ async fn send(
         return true;
     }
     let bytes = Bytes::from(std::mem::take(out));
-    matches!(timeout(within, tx.send(bytes)).await, Ok(Ok(())))
+    // Room in the shared budget: other streams' clients that stopped taking theirs are cut
+    // off within about a body timeout (the write deadline), so twice that is waited before
+    // this stream gives up.
+    let want = bytes.len().min(WAITING_OUTPUT) as u32;
+    let share = match timeout(
+        within * 2,
+        shared.waiting_output.clone().acquire_many_owned(want),
+    )
+    .await
+    {
+        Ok(Ok(share)) => share,
+        _ => return false,
+    };
+    matches!(timeout(within, tx.send((bytes, share))).await, Ok(Ok(())))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::serve::Settings;
+
+    /// A body of `left` frames, each `frame`, counting the bytes taken from it.
+    struct Counted {
+        left: usize,
+        frame: Bytes,
+        taken: Arc<AtomicUsize>,
+    }
+
+    impl HttpBody for Counted {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            let this = self.get_mut();
+            if this.left == 0 {
+                return Poll::Ready(None);
+            }
+            this.left -= 1;
+            this.taken.fetch_add(this.frame.len(), Ordering::Relaxed);
+            Poll::Ready(Some(Ok(http_body::Frame::data(this.frame.clone()))))
+        }
+    }
+
+    fn shared() -> Arc<Shared> {
+        Arc::new(Shared {
+            rules: crate::rules::built_in_for_tests().clone(),
+            settings: Settings {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                token: None,
+                request_timeout: Duration::from_secs(30),
+                body_timeout: Duration::from_secs(30),
+                max_in_flight: 4,
+                max_connections: 4,
+                pinned_now: None,
+            },
+            ready: AtomicBool::new(true),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(4)),
+            waiting_output: Arc::new(tokio::sync::Semaphore::new(WAITING_OUTPUT)),
+            run_prefix: 0,
+            next_request: Default::default(),
+        })
+    }
+
+    #[test]
+    fn answers_nobody_takes_stop_the_reading_and_hold_a_few_pieces() {
+        // Issue N3: a body sent in large pieces (hyper hands on what one read gave) whose
+        // answers nobody takes. Before, each piece of body was answered whole (here about
+        // 44 MB of JSON a piece) and eight such waited.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let shared = shared();
+            let line =
+                "{\"id\":\"a\",\"days_since_treatment\":2,\"symptoms\":[{\"id\":\"fever\"}]}\n";
+            let frame = Bytes::from(line.repeat(10_000));
+            let taken = Arc::new(AtomicUsize::new(0));
+            let body = Body::new(Counted {
+                left: 50,
+                frame: frame.clone(),
+                taken: taken.clone(),
+            });
+            let response = answer(shared.clone(), Outcome::default(), Format::Json, body);
+            // Time for the task to answer until it must wait.
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            let waiting = WAITING_OUTPUT - shared.waiting_output.available_permits();
+            // Four pieces in the channel, each a piece and at most one answer more.
+            assert!(
+                waiting > 0 && waiting <= 4 * (PIECE + 8 * 1024),
+                "{waiting}"
+            );
+            // No piece of body read after the one whose answers wait.
+            assert_eq!(taken.load(Ordering::Relaxed), frame.len());
+            // The budget is given back when the response goes.
+            drop(response);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert_eq!(shared.waiting_output.available_permits(), WAITING_OUTPUT);
+        });
+    }
 }

@@ -841,3 +841,72 @@ fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
     assert!(whole.contains("see_today cases=50 refused=0 "), "{whole}");
     assert!(!whole.contains("cut_off"), "{whole}");
 }
+
+/// The most memory the process `pid` has held resident, in bytes (Linux: VmHWM).
+fn peak_resident(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+#[test]
+fn clients_that_never_read_hold_little_memory() {
+    // Issue N3: 16 streams whose clients send and never read. The answers waiting for them
+    // are bounded (in bytes, across streams) and their bodies are not read meanwhile, so the
+    // server's peak resident memory stays small however much they send.
+    let server = Server::start(&["--body-timeout", "6"]);
+    let Some(before) = peak_resident(server.child.id()) else {
+        return; // no /proc: nothing to measure
+    };
+    let clients = 16;
+    let batch = format!("{FEVER}\n").repeat(2_000);
+    let mut held = Vec::new();
+    let mut senders = Vec::new();
+    for _ in 0..clients {
+        let mut s = server.connect();
+        s.write_all(b"POST /v1/check?format=fhir HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+        let mut writer = s.try_clone().unwrap();
+        let batch = batch.clone();
+        // About 2.8 MB of cases each, sent in 140 kB chunks until the server stops taking them.
+        senders.push(std::thread::spawn(move || {
+            for _ in 0..20 {
+                let sent = writer
+                    .write_all(format!("{:x}\r\n", batch.len()).as_bytes())
+                    .and_then(|()| writer.write_all(batch.as_bytes()))
+                    .and_then(|()| writer.write_all(b"\r\n"));
+                if sent.is_err() {
+                    return;
+                }
+            }
+            let _ = writer.write_all(b"0\r\n\r\n");
+        }));
+        held.push(s);
+    }
+    // Long enough for every stream to fill what it may, short of the body timeout.
+    std::thread::sleep(Duration::from_secs(3));
+    let peak = peak_resident(server.child.id()).unwrap();
+    eprintln!(
+        "{clients} clients that never read: peak resident {} MiB (at start {} MiB)",
+        peak >> 20,
+        before >> 20
+    );
+    drop(held);
+    for s in senders {
+        s.join().unwrap();
+    }
+    assert!(
+        peak < before + 48 * 1024 * 1024,
+        "peak resident {} MiB, {} MiB at start",
+        peak >> 20,
+        before >> 20
+    );
+    // The server answers others afterwards.
+    assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 200);
+}
