@@ -50,13 +50,20 @@ pub const WAITING_OUTPUT: usize = 16 * 1024 * 1024;
 type Piece = (Bytes, OwnedSemaphorePermit);
 
 /// Starts answering the stream; the answers flow into the response as they are made.
-pub fn answer(shared: Arc<Shared>, outcome: Outcome, format: Format, body: Body) -> Response {
+pub fn answer(
+    shared: Arc<Shared>,
+    outcome: Outcome,
+    format: Format,
+    body: Body,
+    place: OwnedSemaphorePermit,
+) -> Response {
     // A few pieces per stream: the budget bounds them across streams.
     let (tx, rx) = mpsc::channel(4);
     let finished = Arc::new(AtomicBool::new(false));
     let answered = Answered {
         rx,
         held: None,
+        _place: place,
         finished: finished.clone(),
         ended: false,
         outcome: outcome.clone(),
@@ -100,6 +107,8 @@ struct Answered {
     /// The budget of the piece hyper took last: kept until it asks for the next, so that
     /// the piece it holds is counted.
     held: Option<OwnedSemaphorePermit>,
+    /// The stream's place among those streams may take, until the response is done.
+    _place: OwnedSemaphorePermit,
     /// Set by the task once every answer is sent.
     finished: Arc<AtomicBool>,
     /// The end (or the error) has been given to hyper.
@@ -194,16 +203,32 @@ async fn answer_lines(
     };
     let mut line_no = 0usize;
     let mut deadline = Instant::now() + within;
+    // However steadily the lines come, a stream holds a place for at most this long.
+    let ends_at = Instant::now() + shared.settings.max_stream_time;
     let mut cut_off = None;
+    let line_late = format!(
+        "the line did not arrive whole within {} s: the stream ends here",
+        within.as_secs_f64()
+    );
     loop {
-        let data = match timeout_at(deadline, body.frame()).await {
+        // Checked before each read: a body whose pieces are always ready would never let a
+        // timeout fire.
+        if Instant::now() >= ends_at {
+            cut_off = Some((line_no + 1, stream_too_long(&shared)));
+            break;
+        }
+        let data = match timeout_at(deadline.min(ends_at), body.frame()).await {
             Ok(None) => break,
             Ok(Some(Ok(frame))) => match frame.into_data() {
                 Ok(data) => data,
                 Err(_) => continue,
             },
+            Err(_) if Instant::now() >= ends_at => {
+                cut_off = Some((line_no + 1, stream_too_long(&shared)));
+                break;
+            }
             Ok(Some(Err(_))) | Err(_) => {
-                cut_off = Some(line_no + 1);
+                cut_off = Some((line_no + 1, line_late.clone()));
                 break;
             }
         };
@@ -212,8 +237,11 @@ async fn answer_lines(
             partial.push(&rest[..end]);
             rest = &rest[end + 1..];
             line_no += 1;
-            answer_line(&mut answers, &mut partial, line_no);
-            deadline = Instant::now() + within;
+            // A blank line is no case: it does not give the stream more time, so blank
+            // lines cannot keep a stream (and its place) open without sending cases.
+            if answer_line(&mut answers, &mut partial, line_no) {
+                deadline = Instant::now() + within;
+            }
             // Not a whole piece of body's answers at once: those of many short lines would
             // be megabytes.
             if answers.output().len() >= PIECE
@@ -227,23 +255,18 @@ async fn answer_lines(
             return;
         }
     }
-    if let Some(no) = cut_off {
+    let was_cut = cut_off.is_some();
+    if let Some((no, message)) = cut_off {
         // The line that did not arrive gets its error record, as any bad line does, with
         // the least that what came of it needs: a sign sent before the cut still counts.
-        let e = InputError::new(
-            "",
-            format!(
-                "the line did not arrive whole within {} s: the stream ends here",
-                within.as_secs_f64()
-            ),
-        );
+        let e = InputError::new("", message);
         // Writing to memory cannot fail.
         let _ = answers.cut_off(e, &partial.kept, no);
     } else if partial.len > 0 {
         line_no += 1;
         answer_line(&mut answers, &mut partial, line_no);
     }
-    if cut_off.is_none() && answers.summary().cases + answers.summary().errors == 0 {
+    if !was_cut && answers.summary().cases + answers.summary().errors == 0 {
         let e = InputError::new("", "empty input: expected a JSON case");
         let refusal = output::json::Refusal {
             line: None,
@@ -261,8 +284,16 @@ async fn answer_lines(
     }
 }
 
-/// Answers the finished line (a blank one is skipped, as in `check`).
-fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: usize) {
+/// Why a stream ended at `--max-stream-time`.
+fn stream_too_long(shared: &Shared) -> String {
+    format!(
+        "the stream lasted longer than {} s: it ends here; send the rest in another request",
+        shared.settings.max_stream_time.as_secs_f64()
+    )
+}
+
+/// Answers the finished line (a blank one is skipped, as in `check`); false for a blank one.
+fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: usize) -> bool {
     let mut line = &partial.kept[..];
     let mut len = partial.len;
     if no == 1 {
@@ -275,12 +306,14 @@ fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: us
         line = &line[..line.len() - 1];
         len -= 1;
     }
-    if len > MAX_LINE_BYTES || !line.iter().all(u8::is_ascii_whitespace) {
+    let answered = len > MAX_LINE_BYTES || !line.iter().all(u8::is_ascii_whitespace);
+    if answered {
         // Writing to memory cannot fail.
         let _ = answers.line(line, len, no);
     }
     partial.kept.clear();
     partial.len = 0;
+    answered
 }
 
 /// Sends what has been answered; false when the client is gone or does not take it in time.
@@ -359,10 +392,12 @@ mod tests {
                 body_timeout: Duration::from_secs(30),
                 max_in_flight: 4,
                 max_connections: 4,
+                max_stream_time: Duration::from_secs(600),
                 pinned_now: None,
             },
             ready: AtomicBool::new(true),
             in_flight: Arc::new(tokio::sync::Semaphore::new(4)),
+            stream_places: Arc::new(tokio::sync::Semaphore::new(3)),
             waiting_output: Arc::new(tokio::sync::Semaphore::new(WAITING_OUTPUT)),
             run_prefix: 0,
             next_request: Default::default(),
@@ -389,7 +424,14 @@ mod tests {
                 frame: frame.clone(),
                 taken: taken.clone(),
             });
-            let response = answer(shared.clone(), Outcome::default(), Format::Json, body);
+            let place = shared.stream_places.clone().try_acquire_owned().unwrap();
+            let response = answer(
+                shared.clone(),
+                Outcome::default(),
+                Format::Json,
+                body,
+                place,
+            );
             // Time for the task to answer until it must wait.
             tokio::time::sleep(Duration::from_millis(800)).await;
             let waiting = WAITING_OUTPUT - shared.waiting_output.available_permits();

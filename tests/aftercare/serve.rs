@@ -910,3 +910,104 @@ fn clients_that_never_read_hold_little_memory() {
     // The server answers others afterwards.
     assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 200);
 }
+
+/// Opens a stream, sends one case and reads its answer: the stream then holds its place.
+fn open_stream(server: &Server) -> (TcpStream, BufReader<TcpStream>, Vec<u8>) {
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut pending = Vec::new();
+    if read_head(&mut reader) == 200 {
+        assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
+    }
+    (s, reader, pending)
+}
+
+#[test]
+fn streams_leave_places_for_single_cases_and_readyz_is_always_answered() {
+    // Issue N4: 4 places, of which streams may take 3.
+    let server = Server::start(&["--max-in-flight", "4"]);
+    let streams: Vec<_> = (0..3).map(|_| open_stream(&server)).collect();
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 503, "a fourth stream");
+    assert_eq!(server.get("/readyz").status, 200);
+    assert_eq!(
+        server.post("/v1/check", JSON, FAINTING.as_bytes()).status,
+        200
+    );
+    for (mut s, mut reader, _) in streams {
+        s.write_all(b"0\r\n\r\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+    }
+    // With every place taken, the readiness check still answers.
+    let server = Server::start(&["--max-in-flight", "1"]);
+    let _held = open_stream(&server);
+    assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 503);
+    assert_eq!(server.get("/readyz").status, 200);
+}
+
+#[test]
+fn blank_lines_do_not_keep_a_stream_open() {
+    let server = Server::start(&["--body-timeout", "0.5"]);
+    let (s, mut reader, mut pending) = open_stream(&server);
+    let started = Instant::now();
+    let mut writer = s.try_clone().unwrap();
+    let blanks = std::thread::spawn(move || {
+        // A blank line every 100 ms, for at most 3 s.
+        for _ in 0..30 {
+            if writer.write_all(b"1\r\n\n\r\n").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let cut = read_answer_line(&mut reader, &mut pending);
+    assert!(cut.contains("did not arrive whole"), "{cut}");
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = s.shutdown(std::net::Shutdown::Both);
+    blanks.join().unwrap();
+}
+
+#[test]
+fn a_stream_ends_at_its_longest_time_whole() {
+    let server = Server::start(&["--max-stream-time", "1", "--body-timeout", "5"]);
+    let (s, mut reader, mut pending) = open_stream(&server);
+    let started = Instant::now();
+    let mut writer = s.try_clone().unwrap();
+    let cases = std::thread::spawn(move || {
+        // A case every 100 ms, steadily, for at most 4 s.
+        for _ in 0..40 {
+            if send_chunk_checked(&mut writer, format!("{FEVER}\n").as_bytes()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let last = loop {
+        let line = read_answer_line(&mut reader, &mut pending);
+        if !line.contains("see_today") {
+            break line;
+        }
+        assert!(started.elapsed() < Duration::from_secs(4));
+    };
+    assert!(last.contains("lasted longer than 1 s"), "{last}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The response ends with its last chunk: the error record says where it ended.
+    assert!(read_chunk(&mut reader).is_none());
+    drop(s);
+    cases.join().unwrap();
+}
+
+fn send_chunk_checked(s: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
+    s.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+    s.write_all(data)?;
+    s.write_all(b"\r\n")
+}
