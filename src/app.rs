@@ -242,6 +242,7 @@ fn serve(
         body_timeout: args.body_timeout,
         max_in_flight: args.max_in_flight as usize,
         max_connections: args.max_connections as usize,
+        max_stream_time: args.max_stream_time,
         pinned_now,
     };
     crate::serve::run(rules, settings)

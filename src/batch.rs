@@ -213,8 +213,13 @@ pub fn run_reporting<R: BufRead, W: Write>(
                 rules,
             )?,
             Format::Fhir => {
-                let o =
-                    output::fhir::operation_outcome(None, "", "empty input: expected a JSON case");
+                let o = output::fhir::operation_outcome(
+                    None,
+                    "",
+                    "empty input: expected a JSON case",
+                    None,
+                    rules,
+                );
                 serde_json::to_writer(&mut record, &o)?;
                 record.push(b'\n');
             }
@@ -486,9 +491,27 @@ impl<'a, W: Write> Answers<'a, W> {
                         rules,
                     )?,
                     // Keep one line out per case in: a script reading codes can still count.
-                    Format::Disposition => writeln!(record, "error")?,
+                    // When what could be read needs more than home care, the line is that
+                    // disposition, bare: a script matching exact codes
+                    // (`call_emergency_now|go_to_ed_now)`) must see the emergency, and any
+                    // suffix ("error at_least=...") would slip past such a pattern. It is a
+                    // floor, so acting on it never does less than the case needs as far as it
+                    // could be read; the refusal still shows in the exit code (3, or 14/15
+                    // with --disposition-exit-code) and on standard error. `error` stays for
+                    // a case of which nothing above home care could be read: a refused case
+                    // never prints `home_care`.
+                    Format::Disposition => match at_least {
+                        Some(d) => writeln!(record, "{d}")?,
+                        None => writeln!(record, "error")?,
+                    },
                     Format::Fhir => {
-                        let o = output::fhir::operation_outcome(Some(no), &e.field, &e.message);
+                        let o = output::fhir::operation_outcome(
+                            Some(no),
+                            &e.field,
+                            &e.message,
+                            at_least,
+                            rules,
+                        );
                         serde_json::to_writer(&mut *record, &o)?;
                         record.push(b'\n');
                     }

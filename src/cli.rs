@@ -201,6 +201,9 @@ pub struct ServeArgs {
     /// Most connections open at once; more wait to be accepted
     #[arg(long, value_name = "N", default_value = "1024", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    /// Seconds a stream may last in all; it then ends with an error record
+    #[arg(long, value_name = "SECS", default_value = "600", value_parser = parse_seconds)]
+    pub max_stream_time: std::time::Duration,
 }
 
 /// A number of seconds, fractions allowed ("0.5"), more than zero and at most a day.

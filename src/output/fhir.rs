@@ -780,8 +780,17 @@ pub fn case_answers(
     }
 }
 
-/// In place of a bundle, for a case that cannot be read: an OperationOutcome.
-pub fn operation_outcome(line: Option<usize>, field: &str, message: &str) -> Value {
+/// In place of a bundle, for a case that cannot be read: an OperationOutcome. When what
+/// could be read still needs more than home care (`at_least`, clinical reference section
+/// 6), a second issue says so, coded as the RiskAssessment codes a disposition and with its
+/// action as the text: a record system that shows only the outcome still shows the floor.
+pub fn operation_outcome(
+    line: Option<usize>,
+    field: &str,
+    message: &str,
+    at_least: Option<Disposition>,
+    rules: &RuleSet,
+) -> Value {
     let mut diagnostics = String::new();
     if let Some(n) = line {
         diagnostics.push_str(&format!("line {n}: "));
@@ -791,8 +800,24 @@ pub fn operation_outcome(line: Option<usize>, field: &str, message: &str) -> Val
         diagnostics.push_str(": ");
     }
     diagnostics.push_str(message);
-    json!({
-        "resourceType": "OperationOutcome",
-        "issue": [{ "severity": "error", "code": "invalid", "diagnostics": diagnostics }]
-    })
+    let mut issues =
+        vec![json!({ "severity": "error", "code": "invalid", "diagnostics": diagnostics })];
+    if let Some(d) = at_least {
+        let text = rules.disposition_text(d);
+        // `warning`, not `information`: a reader filtering out information must still see
+        // it. `informational` is the issue type for a message that is not about processing.
+        issues.push(json!({
+            "severity": "warning",
+            "code": "informational",
+            "details": {
+                "coding": [{ "system": code_system(&rules.name, "disposition"), "code": d.code(), "display": text.label }],
+                "text": text.action
+            },
+            "diagnostics": format!(
+                "at_least={}: what could be read of the case needs at least this",
+                d.code()
+            )
+        }));
+    }
+    json!({ "resourceType": "OperationOutcome", "issue": issues })
 }

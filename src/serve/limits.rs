@@ -49,10 +49,12 @@ impl<T: Unpin + Send + 'static> HttpBody for Holding<T> {
 }
 
 /// A place among the `--max-in-flight` requests answered at once, held until the response
-/// body is done (a stream counts until it ends). None for the health check: the process is
-/// up even when busy. A request beyond the bound is turned away at once with 503.
+/// body is done (a stream counts until it ends). None for the health and readiness checks:
+/// the process is up and ready even when busy, and a load balancer that saw 503 from
+/// `/readyz` under load would take a working server out of service. A request beyond the
+/// bound is turned away at once with 503.
 pub fn admit(shared: &Shared, path: &str) -> Result<Option<OwnedSemaphorePermit>, Busy> {
-    if path == "/healthz" {
+    if path == "/healthz" || path == "/readyz" {
         return Ok(None);
     }
     match shared.in_flight.clone().try_acquire_owned() {

@@ -11,6 +11,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use super::write_deadline::WriteDeadline;
 use super::{routes, Shared};
 use crate::error::{exit, Error};
 
@@ -66,8 +67,9 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(settings.body_timeout);
-        let conn =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        // A client must take a response as it must send a request: within the body timeout.
+        let io = TokioIo::new(WriteDeadline::new(stream, settings.body_timeout));
+        let conn = builder.serve_connection(io, TowerToHyperService::new(app.clone()));
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;

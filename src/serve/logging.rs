@@ -27,6 +27,18 @@ impl Outcome {
             *slot = what;
         }
     }
+
+    /// The response ended before all of it was sent: said once, after what was found.
+    pub fn mark_cut_off(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            if !slot.ends_with("cut_off") {
+                if !slot.is_empty() {
+                    slot.push(' ');
+                }
+                slot.push_str("cut_off");
+            }
+        }
+    }
 }
 
 /// Writes the line when dropped, that is when the response body is done with.

@@ -10,6 +10,7 @@ mod listen;
 mod logging;
 mod routes;
 mod stream;
+mod write_deadline;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,6 +35,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     pub max_in_flight: usize,
     pub max_connections: usize,
+    /// The longest a stream may last, however steadily its lines come.
+    pub max_stream_time: Duration,
     /// The assessment time of every request, when pinned (`--now`).
     pub pinned_now: Option<DateTime<FixedOffset>>,
 }
@@ -46,6 +49,11 @@ pub(crate) struct Shared {
     /// False once shutting down: a load balancer stops sending here.
     pub ready: AtomicBool,
     pub in_flight: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The places of `in_flight` that streams may take: the rest are kept for single cases
+    /// and the other routes, so that long streams cannot turn away a single emergency.
+    pub stream_places: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Bytes of streamed answers that may wait for their clients, across all streams.
+    pub waiting_output: std::sync::Arc<tokio::sync::Semaphore>,
     /// Request ids: a prefix for this run and a counter, so that ids do not repeat across
     /// restarts in one log.
     run_prefix: u32,
@@ -75,6 +83,16 @@ impl Shared {
     }
 }
 
+/// How many of `max_in_flight` places streams may hold: all but a quarter (at least one),
+/// except when there is a single place, which both share.
+pub(crate) fn stream_places(max_in_flight: usize) -> usize {
+    if max_in_flight < 2 {
+        max_in_flight
+    } else {
+        max_in_flight - (max_in_flight / 4).max(1)
+    }
+}
+
 /// Runs the server until SIGTERM or SIGINT; returns the exit code. The rules are already
 /// validated, their examples run and their lint shown.
 pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
@@ -89,6 +107,10 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
         });
     let shared = std::sync::Arc::new(Shared {
         in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight)),
+        stream_places: std::sync::Arc::new(tokio::sync::Semaphore::new(stream_places(
+            settings.max_in_flight,
+        ))),
+        waiting_output: std::sync::Arc::new(tokio::sync::Semaphore::new(stream::WAITING_OUTPUT)),
         rules,
         settings,
         ready: AtomicBool::new(true),

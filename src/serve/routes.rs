@@ -160,7 +160,10 @@ async fn check(
     };
     match body_kind(req.headers()) {
         Ok(Sent::One) => one_case(&shared, &outcome, format, req.into_body()).await,
-        Ok(Sent::Stream) => stream::answer(shared, outcome, format, req.into_body()),
+        Ok(Sent::Stream) => match shared.stream_places.clone().try_acquire_owned() {
+            Ok(place) => stream::answer(shared, outcome, format, req.into_body(), place),
+            Err(_) => super::limits::Busy.into_response(),
+        },
         Err(m) => request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &m),
     }
 }

@@ -353,6 +353,73 @@ fn assert_refused_with(what: &str, input: &[u8], at_least: &str) {
     assert!(text.contains(heading(at_least)), "{what}: {text}");
     assert!(text.contains("could not be read"), "{what}: {text}");
     assert_eq!(code, refusal_exit_code(at_least), "{what}");
+    // One line, the floor's code itself: a script matching exact codes sees it.
+    let (line, code) = check_as("disposition", input);
+    assert_eq!(line, format!("{at_least}\n"), "{what}");
+    assert_eq!(code, refusal_exit_code(at_least), "{what}");
+    let (fhir, code) = check_as("fhir", input);
+    assert_outcome_floor(what, &fhir, at_least, v["action"].as_str().unwrap());
+    assert_eq!(code, refusal_exit_code(at_least), "{what}");
+}
+
+/// A FHIR OperationOutcome (one line of `fhir`) that carries `at_least` and its action.
+fn assert_outcome_floor(what: &str, fhir: &str, at_least: &str, action: &str) {
+    let o: serde_json::Value =
+        serde_json::from_str(fhir.trim()).unwrap_or_else(|e| panic!("{what}: {e}: {fhir}"));
+    assert_eq!(o["resourceType"], "OperationOutcome", "{what}: {o}");
+    assert_eq!(o["issue"][0]["severity"], "error", "{what}: {o}");
+    let floor = &o["issue"][1];
+    assert_eq!(floor["severity"], "warning", "{what}: {o}");
+    assert_eq!(
+        floor["details"]["coding"][0]["code"], at_least,
+        "{what}: {o}"
+    );
+    assert!(floor["details"]["coding"][0]["system"]
+        .as_str()
+        .is_some_and(|s| s.ends_with("/CodeSystem/disposition")));
+    assert_eq!(floor["details"]["text"], action, "{what}: {o}");
+    assert!(
+        floor["diagnostics"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("at_least={at_least}"))),
+        "{what}: {o}"
+    );
+}
+
+#[test]
+fn a_refusal_with_nothing_above_home_care_is_error_in_every_format() {
+    // Nothing urgent could be read: `error` (never `home_care`), and no floor in FHIR.
+    let input = br#"{"days_since_treatment": 2, "symptoms": [{"id": "redness"}],}"#;
+    let (line, code) = check_as("disposition", input);
+    assert_eq!((line.as_str(), code), ("error\n", 3));
+    let (fhir, _) = check_as("fhir", input);
+    let o: serde_json::Value = serde_json::from_str(fhir.trim()).unwrap();
+    assert_eq!(o["issue"].as_array().map(Vec::len), Some(1), "{o}");
+}
+
+#[test]
+fn the_readmes_disposition_script_sees_a_refused_emergency() {
+    // The README's own `case $(aftercare check ... --format disposition) in ...`, in sh.
+    for (what, bytes) in damaged_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("case.json");
+        std::fs::write(&file, &bytes).unwrap();
+        let script = r#"case $("$AFTERCARE" --now 2026-11-21T09:00:00Z check --input "$CASE" --format disposition 2>/dev/null) in
+  call_emergency_now|go_to_ed_now) echo emergency ;;
+  *) echo other ;;
+esac"#;
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .env("AFTERCARE", binary())
+            .env("CASE", &file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "emergency\n",
+            "{what}"
+        );
+    }
 }
 
 #[test]
@@ -518,6 +585,11 @@ fn over_http_a_refusal_carries_the_same_floor() {
             reply.status
         );
         assert_eq!(reply.json()["at_least"], "call_emergency_now", "{what}");
+        let action = reply.json()["action"].as_str().unwrap().to_string();
+        let reply = server.post("/v1/check?format=fhir", json, &bytes);
+        assert!(matches!(reply.status, 400 | 422), "{what}");
+        assert_outcome_floor(what, &reply.text(), "call_emergency_now", &action);
+        assert_eq!(reply.text(), check("fhir", bytes.clone()).stdout, "{what}");
     }
     // A stream: a damaged line among others, and a last line cut off by the end of the body.
     let stream = [
@@ -538,6 +610,21 @@ fn over_http_a_refusal_carries_the_same_floor() {
     assert_eq!(lines[1]["at_least"], "call_emergency_now");
     // Broken JSON: the sign reads, the risk factor in broken text does not.
     assert_eq!(lines[2]["at_least"], "see_today");
+    let reply = server.post("/v1/check?format=fhir", "application/x-ndjson", &stream);
+    let text = reply.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", reply.text());
+    assert!(lines[0].contains("\"Bundle\""));
+    let emergency =
+        crate::support::rules().disposition_text(aftercare::Disposition::CallEmergencyNow);
+    assert_outcome_floor(
+        "a damaged line",
+        lines[1],
+        "call_emergency_now",
+        &emergency.action,
+    );
+    let today = crate::support::rules().disposition_text(aftercare::Disposition::SeeToday);
+    assert_outcome_floor("a last line cut off", lines[2], "see_today", &today.action);
 }
 
 #[test]
@@ -545,32 +632,50 @@ fn over_http_a_stream_line_cut_off_by_the_body_timeout_keeps_its_emergency() {
     use crate::serve::{read_answer_line, read_head, send_chunk, Server};
     use std::io::{BufReader, Write};
     let server = Server::start(&["--body-timeout", "0.4"]);
-    let mut s = server.connect();
-    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
-    // The sign arrives, then the client stops before the line ends.
-    send_chunk(
-        &mut s,
-        br#"{"id": "caller-c", "days_since_treatment": 1, "symptoms": [{"id": "fainting"}"#,
-    );
-    let mut reader = BufReader::new(s.try_clone().unwrap());
-    assert_eq!(read_head(&mut reader), 200);
-    let mut pending = Vec::new();
-    let cut = read_answer_line(&mut reader, &mut pending);
-    let v: serde_json::Value = serde_json::from_str(&cut).unwrap();
-    assert!(
-        v["error"]["message"]
+    for query in ["", "?format=compact", "?format=fhir"] {
+        let mut s = server.connect();
+        s.write_all(format!("POST /v1/check{query} HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").as_bytes()).unwrap();
+        // The sign arrives, then the client stops before the line ends.
+        send_chunk(
+            &mut s,
+            br#"{"id": "caller-c", "days_since_treatment": 1, "symptoms": [{"id": "fainting"}"#,
+        );
+        let mut reader = BufReader::new(s.try_clone().unwrap());
+        assert_eq!(read_head(&mut reader), 200);
+        let mut pending = Vec::new();
+        let cut = read_answer_line(&mut reader, &mut pending);
+        if query == "?format=fhir" {
+            let action = &crate::support::rules()
+                .disposition_text(aftercare::Disposition::CallEmergencyNow)
+                .action;
+            assert_outcome_floor("a line cut off", &cut, "call_emergency_now", action);
+            assert!(
+                cut.contains("line 1: the line did not arrive whole"),
+                "{cut}"
+            );
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&cut).unwrap();
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("did not arrive whole")),
+            "{query}: {v}"
+        );
+        assert_eq!(v["line"], 1);
+        assert_eq!(v["at_least"], "call_emergency_now", "{query}: {v}");
+        assert!(v["action"]
             .as_str()
-            .is_some_and(|m| m.contains("did not arrive whole")),
-        "{v}"
-    );
-    assert_eq!(v["line"], 1);
-    assert_eq!(v["at_least"], "call_emergency_now", "{v}");
+            .is_some_and(|a| a.starts_with("Call emergency")));
+    }
     // The log counts the refusal and its floor.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !server
+    while server
         .log()
         .iter()
-        .any(|l| l.contains("refused at_least=call_emergency_now"))
+        .filter(|l| l.contains("refused at_least=call_emergency_now"))
+        .count()
+        < 3
     {
         assert!(std::time::Instant::now() < deadline, "{:?}", server.log());
         std::thread::sleep(std::time::Duration::from_millis(10));

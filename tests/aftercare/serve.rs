@@ -743,3 +743,271 @@ fn the_clock_is_read_for_each_request_without_now() {
     let days = reply.json()["days_since_treatment"].as_f64().unwrap();
     assert!((days - 1.25).abs() < 0.01, "{days}");
 }
+
+/// The decoded body of a chunked response read to its end (or to the connection's end), and
+/// whether it ended with the last chunk.
+fn dechunk(raw: &[u8]) -> (Vec<u8>, bool) {
+    let mut r = BufReader::new(raw);
+    read_head(&mut r);
+    let mut body = Vec::new();
+    loop {
+        let mut size_line = String::new();
+        if r.read_line(&mut size_line).unwrap_or(0) == 0 {
+            return (body, false);
+        }
+        let Ok(size) = usize::from_str_radix(size_line.trim(), 16) else {
+            return (body, false);
+        };
+        if size == 0 {
+            return (body, true);
+        }
+        let mut data = vec![0; size + 2];
+        if r.read_exact(&mut data).is_err() {
+            return (body, false);
+        }
+        body.extend_from_slice(&data[..size]);
+    }
+}
+
+#[test]
+fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
+    // Issue N2: a portal that stops reading for longer than the body timeout must not get a
+    // complete-looking response with records missing.
+    let server = Server::start(&["--body-timeout", "0.5"]);
+    let lines = 10_000;
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    let mut writer = s.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let batch = format!("{FEVER}\n").repeat(100);
+        for _ in 0..lines / 100 {
+            let head = format!("{:x}\r\n", batch.len());
+            let sent = writer
+                .write_all(head.as_bytes())
+                .and_then(|()| writer.write_all(batch.as_bytes()))
+                .and_then(|()| writer.write_all(b"\r\n"));
+            if sent.is_err() {
+                return;
+            }
+        }
+        let _ = writer.write_all(b"0\r\n\r\n");
+    });
+    // Not reading, for four times the timeout: the answers back up and the server gives up.
+    std::thread::sleep(Duration::from_secs(2));
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(started.elapsed() < Duration::from_secs(15));
+    sender.join().unwrap();
+    let (body, ended) = dechunk(&raw);
+    let records = body.iter().filter(|&&b| b == b'\n').count();
+    assert!(
+        !ended,
+        "a cut response ended with its last chunk ({records} records)"
+    );
+    assert!(records < lines, "{records} records");
+    // The log line says it was cut off, with the counts answered until then.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let line = loop {
+        let log = server.log();
+        if let Some(l) = log.iter().find(|l| l.contains("POST /v1/check")) {
+            break l.clone();
+        }
+        assert!(Instant::now() < deadline, "no log line: {log:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(line.contains(" 200 see_today cases="), "{line}");
+    assert!(line.contains(" refused=0 cut_off "), "{line}");
+    // A client that reads gets the whole stream, ended, and no cut_off in the log.
+    let reply = server.post(
+        "/v1/check",
+        NDJSON,
+        format!("{FEVER}\n").repeat(50).as_bytes(),
+    );
+    assert_eq!(reply.text().lines().count(), 50);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server
+        .log()
+        .iter()
+        .filter(|l| l.contains("POST /v1/check"))
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = server.log();
+    let whole = log.iter().rfind(|l| l.contains("POST /v1/check")).unwrap();
+    assert!(whole.contains("see_today cases=50 refused=0 "), "{whole}");
+    assert!(!whole.contains("cut_off"), "{whole}");
+}
+
+/// The most memory the process `pid` has held resident, in bytes (Linux: VmHWM).
+fn peak_resident(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+#[test]
+fn clients_that_never_read_hold_little_memory() {
+    // Issue N3: 16 streams whose clients send and never read. The answers waiting for them
+    // are bounded (in bytes, across streams) and their bodies are not read meanwhile, so the
+    // server's peak resident memory stays small however much they send.
+    let server = Server::start(&["--body-timeout", "6"]);
+    let Some(before) = peak_resident(server.child.id()) else {
+        return; // no /proc: nothing to measure
+    };
+    let clients = 16;
+    let batch = format!("{FEVER}\n").repeat(2_000);
+    let mut held = Vec::new();
+    let mut senders = Vec::new();
+    for _ in 0..clients {
+        let mut s = server.connect();
+        s.write_all(b"POST /v1/check?format=fhir HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+        let mut writer = s.try_clone().unwrap();
+        let batch = batch.clone();
+        // About 2.8 MB of cases each, sent in 140 kB chunks until the server stops taking them.
+        senders.push(std::thread::spawn(move || {
+            for _ in 0..20 {
+                let sent = writer
+                    .write_all(format!("{:x}\r\n", batch.len()).as_bytes())
+                    .and_then(|()| writer.write_all(batch.as_bytes()))
+                    .and_then(|()| writer.write_all(b"\r\n"));
+                if sent.is_err() {
+                    return;
+                }
+            }
+            let _ = writer.write_all(b"0\r\n\r\n");
+        }));
+        held.push(s);
+    }
+    // Long enough for every stream to fill what it may, short of the body timeout.
+    std::thread::sleep(Duration::from_secs(3));
+    let peak = peak_resident(server.child.id()).unwrap();
+    eprintln!(
+        "{clients} clients that never read: peak resident {} MiB (at start {} MiB)",
+        peak >> 20,
+        before >> 20
+    );
+    drop(held);
+    for s in senders {
+        s.join().unwrap();
+    }
+    assert!(
+        peak < before + 48 * 1024 * 1024,
+        "peak resident {} MiB, {} MiB at start",
+        peak >> 20,
+        before >> 20
+    );
+    // The server answers others afterwards.
+    assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 200);
+}
+
+/// Opens a stream, sends one case and reads its answer: the stream then holds its place.
+fn open_stream(server: &Server) -> (TcpStream, BufReader<TcpStream>, Vec<u8>) {
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut pending = Vec::new();
+    if read_head(&mut reader) == 200 {
+        assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
+    }
+    (s, reader, pending)
+}
+
+#[test]
+fn streams_leave_places_for_single_cases_and_readyz_is_always_answered() {
+    // Issue N4: 4 places, of which streams may take 3.
+    let server = Server::start(&["--max-in-flight", "4"]);
+    let streams: Vec<_> = (0..3).map(|_| open_stream(&server)).collect();
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 503, "a fourth stream");
+    assert_eq!(server.get("/readyz").status, 200);
+    assert_eq!(
+        server.post("/v1/check", JSON, FAINTING.as_bytes()).status,
+        200
+    );
+    for (mut s, mut reader, _) in streams {
+        s.write_all(b"0\r\n\r\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+    }
+    // With every place taken, the readiness check still answers.
+    let server = Server::start(&["--max-in-flight", "1"]);
+    let _held = open_stream(&server);
+    assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 503);
+    assert_eq!(server.get("/readyz").status, 200);
+}
+
+#[test]
+fn blank_lines_do_not_keep_a_stream_open() {
+    let server = Server::start(&["--body-timeout", "0.5"]);
+    let (s, mut reader, mut pending) = open_stream(&server);
+    let started = Instant::now();
+    let mut writer = s.try_clone().unwrap();
+    let blanks = std::thread::spawn(move || {
+        // A blank line every 100 ms, for at most 3 s.
+        for _ in 0..30 {
+            if writer.write_all(b"1\r\n\n\r\n").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let cut = read_answer_line(&mut reader, &mut pending);
+    assert!(cut.contains("did not arrive whole"), "{cut}");
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = s.shutdown(std::net::Shutdown::Both);
+    blanks.join().unwrap();
+}
+
+#[test]
+fn a_stream_ends_at_its_longest_time_whole() {
+    let server = Server::start(&["--max-stream-time", "1", "--body-timeout", "5"]);
+    let (s, mut reader, mut pending) = open_stream(&server);
+    let started = Instant::now();
+    let mut writer = s.try_clone().unwrap();
+    let cases = std::thread::spawn(move || {
+        // A case every 100 ms, steadily, for at most 4 s.
+        for _ in 0..40 {
+            if send_chunk_checked(&mut writer, format!("{FEVER}\n").as_bytes()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let last = loop {
+        let line = read_answer_line(&mut reader, &mut pending);
+        if !line.contains("see_today") {
+            break line;
+        }
+        assert!(started.elapsed() < Duration::from_secs(4));
+    };
+    assert!(last.contains("lasted longer than 1 s"), "{last}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The response ends with its last chunk: the error record says where it ended.
+    assert!(read_chunk(&mut reader).is_none());
+    drop(s);
+    cases.join().unwrap();
+}
+
+fn send_chunk_checked(s: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
+    s.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+    s.write_all(data)?;
+    s.write_all(b"\r\n")
+}
