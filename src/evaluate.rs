@@ -479,6 +479,10 @@ pub fn explain(case: &Case, triage: &Triage, rules: &RuleSet) -> Assessment {
             disposition: f.hit.disposition,
             rule: f.hit.rule.id(rules),
             reason: reason(f.hit, f.subject, case, rules),
+            description: match f.subject {
+                Subject::Symptom(i) => case.symptoms[i].description.clone(),
+                _ => None,
+            },
             also: f
                 .also
                 .iter()

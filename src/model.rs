@@ -242,6 +242,10 @@ pub struct Finding {
     /// The rule that decided this finding's disposition.
     pub rule: String,
     pub reason: String,
+    /// The person's own words about this symptom, when the case gave them: recorded and
+    /// shown to whoever reads the result, never interpreted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Other rules that fired for the same symptom, less or equally urgent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<RuleHit>,

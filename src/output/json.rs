@@ -54,6 +54,12 @@ pub fn write_compact<W: Write>(
                 s.push_str("\"symptom\":");
                 push_json_str(s, &case.symptoms[idx].id);
                 s.push(',');
+                // The person's own words go wherever a clinician reads the result.
+                if let Some(words) = &case.symptoms[idx].description {
+                    s.push_str("\"description\":");
+                    push_json_str(s, words);
+                    s.push(',');
+                }
             }
             // As in the full form: the combination's symptoms joined by "+".
             Subject::Combination(_) | Subject::Cluster(_) => {

@@ -221,6 +221,7 @@ fn finding(rules: &RuleSet) -> Value {
             "disposition": { "$ref": "#/$defs/disposition" },
             "rule": { "enum": rule_ids, "description": "The rule that decided the finding." },
             "reason": { "type": "string" },
+            "description": { "type": "string", "minLength": 1, "maxLength": 500, "description": "The person's own words about this symptom, when the case gave them: recorded and shown, never interpreted." },
             "also": {
                 "type": "array",
                 "items": {

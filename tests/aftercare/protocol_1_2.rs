@@ -391,3 +391,24 @@ fn the_nurse_is_reminded_of_prp_equipment_and_of_late_lumps() {
     let text = &rules().nurse_notes[1].text;
     assert!(text.contains("atypical mycobacteria"), "{text}");
 }
+
+/// The person's own words about a listed symptom are recorded and shown wherever a clinician
+/// reads the result (they never change it).
+#[test]
+fn the_persons_own_words_reach_every_form_of_the_result() {
+    let input = r#"{"days_since_treatment": 2, "symptoms": [{"id": "swelling", "description": "and now my throat is closing up"}]}"#;
+    let (v, _, _) = check_json(input);
+    assert_eq!(v["disposition"], "home_care", "the words are never read");
+    assert_eq!(
+        v["findings"][0]["description"],
+        "and now my throat is closing up"
+    );
+    let compact = check("compact", input);
+    assert!(
+        compact
+            .stdout
+            .contains(r#""description":"and now my throat is closing up""#),
+        "{}",
+        compact.stdout
+    );
+}
