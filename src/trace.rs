@@ -243,29 +243,34 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
 
 /// The report for a person: one block per rule.
 pub fn render_text(t: &Trace) -> String {
+    use crate::output::escape::visible as v;
     use std::fmt::Write as _;
+    // What comes from the files (their names, test ids, notes) can hold anything: shown
+    // with whatever could act on a terminal made visible.
     let mut s = String::new();
     let _ = writeln!(
         s,
         "Traceability: {} {} ({})\n",
-        t.rule_set.name, t.rule_set.version, t.file
+        v(&t.rule_set.name),
+        v(&t.rule_set.version),
+        v(&t.file)
     );
     for r in &t.rules {
         let _ = writeln!(s, "{}", r.rule);
         let sources: Vec<String> = r
             .sources
             .iter()
-            .map(|x| format!("{} ({})", x.id, x.kind))
+            .map(|x| format!("{} ({})", v(&x.id), x.kind))
             .collect();
         let _ = writeln!(s, "  sources:  {}", sources.join(", "));
         if !r.source_note.is_empty() {
-            let _ = writeln!(s, "  note:     {}", r.source_note);
+            let _ = writeln!(s, "  note:     {}", v(&r.source_note));
         }
         let _ = writeln!(s, "  examples: {}", list_or_none(&r.examples));
         let tests: Vec<String> = r
             .tests
             .iter()
-            .map(|x| format!("{} {}", x.table, x.id))
+            .map(|x| format!("{} {}", v(&x.table), v(&x.id)))
             .collect();
         let _ = writeln!(s, "  tests:    {}", list_or_none(&tests));
     }
@@ -282,7 +287,13 @@ pub fn render_text(t: &Trace) -> String {
         let _ = writeln!(s, "Exercised by nothing: {}", t.unexercised.join(", "));
     }
     for f in &t.failing {
-        let _ = writeln!(s, "Failing: {} {}: {}", f.table, f.id, f.message);
+        let _ = writeln!(
+            s,
+            "Failing: {} {}: {}",
+            v(&f.table),
+            v(&f.id),
+            v(&f.message)
+        );
     }
     s
 }

@@ -229,3 +229,25 @@ fn a_weakened_rule_file_is_flagged_every_time_it_is_used() {
         "{err}"
     );
 }
+
+/// What comes from a test file (its name, a case id) reaches the terminal with anything that
+/// could act on it made visible.
+#[test]
+fn trace_shows_test_ids_and_file_names_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("odd\u{1b}[2Jname.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"x\\u001b[31mred\", \"input\": {\"days_since_treatment\": 1, \"symptoms\": [{\"id\": \"fever\"}]}, \"expect\": \"home_care\"}\n",
+    )
+    .unwrap();
+    let out = aftercare()
+        .current_dir(repo_path(""))
+        .args(["rules", "trace", "--tests"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("red"), "{text}");
+}
