@@ -99,6 +99,18 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
 
 pub fn run(config: &Config) -> Result<i32, Error> {
     colored::control::set_override(config.color);
+    // Answers written nowhere must not end in a success: a closed standard output is said,
+    // with exit 1, before anything is asked or read.
+    if matches!(
+        config.command,
+        Action::Check { .. } | Action::Advice { .. } | Action::Questionnaire { .. }
+    ) && crate::io_text::stdout_was_closed()
+    {
+        return Err(Error::Io(
+            "standard output is closed: the answers would be lost (write them to a file or a pipe)"
+                .into(),
+        ));
+    }
     let style = Style {
         color: config.color,
         width: config.width,

@@ -703,3 +703,30 @@ fn the_safety_cases_give_their_answers_and_fire_their_rules() {
         }
     }
 }
+
+/// `check >&-`: the answers would go nowhere, so the command fails (exit 1) and says why,
+/// rather than exiting 0; `> /dev/null` is a choice and is left alone.
+#[test]
+fn a_closed_standard_output_is_a_failure_not_a_silent_success() {
+    let bin = env!("CARGO_BIN_EXE_aftercare");
+    let run = |redirect: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "echo '{{\"days_since_treatment\": 1, \"symptoms\": []}}' | \"$0\" check --input - --format json {redirect}"
+            ))
+            .arg(bin)
+            .output()
+            .unwrap()
+    };
+    let closed = run(">&-");
+    assert_eq!(closed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&closed.stderr).contains("standard output is closed"));
+    let null = run("> /dev/null");
+    assert_eq!(
+        null.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&null.stderr)
+    );
+}
