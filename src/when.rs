@@ -223,6 +223,19 @@ fn parse_typed_inner(
     let today = now.date_naive();
     let mut day_only = time.is_none();
     let result = match words.as_slice() {
+        // A number alone is a number of days ago ("2": two days ago), the quickest answer
+        // for the usual first days. Only up to two months: a larger number alone is more
+        // likely a mistyped date than a count of days.
+        [n] if n.chars().all(|c| c.is_ascii_digit()) => {
+            let n: i64 = n
+                .parse()
+                .ok()
+                .filter(|n| *n <= BARE_DAYS)
+                .ok_or_else(|| {
+                    format!("a number alone is days ago, up to {BARE_DAYS}: write \"{n} days ago\" or a date (18 Nov)")
+                })?;
+            start_of(days_before(today, n)?)?
+        }
         ["today"] | ["this", "morning"] => start_of(today)?,
         ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
         [n, unit, "ago"] => {
@@ -254,7 +267,7 @@ fn parse_typed_inner(
             Some(d) => start_of(d)?,
             None => {
                 return Err(
-                    "not understood: try \"today\", \"yesterday\", \"3 days ago\", \"Tuesday\", \"18 Nov\" or 2026-11-18".into(),
+                    "not understood: try \"today\", \"yesterday\", \"3\" (days ago), \"Tuesday\", \"18 Nov\" or 2026-11-18".into(),
                 )
             }
         },
@@ -264,6 +277,9 @@ fn parse_typed_inner(
     }
     Ok((within_a_century(result, now)?, day_only))
 }
+
+/// The most days a number alone can mean (see `parse_typed_inner`).
+const BARE_DAYS: i64 = 60;
 
 /// The same limit as a number of days (`--day`, `days_since_treatment`): no treatment is
 /// more than a century ago, and a time that far is a typing mistake.
@@ -511,6 +527,15 @@ mod tests {
         assert_eq!(days("5 hours ago"), 5.0 / 24.0);
         assert_eq!(days("yesterday 21:00"), 0.5);
         assert_eq!(days("2026-11-18"), 3.0 + 9.0 / 24.0);
+        // A number alone is days ago, the whole of that day.
+        assert_eq!(days("2"), 2.0 + 9.0 / 24.0);
+        assert_eq!(days("0"), 9.0 / 24.0);
+        assert_eq!(days(" 60 "), 60.0 + 9.0 / 24.0);
+        assert!(parse_typed("61", n)
+            .unwrap_err()
+            .contains("days ago, up to 60"));
+        assert!(parse_typed("99999999999999999999", n).is_err());
+        assert_eq!(parse_typed_span("2", n), parse_typed_span("2 days ago", n));
         assert!(parse_typed("tomorrow", n).is_err());
         assert!(parse_typed("today 23:00", n).is_err());
         assert!(parse_typed("3 fortnights ago", n).is_err());

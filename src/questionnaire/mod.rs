@@ -625,7 +625,7 @@ pub fn ask_follow_ups(
     }
 }
 
-/// "When was the treatment?": typed ("3 days ago", "2026-11-18 14:30") or, on an empty
+/// "When was the treatment?": typed ("2", "3 days ago", "2026-11-18 14:30") or, on an empty
 /// answer, picked on a calendar with an optional time. Says the day it understood.
 pub fn ask_treatment(
     p: &mut dyn Prompter,
@@ -647,13 +647,16 @@ pub fn ask_treatment(
         Ok(())
     });
     let (message, help) = match mode {
+        // A number of days ago is the quickest answer for the usual first days; the day it
+        // gives is said back with its date, and an empty line still opens the calendar, so
+        // nothing is chosen for the person by a hurried Enter.
         Mode::Patient => (
-            "When was your treatment? (today, yesterday, Tuesday, 18 Nov, 3 days ago)",
+            "When was your treatment? Days ago (0 today, 1, 2...), or Tuesday, 18 Nov",
             "A time is optional (yesterday 2pm). Enter alone opens a calendar.",
         ),
         Mode::Nurse => (
             "Treatment date?",
-            "today / yesterday / 3 days ago / 2026-11-18 [14:30]; Enter: calendar",
+            "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: calendar",
         ),
     };
     let typed = p.text(&TextLine {
@@ -799,8 +802,10 @@ pub fn ask_details(
     } else {
         format!("{name}: severity?")
     };
-    // The cursor starts on moderate, the protocol's default for an unknown severity: only
-    // "severe" changes the rules, and that takes a deliberate choice.
+    // The cursor starts on moderate, the protocol's default for an unknown severity, so a
+    // hurried Enter never says less than "not known" would: a rule file's cluster can count
+    // moderate reactions, and mild would drop them. Mild is one key up; "severe" takes a
+    // deliberate choice.
     let was = previous.map_or(Severity::Moderate, |s| s.severity);
     let i = p.select(&SelectOne {
         id: &q_id,

@@ -932,3 +932,87 @@ fn lines_asks_numbered_questions_on_any_terminal() {
     assert!(!text.contains("arrows"), "{text}");
     assert!(text.contains("   1. None of these"), "{text}");
 }
+
+/// Answers each prompt in turn and counts the keys pressed: an arrow or Enter is one key,
+/// and so is each character typed.
+fn count_keys(s: &mut Screen, steps: &[(&str, &[&str])]) -> usize {
+    let mut keys = 0;
+    for (prompt, typed) in steps {
+        s.answer(prompt, typed);
+        keys += typed
+            .iter()
+            .map(|k| {
+                if k.starts_with('\x1b') {
+                    1
+                } else {
+                    k.chars().count()
+                }
+            })
+            .sum::<usize>();
+    }
+    keys
+}
+
+#[test]
+fn a_normal_day_takes_at_most_25_keys() {
+    // Day 2, mild redness and tightness, both better, nothing else.
+    let mut s = Screen::start(&["check", "--disposition-exit-code"]);
+    let keys = count_keys(
+        &mut s,
+        &[
+            ("Do you have any of these right now?", &[ENTER]),
+            ("And any of these?", &[ENTER]),
+            // A number alone is days ago.
+            ("When was your treatment?", &["2", ENTER]),
+            // Redness is first; a search finds tightness.
+            (
+                "What do you notice now?",
+                &[DOWN, SPACE, "tigh", SPACE, ENTER],
+            ),
+            ("Redness: how bad is it now?", &[UP, ENTER]),
+            ("Redness: in the last day", &[UP, ENTER]),
+            ("Redness: when did it start?", &[ENTER]),
+            ("Tightness: how bad is it now?", &[UP, ENTER]),
+            ("Tightness: in the last day", &[UP, ENTER]),
+            ("Tightness: when did it start?", &[ENTER]),
+            ("very worried?", &["n", ENTER]),
+            ("Are these answers right?", &[ENTER]),
+        ],
+    );
+    s.wait_for("HOME CARE");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 10, "home care: {screen}");
+    assert!(
+        screen.contains("on Thu 19 Nov 2026, time not given, so today is"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Redness: mild, getting better, since the treatment"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Tightness: mild, getting better, since the treatment"),
+        "{screen}"
+    );
+    assert!(keys <= 25, "the normal day took {keys} keys");
+}
+
+#[test]
+fn lips_swelling_with_trouble_breathing_takes_5_keys() {
+    let mut s = Screen::start(&["check", "--disposition-exit-code"]);
+    let keys = count_keys(
+        &mut s,
+        &[(
+            "Do you have any of these right now?",
+            &[DOWN, SPACE, DOWN, SPACE, ENTER],
+        )],
+    );
+    s.wait_for("CALL EMERGENCY SERVICES NOW");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 15, "call_emergency_now: {screen}");
+    assert!(
+        screen.contains("Trouble breathing") && screen.contains("Swelling of lips"),
+        "{screen}"
+    );
+    assert_eq!(keys, 5);
+}
