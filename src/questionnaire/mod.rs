@@ -26,7 +26,7 @@ use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
 use crate::output::text::capitalise;
 use crate::rules::RuleSet;
 use crate::when;
-use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
+use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine, YesNo};
 
 /// Who is answering: the wording and the order of the questions differ, the evaluation not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -659,12 +659,28 @@ pub fn ask_treatment(
             "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: calendar",
         ),
     };
-    let typed = p.text(&TextLine {
-        id: "treatment",
-        message,
-        help: Some(help),
-        check: Some(check),
-    })?;
+    // A date that is read but may not be what was meant (far back, or last year's because
+    // this year's is still to come) is checked with the person; "no" asks again.
+    let typed = loop {
+        let typed = p.text(&TextLine {
+            id: "treatment",
+            message,
+            help: Some(help),
+            check: Some(check.clone()),
+        })?;
+        let Some(doubt) = when::second_look(&typed, now) else {
+            break typed;
+        };
+        let right = p.confirm(&YesNo {
+            id: "treatment.check",
+            message: &format!("{}: is that right?", capitalise(&doubt)),
+            help: Some("y: yes, that is the day; n: type it again"),
+            default: None,
+        })?;
+        if right {
+            break typed;
+        }
+    };
     let treatment = if typed.trim().is_empty() {
         let today = now.date_naive();
         let day = p.date(&DatePick {
@@ -737,27 +753,47 @@ pub fn ask_treatment(
             as_given: typed.trim().to_string(),
         }
     };
-    let days = when::days_between(treatment.at, now);
-    let ago = crate::output::text::day_words(days);
-    let ago = ago.trim_end_matches(" since the treatment");
-    // Without a time of day, hours since the start of that day would claim a precision the
-    // answer does not have: the day is said instead.
-    let when = if treatment.time_given {
-        format!("{ago} ago")
-    } else {
-        format!("on {}", treatment.when_words())
-    };
-    p.say(&match mode {
-        Mode::Patient => format!(
-            "Understood: your treatment was {when}, so today is day {}.",
-            fmt_day(days.floor())
-        ),
-        Mode::Nurse => format!("Treatment {when}: day {}.", fmt_day(days.floor())),
-    });
+    p.say(&treatment_words(&treatment, mode, now));
     Ok(treatment)
 }
 
 use prompt::Stop;
+
+/// What was understood of the treatment time, said back. The calendar day is in the words
+/// ("yesterday", "2 days ago") and the date; the day number counts whole 24 hours since the
+/// treatment, as the rules' windows do. With a time of day the two can differ (yesterday at
+/// 14:00 is day 0 this morning), so the hours are said and the day number is explained
+/// rather than set against "yesterday". Without a time of day, hours since the start of
+/// that day would claim a precision the answer does not have: the day is said instead.
+pub fn treatment_words(treatment: &Treatment, mode: Mode, now: DateTime<FixedOffset>) -> String {
+    let days = when::days_between(treatment.at, now);
+    let day = fmt_day(days.floor());
+    let calendar_days = (now.date_naive() - treatment.at.date_naive()).num_days();
+    let calendar = match calendar_days {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        n => format!("{n} days ago"),
+    };
+    if treatment.time_given {
+        let ago = crate::output::text::day_words(days);
+        let ago = ago.trim_end_matches(" since the treatment");
+        let date = treatment.at.format("%a %-d %b %Y at %H:%M");
+        match mode {
+            Mode::Patient => format!(
+                "Understood: your treatment was {calendar} ({date}), {ago} ago. Days are counted in full 24 hours from then, so this is day {day}."
+            ),
+            Mode::Nurse => format!("Treatment {calendar} ({date}), {ago} ago: day {day} in 24-hour days."),
+        }
+    } else {
+        let when = treatment.when_words();
+        match mode {
+            Mode::Patient => format!(
+                "Understood: your treatment was {calendar}, on {when}, so today is day {day}."
+            ),
+            Mode::Nurse => format!("Treatment {calendar}, on {when}: day {day}."),
+        }
+    }
+}
 
 /// Severity, trend and start of one symptom. `previous` is the answer being changed at the
 /// review: the cursor starts on each of its answers, so that Enter keeps what was not meant

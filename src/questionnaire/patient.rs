@@ -287,11 +287,26 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
         }
     ));
     if let Some(t) = &a.treatment {
+        // A number alone was days ago: said so, not as a bare "2". With a time of day the
+        // day number counts full 24 hours, which can be less than the calendar days.
+        let given = if t.as_given.chars().all(|c| c.is_ascii_digit()) {
+            format!("{} days ago", t.as_given)
+        } else {
+            t.as_given.clone()
+        };
+        let day = if t.time_given {
+            let ago = crate::output::text::day_words(days);
+            format!(
+                "{} ago, day {} in full 24 hours",
+                ago.trim_end_matches(" since the treatment"),
+                fmt_day(days.floor())
+            )
+        } else {
+            format!("today is day {} after it", fmt_day(days.floor()))
+        };
         out.push_str(&format!(
-            "  Treatment: {} ({}): today is day {} after it\n",
-            t.as_given,
+            "  Treatment: {given} ({}): {day}\n",
             t.when_words(),
-            fmt_day(days.floor())
         ));
     }
     if a.symptoms.is_empty() && ticked_signs.is_empty() {

@@ -405,6 +405,71 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     assert_eq!(refusals, 2, "{:?}", p.transcript);
 }
 
+#[test]
+fn a_date_that_may_be_a_slip_is_checked_and_no_asks_again() {
+    // NOW is 21 Nov 2026: "1 Dec" without a year is still to come, so it would be last
+    // year's, 355 days ago. "No" asks again; a number alone is days ago.
+    let script = no_danger("1 Dec")
+        .then("treatment.check", Scripted::No)
+        .text("treatment", "2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert!(
+        p.transcript.iter().any(|l| l.contains(
+            "1 Dec this year is still to come, so this reads as last year (Mon 1 Dec 2025, 355 days ago): is that right?"
+        )),
+        "{:?}",
+        p.transcript
+    );
+    assert!(
+        p.said().contains(
+            "your treatment was 2 days ago, on Thu 19 Nov 2026, time not given, so today is day 2."
+        ),
+        "{}",
+        p.said()
+    );
+
+    // "Yes" keeps it: a date far back can be right.
+    let script = no_danger("100 days ago")
+        .then("treatment.check", Scripted::Yes)
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert!(o.case.days_since_treatment >= 100.0);
+}
+
+#[test]
+fn yesterday_with_a_time_keeps_the_calendar_day_and_counts_in_hours() {
+    // NOW is 09:00 on 21 Nov: yesterday at 14:00 is 19 hours ago, day 0 of the rules'
+    // windows, said without "today is day 0" set against "yesterday".
+    let script = no_danger("yesterday 2pm")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let said = p.said();
+    assert!(
+        said.contains("your treatment was yesterday (Fri 20 Nov 2026 at 14:00), 19 hours ago. Days are counted in full 24 hours from then, so this is day 0."),
+        "{said}"
+    );
+    assert!(
+        said.contains("Treatment: yesterday 2pm (Fri 20 Nov 2026, 14:00): 19 hours ago, day 0 in full 24 hours"),
+        "{said}"
+    );
+    assert!(!said.contains("today is day 0"), "{said}");
+    assert_eq!(o.case.days_since_treatment, 0.791667);
+}
+
 /// A nurse's script that answers "no" to every danger sign at least as urgent as `level`.
 fn nurse_denies(level: Disposition) -> ScriptedPrompter {
     let rules = RuleSet::built_in();
