@@ -1275,9 +1275,11 @@ pub fn run_on_terminal(
         columns: config.width,
         rows: config.rows,
         searched: None,
+        started: std::time::Instant::now(),
     };
     let mut lines = lines::LinePrompter {
         columns: config.width,
+        started: std::time::Instant::now(),
     };
     let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
     let style = crate::output::text::Style {

@@ -129,6 +129,11 @@ pub trait Prompter {
     fn searched_words(&mut self) -> Option<String> {
         None
     }
+    /// The time since the questions began, for the end time of a call. Scripted answers
+    /// take none, so that what they give is the same on every run.
+    fn elapsed(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
 }
 
 /// Draws the questions on the terminal (standard error) with inquire.
@@ -139,6 +144,8 @@ pub struct TerminalPrompter {
     pub rows: usize,
     /// See [`Prompter::searched_words`].
     pub searched: Option<String>,
+    /// When the questions began (see [`Prompter::elapsed`]).
+    pub started: std::time::Instant,
 }
 
 impl TerminalPrompter {
@@ -294,6 +301,10 @@ fn stop(e: inquire::InquireError) -> Stop {
 }
 
 impl Prompter for TerminalPrompter {
+    fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
     fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
         let labels = self.labels(q.choices, 2);
         let page = self.page_size(&labels);

@@ -360,7 +360,10 @@ fn a_full_nurse_run_with_a_record() {
         &record_arg,
     ]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
-    s.answer("Who is calling?", &[ENTER]);
+    // Someone else calls: the patient is named apart, with a date of birth.
+    s.answer("Who is calling?", &[DOWN, ENTER]);
+    s.answer("Patient's name or id?", &["Bea Example", ENTER]);
+    s.answer("Patient's date of birth?", &["23 Apr 1980", ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["my face is hot", ENTER]);
     for _ in 0..danger_sign_count() {
@@ -393,7 +396,8 @@ fn a_full_nurse_run_with_a_record() {
     s.wait_for("SBAR: call about micro-needling aftercare");
     s.wait_for("Nurse: JB.");
     s.wait_for("S  Situation");
-    s.wait_for("Caller: Ann Example (patient), callback 07700 900123.");
+    s.wait_for("Caller: Ann Example (calling for the patient), callback 07700");
+    s.wait_for("Patient: Bea Example, born 1980-04-23.");
     s.wait_for("Reports: Fever.");
     s.wait_for("Nurse override: computed see_today changed to see_within_3_days");
     s.wait_for("Safety net given");
@@ -409,6 +413,14 @@ fn a_full_nurse_run_with_a_record() {
     assert_eq!(saved["override"]["reason"], "afebrile now, photo reviewed");
     assert_eq!(saved["rule_set"]["name"], "micro-needling-default");
     assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["patient_name"], "Bea Example");
+    assert_eq!(saved["call"]["patient_birth_date"], "1980-04-23");
+    // The call's start is the clock given; its end is that clock and the time it took.
+    assert_eq!(saved["call"]["started_at"], "2026-11-21T09:00:00+00:00");
+    let ended =
+        chrono::DateTime::parse_from_rfc3339(saved["call"]["ended_at"].as_str().unwrap()).unwrap();
+    let started = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    assert!(ended >= started && ended - started < chrono::Duration::minutes(5));
     assert_eq!(saved["call"]["complaint"], "my face is hot");
     assert_eq!(saved["call"]["understood"], true);
     assert_eq!(saved["call"]["nurse"], "JB");
@@ -770,6 +782,7 @@ fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
     s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["red lines up my neck", ENTER]);
     for _ in 0..at {
@@ -809,6 +822,7 @@ fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
     s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["my cheek is swollen", ENTER]);
     s.answer("y/n]", &["n", ENTER]);
