@@ -8,8 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use super::prompt::{Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
 use crate::error::Error;
-use crate::model::{Disposition, FindingKind};
-use crate::output::text::capitalise;
+use crate::model::Disposition;
 use crate::rules::RuleSet;
 
 const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of these' if none apply.";
@@ -514,114 +513,16 @@ fn until_words(until: f64) -> String {
     )
 }
 
-/// Each finding in the person's words: the symptom, what it means now, and for a warning
-/// sign its possible cause in plain words.
+/// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),
+/// with "something else" in the words the person typed.
 fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in &o.assessment.findings {
-        let line = match (f.kind, &f.symptom) {
-            (FindingKind::RepeatContact, _) => {
-                "You have asked the clinic before or are very worried: the clinic should see you."
-                    .to_string()
-            }
-            (FindingKind::Combination, _) => {
-                capitalise(
-                    &rules
-                        .combinations
-                        .iter()
-                        .find(|c| c.id == f.rule)
-                        .map_or_else(|| f.reason.clone(), |c| c.reason.clone()),
-                ) + "."
-            }
-            (FindingKind::Other, _) => {
-                let words = o
-                    .case
-                    .symptoms
-                    .iter()
-                    .find_map(|s| s.description.clone())
-                    .unwrap_or_default();
-                format!(
-                    "Something else (\"{}\"): this check cannot tell whether it is normal, so the clinic should look at it.",
-                    words.trim()
-                )
-            }
-            (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
-            (FindingKind::WarningSign, Some(id)) => {
-                let cause = rules
-                    .warning_sign(id)
-                    .map(|w| plain_cause(&w.likely_cause))
-                    .unwrap_or_default();
-                if cause.is_empty() {
-                    format!("{}: not part of normal healing.", label(rules, id))
-                } else {
-                    format!(
-                        "{}: not part of normal healing; it can be a sign of {cause}.",
-                        label(rules, id)
-                    )
-                }
-            }
-            (FindingKind::ExpectedReaction, Some(id)) => {
-                let name = label(rules, id);
-                match (f.disposition, rules.reaction(id)) {
-                    (Disposition::HomeCare, _) => {
-                        format!("{name}: expected at this stage of healing.")
-                    }
-                    (_, Some(r)) if o.assessment.days_since_treatment > r.normal_until => format!(
-                        "{name}: lasting longer than expected ({}).",
-                        usual_words(r.normal_until)
-                    ),
-                    _ => format!("{name}: more than expected at this stage of healing."),
-                }
-            }
-            (_, None) => continue,
-        };
-        out.push(line);
-    }
-    if out.is_empty() {
-        out.push("You reported no symptoms.".to_string());
-    }
-    out
+    let words = o
+        .case
+        .symptoms
+        .iter()
+        .find_map(|s| s.description.clone())
+        .unwrap_or_default();
+    crate::output::text::findings_in_words(&o.assessment, rules, Some(&words), false)
 }
 
-/// "it usually settles by day 3", "it usually settles within 12 hours".
-fn usual_words(until: f64) -> String {
-    if until < 1.0 || until.fract() != 0.0 {
-        format!(
-            "it usually settles within {} hours",
-            (until * 24.0).round() as u64
-        )
-    } else {
-        format!("it usually settles by day {}", until as u64)
-    }
-}
-
-/// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
-/// infection"). The first of several causes is the one named; an unknown term is kept as
-/// it is rather than guessed at.
-pub fn plain_cause(likely: &str) -> String {
-    let first = likely.split(',').next().unwrap_or("").trim();
-    let first = first.split(" (").next().unwrap_or(first);
-    let plain = match first {
-        "" => "",
-        "infection" => "an infection",
-        "bacterial infection" => "a bacterial infection",
-        "cellulitis" | "lymphangitis" => "a spreading skin infection",
-        "impetigo" => "a skin infection (impetigo)",
-        "contact dermatitis" => "a skin reaction to something that touched it",
-        "herpes simplex reactivation" => "the cold-sore virus becoming active",
-        "eczema herpeticum" => "a serious cold-sore virus infection of the skin",
-        "allergic reaction to a product" => "an allergic reaction to a product",
-        "anaphylaxis" | "angioedema" => "a severe allergic reaction",
-        "sepsis" => "a serious infection in the blood",
-        "bleeding disorder" | "anticoagulants" => "a bleeding problem",
-        "nerve injury" => "an irritated or injured nerve",
-        "scarring" => "scarring",
-        "necrosis" => "damage to the blood supply of the skin",
-        "stroke" => "a stroke",
-        "herpetic keratitis" | "eye involvement" | "orbital haematoma" => {
-            "a problem in or around the eye"
-        }
-        other => return other.to_string(),
-    };
-    plain.to_string()
-}
+pub use crate::output::text::plain_cause;
