@@ -1234,6 +1234,8 @@ pub fn cancel_safety_net(rules: &RuleSet) -> String {
 pub struct Options {
     pub nurse: bool,
     pub record: Option<std::path::PathBuf>,
+    /// The result (or the note) as plain text, to take along (`--save`).
+    pub save: Option<std::path::PathBuf>,
     pub nurse_name: Option<String>,
     /// The SBAR note's width (a chart's, not the terminal's).
     pub note_width: usize,
@@ -1261,6 +1263,16 @@ pub fn run_on_terminal(
     }
     if let Some(path) = &opts.record {
         record::check_target(path)?;
+    }
+    // Checked before the first question, as the record is: answers are never asked for a
+    // file that cannot be written.
+    if let Some(path) = &opts.save {
+        if opts.record.as_ref() == Some(path) {
+            return Err(Error::Usage(
+                "--save and --record need two different files".into(),
+            ));
+        }
+        record::check_new_file(path, "--save", "a saved result")?;
     }
     let rules = load()?;
     let style = crate::output::text::Style {
@@ -1323,7 +1335,46 @@ pub fn run_on_terminal(
             }
         })
     });
+    // The result to take along: plain text, as wide as a page, with anything typed shown
+    // visibly (a file read later with `cat` is a terminal too). Saved beside the name given
+    // when that name was taken meanwhile, never in its place.
+    let kept = opts.save.as_ref().map(|path| {
+        let plain = match &note {
+            Some(note) => note.clone(),
+            None => patient::result_text(&outcome, &rules, crate::output::text::Style::plain()),
+        };
+        let plain = crate::output::escape::visible_lines(&plain).into_owned();
+        crate::atomic::write_new_or_beside(path, plain.as_bytes(), 100).map(|used| {
+            format!(
+                "Saved this {} to {}.",
+                if opts.nurse { "note" } else { "result" },
+                used.display()
+            )
+        })
+    });
     let code = print(&text);
+    match kept {
+        Some(Ok(said)) => crate::output::diagnostics::say(&said),
+        Some(Err(e)) => {
+            return Err(Error::Io(format!(
+                "{e} (the {} above was not saved to a file)",
+                if opts.nurse { "note" } else { "result" }
+            )))
+        }
+        // "Take this result with you" needs a way to: said where it is asked.
+        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => {
+            crate::output::diagnostics::say(
+                crate::output::text::wrap(
+                    "To take this result with you, take a photo of this screen. (Started with --save FILE, the questions keep the result as a file.)",
+                    config.width,
+                    "",
+                    "",
+                )
+                .trim_end(),
+            )
+        }
+        None => {}
+    }
     match saved {
         Some(Ok(said)) => crate::output::diagnostics::say(&said),
         Some(Err(e)) => {

@@ -1032,3 +1032,54 @@ fn lips_swelling_with_trouble_breathing_takes_5_keys() {
     );
     assert_eq!(keys, 5);
 }
+
+#[test]
+fn save_keeps_the_result_as_a_new_file_and_never_replaces_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("result.txt");
+    let arg = file.to_str().unwrap().to_string();
+    // An eye pain: go to an emergency department, "take this result with you".
+    // Typed a few keys at a time, each step waiting for the screen: the list redraws on
+    // every key.
+    let eye_pain = |s: &mut Screen| {
+        s.answer("Do you have any of these right now?", &[ENTER]);
+        s.answer("And any of these?", &["pai"]);
+        s.wait_for("> [ ] Pain in the eye itself");
+        s.send(SPACE);
+        s.wait_for("[x] Pain in the eye itself");
+        s.send(ENTER);
+        // The follow-ups of an ED sign, for the combinations that are more urgent.
+        s.answer("do you also have any of these?", &[ENTER]);
+    };
+    let mut s = Screen::start(&["check", "--save", &arg]);
+    eye_pain(&mut s);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW");
+    s.wait_for("Saved this result to");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("take a photo"), "{screen}");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains("GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{saved}"
+    );
+    assert!(!saved.contains('\u{1b}'), "plain text: {saved}");
+
+    // The same name again: refused before the first question, the file as it was.
+    let r = crate::support::run(&["check", "--save", &arg], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let mut s = Screen::start(&["check", "--save", &arg]);
+    s.wait_for("a saved result is never replaced");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 2, "{screen}");
+    assert!(!screen.contains("Do you have any"), "{screen}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), saved);
+
+    // Without --save, the way to take it along is said.
+    let mut s = Screen::start(&["check"]);
+    eye_pain(&mut s);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW");
+    s.wait_for("take a photo of this screen");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
