@@ -41,17 +41,49 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
     p.say(&opening(rules, p.keys()));
+    let danger = |id: &str| {
+        rules
+            .warning_sign(id)
+            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+    };
     'start: loop {
         let mut answers = Answers::new(None);
-        if let Some(stop) = ask_danger(p, rules, &mut answers)? {
-            return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-        }
-        answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
         let ids = rules.checklist_ids(Disposition::SeeToday);
-        if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
-            return evaluate(Mode::Patient, answers, rules, now, Some(stop));
+        // The questions in turn. Esc after the first answer offers the way back (to the
+        // question, or one question back) or to stop: a slip of a key does not lose every
+        // answer. Esc before any answer stops at once, as it always did.
+        let mut step = 0;
+        let mut answered = false;
+        while step < 4 {
+            let asked = match step {
+                0 => {
+                    // Asked again after going back: the lists of danger signs only.
+                    answers.signs.retain(|s| !danger(&s.id));
+                    ask_danger(p, rules, &mut answers)
+                }
+                1 => ask_treatment(p, Mode::Patient, now).map(|t| {
+                    answers.treatment = Some(t);
+                    None
+                }),
+                2 => ask_symptom_list(p, rules, &ids, &mut answers, now),
+                _ => ask_repeat_contact(p).map(|yes| {
+                    answers.repeat_contact = Some(yes);
+                    None
+                }),
+            };
+            match asked {
+                Ok(Some(stop)) => return evaluate(Mode::Patient, answers, rules, now, Some(stop)),
+                Ok(None) => {
+                    step += 1;
+                    answered = true;
+                }
+                Err(Stop::Cancel) if answered => match after_esc(p, step > 0)? {
+                    AfterEsc::Again => {}
+                    AfterEsc::Back => step -= 1,
+                },
+                Err(other) => return Err(other.into()),
+            }
         }
-        answers.repeat_contact = Some(ask_repeat_contact(p)?);
 
         // The review is the way back: prompts cannot go back, so any answer can be changed
         // here, as often as needed, before the result. What is not changed is kept.
@@ -74,13 +106,23 @@ pub fn run(
                 "Change: asked the clinic before, or very worried",
             ));
             choices.push(Choice::new("restart", "Start over"));
-            let i = p.select(&SelectOne {
+            let i = match p.select(&SelectOne {
                 id: "review",
                 message: "Are these answers right?",
                 help: Some("↑↓ to move, Enter to choose"),
                 choices: &choices,
                 start: 0,
-            })?;
+            }) {
+                Ok(i) => i,
+                Err(Stop::Cancel) => {
+                    // One question back from the review is the last question asked.
+                    if after_esc(p, true)? == AfterEsc::Back {
+                        answers.repeat_contact = Some(ask_repeat_contact(p)?);
+                    }
+                    continue;
+                }
+                Err(other) => return Err(other.into()),
+            };
             let key = choices[i].key.as_str();
             match key {
                 "done" => return evaluate(Mode::Patient, answers, rules, now, None),
@@ -145,6 +187,41 @@ pub fn run(
                 return evaluate(Mode::Patient, answers, rules, now, stop);
             }
         }
+    }
+}
+
+/// What to do after Esc, once something was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterEsc {
+    /// Back to the question that was left.
+    Again,
+    /// One question back.
+    Back,
+}
+
+/// Esc once something was answered: back to the question, one question back, or stop
+/// (nothing is kept; the safety net is said). Esc here again is back to the question: a
+/// second slip does not stop either.
+fn after_esc(p: &mut dyn Prompter, can_go_back: bool) -> Answer<AfterEsc> {
+    let mut choices = vec![Choice::new("again", "Back to the question")];
+    if can_go_back {
+        choices.push(Choice::new("back", "Go back one question"));
+    }
+    choices.push(Choice::new("stop", "Stop here (your answers are not kept)"));
+    match p.select(&SelectOne {
+        id: "stop",
+        message: "Stop the questions?",
+        help: Some("Enter or Esc: back to the question"),
+        choices: &choices,
+        start: 0,
+    }) {
+        Ok(i) => match choices[i].key.as_str() {
+            "back" => Ok(AfterEsc::Back),
+            "stop" => Err(Stop::Cancel),
+            _ => Ok(AfterEsc::Again),
+        },
+        Err(Stop::Cancel) => Ok(AfterEsc::Again),
+        Err(other) => Err(other),
     }
 }
 

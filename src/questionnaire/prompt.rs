@@ -121,7 +121,7 @@ pub trait Prompter {
     fn width(&self) -> usize;
     /// How to answer, in a few words, for the opening screen.
     fn keys(&self) -> &'static str {
-        "arrows to move, Space to tick, Enter to answer, Esc to stop"
+        "arrows to move, Space to tick, Enter to answer, Esc to go back or stop"
     }
     /// The words of a search that matched nothing, when the last checklist was answered
     /// with its "Something else" from that search; taken once. A prompter that cannot

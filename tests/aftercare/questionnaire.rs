@@ -119,6 +119,66 @@ fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
 }
 
 #[test]
+fn esc_after_an_answer_offers_the_question_again_one_back_or_stop() {
+    // Esc at the symptom list, then "go back one question": the treatment is asked again
+    // and the danger signs are kept; Esc at the review, then back to the review.
+    let script = no_danger("3 days ago")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "back")
+        .text("treatment", "2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "again")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .then("review", Scripted::Esc)
+        .then("stop", Scripted::Esc)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    assert_eq!(
+        p.asked()
+            .iter()
+            .filter(|id| id.starts_with("danger."))
+            .count(),
+        2,
+        "the danger signs are not asked again: {:?}",
+        p.asked()
+    );
+
+    // Going back to the first question asks the danger signs again, once each.
+    let script = no_danger("2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "back")
+        .then("treatment", Scripted::Esc)
+        .pick("stop", "back")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .text("treatment", "2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let mut ids: Vec<&str> = o.answers.signs.iter().map(|s| s.id.as_str()).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "each sign once: {:?}", o.answers.signs);
+
+    // "Stop" stops: nothing is kept, exit 5 as Esc always was.
+    let script = no_danger("2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "stop");
+    let (out, p) = run_patient(script);
+    done(&p);
+    assert!(matches!(out, Err(Error::Cancelled)), "{out:?}");
+}
+
+#[test]
 fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
     let (out, _) = run_patient(ScriptedPrompter::new().then("danger.emergency", Scripted::Esc));
     let e = out.unwrap_err();

@@ -882,6 +882,7 @@ fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
     s.wait_for("not shown yet: read the whole list");
     read_down_to_none(&mut s, "Enter on 'None of these'", ed_sign_count());
     s.answer("When was your treatment?", &[ESC]);
+    s.answer("Stop the questions?", &[DOWN, DOWN, ENTER]);
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
     // Both lists were answered "None of these", each after a refusal.
@@ -1082,4 +1083,25 @@ fn save_keeps_the_result_as_a_new_file_and_never_replaces_one() {
     s.wait_for("take a photo of this screen");
     let (code, _) = s.finish();
     assert_eq!(code, 0);
+}
+
+#[test]
+fn a_patient_goes_back_one_question_with_esc_and_stops_when_chosen() {
+    let mut s = Screen::start(&["check"]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &[ESC]);
+    // One question back: the danger signs, both lists.
+    s.answer("Stop the questions?", &[DOWN, ENTER]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["2", ENTER]);
+    s.answer("What do you notice now?", &[ESC]);
+    // Esc on the choice itself is back to the question.
+    s.answer("Stop the questions?", &[ESC]);
+    s.answer("What do you notice now?", &[ESC]);
+    s.answer("Stop the questions?", &[DOWN, DOWN, ENTER]); // stop
+    s.wait_for("call emergency services now.");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
 }
