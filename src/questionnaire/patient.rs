@@ -73,6 +73,10 @@ pub fn run(
             };
             match asked {
                 Ok(Some(stop)) => return evaluate(Mode::Patient, answers, rules, now, Some(stop)),
+                Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
+                    let stop = stop_reached(&answers, rules, now);
+                    return evaluate(Mode::Patient, answers, rules, now, stop);
+                }
                 Ok(None) => {
                     step += 1;
                     answered = true;
@@ -127,49 +131,24 @@ pub fn run(
             match key {
                 "done" => return evaluate(Mode::Patient, answers, rules, now, None),
                 "restart" => continue 'start,
-                "treatment" => {
-                    answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-                    // A start day later than the new time since treatment is impossible:
-                    // ask that symptom again.
-                    let elapsed = answers.elapsed(now);
-                    let today = elapsed.days.floor().max(0.0) as u32;
-                    for s in answers.symptoms.iter_mut() {
-                        if matches!(s.started, Started::Day(d) if d > today) {
-                            p.say(&format!(
-                                "{} began after the new treatment day: please answer again.",
-                                label(rules, &s.id)
-                            ));
-                            let was = s.clone();
-                            *s =
-                                ask_details(p, rules, Mode::Patient, &was.id, elapsed, Some(&was))?;
+                _ => {
+                    // A change left with Esc changes nothing: the answers before it stand.
+                    let before = answers.clone();
+                    match change(p, rules, key, &mut answers, &ids, now) {
+                        Ok(Some(stop)) => {
+                            return evaluate(Mode::Patient, answers, rules, now, Some(stop))
                         }
-                    }
-                }
-                "danger" => {
-                    // Only the lists of danger signs are asked again: the signs ticked in
-                    // the symptom list stay as they were.
-                    let danger = |id: &str| {
-                        rules
-                            .warning_sign(id)
-                            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
-                    };
-                    answers.signs.retain(|s| !danger(&s.id));
-                    if let Some(stop) = ask_danger(p, rules, &mut answers)? {
-                        return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-                    }
-                }
-                "symptoms" => {
-                    if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
-                        return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-                    }
-                }
-                "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
-                other => {
-                    let id = other.trim_start_matches("symptom:").to_string();
-                    let elapsed = answers.elapsed(now);
-                    if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
-                        let was = s.clone();
-                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed, Some(&was))?;
+                        Ok(None) => {}
+                        Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
+                            let stop = stop_reached(&answers, rules, now);
+                            return evaluate(Mode::Patient, answers, rules, now, stop);
+                        }
+                        Err(Stop::Cancel) => {
+                            answers = before;
+                            p.say("Not changed: the answers before are kept.");
+                            continue;
+                        }
+                        Err(other) => return Err(other.into()),
                     }
                 }
             }
@@ -188,6 +167,79 @@ pub fn run(
             }
         }
     }
+}
+
+/// One change chosen at the review ("treatment", "danger", "symptoms", "repeat", or
+/// "symptom:ID"); `Some` with the sign when an answer reaches a stop.
+fn change(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    key: &str,
+    answers: &mut Answers,
+    ids: &[&str],
+    now: DateTime<FixedOffset>,
+) -> Answer<Option<String>> {
+    match key {
+        "treatment" => {
+            answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
+            // A start day later than the new time since treatment is impossible:
+            // ask that symptom again.
+            let elapsed = answers.elapsed(now);
+            let today = elapsed.days.floor().max(0.0) as u32;
+            for s in answers.symptoms.iter_mut() {
+                if matches!(s.started, Started::Day(d) if d > today) {
+                    p.say(&format!(
+                        "{} began after the new treatment day: please answer again.",
+                        label(rules, &s.id)
+                    ));
+                    let was = s.clone();
+                    *s = ask_details(p, rules, Mode::Patient, &was.id, elapsed, Some(&was))?;
+                }
+            }
+        }
+        "danger" => {
+            // Only the lists of danger signs are asked again: the signs ticked in
+            // the symptom list stay as they were.
+            let danger = |id: &str| {
+                rules
+                    .warning_sign(id)
+                    .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+            };
+            answers.signs.retain(|s| !danger(&s.id));
+            if let Some(stop) = ask_danger(p, rules, answers)? {
+                return Ok(Some(stop));
+            }
+        }
+        "symptoms" => {
+            if let Some(stop) = ask_symptom_list(p, rules, ids, answers, now)? {
+                return Ok(Some(stop));
+            }
+        }
+        "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
+        other => {
+            let id = other.trim_start_matches("symptom:").to_string();
+            let elapsed = answers.elapsed(now);
+            if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
+                let was = s.clone();
+                *s = ask_details(p, rules, Mode::Patient, &id, elapsed, Some(&was))?;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A danger sign answered "yes" (or answers that reach the emergency department) is not
+/// undone by an Esc at the questions after it: the instruction comes at once, as it would
+/// have after them. Returns the sign to stop at.
+fn stop_reached(answers: &Answers, rules: &RuleSet, now: DateTime<FixedOffset>) -> Option<String> {
+    if disposition_so_far(answers, rules, now) < Disposition::GoToEdNow {
+        return None;
+    }
+    answers
+        .positive_signs()
+        .next()
+        .map(str::to_string)
+        .or_else(|| answers.symptoms.first().map(|s| s.id.clone()))
 }
 
 /// What to do after Esc, once something was answered.

@@ -179,6 +179,33 @@ fn esc_after_an_answer_offers_the_question_again_one_back_or_stop() {
 }
 
 #[test]
+fn esc_after_a_danger_sign_gives_its_instruction_and_a_change_left_with_esc_changes_nothing() {
+    // Eye pain, then Esc at the follow-up question: the instruction, not a stop.
+    let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["eye_pain"])
+        .then("danger.more", Scripted::Esc);
+    let (out, p) = run_patient(script);
+    done(&p);
+    let o = out.unwrap();
+    assert_eq!(o.assessment.disposition, Disposition::GoToEdNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("eye_pain"));
+
+    // At the review, a change of the treatment left with Esc keeps the answer before it.
+    let script = no_danger("2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "treatment")
+        .then("treatment", Scripted::Esc)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    done(&p);
+    let o = out.unwrap();
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert!(p.said().contains("Not changed: the answers before are kept."));
+}
+
+#[test]
 fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
     let (out, _) = run_patient(ScriptedPrompter::new().then("danger.emergency", Scripted::Esc));
     let e = out.unwrap_err();
