@@ -1354,7 +1354,10 @@ pub fn run_on_terminal(
     });
     let code = print(&text);
     match kept {
-        Some(Ok(said)) => crate::output::diagnostics::say(&said),
+        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
+        Some(Ok(said)) => crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        ),
         Some(Err(e)) => {
             return Err(Error::Io(format!(
                 "{e} (the {} above was not saved to a file)",
@@ -1376,7 +1379,10 @@ pub fn run_on_terminal(
         None => {}
     }
     match saved {
-        Some(Ok(said)) => crate::output::diagnostics::say(&said),
+        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
+        Some(Ok(said)) => crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        ),
         Some(Err(e)) => {
             return Err(Error::Io(format!(
                 "{e} (the {} above was not saved)",

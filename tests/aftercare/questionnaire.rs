@@ -202,7 +202,9 @@ fn esc_after_a_danger_sign_gives_its_instruction_and_a_change_left_with_esc_chan
     done(&p);
     let o = out.unwrap();
     assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
-    assert!(p.said().contains("Not changed: the answers before are kept."));
+    assert!(p
+        .said()
+        .contains("Not changed: the answers before are kept."));
 }
 
 #[test]
