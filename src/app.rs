@@ -136,6 +136,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         Action::Questionnaire {
             nurse,
             record,
+            save,
             nurse_name,
             note_width,
             disposition_exit_code,
@@ -144,6 +145,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             let opts = crate::questionnaire::Options {
                 nurse: *nurse,
                 record: record.clone(),
+                save: save.clone(),
                 nurse_name: nurse_name.clone(),
                 note_width: *note_width,
                 disposition_exit_code: *disposition_exit_code,

@@ -235,6 +235,10 @@ pub struct CheckArgs {
     /// Write the whole questionnaire or call as JSON to FILE (whole or not at all)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "format"])]
     pub record: Option<PathBuf>,
+    /// Save the result (the nurse's note with --nurse) as plain text to FILE, to take with
+    /// you; a new file, never in place of one
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "format"])]
+    pub save: Option<PathBuf>,
     /// The nurse's name or initials, for the note and the record (asked at the end if not given)
     #[arg(long, value_name = "NAME", requires = "nurse")]
     pub nurse_name: Option<String>,
@@ -346,6 +350,8 @@ pub enum Action {
     Questionnaire {
         nurse: bool,
         record: Option<PathBuf>,
+        /// The result as plain text (`--save`).
+        save: Option<PathBuf>,
         nurse_name: Option<String>,
         note_width: usize,
         disposition_exit_code: bool,
@@ -535,6 +541,7 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
         return Action::Questionnaire {
             nurse: args.nurse,
             record: args.record,
+            save: args.save,
             nurse_name: args.nurse_name,
             note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,

@@ -644,27 +644,27 @@ fn reason_quoting(
             );
             match aspect {
                 Aspect::Window => {
-                    format!("{name} {when} is within its usual window ({normal})")
+                    format!("{name} {when}: within the usual window ({normal})")
                 }
                 Aspect::Improving => format!(
-                    "{name} {when} is past its usual window ({normal}) but is improving, which is expected {ok}"
+                    "{name} {when}: past the usual window ({normal}) but improving, which is expected {ok}"
                 ),
                 Aspect::NotImproving => format!(
-                    "{name} {when} is past its usual window ({normal}) and is not improving"
+                    "{name} {when}: past the usual window ({normal}) and not improving"
                 ),
                 Aspect::PastWindow => format!(
-                    "{name} {when} has lasted longer than normal healing explains, even when improving (it is expected {ok})"
+                    "{name} {when}: lasting longer than normal healing explains, even when improving (expected {ok})"
                 ),
                 Aspect::WorseAfter => format!(
-                    "{name} getting worse {when} ({}) is not part of normal healing",
+                    "{name} getting worse {when} ({}): not part of normal healing",
                     step_after(&r.worse_after)
                 ),
                 Aspect::SevereAfter => format!(
-                    "severe {name} {when} ({}) is more than normal healing",
+                    "severe {name} {when} ({}): more than normal healing",
                     step_after(&r.severe_after)
                 ),
                 Aspect::SevereAndWorseAfter => format!(
-                    "severe {name} that is still getting worse {when} ({}) is more than normal healing",
+                    "severe {name} still getting worse {when} ({}): more than normal healing",
                     step_after(&r.severe_and_worse_after)
                 ),
                 Aspect::StartsAfter => {
@@ -675,7 +675,7 @@ fn reason_quoting(
                         .or(r.starts_after.first())
                         .map_or(0.0, |t| t.day);
                     format!(
-                        "{name} that started {} ({}) is a late or new reaction, not part of normal healing",
+                        "{name} that started {} ({}): a late or new reaction, not part of normal healing",
                         since_treatment_words(started, date_only(case)),
                         after_day_words(threshold)
                     )
@@ -685,7 +685,7 @@ fn reason_quoting(
         RuleRef::WarningSign(i) => {
             let w = &rules.warning_signs[i];
             format!(
-                "{name} is a warning sign that is never part of normal healing (possible cause: {})",
+                "{name}: a warning sign, never part of normal healing (possible cause: {})",
                 w.likely_cause
             )
         }
@@ -874,22 +874,18 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         let label = in_sentence(&r.label);
         let mut when = Vec::new();
         if day <= r.normal_until && r.ok_if_improving_until > r.normal_until {
-            when.push(format!(
-                "is not improving {}",
-                after_day_words(r.normal_until)
-            ));
+            when.push(format!("not improving {}", after_day_words(r.normal_until)));
         }
         when.push(format!(
-            "is still there {}",
+            "still there {}",
             after_day_words(r.ok_if_improving_until)
         ));
+        // Said without a verb of its own: a label can be one thing or several ("the firm
+        // red bumps"), and "is" would be wrong for one of them.
         for (steps, change) in [
-            (&r.worse_after, "gets worse"),
-            (&r.severe_after, "becomes severe"),
-            (
-                &r.severe_and_worse_after,
-                "becomes severe and keeps getting worse",
-            ),
+            (&r.worse_after, "getting worse"),
+            (&r.severe_after, "severe"),
+            (&r.severe_and_worse_after, "severe and still getting worse"),
         ] {
             if steps.is_empty() {
                 continue;
@@ -905,7 +901,7 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
             }
         }
         out.push(format!(
-            "Call the clinic if the {label} {}.",
+            "Call the clinic about the {label} if: {}.",
             join_or(&when)
         ));
     }

@@ -1,6 +1,8 @@
 //! Reading the time of treatment. The current time is always passed in, never read here.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+};
 
 /// Days between two instants, fractional (12 hours = 0.5). Fractions of a second count:
 /// cutting them off would shorten the time and could keep a symptom "within its window".
@@ -148,7 +150,7 @@ pub fn parse_typed_span(
     text: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
-    let (at, day_only) = parse_typed_inner(text, now)?;
+    let (at, day_only, _) = parse_typed_inner(text, now)?;
     if !day_only {
         return Ok((at, at));
     }
@@ -158,10 +160,36 @@ pub fn parse_typed_span(
     Ok((at, end_of_day.min(now)))
 }
 
+/// A typed treatment time that is read, but may not be what was meant: far back (past
+/// `FAR_BACK_DAYS`), or a day and month without a year that is still to come this year and
+/// so was read as last year's ("1 Dec" on 21 Nov). The words ask the person to check; `None`
+/// when there is nothing to check.
+pub fn second_look(text: &str, now: DateTime<FixedOffset>) -> Option<String> {
+    let (at, _, last_year) = parse_typed_inner(text, now).ok()?;
+    let date = at.format("%a %-d %b %Y");
+    if last_year {
+        let this_year = at
+            .with_year(now.year())
+            .map_or_else(String::new, |d| d.format("%-d %b").to_string());
+        return Some(format!(
+            "{this_year} this year is still to come, so this reads as last year ({date}, {} days ago)",
+            (now.date_naive() - at.date_naive()).num_days()
+        ));
+    }
+    let days = (now.date_naive() - at.date_naive()).num_days();
+    (days > FAR_BACK_DAYS).then(|| format!("that is {days} days ago ({date})"))
+}
+
+/// Past about two months a treatment date is more likely a slip (a wrong month or year)
+/// than an aftercare question, and is checked with the person.
+pub const FAR_BACK_DAYS: i64 = 60;
+
+/// The instant, whether it is a day without a time, and whether a year was left out and
+/// taken as last year's because the date is still to come this year.
 fn parse_typed_inner(
     text: &str,
     now: DateTime<FixedOffset>,
-) -> Result<(DateTime<FixedOffset>, bool), String> {
+) -> Result<(DateTime<FixedOffset>, bool, bool), String> {
     let lower = text.trim().to_lowercase();
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
@@ -187,7 +215,7 @@ fn parse_typed_inner(
         if dt > now {
             return Err("that is in the future".into());
         }
-        return Ok((within_a_century(dt, now)?, day_only));
+        return Ok((within_a_century(dt, now)?, day_only, false));
     }
     // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
     if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
@@ -196,7 +224,7 @@ fn parse_typed_inner(
             return Err("that is in the future".into());
         }
         let day_only = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-        return Ok((within_a_century(dt, now)?, day_only));
+        return Ok((within_a_century(dt, now)?, day_only, false));
     }
     if let Some(reason) = ambiguous_numeric_date(&lower) {
         return Err(reason);
@@ -222,7 +250,23 @@ fn parse_typed_inner(
     };
     let today = now.date_naive();
     let mut day_only = time.is_none();
+    let mut last_year = false;
     let result = match words.as_slice() {
+        // Said back as what it is, not as a word not understood.
+        ["tomorrow", ..] | ["next", ..] => return Err("that is in the future".into()),
+        // A number alone is a number of days ago ("2": two days ago), the quickest answer
+        // for the usual first days. Only up to two months: a larger number alone is more
+        // likely a mistyped date than a count of days.
+        [n] if n.chars().all(|c| c.is_ascii_digit()) => {
+            let n: i64 = n
+                .parse()
+                .ok()
+                .filter(|n| *n <= BARE_DAYS)
+                .ok_or_else(|| {
+                    format!("a number alone is days ago, up to {BARE_DAYS}: write \"{n} days ago\" or a date (18 Nov)")
+                })?;
+            start_of(days_before(today, n)?)?
+        }
         ["today"] | ["this", "morning"] => start_of(today)?,
         ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
         [n, unit, "ago"] => {
@@ -251,10 +295,13 @@ fn parse_typed_inner(
             start_of(d)?
         }
         other => match day_and_month(other, today)? {
-            Some(d) => start_of(d)?,
+            Some((d, moved_back)) => {
+                last_year = moved_back;
+                start_of(d)?
+            }
             None => {
                 return Err(
-                    "not understood: try \"today\", \"yesterday\", \"3 days ago\", \"Tuesday\", \"18 Nov\" or 2026-11-18".into(),
+                    "not understood: try \"today\", \"yesterday\", \"3\" (days ago), \"Tuesday\", \"18 Nov\" or 2026-11-18".into(),
                 )
             }
         },
@@ -262,8 +309,11 @@ fn parse_typed_inner(
     if result > now {
         return Err("that is in the future".into());
     }
-    Ok((within_a_century(result, now)?, day_only))
+    Ok((within_a_century(result, now)?, day_only, last_year))
 }
+
+/// The most days a number alone can mean (see `parse_typed_inner`).
+const BARE_DAYS: i64 = 60;
 
 /// The same limit as a number of days (`--day`, `days_since_treatment`): no treatment is
 /// more than a century ago, and a time that far is a typing mistake.
@@ -352,8 +402,8 @@ fn month(w: &str) -> Option<u32> {
 }
 
 /// "18 nov", "nov 18", "18 november 2026", "the 18th of november": the date, in the given
-/// year or else the last one not after today.
-fn day_and_month(words: &[&str], today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+/// year or else the last one not after today; true when it was moved to last year.
+fn day_and_month(words: &[&str], today: NaiveDate) -> Result<Option<(NaiveDate, bool)>, String> {
     let words: Vec<&str> = words
         .iter()
         .copied()
@@ -382,12 +432,13 @@ fn day_and_month(words: &[&str], today: NaiveDate) -> Result<Option<NaiveDate>, 
     let year_now = chrono::Datelike::year(&today);
     match year {
         Some(y) => date(y)
-            .map(Some)
+            .map(|d| Some((d, false)))
             .ok_or_else(|| format!("there is no day {d} in that month")),
         None => match date(year_now) {
-            Some(this) if this <= today => Ok(Some(this)),
-            _ => date(year_now - 1)
-                .map(Some)
+            Some(this) if this <= today => Ok(Some((this, false))),
+            // 29 Feb in a year without one is not "still to come": there is none this year.
+            this => date(year_now - 1)
+                .map(|d| Some((d, this.is_some())))
                 .ok_or_else(|| format!("there is no day {d} in that month")),
         },
     }
@@ -511,11 +562,75 @@ mod tests {
         assert_eq!(days("5 hours ago"), 5.0 / 24.0);
         assert_eq!(days("yesterday 21:00"), 0.5);
         assert_eq!(days("2026-11-18"), 3.0 + 9.0 / 24.0);
+        // A number alone is days ago, the whole of that day.
+        assert_eq!(days("2"), 2.0 + 9.0 / 24.0);
+        assert_eq!(days("0"), 9.0 / 24.0);
+        assert_eq!(days(" 60 "), 60.0 + 9.0 / 24.0);
+        assert!(parse_typed("61", n)
+            .unwrap_err()
+            .contains("days ago, up to 60"));
+        assert!(parse_typed("99999999999999999999", n).is_err());
+        assert_eq!(parse_typed_span("2", n), parse_typed_span("2 days ago", n));
         assert!(parse_typed("tomorrow", n).is_err());
         assert!(parse_typed("today 23:00", n).is_err());
         assert!(parse_typed("3 fortnights ago", n).is_err());
         assert!(parse_typed("99999999999 days ago", n).is_err());
         assert!(parse_typed("2026-11-22", n).is_err());
+    }
+
+    #[test]
+    fn a_date_that_may_be_a_slip_is_checked() {
+        // now: Saturday 21 Nov 2026
+        let n = now();
+        let look = |s: &str| second_look(s, n);
+        assert_eq!(
+            look("1 Dec").as_deref(),
+            Some("1 Dec this year is still to come, so this reads as last year (Mon 1 Dec 2025, 355 days ago)")
+        );
+        assert_eq!(
+            look("2026-08-01").as_deref(),
+            Some("that is 112 days ago (Sat 1 Aug 2026)")
+        );
+        assert!(look("100 days ago").is_some());
+        assert!(look("9 weeks ago").is_some());
+        // Within about two months there is nothing to check.
+        for fine in ["2", "yesterday 2pm", "18 Nov", "60 days ago", "1 Oct 2026"] {
+            assert_eq!(look(fine), None, "{fine}");
+        }
+        // A year given is not moved, but that far back it is still checked.
+        assert_eq!(
+            look("1 Dec 2025").as_deref(),
+            Some("that is 355 days ago (Mon 1 Dec 2025)")
+        );
+        assert!(look("61 days ago").is_some());
+        // Not read at all: nothing to look at twice (the refusal says why).
+        assert_eq!(look("tomorrow"), None);
+        assert_eq!(
+            parse_typed("tomorrow", n),
+            Err("that is in the future".into())
+        );
+        assert_eq!(
+            parse_typed("tomorrow 9am", n),
+            Err("that is in the future".into())
+        );
+        assert_eq!(
+            parse_typed("next tuesday", n),
+            Err("that is in the future".into())
+        );
+    }
+
+    #[test]
+    fn a_day_without_a_time_stays_a_span_in_the_careful_direction() {
+        let n = now();
+        // "3 days ago" is the whole of that day: the triage reads its start (the longest
+        // time since the treatment), the advice its end (no restriction lifted early).
+        let (early, late) = parse_typed_span("3 days ago", n).unwrap();
+        assert_eq!(early.to_rfc3339(), "2026-11-18T00:00:00+01:00");
+        assert_eq!(late.to_rfc3339(), "2026-11-18T23:59:59+01:00");
+        // "yesterday 2pm" is one instant, 19 hours ago: day 0 counted in hours.
+        let (early, late) = parse_typed_span("yesterday 2pm", n).unwrap();
+        assert_eq!(early, late);
+        assert_eq!(days_between(early, n), 19.0 / 24.0);
     }
 
     #[test]

@@ -512,6 +512,8 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                 "properties": {
                     "caller": { "enum": ["patient", "someone else"] },
                     "caller_name": { "type": "string", "minLength": 1 },
+                    "patient_name": { "type": "string", "minLength": 1, "description": "The patient, when someone else calls for them." },
+                    "patient_birth_date": { "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The patient's date of birth." },
                     "callback": { "type": "string", "minLength": 1 },
                     "complaint": { "type": "string", "minLength": 1 },
                     "advice_given": text_list,
@@ -520,7 +522,9 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "notes": { "type": "string", "minLength": 1 },
                     "nurse": { "type": "string", "minLength": 1 },
                     "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
-                    "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." }
+                    "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
+                    "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
+                    "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." }
                 }
             },
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }

@@ -142,46 +142,9 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         None => out.push_str(&day_line(a.days_since_treatment)),
     }
 
-    let mut findings = Vec::new();
-    for f in &a.findings {
-        let who = match (&f.symptom, f.kind) {
-            (_, FindingKind::RepeatContact) => "Repeat contact".to_string(),
-            (Some(id), FindingKind::Combination | FindingKind::Cluster) => id
-                .split('+')
-                .map(|s| {
-                    rules.symptom_text(s).map_or_else(
-                        // A risk factor of a combination, by its own label.
-                        || rules.risk_factor(s).map_or(s, |(_, f)| f.label.as_str()),
-                        |t| t.label,
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" with "),
-            (Some(id), _) => rules
-                .symptom_text(id)
-                .map_or_else(|| id.clone(), |t| t.label.to_string()),
-            (None, _) => String::new(),
-        };
-        let status = if f.disposition == Disposition::HomeCare {
-            "normal for now".to_string()
-        } else {
-            rules.disposition_text(f.disposition).label.to_lowercase()
-        };
-        let mut line = format!("{who} [{status}]: {}.", capitalise(&f.reason));
-        // Other rules that fired and matter (above home care) are said too: after day 90,
-        // for instance, that the symptom is unlikely to come from the treatment.
-        for also in f
-            .also
-            .iter()
-            .filter(|h| h.disposition > Disposition::HomeCare)
-        {
-            line.push_str(&format!(" Also: {}.", also.reason));
-        }
-        findings.push(line);
-    }
-    if a.findings.is_empty() {
-        findings.push("No symptoms reported.".into());
-    }
+    // The words of the questionnaire's result: a report of a case is read by the same
+    // people, and the clinical terms and rule ids are in the JSON and the nurse's note.
+    let findings = findings_in_words(a, rules, None, true);
     section(&mut out, "What we found", &findings, style);
 
     {
@@ -267,4 +230,140 @@ pub(crate) fn capitalise(s: &str) -> String {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Each finding in the words of the questionnaire's result: the symptom, what it means
+/// now, and for a warning sign its possible cause in plain words, never a clinical term
+/// (that is for the nurse's note) and never a status in brackets. `other_words` is what the
+/// person typed for "something else"; without it (a report of a case) the reason says it.
+/// `also`: the other rules that fired and matter (above home care) are added, as the report
+/// of a case says them (after day 90, for instance, that the symptom is unlikely to come
+/// from the treatment).
+pub fn findings_in_words(
+    a: &Assessment,
+    rules: &RuleSet,
+    other_words: Option<&str>,
+    also: bool,
+) -> Vec<String> {
+    let label = |id: &str| -> String {
+        rules.symptom_text(id).map_or_else(
+            || {
+                rules
+                    .risk_factor(id)
+                    .map_or(id, |(_, f)| f.label.as_str())
+                    .to_string()
+            },
+            |t| t.label.to_string(),
+        )
+    };
+    let mut out = Vec::new();
+    for f in &a.findings {
+        let line = match (f.kind, &f.symptom) {
+            (FindingKind::RepeatContact, _) => {
+                "You have asked the clinic before or are very worried: the clinic should see you."
+                    .to_string()
+            }
+            (FindingKind::Combination, _) => {
+                capitalise(
+                    &rules
+                        .combinations
+                        .iter()
+                        .find(|c| c.id == f.rule)
+                        .map_or_else(|| f.reason.clone(), |c| c.reason.clone()),
+                ) + "."
+            }
+            (FindingKind::Other, _) => match other_words {
+                Some(words) => format!(
+                    "Something else (\"{}\"): this check cannot tell whether it is normal, so the clinic should look at it.",
+                    words.trim()
+                ),
+                None => format!("{}.", capitalise(&f.reason)),
+            },
+            (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
+            (FindingKind::WarningSign, Some(id)) => {
+                let cause = rules
+                    .warning_sign(id)
+                    .map(|w| plain_cause(&w.likely_cause))
+                    .unwrap_or_default();
+                if cause.is_empty() {
+                    format!("{}: not part of normal healing.", label(id))
+                } else {
+                    format!(
+                        "{}: not part of normal healing; it can be a sign of {cause}.",
+                        label(id)
+                    )
+                }
+            }
+            (FindingKind::ExpectedReaction, Some(id)) => {
+                let name = label(id);
+                match (f.disposition, rules.reaction(id)) {
+                    (Disposition::HomeCare, _) => {
+                        format!("{name}: expected at this stage of healing.")
+                    }
+                    (_, Some(r)) if a.days_since_treatment > r.normal_until => format!(
+                        "{name}: lasting longer than expected ({}).",
+                        usual_words(r.normal_until)
+                    ),
+                    _ => format!("{name}: more than expected at this stage of healing."),
+                }
+            }
+            (_, None) => continue,
+        };
+        let mut line = line;
+        for hit in f
+            .also
+            .iter()
+            .filter(|h| also && h.disposition > Disposition::HomeCare)
+        {
+            line.push_str(&format!(" Also: {}.", hit.reason));
+        }
+        out.push(line);
+    }
+    if out.is_empty() {
+        out.push("You reported no symptoms.".to_string());
+    }
+    out
+}
+
+/// "it usually settles by day 3", "it usually settles within 12 hours".
+fn usual_words(until: f64) -> String {
+    if until < 1.0 || until.fract() != 0.0 {
+        format!(
+            "it usually settles within {} hours",
+            (until * 24.0).round() as u64
+        )
+    } else {
+        format!("it usually settles by day {}", until as u64)
+    }
+}
+
+/// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
+/// infection"). The first of several causes is the one named; an unknown term is kept as
+/// it is rather than guessed at.
+pub fn plain_cause(likely: &str) -> String {
+    let first = likely.split(',').next().unwrap_or("").trim();
+    let first = first.split(" (").next().unwrap_or(first);
+    let plain = match first {
+        "" => "",
+        "infection" => "an infection",
+        "bacterial infection" => "a bacterial infection",
+        "cellulitis" | "lymphangitis" => "a spreading skin infection",
+        "impetigo" => "a skin infection (impetigo)",
+        "contact dermatitis" => "a skin reaction to something that touched it",
+        "herpes simplex reactivation" => "the cold-sore virus becoming active",
+        "eczema herpeticum" => "a serious cold-sore virus infection of the skin",
+        "allergic reaction to a product" => "an allergic reaction to a product",
+        "anaphylaxis" | "angioedema" => "a severe allergic reaction",
+        "sepsis" => "a serious infection in the blood",
+        "bleeding disorder" | "anticoagulants" => "a bleeding problem",
+        "nerve injury" => "an irritated or injured nerve",
+        "scarring" => "scarring",
+        "necrosis" => "damage to the blood supply of the skin",
+        "stroke" => "a stroke",
+        "herpetic keratitis" | "eye involvement" | "orbital haematoma" => {
+            "a problem in or around the eye"
+        }
+        other => return other.to_string(),
+    };
+    plain.to_string()
 }

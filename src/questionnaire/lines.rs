@@ -15,6 +15,8 @@ use crate::output::text::wrap;
 #[derive(Debug, Clone)]
 pub struct LinePrompter {
     pub columns: usize,
+    /// When the questions began (see [`Prompter::elapsed`]).
+    pub started: std::time::Instant,
 }
 
 impl LinePrompter {
@@ -59,6 +61,9 @@ fn numbers(text: &str, len: usize) -> Option<Vec<usize>> {
 }
 
 impl Prompter for LinePrompter {
+    fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
     fn keys(&self) -> &'static str {
         "type the number of an answer (for a list, all that apply: 2 5), then Enter; Ctrl-D \
          to stop"

@@ -26,7 +26,7 @@ use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
 use crate::output::text::capitalise;
 use crate::rules::RuleSet;
 use crate::when;
-use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine};
+use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine, YesNo};
 
 /// Who is answering: the wording and the order of the questions differ, the evaluation not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -633,7 +633,7 @@ pub fn ask_follow_ups(
     }
 }
 
-/// "When was the treatment?": typed ("3 days ago", "2026-11-18 14:30") or, on an empty
+/// "When was the treatment?": typed ("2", "3 days ago", "2026-11-18 14:30") or, on an empty
 /// answer, picked on a calendar with an optional time. Says the day it understood.
 pub fn ask_treatment(
     p: &mut dyn Prompter,
@@ -655,21 +655,40 @@ pub fn ask_treatment(
         Ok(())
     });
     let (message, help) = match mode {
+        // A number of days ago is the quickest answer for the usual first days; the day it
+        // gives is said back with its date, and an empty line still opens the calendar, so
+        // nothing is chosen for the person by a hurried Enter.
         Mode::Patient => (
-            "When was your treatment? (today, yesterday, Tuesday, 18 Nov, 3 days ago)",
+            "When was your treatment? Days ago (0 today, 1, 2...), or Tuesday, 18 Nov",
             "A time is optional (yesterday 2pm). Enter alone opens a calendar.",
         ),
         Mode::Nurse => (
             "Treatment date?",
-            "today / yesterday / 3 days ago / 2026-11-18 [14:30]; Enter: calendar",
+            "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: calendar",
         ),
     };
-    let typed = p.text(&TextLine {
-        id: "treatment",
-        message,
-        help: Some(help),
-        check: Some(check),
-    })?;
+    // A date that is read but may not be what was meant (far back, or last year's because
+    // this year's is still to come) is checked with the person; "no" asks again.
+    let typed = loop {
+        let typed = p.text(&TextLine {
+            id: "treatment",
+            message,
+            help: Some(help),
+            check: Some(check.clone()),
+        })?;
+        let Some(doubt) = when::second_look(&typed, now) else {
+            break typed;
+        };
+        let right = p.confirm(&YesNo {
+            id: "treatment.check",
+            message: &format!("{}: is that right?", capitalise(&doubt)),
+            help: Some("y: yes, that is the day; n: type it again"),
+            default: None,
+        })?;
+        if right {
+            break typed;
+        }
+    };
     let treatment = if typed.trim().is_empty() {
         let today = now.date_naive();
         let day = p.date(&DatePick {
@@ -742,27 +761,47 @@ pub fn ask_treatment(
             as_given: typed.trim().to_string(),
         }
     };
-    let days = when::days_between(treatment.at, now);
-    let ago = crate::output::text::day_words(days);
-    let ago = ago.trim_end_matches(" since the treatment");
-    // Without a time of day, hours since the start of that day would claim a precision the
-    // answer does not have: the day is said instead.
-    let when = if treatment.time_given {
-        format!("{ago} ago")
-    } else {
-        format!("on {}", treatment.when_words())
-    };
-    p.say(&match mode {
-        Mode::Patient => format!(
-            "Understood: your treatment was {when}, so today is day {}.",
-            fmt_day(days.floor())
-        ),
-        Mode::Nurse => format!("Treatment {when}: day {}.", fmt_day(days.floor())),
-    });
+    p.say(&treatment_words(&treatment, mode, now));
     Ok(treatment)
 }
 
 use prompt::Stop;
+
+/// What was understood of the treatment time, said back. The calendar day is in the words
+/// ("yesterday", "2 days ago") and the date; the day number counts whole 24 hours since the
+/// treatment, as the rules' windows do. With a time of day the two can differ (yesterday at
+/// 14:00 is day 0 this morning), so the hours are said and the day number is explained
+/// rather than set against "yesterday". Without a time of day, hours since the start of
+/// that day would claim a precision the answer does not have: the day is said instead.
+pub fn treatment_words(treatment: &Treatment, mode: Mode, now: DateTime<FixedOffset>) -> String {
+    let days = when::days_between(treatment.at, now);
+    let day = fmt_day(days.floor());
+    let calendar_days = (now.date_naive() - treatment.at.date_naive()).num_days();
+    let calendar = match calendar_days {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        n => format!("{n} days ago"),
+    };
+    if treatment.time_given {
+        let ago = crate::output::text::day_words(days);
+        let ago = ago.trim_end_matches(" since the treatment");
+        let date = treatment.at.format("%a %-d %b %Y at %H:%M");
+        match mode {
+            Mode::Patient => format!(
+                "Understood: your treatment was {calendar} ({date}), {ago} ago. Days are counted in full 24 hours from then, so this is day {day}."
+            ),
+            Mode::Nurse => format!("Treatment {calendar} ({date}), {ago} ago: day {day} in 24-hour days."),
+        }
+    } else {
+        let when = treatment.when_words();
+        match mode {
+            Mode::Patient => format!(
+                "Understood: your treatment was {calendar}, on {when}, so today is day {day}."
+            ),
+            Mode::Nurse => format!("Treatment {calendar}, on {when}: day {day}."),
+        }
+    }
+}
 
 /// Severity, trend and start of one symptom. `previous` is the answer being changed at the
 /// review: the cursor starts on each of its answers, so that Enter keeps what was not meant
@@ -807,8 +846,10 @@ pub fn ask_details(
     } else {
         format!("{name}: severity?")
     };
-    // The cursor starts on moderate, the protocol's default for an unknown severity: only
-    // "severe" changes the rules, and that takes a deliberate choice.
+    // The cursor starts on moderate, the protocol's default for an unknown severity, so a
+    // hurried Enter never says less than "not known" would: a rule file's cluster can count
+    // moderate reactions, and mild would drop them. Mild is one key up; "severe" takes a
+    // deliberate choice.
     let was = previous.map_or(Severity::Moderate, |s| s.severity);
     let i = p.select(&SelectOne {
         id: &q_id,
@@ -1203,6 +1244,8 @@ pub fn cancel_safety_net(rules: &RuleSet) -> String {
 pub struct Options {
     pub nurse: bool,
     pub record: Option<std::path::PathBuf>,
+    /// The result (or the note) as plain text, to take along (`--save`).
+    pub save: Option<std::path::PathBuf>,
     pub nurse_name: Option<String>,
     /// The SBAR note's width (a chart's, not the terminal's).
     pub note_width: usize,
@@ -1231,6 +1274,16 @@ pub fn run_on_terminal(
     if let Some(path) = &opts.record {
         record::check_target(path)?;
     }
+    // Checked before the first question, as the record is: answers are never asked for a
+    // file that cannot be written.
+    if let Some(path) = &opts.save {
+        if opts.record.as_ref() == Some(path) {
+            return Err(Error::Usage(
+                "--save and --record need two different files".into(),
+            ));
+        }
+        record::check_new_file(path, "--save", "a saved result")?;
+    }
     let rules = load()?;
     let style = crate::output::text::Style {
         color: config.color,
@@ -1244,9 +1297,11 @@ pub fn run_on_terminal(
         columns: config.width,
         rows: config.rows,
         searched: None,
+        started: std::time::Instant::now(),
     };
     let mut lines = lines::LinePrompter {
         columns: config.width,
+        started: std::time::Instant::now(),
     };
     let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
     let style = crate::output::text::Style {
@@ -1290,9 +1345,54 @@ pub fn run_on_terminal(
             }
         })
     });
+    // The result to take along: plain text, as wide as a page, with anything typed shown
+    // visibly (a file read later with `cat` is a terminal too). Saved beside the name given
+    // when that name was taken meanwhile, never in its place.
+    let kept = opts.save.as_ref().map(|path| {
+        let plain = match &note {
+            Some(note) => note.clone(),
+            None => patient::result_text(&outcome, &rules, crate::output::text::Style::plain()),
+        };
+        let plain = crate::output::escape::visible_lines(&plain).into_owned();
+        crate::atomic::write_new_or_beside(path, plain.as_bytes(), 100).map(|used| {
+            format!(
+                "Saved this {} to {}.",
+                if opts.nurse { "note" } else { "result" },
+                used.display()
+            )
+        })
+    });
     let code = print(&text);
+    match kept {
+        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
+        Some(Ok(said)) => crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        ),
+        Some(Err(e)) => {
+            return Err(Error::Io(format!(
+                "{e} (the {} above was not saved to a file)",
+                if opts.nurse { "note" } else { "result" }
+            )))
+        }
+        // "Take this result with you" needs a way to: said where it is asked.
+        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => {
+            crate::output::diagnostics::say(
+                crate::output::text::wrap(
+                    "To take this result with you, take a photo of this screen. (Started with --save FILE, the questions keep the result as a file.)",
+                    config.width,
+                    "",
+                    "",
+                )
+                .trim_end(),
+            )
+        }
+        None => {}
+    }
     match saved {
-        Some(Ok(said)) => crate::output::diagnostics::say(&said),
+        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
+        Some(Ok(said)) => crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        ),
         Some(Err(e)) => {
             return Err(Error::Io(format!(
                 "{e} (the {} above was not saved)",

@@ -21,6 +21,13 @@ pub struct CallDetails {
     pub caller: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub caller_name: String,
+    /// The patient, when someone else calls for them: the caller's name alone would not
+    /// say whose chart the call belongs to.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub patient_name: String,
+    /// The patient's date of birth (YYYY-MM-DD), to tell patients of the same name apart.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub patient_birth_date: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub callback: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -44,6 +51,10 @@ pub struct CallDetails {
     /// disposition is of the answers so far, and was not said.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub before_instruction: bool,
+    /// When the call began and ended (RFC 3339, whole seconds): the start is the clock the
+    /// answers are assessed at, the end that clock plus the time the questions took.
+    pub started_at: String,
+    pub ended_at: String,
 }
 
 /// Runs the nurse's protocol to its end: call details, the questions, the disposition the
@@ -62,6 +73,7 @@ pub fn run(
         answers: Answers::new(None),
         details: CallDetails {
             nurse: nurse_name.unwrap_or("").trim().to_string(),
+            started_at: now.to_rfc3339(),
             ..CallDetails::default()
         },
         stopped_at: None,
@@ -94,6 +106,8 @@ pub fn run(
         Some(o) => o,
         None => evaluate(Mode::Nurse, call.answers, rules, now, call.stopped_at)?,
     };
+    let took = chrono::Duration::from_std(guarded.p.elapsed()).unwrap_or_default();
+    call.details.ended_at = whole_seconds(now.checked_add_signed(took).unwrap_or(now)).to_rfc3339();
     outcome.call = Some(call.details);
     Ok(outcome)
 }
@@ -113,7 +127,7 @@ fn questions(
     now: DateTime<FixedOffset>,
     call: &mut Call,
 ) -> Result<(), Stop> {
-    ask_call_details(p, &mut call.details)?;
+    ask_call_details(p, &mut call.details, now.date_naive())?;
     // Into the call as they are answered: a call stopped during the follow-ups of a
     // positive sign keeps the sign and its instruction.
     ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
@@ -320,10 +334,17 @@ impl Prompter for Guarded<'_> {
     fn keys(&self) -> &'static str {
         self.p.keys()
     }
+    fn elapsed(&self) -> std::time::Duration {
+        self.p.elapsed()
+    }
 }
 
 /// Optional call details, one Enter to skip them all.
-fn ask_call_details(p: &mut dyn Prompter, d: &mut CallDetails) -> Answer<()> {
+fn ask_call_details(
+    p: &mut dyn Prompter,
+    d: &mut CallDetails,
+    today: chrono::NaiveDate,
+) -> Answer<()> {
     let name = p.text(&TextLine {
         id: "call.caller_name",
         message: "Caller's name or patient id?",
@@ -347,6 +368,28 @@ fn ask_call_details(p: &mut dyn Prompter, d: &mut CallDetails) -> Answer<()> {
         start: 0,
     })?;
     d.caller = choices[i].key.clone();
+    if d.caller == "someone else" {
+        d.patient_name = p
+            .text(&TextLine {
+                id: "call.patient_name",
+                message: "Patient's name or id?",
+                help: Some("Enter: not given"),
+                check: Some(one_line(200)),
+            })?
+            .trim()
+            .to_string();
+    }
+    d.patient_birth_date = p
+        .text(&TextLine {
+            id: "call.patient_birth_date",
+            message: "Patient's date of birth? (1980-04-23, or 23 Apr 1980)",
+            help: Some("Enter: not given"),
+            check: Some(birth_date_check(today)),
+        })?
+        .trim()
+        .to_string();
+    d.patient_birth_date = birth_date(&d.patient_birth_date)
+        .map_or(String::new(), |b| b.format("%Y-%m-%d").to_string());
     d.callback = p
         .text(&TextLine {
             id: "call.callback",
@@ -366,6 +409,30 @@ fn ask_call_details(p: &mut dyn Prompter, d: &mut CallDetails) -> Answer<()> {
         .trim()
         .to_string();
     Ok(())
+}
+
+/// A date of birth as typed: 1980-04-23, or the day, the month as a word and the year
+/// (23 Apr 1980, April 23 1980). Numbers only with slashes are refused elsewhere as
+/// ambiguous; here they are simply not read.
+fn birth_date(text: &str) -> Option<chrono::NaiveDate> {
+    let t = text.trim().replace(',', " ");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(&t, f).ok())
+}
+
+fn birth_date_check(today: chrono::NaiveDate) -> super::prompt::Check<String> {
+    std::sync::Arc::new(move |t: &String| {
+        if t.trim().is_empty() {
+            return Ok(());
+        }
+        match birth_date(t) {
+            Some(d) if d <= today && chrono::Datelike::year(&d) >= 1900 => Ok(()),
+            Some(_) => Err("that date cannot be a date of birth; check the year".into()),
+            None => Err("write it as 1980-04-23 or 23 Apr 1980".into()),
+        }
+    })
 }
 
 /// A free-text answer on one line: at most `most` characters, no control characters (they

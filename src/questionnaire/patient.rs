@@ -8,8 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use super::prompt::{Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
 use crate::error::Error;
-use crate::model::{Disposition, FindingKind};
-use crate::output::text::capitalise;
+use crate::model::Disposition;
 use crate::rules::RuleSet;
 
 const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of these' if none apply.";
@@ -42,17 +41,53 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
     p.say(&opening(rules, p.keys()));
+    let danger = |id: &str| {
+        rules
+            .warning_sign(id)
+            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+    };
     'start: loop {
         let mut answers = Answers::new(None);
-        if let Some(stop) = ask_danger(p, rules, &mut answers)? {
-            return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-        }
-        answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
         let ids = rules.checklist_ids(Disposition::SeeToday);
-        if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
-            return evaluate(Mode::Patient, answers, rules, now, Some(stop));
+        // The questions in turn. Esc after the first answer offers the way back (to the
+        // question, or one question back) or to stop: a slip of a key does not lose every
+        // answer. Esc before any answer stops at once, as it always did.
+        let mut step = 0;
+        let mut answered = false;
+        while step < 4 {
+            let asked = match step {
+                0 => {
+                    // Asked again after going back: the lists of danger signs only.
+                    answers.signs.retain(|s| !danger(&s.id));
+                    ask_danger(p, rules, &mut answers)
+                }
+                1 => ask_treatment(p, Mode::Patient, now).map(|t| {
+                    answers.treatment = Some(t);
+                    None
+                }),
+                2 => ask_symptom_list(p, rules, &ids, &mut answers, now),
+                _ => ask_repeat_contact(p).map(|yes| {
+                    answers.repeat_contact = Some(yes);
+                    None
+                }),
+            };
+            match asked {
+                Ok(Some(stop)) => return evaluate(Mode::Patient, answers, rules, now, Some(stop)),
+                Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
+                    let stop = stop_reached(&answers, rules, now);
+                    return evaluate(Mode::Patient, answers, rules, now, stop);
+                }
+                Ok(None) => {
+                    step += 1;
+                    answered = true;
+                }
+                Err(Stop::Cancel) if answered => match after_esc(p, step > 0)? {
+                    AfterEsc::Again => {}
+                    AfterEsc::Back => step -= 1,
+                },
+                Err(other) => return Err(other.into()),
+            }
         }
-        answers.repeat_contact = Some(ask_repeat_contact(p)?);
 
         // The review is the way back: prompts cannot go back, so any answer can be changed
         // here, as often as needed, before the result. What is not changed is kept.
@@ -75,60 +110,45 @@ pub fn run(
                 "Change: asked the clinic before, or very worried",
             ));
             choices.push(Choice::new("restart", "Start over"));
-            let i = p.select(&SelectOne {
+            let i = match p.select(&SelectOne {
                 id: "review",
                 message: "Are these answers right?",
                 help: Some("↑↓ to move, Enter to choose"),
                 choices: &choices,
                 start: 0,
-            })?;
+            }) {
+                Ok(i) => i,
+                Err(Stop::Cancel) => {
+                    // One question back from the review is the last question asked.
+                    if after_esc(p, true)? == AfterEsc::Back {
+                        answers.repeat_contact = Some(ask_repeat_contact(p)?);
+                    }
+                    continue;
+                }
+                Err(other) => return Err(other.into()),
+            };
             let key = choices[i].key.as_str();
             match key {
                 "done" => return evaluate(Mode::Patient, answers, rules, now, None),
                 "restart" => continue 'start,
-                "treatment" => {
-                    answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-                    // A start day later than the new time since treatment is impossible:
-                    // ask that symptom again.
-                    let elapsed = answers.elapsed(now);
-                    let today = elapsed.days.floor().max(0.0) as u32;
-                    for s in answers.symptoms.iter_mut() {
-                        if matches!(s.started, Started::Day(d) if d > today) {
-                            p.say(&format!(
-                                "{} began after the new treatment day: please answer again.",
-                                label(rules, &s.id)
-                            ));
-                            let was = s.clone();
-                            *s =
-                                ask_details(p, rules, Mode::Patient, &was.id, elapsed, Some(&was))?;
+                _ => {
+                    // A change left with Esc changes nothing: the answers before it stand.
+                    let before = answers.clone();
+                    match change(p, rules, key, &mut answers, &ids, now) {
+                        Ok(Some(stop)) => {
+                            return evaluate(Mode::Patient, answers, rules, now, Some(stop))
                         }
-                    }
-                }
-                "danger" => {
-                    // Only the lists of danger signs are asked again: the signs ticked in
-                    // the symptom list stay as they were.
-                    let danger = |id: &str| {
-                        rules
-                            .warning_sign(id)
-                            .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
-                    };
-                    answers.signs.retain(|s| !danger(&s.id));
-                    if let Some(stop) = ask_danger(p, rules, &mut answers)? {
-                        return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-                    }
-                }
-                "symptoms" => {
-                    if let Some(stop) = ask_symptom_list(p, rules, &ids, &mut answers, now)? {
-                        return evaluate(Mode::Patient, answers, rules, now, Some(stop));
-                    }
-                }
-                "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
-                other => {
-                    let id = other.trim_start_matches("symptom:").to_string();
-                    let elapsed = answers.elapsed(now);
-                    if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
-                        let was = s.clone();
-                        *s = ask_details(p, rules, Mode::Patient, &id, elapsed, Some(&was))?;
+                        Ok(None) => {}
+                        Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
+                            let stop = stop_reached(&answers, rules, now);
+                            return evaluate(Mode::Patient, answers, rules, now, stop);
+                        }
+                        Err(Stop::Cancel) => {
+                            answers = before;
+                            p.say("Not changed: the answers before are kept.");
+                            continue;
+                        }
+                        Err(other) => return Err(other.into()),
                     }
                 }
             }
@@ -146,6 +166,114 @@ pub fn run(
                 return evaluate(Mode::Patient, answers, rules, now, stop);
             }
         }
+    }
+}
+
+/// One change chosen at the review ("treatment", "danger", "symptoms", "repeat", or
+/// "symptom:ID"); `Some` with the sign when an answer reaches a stop.
+fn change(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    key: &str,
+    answers: &mut Answers,
+    ids: &[&str],
+    now: DateTime<FixedOffset>,
+) -> Answer<Option<String>> {
+    match key {
+        "treatment" => {
+            answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
+            // A start day later than the new time since treatment is impossible:
+            // ask that symptom again.
+            let elapsed = answers.elapsed(now);
+            let today = elapsed.days.floor().max(0.0) as u32;
+            for s in answers.symptoms.iter_mut() {
+                if matches!(s.started, Started::Day(d) if d > today) {
+                    p.say(&format!(
+                        "{} began after the new treatment day: please answer again.",
+                        label(rules, &s.id)
+                    ));
+                    let was = s.clone();
+                    *s = ask_details(p, rules, Mode::Patient, &was.id, elapsed, Some(&was))?;
+                }
+            }
+        }
+        "danger" => {
+            // Only the lists of danger signs are asked again: the signs ticked in
+            // the symptom list stay as they were.
+            let danger = |id: &str| {
+                rules
+                    .warning_sign(id)
+                    .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
+            };
+            answers.signs.retain(|s| !danger(&s.id));
+            if let Some(stop) = ask_danger(p, rules, answers)? {
+                return Ok(Some(stop));
+            }
+        }
+        "symptoms" => {
+            if let Some(stop) = ask_symptom_list(p, rules, ids, answers, now)? {
+                return Ok(Some(stop));
+            }
+        }
+        "repeat" => answers.repeat_contact = Some(ask_repeat_contact(p)?),
+        other => {
+            let id = other.trim_start_matches("symptom:").to_string();
+            let elapsed = answers.elapsed(now);
+            if let Some(s) = answers.symptoms.iter_mut().find(|s| s.id == id) {
+                let was = s.clone();
+                *s = ask_details(p, rules, Mode::Patient, &id, elapsed, Some(&was))?;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A danger sign answered "yes" (or answers that reach the emergency department) is not
+/// undone by an Esc at the questions after it: the instruction comes at once, as it would
+/// have after them. Returns the sign to stop at.
+fn stop_reached(answers: &Answers, rules: &RuleSet, now: DateTime<FixedOffset>) -> Option<String> {
+    if disposition_so_far(answers, rules, now) < Disposition::GoToEdNow {
+        return None;
+    }
+    answers
+        .positive_signs()
+        .next()
+        .map(str::to_string)
+        .or_else(|| answers.symptoms.first().map(|s| s.id.clone()))
+}
+
+/// What to do after Esc, once something was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterEsc {
+    /// Back to the question that was left.
+    Again,
+    /// One question back.
+    Back,
+}
+
+/// Esc once something was answered: back to the question, one question back, or stop
+/// (nothing is kept; the safety net is said). Esc here again is back to the question: a
+/// second slip does not stop either.
+fn after_esc(p: &mut dyn Prompter, can_go_back: bool) -> Answer<AfterEsc> {
+    let mut choices = vec![Choice::new("again", "Back to the question")];
+    if can_go_back {
+        choices.push(Choice::new("back", "Go back one question"));
+    }
+    choices.push(Choice::new("stop", "Stop here (your answers are not kept)"));
+    match p.select(&SelectOne {
+        id: "stop",
+        message: "Stop the questions?",
+        help: Some("Enter or Esc: back to the question"),
+        choices: &choices,
+        start: 0,
+    }) {
+        Ok(i) => match choices[i].key.as_str() {
+            "back" => Ok(AfterEsc::Back),
+            "stop" => Err(Stop::Cancel),
+            _ => Ok(AfterEsc::Again),
+        },
+        Err(Stop::Cancel) => Ok(AfterEsc::Again),
+        Err(other) => Err(other),
     }
 }
 
@@ -288,11 +416,26 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
         }
     ));
     if let Some(t) = &a.treatment {
+        // A number alone was days ago: said so, not as a bare "2". With a time of day the
+        // day number counts full 24 hours, which can be less than the calendar days.
+        let given = if t.as_given.chars().all(|c| c.is_ascii_digit()) {
+            format!("{} days ago", t.as_given)
+        } else {
+            t.as_given.clone()
+        };
+        let day = if t.time_given {
+            let ago = crate::output::text::day_words(days);
+            format!(
+                "{} ago, day {} in full 24 hours",
+                ago.trim_end_matches(" since the treatment"),
+                fmt_day(days.floor())
+            )
+        } else {
+            format!("today is day {} after it", fmt_day(days.floor()))
+        };
         out.push_str(&format!(
-            "  Treatment: {} ({}): today is day {} after it\n",
-            t.as_given,
+            "  Treatment: {given} ({}): {day}\n",
             t.when_words(),
-            fmt_day(days.floor())
         ));
     }
     if a.symptoms.is_empty() && ticked_signs.is_empty() {
@@ -503,114 +646,16 @@ fn until_words(until: f64) -> String {
     )
 }
 
-/// Each finding in the person's words: the symptom, what it means now, and for a warning
-/// sign its possible cause in plain words.
+/// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),
+/// with "something else" in the words the person typed.
 fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in &o.assessment.findings {
-        let line = match (f.kind, &f.symptom) {
-            (FindingKind::RepeatContact, _) => {
-                "You have asked the clinic before or are very worried: the clinic should see you."
-                    .to_string()
-            }
-            (FindingKind::Combination, _) => {
-                capitalise(
-                    &rules
-                        .combinations
-                        .iter()
-                        .find(|c| c.id == f.rule)
-                        .map_or_else(|| f.reason.clone(), |c| c.reason.clone()),
-                ) + "."
-            }
-            (FindingKind::Other, _) => {
-                let words = o
-                    .case
-                    .symptoms
-                    .iter()
-                    .find_map(|s| s.description.clone())
-                    .unwrap_or_default();
-                format!(
-                    "Something else (\"{}\"): this check cannot tell whether it is normal, so the clinic should look at it.",
-                    words.trim()
-                )
-            }
-            (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
-            (FindingKind::WarningSign, Some(id)) => {
-                let cause = rules
-                    .warning_sign(id)
-                    .map(|w| plain_cause(&w.likely_cause))
-                    .unwrap_or_default();
-                if cause.is_empty() {
-                    format!("{}: not part of normal healing.", label(rules, id))
-                } else {
-                    format!(
-                        "{}: not part of normal healing; it can be a sign of {cause}.",
-                        label(rules, id)
-                    )
-                }
-            }
-            (FindingKind::ExpectedReaction, Some(id)) => {
-                let name = label(rules, id);
-                match (f.disposition, rules.reaction(id)) {
-                    (Disposition::HomeCare, _) => {
-                        format!("{name}: expected at this stage of healing.")
-                    }
-                    (_, Some(r)) if o.assessment.days_since_treatment > r.normal_until => format!(
-                        "{name}: lasting longer than expected ({}).",
-                        usual_words(r.normal_until)
-                    ),
-                    _ => format!("{name}: more than expected at this stage of healing."),
-                }
-            }
-            (_, None) => continue,
-        };
-        out.push(line);
-    }
-    if out.is_empty() {
-        out.push("You reported no symptoms.".to_string());
-    }
-    out
+    let words = o
+        .case
+        .symptoms
+        .iter()
+        .find_map(|s| s.description.clone())
+        .unwrap_or_default();
+    crate::output::text::findings_in_words(&o.assessment, rules, Some(&words), false)
 }
 
-/// "it usually settles by day 3", "it usually settles within 12 hours".
-fn usual_words(until: f64) -> String {
-    if until < 1.0 || until.fract() != 0.0 {
-        format!(
-            "it usually settles within {} hours",
-            (until * 24.0).round() as u64
-        )
-    } else {
-        format!("it usually settles by day {}", until as u64)
-    }
-}
-
-/// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
-/// infection"). The first of several causes is the one named; an unknown term is kept as
-/// it is rather than guessed at.
-pub fn plain_cause(likely: &str) -> String {
-    let first = likely.split(',').next().unwrap_or("").trim();
-    let first = first.split(" (").next().unwrap_or(first);
-    let plain = match first {
-        "" => "",
-        "infection" => "an infection",
-        "bacterial infection" => "a bacterial infection",
-        "cellulitis" | "lymphangitis" => "a spreading skin infection",
-        "impetigo" => "a skin infection (impetigo)",
-        "contact dermatitis" => "a skin reaction to something that touched it",
-        "herpes simplex reactivation" => "the cold-sore virus becoming active",
-        "eczema herpeticum" => "a serious cold-sore virus infection of the skin",
-        "allergic reaction to a product" => "an allergic reaction to a product",
-        "anaphylaxis" | "angioedema" => "a severe allergic reaction",
-        "sepsis" => "a serious infection in the blood",
-        "bleeding disorder" | "anticoagulants" => "a bleeding problem",
-        "nerve injury" => "an irritated or injured nerve",
-        "scarring" => "scarring",
-        "necrosis" => "damage to the blood supply of the skin",
-        "stroke" => "a stroke",
-        "herpetic keratitis" | "eye involvement" | "orbital haematoma" => {
-            "a problem in or around the eye"
-        }
-        other => return other.to_string(),
-    };
-    plain.to_string()
-}
+pub use crate::output::text::plain_cause;

@@ -131,13 +131,18 @@ pub trait Prompter {
     fn width(&self) -> usize;
     /// How to answer, in a few words, for the opening screen.
     fn keys(&self) -> &'static str {
-        "arrows to move, Space to tick, Enter to answer, Esc to stop"
+        "arrows to move, Space to tick, Enter to answer, Esc to go back or stop"
     }
     /// The words of a search that matched nothing, when the last checklist was answered
     /// with its "Something else" from that search; taken once. A prompter that cannot
     /// search has none.
     fn searched_words(&mut self) -> Option<String> {
         None
+    }
+    /// The time since the questions began, for the end time of a call. Scripted answers
+    /// take none, so that what they give is the same on every run.
+    fn elapsed(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
     }
 }
 
@@ -149,6 +154,8 @@ pub struct TerminalPrompter {
     pub rows: usize,
     /// See [`Prompter::searched_words`].
     pub searched: Option<String>,
+    /// When the questions began (see [`Prompter::elapsed`]).
+    pub started: std::time::Instant,
 }
 
 impl TerminalPrompter {
@@ -304,6 +311,10 @@ fn stop(e: inquire::InquireError) -> Stop {
 }
 
 impl Prompter for TerminalPrompter {
+    fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
     fn select(&mut self, q: &SelectOne<'_>) -> Answer<usize> {
         let labels = self.labels(q.choices, 2);
         let page = self.page_size(&labels);

@@ -85,14 +85,22 @@ pub fn write(path: &Path, record: &Record<'_>) -> Result<std::path::PathBuf, Err
 /// it yet (no file, link, FIFO or device: a record is never replaced), and a file can be
 /// made in its folder (one is made and removed).
 pub fn check_target(path: &Path) -> Result<(), Error> {
+    check_new_file(path, "--record", "a record")
+}
+
+/// As [`check_target`] for any file written once and never in place of another: `flag`
+/// and `what` ("--save", "a saved result") name it in the refusal.
+pub fn check_new_file(path: &Path, flag: &str, what: &str) -> Result<(), Error> {
     let shown = path.display();
-    let refuse = |why: String| Err(Error::Usage(format!("--record: {shown}: {why}")));
+    let refuse = |why: String| Err(Error::Usage(format!("{flag}: {shown}: {why}")));
     let text = path.as_os_str().as_encoded_bytes();
     if text.is_empty() || text.ends_with(b"/") || path.is_dir() {
         return refuse("is a folder; give a file name".into());
     }
     if std::fs::symlink_metadata(path).is_ok() {
-        return refuse("already exists; a record is never replaced: give a new file name".into());
+        return refuse(format!(
+            "already exists; {what} is never replaced: give a new file name"
+        ));
     }
     let dir = crate::atomic::folder_of(path);
     if !dir.is_dir() {

@@ -7,6 +7,22 @@ use crate::model::{fmt_day, Disposition, FindingKind};
 use crate::output::text::{capitalise, day_words, wrap};
 use crate::rules::RuleSet;
 
+/// "Call from 09:00:00 to 09:04:12 +00:00.": the times as recorded, the end with its date
+/// when the call ran past midnight. `None` for a call without times (an older record).
+fn call_times(call: &super::nurse::CallDetails) -> Option<String> {
+    let start = chrono::DateTime::parse_from_rfc3339(&call.started_at).ok()?;
+    let end = chrono::DateTime::parse_from_rfc3339(&call.ended_at).ok()?;
+    let end_words = if end.date_naive() == start.date_naive() {
+        end.format("%H:%M:%S %:z")
+    } else {
+        end.format("%Y-%m-%d %H:%M:%S %:z")
+    };
+    Some(format!(
+        "Call from {} to {end_words}.",
+        start.format("%H:%M:%S")
+    ))
+}
+
 /// The note for a finished call, wrapped at `width` columns.
 pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     let width = width.max(40);
@@ -25,6 +41,9 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         "  ",
     ));
     let call = o.call.clone().unwrap_or_default();
+    if let Some(times) = call_times(&call) {
+        out.push_str(&wrap(&times, width, "", "  "));
+    }
     if !call.nurse.is_empty() {
         out.push_str(&wrap(&format!("Nurse: {}.", call.nurse), width, "", "  "));
     }
@@ -61,6 +80,19 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         }
         who.push('.');
         line(&mut out, &who);
+    }
+    if !call.patient_name.is_empty() || !call.patient_birth_date.is_empty() {
+        let name = match (call.patient_name.as_str(), call.caller.as_str()) {
+            ("", "patient") => "the caller",
+            ("", _) => "name not given",
+            (name, _) => name,
+        };
+        let born = if call.patient_birth_date.is_empty() {
+            String::new()
+        } else {
+            format!(", born {}", call.patient_birth_date)
+        };
+        line(&mut out, &format!("Patient: {name}{born}."));
     }
     if !call.complaint.is_empty() {
         line(
@@ -569,6 +601,8 @@ mod tests {
         let mut p = ScriptedPrompter::new()
             .text("call.caller_name", "R. Patel")
             .pick("call.caller", "someone else")
+            .text("call.patient_name", "A. Patel")
+            .text("call.patient_birth_date", "1980-04-23")
             .text("call.callback", "07700 900123")
             .text(
                 "call.complaint",

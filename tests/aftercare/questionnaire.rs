@@ -125,6 +125,95 @@ fn an_empty_danger_checklist_is_refused_not_taken_as_none() {
 }
 
 #[test]
+fn esc_after_an_answer_offers_the_question_again_one_back_or_stop() {
+    // Esc at the symptom list, then "go back one question": the treatment is asked again
+    // and the danger signs are kept; Esc at the review, then back to the review.
+    let script = no_danger("3 days ago")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "back")
+        .text("treatment", "2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "again")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .then("review", Scripted::Esc)
+        .then("stop", Scripted::Esc)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    assert_eq!(
+        p.asked()
+            .iter()
+            .filter(|id| id.starts_with("danger."))
+            .count(),
+        2,
+        "the danger signs are not asked again: {:?}",
+        p.asked()
+    );
+
+    // Going back to the first question asks the danger signs again, once each.
+    let script = no_danger("2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "back")
+        .then("treatment", Scripted::Esc)
+        .pick("stop", "back")
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["none"])
+        .text("treatment", "2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let mut ids: Vec<&str> = o.answers.signs.iter().map(|s| s.id.as_str()).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "each sign once: {:?}", o.answers.signs);
+
+    // "Stop" stops: nothing is kept, exit 5 as Esc always was.
+    let script = no_danger("2")
+        .then("symptoms", Scripted::Esc)
+        .pick("stop", "stop");
+    let (out, p) = run_patient(script);
+    done(&p);
+    assert!(matches!(out, Err(Error::Cancelled)), "{out:?}");
+}
+
+#[test]
+fn esc_after_a_danger_sign_gives_its_instruction_and_a_change_left_with_esc_changes_nothing() {
+    // Eye pain, then Esc at the follow-up question: the instruction, not a stop.
+    let script = ScriptedPrompter::new()
+        .picks("danger.emergency", &["none"])
+        .picks("danger.ed", &["eye_pain"])
+        .then("danger.more", Scripted::Esc);
+    let (out, p) = run_patient(script);
+    done(&p);
+    let o = out.unwrap();
+    assert_eq!(o.assessment.disposition, Disposition::GoToEdNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("eye_pain"));
+
+    // At the review, a change of the treatment left with Esc keeps the answer before it.
+    let script = no_danger("2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "treatment")
+        .then("treatment", Scripted::Esc)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    done(&p);
+    let o = out.unwrap();
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert!(p
+        .said()
+        .contains("Not changed: the answers before are kept."));
+}
+
+#[test]
 fn esc_cancels_and_ctrl_c_interrupts_with_their_exit_codes() {
     let (out, _) = run_patient(ScriptedPrompter::new().then("danger.emergency", Scripted::Esc));
     let e = out.unwrap_err();
@@ -409,6 +498,71 @@ fn typed_dates_are_checked_and_the_calendar_takes_a_time() {
     assert_eq!(o.assessment.disposition, Disposition::HomeCare);
     let refusals = p.transcript.iter().filter(|l| l.starts_with("! ")).count();
     assert_eq!(refusals, 2, "{:?}", p.transcript);
+}
+
+#[test]
+fn a_date_that_may_be_a_slip_is_checked_and_no_asks_again() {
+    // NOW is 21 Nov 2026: "1 Dec" without a year is still to come, so it would be last
+    // year's, 355 days ago. "No" asks again; a number alone is days ago.
+    let script = no_danger("1 Dec")
+        .then("treatment.check", Scripted::No)
+        .text("treatment", "2")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.answers.treatment.as_ref().unwrap().as_given, "2");
+    assert!(
+        p.transcript.iter().any(|l| l.contains(
+            "1 Dec this year is still to come, so this reads as last year (Mon 1 Dec 2025, 355 days ago): is that right?"
+        )),
+        "{:?}",
+        p.transcript
+    );
+    assert!(
+        p.said().contains(
+            "your treatment was 2 days ago, on Thu 19 Nov 2026, time not given, so today is day 2."
+        ),
+        "{}",
+        p.said()
+    );
+
+    // "Yes" keeps it: a date far back can be right.
+    let script = no_danger("100 days ago")
+        .then("treatment.check", Scripted::Yes)
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    assert!(o.case.days_since_treatment >= 100.0);
+}
+
+#[test]
+fn yesterday_with_a_time_keeps_the_calendar_day_and_counts_in_hours() {
+    // NOW is 09:00 on 21 Nov: yesterday at 14:00 is 19 hours ago, day 0 of the rules'
+    // windows, said without "today is day 0" set against "yesterday".
+    let script = no_danger("yesterday 2pm")
+        .picks("symptoms", &["none"])
+        .then("repeat_contact", Scripted::No)
+        .pick("review", "done");
+    let (out, p) = run_patient(script);
+    let o = out.unwrap();
+    done(&p);
+    let said = p.said();
+    assert!(
+        said.contains("your treatment was yesterday (Fri 20 Nov 2026 at 14:00), 19 hours ago. Days are counted in full 24 hours from then, so this is day 0."),
+        "{said}"
+    );
+    assert!(
+        said.contains("Treatment: yesterday 2pm (Fri 20 Nov 2026, 14:00): 19 hours ago, day 0 in full 24 hours"),
+        "{said}"
+    );
+    assert!(!said.contains("today is day 0"), "{said}");
+    assert_eq!(o.case.days_since_treatment, 0.791667);
 }
 
 /// A nurse's script that answers "no" to every danger sign at least as urgent as `level`.
@@ -1410,6 +1564,11 @@ fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
         ScriptedPrompter::new()
             .text("call.caller_name", "Ann Example")
             .pick("call.caller", "someone else")
+            // A right-to-left override in a name is kept as said, and shown visibly.
+            .text("call.patient_name", "Bea Example\u{202e}")
+            .text("call.patient_birth_date", "31 Feb 1980")
+            .text("call.patient_birth_date", "2030-01-01")
+            .text("call.patient_birth_date", "23 april 1980")
             .text("call.callback", "07700 900123")
             .text("call.complaint", "her cheek is swollen")
             .then("danger.difficulty_breathing", Scripted::No)
@@ -1475,6 +1634,22 @@ fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
     .unwrap();
     assert_eq!(record["call"]["before_instruction"], true);
     assert_eq!(record["call"]["callback"], "07700 900123");
+    // The patient, apart from the caller, and when the call began and ended.
+    assert_eq!(record["call"]["patient_name"], "Bea Example\u{202e}");
+    assert_eq!(record["call"]["patient_birth_date"], "1980-04-23");
+    assert_eq!(record["call"]["started_at"], "2026-11-21T09:00:00+00:00");
+    assert_eq!(record["call"]["ended_at"], "2026-11-21T09:00:00+00:00");
+    assert!(
+        words.contains("Patient: Bea Example\\u{202e}, born 1980-04-23."),
+        "{note}"
+    );
+    assert!(
+        words.contains("Call from 09:00:00 to 09:00:00 +00:00."),
+        "{note}"
+    );
+    // A date that cannot be a birth date is asked again, never kept.
+    let refusals = p.transcript.iter().filter(|l| l.starts_with("! ")).count();
+    assert_eq!(refusals, 2, "{:?}", p.transcript);
     // Discarded: nothing comes back.
     let mut p = start().pick("call.stop", "discard");
     assert!(matches!(

@@ -111,3 +111,32 @@ fn advice_at_both_widths() {
         insta::assert_snapshot!(format!("advice_treated_with_a_time_at_{width}"), text);
     }
 }
+
+#[test]
+fn a_warning_sign_and_a_late_reaction_in_the_questionnaires_words() {
+    // Blisters (a warning sign with several clinical causes) and firm red bumps (a label
+    // that is several things) on day 10, not improving: the words of the questionnaire's
+    // result, no clinical cause list, no status in brackets, no "bumps is".
+    let report = text_report(
+        r#"{"days_since_treatment": 10, "symptoms": [{"id": "blisters"}, {"id": "firm_bumps", "trend": "stable", "started_day": 2}]}"#,
+    );
+    for wrong in [
+        "Blisters is",
+        "bumps is",
+        "possible cause",
+        "[normal for now]",
+        "[see",
+    ] {
+        assert!(!report.contains(wrong), "{wrong:?} in:\n{report}");
+    }
+    insta::assert_snapshot!("text_warning_sign_and_late_reaction", report);
+}
+
+#[test]
+fn record_show_of_a_patients_record_in_the_questionnaires_words() {
+    let file = repo_path("contracts/fhir/records/patient-questionnaire.json");
+    let r = run(&["record", "show", file.to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("[normal for now]"), "{}", r.stdout);
+    insta::assert_snapshot!("record_show_patient_questionnaire", r.stdout);
+}

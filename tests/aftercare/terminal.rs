@@ -360,7 +360,10 @@ fn a_full_nurse_run_with_a_record() {
         &record_arg,
     ]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
-    s.answer("Who is calling?", &[ENTER]);
+    // Someone else calls: the patient is named apart, with a date of birth.
+    s.answer("Who is calling?", &[DOWN, ENTER]);
+    s.answer("Patient's name or id?", &["Bea Example", ENTER]);
+    s.answer("Patient's date of birth?", &["23 Apr 1980", ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["my face is hot", ENTER]);
     for _ in 0..danger_sign_count() {
@@ -393,7 +396,8 @@ fn a_full_nurse_run_with_a_record() {
     s.wait_for("SBAR: call about micro-needling aftercare");
     s.wait_for("Nurse: JB.");
     s.wait_for("S  Situation");
-    s.wait_for("Caller: Ann Example (patient), callback 07700 900123.");
+    s.wait_for("Caller: Ann Example (calling for the patient), callback 07700");
+    s.wait_for("Patient: Bea Example, born 1980-04-23.");
     s.wait_for("Reports: Fever.");
     s.wait_for("Nurse override: computed see_today changed to see_within_3_days");
     s.wait_for("Safety net given");
@@ -409,6 +413,14 @@ fn a_full_nurse_run_with_a_record() {
     assert_eq!(saved["override"]["reason"], "afebrile now, photo reviewed");
     assert_eq!(saved["rule_set"]["name"], "micro-needling-default");
     assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["patient_name"], "Bea Example");
+    assert_eq!(saved["call"]["patient_birth_date"], "1980-04-23");
+    // The call's start is the clock given; its end is that clock and the time it took.
+    assert_eq!(saved["call"]["started_at"], "2026-11-21T09:00:00+00:00");
+    let ended =
+        chrono::DateTime::parse_from_rfc3339(saved["call"]["ended_at"].as_str().unwrap()).unwrap();
+    let started = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    assert!(ended >= started && ended - started < chrono::Duration::minutes(5));
     assert_eq!(saved["call"]["complaint"], "my face is hot");
     assert_eq!(saved["call"]["understood"], true);
     assert_eq!(saved["call"]["nurse"], "JB");
@@ -773,6 +785,7 @@ fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
     s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["red lines up my neck", ENTER]);
     for _ in 0..at {
@@ -812,6 +825,7 @@ fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_
     let mut s = Screen::start(&["check", "--nurse", "--record", &record_arg]);
     s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
     s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
     s.answer("Callback number?", &["07700 900123", ENTER]);
     s.answer("in the caller's words?", &["my cheek is swollen", ENTER]);
     s.answer("y/n]", &["n", ENTER]);
@@ -871,6 +885,7 @@ fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
     s.wait_for("not shown yet: read the whole list");
     read_down_to_none(&mut s, "Enter on 'None of these'", ed_sign_count());
     s.answer("When was your treatment?", &[ESC]);
+    s.answer("Stop the questions?", &[DOWN, DOWN, ENTER]);
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
     // Both lists were answered "None of these", each after a refusal.
@@ -934,4 +949,162 @@ fn lines_asks_numbered_questions_on_any_terminal() {
     assert!(!raw.contains(&0x1b), "an escape code in line mode:\n{text}");
     assert!(!text.contains("arrows"), "{text}");
     assert!(text.contains("   1. None of these"), "{text}");
+}
+
+/// Answers each prompt in turn and counts the keys pressed: an arrow or Enter is one key,
+/// and so is each character typed.
+fn count_keys(s: &mut Screen, steps: &[(&str, &[&str])]) -> usize {
+    let mut keys = 0;
+    for (prompt, typed) in steps {
+        s.answer(prompt, typed);
+        keys += typed
+            .iter()
+            .map(|k| {
+                if k.starts_with('\x1b') {
+                    1
+                } else {
+                    k.chars().count()
+                }
+            })
+            .sum::<usize>();
+    }
+    keys
+}
+
+#[test]
+fn a_normal_day_takes_at_most_25_keys() {
+    // Day 2, mild redness and tightness, both better, nothing else.
+    let mut s = Screen::start(&["check", "--disposition-exit-code"]);
+    let keys = count_keys(
+        &mut s,
+        &[
+            ("Do you have any of these right now?", &[ENTER]),
+            ("And any of these?", &[ENTER]),
+            // A number alone is days ago.
+            ("When was your treatment?", &["2", ENTER]),
+            // Redness is first; a search finds tightness.
+            (
+                "What do you notice now?",
+                &[DOWN, SPACE, "tigh", SPACE, ENTER],
+            ),
+            ("Redness: how bad is it now?", &[UP, ENTER]),
+            ("Redness: in the last day", &[UP, ENTER]),
+            ("Redness: when did it start?", &[ENTER]),
+            ("Tightness: how bad is it now?", &[UP, ENTER]),
+            ("Tightness: in the last day", &[UP, ENTER]),
+            ("Tightness: when did it start?", &[ENTER]),
+            ("very worried?", &["n", ENTER]),
+            ("Are these answers right?", &[ENTER]),
+        ],
+    );
+    s.wait_for("HOME CARE");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 10, "home care: {screen}");
+    // The words as they read, whatever the line breaks.
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("2 days ago, on Thu 19 Nov 2026, time not given, so today is day 2."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Redness: mild, getting better, since the treatment"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Tightness: mild, getting better, since the treatment"),
+        "{screen}"
+    );
+    assert!(keys <= 25, "the normal day took {keys} keys");
+}
+
+#[test]
+fn lips_swelling_with_trouble_breathing_takes_5_keys() {
+    let mut s = Screen::start(&["check", "--disposition-exit-code"]);
+    let keys = count_keys(
+        &mut s,
+        &[(
+            "Do you have any of these right now?",
+            &[DOWN, SPACE, DOWN, SPACE, ENTER],
+        )],
+    );
+    s.wait_for("CALL EMERGENCY SERVICES NOW");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 15, "call_emergency_now: {screen}");
+    assert!(
+        screen.contains("Trouble breathing") && screen.contains("Swelling of lips"),
+        "{screen}"
+    );
+    assert_eq!(keys, 5);
+}
+
+#[test]
+fn save_keeps_the_result_as_a_new_file_and_never_replaces_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("result.txt");
+    let arg = file.to_str().unwrap().to_string();
+    // An eye pain: go to an emergency department, "take this result with you".
+    // Typed a few keys at a time, each step waiting for the screen: the list redraws on
+    // every key.
+    let eye_pain = |s: &mut Screen| {
+        s.answer("Do you have any of these right now?", &[ENTER]);
+        s.answer("And any of these?", &["pai"]);
+        s.wait_for("> [ ] Pain in the eye itself");
+        s.send(SPACE);
+        s.wait_for("[x] Pain in the eye itself");
+        s.send(ENTER);
+        // The follow-ups of an ED sign, for the combinations that are more urgent.
+        s.answer("do you also have any of these?", &[ENTER]);
+    };
+    let mut s = Screen::start(&["check", "--save", &arg]);
+    eye_pain(&mut s);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW");
+    s.wait_for("Saved this result to");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("take a photo"), "{screen}");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains("GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{saved}"
+    );
+    assert!(!saved.contains('\u{1b}'), "plain text: {saved}");
+
+    // The same name again: refused before the first question, the file as it was.
+    let r = crate::support::run(&["check", "--save", &arg], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let mut s = Screen::start(&["check", "--save", &arg]);
+    s.wait_for("a saved result is never replaced");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 2, "{screen}");
+    assert!(!screen.contains("Do you have any"), "{screen}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), saved);
+
+    // Without --save, the way to take it along is said.
+    let mut s = Screen::start(&["check"]);
+    eye_pain(&mut s);
+    s.wait_for("GO TO AN EMERGENCY DEPARTMENT NOW");
+    s.wait_for("take a photo of this screen");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_patient_goes_back_one_question_with_esc_and_stops_when_chosen() {
+    let mut s = Screen::start(&["check"]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &[ESC]);
+    // One question back: the danger signs, both lists.
+    s.answer("Stop the questions?", &[DOWN, ENTER]);
+    s.answer("Do you have any of these right now?", &[ENTER]);
+    s.answer("And any of these?", &[ENTER]);
+    s.answer("When was your treatment?", &["2", ENTER]);
+    s.answer("What do you notice now?", &[ESC]);
+    // Esc on the choice itself is back to the question.
+    s.answer("Stop the questions?", &[ESC]);
+    s.answer("What do you notice now?", &[ESC]);
+    s.answer("Stop the questions?", &[DOWN, DOWN, ENTER]); // stop
+    s.wait_for("call emergency services now.");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
 }
