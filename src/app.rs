@@ -218,18 +218,28 @@ fn serve(
     let token = match &args.token_file {
         Some(path) => {
             let name = path.display();
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::Usage(format!(
-                    "--token-file: {name}: cannot read it: {}",
-                    io_reason(&e)
-                ))
-            })?;
+            let text = crate::serve::Token::read_file(path)
+                .map_err(|m| Error::Usage(format!("--token-file: {name}: {m}")))?;
             let token = crate::serve::Token::from_file_text(&text)
                 .map_err(|m| Error::Usage(format!("--token-file: {name}: {m}")))?;
             Some(token)
         }
         None => None,
     };
+    // Answers are health data: an address other machines can reach needs a token, or the
+    // explicit word that a proxy in front of it authenticates every request.
+    if !args.listen.ip().is_loopback() {
+        if token.is_none() && !args.insecure_listen {
+            return Err(Error::Usage(format!(
+                "--listen {}: other machines can reach this address and no --token-file is given; give one, or --insecure-listen if a proxy in front of it authenticates every request",
+                args.listen
+            )));
+        }
+        diagnostics::warning(&format!(
+            "--listen {}: other machines can reach this address; the server speaks plain HTTP, so put a TLS proxy in front of it",
+            args.listen
+        ));
+    }
     let rules = rules_to_examine(config, None)?;
     let report = run_examples(&rules);
     for f in &report.failures {

@@ -188,6 +188,10 @@ pub struct ServeArgs {
     /// A file holding the bearer token every /v1 request must carry
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+    /// Listen on an address other machines can reach without a token (only behind a proxy
+    /// that authenticates every request and speaks TLS)
+    #[arg(long)]
+    pub insecure_listen: bool,
     /// Seconds to answer a request once its headers are read
     #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
     pub request_timeout: std::time::Duration,

@@ -464,6 +464,11 @@ fn the_token_is_required_when_set_and_the_health_routes_stay_open() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token");
     std::fs::write(&file, "s3cret-clinic-token\n").unwrap();
+    // Readable by its owner alone, as the server asks.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let server = Server::start(&["--token-file", file.to_str().unwrap()]);
     let reply = server.post("/v1/check", JSON, FEVER.as_bytes());
     assert_eq!(reply.status, 401);
@@ -489,6 +494,18 @@ fn the_token_is_required_when_set_and_the_health_routes_stay_open() {
     );
     assert_eq!(
         server.request("GET", "/v1/rules", &right[..1], b"").status,
+        200
+    );
+    // The scheme's name is case-insensitive (RFC 7235).
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                "/v1/rules",
+                &[("authorization", "bearer s3cret-clinic-token")],
+                b""
+            )
+            .status,
         200
     );
     assert_eq!(server.get("/healthz").status, 200);
@@ -1010,4 +1027,17 @@ fn send_chunk_checked(s: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
     s.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
     s.write_all(data)?;
     s.write_all(b"\r\n")
+}
+
+/// An address other machines can reach needs a token, or the explicit word that a proxy in
+/// front of the server authenticates every request; either way the plain HTTP is said.
+#[test]
+fn a_reachable_address_without_a_token_is_refused_unless_said_explicitly() {
+    let out = crate::support::aftercare()
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no --token-file is given"), "{err}");
 }
