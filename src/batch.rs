@@ -129,10 +129,8 @@ pub fn run_reporting<R: BufRead, W: Write>(
 ) -> io::Result<BatchSummary> {
     let mut answers = Answers::new(out, messages, rules, opts);
     let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    let mut seen_case = false;
+    let mut framer = Framer::new();
     let mut drained = false;
-    let mut document: Option<Document> = None;
     loop {
         // Answer what has been read before the next read can wait for more input, so that a
         // program feeding one case at a time gets each answer at once; in a batch the buffer
@@ -146,50 +144,9 @@ pub fn run_reporting<R: BufRead, W: Write>(
             break;
         };
         drained = dry;
-        line_no += 1;
-        if !seen_case && buf.starts_with(b"\xEF\xBB\xBF") {
-            buf.drain(..3);
-        }
-        let too_long = len > MAX_LINE_BYTES;
-        if let Some(doc) = &mut document {
-            let step = if too_long {
-                Step::Broken
-            } else {
-                doc.case.feed(&buf)
-            };
-            match step {
-                Step::Open => {
-                    doc.keep(&buf);
-                    continue;
-                }
-                Step::Closed => {
-                    doc.keep(&buf);
-                    if let Some(doc) = document.take() {
-                        answers.document(doc, true)?;
-                    }
-                    continue;
-                }
-                // The case ended unreadable on the line before; this line is read anew.
-                Step::Broken => {
-                    if let Some(doc) = document.take() {
-                        answers.document(doc, false)?;
-                    }
-                }
-            }
-        }
-        if !too_long && is_blank(&buf) {
-            continue;
-        }
-        seen_case = true;
-        if !too_long && PrettyCase::opens(&buf) {
-            document = Some(Document::new(line_no, &buf));
-            continue;
-        }
-        answers.line(&buf, len, line_no)?;
+        framer.line(&mut answers, &buf, len)?;
     }
-    if let Some(doc) = document.take() {
-        answers.document(doc, false)?;
-    }
+    framer.finish(&mut answers)?;
     let Answers {
         out,
         messages,
@@ -233,6 +190,89 @@ pub fn run_reporting<R: BufRead, W: Write>(
     }
     out.flush()?;
     Ok(summary)
+}
+
+/// Lines in, cases out: the one reading of a stream, for `check --input` and for `serve`
+/// alike. A case is one line (JSON Lines) or a pretty-printed document over several lines
+/// (see [`crate::pretty_case`]); blank lines between cases are skipped; a byte-order mark is
+/// dropped before the first case.
+#[derive(Default)]
+pub struct Framer {
+    line_no: usize,
+    seen_case: bool,
+    document: Option<Document>,
+}
+
+impl Framer {
+    pub fn new() -> Self {
+        Framer::default()
+    }
+
+    /// The number of lines read so far.
+    pub fn line_no(&self) -> usize {
+        self.line_no
+    }
+
+    /// One line without its end; `len` is its length before it was cut at the line limit.
+    /// Its case is answered once it is whole. True when the line was part of a case (not
+    /// a blank line between cases).
+    pub fn line<W: Write>(
+        &mut self,
+        answers: &mut Answers<'_, W>,
+        line: &[u8],
+        len: usize,
+    ) -> io::Result<bool> {
+        self.line_no += 1;
+        let (line, len) = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if !self.seen_case => (rest, len.saturating_sub(3)),
+            _ => (line, len),
+        };
+        let too_long = len > MAX_LINE_BYTES;
+        if let Some(doc) = &mut self.document {
+            let step = if too_long {
+                Step::Broken
+            } else {
+                doc.case.feed(line)
+            };
+            match step {
+                Step::Open => {
+                    doc.keep(line);
+                    return Ok(true);
+                }
+                Step::Closed => {
+                    doc.keep(line);
+                    if let Some(doc) = self.document.take() {
+                        answers.document(doc, true)?;
+                    }
+                    return Ok(true);
+                }
+                // The case ended unreadable on the line before; this line is read anew.
+                Step::Broken => {
+                    if let Some(doc) = self.document.take() {
+                        answers.document(doc, false)?;
+                    }
+                }
+            }
+        }
+        if !too_long && is_blank(line) {
+            return Ok(false);
+        }
+        self.seen_case = true;
+        if !too_long && PrettyCase::opens(line) {
+            self.document = Some(Document::new(self.line_no, line));
+            return Ok(true);
+        }
+        answers.line(line, len, self.line_no)?;
+        Ok(true)
+    }
+
+    /// The end of the input: a document still open is answered as it stands (unreadable).
+    pub fn finish<W: Write>(&mut self, answers: &mut Answers<'_, W>) -> io::Result<()> {
+        if let Some(doc) = self.document.take() {
+            answers.document(doc, false)?;
+        }
+        Ok(())
+    }
 }
 
 fn is_blank(line: &[u8]) -> bool {

@@ -32,7 +32,7 @@ use tokio::time::{timeout, timeout_at, Instant};
 
 use super::logging::Outcome;
 use super::Shared;
-use crate::batch::{Answers, BatchOptions, BatchSummary, MAX_LINE_BYTES};
+use crate::batch::{Answers, BatchOptions, BatchSummary, Framer, MAX_LINE_BYTES};
 use crate::input::InputError;
 use crate::output::{self, Format};
 
@@ -201,7 +201,9 @@ async fn answer_lines(
         kept: Vec::new(),
         len: 0,
     };
-    let mut line_no = 0usize;
+    // The same reading of lines into cases as `check --input`: a pretty-printed case over
+    // several lines is one case here too.
+    let mut framer = Framer::new();
     let mut deadline = Instant::now() + within;
     // However steadily the lines come, a stream holds a place for at most this long.
     let ends_at = Instant::now() + shared.settings.max_stream_time;
@@ -214,7 +216,7 @@ async fn answer_lines(
         // Checked before each read: a body whose pieces are always ready would never let a
         // timeout fire.
         if Instant::now() >= ends_at {
-            cut_off = Some((line_no + 1, stream_too_long(&shared)));
+            cut_off = Some((framer.line_no() + 1, stream_too_long(&shared)));
             break;
         }
         let data = match timeout_at(deadline.min(ends_at), body.frame()).await {
@@ -224,11 +226,11 @@ async fn answer_lines(
                 Err(_) => continue,
             },
             Err(_) if Instant::now() >= ends_at => {
-                cut_off = Some((line_no + 1, stream_too_long(&shared)));
+                cut_off = Some((framer.line_no() + 1, stream_too_long(&shared)));
                 break;
             }
             Ok(Some(Err(_))) | Err(_) => {
-                cut_off = Some((line_no + 1, line_late.clone()));
+                cut_off = Some((framer.line_no() + 1, line_late.clone()));
                 break;
             }
         };
@@ -236,10 +238,9 @@ async fn answer_lines(
         while let Some(end) = memchr::memchr(b'\n', rest) {
             partial.push(&rest[..end]);
             rest = &rest[end + 1..];
-            line_no += 1;
             // A blank line is no case: it does not give the stream more time, so blank
             // lines cannot keep a stream (and its place) open without sending cases.
-            if answer_line(&mut answers, &mut partial, line_no) {
+            if answer_line(&mut answers, &mut framer, &mut partial) {
                 deadline = Instant::now() + within;
             }
             // Not a whole piece of body's answers at once: those of many short lines would
@@ -257,14 +258,19 @@ async fn answer_lines(
     }
     let was_cut = cut_off.is_some();
     if let Some((no, message)) = cut_off {
+        // A case open over several lines ends here, unreadable, before the cut line.
+        let _ = framer.finish(&mut answers);
         // The line that did not arrive gets its error record, as any bad line does, with
         // the least that what came of it needs: a sign sent before the cut still counts.
         let e = InputError::new("", message);
         // Writing to memory cannot fail.
         let _ = answers.cut_off(e, &partial.kept, no);
-    } else if partial.len > 0 {
-        line_no += 1;
-        answer_line(&mut answers, &mut partial, line_no);
+    } else {
+        if partial.len > 0 {
+            answer_line(&mut answers, &mut framer, &mut partial);
+        }
+        // Writing to memory cannot fail.
+        let _ = framer.finish(&mut answers);
     }
     if !was_cut && answers.summary().cases + answers.summary().errors == 0 {
         let e = InputError::new("", "empty input: expected a JSON case");
@@ -292,28 +298,24 @@ fn stream_too_long(shared: &Shared) -> String {
     )
 }
 
-/// Answers the finished line (a blank one is skipped, as in `check`); false for a blank one.
-fn answer_line(answers: &mut Answers<'_, Vec<u8>>, partial: &mut Partial, no: usize) -> bool {
+/// Gives the finished line to the framer, which answers its case once whole; false for a
+/// blank line between cases.
+fn answer_line(
+    answers: &mut Answers<'_, Vec<u8>>,
+    framer: &mut Framer,
+    partial: &mut Partial,
+) -> bool {
     let mut line = &partial.kept[..];
     let mut len = partial.len;
-    if no == 1 {
-        if let Some(l) = line.strip_prefix(b"\xEF\xBB\xBF") {
-            line = l;
-            len -= 3;
-        }
-    }
     if len <= MAX_LINE_BYTES && line.last() == Some(&b'\r') {
         line = &line[..line.len() - 1];
         len -= 1;
     }
-    let answered = len > MAX_LINE_BYTES || !line.iter().all(u8::is_ascii_whitespace);
-    if answered {
-        // Writing to memory cannot fail.
-        let _ = answers.line(line, len, no);
-    }
+    // Writing to memory cannot fail.
+    let part_of_a_case = framer.line(answers, line, len).unwrap_or(true);
     partial.kept.clear();
     partial.len = 0;
-    answered
+    part_of_a_case
 }
 
 /// Sends what has been answered; false when the client is gone or does not take it in time.

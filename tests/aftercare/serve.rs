@@ -1041,3 +1041,32 @@ fn a_reachable_address_without_a_token_is_refused_unless_said_explicitly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no --token-file is given"), "{err}");
 }
+
+/// A pretty-printed case followed by a flat one is two cases over HTTP, as it is through
+/// `check --input`: both front doors read lines into cases with the same framer.
+#[test]
+fn a_pretty_printed_case_then_a_flat_one_is_two_answers_as_in_check() {
+    let body = "{\n  \"id\": \"pretty\",\n  \"days_since_treatment\": 2,\n  \"symptoms\": [\n    {\"id\": \"fever\"}\n  ]\n}\n{\"id\":\"flat\",\"days_since_treatment\":1,\"symptoms\":[]}\n";
+    let server = Server::start(&[]);
+    let reply = server.post("/v1/check?format=compact", NDJSON, body.as_bytes());
+    assert_eq!(reply.status, 200);
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    let over_http: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let through_check = crate::support::check("compact", body);
+    let in_check: Vec<serde_json::Value> = through_check
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(over_http.len(), 2, "{text}");
+    assert_eq!(in_check.len(), 2, "{}", through_check.stdout);
+    for (h, c) in over_http.iter().zip(&in_check) {
+        assert_eq!(h["id"], c["id"]);
+        assert_eq!(h["disposition"], c["disposition"]);
+    }
+    assert_eq!(over_http[0]["id"], "pretty");
+    assert_eq!(over_http[0]["disposition"], "see_today");
+}
