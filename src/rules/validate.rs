@@ -98,9 +98,18 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
         )));
     }
     let file = parse_file(text, origin).map_err(RuleFileErrors::single)?;
+    validated(file, origin, unsafe_characters(text, origin))
+}
+
+/// The rule set of a file as read, with the errors already found in its text, if any.
+fn validated(
+    file: RuleFile,
+    origin: &str,
+    errors: Vec<RuleFileError>,
+) -> Result<RuleSet, RuleFileErrors> {
     let mut v = Validator {
         origin,
-        errors: unsafe_characters(text, origin),
+        errors,
         source_ids: HashSet::new(),
         rule_ids: HashMap::new(),
     };
@@ -122,18 +131,7 @@ pub(super) fn compile_built_in_json(json: &str, origin: &str) -> Result<RuleSet,
             format!("the built-in rules did not read: {e}"),
         ))
     })?;
-    let mut v = Validator {
-        origin,
-        errors: Vec::new(),
-        source_ids: HashSet::new(),
-        rule_ids: HashMap::new(),
-    };
-    let rules = v.compile(file);
-    if v.errors.is_empty() {
-        Ok(rules)
-    } else {
-        Err(RuleFileErrors(v.errors))
-    }
+    validated(file, origin, Vec::new())
 }
 
 fn parse_file(text: &str, origin: &str) -> Result<RuleFile, RuleFileError> {

@@ -49,10 +49,12 @@ fn the_public_cases_as_one_stream_answer_in_order() {
 
 /// Cases typed by hand from each [1.1] change of the clinical reference (every changed
 /// threshold just on and just after, the cluster, each combination and qualifier, each risk
-/// factor, `other`, `started_on_day`, the new warning signs), apart from the rule file's own
-/// examples: a second reading of the reference, run as one stream.
+/// factor, `other`, `started_on_day`, the new warning signs), with the expectations that
+/// [1.2] changed (the treatment day in "after 0", the cluster of two, weeping eczema, itch to
+/// day 5), apart from the rule file's own examples: a second reading of the reference, run as
+/// one stream.
 #[test]
-fn every_reference_case_of_protocol_1_1_gives_its_expected_disposition() {
+fn every_reference_case_of_the_protocol_gives_its_expected_disposition() {
     let cases = test_cases("tests/cases/reference-1.2.jsonl");
     assert!(cases.len() >= 70, "the reference file has all its cases");
     let stream: String = cases

@@ -2,32 +2,13 @@
 //! from the reference: the cluster, every combination with each alternative and qualifier,
 //! risk factors, `other` and `started_on_day`.
 
-use aftercare::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
+use aftercare::{assess, Disposition, ReportedSymptom, Severity, Trend};
 
 use crate::support::*;
 
 use Disposition::*;
 use Severity::*;
 use Trend::*;
-
-fn report(id: &str, severity: Severity, trend: Trend) -> ReportedSymptom {
-    symptom(id, severity, trend, 0.0)
-}
-
-fn plain(id: &str) -> ReportedSymptom {
-    ReportedSymptom::new(id)
-}
-
-fn with_risks(day: f64, symptoms: Vec<ReportedSymptom>, risks: &[&str]) -> Case {
-    let mut case = case_on(day, symptoms);
-    case.risk_factors = risks.iter().map(|r| r.to_string()).collect();
-    case
-}
-
-fn fired(case: &Case) -> (Disposition, Vec<String>) {
-    let a = assess(case, rules());
-    (a.disposition, fired_rules(&a))
-}
 
 const CLUSTER: &str = "several_strong_reactions";
 /// The inflammatory reactions the cluster counts among (section 3, notes).

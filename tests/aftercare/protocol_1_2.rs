@@ -11,25 +11,6 @@ use Disposition::*;
 use Severity::*;
 use Trend::*;
 
-fn report(id: &str, severity: Severity, trend: Trend) -> ReportedSymptom {
-    symptom(id, severity, trend, 0.0)
-}
-
-fn plain(id: &str) -> ReportedSymptom {
-    ReportedSymptom::new(id)
-}
-
-fn with_risks(day: f64, symptoms: Vec<ReportedSymptom>, risks: &[&str]) -> Case {
-    let mut case = case_on(day, symptoms);
-    case.risk_factors = risks.iter().map(|r| r.to_string()).collect();
-    case
-}
-
-fn fired(case: &Case) -> (Disposition, Vec<String>) {
-    let a = assess(case, rules());
-    (a.disposition, fired_rules(&a))
-}
-
 #[test]
 fn the_new_warning_signs_give_their_disposition_on_any_day() {
     #[rustfmt::skip]

@@ -227,3 +227,34 @@ pub fn aftercare_process() -> std::process::Command {
         .arg(NOW);
     cmd
 }
+
+/// A symptom with a severity and a trend, there since the treatment.
+pub fn report(
+    id: &str,
+    severity: aftercare::Severity,
+    trend: aftercare::Trend,
+) -> aftercare::ReportedSymptom {
+    symptom(id, severity, trend, 0.0)
+}
+
+/// A symptom with the defaults for everything but its id.
+pub fn plain(id: &str) -> aftercare::ReportedSymptom {
+    aftercare::ReportedSymptom::new(id)
+}
+
+/// A case on `day` with these symptoms and risk factors.
+pub fn with_risks(
+    day: f64,
+    symptoms: Vec<aftercare::ReportedSymptom>,
+    risks: &[&str],
+) -> aftercare::Case {
+    let mut case = case_on(day, symptoms);
+    case.risk_factors = risks.iter().map(|r| r.to_string()).collect();
+    case
+}
+
+/// A case's disposition and every rule that fired for it.
+pub fn fired(case: &aftercare::Case) -> (aftercare::Disposition, Vec<String>) {
+    let a = aftercare::assess(case, rules());
+    (a.disposition, fired_rules(&a))
+}
