@@ -317,6 +317,14 @@ pub fn findings_in_words(
         {
             line.push_str(&format!(" Also: {}.", hit.reason));
         }
+        // The person's own words about a listed symptom, for whoever reads the report:
+        // recorded and shown, never read (`other` quotes its words in its own line).
+        if let (Some(words), false) = (&f.description, f.kind == FindingKind::Other) {
+            line.push_str(&format!(
+                " In their words: \"{}\".",
+                super::escape::visible(words.trim())
+            ));
+        }
         out.push(line);
     }
     if out.is_empty() {

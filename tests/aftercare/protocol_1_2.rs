@@ -384,6 +384,13 @@ fn the_persons_own_words_reach_every_form_of_the_result() {
         v["findings"][0]["description"],
         "and now my throat is closing up"
     );
+    let text = check("text", input);
+    let flat = text.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("In their words: \"and now my throat is closing up\""),
+        "{}",
+        text.stdout
+    );
     let compact = check("compact", input);
     assert!(
         compact
