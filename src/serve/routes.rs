@@ -148,6 +148,24 @@ fn requested_format(query: Option<&str>) -> Result<Format, String> {
     Ok(format)
 }
 
+/// Whether a single body's Content-Length is past the limit: refused at once, rather than
+/// after waiting for a body that would be refused anyway. (A stream has no length limit.)
+fn announced_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_LINE_BYTES as u64)
+}
+
+fn too_large(shared: &Shared) -> Response {
+    body_error_response(
+        super::limits::BodyError::TooLarge,
+        MAX_LINE_BYTES,
+        shared.settings.body_timeout,
+    )
+}
+
 /// `POST /v1/check`.
 async fn check(
     State(shared): State<Arc<Shared>>,
@@ -159,6 +177,7 @@ async fn check(
         Err(m) => return request_error(StatusCode::BAD_REQUEST, &m),
     };
     match body_kind(req.headers()) {
+        Ok(Sent::One) if announced_too_large(req.headers()) => too_large(&shared),
         Ok(Sent::One) => one_case(&shared, &outcome, format, req.into_body()).await,
         Ok(Sent::Stream) => match shared.stream_places.clone().try_acquire_owned() {
             Ok(place) => stream::answer(shared, outcome, format, req.into_body(), place),
@@ -220,6 +239,7 @@ async fn advice(
         return request_error(StatusCode::BAD_REQUEST, "this route takes no parameters");
     }
     match body_kind(req.headers()) {
+        Ok(Sent::One) if announced_too_large(req.headers()) => return too_large(&shared),
         Ok(Sent::One) => {}
         Ok(Sent::Stream) => {
             return request_error(

@@ -1070,3 +1070,19 @@ fn a_pretty_printed_case_then_a_flat_one_is_two_answers_as_in_check() {
     assert_eq!(over_http[0]["id"], "pretty");
     assert_eq!(over_http[0]["disposition"], "see_today");
 }
+
+/// A Content-Length past the limit is answered 413 at once, without waiting for the body.
+#[test]
+fn a_body_announced_too_large_is_refused_at_once() {
+    let server = Server::start(&[]);
+    let mut s = server.connect();
+    s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: 99999999999999\r\n\r\n").unwrap();
+    let started = Instant::now();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    assert_eq!(read_head(&mut reader), 413);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
