@@ -68,10 +68,10 @@ impl Aspect {
         match self {
             Aspect::Window | Aspect::PastWindow => true,
             Aspect::Improving | Aspect::NotImproving => r.ok_if_improving_until > r.normal_until,
-            Aspect::WorseAfter => r.worse_after.is_some(),
-            Aspect::SevereAfter => r.severe_after.is_some(),
-            Aspect::SevereAndWorseAfter => r.severe_and_worse_after.is_some(),
-            Aspect::StartsAfter => r.starts_after.is_some(),
+            Aspect::WorseAfter => !r.worse_after.is_empty(),
+            Aspect::SevereAfter => !r.severe_after.is_empty(),
+            Aspect::SevereAndWorseAfter => !r.severe_and_worse_after.is_empty(),
+            Aspect::StartsAfter => !r.starts_after.is_empty(),
         }
     }
 }

@@ -100,17 +100,8 @@ impl Steps {
         Steps(steps)
     }
 
-    /// A column of one step.
-    pub fn one(day: f64, disposition: Disposition) -> Steps {
-        Steps(vec![Threshold { day, disposition }])
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    pub fn is_some(&self) -> bool {
-        !self.0.is_empty()
     }
 
     pub fn steps(&self) -> &[Threshold] {

@@ -254,9 +254,9 @@ fn a_threshold_that_is_absent_never_fires() {
         let a = assess_one(r, 60.0, Severity::Severe, Trend::Worsening, 59.0);
         let fired = fired_rules(&a);
         for (aspect, present) in [
-            ("worse_after", r.worse_after.is_some()),
-            ("severe_after", r.severe_after.is_some()),
-            ("starts_after", r.starts_after.is_some()),
+            ("worse_after", !r.worse_after.is_empty()),
+            ("severe_after", !r.severe_after.is_empty()),
+            ("starts_after", !r.starts_after.is_empty()),
         ] {
             assert_eq!(
                 fired.contains(&format!("{}.{aspect}", r.id)),
