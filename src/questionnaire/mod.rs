@@ -1363,43 +1363,38 @@ pub fn run_on_terminal(
         })
     });
     let code = print(&text);
-    match kept {
-        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
-        Some(Ok(said)) => crate::output::diagnostics::say(
-            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
-        ),
-        Some(Err(e)) => {
-            return Err(Error::Io(format!(
-                "{e} (the {} above was not saved to a file)",
-                if opts.nurse { "note" } else { "result" }
-            )))
-        }
-        // "Take this result with you" needs a way to: said where it is asked.
-        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => {
-            crate::output::diagnostics::say(
-                crate::output::text::wrap(
-                    "To take this result with you, take a photo of this screen. (Started with --save FILE, the questions keep the result as a file.)",
-                    config.width,
-                    "",
-                    "",
-                )
-                .trim_end(),
-            )
-        }
+    let what = if opts.nurse { "note" } else { "result" };
+    // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
+    let say = |said: &str| {
+        crate::output::diagnostics::say(
+            crate::output::text::wrap(said, config.width, "", "").trim_end(),
+        )
+    };
+    // Where the record and the result went is said whether or not the other failed: a
+    // record on disk that nobody is told of is as good as lost.
+    let mut failed: Option<String> = None;
+    match saved {
+        Some(Ok(said)) => say(&said),
+        Some(Err(e)) => failed = Some(format!("{e} (the {what} above was not saved)")),
         None => {}
     }
-    match saved {
-        // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
-        Some(Ok(said)) => crate::output::diagnostics::say(
-            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
-        ),
+    match kept {
+        Some(Ok(said)) => say(&said),
         Some(Err(e)) => {
-            return Err(Error::Io(format!(
-                "{e} (the {} above was not saved)",
-                if opts.nurse { "note" } else { "result" }
-            )))
+            let message = format!("{e} (the {what} above was not saved to a file)");
+            match &failed {
+                Some(_) => crate::output::diagnostics::error(&message),
+                None => failed = Some(message),
+            }
         }
+        // "Take this result with you" needs a way to: said where it is asked.
+        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => say(
+            "To take this result with you, take a photo of this screen. (Started with --save FILE, the questions keep the result as a file.)",
+        ),
         None => {}
+    }
+    if let Some(message) = failed {
+        return Err(Error::Io(message));
     }
     let code = code?;
     // A call stopped and kept: its note and record are above, and the exit code still
