@@ -26,6 +26,7 @@ pub mod resolve;
 pub mod rules;
 pub mod serve;
 pub mod shell;
+pub mod store;
 pub mod stream_contract;
 pub mod trace;
 pub mod unsafe_chars;

@@ -38,6 +38,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("shell", 3),
     ("atomic", 3),
     ("whole_records", 3),
+    // The durable store behind the web check-in: JSON text and plain fields, no pages.
+    ("store", 3),
     // Loading, printing, records and exit codes for all of them.
     ("app", 4),
 ];

@@ -1,0 +1,894 @@
+//! The SQLite store: one file, one connection shared behind a mutex. A clinic's check-ins
+//! are a few a minute at most; one connection keeps every write in order without a pool,
+//! and WAL lets a backup or `sqlite3` read the file while the service writes.
+//!
+//! Times are kept as RFC 3339 UTC text of one fixed width, `2025-03-01T09:30:00.000000Z`
+//! ([`TIME_FORMAT`]): comparing the text compares the times, so `expires_at <= now` and an
+//! index on `sent_at` need no conversion, and the file stays readable with any tool. Six
+//! digits of the second, since PostgreSQL keeps microseconds: a later move between the two
+//! changes no time. Finer parts are dropped.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Utc};
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
+
+use super::{random_id, AuditEntry, NewCheckin, StoreError, StoredCheckin};
+
+/// The schema's migrations, oldest first: (version, name, SQL). Each is applied once, in its
+/// own transaction with its row in `schema_migrations`. A change of the schema is a new
+/// entry here and a new file; an applied one is never edited, since clinics' files hold it.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial",
+    include_str!("migrations/sqlite/0001_initial.sql"),
+)];
+
+/// How long a statement waits for another connection's write (a backup, a second process)
+/// before it fails: long enough for any write of this store, short enough for a page.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How times are written: fixed width, so that text order is time order (see the module
+/// comment). Only years 0000 to 9999 fit the width; others are refused.
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// Where the record of applied migrations is kept; made before the first migration, which it
+/// records.
+const SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)";
+
+/// An open SQLite store. Cheap to clone: the connection is shared.
+#[derive(Clone)]
+pub struct SqliteStore {
+    path: Arc<Path>,
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a piece of blocking work failed: a statement, said with what the store was doing when
+/// the work is run, or an error already whole.
+enum Fail {
+    Sql(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(e: rusqlite::Error) -> Fail {
+        Fail::Sql(e)
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Fail {
+        Fail::Store(e)
+    }
+}
+
+impl SqliteStore {
+    /// Opens the file at `path`, creating it (mode 0600 on Unix: it holds names and phone
+    /// numbers) with its schema on first use, and applies pending migrations.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let failed = |reason: String| StoreError::Open {
+            path: path.to_path_buf(),
+            reason,
+        };
+        create_private(path).map_err(|e| failed(crate::io_reason(&e)))?;
+        // No SQLITE_OPEN_URI: a file whose name begins with `file:` is a file.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| failed(e.to_string()))?;
+        configure(&conn).map_err(|e| failed(e.to_string()))?;
+        migrate(&mut conn, path)?;
+        Ok(SqliteStore {
+            path: Arc::from(path),
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `work` on the connection in a blocking thread: SQLite waits on the disk (and on
+    /// the busy timeout), which must not stall the server's other requests.
+    async fn run<T, F>(&self, doing: &'static str, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Fail> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let task = tokio::task::spawn_blocking(move || {
+            // A panic while the lock was held leaves the mutex poisoned; an open transaction
+            // was rolled back as it unwound, but the store says so rather than go on.
+            let mut conn = conn.lock().map_err(|_| StoreError::Poisoned)?;
+            work(&mut conn).map_err(|fail| match fail {
+                Fail::Sql(e) => StoreError::Query {
+                    doing,
+                    reason: e.to_string(),
+                },
+                Fail::Store(e) => e,
+            })
+        });
+        task.await.map_err(|e| StoreError::Task {
+            doing,
+            reason: e.to_string(),
+        })?
+    }
+
+    /// Reads from the file (not a constant), so that a store whose file went bad fails it.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.run("checking that it answers", |conn| {
+            conn.query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+                row.get::<_, Option<i64>>(0)
+            })?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::save_draft`].
+    pub async fn save_draft(
+        &self,
+        id: &str,
+        data: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (id, data) = (id.to_owned(), data.to_owned());
+        let (now, expires_at) = (time_text(now)?, time_text(expires_at)?);
+        self.run("saving a draft", move |conn| {
+            // On a replace the right-hand sides read the row as it was: an expired draft is
+            // gone as far as `draft` is concerned, so its replacement starts afresh.
+            conn.execute(
+                "INSERT INTO drafts (id, data, created_at, updated_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET
+                     data = excluded.data,
+                     created_at = CASE WHEN drafts.expires_at <= excluded.updated_at
+                                       THEN excluded.created_at
+                                       ELSE drafts.created_at END,
+                     updated_at = excluded.updated_at,
+                     expires_at = excluded.expires_at",
+                params![id, data, now, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::draft`].
+    pub async fn draft(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        let (id, now) = (id.to_owned(), time_text(now)?);
+        self.run("reading a draft", move |conn| {
+            // Expired drafts stay until the purge; they are never handed out meanwhile.
+            Ok(conn
+                .query_row(
+                    "SELECT data FROM drafts WHERE id = ?1 AND expires_at > ?2",
+                    params![id, now],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// See [`super::Store::delete_draft`].
+    pub async fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        self.run("deleting a draft", move |conn| {
+            conn.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::purge_drafts`].
+    pub async fn purge_drafts(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let now = time_text(now)?;
+        self.run("removing expired drafts", move |conn| {
+            let removed = conn.execute("DELETE FROM drafts WHERE expires_at <= ?1", [now])?;
+            Ok(u64::try_from(removed).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+
+    /// See [`super::Store::send_checkin`].
+    pub async fn send_checkin(
+        &self,
+        draft_id: &str,
+        checkin: NewCheckin,
+    ) -> Result<String, StoreError> {
+        let draft_id = draft_id.to_owned();
+        let started_at = time_text(checkin.started_at)?;
+        let sent_at = time_text(checkin.sent_at)?;
+        let id = random_id()?;
+        self.run("saving a sent check-in", move |conn| {
+            // IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies; a
+            // deferred transaction that must upgrade from reading to writing fails at once
+            // when another connection writes.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO checkins (id, answers, result, disposition, urgency,
+                     rule_set_name, rule_set_version, patient_name, phone, consent_to_call,
+                     started_at, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    id,
+                    checkin.answers,
+                    checkin.result,
+                    checkin.disposition,
+                    checkin.urgency,
+                    checkin.rule_set_name,
+                    checkin.rule_set_version,
+                    checkin.patient_name,
+                    checkin.phone,
+                    checkin.consent_to_call,
+                    started_at,
+                    sent_at,
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO audit (at, user, action, checkin) VALUES (?1, NULL, 'sent', ?2)",
+                params![sent_at, id],
+            )?;
+            tx.execute("DELETE FROM drafts WHERE id = ?1", [draft_id])?;
+            // With synchronous=FULL the commit returns once the WAL is on disk: "sent" is
+            // only said of a check-in that survives a power cut.
+            tx.commit()?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// See [`super::Store::checkin`].
+    pub async fn checkin(&self, id: &str) -> Result<Option<StoredCheckin>, StoreError> {
+        let id = id.to_owned();
+        self.run("reading a check-in", move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT id, answers, result, disposition, urgency, rule_set_name,
+                         rule_set_version, patient_name, phone, consent_to_call,
+                         started_at, sent_at
+                     FROM checkins WHERE id = ?1",
+                    [id],
+                    |row| {
+                        Ok(StoredCheckin {
+                            id: row.get(0)?,
+                            answers: row.get(1)?,
+                            result: row.get(2)?,
+                            disposition: row.get(3)?,
+                            urgency: row.get(4)?,
+                            rule_set_name: row.get(5)?,
+                            rule_set_version: row.get(6)?,
+                            patient_name: row.get(7)?,
+                            phone: row.get(8)?,
+                            consent_to_call: row.get(9)?,
+                            started_at: time_at(row, 10)?,
+                            sent_at: time_at(row, 11)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// See [`super::Store::audit_entries`].
+    pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        self.run("reading the audit trail", |conn| {
+            let mut statement =
+                conn.prepare("SELECT at, user, action, checkin FROM audit ORDER BY seq")?;
+            let rows = statement.query_map([], |row| {
+                Ok(AuditEntry {
+                    at: time_at(row, 0)?,
+                    user: row.get(1)?,
+                    action: row.get(2)?,
+                    checkin: row.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+}
+
+/// Creates the file with mode 0600 if it is not there, before SQLite would create it with
+/// the usual 0644: names and phone numbers are for the service's user only. SQLite gives its
+/// `-wal` and `-shm` files the mode of the database.
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        // An empty file is an empty SQLite database.
+        Ok(_) => Ok(()),
+        // Made before, or a moment ago by another process: SQLite opens it as it is.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Elsewhere the file's access is the folder's, as SQLite creates it.
+#[cfg(not(unix))]
+fn create_private(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The settings every connection needs; SQLite keeps them per connection, not in the file
+/// (but for the journal mode).
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // First, so that the pragmas below wait for another process rather than fail.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Readers (a backup, an inbox page) do not block the writer, nor it them. A file system
+    // without WAL support answers with the mode it kept; the store works in that mode too.
+    let _mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    // Each commit waits until it is on disk: a sent check-in must not be lost.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Off by default in SQLite; on, so that any reference a later migration adds is kept.
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// The newest schema version this build knows.
+fn newest_known() -> i64 {
+    MIGRATIONS.iter().map(|&(v, _, _)| v).max().unwrap_or(0)
+}
+
+/// Applies the migrations the file has not had, each in its own transaction with its row;
+/// refuses a file made by a newer aftercare, whose schema this build could damage.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let failed = |doing: String, e: rusqlite::Error| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: format!("{doing}: {e}"),
+    };
+    conn.execute_batch(SCHEMA_MIGRATIONS)
+        .map_err(|e| failed("recording the schema version".into(), e))?;
+    let known = newest_known();
+    for &(version, name, sql) in MIGRATIONS {
+        let doing = || format!("applying migration {version} ({name})");
+        // IMMEDIATE: two processes opening a new file at once apply each migration once;
+        // the second waits, then sees it applied.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| failed(doing(), e))?;
+        let (newest, applied): (Option<i64>, bool) = tx
+            .query_row(
+                "SELECT max(version), coalesce(sum(version = ?1), 0) > 0 FROM schema_migrations",
+                [version],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|e| failed("reading the schema version".into(), e))?;
+        if let Some(found) = newest.filter(|&found| found > known) {
+            return Err(StoreError::Newer {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
+        if applied {
+            continue;
+        }
+        let applied_at = time_text(Utc::now())?;
+        tx.execute_batch(sql).map_err(|e| failed(doing(), e))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, applied_at],
+        )
+        .map_err(|e| failed(doing(), e))?;
+        tx.commit().map_err(|e| failed(doing(), e))?;
+    }
+    Ok(())
+}
+
+/// A time as the store writes it; see [`TIME_FORMAT`].
+fn time_text(t: DateTime<Utc>) -> Result<String, StoreError> {
+    if !(0..=9999).contains(&t.year()) {
+        return Err(StoreError::TimeOutOfRange(t));
+    }
+    Ok(t.format(TIME_FORMAT).to_string())
+}
+
+/// The time in column `index` of `row`; a text that is not a time is a conversion error
+/// naming the column, as a wrong type would be.
+fn time_at(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(index)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreSpec};
+    use chrono::TimeZone;
+
+    /// A time to the microsecond, as the store keeps it.
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, micros: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
+            + chrono::Duration::microseconds(i64::from(micros))
+    }
+
+    fn open_in(dir: &tempfile::TempDir) -> (SqliteStore, std::path::PathBuf) {
+        let path = dir.path().join("aftercare.sqlite3");
+        (SqliteStore::open(&path).unwrap(), path)
+    }
+
+    /// A direct look at the file, beside the store's own connection.
+    fn raw(path: &Path) -> Connection {
+        Connection::open(path).unwrap()
+    }
+
+    fn migrations_recorded(path: &Path) -> Vec<(i64, String)> {
+        let conn = raw(path);
+        let mut statement = conn
+            .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
+            .unwrap();
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    }
+
+    fn count(path: &Path, table: &str) -> i64 {
+        raw(path)
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap()
+    }
+
+    fn created_and_updated(store: &SqliteStore, id: &str) -> (String, String) {
+        let conn = store.conn.lock().unwrap();
+        conn.query_row(
+            "SELECT created_at, updated_at FROM drafts WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    fn a_checkin() -> NewCheckin {
+        NewCheckin {
+            answers: r#"{"symptoms":[{"id":"redness","severity":"mild"}]}"#.into(),
+            result: r#"{"disposition":"see_today"}"#.into(),
+            disposition: "see_today".into(),
+            urgency: 3,
+            rule_set_name: "default".into(),
+            rule_set_version: "2025-01".into(),
+            patient_name: "Ana Pérez".into(),
+            phone: "+34 600 000 000".into(),
+            consent_to_call: true,
+            started_at: at(2025, 3, 1, 9, 20, 0, 125_000),
+            sent_at: at(2025, 3, 1, 9, 31, 7, 5),
+        }
+    }
+
+    #[test]
+    fn the_migrations_are_numbered_one_up_in_order() {
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|&(v, _, _)| v).collect();
+        let expected: Vec<i64> = (1..=MIGRATIONS.len() as i64).collect();
+        assert_eq!(versions, expected);
+        assert_eq!(newest_known(), MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_new_file_gets_every_migration_and_a_reopen_applies_none_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        assert_eq!(migrations_recorded(&path), vec![(1, "initial".to_string())]);
+        for table in ["drafts", "checkins", "audit"] {
+            assert_eq!(count(&path, table), 0, "{table}");
+        }
+        drop(store);
+        for _ in 0..2 {
+            SqliteStore::open(&path).unwrap();
+        }
+        assert_eq!(migrations_recorded(&path), vec![(1, "initial".to_string())]);
+    }
+
+    #[test]
+    fn each_connection_is_set_for_durability_and_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let conn = store.conn.lock().unwrap();
+        let pragma = |name: &str| -> String {
+            conn.query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("synchronous"), "2", "FULL");
+        assert_eq!(pragma("foreign_keys"), "1");
+        assert_eq!(pragma("busy_timeout"), "5000");
+    }
+
+    #[test]
+    fn a_file_made_by_a_newer_aftercare_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        drop(store);
+        let future = newest_known() + 1;
+        raw(&path)
+            .execute(
+                "INSERT INTO schema_migrations VALUES (?1, 'from the future', 'x')",
+                [future],
+            )
+            .unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        match &err {
+            StoreError::Newer { found, known, .. } => {
+                assert_eq!((*found, *known), (future, newest_known()));
+            }
+            other => panic!("not refused as newer: {other}"),
+        }
+        assert!(
+            err.to_string().contains("made by a newer aftercare"),
+            "{err}"
+        );
+        assert_eq!(migrations_recorded(&path).len() as i64, future);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_or_a_missing_folder_is_said_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(
+            &path,
+            "these are not the check-ins you are looking for\n".repeat(50),
+        )
+        .unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Open { .. }), "{err}");
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+
+        let missing = dir.path().join("no such folder").join("a.sqlite3");
+        let err = Store::open(&StoreSpec::Sqlite(missing)).unwrap_err();
+        assert!(err.to_string().contains("no such folder"), "{err}");
+        assert!(!err.to_string().contains("os error"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_file_and_its_wal_are_for_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        let now = at(2025, 3, 1, 9, 0, 0, 0);
+        store
+            .save_draft("d", "{}", now, now + chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        let wal = dir.path().join("aftercare.sqlite3-wal");
+        assert!(wal.exists(), "WAL mode writes a -wal file");
+        assert_eq!(mode(&wal), 0o600);
+    }
+
+    #[tokio::test]
+    async fn a_draft_is_read_back_as_saved_and_only_by_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let now = at(2025, 3, 1, 9, 0, 0, 0);
+        let later = now + chrono::Duration::hours(12);
+        let data = r#"{"page":2,"answers":{"pain":"mild","note":"ça pique"}}"#;
+        store.save_draft("d1", data, now, later).await.unwrap();
+        assert_eq!(store.draft("d1", now).await.unwrap().as_deref(), Some(data));
+        assert_eq!(store.draft("d2", now).await.unwrap(), None);
+        store.delete_draft("d1").await.unwrap();
+        assert_eq!(store.draft("d1", now).await.unwrap(), None);
+        // Deleting what is not there is no error.
+        store.delete_draft("d1").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_replaced_draft_keeps_when_it_was_begun() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let t0 = at(2025, 3, 1, 9, 0, 0, 0);
+        let t1 = at(2025, 3, 1, 9, 5, 30, 250);
+        let ttl = chrono::Duration::hours(12);
+        store.save_draft("d", "first", t0, t0 + ttl).await.unwrap();
+        store.save_draft("d", "second", t1, t1 + ttl).await.unwrap();
+        assert_eq!(
+            store.draft("d", t1).await.unwrap().as_deref(),
+            Some("second")
+        );
+        assert_eq!(
+            created_and_updated(&store, "d"),
+            (
+                "2025-03-01T09:00:00.000000Z".to_string(),
+                "2025-03-01T09:05:30.000250Z".to_string()
+            )
+        );
+        // Saved again after it expired: a new draft under the same id, begun now.
+        let t2 = t1 + ttl + chrono::Duration::minutes(1);
+        store.save_draft("d", "third", t2, t2 + ttl).await.unwrap();
+        assert_eq!(created_and_updated(&store, "d").0, time_text(t2).unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_expired_draft_is_not_handed_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let now = at(2025, 3, 1, 9, 0, 0, 0);
+        let expires = now + chrono::Duration::minutes(30);
+        store.save_draft("d", "x", now, expires).await.unwrap();
+        let just_before = expires - chrono::Duration::microseconds(1);
+        assert!(store.draft("d", just_before).await.unwrap().is_some());
+        assert_eq!(store.draft("d", expires).await.unwrap(), None);
+        assert_eq!(
+            store
+                .draft("d", expires + chrono::Duration::days(1))
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn the_purge_removes_the_expired_drafts_and_counts_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        let now = at(2025, 3, 1, 12, 0, 0, 0);
+        let hour = chrono::Duration::hours(1);
+        store
+            .save_draft("old", "a", now - hour * 3, now - hour)
+            .await
+            .unwrap();
+        store
+            .save_draft("edge", "b", now - hour * 2, now)
+            .await
+            .unwrap();
+        store
+            .save_draft("live", "c", now - hour, now + hour)
+            .await
+            .unwrap();
+        assert_eq!(store.purge_drafts(now).await.unwrap(), 2);
+        assert_eq!(store.purge_drafts(now).await.unwrap(), 0);
+        assert_eq!(count(&path, "drafts"), 1);
+        assert_eq!(
+            store.draft("live", now).await.unwrap().as_deref(),
+            Some("c")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sent_checkin_is_kept_with_its_audit_row_and_its_draft_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aftercare.sqlite3");
+        let spec = StoreSpec::Sqlite(path.clone());
+        let store = Store::open(&spec).unwrap();
+        let checkin = a_checkin();
+        let started = checkin.started_at;
+        store
+            .save_draft(
+                "draft-1",
+                "{}",
+                started,
+                started + chrono::Duration::hours(12),
+            )
+            .await
+            .unwrap();
+        store
+            .save_draft(
+                "draft-2",
+                "{}",
+                started,
+                started + chrono::Duration::hours(12),
+            )
+            .await
+            .unwrap();
+        let id = store
+            .send_checkin("draft-1", checkin.clone())
+            .await
+            .unwrap();
+        assert_eq!(id.len(), 32, "{id}");
+        assert_eq!(store.draft("draft-1", started).await.unwrap(), None);
+        assert!(store.draft("draft-2", started).await.unwrap().is_some());
+
+        let expected = StoredCheckin {
+            id: id.clone(),
+            answers: checkin.answers,
+            result: checkin.result,
+            disposition: checkin.disposition,
+            urgency: checkin.urgency,
+            rule_set_name: checkin.rule_set_name,
+            rule_set_version: checkin.rule_set_version,
+            patient_name: checkin.patient_name,
+            phone: checkin.phone,
+            consent_to_call: checkin.consent_to_call,
+            started_at: checkin.started_at,
+            sent_at: checkin.sent_at,
+        };
+        let audit = vec![AuditEntry {
+            at: checkin.sent_at,
+            user: None,
+            action: "sent".into(),
+            checkin: Some(id.clone()),
+        }];
+        assert_eq!(store.checkin(&id).await.unwrap(), Some(expected.clone()));
+        assert_eq!(store.audit_entries().await.unwrap(), audit);
+        assert_eq!(store.checkin("0123").await.unwrap(), None);
+
+        // Committed: another process sees it, and so does the store opened again.
+        assert_eq!(count(&path, "checkins"), 1);
+        drop(store);
+        let store = Store::open(&spec).unwrap();
+        assert_eq!(store.checkin(&id).await.unwrap(), Some(expected));
+        assert_eq!(store.audit_entries().await.unwrap(), audit);
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_checkin_whose_audit_row_fails_is_not_kept_and_its_draft_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        let checkin = a_checkin();
+        let started = checkin.started_at;
+        store
+            .save_draft(
+                "draft-1",
+                "{}",
+                started,
+                started + chrono::Duration::hours(12),
+            )
+            .await
+            .unwrap();
+        // The audit row is the second statement of the three; make it fail.
+        raw(&path)
+            .execute_batch(
+                "CREATE TRIGGER audit_refused BEFORE INSERT ON audit
+                 BEGIN SELECT RAISE(ABORT, 'no audit today'); END;",
+            )
+            .unwrap();
+        let err = store.send_checkin("draft-1", checkin).await.unwrap_err();
+        assert!(matches!(err, StoreError::Query { .. }), "{err}");
+        assert!(err.to_string().contains("no audit today"), "{err}");
+        assert_eq!(count(&path, "checkins"), 0);
+        assert_eq!(count(&path, "audit"), 0);
+        assert!(store.draft("draft-1", started).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn the_audit_trail_cannot_be_changed_or_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, path) = open_in(&dir);
+        let id = store.send_checkin("none", a_checkin()).await.unwrap();
+        let conn = raw(&path);
+        for statement in [
+            "UPDATE audit SET action = 'viewed'",
+            "UPDATE audit SET user = 'someone' WHERE seq = 1",
+            "DELETE FROM audit",
+            "DELETE FROM audit WHERE seq = 1",
+        ] {
+            let err = conn.execute(statement, []).unwrap_err();
+            assert!(
+                err.to_string().contains("the audit trail is append-only"),
+                "{statement}: {err}"
+            );
+        }
+        let entries = store.audit_entries().await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].action, "sent");
+        assert_eq!(entries[0].user, None);
+        assert_eq!(entries[0].checkin.as_deref(), Some(id.as_str()));
+    }
+
+    #[tokio::test]
+    async fn audit_entries_come_in_the_order_they_were_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let mut ids = Vec::new();
+        // Sent "earlier" later: the order is the writing, not the times given.
+        for minutes in [30, 10, 20] {
+            let mut checkin = a_checkin();
+            checkin.sent_at = at(2025, 3, 1, 10, minutes, 0, 0);
+            ids.push(store.send_checkin("none", checkin).await.unwrap());
+        }
+        let listed: Vec<String> = store
+            .audit_entries()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| e.checkin)
+            .collect();
+        assert_eq!(listed, ids);
+    }
+
+    #[tokio::test]
+    async fn the_inbox_order_is_served_by_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let conn = store.conn.lock().unwrap();
+        let plan: Vec<String> = conn
+            .prepare("EXPLAIN QUERY PLAN SELECT id FROM checkins ORDER BY urgency DESC, sent_at")
+            .unwrap()
+            .query_map([], |row| row.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("checkins_inbox")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+            "sorted apart from the index: {plan:?}"
+        );
+    }
+
+    #[test]
+    fn stored_times_are_one_width_so_their_text_sorts_as_they_do() {
+        let times = [
+            at(999, 1, 1, 0, 0, 0, 0),
+            at(2025, 3, 1, 9, 5, 0, 0),
+            at(2025, 3, 1, 9, 5, 0, 1),
+            at(2025, 3, 1, 9, 5, 0, 999_999),
+            at(2025, 11, 30, 23, 59, 59, 0),
+            at(9999, 12, 31, 23, 59, 59, 999_999),
+        ];
+        let texts: Vec<String> = times.iter().map(|&t| time_text(t).unwrap()).collect();
+        assert_eq!(texts[1], "2025-03-01T09:05:00.000000Z");
+        assert_eq!(texts[0], "0999-01-01T00:00:00.000000Z");
+        for text in &texts {
+            assert_eq!(text.len(), texts[1].len(), "{text}");
+        }
+        let mut sorted = texts.clone();
+        sorted.sort();
+        assert_eq!(sorted, texts);
+        for (&t, text) in times.iter().zip(&texts) {
+            let back = DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!(back.with_timezone(&Utc), t, "{text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_time_past_year_9999_is_refused_not_stored_out_of_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let now = at(2025, 3, 1, 9, 0, 0, 0);
+        let far = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+        let err = store.save_draft("d", "x", now, far).await.unwrap_err();
+        assert!(matches!(err, StoreError::TimeOutOfRange(_)), "{err}");
+        assert_eq!(store.draft("d", now).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_poisoned_connection_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let conn = Arc::clone(&store.conn);
+        let _ = std::thread::spawn(move || {
+            let _held = conn.lock().unwrap();
+            panic!("a failure while the connection is held");
+        })
+        .join();
+        let err = store.ping().await.unwrap_err();
+        assert!(matches!(err, StoreError::Poisoned), "{err}");
+    }
+}
