@@ -268,6 +268,12 @@ fn serve(
         max_connections: args.max_connections as usize,
         max_stream_time: args.max_stream_time,
         pinned_now,
+        store: args
+            .store
+            .clone()
+            .unwrap_or_else(crate::store::StoreSpec::default_spec),
+        store_named: args.store.is_some(),
+        draft_lifetime: chrono::Duration::minutes(i64::from(args.draft_minutes)),
     };
     crate::serve::run(rules, settings)
 }

@@ -208,6 +208,17 @@ pub struct ServeArgs {
     /// Seconds a stream may last in all; it then ends with an error record
     #[arg(long, value_name = "SECS", default_value = "600", value_parser = parse_seconds)]
     pub max_stream_time: std::time::Duration,
+    /// Where the web check-in keeps answers and sent check-ins: sqlite:PATH [default:
+    /// sqlite:aftercare.sqlite3, created on first use]
+    #[arg(long, value_name = "STORE", value_parser = parse_store)]
+    pub store: Option<crate::store::StoreSpec>,
+    /// Minutes the web check-in keeps unsent answers after the last page answered
+    #[arg(long, value_name = "MINUTES", default_value = "120", value_parser = clap::value_parser!(u32).range(1..=10080))]
+    pub draft_minutes: u32,
+}
+
+fn parse_store(text: &str) -> Result<crate::store::StoreSpec, String> {
+    crate::store::StoreSpec::parse(text)
 }
 
 /// A number of seconds, fractions allowed ("0.5"), more than zero and at most a day.

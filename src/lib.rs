@@ -30,6 +30,7 @@ pub mod store;
 pub mod stream_contract;
 pub mod trace;
 pub mod unsafe_chars;
+pub mod web;
 pub mod when;
 pub mod whole_records;
 

@@ -17,7 +17,7 @@ pub mod sbar;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
 use crate::evaluate::assess;
@@ -37,7 +37,7 @@ pub enum Mode {
 }
 
 /// The answer to one yes/no sign question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignState {
     Yes,
@@ -62,13 +62,13 @@ impl From<bool> for SignState {
 
 /// A warning sign that was asked about (or deliberately not), for the record and the note:
 /// pertinent negatives are part of the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignAnswer {
     pub id: String,
     pub answer: SignState,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TrendAnswer {
     Improving,
@@ -117,7 +117,7 @@ impl TrendAnswer {
 }
 
 /// When a symptom began, as a day number since the treatment, or not known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Started {
     /// The day number; day 0 is "since the treatment", today is "now".
@@ -128,7 +128,7 @@ pub enum Started {
 }
 
 /// One symptom from the checklist with its details.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymptomAnswer {
     pub id: String,
     pub severity: Severity,
@@ -148,11 +148,11 @@ pub struct Elapsed {
 }
 
 /// When the treatment was, and how it was given.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Treatment {
     /// The earliest instant the answer can mean: the start of the day when no time of day
     /// was given.
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub at: DateTime<FixedOffset>,
     /// Whether a time of day was given (or follows from the answer, as "5 hours ago" does).
     /// Without one, the case carries the date alone, read as the whole day.
@@ -189,10 +189,16 @@ fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::E
     s.serialize_str(&t.to_rfc3339())
 }
 
+/// Answers read back (the web check-in keeps them between pages): the instant as written.
+fn from_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let text = String::deserialize(d)?;
+    DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
+}
+
 /// Background for the record (nurse) that is not a risk factor of the rule set: not part
 /// of the rules' arithmetic. What is a risk factor (the device, eczema, blood thinners...)
 /// is asked once, as the rule set's own question, and kept in [`Answers::risk_factors`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, Deserialize)]
 pub struct Background {
     pub treated_areas: Vec<String>,
     pub products: Vec<String>,
@@ -203,7 +209,7 @@ pub struct Background {
 }
 
 /// Everything asked and answered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answers {
     /// `None` when the questions stopped at a danger sign before the date was asked: the
     /// patient is asked the danger signs first, and a person in danger is not made to type a
@@ -712,15 +718,7 @@ pub fn ask_treatment(
             }
             let time = NaiveTime::parse_from_str(text, "%H:%M")
                 .map_err(|_| format!("{text:?} is not a time of day: use 14:30"))?;
-            match day
-                .and_time(time)
-                .and_local_timezone(*now.offset())
-                .single()
-            {
-                Some(t) if t <= now => Ok(()),
-                Some(_) => Err("that time is later than now".into()),
-                None => Err("not a valid local time".into()),
-            }
+            treatment_on(day, Some(time), now).map(|_| ())
         });
         let time = p.text(&TextLine {
             id: "treatment.time",
@@ -731,26 +729,8 @@ pub fn ask_treatment(
             help: Some("Press Enter if you do not know: the whole day is taken into account"),
             check: Some(time_check),
         })?;
-        let time = time.trim();
-        // A day alone is kept as its start here (the longest time since the treatment, for
-        // the start-day choices); the case carries the date alone (`Treatment::treated_at`).
-        let naive =
-            day.and_time(NaiveTime::parse_from_str(time, "%H:%M").unwrap_or(NaiveTime::MIN));
-        let at = naive
-            .and_local_timezone(*now.offset())
-            .single()
-            .unwrap_or(now)
-            .min(now);
-        let as_given = if time.is_empty() {
-            day.format("%Y-%m-%d").to_string()
-        } else {
-            format!("{} {time}", day.format("%Y-%m-%d"))
-        };
-        Treatment {
-            at,
-            time_given: !time.is_empty(),
-            as_given,
-        }
+        let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok();
+        treatment_on(day, time, now).map_err(Stop::Terminal)?
     } else {
         // Checked above; read again here for the value. A span of one instant is a time
         // given ("yesterday 14:30", "5 hours ago"); a longer one is a day without a time.
@@ -766,6 +746,43 @@ pub fn ask_treatment(
 }
 
 use prompt::Stop;
+
+/// A treatment picked as a calendar day, with the time of day when known: the terminal's
+/// calendar and the web check-in's date field read it the same way, in the time zone of
+/// `now` (the machine's). A day alone is kept as its start (the longest time since the
+/// treatment, for the start-day choices); the case carries the date alone
+/// ([`Treatment::treated_at`]). A day or time later than now, or too far back, is refused
+/// with the reason.
+pub fn treatment_on(
+    day: chrono::NaiveDate,
+    time: Option<NaiveTime>,
+    now: DateTime<FixedOffset>,
+) -> Result<Treatment, String> {
+    if day > now.date_naive() {
+        return Err("that day is in the future".into());
+    }
+    if (now.date_naive() - day).num_days() > MAX_DAYS as i64 {
+        return Err("that is more than a century ago; check the date".into());
+    }
+    let at = match day
+        .and_time(time.unwrap_or(NaiveTime::MIN))
+        .and_local_timezone(*now.offset())
+        .single()
+    {
+        Some(t) if t <= now => t,
+        Some(_) => return Err("that time is later than now".into()),
+        None => return Err("not a valid local time".into()),
+    };
+    let as_given = match time {
+        None => day.format("%Y-%m-%d").to_string(),
+        Some(t) => format!("{} {}", day.format("%Y-%m-%d"), t.format("%H:%M")),
+    };
+    Ok(Treatment {
+        at,
+        time_given: time.is_some(),
+        as_given,
+    })
+}
 
 /// What was understood of the treatment time, said back. The calendar day is in the words
 /// ("yesterday", "2 days ago") and the date; the day number counts whole 24 hours since the

@@ -475,12 +475,6 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
         .positive_signs()
         .map(|id| sign_words(rules, id))
         .collect();
-    // The operator hears the signs by their names, in a sentence.
-    let named: Vec<String> = o
-        .answers
-        .positive_signs()
-        .map(|id| crate::evaluate::in_sentence(&label(rules, id)))
-        .collect();
     let the_end = |out: &mut String| {
         out.push_str(&heading(d, &text.label, style.color));
         out.push('\n');
@@ -489,20 +483,13 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
     let mut out = String::new();
     if d == Disposition::CallEmergencyNow {
         the_end(&mut out);
-        let mut tell = String::from("Tell the operator: you had a micro-needling skin treatment");
-        if let Some(t) = &o.answers.treatment {
-            tell.push_str(&format!(" {}", treatment_words(t, o.assessed_at)));
-        }
-        match named.as_slice() {
-            [] => {}
-            [one] => tell.push_str(&format!(", and you have {one}")),
-            [rest @ .., last] => {
-                tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
-            }
-        }
-        tell.push('.');
         out.push('\n');
-        out.push_str(&wrap(&tell, w, "", ""));
+        out.push_str(&wrap(
+            &format!("Tell the operator: {}", operator_words(o, rules)),
+            w,
+            "",
+            "",
+        ));
         // The instruction again, so that it is the last thing on the screen.
         out.push('\n');
         the_end(&mut out);
@@ -607,6 +594,31 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
     out
 }
 
+/// What to tell the emergency operator: "you had a micro-needling skin treatment yesterday
+/// at 14:30, and you have trouble breathing." The terminal and the web check-in say the
+/// same sentence.
+pub fn operator_words(o: &Outcome, rules: &RuleSet) -> String {
+    // The operator hears the signs by their names, in a sentence.
+    let named: Vec<String> = o
+        .answers
+        .positive_signs()
+        .map(|id| crate::evaluate::in_sentence(&label(rules, id)))
+        .collect();
+    let mut tell = String::from("you had a micro-needling skin treatment");
+    if let Some(t) = &o.answers.treatment {
+        tell.push_str(&format!(" {}", treatment_words(t, o.assessed_at)));
+    }
+    match named.as_slice() {
+        [] => {}
+        [one] => tell.push_str(&format!(", and you have {one}")),
+        [rest @ .., last] => {
+            tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
+        }
+    }
+    tell.push('.');
+    tell
+}
+
 /// A titled list, each item wrapped with its continuation lines under its first word.
 fn section(out: &mut String, title: &str, items: &[String], width: usize) {
     if items.is_empty() {
@@ -638,7 +650,7 @@ fn treatment_words(t: &Treatment, now: DateTime<FixedOffset>) -> String {
 }
 
 /// How long a piece of advice still holds, in whole days or hours, never a decimal day.
-fn until_words(until: f64) -> String {
+pub fn until_words(until: f64) -> String {
     // As the `advice` page says it: hours under 2 days, then days.
     format!(
         "until {}",
@@ -648,7 +660,7 @@ fn until_words(until: f64) -> String {
 
 /// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),
 /// with "something else" in the words the person typed.
-fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
+pub fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
     let words = o
         .case
         .symptoms

@@ -39,12 +39,21 @@ pub struct Settings {
     pub max_stream_time: Duration,
     /// The assessment time of every request, when pinned (`--now`).
     pub pinned_now: Option<DateTime<FixedOffset>>,
+    /// Where the web check-in keeps drafts and sent check-ins.
+    pub store: crate::store::StoreSpec,
+    /// Whether `--store` named it: then it is opened (and created) at start, so that a
+    /// wrong path stops the start; the default file is created on first use.
+    pub store_named: bool,
+    /// How long the check-in's unsent answers are kept after the last page answered.
+    pub draft_lifetime: chrono::Duration,
 }
 
 /// What every request can see: the rules (loaded and checked once), the settings, and the
 /// server's own state.
 pub(crate) struct Shared {
-    pub rules: RuleSet,
+    pub rules: std::sync::Arc<RuleSet>,
+    /// The web check-in's pages, on the same rules.
+    pub web: std::sync::Arc<crate::web::Web>,
     pub settings: Settings,
     /// False once shutting down: a load balancer stops sending here.
     pub ready: AtomicBool,
@@ -105,7 +114,23 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
         .map_or(0, |d| {
             d.subsec_nanos() ^ (d.as_secs() as u32).rotate_left(16)
         });
+    let rules = std::sync::Arc::new(rules);
+    let store = if settings.store_named {
+        let store = crate::store::Store::open(&settings.store)
+            .map_err(|e| Error::Usage(format!("--store {}: {e}", settings.store)))?;
+        crate::web::StoreSlot::opened(settings.store.clone(), store)
+    } else {
+        crate::web::StoreSlot::on_first_use(settings.store.clone())
+    };
+    let web = std::sync::Arc::new(crate::web::Web {
+        rules: rules.clone(),
+        store,
+        pinned_now: settings.pinned_now,
+        draft_lifetime: settings.draft_lifetime,
+        words: crate::web::words::english(),
+    });
     let shared = std::sync::Arc::new(Shared {
+        web,
         in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight)),
         stream_places: std::sync::Arc::new(tokio::sync::Semaphore::new(stream_places(
             settings.max_in_flight,

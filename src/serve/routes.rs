@@ -30,6 +30,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/schema/{which}", get(schema))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::web::router(shared.web.clone()))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), auth::require_token))
         .layer(TimeoutLayer::with_status_code(

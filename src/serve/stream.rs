@@ -385,8 +385,18 @@ mod tests {
     }
 
     fn shared() -> Arc<Shared> {
+        let rules = Arc::new(crate::rules::built_in_for_tests().clone());
+        let store = crate::store::StoreSpec::default_spec();
         Arc::new(Shared {
-            rules: crate::rules::built_in_for_tests().clone(),
+            web: Arc::new(crate::web::Web {
+                rules: rules.clone(),
+                // Never opened: these tests answer streams only.
+                store: crate::web::StoreSlot::on_first_use(store.clone()),
+                pinned_now: None,
+                draft_lifetime: chrono::Duration::hours(2),
+                words: crate::web::words::english(),
+            }),
+            rules,
             settings: Settings {
                 listen: "127.0.0.1:0".parse().unwrap(),
                 token: None,
@@ -396,6 +406,9 @@ mod tests {
                 max_connections: 4,
                 max_stream_time: Duration::from_secs(600),
                 pinned_now: None,
+                store,
+                store_named: false,
+                draft_lifetime: chrono::Duration::hours(2),
             },
             ready: AtomicBool::new(true),
             in_flight: Arc::new(tokio::sync::Semaphore::new(4)),

@@ -33,6 +33,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("stream_contract", 3),
     ("fuzz_contract", 3),
     ("advice", 3),
+    ("web", 3),
     ("serve", 3),
     ("cli", 3),
     ("shell", 3),

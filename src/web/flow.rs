@@ -1,0 +1,506 @@
+//! The order of the web check-in's questions: the terminal questionnaire's conversation,
+//! one question a page. The answers are the questionnaire's own [`Answers`]; what is asked
+//! next is worked out from them each time (never remembered as a position), so that the
+//! back button, a change from "Check your answers" and a page sent twice all land on the
+//! first question still open.
+//!
+//! The order is the patient's: the emergency signs, the emergency-department signs (a yes
+//! to either ends the questions at once with the instruction), when the treatment was, the
+//! signs to have checked today, what the person notices, the details of each, the risk
+//! factors only when a yes could change the answer, the repeat contact, the check of the
+//! answers, the result.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::model::Disposition;
+use crate::questionnaire::{
+    disposition_so_far, risk_factors_to_ask, Answers, Mode, Outcome, SignAnswer, Started,
+};
+use crate::rules::RuleSet;
+
+/// The answers between pages, kept in the store under the session's cookie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub answers: Answers,
+    /// What was ticked on the symptoms page, in its order: the details pages are numbered
+    /// by it (`/check/details/2`), so no id appears in an address.
+    pub symptom_order: Vec<String>,
+    /// "Something else", in the person's words.
+    pub other_description: Option<String>,
+    /// "Check your answers" was submitted since the last change.
+    pub confirmed: bool,
+    /// The check-in sent to the clinic from this draft, if any, and when.
+    pub sent: Option<Sent>,
+    /// When the check-in began (RFC 3339), for the clinic: how long the questions took.
+    #[serde(default)]
+    pub begun_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sent {
+    pub checkin: String,
+    pub at: String,
+    pub consent_to_call: bool,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft {
+            answers: Answers::new(None),
+            symptom_order: Vec::new(),
+            other_description: None,
+            confirmed: false,
+            sent: None,
+            begun_at: None,
+        }
+    }
+}
+
+/// A page of the check-in, by a neutral name: never an id or value the person chose
+/// (addresses end up in proxy logs and browser history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Emergency,
+    Urgent,
+    When,
+    SameDay,
+    Symptoms,
+    Other,
+    /// The details of the n-th symptom ticked, from 1.
+    Details(usize),
+    AboutYou,
+    Repeat,
+    Answers,
+    Result,
+}
+
+impl Step {
+    /// The page's address.
+    pub fn path(self) -> String {
+        match self {
+            Step::Emergency => "/check/emergency".into(),
+            Step::Urgent => "/check/urgent".into(),
+            Step::When => "/check/when".into(),
+            Step::SameDay => "/check/same-day".into(),
+            Step::Symptoms => "/check/symptoms".into(),
+            Step::Other => "/check/other".into(),
+            Step::Details(n) => format!("/check/details/{n}"),
+            Step::AboutYou => "/check/about-you".into(),
+            Step::Repeat => "/check/repeat".into(),
+            Step::Answers => "/check/answers".into(),
+            Step::Result => "/check/result".into(),
+        }
+    }
+
+    /// The step of a `/check/NAME` address.
+    pub fn named(name: &str) -> Option<Step> {
+        Some(match name {
+            "emergency" => Step::Emergency,
+            "urgent" => Step::Urgent,
+            "when" => Step::When,
+            "same-day" => Step::SameDay,
+            "symptoms" => Step::Symptoms,
+            "other" => Step::Other,
+            "about-you" => Step::AboutYou,
+            "repeat" => Step::Repeat,
+            "answers" => Step::Answers,
+            "result" => Step::Result,
+            _ => return None,
+        })
+    }
+}
+
+/// The emergency signs, asked first.
+pub fn emergency_signs(rules: &RuleSet) -> Vec<&str> {
+    rules.signs_of(Disposition::CallEmergencyNow)
+}
+
+/// The emergency-department signs, asked second.
+pub fn urgent_signs(rules: &RuleSet) -> Vec<&str> {
+    rules.signs_of(Disposition::GoToEdNow)
+}
+
+/// Every other warning sign (to be seen today, or within days), asked after the date: the
+/// terminal lists them with the symptoms; here they are a page of their own, so that the
+/// symptoms page holds the expected reactions only.
+pub fn same_day_signs(rules: &RuleSet) -> Vec<&str> {
+    rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition < Disposition::GoToEdNow)
+        .map(|w| w.id.as_str())
+        .collect()
+}
+
+/// The symptoms page: the expected reactions, then "something else".
+pub fn symptom_choices(rules: &RuleSet) -> Vec<&str> {
+    rules
+        .reactions
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(rules.other.as_ref().map(|o| o.id.as_str()))
+        .collect()
+}
+
+/// The risk factors the "about you" page asks: those already answered (so that a change
+/// shows them again) and those whose yes could still change the answer.
+pub fn about_you(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Vec<String> {
+    let mut ids: Vec<String> = draft
+        .answers
+        .risk_factors
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    for id in risk_factors_to_ask(&draft.answers, rules, now) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    // In the rule file's order, however they were found.
+    rules
+        .risk_factors
+        .iter()
+        .map(|r| r.id.clone())
+        .filter(|id| ids.contains(id))
+        .collect()
+}
+
+fn all_answered(answers: &Answers, ids: &[&str]) -> bool {
+    ids.iter()
+        .all(|id| answers.signs.iter().any(|s| s.id == *id))
+}
+
+/// Whether the answers so far reach the emergency department or an emergency: then the
+/// result, at once, with no further question.
+pub fn stops(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
+    disposition_so_far(&draft.answers, rules, now) >= Disposition::GoToEdNow
+}
+
+/// The first question still open, or the result.
+pub fn next(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Step {
+    let a = &draft.answers;
+    if !all_answered(a, &emergency_signs(rules)) {
+        return Step::Emergency;
+    }
+    if stops(draft, rules, now) {
+        return Step::Result;
+    }
+    if !all_answered(a, &urgent_signs(rules)) {
+        return Step::Urgent;
+    }
+    if a.treatment.is_none() {
+        return Step::When;
+    }
+    if !all_answered(a, &same_day_signs(rules)) {
+        return Step::SameDay;
+    }
+    if !a.symptoms_asked {
+        return Step::Symptoms;
+    }
+    let other = rules.other.as_ref().map(|o| o.id.as_str());
+    if other.is_some_and(|o| draft.symptom_order.iter().any(|id| id == o))
+        && draft.other_description.is_none()
+    {
+        return Step::Other;
+    }
+    if let Some(i) = draft
+        .symptom_order
+        .iter()
+        .position(|id| !a.symptoms.iter().any(|s| &s.id == id))
+    {
+        return Step::Details(i + 1);
+    }
+    if !risk_factors_to_ask(a, rules, now).is_empty() {
+        return Step::AboutYou;
+    }
+    if a.repeat_contact.is_none() {
+        return Step::Repeat;
+    }
+    if !draft.confirmed {
+        return Step::Answers;
+    }
+    Step::Result
+}
+
+/// Whether a page may be shown: one that was reached already (to go back to, or to change
+/// from "Check your answers"), or the next one. A page further on would ask a question
+/// out of its order, and the result before the questions would read unknown as no.
+pub fn may_show(step: Step, draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
+    let next = next(draft, rules, now);
+    if step == next {
+        return true;
+    }
+    let a = &draft.answers;
+    match step {
+        Step::Emergency => true,
+        Step::Urgent => all_answered(a, &emergency_signs(rules)),
+        Step::When => all_answered(a, &urgent_signs(rules)),
+        Step::SameDay => a.treatment.is_some(),
+        Step::Symptoms => all_answered(a, &same_day_signs(rules)) && a.treatment.is_some(),
+        Step::Other => draft.other_description.is_some(),
+        Step::Details(n) => n >= 1 && n <= draft.symptom_order.len() && a.symptoms_asked,
+        Step::AboutYou => !a.risk_factors.is_empty(),
+        Step::Repeat => a.repeat_contact.is_some(),
+        Step::Answers => next == Step::Result && !stops(draft, rules, now),
+        Step::Result => false,
+    }
+}
+
+/// Records the answers of one list of signs (every sign of the list: ticked yes, the rest
+/// no), in place of what was said of them before.
+pub fn record_signs(answers: &mut Answers, ids: &[&str], ticked: &[String]) {
+    answers.signs.retain(|s| !ids.contains(&s.id.as_str()));
+    for id in ids {
+        answers.signs.push(SignAnswer {
+            id: id.to_string(),
+            answer: ticked.iter().any(|t| t == id).into(),
+        });
+    }
+}
+
+/// Records the symptoms page: the details of symptoms still ticked are kept; the others
+/// are dropped; the new ones wait for their details (counted meanwhile with the protocol's
+/// defaults, as the terminal does, so that a stop is never later than there).
+pub fn record_symptoms(draft: &mut Draft, ticked: Vec<String>, other: Option<&str>) {
+    let a = &mut draft.answers;
+    a.symptoms_asked = true;
+    a.symptoms.retain(|s| ticked.contains(&s.id));
+    a.pending = ticked
+        .iter()
+        .filter(|id| !a.symptoms.iter().any(|s| &s.id == *id))
+        .cloned()
+        .collect();
+    // Unticked, "something else" takes its words with it.
+    if !other.is_some_and(|o| ticked.iter().any(|id| id == o)) {
+        draft.other_description = None;
+    }
+    draft.symptom_order = ticked;
+}
+
+/// Records the details of one symptom, in the order of the symptoms page.
+pub fn record_details(
+    draft: &mut Draft,
+    mut answer: crate::questionnaire::SymptomAnswer,
+    other: Option<&str>,
+) {
+    if other == Some(answer.id.as_str()) {
+        answer.description = draft.other_description.clone();
+    }
+    let a = &mut draft.answers;
+    a.pending.retain(|id| id != &answer.id);
+    a.symptoms.retain(|s| s.id != answer.id);
+    a.symptoms.push(answer);
+    let order = &draft.symptom_order;
+    a.symptoms
+        .sort_by_key(|s| order.iter().position(|id| id == &s.id));
+}
+
+/// After the treatment date changes: a symptom said to have begun on a day after the new
+/// "today" cannot have, and its details are asked again.
+pub fn recheck_start_days(draft: &mut Draft, now: DateTime<FixedOffset>) {
+    let today = draft.answers.elapsed(now).days.floor().max(0.0) as u32;
+    let a = &mut draft.answers;
+    let (keep, again): (Vec<_>, Vec<_>) = std::mem::take(&mut a.symptoms)
+        .into_iter()
+        .partition(|s| !matches!(s.started, Started::Day(d) if d > today));
+    a.symptoms = keep;
+    a.pending.extend(again.into_iter().map(|s| s.id));
+}
+
+/// The sign the questions stopped at, for the result and the record.
+pub fn stopped_at(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Option<String> {
+    if !stops(draft, rules, now) {
+        return None;
+    }
+    let a = &draft.answers;
+    a.positive_signs()
+        .next()
+        .map(str::to_string)
+        .or_else(|| a.symptoms.first().map(|s| s.id.clone()))
+        .or_else(|| a.pending.first().cloned())
+}
+
+/// The result of the answers, with the one evaluation (the terminal's).
+pub fn outcome(
+    draft: &Draft,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+) -> Result<Outcome, crate::error::Error> {
+    crate::questionnaire::evaluate(
+        Mode::Patient,
+        draft.answers.clone(),
+        rules,
+        crate::questionnaire::whole_seconds(now),
+        stopped_at(draft, rules, now),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Severity;
+    use crate::questionnaire::{SymptomAnswer, TrendAnswer};
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-12-06T12:00:00+00:00").unwrap()
+    }
+
+    fn rules() -> RuleSet {
+        RuleSet::built_in()
+    }
+
+    fn through_the_signs(draft: &mut Draft, rules: &RuleSet) {
+        record_signs(&mut draft.answers, &emergency_signs(rules), &[]);
+        record_signs(&mut draft.answers, &urgent_signs(rules), &[]);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        draft.answers.treatment =
+            Some(crate::questionnaire::treatment_on(day, None, now()).unwrap());
+        record_signs(&mut draft.answers, &same_day_signs(rules), &[]);
+    }
+
+    #[test]
+    fn the_danger_signs_come_first_and_an_emergency_stops_at_once() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        assert_eq!(next(&draft, &rules, now()), Step::Emergency);
+        record_signs(
+            &mut draft.answers,
+            &emergency_signs(&rules),
+            &["difficulty_breathing".to_string()],
+        );
+        assert_eq!(next(&draft, &rules, now()), Step::Result);
+        let o = outcome(&draft, &rules, now()).unwrap();
+        assert_eq!(o.assessment.disposition, Disposition::CallEmergencyNow);
+        assert_eq!(o.stopped_at.as_deref(), Some("difficulty_breathing"));
+    }
+
+    #[test]
+    fn a_normal_day_asks_every_question_then_the_check_of_the_answers() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        record_signs(&mut draft.answers, &emergency_signs(&rules), &[]);
+        assert_eq!(next(&draft, &rules, now()), Step::Urgent);
+        record_signs(&mut draft.answers, &urgent_signs(&rules), &[]);
+        assert_eq!(next(&draft, &rules, now()), Step::When);
+        through_the_signs(&mut draft, &rules);
+        assert_eq!(next(&draft, &rules, now()), Step::Symptoms);
+        record_symptoms(&mut draft, vec!["redness".into()], Some("other"));
+        assert_eq!(next(&draft, &rules, now()), Step::Details(1));
+        assert!(!may_show(Step::Answers, &draft, &rules, now()));
+        record_details(
+            &mut draft,
+            SymptomAnswer {
+                id: "redness".into(),
+                severity: Severity::Mild,
+                trend: TrendAnswer::Improving,
+                started: Started::Day(0),
+                description: None,
+            },
+            Some("other"),
+        );
+        // No risk factor can change a mild redness that is getting better on day 2.
+        assert_eq!(next(&draft, &rules, now()), Step::Repeat);
+        draft.answers.repeat_contact = Some(false);
+        assert_eq!(next(&draft, &rules, now()), Step::Answers);
+        assert!(!may_show(Step::Result, &draft, &rules, now()));
+        draft.confirmed = true;
+        assert_eq!(next(&draft, &rules, now()), Step::Result);
+        let o = outcome(&draft, &rules, now()).unwrap();
+        assert_eq!(o.assessment.disposition, Disposition::HomeCare);
+    }
+
+    #[test]
+    fn something_else_asks_for_its_words_before_its_details() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        through_the_signs(&mut draft, &rules);
+        record_symptoms(
+            &mut draft,
+            vec!["redness".into(), "other".into()],
+            Some("other"),
+        );
+        assert_eq!(next(&draft, &rules, now()), Step::Other);
+        draft.other_description = Some("a rash on the neck".into());
+        assert_eq!(next(&draft, &rules, now()), Step::Details(1));
+        record_details(
+            &mut draft,
+            SymptomAnswer {
+                id: "other".into(),
+                severity: Severity::Mild,
+                trend: TrendAnswer::Stable,
+                started: Started::Day(1),
+                description: None,
+            },
+            Some("other"),
+        );
+        assert_eq!(next(&draft, &rules, now()), Step::Details(1));
+        let other = draft
+            .answers
+            .symptoms
+            .iter()
+            .find(|s| s.id == "other")
+            .unwrap();
+        assert_eq!(other.description.as_deref(), Some("a rash on the neck"));
+    }
+
+    #[test]
+    fn a_later_treatment_day_asks_a_start_again() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        through_the_signs(&mut draft, &rules);
+        record_symptoms(&mut draft, vec!["redness".into()], Some("other"));
+        record_details(
+            &mut draft,
+            SymptomAnswer {
+                id: "redness".into(),
+                severity: Severity::Mild,
+                trend: TrendAnswer::Stable,
+                started: Started::Day(2),
+                description: None,
+            },
+            Some("other"),
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        draft.answers.treatment =
+            Some(crate::questionnaire::treatment_on(today, None, now()).unwrap());
+        recheck_start_days(&mut draft, now());
+        assert_eq!(next(&draft, &rules, now()), Step::Details(1));
+    }
+
+    #[test]
+    fn no_page_further_on_can_be_opened_early() {
+        let rules = rules();
+        let draft = Draft::default();
+        for step in [
+            Step::Urgent,
+            Step::When,
+            Step::Symptoms,
+            Step::Answers,
+            Step::Result,
+        ] {
+            assert!(!may_show(step, &draft, &rules, now()), "{step:?}");
+        }
+        assert!(may_show(Step::Emergency, &draft, &rules, now()));
+    }
+
+    #[test]
+    fn step_names_round_trip_and_hold_no_answer() {
+        for step in [
+            Step::Emergency,
+            Step::Urgent,
+            Step::When,
+            Step::SameDay,
+            Step::Symptoms,
+            Step::Other,
+            Step::AboutYou,
+            Step::Repeat,
+            Step::Answers,
+            Step::Result,
+        ] {
+            let path = step.path();
+            let name = path.trim_start_matches("/check/");
+            assert_eq!(Step::named(name), Some(step));
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The result page (the disposition as a care card) and sending the check-in to the clinic.
+//!
+//! An emergency or emergency-department result is the instruction first and alone: the
+//! action as the heading, a `tel:` link, what to tell the operator; no aftercare. Any other
+//! result adds the reasons, the day's aftercare, what to expect and when to get help. From
+//! "see today" up, the page offers to send the check-in to the clinic: the result stands
+//! whether or not it is sent, and the page says the inbox is not an emergency service.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use std::sync::Arc;
+
+use super::flow::{self, Draft, Sent, Step};
+use super::form::{self, Form};
+use super::pages::{tone, Call, CheckItem, Problem, ResultPage, Section, SendForm};
+use super::steps::Ctx;
+use super::words::fill;
+use super::{html, load, save, see_other, store_trouble, Web};
+use crate::model::Disposition;
+use crate::questionnaire::{escalation_ids, patient, Outcome, SignState};
+
+/// The numbers a `tel:` link can ring: the clinic's emergency number, or, when the rule
+/// file names none, the three its words name ("911, 999 or 112").
+fn emergency_calls(c: &Ctx) -> Vec<Call> {
+    let numbers: Vec<String> = match &c.rules.clinic.emergency_number {
+        Some(n) => vec![n.clone()],
+        None => ["911", "999", "112"].map(String::from).to_vec(),
+    };
+    numbers
+        .into_iter()
+        .map(|n| Call {
+            words: fill(&c.w.result.call, &[("number", &n)]),
+            number: n,
+        })
+        .collect()
+}
+
+/// The result of the draft's answers, drawn.
+pub async fn page(
+    web: &Web,
+    _id: &str,
+    draft: &Draft,
+    c: &Ctx<'_>,
+    send: Option<SendForm>,
+) -> Response {
+    let outcome = match flow::outcome(draft, c.rules, c.now) {
+        Ok(o) => o,
+        Err(e) => return store_trouble(web, &e.to_string()),
+    };
+    let status = if send.as_ref().is_some_and(|s| !s.problems.is_empty()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    html(
+        status,
+        result_page(&outcome, draft, c, send)
+            .render()
+            .unwrap_or_default(),
+    )
+}
+
+/// The care card and what goes with it.
+pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) -> ResultPage {
+    let w = c.w;
+    let rules = c.rules;
+    let a = &o.assessment;
+    let d = a.disposition;
+    let text = rules.disposition_text(d);
+    let mut l = super::Layout::new(
+        w,
+        rules,
+        &text.label,
+        super::steps::previous(Step::Result, draft, c),
+    );
+    if let Some(s) = &send {
+        l.problems = s.problems.clone();
+    }
+    let urgent = d >= Disposition::GoToEdNow;
+    let mut sections = Vec::new();
+    let mut also = None;
+    let mut tell = None;
+    let mut day = None;
+    let mut more_signs = Vec::new();
+    if urgent {
+        tell = Some(crate::output::text::capitalise(&patient::operator_words(
+            o, rules,
+        )));
+        if d == Disposition::GoToEdNow {
+            // The questions stopped at the sign: the signs that would make it an
+            // emergency in combination are named, not asked.
+            let ids = |keep: fn(SignState) -> bool| -> Vec<String> {
+                o.answers
+                    .signs
+                    .iter()
+                    .filter(|s| keep(s.answer))
+                    .map(|s| s.id.clone())
+                    .collect()
+            };
+            let more = escalation_ids(
+                rules,
+                &ids(|s| s == SignState::Yes),
+                &ids(|s| s != SignState::NotAsked),
+            );
+            more_signs = more
+                .iter()
+                .map(|id| super::pages::CheckItem {
+                    id: super::form::box_id("signs", id),
+                    value: id.clone(),
+                    label: crate::questionnaire::sign_words(rules, id),
+                    hint: None,
+                    checked: false,
+                })
+                .collect();
+            let mut lines: Vec<String> = Vec::new();
+            let call_back = text.call_back.clone();
+            if !call_back.is_empty() {
+                lines.push(call_back);
+            }
+            also = (!lines.is_empty()).then(|| lines.join(" "));
+            let why = patient::findings_in_words(o, rules);
+            if !why.is_empty() {
+                sections.push(Section {
+                    title: w.result.why.clone(),
+                    items: why,
+                    folded: false,
+                });
+            }
+        }
+    } else {
+        let n = a.days_since_treatment.floor().max(0.0) as u64;
+        day = Some(if n == 0 {
+            w.result.day0.clone()
+        } else {
+            fill(&w.result.day, &[("day", &n.to_string())])
+        });
+        let mut push = |title: &str, items: Vec<String>| {
+            if !items.is_empty() {
+                sections.push(Section {
+                    // Every danger sign of the rule set: for reference, folded.
+                    folded: title == w.result.safety_net,
+                    title: title.to_string(),
+                    items,
+                });
+            }
+        };
+        push(&w.result.found, patient::findings_in_words(o, rules));
+        push(
+            &w.result.aftercare,
+            a.advice
+                .iter()
+                .map(|item| match item.until_day {
+                    Some(until) => format!("{} ({})", item.text, patient::until_words(until)),
+                    None => item.text.clone(),
+                })
+                .collect(),
+        );
+        push(&w.result.expect, a.expect_next.clone());
+        if !a.advice.is_empty() {
+            push(
+                &w.result.safety_net,
+                crate::rules::advice_words::safety_net(rules),
+            );
+        }
+        push(&w.result.sooner, a.call_back.clone());
+    }
+    let sent = draft.sent.as_ref().map(|s| {
+        let mut lines = vec![fill(&w.send.sent, &[("time", &s.at)])];
+        if !s.consent_to_call {
+            lines.push(w.send.sent_no_consent.clone());
+        }
+        lines.push(w.send.sent_reminder.clone());
+        lines
+    });
+    let send = if d >= Disposition::SeeToday && draft.sent.is_none() {
+        Some(send.unwrap_or(SendForm {
+            title: String::new(),
+            name: String::new(),
+            phone: String::new(),
+            consent: false,
+            problems: Vec::new(),
+        }))
+        .map(|mut s| {
+            s.title = if urgent {
+                w.send.title_after.clone()
+            } else {
+                w.send.title.clone()
+            };
+            s
+        })
+    } else {
+        None
+    };
+    ResultPage {
+        l,
+        code: d.code(),
+        tone: tone(d),
+        label: text.label.clone(),
+        heading: text.label.clone(),
+        action: a.action.clone(),
+        calls: if urgent {
+            emergency_calls(c)
+        } else {
+            Vec::new()
+        },
+        tell,
+        also,
+        more: more_signs,
+        more_hint: fill(
+            &w.result.more_hint,
+            &[("emergency", &rules.clinic.emergency_words())],
+        ),
+        sent,
+        day,
+        sections,
+        send,
+        checked_with: fill(
+            &w.result.checked_with,
+            &[("name", &a.rule_set.name), ("version", &a.rule_set.version)],
+        ),
+    }
+}
+
+/// A phone number as people write one: digits with spaces, dashes, dots, brackets and a
+/// leading plus; at least 6 digits.
+fn phone_ok(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    digits >= 6
+        && phone.chars().count() <= 32
+        && phone
+            .chars()
+            .enumerate()
+            .all(|(i, ch)| ch.is_ascii_digit() || " -.()".contains(ch) || (ch == '+' && i == 0))
+}
+
+/// Sends the check-in: name and phone checked, then stored and committed with its audit
+/// entry before the page says "sent".
+pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) -> Response {
+    if super::cross_site(&headers) {
+        return super::refused_cross_site(&web);
+    }
+    let (id, mut draft) = match load(&web, &headers).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/"),
+        Err(r) => return r,
+    };
+    let c = web.ctx();
+    let w = c.w;
+    if flow::next(&draft, c.rules, c.now) != Step::Result || draft.sent.is_some() {
+        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    }
+    let form = Form::parse(&body);
+    let mut problems = Vec::new();
+    let mut field = |name: &str, max: usize, missing: &str, invalid: &str| -> String {
+        let value = match form.one(name, w) {
+            Ok(v) => v.unwrap_or("").to_string(),
+            Err(p) => {
+                problems.push(p);
+                return String::new();
+            }
+        };
+        match form::text(&value, name, max, w) {
+            Ok(v) if v.is_empty() => {
+                problems.push(Problem::new(name, missing));
+                v
+            }
+            Ok(v) => v,
+            Err(_) => {
+                problems.push(Problem::new(name, invalid));
+                value
+            }
+        }
+    };
+    let name = field("name", 100, &w.send.name_missing, &w.send.name_invalid);
+    let phone = field("phone", 32, &w.send.phone_missing, &w.send.phone_invalid);
+    if let Err(p) = form.only(&["name", "phone", "consent"], w) {
+        problems.push(p);
+    }
+    if !phone.is_empty() && !phone_ok(&phone) && !problems.iter().any(|p| p.field == "phone") {
+        problems.push(Problem::new("phone", w.send.phone_invalid.clone()));
+    }
+    let consent = match form.one("consent", w) {
+        Ok(None) => false,
+        Ok(Some("yes")) => true,
+        Ok(Some(other)) => {
+            problems.push(Problem::new(
+                "consent",
+                fill(
+                    &w.problems.unknown_choice,
+                    &[("value", &form::shown(other))],
+                ),
+            ));
+            false
+        }
+        Err(p) => {
+            problems.push(p);
+            false
+        }
+    };
+    let outcome = match flow::outcome(&draft, c.rules, c.now) {
+        Ok(o) => o,
+        Err(e) => return store_trouble(&web, &e.to_string()),
+    };
+    if outcome.assessment.disposition < Disposition::SeeToday {
+        return see_other(&Step::Result.path());
+    }
+    if !problems.is_empty() {
+        let form = SendForm {
+            title: String::new(),
+            name,
+            phone,
+            consent,
+            problems,
+        };
+        return page(&web, &id, &draft, &c, Some(form)).await;
+    }
+    let answers = serde_json::json!({ "answers": outcome.answers, "case": outcome.input });
+    let (Ok(answers), Ok(result)) = (
+        serde_json::to_string(&answers),
+        serde_json::to_string(&outcome.assessment),
+    ) else {
+        return store_trouble(&web, "the check-in could not be written as JSON");
+    };
+    let store = match web.store.get().await {
+        Ok(s) => s,
+        Err(e) => return store_trouble(&web, &e),
+    };
+    let sent_at = Utc::now();
+    let checkin = crate::store::NewCheckin {
+        answers,
+        result,
+        disposition: outcome.assessment.disposition.code().to_string(),
+        urgency: outcome.assessment.disposition.urgency(),
+        rule_set_name: outcome.assessment.rule_set.name.clone(),
+        rule_set_version: outcome.assessment.rule_set.version.clone(),
+        patient_name: name,
+        phone,
+        consent_to_call: consent,
+        started_at: draft
+            .begun_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or(sent_at, |t| t.with_timezone(&Utc)),
+        sent_at,
+    };
+    let checkin_id = match store.send_checkin(&id, checkin).await {
+        Ok(id) => id,
+        Err(e) => return store_trouble(&web, &e.to_string()),
+    };
+    // The check-in is committed; the draft now only remembers that it was sent, for the
+    // page. Losing this note loses no check-in.
+    draft.sent = Some(Sent {
+        checkin: checkin_id,
+        at: c.now.format("%H:%M").to_string(),
+        consent_to_call: consent,
+    });
+    if let Err(r) = save(&web, &id, &draft).await {
+        return r;
+    }
+    see_other(&Step::Result.path())
+}
+
+/// The signs asked after an emergency-department sign, below its instruction: the
+/// questions stopped at the sign (the instruction comes at once), but a sign that would make
+/// it an emergency in combination is still worth a tick. Each shown sign is answered: ticked
+/// yes, the rest no.
+pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) -> Response {
+    if super::cross_site(&headers) {
+        return super::refused_cross_site(&web);
+    }
+    let (id, mut draft) = match load(&web, &headers).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/"),
+        Err(r) => return r,
+    };
+    let c = web.ctx();
+    let Ok(o) = flow::outcome(&draft, c.rules, c.now) else {
+        return see_other(&Step::Result.path());
+    };
+    let page = result_page(&o, &draft, &c, None);
+    let shown: Vec<String> = page
+        .more
+        .iter()
+        .map(|i: &CheckItem| i.value.clone())
+        .collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    if flow::next(&draft, c.rules, c.now) != Step::Result || shown.is_empty() {
+        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    }
+    let form = Form::parse(&body);
+    if let Err(p) = form.only(&["signs"], c.w) {
+        let mut page = page;
+        page.l.problems = vec![p];
+        return html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page.render().unwrap_or_default(),
+        );
+    }
+    let ticked: Vec<String> = form
+        .values("signs")
+        .into_iter()
+        .filter(|v| shown.contains(v))
+        .map(str::to_string)
+        .collect();
+    if let Some(bad) = form
+        .values("signs")
+        .into_iter()
+        .find(|v| !shown.contains(v))
+    {
+        let mut page = page;
+        page.l.problems = vec![Problem::new(
+            super::form::first_id("signs", &shown),
+            fill(
+                &c.w.problems.unknown_choice,
+                &[("value", &form::shown(bad))],
+            ),
+        )];
+        return html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page.render().unwrap_or_default(),
+        );
+    }
+    flow::record_signs(&mut draft.answers, &shown, &ticked);
+    if let Err(r) = save(&web, &id, &draft).await {
+        return r;
+    }
+    see_other(&Step::Result.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_as_people_write_them() {
+        for ok in [
+            "07700 900123",
+            "+44 (0)20 7946 0000",
+            "020-7946-0000",
+            "555.123.4567",
+        ] {
+            assert!(phone_ok(ok), "{ok}");
+        }
+        for bad in [
+            "12345",
+            "call me",
+            "0770+0900123",
+            "07700 900123 ext. 4 please call",
+        ] {
+            assert!(!phone_ok(bad), "{bad}");
+        }
+    }
+}

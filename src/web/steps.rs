@@ -1,0 +1,747 @@
+//! Each question page: what it shows (with the answers given so far ticked) and what its
+//! form changes in the draft. Rendering and reading are pure: the clock and the rules come
+//! in, the store stays in `mod.rs`.
+
+use askama::Template;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+
+use super::flow::{self, Draft, Step};
+use super::form::{self, box_id, Form};
+use super::pages::*;
+use super::words::{fill, Words};
+use crate::model::Severity;
+use crate::questionnaire::{
+    label, sign_words, symptom_words, SignState, Started, SymptomAnswer, TrendAnswer,
+};
+use crate::rules::RuleSet;
+
+/// What a page needs to be drawn or read.
+pub struct Ctx<'a> {
+    pub w: &'static Words,
+    pub rules: &'a RuleSet,
+    pub now: DateTime<FixedOffset>,
+}
+
+/// The page before this one, for the back link: the step before it in the order this
+/// person's answers take.
+pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
+    let mut order = vec![
+        Step::Emergency,
+        Step::Urgent,
+        Step::When,
+        Step::SameDay,
+        Step::Symptoms,
+    ];
+    if draft.other_description.is_some() || flow::next(draft, c.rules, c.now) == Step::Other {
+        order.push(Step::Other);
+    }
+    order.extend((1..=draft.symptom_order.len()).map(Step::Details));
+    if !flow::about_you(draft, c.rules, c.now).is_empty() {
+        order.push(Step::AboutYou);
+    }
+    order.extend([Step::Repeat, Step::Answers]);
+    if step == Step::Emergency {
+        return Some("/".into());
+    }
+    if step == Step::Result {
+        // After a stop, back is the page of the sign that stopped it.
+        let last = order
+            .iter()
+            .copied()
+            .rfind(|s| flow::may_show(*s, draft, c.rules, c.now));
+        return last.map(Step::path);
+    }
+    let at = order.iter().position(|s| *s == step)?;
+    order[..at]
+        .iter()
+        .rev()
+        .find(|s| flow::may_show(**s, draft, c.rules, c.now))
+        .map(|s| s.path())
+}
+
+fn layout(c: &Ctx, title: &str, step: Step, draft: &Draft, problems: Vec<Problem>) -> Layout {
+    let mut l = Layout::new(c.w, c.rules, title, previous(step, draft, c));
+    l.problems = problems;
+    l
+}
+
+/// The ids of a sign page and its words.
+fn sign_page(step: Step, c: &Ctx) -> (Vec<String>, &'static str, &'static str) {
+    let w = c.w;
+    let ids = match step {
+        Step::Emergency => flow::emergency_signs(c.rules),
+        Step::Urgent => flow::urgent_signs(c.rules),
+        _ => flow::same_day_signs(c.rules),
+    };
+    let (title, hint) = match step {
+        Step::Emergency => (&w.emergency.title, &w.emergency.hint),
+        Step::Urgent => (&w.urgent.title, &w.urgent.hint),
+        _ => (&w.same_day.title, &w.same_day.hint),
+    };
+    (
+        ids.into_iter().map(str::to_string).collect(),
+        title.as_str(),
+        hint.as_str(),
+    )
+}
+
+/// Draws a question page. A refused form comes back with its `problems` and shows what was
+/// `posted` (nothing typed or ticked is lost); otherwise the answers so far are shown.
+pub fn render(
+    step: Step,
+    draft: &Draft,
+    c: &Ctx,
+    problems: Vec<Problem>,
+    posted: Option<&Form>,
+) -> String {
+    let w = c.w;
+    let rules = c.rules;
+    let a = &draft.answers;
+    let was_posted = |field: &str, value: &str| posted.map(|f| f.values(field).contains(&value));
+    let out = match step {
+        Step::Emergency | Step::Urgent | Step::SameDay => {
+            let (ids, title, hint) = sign_page(step, c);
+            let answered = ids.iter().all(|id| a.signs.iter().any(|s| &s.id == id));
+            let yes = |id: &str| {
+                a.signs
+                    .iter()
+                    .any(|s| s.id == id && s.answer == SignState::Yes)
+            };
+            let items = ids
+                .iter()
+                .map(|id| CheckItem {
+                    id: box_id("signs", id),
+                    value: id.clone(),
+                    label: sign_words(rules, id),
+                    hint: None,
+                    checked: was_posted("signs", id).unwrap_or_else(|| yes(id)),
+                })
+                .collect::<Vec<_>>();
+            let none_checked =
+                was_posted("signs", "none").unwrap_or(answered && !items.iter().any(|i| i.checked));
+            ChecklistPage {
+                l: layout(c, title, step, draft, problems),
+                action: step.path(),
+                field: "signs",
+                heading: title.to_string(),
+                hint: hint.to_string(),
+                items,
+                none_checked,
+            }
+            .render()
+        }
+        Step::When => {
+            let typed = |name| posted.and_then(|f| f.values(name).first().map(|v| v.to_string()));
+            let (date, time) = match &a.treatment {
+                Some(t) => (
+                    t.at.format("%Y-%m-%d").to_string(),
+                    if t.time_given {
+                        t.at.format("%H:%M").to_string()
+                    } else {
+                        String::new()
+                    },
+                ),
+                None => (String::new(), String::new()),
+            };
+            WhenPage {
+                l: layout(c, &w.when.title, step, draft, problems),
+                date: typed("treated_on").unwrap_or(date),
+                time: typed("treated_time").unwrap_or(time),
+                max: c.now.format("%Y-%m-%d").to_string(),
+                confirm: posted.and_then(|f| when_confirm(f, c)),
+            }
+            .render()
+        }
+        Step::Symptoms => {
+            let items = flow::symptom_choices(rules)
+                .into_iter()
+                .map(|id| {
+                    let other = rules.other.as_ref().filter(|o| o.id == id);
+                    CheckItem {
+                        id: box_id("symptoms", id),
+                        value: id.to_string(),
+                        label: match other {
+                            Some(o) => crate::output::text::capitalise(&o.description),
+                            None => symptom_words(rules, id, 80),
+                        },
+                        hint: None,
+                        checked: was_posted("symptoms", id)
+                            .unwrap_or_else(|| draft.symptom_order.iter().any(|s| s == id)),
+                    }
+                })
+                .collect::<Vec<_>>();
+            ChecklistPage {
+                l: layout(c, &w.symptoms.title, step, draft, problems),
+                action: step.path(),
+                field: "symptoms",
+                heading: w.symptoms.title.clone(),
+                hint: w.symptoms.hint.clone(),
+                none_checked: was_posted("symptoms", "none")
+                    .unwrap_or(a.symptoms_asked && draft.symptom_order.is_empty()),
+                items,
+            }
+            .render()
+        }
+        Step::Other => OtherPage {
+            l: layout(c, &w.other.title, step, draft, problems),
+            value: posted
+                .and_then(|f| f.values("other_description").first().map(|v| v.to_string()))
+                .or_else(|| draft.other_description.clone())
+                .unwrap_or_default(),
+        }
+        .render(),
+        Step::Details(n) => {
+            let id = draft.symptom_order.get(n - 1).cloned().unwrap_or_default();
+            let name = match (&draft.other_description, rules.other.as_ref()) {
+                (Some(words), Some(o)) if o.id == id => {
+                    format!("{}: \u{201c}{words}\u{201d}", label(rules, &id))
+                }
+                _ => label(rules, &id),
+            };
+            let was = a.symptoms.iter().find(|s| s.id == id);
+            QuestionsPage {
+                l: layout(c, &name, step, draft, problems),
+                action: step.path(),
+                title: Some(name.clone()),
+                groups: detail_groups(&id, was, draft, c, posted),
+            }
+            .render()
+        }
+        Step::AboutYou => {
+            let ids = flow::about_you(draft, rules, c.now);
+            let items = ids
+                .iter()
+                .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
+                .map(|r| CheckItem {
+                    id: box_id("risk_factors", &r.id),
+                    value: r.id.clone(),
+                    label: crate::output::text::capitalise(&r.description),
+                    hint: None,
+                    checked: was_posted("risk_factors", &r.id).unwrap_or_else(|| {
+                        a.risk_factors
+                            .iter()
+                            .any(|x| x.id == r.id && x.answer == SignState::Yes)
+                    }),
+                })
+                .collect::<Vec<_>>();
+            let answered = ids
+                .iter()
+                .all(|id| a.risk_factors.iter().any(|r| &r.id == id));
+            ChecklistPage {
+                l: layout(c, &w.about_you.title, step, draft, problems),
+                action: step.path(),
+                field: "risk_factors",
+                heading: w.about_you.title.clone(),
+                hint: w.about_you.hint.clone(),
+                none_checked: was_posted("risk_factors", "none")
+                    .unwrap_or(answered && !items.iter().any(|i| i.checked)),
+                items,
+            }
+            .render()
+        }
+        Step::Repeat => {
+            let posted_value =
+                posted.and_then(|f| f.values("repeat_contact").first().map(|v| v.to_string()));
+            let checked =
+                posted_value
+                    .as_deref()
+                    .or(a.repeat_contact.map(|y| if y { "yes" } else { "no" }));
+            let mut group = RadioGroup::new(
+                "repeat_contact",
+                &w.repeat.title,
+                &[("yes", &w.repeat.yes), ("no", &w.repeat.no)],
+                checked,
+            );
+            group.heading = true;
+            QuestionsPage {
+                l: layout(c, &w.repeat.title, step, draft, problems),
+                action: step.path(),
+                title: None,
+                groups: vec![group],
+            }
+            .render()
+        }
+        Step::Answers => AnswersPage {
+            l: layout(c, &w.answers.title, step, draft, problems),
+            rows: summary_rows(draft, c),
+        }
+        .render(),
+        Step::Result => Ok(String::new()),
+    };
+    // A template that cannot render is a build defect; the page says so plainly.
+    out.unwrap_or_else(|e| format!("<!doctype html><title>Error</title><p>{}</p>", e))
+}
+
+/// The whole days since the treatment ("today" in day numbers).
+fn today(draft: &Draft, now: DateTime<FixedOffset>) -> u32 {
+    draft.answers.elapsed(now).days.floor().max(0.0) as u32
+}
+
+/// The most start days offered one by one; earlier days are still accepted as a number.
+const START_DAYS_SHOWN: u32 = 14;
+
+fn detail_groups(
+    id: &str,
+    was: Option<&SymptomAnswer>,
+    draft: &Draft,
+    c: &Ctx,
+    posted: Option<&Form>,
+) -> Vec<RadioGroup> {
+    let w = c.w;
+    // What was sent with a refused form, else the answer being changed.
+    let pick = |field: String, before: Option<String>| -> Option<String> {
+        match posted {
+            Some(f) => f.values(&field).first().map(|v| v.to_string()),
+            None => before,
+        }
+    };
+    let d = &w.details;
+    let mut groups = vec![RadioGroup::new(
+        &format!("severity-{id}"),
+        &d.severity,
+        &[
+            ("mild", &d.mild),
+            ("moderate", &d.moderate),
+            ("severe", &d.severe),
+        ],
+        pick(
+            format!("severity-{id}"),
+            was.map(|s| s.severity.code().to_string()),
+        )
+        .as_deref(),
+    )];
+    let today = today(draft, c.now);
+    let trend_legend = if draft.answers.days(c.now) < 1.0 {
+        &d.trend_day0
+    } else {
+        &d.trend_day
+    };
+    groups.push(RadioGroup::new(
+        &format!("trend-{id}"),
+        trend_legend,
+        &[
+            ("improving", &d.improving),
+            ("stable", &d.stable),
+            ("worsening", &d.worsening),
+            ("unsure", &d.unsure),
+        ],
+        pick(
+            format!("trend-{id}"),
+            was.map(|s| match s.trend {
+                TrendAnswer::NotSure => "unsure".to_string(),
+                t => t.key().to_string(),
+            }),
+        )
+        .as_deref(),
+    ));
+    if today > 0 {
+        let mut choices: Vec<(String, String)> = vec![
+            ("treatment".into(), d.since_treatment.clone()),
+            ("0".into(), d.later_treatment_day.clone()),
+        ];
+        for day in today.saturating_sub(START_DAYS_SHOWN - 1).max(1)..=today {
+            let n = day.to_string();
+            let words = if day == today {
+                fill(&d.day_today, &[("day", &n)])
+            } else if day + 1 == today {
+                fill(&d.day_yesterday, &[("day", &n)])
+            } else {
+                fill(&d.day, &[("day", &n)])
+            };
+            choices.push((n, words));
+        }
+        choices.push(("unsure".into(), d.started_unsure.clone()));
+        let checked = pick(
+            format!("started-{id}"),
+            was.map(|s| match s.started {
+                Started::Day(0) => "treatment".to_string(),
+                Started::Day(n) => n.to_string(),
+                Started::LaterOnTreatmentDay => "0".to_string(),
+                Started::NotSure => "unsure".to_string(),
+            }),
+        );
+        let refs: Vec<(&str, &str)> = choices
+            .iter()
+            .map(|(v, l)| (v.as_str(), l.as_str()))
+            .collect();
+        let mut group = RadioGroup::new(
+            &format!("started-{id}"),
+            &d.started,
+            &refs,
+            checked.as_deref(),
+        );
+        group.hint = Some(d.started_hint.clone());
+        groups.push(group);
+    }
+    groups
+}
+
+/// "Check your answers": one row per answer, each with the page that changes it.
+fn summary_rows(draft: &Draft, c: &Ctx) -> Vec<SummaryRow> {
+    let w = c.w;
+    let rules = c.rules;
+    let a = &draft.answers;
+    let yes_of = |ids: &[&str]| -> Vec<String> {
+        a.positive_signs()
+            .filter(|id| ids.contains(id))
+            .map(|id| sign_words(rules, id))
+            .collect()
+    };
+    let or_none = |v: Vec<String>| {
+        if v.is_empty() {
+            vec![w.answers.none.clone()]
+        } else {
+            v
+        }
+    };
+    let mut danger = yes_of(&flow::emergency_signs(rules));
+    danger.extend(yes_of(&flow::urgent_signs(rules)));
+    let mut rows = vec![SummaryRow {
+        key: w.answers.danger.clone(),
+        lines: or_none(danger),
+        change: Step::Emergency.path(),
+    }];
+    if let Some(t) = &a.treatment {
+        let date = t.at.format("%A %-d %B %Y").to_string();
+        let line = if t.time_given {
+            format!("{date}, {}", t.at.format("%H:%M"))
+        } else {
+            fill(&w.answers.treatment_time_unknown, &[("date", &date)])
+        };
+        rows.push(SummaryRow {
+            key: w.answers.treatment.clone(),
+            lines: vec![line],
+            change: Step::When.path(),
+        });
+    }
+    rows.push(SummaryRow {
+        key: w.answers.same_day.clone(),
+        lines: or_none(yes_of(&flow::same_day_signs(rules))),
+        change: Step::SameDay.path(),
+    });
+    let listed: Vec<String> = draft
+        .symptom_order
+        .iter()
+        .map(
+            |id| match (&draft.other_description, rules.other.as_ref()) {
+                (Some(words), Some(o)) if &o.id == id => {
+                    format!("{}: \u{201c}{words}\u{201d}", label(rules, id))
+                }
+                _ => label(rules, id),
+            },
+        )
+        .collect();
+    rows.push(SummaryRow {
+        key: w.answers.symptoms.clone(),
+        lines: or_none(listed),
+        change: Step::Symptoms.path(),
+    });
+    for (i, id) in draft.symptom_order.iter().enumerate() {
+        if let Some(s) = a.symptoms.iter().find(|s| &s.id == id) {
+            rows.push(SummaryRow {
+                key: label(rules, id),
+                lines: vec![detail_words(s, c)],
+                change: Step::Details(i + 1).path(),
+            });
+        }
+    }
+    if !a.risk_factors.is_empty() {
+        let yes: Vec<String> = a
+            .risk_factors
+            .iter()
+            .filter(|r| r.answer == SignState::Yes)
+            .map(|r| label(rules, &r.id))
+            .collect();
+        rows.push(SummaryRow {
+            key: w.answers.about_you.clone(),
+            lines: or_none(yes),
+            change: Step::AboutYou.path(),
+        });
+    }
+    if let Some(r) = a.repeat_contact {
+        rows.push(SummaryRow {
+            key: w.answers.repeat.clone(),
+            lines: vec![if r {
+                w.answers.yes.clone()
+            } else {
+                w.answers.no.clone()
+            }],
+            change: Step::Repeat.path(),
+        });
+    }
+    rows
+}
+
+/// "Mild, getting better, since the treatment", in the words of the details page.
+fn detail_words(s: &SymptomAnswer, c: &Ctx) -> String {
+    let d = &c.w.details;
+    let severity = match s.severity {
+        Severity::Mild => &d.mild,
+        Severity::Moderate => &d.moderate,
+        Severity::Severe => &d.severe,
+    };
+    let severity = severity.split(':').next().unwrap_or(severity);
+    let trend = match s.trend {
+        TrendAnswer::Improving => &d.improving,
+        TrendAnswer::Stable => &d.stable,
+        TrendAnswer::Worsening => &d.worsening,
+        TrendAnswer::NotSure => &d.unsure,
+    };
+    let started = match s.started {
+        Started::Day(0) => d.since_treatment.clone(),
+        Started::Day(n) => fill(&d.day, &[("day", &n.to_string())]),
+        Started::LaterOnTreatmentDay => d.later_treatment_day.clone(),
+        Started::NotSure => d.started_unsure.clone(),
+    };
+    format!(
+        "{severity}; {}; {}: {started}",
+        trend.to_lowercase(),
+        d.started.trim_end_matches('?')
+    )
+}
+
+/// What a form posted to a page changes; `Err` with the problems when it is refused (the
+/// draft is then unchanged).
+pub fn accept(step: Step, form: &Form, draft: &mut Draft, c: &Ctx) -> Result<(), Vec<Problem>> {
+    let w = c.w;
+    let rules = c.rules;
+    let other_id = rules.other.as_ref().map(|o| o.id.clone());
+    match step {
+        Step::Emergency | Step::Urgent | Step::SameDay => {
+            let (ids, _, _) = sign_page(step, c);
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let ticked = form::checklist(form, "signs", &ids, w).map_err(|p| vec![p])?;
+            flow::record_signs(&mut draft.answers, &ids, &ticked);
+        }
+        Step::When => {
+            form.only(&["treated_on", "treated_time", "date_confirmed"], w)
+                .map_err(|p| vec![p])?;
+            let treatment = read_when(form, c)?;
+            draft.answers.treatment = Some(treatment);
+            flow::recheck_start_days(draft, c.now);
+        }
+        Step::Symptoms => {
+            let choices = flow::symptom_choices(rules);
+            let ticked = form::checklist(form, "symptoms", &choices, w).map_err(|p| vec![p])?;
+            flow::record_symptoms(draft, ticked, other_id.as_deref());
+        }
+        Step::Other => {
+            form.only(&["other_description"], w).map_err(|p| vec![p])?;
+            let raw = form
+                .one("other_description", w)
+                .map_err(|p| vec![p])?
+                .unwrap_or("")
+                .replace(['\r', '\n'], " ");
+            let words = form::text(&raw, "other_description", 500, w).map_err(|p| vec![p])?;
+            if words.is_empty() {
+                return Err(vec![Problem::new(
+                    "other_description",
+                    w.other.missing.clone(),
+                )]);
+            }
+            draft.other_description = Some(words.clone());
+            if let Some(s) = draft
+                .answers
+                .symptoms
+                .iter_mut()
+                .find(|s| Some(&s.id) == other_id.as_ref())
+            {
+                s.description = Some(words);
+            }
+        }
+        Step::Details(n) => {
+            let Some(id) = draft.symptom_order.get(n.wrapping_sub(1)).cloned() else {
+                return Err(vec![Problem::new("main", w.problems.not_found.clone())]);
+            };
+            let answer = read_details(form, &id, draft, c)?;
+            flow::record_details(draft, answer, other_id.as_deref());
+        }
+        Step::AboutYou => {
+            let ids = flow::about_you(draft, rules, c.now);
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let ticked = form::checklist(form, "risk_factors", &refs, w).map_err(|p| vec![p])?;
+            draft.answers.risk_factors.retain(|r| !ids.contains(&r.id));
+            for id in &ids {
+                draft
+                    .answers
+                    .risk_factors
+                    .push(crate::questionnaire::SignAnswer {
+                        id: id.clone(),
+                        answer: ticked.contains(id).into(),
+                    });
+            }
+        }
+        Step::Repeat => {
+            form.only(&["repeat_contact"], w).map_err(|p| vec![p])?;
+            draft.answers.repeat_contact =
+                match form.one("repeat_contact", w).map_err(|p| vec![p])? {
+                    Some("yes") => Some(true),
+                    Some("no") => Some(false),
+                    Some(other) => {
+                        return Err(vec![Problem::new(
+                            "repeat_contact",
+                            fill(
+                                &w.problems.unknown_choice,
+                                &[("value", &form::shown(other))],
+                            ),
+                        )])
+                    }
+                    None => {
+                        return Err(vec![Problem::new(
+                            "repeat_contact",
+                            w.repeat.missing.clone(),
+                        )])
+                    }
+                };
+        }
+        Step::Answers => {
+            form.only(&[], w).map_err(|p| vec![p])?;
+            draft.confirmed = true;
+            return Ok(());
+        }
+        Step::Result => return Ok(()),
+    }
+    // Any change of an answer is checked again before the result.
+    draft.confirmed = false;
+    Ok(())
+}
+
+/// The treatment date and optional time, read in the server's time zone as the terminal's
+/// calendar reads them; a date far back is checked with the person first.
+fn read_when(form: &Form, c: &Ctx) -> Result<crate::questionnaire::Treatment, Vec<Problem>> {
+    let w = c.w;
+    let one = |name| form.one(name, w).map_err(|p| vec![p]);
+    let date = one("treated_on")?
+        .ok_or_else(|| vec![Problem::new("treated_on", w.when.date_missing.clone())])?;
+    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| vec![Problem::new("treated_on", w.when.date_invalid.clone())])?;
+    let time = match one("treated_time")? {
+        None => None,
+        Some(t) => Some(
+            NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S"))
+                .map_err(|_| vec![Problem::new("treated_time", w.when.time_invalid.clone())])?,
+        ),
+    };
+    let treatment = crate::questionnaire::treatment_on(day, time, c.now).map_err(|m| {
+        let field = if m.contains("time") {
+            "treated_time"
+        } else {
+            "treated_on"
+        };
+        vec![Problem::new(field, crate::output::text::capitalise(&m))]
+    })?;
+    // As the terminal asks "is that right?" of a date long ago.
+    if let Some(doubt) = crate::when::second_look(&treatment.as_given, c.now) {
+        if one("date_confirmed")? != Some("yes") {
+            return Err(vec![Problem::new(
+                "treated_on",
+                fill(
+                    &w.when.confirm_needed,
+                    &[("doubt", &crate::output::text::capitalise(&doubt))],
+                ),
+            )]);
+        }
+    }
+    Ok(treatment)
+}
+
+/// The "is that right?" box of the date page, shown with the problem that asks it.
+pub fn when_confirm(form: &Form, c: &Ctx) -> Option<String> {
+    let date = form.one("treated_on", c.w).ok()??;
+    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    crate::when::second_look(&day.format("%Y-%m-%d").to_string(), c.now)?;
+    Some(fill(
+        &c.w.when.confirm,
+        &[("date", &day.format("%A %-d %B %Y").to_string())],
+    ))
+}
+
+fn read_details(
+    form: &Form,
+    id: &str,
+    draft: &Draft,
+    c: &Ctx,
+) -> Result<SymptomAnswer, Vec<Problem>> {
+    let w = c.w;
+    let d = &w.details;
+    let (sev, trend, start) = (
+        format!("severity-{id}"),
+        format!("trend-{id}"),
+        format!("started-{id}"),
+    );
+    form.only(&[&sev, &trend, &start], w).map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    let unknown = |field: &str, v: &str| {
+        Problem::new(
+            field,
+            fill(&w.problems.unknown_choice, &[("value", &form::shown(v))]),
+        )
+    };
+    let mut one = |field: &str, missing: &str| match form.one(field, w) {
+        Ok(Some(v)) => Some(v.to_string()),
+        Ok(None) => {
+            problems.push(Problem::new(field, missing));
+            None
+        }
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    let severity = one(&sev, &d.severity_missing);
+    let trend_value = one(&trend, &d.trend_missing);
+    let today = today(draft, c.now);
+    let started_value = if today > 0 {
+        one(&start, &d.started_missing)
+    } else {
+        Some("treatment".to_string())
+    };
+    let severity = severity.and_then(|v| {
+        let s = Severity::ALL.into_iter().find(|s| s.code() == v);
+        if s.is_none() {
+            problems.push(unknown(&sev, &v));
+        }
+        s
+    });
+    let trend_answer = trend_value.and_then(|v| {
+        let t = match v.as_str() {
+            "improving" => Some(TrendAnswer::Improving),
+            "stable" => Some(TrendAnswer::Stable),
+            "worsening" => Some(TrendAnswer::Worsening),
+            // Read as stable, never as improving (the questionnaire's own rule).
+            "unsure" => Some(TrendAnswer::NotSure),
+            _ => None,
+        };
+        if t.is_none() {
+            problems.push(unknown(&trend, &v));
+        }
+        t
+    });
+    let started = started_value.and_then(|v| {
+        let s = match v.as_str() {
+            "treatment" => Some(Started::Day(0)),
+            "0" => Some(Started::LaterOnTreatmentDay),
+            "unsure" => Some(Started::NotSure),
+            n => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= today)
+                .map(Started::Day),
+        };
+        if s.is_none() {
+            problems.push(unknown(&start, &v));
+        }
+        s
+    });
+    match (severity, trend_answer, started) {
+        (Some(severity), Some(trend), Some(started)) if problems.is_empty() => Ok(SymptomAnswer {
+            id: id.to_string(),
+            severity,
+            trend,
+            started,
+            description: None,
+        }),
+        _ => Err(problems),
+    }
+}
