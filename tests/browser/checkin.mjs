@@ -236,8 +236,16 @@ async function startServer(storeFile, cwd) {
 // ---------------------------------------------------------------------------------------
 // `aftercare check` for the same answers
 
+// Now, in RFC 3339 with the local offset (a date alone is read in the offset of assessed_at).
+function localNow() {
+  const d = new Date();
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${date}T${time}:${pad(d.getSeconds())}${localOffset(date, time)}`;
+}
+
 function caseFor(answered) {
-  const c = { symptoms: [] };
+  const c = { assessed_at: localNow(), symptoms: [] };
   if (answered.treated_on) {
     c.treated_at = answered.treated_time
       ? `${answered.treated_on}T${answered.treated_time}:00${localOffset(answered.treated_on, answered.treated_time)}`
