@@ -34,7 +34,7 @@
 // - A page that shows the same URL and h1 three times in a row (an error) stops a journey.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, accessSync, constants } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync, accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -420,7 +420,11 @@ function submitLocator(form) {
   return form.locator('button[type=submit], button:not([type]), input[type=submit], input[type=image]').first();
 }
 async function navigating(page, action) {
-  const nav = page.waitForNavigation({ waitUntil: 'load', timeout: 20_000 });
+  const from = page.url();
+  const nav = page.waitForNavigation({ waitUntil: 'load', timeout: 20_000 }).catch((e) => {
+    if (/Timeout/i.test(e.message)) throw new Error(`no new page was loaded within 20 s after submitting at ${from}`);
+    throw e;
+  });
   await action();
   return nav;
 }
@@ -771,81 +775,89 @@ async function runJourney(browser, base, storeFile, journey) {
   }
   const { page, context, steps, answered, result } = outcome;
   try {
-    const got = result.disposition;
-    if (got !== journey.expect) fail(n, `${journey.key}: data-disposition="${got}", expected "${journey.expect}" at ${describe(result)}`);
-    const missing = [
-      ...journey.answers.signs.filter((id) => !answered.signs.includes(id)).map((id) => `sign ${id}`),
-      ...journey.answers.symptoms.filter((s) => !answered.symptoms.includes(s.id)).map((s) => `symptom ${s.id}`),
-    ];
-    if (missing.length) fail(n, `${journey.key}: never offered (so never answered): ${missing.join(', ')}`);
-
-    // 10: the same answers through `aftercare check`.
-    ran(10);
-    const c = caseFor(answered);
-    let expected;
-    try {
-      expected = aftercareCheck(c, 'disposition');
-      if (expected !== got) fail(10, `${journey.key}: the page says "${got}", aftercare check says "${expected}" for ${JSON.stringify(c)}`);
-    } catch (e) {
-      fail(10, `${journey.key}: ${e.message}`);
-    }
-
-    if (n === 1) {
-      const before = steps[steps.length - 2];
-      const ticked = (before && before.actions) || [];
-      if (!ticked.some((a) => a.name === 'signs' && a.value === 'difficulty_breathing' && a.on)) {
-        fail(1, `${journey.key}: the result came after ${before ? describe(before) : 'nothing'}, not right after the page where difficulty_breathing was ticked`);
-      }
-      const tel = await page.locator('a[href^="tel:"]').count();
-      if (tel === 0) fail(1, `${journey.key}: no a[href^="tel:"] on ${describe(result)}`);
-    }
-
-    if (n === 2 || n === 5 || n === 7 || n === 8) {
-      // The aftercare advice of the day, as `aftercare check` gives it: at least one item shown.
-      try {
-        const advice = (JSON.parse(aftercareCheck(c, 'json')).advice || []).map((a) => a.text.replace(/\s+/g, ' ').trim());
-        if (advice.length === 0) fail(n, `${journey.key}: aftercare check gives no advice for ${JSON.stringify(c)} (harness)`);
-        else if (!advice.some((t) => result.text.includes(t))) fail(n, `${journey.key}: none of the day's aftercare advice is on ${describe(result)} (e.g. "${advice[0]}")`);
-      } catch (e) {
-        fail(n, `${journey.key}: ${e.message}`);
-      }
-    }
-
-    if (n === 4 && !result.text.includes(OTHER_WORDS)) note(4, `${journey.key}: the result page does not show the person's own words "${OTHER_WORDS}"`);
-
-    if (n === 3) {
-      const chosen = choose(result, true);
-      if (!chosen) {
-        fail(3, `${journey.key}: no form with a phone field on ${describe(result)}`);
-      } else {
-        const names = chosen.form.fields.map((f) => f.name);
-        for (const need of ['name', 'phone', 'consent']) if (!names.includes(need)) fail(3, `${journey.key}: the send form has no "${need}" field`);
-        const phoneType = chosen.form.fields.find((f) => f.name === 'phone');
-        if (phoneType && phoneType.type !== 'tel') fail(3, `${journey.key}: the phone field is type="${phoneType.type}", not "tel"`);
-        const p = plan(chosen.form, journey.answers, { signs: [], symptoms: [], risk_factors: [], details: {} }, true);
-        const response = await answerByPointer(page, chosen.form.index, p.actions);
-        const sent = await readPage(page);
-        steps.push(sent);
-        await checkPage(page, journey, steps.length, sent, true);
-        if (response && response.status() >= 400) fail(3, `${journey.key}: sending answered HTTP ${response.status()} at ${describe(sent)}`);
-        if (!/\bsent\b/i.test(sent.text)) fail(3, `${journey.key}: after sending, ${describe(sent)} does not say it was sent`);
-        const store = storeHas(storeFile, journey.answers.send.name);
-        if (store.skipped) note(3, `store not read: ${store.skipped}`);
-        else if (!store.found) fail(3, `${journey.key}: the check-in is not in the store: ${store.why}`);
-        else note(3, `${journey.key}: the store holds the check-in (the name is in ${path.basename(storeFile)})`);
-        const audit = auditHasSent(storeFile);
-        if (audit.skipped) note(3, `audit not read: ${audit.skipped}`);
-        else if (!audit.found) fail(3, `${journey.key}: ${audit.why}`);
-      }
-    }
+    await checkResult(journey, page, steps, answered, result, storeFile);
+  } catch (e) {
+    fail(n, `${journey.key}: ${e.message.split('\n')[0]} (at ${page.url()})`);
   } finally {
     await context.close();
+  }
+}
+
+async function checkResult(journey, page, steps, answered, result, storeFile) {
+  const { n } = journey;
+  const got = result.disposition;
+  if (got !== journey.expect) fail(n, `${journey.key}: data-disposition="${got}", expected "${journey.expect}" at ${describe(result)}`);
+  const missing = [
+    ...journey.answers.signs.filter((id) => !answered.signs.includes(id)).map((id) => `sign ${id}`),
+    ...journey.answers.symptoms.filter((s) => !answered.symptoms.includes(s.id)).map((s) => `symptom ${s.id}`),
+  ];
+  if (missing.length) fail(n, `${journey.key}: never offered (so never answered): ${missing.join(', ')}`);
+
+  // 10: the same answers through `aftercare check`.
+  ran(10);
+  const c = caseFor(answered);
+  let expected;
+  try {
+    expected = aftercareCheck(c, 'disposition');
+    if (expected !== got) fail(10, `${journey.key}: the page says "${got}", aftercare check says "${expected}" for ${JSON.stringify(c)}`);
+  } catch (e) {
+    fail(10, `${journey.key}: ${e.message}`);
+  }
+
+  if (n === 1) {
+    const before = steps[steps.length - 2];
+    const ticked = (before && before.actions) || [];
+    if (!ticked.some((a) => a.name === 'signs' && a.value === 'difficulty_breathing' && a.on)) {
+      fail(1, `${journey.key}: the result came after ${before ? describe(before) : 'nothing'}, not right after the page where difficulty_breathing was ticked`);
+    }
+    const tel = await page.locator('a[href^="tel:"]').count();
+    if (tel === 0) fail(1, `${journey.key}: no a[href^="tel:"] on ${describe(result)}`);
+  }
+
+  if (n === 2 || n === 5 || n === 7 || n === 8) {
+    // The aftercare advice of the day, as `aftercare check` gives it: at least one item shown.
+    try {
+      const advice = (JSON.parse(aftercareCheck(c, 'json')).advice || []).map((a) => a.text.replace(/\s+/g, ' ').trim());
+      if (advice.length === 0) fail(n, `${journey.key}: aftercare check gives no advice for ${JSON.stringify(c)} (harness)`);
+      else if (!advice.some((t) => result.text.includes(t))) fail(n, `${journey.key}: none of the day's aftercare advice is on ${describe(result)} (e.g. "${advice[0]}")`);
+    } catch (e) {
+      fail(n, `${journey.key}: ${e.message}`);
+    }
+  }
+
+  if (n === 4 && !result.text.includes(OTHER_WORDS)) note(4, `${journey.key}: the result page does not show the person's own words "${OTHER_WORDS}"`);
+
+  if (n === 3) {
+    const chosen = choose(result, true);
+    if (!chosen) {
+      fail(3, `${journey.key}: no form with a phone field on ${describe(result)}`);
+    } else {
+      const names = chosen.form.fields.map((f) => f.name);
+      for (const need of ['name', 'phone', 'consent']) if (!names.includes(need)) fail(3, `${journey.key}: the send form has no "${need}" field`);
+      const phoneType = chosen.form.fields.find((f) => f.name === 'phone');
+      if (phoneType && phoneType.type !== 'tel') fail(3, `${journey.key}: the phone field is type="${phoneType.type}", not "tel"`);
+      const p = plan(chosen.form, journey.answers, { signs: [], symptoms: [], risk_factors: [], details: {} }, true);
+      const response = await answerByPointer(page, chosen.form.index, p.actions);
+      const sent = await readPage(page);
+      steps.push(sent);
+      await checkPage(page, journey, steps.length, sent, true);
+      if (response && response.status() >= 400) fail(3, `${journey.key}: sending answered HTTP ${response.status()} at ${describe(sent)}`);
+      if (!/\bsent\b/i.test(sent.text)) fail(3, `${journey.key}: after sending, ${describe(sent)} does not say it was sent`);
+      const store = storeHas(storeFile, journey.answers.send.name);
+      if (store.skipped) note(3, `store not read: ${store.skipped}`);
+      else if (!store.found) fail(3, `${journey.key}: the check-in is not in the store: ${store.why}`);
+      else note(3, `${journey.key}: the store holds the check-in (the name is in ${path.basename(storeFile)})`);
+      const audit = auditHasSent(storeFile);
+      if (audit.skipped) note(3, `audit not read: ${audit.skipped}`);
+      else if (!audit.found) fail(3, `${journey.key}: ${audit.why}`);
+    }
   }
 }
 
 async function main() {
   preflight();
   mkdirSync(SHOTS, { recursive: true });
+  for (const f of readdirSync(SHOTS)) if (/^((320|1280)-.+|failed-.+)\.png$/.test(f)) rmSync(path.join(SHOTS, f));
   const tmp = mkdtempSync(path.join(tmpdir(), 'aftercare-browser-'));
   const storeFile = path.join(tmp, 'store.sqlite3');
   let server;
