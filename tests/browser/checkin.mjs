@@ -184,7 +184,7 @@ async function startServer(storeFile, cwd) {
   const [cmd, cmdArgs] = MOCK
     ? [process.execPath, [MOCK, ...serveArgs, '--bin', BIN]]
     : [BIN, serveArgs];
-  const child = spawn(cmd, cmdArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, cmdArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const log = [];
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) if (line) log.push(line);
@@ -196,7 +196,7 @@ async function startServer(storeFile, cwd) {
     const timer = setTimeout(() => reject(new Error(`no "listening on http://…" on standard error within 30 s:\n${log.join('\n')}`)), 30_000);
     const onData = (chunk) => {
       keep(chunk);
-      buffered += chunk.toString();
+      buffered += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
       const m = buffered.match(/listening on (http:\/\/[^\s/]+)/);
       if (m) {
         clearTimeout(timer);
@@ -303,7 +303,7 @@ async function readPage(page) {
       h1: [...document.querySelectorAll('h1')].map((h) => clean(h.textContent)).join(' | '),
       disposition: disp ? disp.getAttribute('data-disposition') : null,
       forms,
-      links: [...document.querySelectorAll('a[href]')].map((a) => ({ text: clean(a.textContent), href: a.href })),
+      links: [...document.querySelectorAll('a[href]')].map((a, index) => ({ index, text: clean(a.textContent), href: a.href })),
       errors: [...document.querySelectorAll('[role=alert], .error, .error-message, .error-summary')].map((e) => clean(e.textContent)).filter(Boolean),
       text: clean(document.body ? document.body.innerText : ''),
     };
@@ -627,6 +627,9 @@ async function drive(browser, base, journey) {
   let wentBack = false;
   const visit = async () => {
     const info = await readPage(page);
+    if (info.url.startsWith('chrome-error:')) {
+      throw new Error(`the browser shows an error page after ${steps.length ? describe(steps[steps.length - 1]) : 'GET /'}`);
+    }
     steps.push(info);
     await checkPage(page, journey, steps.length, info, javaScript);
     return info;
@@ -636,7 +639,6 @@ async function drive(browser, base, journey) {
     if (!first || first.status() >= 400) throw new Error(`GET / answered ${first ? first.status() : 'nothing'}`);
     for (let i = 0; i < STEP_LIMIT; i++) {
       const info = await visit();
-      if (info.url.startsWith('chrome-error:')) throw new Error(`the browser shows an error page after ${describe(steps[steps.length - 2] || info)}`);
       if (info.disposition) {
         if (VERBOSE) console.log(`    ${journey.key} ${String(steps.length).padStart(2, '0')} ${describe(info)}: data-disposition=${info.disposition}`);
         return { page, context, steps, answered, result: info };
@@ -650,7 +652,7 @@ async function drive(browser, base, journey) {
       if (chosen.link) {
         if (VERBOSE) console.log(`    ${journey.key} ${String(steps.length).padStart(2, '0')} ${describe(info)}: follow "${chosen.link.text}"`);
         if (journey.keyboard) await followLinkByKeyboard(page, chosen.link.href);
-        else await navigating(page, () => page.locator(`a[href]`).filter({ hasText: chosen.link.text }).first().click());
+        else await navigating(page, () => page.locator('a[href]').nth(chosen.link.index).click());
         continue;
       }
       const p = plan(chosen.form, journey.answers, answered, false);
