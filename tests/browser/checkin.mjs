@@ -425,7 +425,12 @@ async function navigating(page, action) {
     if (/Timeout/i.test(e.message)) throw new Error(`no new page was loaded within 20 s after submitting at ${from}`);
     throw e;
   });
-  await action();
+  try {
+    await action();
+  } catch (e) {
+    nav.catch(() => {});
+    throw e;
+  }
   return nav;
 }
 
@@ -472,7 +477,9 @@ async function answerByPointer(page, formIndex, actions) {
   }
   const left = await unanswered(page, formIndex, actions);
   if (left.length) throw new Error(`the form does not hold the answers given: ${left.join(', ')}`);
-  return navigating(page, () => submitLocator(form).click());
+  const button = submitLocator(form);
+  if (!(await button.isVisible())) throw new Error('the form\'s submit button is not visible');
+  return navigating(page, () => button.click());
 }
 
 // Keyboard: Tab through the page from the top; answer each field of the form as focus
