@@ -244,7 +244,7 @@ pub fn safety_net(rules: &RuleSet) -> Vec<String> {
 /// "To reach the clinic, call Riverside Skin Clinic on 020 7946 0000 (out of hours, the
 /// on-call service on 020 7946 0999)", or where the rule file gives no number, where to
 /// find it.
-fn reach_the_clinic(clinic: &Clinic) -> String {
+pub fn reach_the_clinic(clinic: &Clinic) -> String {
     let out_of_hours = clinic
         .out_of_hours_phone
         .as_ref()

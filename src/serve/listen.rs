@@ -28,6 +28,7 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
         .local_addr()
         .map_err(|e| Error::Io(crate::io_reason(&e)))?;
     let app = routes::router(shared.clone());
+    let tidy = tokio::spawn(crate::web::delete_expired_drafts(shared.web.clone()));
     // The signals are taken before the address is printed: whoever reads it may stop the
     // server at once.
     let mut stop = std::pin::pin!(stop_signal()?);
@@ -77,6 +78,7 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
         });
     }
     drop(listener);
+    tidy.abort();
     shared.ready.store(false, Ordering::Relaxed);
     crate::output::diagnostics::say("aftercare: stopping: finishing the requests in flight");
     // A stream can go on; it gets as long as any request to answer, then the process ends.

@@ -99,6 +99,23 @@ impl StoreSlot {
     }
 }
 
+/// Deletes expired drafts now and then: answers not sent are kept no longer than their
+/// time. Only a store already in use is tidied (the default file is not made for this).
+pub async fn delete_expired_drafts(web: Arc<Web>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Some(store) = web.store.store.get() {
+            if let Err(e) = store.purge_drafts(Utc::now()).await {
+                eprintln!(
+                    "aftercare: the check-in's store: {}",
+                    form::shown(&e.to_string())
+                );
+            }
+        }
+    }
+}
+
 impl Web {
     fn now(&self) -> DateTime<FixedOffset> {
         self.pinned_now
@@ -143,7 +160,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(web: Arc<Web>) -> Router<S> {
 }
 
 /// Headers of every page: nothing cached (answers are health data), nothing framed, no
-/// script or outside resource allowed, no referrer sent on.
+/// script or outside resource allowed, no address sent to another site. (`same-origin`, not
+/// `no-referrer`: with `no-referrer` a browser sends `Origin: null` on its own forms, which
+/// the cross-site check must refuse.)
 async fn page_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
@@ -156,7 +175,7 @@ async fn page_headers(mut response: Response) -> Response {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::REFERRER_POLICY, "no-referrer");
+    set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     response
 }

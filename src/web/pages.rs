@@ -191,8 +191,15 @@ pub struct ResultPage {
     /// The card's colour, by urgency (the words say the same).
     pub tone: &'static str,
     pub label: String,
+    /// The call to action: the action's first sentence.
     pub heading: String,
+    /// The rest of the action, if any.
     pub action: String,
+    /// The reasons in plain words, on the card (at most 5; all of them below when more).
+    pub reasons: Vec<String>,
+    /// How to reach the clinic: its numbers, or where to find them (the aftercare sheet).
+    pub contact: Option<String>,
+    pub clinic_call: Option<Call>,
     pub calls: Vec<Call>,
     pub tell: Option<String>,
     pub also: Option<String>,

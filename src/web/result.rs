@@ -23,6 +23,9 @@ use super::{html, load, save, see_other, store_trouble, Web};
 use crate::model::Disposition;
 use crate::questionnaire::{escalation_ids, patient, Outcome, SignState};
 
+/// The most reasons a care card lists (as NHS care cards do); more are listed below it.
+const CARD_REASONS: usize = 5;
+
 /// The numbers a `tel:` link can ring: the clinic's emergency number, or, when the rule
 /// file names none, the three its words name ("911, 999 or 112").
 fn emergency_calls(c: &Ctx) -> Vec<Call> {
@@ -86,6 +89,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
     let mut tell = None;
     let mut day = None;
     let mut more_signs = Vec::new();
+    let mut reasons = Vec::new();
     if urgent {
         tell = Some(crate::output::text::capitalise(&patient::operator_words(
             o, rules,
@@ -148,7 +152,11 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
                 });
             }
         };
-        push(&w.result.found, patient::findings_in_words(o, rules));
+        let found = patient::findings_in_words(o, rules);
+        if found.len() > CARD_REASONS {
+            push(&w.result.found, found.clone());
+        }
+        reasons = found.into_iter().take(CARD_REASONS).collect();
         push(
             &w.result.aftercare,
             a.advice
@@ -195,13 +203,37 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
     } else {
         None
     };
+    // The action's first sentence is the card's heading, the call to action.
+    let (heading, action) = match a.action.find(". ") {
+        Some(end) => (
+            a.action[..=end].trim().to_string(),
+            a.action[end + 1..].trim().to_string(),
+        ),
+        None => (a.action.clone(), String::new()),
+    };
+    let clinic_call = rules
+        .clinic
+        .phone
+        .as_ref()
+        .filter(|_| d >= Disposition::SeeWithin2Weeks && !urgent)
+        .map(|phone| Call {
+            number: phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
+            words: fill(&w.result.call, &[("number", phone)]),
+        });
     ResultPage {
         l,
         code: d.code(),
         tone: tone(d),
         label: text.label.clone(),
-        heading: text.label.clone(),
-        action: a.action.clone(),
+        heading,
+        action,
+        reasons,
+        contact: (!urgent && d > Disposition::HomeCare)
+            .then(|| crate::rules::advice_words::reach_the_clinic(&rules.clinic)),
+        clinic_call,
         calls: if urgent {
             emergency_calls(c)
         } else {

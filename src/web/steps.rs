@@ -745,3 +745,213 @@ fn read_details(
         _ => Err(problems),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::words::english;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-12-06T12:00:00+00:00").unwrap()
+    }
+
+    /// A draft answered up to the symptoms page, treated on 4 December.
+    fn at_symptoms(rules: &RuleSet) -> Draft {
+        let mut d = Draft::default();
+        flow::record_signs(&mut d.answers, &flow::emergency_signs(rules), &[]);
+        flow::record_signs(&mut d.answers, &flow::urgent_signs(rules), &[]);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        d.answers.treatment = Some(crate::questionnaire::treatment_on(day, None, now()).unwrap());
+        flow::record_signs(&mut d.answers, &flow::same_day_signs(rules), &[]);
+        d
+    }
+
+    /// Every field of the contract, wrong, is refused with a message naming what is wrong,
+    /// and leaves the draft as it was.
+    #[test]
+    fn every_field_refuses_a_wrong_value_with_a_clear_message() {
+        let rules = RuleSet::built_in();
+        let c = Ctx {
+            w: english(),
+            rules: &rules,
+            now: now(),
+        };
+        let mut base = at_symptoms(&rules);
+        flow::record_symptoms(&mut base, vec!["redness".into()], Some("other"));
+        let long = format!("other_description={}", "a".repeat(501));
+        let cases: Vec<(Step, String, &str, &str)> = vec![
+            (
+                Step::Emergency,
+                "signs=rash_of_my_own".into(),
+                "signs-",
+                "not one of the choices",
+            ),
+            (
+                Step::Emergency,
+                "signs=none&signs=difficulty_breathing".into(),
+                "signs-",
+                "cannot go with",
+            ),
+            (Step::Urgent, "".into(), "signs-", "Tick each"),
+            (
+                Step::When,
+                "treated_on=2026-12-07".into(),
+                "treated_on",
+                "future",
+            ),
+            (
+                Step::When,
+                "treated_on=7/12/2026".into(),
+                "treated_on",
+                "real date",
+            ),
+            (
+                Step::When,
+                "treated_on=".into(),
+                "treated_on",
+                "Enter the date",
+            ),
+            (
+                Step::When,
+                "treated_on=2026-12-06&treated_time=25:00".into(),
+                "treated_time",
+                "hours and minutes",
+            ),
+            (
+                Step::When,
+                "treated_on=2026-12-06&treated_time=13:00".into(),
+                "treated_time",
+                "later than now",
+            ),
+            (
+                Step::When,
+                "treated_on=2026-06-01".into(),
+                "treated_on",
+                "confirm",
+            ),
+            (
+                Step::When,
+                "treated_on=2026-12-04&hour=3".into(),
+                "treated_on",
+                "field it does not have",
+            ),
+            (
+                Step::Symptoms,
+                "symptoms=sunburn".into(),
+                "symptoms-",
+                "not one of the choices",
+            ),
+            (Step::Other, long, "other_description", "at most 500"),
+            (
+                Step::Other,
+                "other_description=%20".into(),
+                "other_description",
+                "Describe",
+            ),
+            (
+                Step::Other,
+                "other_description=a%E2%80%AEb".into(),
+                "other_description",
+                "cannot be shown",
+            ),
+            (
+                Step::Details(1),
+                "severity-redness=awful&trend-redness=stable&started-redness=treatment".into(),
+                "severity-redness",
+                "'awful'",
+            ),
+            (
+                Step::Details(1),
+                "severity-redness=mild&trend-redness=up&started-redness=treatment".into(),
+                "trend-redness",
+                "'up'",
+            ),
+            (
+                Step::Details(1),
+                "severity-redness=mild&trend-redness=stable&started-redness=3".into(),
+                "started-redness",
+                "'3'",
+            ),
+            (
+                Step::Details(1),
+                "severity-redness=mild&trend-redness=stable".into(),
+                "started-redness",
+                "when it started",
+            ),
+            (
+                Step::Details(1),
+                "trend-redness=stable&started-redness=1".into(),
+                "severity-redness",
+                "how bad",
+            ),
+            (
+                Step::Details(1),
+                "severity-itching=mild".into(),
+                "severity-redness",
+                "field it does not have",
+            ),
+            (
+                Step::Repeat,
+                "repeat_contact=maybe".into(),
+                "repeat_contact",
+                "'maybe'",
+            ),
+            (Step::Repeat, "".into(), "repeat_contact", "yes or no"),
+        ];
+        for (step, body, field, says) in cases {
+            let mut draft = base.clone();
+            let form = Form::parse(body.as_bytes());
+            let problems = accept(step, &form, &mut draft, &c)
+                .expect_err(&format!("{step:?} {body:?} is refused"));
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.field.starts_with(field) && p.message.contains(says)),
+                "{step:?} {body:?}: {problems:?}"
+            );
+            assert_eq!(draft, base, "{step:?} {body:?} changed the draft");
+            // The page drawn again shows the problem and keeps what was sent.
+            let page = render(step, &draft, &c, problems, Some(&form));
+            assert!(page.contains("There is a problem"), "{step:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_far_back_is_taken_once_confirmed() {
+        let rules = RuleSet::built_in();
+        let c = Ctx {
+            w: english(),
+            rules: &rules,
+            now: now(),
+        };
+        let mut draft = at_symptoms(&rules);
+        let form = Form::parse(b"treated_on=2026-06-01&date_confirmed=yes");
+        accept(Step::When, &form, &mut draft, &c).unwrap();
+        assert_eq!(
+            draft
+                .answers
+                .treatment
+                .as_ref()
+                .map(|t| t.as_given.as_str()),
+            Some("2026-06-01")
+        );
+        let unconfirmed = Form::parse(b"treated_on=2026-06-01");
+        let page = render(Step::When, &draft, &c, Vec::new(), Some(&unconfirmed));
+        assert!(page.contains("date_confirmed"), "the page offers the box");
+    }
+
+    #[test]
+    fn what_is_refused_is_shown_again_as_it_was_sent() {
+        let rules = RuleSet::built_in();
+        let c = Ctx {
+            w: english(),
+            rules: &rules,
+            now: now(),
+        };
+        let draft = at_symptoms(&rules);
+        let form = Form::parse(b"symptoms=none&symptoms=redness");
+        let page = render(Step::Symptoms, &draft, &c, Vec::new(), Some(&form));
+        assert!(page.contains(r#"value="redness" checked"#), "{page}");
+        assert!(page.contains(r#"value="none" checked"#));
+    }
+}

@@ -32,4 +32,5 @@ mod signs;
 mod snapshots;
 mod streams;
 mod terminal;
+mod web;
 mod windows;

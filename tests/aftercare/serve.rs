@@ -28,6 +28,12 @@ impl Server {
         Self::spawn(aftercare_process(), args)
     }
 
+    /// Starts a server from `cmd` (a working directory of its own, say).
+    pub(crate) fn start_with(cmd: std::process::Command, args: &[&str]) -> Server {
+        Self::spawn(cmd, args)
+            .unwrap_or_else(|(code, log)| panic!("the server did not start (exit {code:?}): {log}"))
+    }
+
     fn spawn(
         mut cmd: std::process::Command,
         args: &[&str],
@@ -68,7 +74,13 @@ impl Server {
         s
     }
 
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
         let mut s = self.connect();
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nhost: test\r\nconnection: close\r\ncontent-length: {}\r\n",
@@ -130,8 +142,8 @@ impl Drop for Server {
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {

@@ -245,7 +245,9 @@ function localNow() {
 }
 
 function caseFor(answered) {
-  const c = { assessed_at: localNow(), symptoms: [] };
+  // The questions stop at a danger sign before the date is asked: the questionnaire then
+  // counts day 0 (the day cannot change a danger sign's answer), as the JSON case does.
+  const c = answered.treated_on ? { assessed_at: localNow(), symptoms: [] } : { days_since_treatment: 0, symptoms: [] };
   if (answered.treated_on) {
     c.treated_at = answered.treated_time
       ? `${answered.treated_on}T${answered.treated_time}:00${localOffset(answered.treated_on, answered.treated_time)}`
