@@ -1,6 +1,12 @@
 //! The durable store behind the web check-in: drafts being filled in, sent check-ins, and an
-//! append-only audit trail. One SQLite file now; [`Store`] is an enum so that a PostgreSQL
-//! store can come later behind the same methods, and the pages need not change.
+//! append-only audit trail; and behind the clinic inbox: clinic users and their sign-in
+//! sessions, claims of check-ins to call back, the outcomes of those calls, erasure and
+//! retention. One SQLite file now; [`Store`] is an enum so that a PostgreSQL store can come
+//! later behind the same methods, and the pages need not change.
+//!
+//! Every method that records something a person did writes its audit row in the same
+//! transaction as the change (or, for a look at check-ins, as the read): both or neither.
+//! Audit rows hold references only (who, what, which check-in), never what a check-in says.
 //!
 //! The store keeps JSON text and plain fields. It knows nothing of the questionnaire or the
 //! pages: what a check-in means is decided above it, and a change of the pages needs no
@@ -92,6 +98,9 @@ pub enum StoreError {
     /// Something asked for by id is not there, for callers that need it to be.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
+    /// Something to be added is there already, as a user of that name.
+    #[error("there is already a {what} with id {id}")]
+    Exists { what: &'static str, id: String },
     /// A time the fixed-width text form cannot hold (see [`sqlite`]).
     #[error("the time {0} cannot be stored: only years 0000 to 9999 can")]
     TimeOutOfRange(DateTime<Utc>),
@@ -136,8 +145,8 @@ pub struct NewCheckin {
     pub sent_at: DateTime<Utc>,
 }
 
-/// A stored check-in: its id and every field of [`NewCheckin`]. Times come back to the
-/// microsecond, the precision the store keeps.
+/// A stored check-in: its id, every field of [`NewCheckin`], and what the clinic has done with
+/// it since. Times come back to the microsecond, the precision the store keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCheckin {
     pub id: String,
@@ -152,15 +161,96 @@ pub struct StoredCheckin {
     pub consent_to_call: bool,
     pub started_at: DateTime<Utc>,
     pub sent_at: DateTime<Utc>,
+    /// Who claimed it to call back, if anyone has.
+    pub claim: Option<Claim>,
+    /// The outcome of the callback, once recorded (the latest recording).
+    pub outcome: Option<RecordedOutcome>,
+}
+
+/// A clinic user's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The name as it was given when the account was added; names are unique without regard
+    /// to case.
+    pub name: String,
+    /// The password's hash, in whatever self-describing text form the caller uses.
+    pub password_hash: String,
+    /// A disabled user cannot sign in, and has no sessions.
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outcome of a callback, recorded by the nurse who claimed the check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackOutcome {
+    /// Whether the person was reached.
+    pub reached: bool,
+    /// The disposition code the nurse settled on, e.g. "self_care".
+    pub disposition_after: String,
+    /// Free text for the clinic; health data, so never copied into the audit trail.
+    pub note: String,
+}
+
+/// Who claimed a check-in, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The user name as the claiming call gave it.
+    pub user: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An outcome as recorded: by whom, when, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedOutcome {
+    pub user: String,
+    pub at: DateTime<Utc>,
+    pub outcome: CallbackOutcome,
+}
+
+/// One row of the inbox list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxRow {
+    pub id: String,
+    pub disposition: String,
+    pub urgency: u8,
+    pub patient_name: String,
+    pub sent_at: DateTime<Utc>,
+    pub claim: Option<Claim>,
+    pub outcome_recorded: bool,
+}
+
+/// What became of a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimResult {
+    /// The check-in is now claimed by the caller.
+    Claimed,
+    /// Someone (perhaps the caller) claimed it before: who, and when.
+    AlreadyClaimed(Claim),
+    /// There is no check-in with that id.
+    NotFound,
+}
+
+/// What became of an outcome to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutcomeResult {
+    /// Recorded, in place of any earlier outcome.
+    Recorded,
+    /// The caller did not claim the check-in: the claim there is, if any.
+    NotClaimedByYou(Option<Claim>),
+    /// There is no check-in with that id.
+    NotFound,
 }
 
 /// One row of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
-    /// The clinic user; `None` for the person checking in, who has no account.
+    /// Who: a clinic user's name; whoever asked for an erasure ("cli:alice"), or "retention";
+    /// the name as typed at a failed sign-in; `None` for the person checking in, who has no
+    /// account.
     pub user: Option<String>,
-    /// What was done, as "sent".
+    /// What was done: "sent", "add_user", "disable_user", "sign_in", "sign_in_failed",
+    /// "sign_out", "view_inbox", "view", "export", "claim", "outcome", "erase".
     pub action: String,
     /// The check-in it was done to, if any.
     pub checkin: Option<String>,
@@ -227,6 +317,7 @@ impl Store {
     /// Stores a sent check-in durably (committed, synchronous=FULL) with an audit row
     /// (action "sent", user NULL, checkin = the new id) in ONE transaction, and deletes the
     /// draft `draft_id` in the same transaction. Returns the new check-in id (random_id()).
+    /// The new check-in is unclaimed and has no outcome: it is in the inbox's first group.
     ///
     /// The draft need not exist: one that expired while the last page was open must not lose
     /// the check-in. The audit row's time is `sent_at`.
@@ -240,17 +331,292 @@ impl Store {
         }
     }
 
-    /// A stored check-in by id; `None` if there is none.
+    /// A stored check-in by id, with its claim and outcome; `None` if there is none. Not
+    /// audited: for the service's own use. A person's look at a check-in goes through
+    /// [`Store::view_checkin`] or [`Store::export_checkin`].
     pub async fn checkin(&self, id: &str) -> Result<Option<StoredCheckin>, StoreError> {
         match self {
             Store::Sqlite(s) => s.checkin(id).await,
         }
     }
 
-    /// The whole audit trail, in the order it was written.
-    pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
+    /// The audit trail's rows with `since <= at < until` (either bound left out when `None`),
+    /// in the order they were written: not necessarily the order of their times, since a
+    /// sent check-in's row carries its `sent_at`.
+    pub async fn audit_entries(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.audit_entries().await,
+            Store::Sqlite(s) => s.audit_entries(since, until).await,
+        }
+    }
+
+    // Accounts. A name is compared without regard to case: the store keeps a key, the name
+    // lower-cased by Rust's `str::to_lowercase`, beside the name as given. A name is not
+    // trimmed or otherwise changed; that is the caller's to decide.
+
+    /// Adds an enabled user, with an audit row (action "add_user", user = `name`, checkin
+    /// NULL, at `now`) in the same transaction. A name taken already, in any case, is
+    /// [`StoreError::Exists`] (`what` = "user", `id` = `name`), and nothing is written.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.add_user(name, password_hash, now).await,
+        }
+    }
+
+    /// The user whose name is `name` without regard to case, disabled or not.
+    pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.user(name).await,
+        }
+    }
+
+    /// Every user, disabled ones too, ordered by their lower-cased names (compared byte by
+    /// byte, as Rust compares strings).
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.users().await,
+        }
+    }
+
+    /// Disables the user `name` (without regard to case) and deletes all their sessions,
+    /// with an audit row (action "disable_user", user = the account's name as stored,
+    /// checkin NULL, at `now`), all in one transaction. `false`, with nothing written, when
+    /// there is no such user; a user disabled already is disabled again, and audited again.
+    pub async fn disable_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.disable_user(name, now).await,
+        }
+    }
+
+    // Sessions. The store keeps them server-side under a key the caller makes (a SHA-256
+    // hex of the cookie); it never sees the cookie. A session has ended at `now` when
+    // `now >= idle_until` or `now >= absolute_until`; `idle_until` is never kept past
+    // `absolute_until`.
+
+    /// Creates the session `key` for the enabled user `user` (without regard to case), with
+    /// an audit row (action "sign_in", user = the account's name as stored, checkin NULL, at
+    /// `now`) in the same transaction. An `idle_until` later than `absolute_until` is kept
+    /// as `absolute_until`. A user who is missing or disabled is [`StoreError::NotFound`]
+    /// (`what` = "enabled user"); a key in use already is [`StoreError::Exists`] (`what` =
+    /// "session"); in both cases nothing is written. The caller checks the password.
+    pub async fn sign_in(
+        &self,
+        key: &str,
+        user: &str,
+        now: DateTime<Utc>,
+        idle_until: DateTime<Utc>,
+        absolute_until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.sign_in(key, user, now, idle_until, absolute_until).await,
+        }
+    }
+
+    /// The name (as stored) of the user signed in with session `key`; `None` when there is
+    /// no such session, when it has ended at `now` (see above), or when its user is
+    /// disabled. Not audited, and changes nothing.
+    pub async fn session(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.session(key, now).await,
+        }
+    }
+
+    /// Sets session `key`'s idle deadline to `idle_until`, or to its absolute deadline if
+    /// that comes first; `false` when there is no session with that key. It does not check
+    /// whether the session has ended: call it only for a key [`Store::session`] has just
+    /// answered, or it would bring back a session that ended but was not yet purged.
+    pub async fn touch_session(
+        &self,
+        key: &str,
+        idle_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.touch_session(key, idle_until).await,
+        }
+    }
+
+    /// Deletes session `key`, with an audit row (action "sign_out", user = `user`, checkin
+    /// NULL, at `now`) in the same transaction; `false`, with nothing written, when there
+    /// was no session with that key (an ended one not yet purged is there, and is deleted).
+    pub async fn sign_out(
+        &self,
+        key: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.sign_out(key, user, now).await,
+        }
+    }
+
+    /// Writes an audit row for a refused sign-in: action "sign_in_failed", user = the name
+    /// as typed, cut to its first 100 characters (chars, not bytes), checkin NULL, at `now`.
+    pub async fn sign_in_failed(
+        &self,
+        attempted_name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.sign_in_failed(attempted_name, now).await,
+        }
+    }
+
+    /// How many "sign_in_failed" rows with `at >= since` name `attempted_name`, comparing
+    /// both cut to 100 characters and lower-cased as account names are.
+    pub async fn failed_sign_ins_since(
+        &self,
+        attempted_name: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.failed_sign_ins_since(attempted_name, since).await,
+        }
+    }
+
+    /// Deletes the sessions that have ended at `now`, and says how many. Not audited.
+    pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.purge_sessions(now).await,
+        }
+    }
+
+    // The inbox. `user` is the name a person acts under, as [`Store::session`] answered it;
+    // it is written as given into claims, outcomes and audit rows. The inbox's order, used
+    // by `inbox` and `claim_next`: urgency descending, then sent_at ascending, then id
+    // ascending (ids are lowercase hex).
+
+    /// Up to `limit` sent check-ins: those without an outcome first, each group in the
+    /// inbox's order; with an audit row (action "view_inbox", user = `user`, checkin NULL,
+    /// at `now`) written in the same transaction as the read. Reads only the rows it lists
+    /// (and, for the second group, the open ones it passes over): it stays fast however many
+    /// check-ins there are.
+    pub async fn inbox(
+        &self,
+        user: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<InboxRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.inbox(user, now, limit).await,
+        }
+    }
+
+    /// A check-in as [`Store::checkin`] reads it, for a person to look at: when found, an
+    /// audit row (action "view", user = `user`, checkin = `id`, at `now`) is written in the
+    /// same transaction as the read; nothing is written when it is not.
+    pub async fn view_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredCheckin>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.view_checkin(id, user, now).await,
+        }
+    }
+
+    /// As [`Store::view_checkin`], for a copy taken out of the service (a download, a
+    /// print): the audit row's action is "export".
+    pub async fn export_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredCheckin>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.export_checkin(id, user, now).await,
+        }
+    }
+
+    /// Claims check-in `id` for `user` to call back. A check-in is claimed once, ever: a
+    /// second claim, by anyone (the same user too), is `AlreadyClaimed` with the first
+    /// claim's user and time, even after the outcome is recorded. On `Claimed` an audit row
+    /// (action "claim", user = `user`, checkin = `id`, at `now`) is written in the same
+    /// transaction; a refused claim writes nothing. Safe with concurrent callers: of two
+    /// claims at once, one is `Claimed` and the other `AlreadyClaimed`.
+    pub async fn claim(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ClaimResult, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.claim(id, user, now).await,
+        }
+    }
+
+    /// Claims for `user` the first unclaimed check-in in the inbox's order (the most urgent,
+    /// then the longest waiting), as [`Store::claim`] would, audit row included, and returns
+    /// its id; `None`, with nothing written, when every check-in is claimed. Concurrent
+    /// callers never get the same check-in.
+    pub async fn claim_next(
+        &self,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.claim_next(user, now).await,
+        }
+    }
+
+    /// Records the outcome of the callback on check-in `id`, by `user`, who must be the user
+    /// who claimed it (compared without regard to case); recorded again, it replaces the
+    /// outcome there was (user, time and all). On `Recorded` an audit row (action "outcome",
+    /// user = `user`, checkin = `id`, at `now`) is written in the same transaction, each
+    /// time; otherwise nothing is written.
+    pub async fn record_outcome(
+        &self,
+        id: &str,
+        user: &str,
+        outcome: CallbackOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<OutcomeResult, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.record_outcome(id, user, outcome, now).await,
+        }
+    }
+
+    // Erasure and retention: a check-in goes with its claim and outcome. The audit trail
+    // keeps its rows about it, which hold its id only.
+
+    /// Deletes check-in `id` with its claim and outcome, at the request of `user` (as
+    /// "cli:alice"), with an audit row (action "erase", user = `user`, checkin = `id`, at
+    /// `now`) in the same transaction. `false`, with nothing written, when there is no such
+    /// check-in.
+    pub async fn erase_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.erase_checkin(id, user, now).await,
+        }
+    }
+
+    /// Retention: deletes every check-in with `sent_at < sent_before`, with its claim and
+    /// outcome, and writes one audit row per check-in deleted (action "erase", user
+    /// "retention", checkin = its id, at `now`; in order of sent_at, then id), all in one
+    /// transaction. Returns how many were deleted.
+    pub async fn purge_checkins(
+        &self,
+        sent_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.purge_checkins(sent_before, now).await,
         }
     }
 }

@@ -17,16 +17,22 @@ use chrono::{DateTime, Datelike, Utc};
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 
-use super::{random_id, AuditEntry, NewCheckin, StoreError, StoredCheckin};
+use super::{
+    random_id, AuditEntry, CallbackOutcome, Claim, ClaimResult, InboxRow, NewCheckin,
+    OutcomeResult, RecordedOutcome, StoreError, StoredCheckin, User,
+};
 
 /// The schema's migrations, oldest first: (version, name, SQL). Each is applied once, in its
 /// own transaction with its row in `schema_migrations`. A change of the schema is a new
 /// entry here and a new file; an applied one is never edited, since clinics' files hold it.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("migrations/sqlite/0001_initial.sql"),
+    ),
+    (2, "inbox", include_str!("migrations/sqlite/0002_inbox.sql")),
+];
 
 /// How long a statement waits for another connection's write (a backup, a second process)
 /// before it fails: long enough for any write of this store, short enough for a page.
@@ -239,10 +245,13 @@ impl SqliteStore {
                     sent_at,
                 ],
             )?;
+            // Open and unclaimed: the inbox's work, until its outcome is recorded.
             tx.execute(
-                "INSERT INTO audit (at, user, action, checkin) VALUES (?1, NULL, 'sent', ?2)",
-                params![sent_at, id],
+                "INSERT INTO open_checkins (checkin, urgency, sent_at, claimed)
+                 VALUES (?1, ?2, ?3, 0)",
+                params![id, checkin.urgency, sent_at],
             )?;
+            audit(&tx, &sent_at, None, "sent", Some(&id))?;
             tx.execute("DELETE FROM drafts WHERE id = ?1", [draft_id])?;
             // With synchronous=FULL the commit returns once the WAL is on disk: "sent" is
             // only said of a check-in that survives a power cut.
@@ -256,41 +265,33 @@ impl SqliteStore {
     pub async fn checkin(&self, id: &str) -> Result<Option<StoredCheckin>, StoreError> {
         let id = id.to_owned();
         self.run("reading a check-in", move |conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT id, answers, result, disposition, urgency, rule_set_name,
-                         rule_set_version, patient_name, phone, consent_to_call,
-                         started_at, sent_at
-                     FROM checkins WHERE id = ?1",
-                    [id],
-                    |row| {
-                        Ok(StoredCheckin {
-                            id: row.get(0)?,
-                            answers: row.get(1)?,
-                            result: row.get(2)?,
-                            disposition: row.get(3)?,
-                            urgency: row.get(4)?,
-                            rule_set_name: row.get(5)?,
-                            rule_set_version: row.get(6)?,
-                            patient_name: row.get(7)?,
-                            phone: row.get(8)?,
-                            consent_to_call: row.get(9)?,
-                            started_at: time_at(row, 10)?,
-                            sent_at: time_at(row, 11)?,
-                        })
-                    },
-                )
-                .optional()?)
+            Ok(read_checkin(conn, &id)?)
         })
         .await
     }
 
     /// See [`super::Store::audit_entries`].
-    pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        self.run("reading the audit trail", |conn| {
-            let mut statement =
-                conn.prepare("SELECT at, user, action, checkin FROM audit ORDER BY seq")?;
-            let rows = statement.query_map([], |row| {
+    pub async fn audit_entries(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let since = since.map(time_text).transpose()?;
+        let until = until.map(time_text).transpose()?;
+        self.run("reading the audit trail", move |conn| {
+            let mut sql = String::from("SELECT at, user, action, checkin FROM audit WHERE 1 = 1");
+            let mut bounds = Vec::new();
+            if let Some(since) = since {
+                bounds.push(since);
+                sql.push_str(&format!(" AND at >= ?{}", bounds.len()));
+            }
+            if let Some(until) = until {
+                bounds.push(until);
+                sql.push_str(&format!(" AND at < ?{}", bounds.len()));
+            }
+            sql.push_str(" ORDER BY seq");
+            let mut statement = conn.prepare(&sql)?;
+            let rows = statement.query_map(rusqlite::params_from_iter(bounds), |row| {
                 Ok(AuditEntry {
                     at: time_at(row, 0)?,
                     user: row.get(1)?,
@@ -302,6 +303,639 @@ impl SqliteStore {
         })
         .await
     }
+
+    /// See [`super::Store::add_user`].
+    pub async fn add_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (name, password_hash, now) =
+            (name.to_owned(), password_hash.to_owned(), time_text(now)?);
+        self.run("adding a user", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let added = tx.execute(
+                "INSERT INTO users (key, name, password_hash, disabled, created_at)
+                 VALUES (?1, ?2, ?3, 0, ?4)
+                 ON CONFLICT (key) DO NOTHING",
+                params![name_key(&name), name, password_hash, now],
+            )?;
+            if added == 0 {
+                return Err(StoreError::Exists {
+                    what: "user",
+                    id: name,
+                }
+                .into());
+            }
+            audit(&tx, &now, Some(&name), "add_user", None)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::user`].
+    pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let key = name_key(name);
+        self.run("reading a user", move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT name, password_hash, disabled, created_at FROM users WHERE key = ?1",
+                    [key],
+                    user_from,
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// See [`super::Store::users`].
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.run("reading the users", |conn| {
+            // SQLite compares text byte by byte, as Rust does.
+            let mut statement = conn.prepare(
+                "SELECT name, password_hash, disabled, created_at FROM users ORDER BY key",
+            )?;
+            let rows = statement.query_map([], user_from)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// See [`super::Store::disable_user`].
+    pub async fn disable_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let (key, now) = (name_key(name), time_text(now)?);
+        self.run("disabling a user", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let name: Option<String> = tx
+                .query_row("SELECT name FROM users WHERE key = ?1", [&key], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            let Some(name) = name else {
+                return Ok(false);
+            };
+            tx.execute("UPDATE users SET disabled = 1 WHERE key = ?1", [&key])?;
+            tx.execute("DELETE FROM sessions WHERE user = ?1", [&key])?;
+            audit(&tx, &now, Some(&name), "disable_user", None)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// See [`super::Store::sign_in`].
+    pub async fn sign_in(
+        &self,
+        key: &str,
+        user: &str,
+        now: DateTime<Utc>,
+        idle_until: DateTime<Utc>,
+        absolute_until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (key, user) = (key.to_owned(), user.to_owned());
+        let idle_until = time_text(idle_until.min(absolute_until))?;
+        let (now, absolute_until) = (time_text(now)?, time_text(absolute_until)?);
+        self.run("signing in", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let user_key = name_key(&user);
+            let name: Option<String> = tx
+                .query_row(
+                    "SELECT name FROM users WHERE key = ?1 AND disabled = 0",
+                    [&user_key],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let Some(name) = name else {
+                return Err(StoreError::NotFound {
+                    what: "enabled user",
+                    id: user,
+                }
+                .into());
+            };
+            let added = tx.execute(
+                "INSERT INTO sessions (key, user, created_at, idle_until, absolute_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO NOTHING",
+                params![key, user_key, now, idle_until, absolute_until],
+            )?;
+            if added == 0 {
+                return Err(StoreError::Exists {
+                    what: "session",
+                    id: key,
+                }
+                .into());
+            }
+            audit(&tx, &now, Some(&name), "sign_in", None)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::session`].
+    pub async fn session(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        let (key, now) = (key.to_owned(), time_text(now)?);
+        self.run("reading a session", move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT u.name FROM sessions s JOIN users u ON u.key = s.user
+                     WHERE s.key = ?1 AND s.idle_until > ?2 AND s.absolute_until > ?2
+                         AND u.disabled = 0",
+                    params![key, now],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// See [`super::Store::touch_session`].
+    pub async fn touch_session(
+        &self,
+        key: &str,
+        idle_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (key, idle_until) = (key.to_owned(), time_text(idle_until)?);
+        self.run("keeping a session", move |conn| {
+            let changed = conn.execute(
+                "UPDATE sessions
+                 SET idle_until = CASE WHEN ?2 < absolute_until THEN ?2 ELSE absolute_until END
+                 WHERE key = ?1",
+                params![key, idle_until],
+            )?;
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    /// See [`super::Store::sign_out`].
+    pub async fn sign_out(
+        &self,
+        key: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (key, user, now) = (key.to_owned(), user.to_owned(), time_text(now)?);
+        self.run("signing out", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if tx.execute("DELETE FROM sessions WHERE key = ?1", [&key])? == 0 {
+                return Ok(false);
+            }
+            audit(&tx, &now, Some(&user), "sign_out", None)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// See [`super::Store::sign_in_failed`].
+    pub async fn sign_in_failed(
+        &self,
+        attempted_name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (name, now) = (attempted_name_cut(attempted_name), time_text(now)?);
+        self.run("recording a failed sign-in", move |conn| {
+            audit(conn, &now, Some(&name), "sign_in_failed", None)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// See [`super::Store::failed_sign_ins_since`].
+    pub async fn failed_sign_ins_since(
+        &self,
+        attempted_name: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let (key, since) = (
+            name_key(&attempted_name_cut(attempted_name)),
+            time_text(since)?,
+        );
+        self.run("counting failed sign-ins", move |conn| {
+            // The names are compared here rather than in SQL, whose lower() folds only ASCII;
+            // the rows are the period's failures, which the partial index finds.
+            let mut statement = conn
+                .prepare("SELECT user FROM audit WHERE action = 'sign_in_failed' AND at >= ?1")?;
+            let mut rows = statement.query([since])?;
+            let mut count: u32 = 0;
+            while let Some(row) = rows.next()? {
+                let user: Option<String> = row.get(0)?;
+                if user.is_some_and(|user| name_key(&user) == key) {
+                    count = count.saturating_add(1);
+                }
+            }
+            Ok(count)
+        })
+        .await
+    }
+
+    /// See [`super::Store::purge_sessions`].
+    pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let now = time_text(now)?;
+        self.run("removing ended sessions", move |conn| {
+            // idle_until <= absolute_until (a CHECK of the table): a session has ended exactly
+            // when its idle deadline has passed.
+            let removed = conn.execute("DELETE FROM sessions WHERE idle_until <= ?1", [now])?;
+            Ok(u64::try_from(removed).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+
+    /// See [`super::Store::inbox`].
+    pub async fn inbox(
+        &self,
+        user: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<InboxRow>, StoreError> {
+        let (user, now) = (user.to_owned(), time_text(now)?);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.run("reading the inbox", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // The open check-ins, from their own table in its index's order; then, if there
+            // is room, those with an outcome, from the check-ins' index, passing over the
+            // open ones (fewer than `limit`, or the first part would have filled the list).
+            let mut rows = Vec::new();
+            {
+                let mut open = tx.prepare(INBOX_OPEN)?;
+                for row in open.query_map([limit], inbox_row_from)? {
+                    rows.push(row?);
+                }
+            }
+            let room = limit - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            if room > 0 {
+                let mut done = tx.prepare(INBOX_DONE)?;
+                for row in done.query_map([room], inbox_row_from)? {
+                    rows.push(row?);
+                }
+            }
+            audit(&tx, &now, Some(&user), "view_inbox", None)?;
+            tx.commit()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// See [`super::Store::view_checkin`].
+    pub async fn view_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredCheckin>, StoreError> {
+        self.read_audited(id, user, now, "view", "showing a check-in")
+            .await
+    }
+
+    /// See [`super::Store::export_checkin`].
+    pub async fn export_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredCheckin>, StoreError> {
+        self.read_audited(id, user, now, "export", "exporting a check-in")
+            .await
+    }
+
+    /// A check-in read with an audit row of `action` when found, in one transaction.
+    async fn read_audited(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+        action: &'static str,
+        doing: &'static str,
+    ) -> Result<Option<StoredCheckin>, StoreError> {
+        let (id, user, now) = (id.to_owned(), user.to_owned(), time_text(now)?);
+        self.run(doing, move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = read_checkin(&tx, &id)?;
+            if found.is_some() {
+                audit(&tx, &now, Some(&user), action, Some(&id))?;
+                tx.commit()?;
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    /// See [`super::Store::claim`].
+    pub async fn claim(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ClaimResult, StoreError> {
+        let (id, user, now) = (id.to_owned(), user.to_owned(), time_text(now)?);
+        self.run("claiming a check-in", move |conn| {
+            // One conditional statement, under the write lock IMMEDIATE takes at BEGIN: of two
+            // claims, the second finds the first's row and inserts nothing.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let claimed = tx.execute(
+                "INSERT INTO claims (checkin, user, at)
+                 SELECT id, ?2, ?3 FROM checkins WHERE id = ?1
+                 ON CONFLICT (checkin) DO NOTHING",
+                params![id, user, now],
+            )?;
+            if claimed == 0 {
+                return Ok(match read_claim(&tx, &id)? {
+                    Some(claim) => ClaimResult::AlreadyClaimed(claim),
+                    None => ClaimResult::NotFound,
+                });
+            }
+            tx.execute(
+                "UPDATE open_checkins SET claimed = 1 WHERE checkin = ?1",
+                [&id],
+            )?;
+            audit(&tx, &now, Some(&user), "claim", Some(&id))?;
+            tx.commit()?;
+            Ok(ClaimResult::Claimed)
+        })
+        .await
+    }
+
+    /// See [`super::Store::claim_next`].
+    pub async fn claim_next(
+        &self,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        let (user, now) = (user.to_owned(), time_text(now)?);
+        self.run("claiming the next check-in", move |conn| {
+            // The choice and the claim under one write lock: no other claim comes between.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let next: Option<String> = tx
+                .query_row(NEXT_UNCLAIMED, [], |row| row.get(0))
+                .optional()?;
+            let Some(id) = next else {
+                return Ok(None);
+            };
+            // The primary key refuses a second claim, should the two tables ever disagree.
+            tx.execute(
+                "INSERT INTO claims (checkin, user, at) VALUES (?1, ?2, ?3)",
+                params![id, user, now],
+            )?;
+            tx.execute(
+                "UPDATE open_checkins SET claimed = 1 WHERE checkin = ?1",
+                [&id],
+            )?;
+            audit(&tx, &now, Some(&user), "claim", Some(&id))?;
+            tx.commit()?;
+            Ok(Some(id))
+        })
+        .await
+    }
+
+    /// See [`super::Store::record_outcome`].
+    pub async fn record_outcome(
+        &self,
+        id: &str,
+        user: &str,
+        outcome: CallbackOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<OutcomeResult, StoreError> {
+        let (id, user, now) = (id.to_owned(), user.to_owned(), time_text(now)?);
+        self.run("recording an outcome", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if !checkin_exists(&tx, &id)? {
+                return Ok(OutcomeResult::NotFound);
+            }
+            let claim = read_claim(&tx, &id)?;
+            let claimed_by_user = claim
+                .as_ref()
+                .is_some_and(|claim| name_key(&claim.user) == name_key(&user));
+            if !claimed_by_user {
+                return Ok(OutcomeResult::NotClaimedByYou(claim));
+            }
+            tx.execute(
+                "INSERT INTO outcomes (checkin, user, at, reached, disposition_after, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (checkin) DO UPDATE SET
+                     user = excluded.user,
+                     at = excluded.at,
+                     reached = excluded.reached,
+                     disposition_after = excluded.disposition_after,
+                     note = excluded.note",
+                params![
+                    id,
+                    user,
+                    now,
+                    outcome.reached,
+                    outcome.disposition_after,
+                    outcome.note
+                ],
+            )?;
+            tx.execute("DELETE FROM open_checkins WHERE checkin = ?1", [&id])?;
+            audit(&tx, &now, Some(&user), "outcome", Some(&id))?;
+            tx.commit()?;
+            Ok(OutcomeResult::Recorded)
+        })
+        .await
+    }
+
+    /// See [`super::Store::erase_checkin`].
+    pub async fn erase_checkin(
+        &self,
+        id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (id, user, now) = (id.to_owned(), user.to_owned(), time_text(now)?);
+        self.run("erasing a check-in", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Its claim, outcome and open_checkins row go with it (ON DELETE CASCADE).
+            if tx.execute("DELETE FROM checkins WHERE id = ?1", [&id])? == 0 {
+                return Ok(false);
+            }
+            audit(&tx, &now, Some(&user), "erase", Some(&id))?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// See [`super::Store::purge_checkins`].
+    pub async fn purge_checkins(
+        &self,
+        sent_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let (before, now) = (time_text(sent_before)?, time_text(now)?);
+        self.run("removing old check-ins", move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let audited = tx.execute(
+                "INSERT INTO audit (at, user, action, checkin)
+                 SELECT ?2, 'retention', 'erase', id FROM checkins WHERE sent_at < ?1
+                 ORDER BY sent_at, id",
+                params![before, now],
+            )?;
+            // Their claims, outcomes and open_checkins rows go with them (ON DELETE CASCADE).
+            let removed = tx.execute("DELETE FROM checkins WHERE sent_at < ?1", [&before])?;
+            debug_assert_eq!(audited, removed);
+            tx.commit()?;
+            Ok(u64::try_from(removed).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+}
+
+/// The inbox's open check-ins, up to `?1`, in the order of their table's index: the rows
+/// [`inbox_row_from`] reads (`c` the check-in, `l` its claim).
+const INBOX_OPEN: &str = "SELECT c.id, c.disposition, c.urgency, c.patient_name, c.sent_at,
+        l.user, l.at, EXISTS (SELECT 1 FROM outcomes o WHERE o.checkin = c.id)
+    FROM open_checkins q
+    JOIN checkins c ON c.id = q.checkin
+    LEFT JOIN claims l ON l.checkin = q.checkin
+    ORDER BY q.urgency DESC, q.sent_at, q.checkin
+    LIMIT ?1";
+
+/// The inbox's check-ins with an outcome (the others), up to `?1`, in the order of the
+/// check-ins' index; the same columns as [`INBOX_OPEN`].
+const INBOX_DONE: &str = "SELECT c.id, c.disposition, c.urgency, c.patient_name, c.sent_at,
+        l.user, l.at, EXISTS (SELECT 1 FROM outcomes o WHERE o.checkin = c.id)
+    FROM checkins c
+    LEFT JOIN claims l ON l.checkin = c.id
+    WHERE NOT EXISTS (SELECT 1 FROM open_checkins q WHERE q.checkin = c.id)
+    ORDER BY c.urgency DESC, c.sent_at, c.id
+    LIMIT ?1";
+
+/// The id of the first unclaimed check-in in the inbox's order, from its partial index.
+const NEXT_UNCLAIMED: &str = "SELECT checkin FROM open_checkins WHERE claimed = 0
+    ORDER BY urgency DESC, sent_at, checkin
+    LIMIT 1";
+
+fn inbox_row_from(row: &Row<'_>) -> rusqlite::Result<InboxRow> {
+    Ok(InboxRow {
+        id: row.get(0)?,
+        disposition: row.get(1)?,
+        urgency: row.get(2)?,
+        patient_name: row.get(3)?,
+        sent_at: time_at(row, 4)?,
+        claim: claim_at(row, 5)?,
+        outcome_recorded: row.get(7)?,
+    })
+}
+
+fn user_from(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        name: row.get(0)?,
+        password_hash: row.get(1)?,
+        disabled: row.get(2)?,
+        created_at: time_at(row, 3)?,
+    })
+}
+
+/// A check-in with its claim and outcome, if there is one with that id.
+fn read_checkin(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCheckin>> {
+    conn.query_row(
+        "SELECT c.id, c.answers, c.result, c.disposition, c.urgency, c.rule_set_name,
+             c.rule_set_version, c.patient_name, c.phone, c.consent_to_call,
+             c.started_at, c.sent_at,
+             l.user, l.at,
+             o.user, o.at, o.reached, o.disposition_after, o.note
+         FROM checkins c
+         LEFT JOIN claims l ON l.checkin = c.id
+         LEFT JOIN outcomes o ON o.checkin = c.id
+         WHERE c.id = ?1",
+        [id],
+        |row| {
+            let outcome = match row.get::<_, Option<String>>(14)? {
+                None => None,
+                Some(user) => Some(RecordedOutcome {
+                    user,
+                    at: time_at(row, 15)?,
+                    outcome: CallbackOutcome {
+                        reached: row.get(16)?,
+                        disposition_after: row.get(17)?,
+                        note: row.get(18)?,
+                    },
+                }),
+            };
+            Ok(StoredCheckin {
+                id: row.get(0)?,
+                answers: row.get(1)?,
+                result: row.get(2)?,
+                disposition: row.get(3)?,
+                urgency: row.get(4)?,
+                rule_set_name: row.get(5)?,
+                rule_set_version: row.get(6)?,
+                patient_name: row.get(7)?,
+                phone: row.get(8)?,
+                consent_to_call: row.get(9)?,
+                started_at: time_at(row, 10)?,
+                sent_at: time_at(row, 11)?,
+                claim: claim_at(row, 12)?,
+                outcome,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The claim in columns `index` (user) and `index + 1` (at), NULL when there is none.
+fn claim_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Claim>> {
+    match row.get::<_, Option<String>>(index)? {
+        None => Ok(None),
+        Some(user) => Ok(Some(Claim {
+            user,
+            at: time_at(row, index + 1)?,
+        })),
+    }
+}
+
+fn read_claim(conn: &Connection, id: &str) -> rusqlite::Result<Option<Claim>> {
+    conn.query_row(
+        "SELECT user, at FROM claims WHERE checkin = ?1",
+        [id],
+        |row| claim_at(row, 0),
+    )
+    .optional()
+    .map(Option::flatten)
+}
+
+fn checkin_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM checkins WHERE id = ?1)",
+        [id],
+        |row| row.get(0),
+    )
+}
+
+/// Adds a row to the audit trail: references only, never what a check-in says.
+fn audit(
+    conn: &Connection,
+    at: &str,
+    user: Option<&str>,
+    action: &str,
+    checkin: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, user, action, checkin) VALUES (?1, ?2, ?3, ?4)",
+        params![at, user, action, checkin],
+    )?;
+    Ok(())
+}
+
+/// How a person's name is compared: without regard to case, as Rust folds it (SQL's lower()
+/// folds only ASCII).
+fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// How long a name typed at a failed sign-in is kept, in characters: enough for any real
+/// name, not a place to store a pasted page.
+const ATTEMPTED_NAME_CHARS: usize = 100;
+
+fn attempted_name_cut(name: &str) -> String {
+    name.chars().take(ATTEMPTED_NAME_CHARS).collect()
 }
 
 /// Creates the file with mode 0600 if it is not there, before SQLite would create it with
@@ -493,15 +1127,25 @@ mod tests {
     fn a_new_file_gets_every_migration_and_a_reopen_applies_none_again() {
         let dir = tempfile::tempdir().unwrap();
         let (store, path) = open_in(&dir);
-        assert_eq!(migrations_recorded(&path), vec![(1, "initial".to_string())]);
-        for table in ["drafts", "checkins", "audit"] {
+        let all = vec![(1, "initial".to_string()), (2, "inbox".to_string())];
+        assert_eq!(migrations_recorded(&path), all);
+        for table in [
+            "drafts",
+            "checkins",
+            "audit",
+            "users",
+            "sessions",
+            "claims",
+            "outcomes",
+            "open_checkins",
+        ] {
             assert_eq!(count(&path, table), 0, "{table}");
         }
         drop(store);
         for _ in 0..2 {
             SqliteStore::open(&path).unwrap();
         }
-        assert_eq!(migrations_recorded(&path), vec![(1, "initial".to_string())]);
+        assert_eq!(migrations_recorded(&path), all);
     }
 
     #[test]
@@ -724,6 +1368,8 @@ mod tests {
             consent_to_call: checkin.consent_to_call,
             started_at: checkin.started_at,
             sent_at: checkin.sent_at,
+            claim: None,
+            outcome: None,
         };
         let audit = vec![AuditEntry {
             at: checkin.sent_at,
@@ -732,7 +1378,7 @@ mod tests {
             checkin: Some(id.clone()),
         }];
         assert_eq!(store.checkin(&id).await.unwrap(), Some(expected.clone()));
-        assert_eq!(store.audit_entries().await.unwrap(), audit);
+        assert_eq!(store.audit_entries(None, None).await.unwrap(), audit);
         assert_eq!(store.checkin("0123").await.unwrap(), None);
 
         // Committed: another process sees it, and so does the store opened again.
@@ -740,7 +1386,7 @@ mod tests {
         drop(store);
         let store = Store::open(&spec).unwrap();
         assert_eq!(store.checkin(&id).await.unwrap(), Some(expected));
-        assert_eq!(store.audit_entries().await.unwrap(), audit);
+        assert_eq!(store.audit_entries(None, None).await.unwrap(), audit);
         store.ping().await.unwrap();
     }
 
@@ -759,7 +1405,7 @@ mod tests {
             )
             .await
             .unwrap();
-        // The audit row is the second statement of the three; make it fail.
+        // The audit row is the third statement of the four; make it fail.
         raw(&path)
             .execute_batch(
                 "CREATE TRIGGER audit_refused BEFORE INSERT ON audit
@@ -792,7 +1438,7 @@ mod tests {
                 "{statement}: {err}"
             );
         }
-        let entries = store.audit_entries().await.unwrap();
+        let entries = store.audit_entries(None, None).await.unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].action, "sent");
         assert_eq!(entries[0].user, None);
@@ -811,7 +1457,7 @@ mod tests {
             ids.push(store.send_checkin("none", checkin).await.unwrap());
         }
         let listed: Vec<String> = store
-            .audit_entries()
+            .audit_entries(None, None)
             .await
             .unwrap()
             .into_iter()
@@ -820,25 +1466,108 @@ mod tests {
         assert_eq!(listed, ids);
     }
 
-    #[tokio::test]
-    async fn the_inbox_order_is_served_by_its_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, _) = open_in(&dir);
-        let conn = store.conn.lock().unwrap();
-        let plan: Vec<String> = conn
-            .prepare("EXPLAIN QUERY PLAN SELECT id FROM checkins ORDER BY urgency DESC, sent_at")
-            .unwrap()
-            .query_map([], |row| row.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+    /// The steps of SQLite's query plan for `sql`, as EXPLAIN QUERY PLAN writes them.
+    fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        // Parameters left unbound are NULL: the plan does not depend on their values.
+        let mut rows = statement.raw_query();
+        let mut steps = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            steps.push(row.get::<_, String>(3).unwrap());
+        }
+        steps
+    }
+
+    /// Fails unless `sql` is read through `index`, and in its order (no sort of its own).
+    fn assert_served_by(conn: &Connection, sql: &str, index: &str) {
+        let plan = plan(conn, sql);
         assert!(
-            plan.iter().any(|step| step.contains("checkins_inbox")),
-            "{plan:?}"
+            plan.iter().any(|step| step.contains(index)),
+            "{index} not used: {plan:?}\n{sql}"
         );
         assert!(
             !plan.iter().any(|step| step.contains("TEMP B-TREE")),
-            "sorted apart from the index: {plan:?}"
+            "sorted apart from the index: {plan:?}\n{sql}"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_query_that_grows_with_the_store_is_served_by_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let conn = store.conn.lock().unwrap();
+        assert_served_by(&conn, INBOX_OPEN, "open_checkins_inbox");
+        assert_served_by(&conn, INBOX_DONE, "checkins_inbox");
+        assert_served_by(&conn, NEXT_UNCLAIMED, "open_checkins_unclaimed");
+        // As purge_checkins, purge_sessions, disable_user, failed_sign_ins_since and
+        // audit_entries find their rows.
+        assert_served_by(
+            &conn,
+            "SELECT id FROM checkins WHERE sent_at < ?1 ORDER BY sent_at, id",
+            "checkins_sent_at",
+        );
+        assert_served_by(
+            &conn,
+            "DELETE FROM checkins WHERE sent_at < ?1",
+            "checkins_sent_at",
+        );
+        assert_served_by(
+            &conn,
+            "DELETE FROM sessions WHERE idle_until <= ?1",
+            "sessions_idle_until",
+        );
+        assert_served_by(
+            &conn,
+            "DELETE FROM sessions WHERE user = ?1",
+            "sessions_user",
+        );
+        assert_served_by(
+            &conn,
+            "SELECT user FROM audit WHERE action = 'sign_in_failed' AND at >= ?1",
+            "audit_sign_in_failed",
+        );
+        let plan = plan(
+            &conn,
+            "SELECT at FROM audit WHERE 1 = 1 AND at >= ?1 AND at < ?2 ORDER BY seq",
+        );
+        assert!(plan.iter().any(|s| s.contains("audit_at")), "{plan:?}");
+    }
+
+    #[tokio::test]
+    async fn checkins_sent_before_the_inbox_came_are_open_and_unclaimed_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aftercare.sqlite3");
+        {
+            // A file as the first version left it, with two check-ins.
+            let conn = raw(&path);
+            conn.execute_batch(SCHEMA_MIGRATIONS).unwrap();
+            conn.execute_batch(MIGRATIONS[0].2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO schema_migrations VALUES (1, 'initial', '2025-01-01T00:00:00.000000Z');
+                 INSERT INTO checkins VALUES ('aa', '{}', '{}', 'd', 1, 'p', 'v', 'n', 'ph', 1,
+                     '2025-03-01T09:00:00.000000Z', '2025-03-01T09:05:00.000000Z');
+                 INSERT INTO checkins VALUES ('bb', '{}', '{}', 'd', 5, 'p', 'v', 'n', 'ph', 1,
+                     '2025-03-01T09:00:00.000000Z', '2025-03-01T09:10:00.000000Z');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&StoreSpec::Sqlite(path.clone())).unwrap();
+        assert_eq!(migrations_recorded(&path).len(), 2);
+        let now = at(2025, 3, 1, 10, 0, 0, 0);
+        let listed: Vec<(String, bool, bool)> = store
+            .inbox("alice", now, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.claim.is_some(), r.outcome_recorded))
+            .collect();
+        assert_eq!(
+            listed,
+            [("bb".into(), false, false), ("aa".into(), false, false)]
+        );
+        assert_eq!(
+            store.claim_next("alice", now).await.unwrap().as_deref(),
+            Some("bb")
         );
     }
 
