@@ -7,12 +7,15 @@
 //! Every method that records something a person did writes its audit row in the same
 //! transaction as the change (or, for a look at check-ins, as the read): both or neither.
 //! Audit rows hold references only (who, what, which check-in), never what a check-in says.
+//! The `suite` module (tests only) checks these semantics against any store.
 //!
 //! The store keeps JSON text and plain fields. It knows nothing of the questionnaire or the
 //! pages: what a check-in means is decided above it, and a change of the pages needs no
 //! change of the schema.
 
 pub mod sqlite;
+#[cfg(test)]
+pub(crate) mod suite;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -617,6 +620,25 @@ impl Store {
     ) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.purge_checkins(sent_before, now).await,
+        }
+    }
+}
+
+/// For tests only: statements run as written on the store's own database, outside its
+/// methods, to show what the database itself refuses or holds.
+#[cfg(test)]
+impl Store {
+    /// Runs one statement; the number of rows it changed.
+    pub(crate) async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.raw_execute(sql).await,
+        }
+    }
+
+    /// Runs a query whose first row's first column is an integer, as `SELECT count(*) …`.
+    pub(crate) async fn raw_number(&self, sql: &str) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.raw_number(sql).await,
         }
     }
 }

@@ -785,6 +785,26 @@ impl SqliteStore {
         })
         .await
     }
+
+    /// See [`super::Store::raw_execute`].
+    #[cfg(test)]
+    pub(crate) async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
+        let sql = sql.to_owned();
+        self.run("running a test's statement", move |conn| {
+            Ok(u64::try_from(conn.execute(&sql, [])?).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+
+    /// See [`super::Store::raw_number`].
+    #[cfg(test)]
+    pub(crate) async fn raw_number(&self, sql: &str) -> Result<i64, StoreError> {
+        let sql = sql.to_owned();
+        self.run("running a test's query", move |conn| {
+            Ok(conn.query_row(&sql, [], |row| row.get(0))?)
+        })
+        .await
+    }
 }
 
 /// The inbox's open check-ins, up to `?1`, in the order of their table's index: the rows
@@ -1620,4 +1640,18 @@ mod tests {
         let err = store.ping().await.unwrap_err();
         assert!(matches!(err, StoreError::Poisoned), "{err}");
     }
+}
+
+/// The store conformance suite, on a new SQLite file for each check.
+#[cfg(test)]
+mod conformance {
+    use crate::store::{Store, StoreSpec};
+
+    async fn open() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aftercare.sqlite3");
+        (Store::open(&StoreSpec::Sqlite(path)).unwrap(), dir)
+    }
+
+    crate::store::suite::conformance_tests!(open);
 }
