@@ -1553,6 +1553,96 @@ mod tests {
         assert!(plan.iter().any(|s| s.contains("audit_at")), "{plan:?}");
     }
 
+    /// How many virtual machine steps SQLite takes to run `sql` with `limit` to the end: a
+    /// measure of the rows it reads that does not depend on the machine's speed.
+    fn steps(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> (usize, i32) {
+        let mut statement = conn.prepare(sql).unwrap();
+        let mut rows = statement.query(params).unwrap();
+        let mut n = 0;
+        while rows.next().unwrap().is_some() {
+            n += 1;
+        }
+        drop(rows);
+        (n, statement.get_status(rusqlite::StatementStatus::VmStep))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_inbox_and_the_next_claim_read_few_rows_among_100000_checkins() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let n = 100_000;
+        {
+            // A year of a busy clinic, nearly all done: every check-in but the last 50 is
+            // claimed and has its outcome; of those 50, 30 are claimed. Written directly, as
+            // send_checkin, claim and record_outcome would leave them.
+            let mut conn = store.conn.lock().unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+                 INSERT INTO checkins
+                 SELECT printf('%032x', i), '{}', '{}', 'd', i % 7, 'p', 'v', 'name', 'phone',
+                     1, '2025-01-01T00:00:00.000000Z',
+                     strftime('%Y-%m-%dT%H:%M:%S.000000Z', '2025-01-01', '+' || i || ' minutes')
+                 FROM n",
+                [n],
+            )
+            .unwrap();
+            tx.execute_batch(&format!(
+                "INSERT INTO claims SELECT id, 'nurse', sent_at FROM checkins
+                     WHERE rowid <= {done} OR rowid > {unclaimed};
+                 INSERT INTO outcomes SELECT id, 'nurse', sent_at, 1, 'd', '' FROM checkins
+                     WHERE rowid <= {done};
+                 INSERT INTO open_checkins
+                     SELECT id, urgency, sent_at, rowid > {unclaimed} FROM checkins
+                     WHERE rowid > {done};",
+                done = n - 50,
+                unclaimed = n - 30,
+            ))
+            .unwrap();
+            tx.commit().unwrap();
+
+            // Reading a row costs tens of steps; reading every check-in, millions.
+            let most = 20_000;
+            let (listed, open_steps) = steps(&conn, INBOX_OPEN, [40]);
+            assert_eq!(listed, 40);
+            assert!(open_steps < most, "{open_steps} steps for the open ones");
+            let (listed, open_steps) = steps(&conn, INBOX_OPEN, [100]);
+            assert_eq!(listed, 50);
+            assert!(
+                open_steps < most,
+                "{open_steps} steps for all the open ones"
+            );
+            let (listed, done_steps) = steps(&conn, INBOX_DONE, [50]);
+            assert_eq!(listed, 50);
+            assert!(done_steps < most, "{done_steps} steps for the done ones");
+            let (found, next_steps) = steps(&conn, NEXT_UNCLAIMED, []);
+            assert_eq!(found, 1);
+            assert!(next_steps < most, "{next_steps} steps for the next claim");
+        }
+
+        let started = std::time::Instant::now();
+        let listed = store
+            .inbox("alice", at(2026, 1, 1, 0, 0, 0, 0), 100)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 100);
+        assert_eq!(listed.iter().filter(|r| !r.outcome_recorded).count(), 50);
+        let mut claimed = 0;
+        while store
+            .claim_next("alice", at(2026, 1, 1, 0, 0, 0, 0))
+            .await
+            .unwrap()
+            .is_some()
+        {
+            claimed += 1;
+        }
+        assert_eq!(claimed, 20);
+        eprintln!(
+            "the inbox and 21 claims among {n} check-ins: {:?}",
+            started.elapsed()
+        );
+    }
+
     #[tokio::test]
     async fn checkins_sent_before_the_inbox_came_are_open_and_unclaimed_after_it() {
         let dir = tempfile::tempdir().unwrap();
