@@ -11,7 +11,8 @@
 //!
 //! The checks use the store's methods, plus [`Store::raw_execute`] and [`Store::raw_number`]
 //! where only the database itself can say (the audit trail refuses changes; erased rows are
-//! gone). That SQL names the tables and columns of the schema, which every store shares.
+//! gone). That SQL names the tables and columns of the schema, which every store shares, and
+//! quotes the columns named `user` (a reserved word in PostgreSQL).
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
@@ -881,10 +882,10 @@ pub async fn the_audit_trail_refuses_changes_at_the_database_level(store: &Store
     let before = audit(store).await;
     for statement in [
         "UPDATE audit SET action = 'viewed'".to_string(),
-        "UPDATE audit SET user = 'someone' WHERE user IS NULL".to_string(),
+        r#"UPDATE audit SET "user" = 'someone' WHERE "user" IS NULL"#.to_string(),
         format!("UPDATE audit SET checkin = NULL WHERE checkin = '{id}'"),
         "DELETE FROM audit".to_string(),
-        "DELETE FROM audit WHERE user = 'mallory'".to_string(),
+        r#"DELETE FROM audit WHERE "user" = 'mallory'"#.to_string(),
     ] {
         let err = store.raw_execute(&statement).await.unwrap_err();
         assert!(
