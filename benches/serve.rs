@@ -11,6 +11,9 @@
 //!   due time and its latency counts from then, so a stall is not hidden by the client
 //!   waiting for it (as wrk2 does);
 //! - the same cases through `aftercare check --input FILE` on the same core, for comparison;
+//! - the web check-in's pages: a question page and a result page (GET, with a session whose
+//!   answers are kept in the store), requests a second on one core and p99 at the fixed
+//!   rate, beside `POST /v1/check`;
 //! - the server's resident memory before and after 1,000,000 more requests.
 //!
 //! SERVE_BENCH_SECONDS (default 5) sets the length of each timed run (three rounds of each
@@ -41,7 +44,7 @@ fn main() {
     let cases = public_cases(&root);
     let bin = env!("CARGO_BIN_EXE_aftercare");
 
-    let server = Server::start(bin);
+    let server = Server::start(bin, &work.path().join("bench.sqlite3"));
     println!(
         "aftercare serve benchmark: {} cases in turn, server pinned to core 0, load from core 1",
         cases.len()
@@ -92,6 +95,14 @@ fn main() {
         verdict(p(0.99) < TARGET_P99_MS)
     );
 
+    pages(
+        &server,
+        work.path(),
+        seconds,
+        full_best.max(full_cpu),
+        p(0.99),
+    );
+
     let (cli_full, cli_compact) = cli_stream(bin, work.path(), &cases);
     println!("\nthe same cases through `aftercare check --input FILE`, one process, core 0:");
     println!("  full result     {cli_full:>9.0} cases/s");
@@ -124,6 +135,117 @@ fn main() {
         verdict(growth < 1.10)
     );
     server.stop();
+}
+
+/// The web check-in's pages under the same load as `/v1/check`: a question page and a
+/// result page, read with a session whose answers are in the store.
+fn pages(server: &Server, dir: &Path, seconds: u64, check_rate: f64, check_p99: f64) {
+    let cookie = answered_session(&server.addr);
+    println!("\nthe web check-in's pages (GET with a session, answers read from the store):");
+    for (name, path) in [
+        ("question page", "/check/symptoms"),
+        ("result page", "/check/result"),
+    ] {
+        let script = dir.join(format!("page-{}.lua", name.replace(' ', "-")));
+        std::fs::write(
+            &script,
+            format!("wrk.method = \"GET\"\nwrk.headers[\"Cookie\"] = \"{cookie}\"\n"),
+        )
+        .expect("the wrk script is written");
+        let url = format!("http://{}{path}", server.addr);
+        wrk(&script, &url, 1);
+        let rounds: Vec<_> = (0..ROUNDS)
+            .map(|_| timed_wrk(server, &script, &url, seconds))
+            .collect();
+        let (best, median, cpu) = summarise(&rounds);
+        let request = format!("GET {path} HTTP/1.1\r\nhost: bench\r\ncookie: {cookie}\r\n\r\n");
+        let latencies =
+            constant_rate_requests(&server.addr, vec![request.into_bytes()], RATE, seconds);
+        let p99 = percentile(&latencies, 0.99);
+        println!(
+            "  {name:<14} best {best:>7.0}  median {median:>7.0} requests/s wall; {cpu:>7.0} per second of the server's CPU; p99 {p99:.3} ms at {RATE}/s   (at least /v1/check's {check_rate:.0}/s and {check_p99:.3} ms: {})",
+            verdict(best.max(cpu) >= check_rate && p99 <= check_p99.max(TARGET_P99_MS))
+        );
+    }
+}
+
+/// A check-in answered to its result (a normal day 2), as a browser would: its cookie.
+fn answered_session(addr: &str) -> String {
+    let (_, headers, _) = http(addr, "POST", "/check/start", "", "");
+    let cookie = headers
+        .iter()
+        .find(|(k, _)| k == "set-cookie")
+        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
+        .expect("a session cookie");
+    let day = date_days_before(NOW, 2);
+    let mut path = "/check/emergency".to_string();
+    for _ in 0..20 {
+        let form = match path.as_str() {
+            "/check/emergency" | "/check/urgent" | "/check/same-day" => "signs=none".to_string(),
+            "/check/when" => format!("treated_on={day}"),
+            "/check/symptoms" => "symptoms=redness".to_string(),
+            "/check/details/1" => {
+                "severity-redness=mild&trend-redness=improving&started-redness=treatment"
+                    .to_string()
+            }
+            "/check/about-you" => "risk_factors=none".to_string(),
+            "/check/repeat" => "repeat_contact=no".to_string(),
+            "/check/answers" => String::new(),
+            "/check/result" => return cookie,
+            other => panic!("an unexpected page {other}"),
+        };
+        let (status, headers, body) = http(addr, "POST", &path, &cookie, &form);
+        assert_eq!(status, 303, "{path}: {body}");
+        path = headers
+            .iter()
+            .find(|(k, _)| k == "location")
+            .map(|(_, v)| v.clone())
+            .expect("a redirect");
+    }
+    panic!("the check-in did not reach its result")
+}
+
+/// "YYYY-MM-DD", `days` before an RFC 3339 time's date (the bench's pinned clock).
+fn date_days_before(now: &str, days: i64) -> String {
+    let now = chrono::DateTime::parse_from_rfc3339(now).expect("an RFC 3339 time");
+    (now - chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// One request on a new connection: status, headers (lower-case names) and body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    form: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\norigin: http://{addr}\r\nconnection: close\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n",
+        form.len()
+    );
+    if !cookie.is_empty() {
+        head.push_str(&format!("cookie: {cookie}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(form.as_bytes()).unwrap();
+    let mut raw = String::new();
+    std::io::Read::read_to_string(&mut s, &mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
 }
 
 /// This process (the clients, the log reader) on `core`, away from the server's.
@@ -216,7 +338,7 @@ struct Server {
 impl Server {
     /// The server on core 0; its log lines are read (and counted) here, on core 1, as a
     /// service manager's journal would read them.
-    fn start(bin: &str) -> Server {
+    fn start(bin: &str, store: &Path) -> Server {
         let mut child = Command::new("taskset")
             .args([
                 "-c",
@@ -229,6 +351,8 @@ impl Server {
                 "127.0.0.1:0",
             ])
             .args(["--max-in-flight", "4096"])
+            .arg("--store")
+            .arg(format!("sqlite:{}", store.display()))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -351,22 +475,28 @@ fn wrk(script: &Path, url: &str, seconds: u64) -> (f64, u64) {
 /// Requests at a fixed rate over keep-alive connections; each latency counts from the time
 /// the request was due, in milliseconds, sorted.
 fn constant_rate(addr: &str, cases: &[String], rate: u64, seconds: u64) -> Vec<f64> {
+    let requests: Vec<Vec<u8>> = cases
+        .iter()
+        .map(|c| {
+            format!(
+                "POST /v1/check HTTP/1.1\r\nhost: bench\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{c}",
+                c.len()
+            )
+            .into_bytes()
+        })
+        .collect();
+    constant_rate_requests(addr, requests, rate, seconds)
+}
+
+/// `requests` in turn at a fixed rate; each latency from its due time, in ms, sorted.
+fn constant_rate_requests(addr: &str, requests: Vec<Vec<u8>>, rate: u64, seconds: u64) -> Vec<f64> {
     let total = rate * seconds;
     let interval = Duration::from_nanos(1_000_000_000 / rate);
     let start = Instant::now() + Duration::from_millis(100);
     let threads: Vec<_> = (0..RATE_CONNECTIONS)
         .map(|k| {
             let addr = addr.to_string();
-            let requests: Vec<Vec<u8>> = cases
-                .iter()
-                .map(|c| {
-                    format!(
-                        "POST /v1/check HTTP/1.1\r\nhost: bench\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{c}",
-                        c.len()
-                    )
-                    .into_bytes()
-                })
-                .collect();
+            let requests = requests.clone();
             std::thread::spawn(move || {
                 let stream = TcpStream::connect(&addr).expect("connect");
                 stream.set_nodelay(true).unwrap();

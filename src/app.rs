@@ -193,7 +193,17 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
         ),
         Action::Serve { args, pinned_now } => serve(config, args, *pinned_now),
+        Action::User(c) => admin_output(|out| crate::admin::user(c, out)),
+        Action::Audit(a) => admin_output(|out| crate::admin::audit(a, out)),
+        Action::Checkin(c) => admin_output(|out| crate::admin::checkin(c, out)),
     }
+}
+
+/// What an administration command printed, written out as any output is.
+fn admin_output(work: impl FnOnce(&mut dyn Write) -> Result<i32, Error>) -> Result<i32, Error> {
+    let mut text = Vec::new();
+    work(&mut text)?;
+    print_bytes(&text)
 }
 
 /// The schema `aftercare schema KIND` prints, for the loaded rule set.
@@ -273,6 +283,7 @@ fn serve(
             .clone()
             .unwrap_or_else(crate::store::StoreSpec::default_spec),
         store_named: args.store.is_some(),
+        keep_checkins: chrono::Duration::days(i64::from(args.keep_days)),
         draft_lifetime: chrono::Duration::minutes(i64::from(args.draft_minutes)),
     };
     crate::serve::run(rules, settings)

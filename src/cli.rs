@@ -70,6 +70,15 @@ Examples:
     aftercare rules check --strict clinic.toml
     aftercare check --rules clinic.toml --input cases.jsonl
 
+  The clinic inbox: a nurse account (password on standard input), the audit trail,
+  check-ins past their time, one erased on request:
+    aftercare user add kim --store sqlite:aftercare.sqlite3
+    aftercare user list --store sqlite:aftercare.sqlite3
+    aftercare user disable kim --store sqlite:aftercare.sqlite3
+    aftercare audit --store sqlite:aftercare.sqlite3 --since 2026-12-01
+    aftercare checkin purge --keep-days 30 --store sqlite:aftercare.sqlite3
+    aftercare checkin erase ID --store sqlite:aftercare.sqlite3
+
   Contracts for portals and shells:
     aftercare schema case > case.schema.json
     aftercare fhir questionnaire --nurse
@@ -107,6 +116,83 @@ pub enum Command {
     /// The same triage over HTTP, for patient portals and the clinic's intranet (no TLS:
     /// run it behind a reverse proxy)
     Serve(ServeArgs),
+    /// Nurse accounts of the clinic inbox, in the store
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit trail of the clinic inbox, as JSON Lines (at, user, action, checkin)
+    Audit(AuditArgs),
+    /// Sent check-ins in the store: delete those past their time, or erase one on request
+    #[command(subcommand)]
+    Checkin(CheckinCommand),
+}
+
+/// The store, as `serve --store` names it.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArg {
+    /// The store: sqlite:PATH [default: sqlite:aftercare.sqlite3]
+    #[arg(long, value_name = "STORE", value_parser = parse_store)]
+    pub store: Option<crate::store::StoreSpec>,
+}
+
+impl StoreArg {
+    pub fn spec(&self) -> crate::store::StoreSpec {
+        self.store
+            .clone()
+            .unwrap_or_else(crate::store::StoreSpec::default_spec)
+    }
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Add a nurse account; the password is read from standard input (one line)
+    Add {
+        /// The name to sign in with: letters, digits, '.', '_', '-' or '@'
+        name: String,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// List the accounts, one a line: name, created, and whether disabled
+    List {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Disable an account: it can no longer sign in, and its sessions end
+    Disable {
+        name: String,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Only entries at or after TIME (RFC 3339, or a date)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only entries before TIME (RFC 3339, or a date)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CheckinCommand {
+    /// Delete sent check-ins older than --keep-days (each deletion audited)
+    Purge {
+        /// Days a sent check-in is kept
+        #[arg(long, value_name = "DAYS", default_value = "30", value_parser = clap::value_parser!(u32).range(1..=36500))]
+        keep_days: u32,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Erase one check-in on request (audited; the audit trail keeps only its id)
+    Erase {
+        /// The check-in's id, as the inbox shows it
+        id: String,
+        #[command(flatten)]
+        store: StoreArg,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -215,6 +301,9 @@ pub struct ServeArgs {
     /// Minutes the web check-in keeps unsent answers after the last page answered
     #[arg(long, value_name = "MINUTES", default_value = "120", value_parser = clap::value_parser!(u32).range(1..=10080))]
     pub draft_minutes: u32,
+    /// Days a sent check-in is kept; older ones are deleted at start and every ten minutes
+    #[arg(long, value_name = "DAYS", default_value = "30", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub keep_days: u32,
 }
 
 fn parse_store(text: &str) -> Result<crate::store::StoreSpec, String> {
@@ -405,6 +494,9 @@ pub enum Action {
         file: PathBuf,
         format: Option<RecordFormat>,
     },
+    User(UserCommand),
+    Audit(AuditArgs),
+    Checkin(CheckinCommand),
 }
 
 /// The machine's clock, in its local offset: read at the edge, passed into a stream.
@@ -518,6 +610,9 @@ impl Config {
             Some(Command::Record(RecordCommand::Show { file, format })) => {
                 Action::RecordShow { file, format }
             }
+            Some(Command::User(c)) => Action::User(c),
+            Some(Command::Audit(a)) => Action::Audit(a),
+            Some(Command::Checkin(c)) => Action::Checkin(c),
         };
         Ok(Config {
             now_is_fixed: cli.global.now.is_some(),

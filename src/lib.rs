@@ -4,6 +4,7 @@
 //! already resolved), and the rule set; the edges (command line, questionnaire, JSON input)
 //! build the case and bring the current time in.
 
+pub mod admin;
 pub mod advice;
 pub mod app;
 pub mod atomic;

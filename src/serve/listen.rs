@@ -28,7 +28,7 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
         .local_addr()
         .map_err(|e| Error::Io(crate::io_reason(&e)))?;
     let app = routes::router(shared.clone());
-    let tidy = tokio::spawn(crate::web::delete_expired_drafts(shared.web.clone()));
+    let tidy = tokio::spawn(crate::web::keep_tidy(shared.web.clone()));
     // The signals are taken before the address is printed: whoever reads it may stop the
     // server at once.
     let mut stop = std::pin::pin!(stop_signal()?);

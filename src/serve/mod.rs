@@ -46,6 +46,8 @@ pub struct Settings {
     pub store_named: bool,
     /// How long the check-in's unsent answers are kept after the last page answered.
     pub draft_lifetime: chrono::Duration,
+    /// How long a sent check-in is kept.
+    pub keep_checkins: chrono::Duration,
 }
 
 /// What every request can see: the rules (loaded and checked once), the settings, and the
@@ -118,7 +120,7 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
     let store = if settings.store_named {
         let store = crate::store::Store::open(&settings.store)
             .map_err(|e| Error::Usage(format!("--store {}: {e}", settings.store)))?;
-        crate::web::StoreSlot::opened(settings.store.clone(), store)
+        crate::web::StoreSlot::open_now(settings.store.clone(), store)
     } else {
         crate::web::StoreSlot::on_first_use(settings.store.clone())
     };
@@ -127,6 +129,7 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
         store,
         pinned_now: settings.pinned_now,
         draft_lifetime: settings.draft_lifetime,
+        keep_checkins: settings.keep_checkins,
         words: crate::web::words::english(),
     });
     let shared = std::sync::Arc::new(Shared {

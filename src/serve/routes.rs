@@ -386,10 +386,24 @@ async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
         rule_set: crate::model::RuleSetId,
     }
     let ready = shared.ready.load(std::sync::atomic::Ordering::Relaxed);
+    // The store, briefly: a replica that cannot reach it should take no traffic. A default
+    // store not yet made is not made here (it is created on first use).
+    let store_ok = match shared.web.store.opened() {
+        Some(store) => matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(1), store.ping()).await,
+            Ok(Ok(()))
+        ),
+        None => true,
+    };
     let body = Ready {
-        status: if ready { "ready" } else { "stopping" },
+        status: match (ready, store_ok) {
+            (false, _) => "stopping",
+            (true, false) => "store unreachable",
+            (true, true) => "ready",
+        },
         rule_set: shared.rules.id(),
     };
+    let ready = ready && store_ok;
     let status = if ready {
         StatusCode::OK
     } else {

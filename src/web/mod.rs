@@ -6,8 +6,10 @@
 //! Answers between pages are kept in the store under a random cookie, never in an address;
 //! a check-in sent to the clinic is committed before the page says "sent".
 
+pub mod accounts;
 pub mod flow;
 pub mod form;
+pub mod inbox;
 pub mod pages;
 mod result;
 pub mod steps;
@@ -45,13 +47,22 @@ pub static STYLESHEET_HREF: LazyLock<String> =
     LazyLock::new(|| format!("{STYLESHEET_PATH}?v={}", STYLESHEET_TAG.trim_matches('"')));
 
 /// FNV-1a of the stylesheet: its ETag.
-static STYLESHEET_TAG: LazyLock<String> = LazyLock::new(|| {
+static STYLESHEET_TAG: LazyLock<String> = LazyLock::new(|| format!("\"{}\"", fnv(STYLESHEET)));
+
+const INBOX_SCRIPT_PATH: &str = "/static/inbox.js";
+const INBOX_SCRIPT: &str = include_str!("assets/inbox.js");
+
+/// The inbox script's address, with its hash as the stylesheet's.
+pub static INBOX_SCRIPT_HREF: LazyLock<String> =
+    LazyLock::new(|| format!("{INBOX_SCRIPT_PATH}?v={}", fnv(INBOX_SCRIPT)));
+
+fn fnv(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in STYLESHEET.bytes() {
+    for b in text.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    format!("\"{h:016x}\"")
-});
+    format!("{h:016x}")
+}
 
 /// The check-in's settings and what every page needs.
 pub struct Web {
@@ -61,6 +72,8 @@ pub struct Web {
     pub pinned_now: Option<DateTime<FixedOffset>>,
     /// How long unsent answers are kept after the last page answered.
     pub draft_lifetime: chrono::Duration,
+    /// How long a sent check-in is kept before it is deleted.
+    pub keep_checkins: chrono::Duration,
     pub words: &'static Words,
 }
 
@@ -72,11 +85,21 @@ pub struct StoreSlot {
 }
 
 impl StoreSlot {
-    pub fn opened(spec: StoreSpec, store: Store) -> StoreSlot {
+    pub fn open_now(spec: StoreSpec, store: Store) -> StoreSlot {
         StoreSlot {
             spec,
             store: tokio::sync::OnceCell::new_with(Some(store)),
         }
+    }
+
+    /// The store, if it is open (a named store always is; the default once used).
+    pub fn opened(&self) -> Option<&Store> {
+        self.store.get()
+    }
+
+    /// The store as `--store` names it.
+    pub fn spec(&self) -> &StoreSpec {
+        &self.spec
     }
 
     pub fn on_first_use(spec: StoreSpec) -> StoreSlot {
@@ -99,19 +122,27 @@ impl StoreSlot {
     }
 }
 
-/// Deletes expired drafts now and then: answers not sent are kept no longer than their
-/// time. Only a store already in use is tidied (the default file is not made for this).
-pub async fn delete_expired_drafts(web: Arc<Web>) {
+/// At start and every ten minutes: expired drafts and sign-in sessions deleted, and sent
+/// check-ins past their days (each deletion audited). Only a store already in use is tidied
+/// (the default file is not made for this).
+pub async fn keep_tidy(web: Arc<Web>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        if let Some(store) = web.store.store.get() {
-            if let Err(e) = store.purge_drafts(Utc::now()).await {
-                eprintln!(
-                    "aftercare: the check-in's store: {}",
-                    form::shown(&e.to_string())
-                );
-            }
+        let Some(store) = web.store.opened() else {
+            continue;
+        };
+        let now = Utc::now();
+        let done = async {
+            store.purge_drafts(now).await?;
+            store.purge_sessions(now).await?;
+            store.purge_checkins(now - web.keep_checkins, now).await
+        };
+        if let Err(e) = done.await {
+            eprintln!(
+                "aftercare: the check-in's store: {}",
+                form::shown(&e.to_string())
+            );
         }
     }
 }
@@ -154,6 +185,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(web: Arc<Web>) -> Router<S> {
         .route("/check/details/{n}", get(details_page).post(details_answer))
         .route("/check/{name}", get(step_page).post(step_answer))
         .route(STYLESHEET_PATH, get(stylesheet))
+        .route(INBOX_SCRIPT_PATH, get(inbox_script))
+        .route("/login", get(inbox::login_page).post(inbox::login))
+        .route("/logout", post(inbox::logout))
+        .route("/inbox", get(inbox::inbox))
+        .route("/inbox/list", get(inbox::inbox_list))
+        .route("/inbox/{id}", get(inbox::checkin))
+        .route("/inbox/{id}/claim", post(inbox::claim))
+        .route("/inbox/{id}/outcome", post(inbox::outcome))
+        .route("/inbox/{id}/export", get(inbox::export))
         .layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))
         .with_state(web)
@@ -471,20 +511,39 @@ async fn answer(web: &Web, step: Step, headers: &HeaderMap, body: &[u8]) -> Resp
 }
 
 async fn stylesheet(headers: HeaderMap) -> Response {
-    let tag = STYLESHEET_TAG.as_str();
+    asset(
+        &headers,
+        STYLESHEET,
+        &STYLESHEET_TAG,
+        "text/css; charset=utf-8",
+    )
+}
+
+async fn inbox_script(headers: HeaderMap) -> Response {
+    static TAG: LazyLock<String> = LazyLock::new(|| format!("\"{}\"", fnv(INBOX_SCRIPT)));
+    asset(
+        &headers,
+        INBOX_SCRIPT,
+        &TAG,
+        "text/javascript; charset=utf-8",
+    )
+}
+
+/// A file of the pages, cached for a year by its hashed address, with its ETag.
+fn asset(headers: &HeaderMap, body: &'static str, tag: &str, kind: &'static str) -> Response {
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
     let headers = [
-        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CONTENT_TYPE, kind),
         (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         (header::ETAG, tag),
     ];
     if fresh {
         (StatusCode::NOT_MODIFIED, headers).into_response()
     } else {
-        (StatusCode::OK, headers, STYLESHEET).into_response()
+        (StatusCode::OK, headers, body).into_response()
     }
 }
 

@@ -17,6 +17,10 @@ pub struct Layout {
     pub stylesheet: &'static str,
     pub emergency_footer: String,
     pub help_footer: String,
+    /// The signed-in nurse, on the clinic's pages.
+    pub nurse: Option<String>,
+    /// A script of the page's own (the inbox's refresh); the pages work without it.
+    pub script: Option<&'static str>,
 }
 
 impl Layout {
@@ -30,6 +34,8 @@ impl Layout {
             stylesheet: super::STYLESHEET_HREF.as_str(),
             emergency_footer: fill(&w.emergency_footer, &[("emergency", &emergency)]),
             help_footer: fill(&w.help_footer, &[("clinic", &rules.clinic.clinic_words())]),
+            nurse: None,
+            script: None,
         }
     }
 }

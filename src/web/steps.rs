@@ -377,7 +377,7 @@ fn detail_groups(
 }
 
 /// "Check your answers": one row per answer, each with the page that changes it.
-fn summary_rows(draft: &Draft, c: &Ctx) -> Vec<SummaryRow> {
+pub fn summary_rows(draft: &Draft, c: &Ctx) -> Vec<SummaryRow> {
     let w = c.w;
     let rules = c.rules;
     let a = &draft.answers;

@@ -39,6 +39,8 @@ pub struct Words {
     pub result: Result,
     pub send: Send,
     pub problems: Problems,
+    pub login: Login,
+    pub inbox: Inbox,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,6 +228,71 @@ pub struct Problems {
     pub expired_title: String,
     pub not_found: String,
     pub store: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub title: String,
+    pub name: String,
+    pub password: String,
+    pub submit: String,
+    pub wrong: String,
+    pub missing: String,
+    pub slowed: String,
+    pub signed_in_as: String,
+    pub sign_out: String,
+    pub signed_out: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inbox {
+    pub title: String,
+    pub lead: String,
+    pub not_emergency: String,
+    pub empty: String,
+    pub sent_ago: String,
+    pub claimed_by: String,
+    pub unclaimed: String,
+    pub done: String,
+    pub open: String,
+    pub refresh: String,
+    pub minutes_ago: String,
+    pub hours_ago: String,
+    pub days_ago: String,
+    pub just_now: String,
+    pub back: String,
+    pub answers: String,
+    pub findings: String,
+    pub own_words: String,
+    pub callback: String,
+    pub name: String,
+    pub phone: String,
+    pub consent: String,
+    pub consent_yes: String,
+    pub consent_no: String,
+    pub rules: String,
+    pub sent: String,
+    pub claim: String,
+    pub claimed_by_you: String,
+    pub claimed_elsewhere: String,
+    pub claim_refused: String,
+    pub outcome_title: String,
+    pub reached: String,
+    pub reached_yes: String,
+    pub reached_no: String,
+    pub disposition_after: String,
+    pub note: String,
+    pub note_hint: String,
+    pub save_outcome: String,
+    pub outcome_saved: String,
+    pub outcome_not_yours: String,
+    pub reached_missing: String,
+    pub disposition_missing: String,
+    pub nurse_protocol: String,
+    pub export: String,
+    pub not_found: String,
 }
 
 const ENGLISH: &str = include_str!("en.toml");

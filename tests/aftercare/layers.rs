@@ -34,6 +34,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("fuzz_contract", 3),
     ("advice", 3),
     ("web", 3),
+    ("admin", 3),
     ("serve", 3),
     ("cli", 3),
     ("shell", 3),
