@@ -1043,6 +1043,28 @@ pub fn ask_symptoms(
     answers: &mut Answers,
     now: DateTime<FixedOffset>,
 ) -> Answer<Option<String>> {
+    ask_symptoms_then(p, rules, mode, ids, answers, now, &mut |_, _, _| Ok(()))
+}
+
+/// What [`ask_symptoms_then`] calls once the list is answered: the prompter, the answers
+/// so far (the symptoms ticked are in `pending`), and the details kept of those still
+/// ticked, which it may change.
+pub type KeptDetails<'a> =
+    dyn FnMut(&mut dyn Prompter, &Answers, &mut Vec<SymptomAnswer>) -> Answer<()> + 'a;
+
+/// As [`ask_symptoms`], with `review` of the details kept (those of `answers.symptoms`
+/// still ticked) called after the list and before they count, unless the list alone
+/// already reaches the emergency department or more (the instruction comes first then,
+/// and the details kept are not used: see [`Answers::pending`]).
+pub fn ask_symptoms_then(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    ids: &[&str],
+    answers: &mut Answers,
+    now: DateTime<FixedOffset>,
+    review: &mut KeptDetails<'_>,
+) -> Answer<Option<String>> {
     let width = p.width();
     let mut items: Vec<(String, String)> = ids
         .iter()
@@ -1114,6 +1136,13 @@ pub fn ask_symptoms(
                 .unwrap_or_default()
         })
     };
+    let mut previous: Vec<SymptomAnswer> = previous
+        .into_iter()
+        .filter(|s| answers.pending.contains(&s.id))
+        .collect();
+    if !previous.is_empty() && stop_at(answers).is_none() {
+        review(p, answers, &mut previous)?;
+    }
     loop {
         if let Some(stop) = stop_at(answers) {
             return Ok(Some(stop));
