@@ -524,7 +524,15 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
                     "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
                     "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
-                    "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." }
+                    "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." },
+                    "from_checkin": { "type": "string", "minLength": 1, "description": "The web check-in the call was started from (a callback on it), by its id." },
+                    "checkin_sent_at": { "type": "string", "format": "date-time", "description": "When that check-in was sent." },
+                    "checkin_disposition": { "$ref": "#/$defs/disposition", "description": "The disposition the check-in gave." },
+                    "checkin_details_kept": {
+                        "description": "Symptoms whose details (severity, trend, start) are the check-in's, as sent: still ticked in the call, and confirmed by the nurse as still right rather than asked again.",
+                        "type": "array",
+                        "items": { "enum": symptom_ids(rules) }
+                    }
                 }
             },
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }

@@ -1043,6 +1043,28 @@ pub fn ask_symptoms(
     answers: &mut Answers,
     now: DateTime<FixedOffset>,
 ) -> Answer<Option<String>> {
+    ask_symptoms_then(p, rules, mode, ids, answers, now, &mut |_, _, _| Ok(()))
+}
+
+/// What [`ask_symptoms_then`] calls once the list is answered: the prompter, the answers
+/// so far (the symptoms ticked are in `pending`), and the details kept of those still
+/// ticked, which it may change.
+pub type KeptDetails<'a> =
+    dyn FnMut(&mut dyn Prompter, &Answers, &mut Vec<SymptomAnswer>) -> Answer<()> + 'a;
+
+/// As [`ask_symptoms`], with `review` of the details kept (those of `answers.symptoms`
+/// still ticked) called after the list and before they count, unless the list alone
+/// already reaches the emergency department or more (the instruction comes first then,
+/// and the details kept are not used: see [`Answers::pending`]).
+pub fn ask_symptoms_then(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    mode: Mode,
+    ids: &[&str],
+    answers: &mut Answers,
+    now: DateTime<FixedOffset>,
+    review: &mut KeptDetails<'_>,
+) -> Answer<Option<String>> {
     let width = p.width();
     let mut items: Vec<(String, String)> = ids
         .iter()
@@ -1114,6 +1136,13 @@ pub fn ask_symptoms(
                 .unwrap_or_default()
         })
     };
+    let mut previous: Vec<SymptomAnswer> = previous
+        .into_iter()
+        .filter(|s| answers.pending.contains(&s.id))
+        .collect();
+    if !previous.is_empty() && stop_at(answers).is_none() {
+        review(p, answers, &mut previous)?;
+    }
     loop {
         if let Some(stop) = stop_at(answers) {
             return Ok(Some(stop));
@@ -1256,6 +1285,35 @@ pub fn cancel_safety_net(rules: &RuleSet) -> String {
     }
 }
 
+/// What a sent check-in already says, to start the nurse's call from it: the danger signs
+/// are asked again (the person's state may have changed since it was sent), the answers
+/// known so far are offered to confirm (see [`nurse::run_from`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromCheckin {
+    /// The check-in's id, for the note and the record.
+    pub checkin: String,
+    /// From the check-in's callback details.
+    pub patient_name: String,
+    pub phone: String,
+    /// The person's answers as sent (see [`checkin_answers`]).
+    pub answers: Answers,
+    pub sent_at: DateTime<FixedOffset>,
+    /// What the check-in's result was.
+    pub disposition: Disposition,
+}
+
+/// The answers of a stored check-in, from its JSON text: the web check-in keeps them as
+/// `{"answers": ..., "case": ...}`; the answers alone are read too.
+pub fn checkin_answers(json: &str) -> Result<Answers, Error> {
+    let bad = |e: serde_json::Error| Error::Input(format!("the check-in's answers: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
+    let answers = match value.get_mut("answers") {
+        Some(inner) => inner.take(),
+        None => value,
+    };
+    serde_json::from_value(answers).map_err(bad)
+}
+
 /// What the command line asked of the questionnaire.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -1282,6 +1340,23 @@ pub fn run_on_terminal(
     load: &dyn Fn() -> Result<RuleSet, Error>,
     print: &dyn Fn(&str) -> Result<i32, Error>,
 ) -> Result<i32, Error> {
+    run_on_terminal_from(config, opts, None, load, print)
+}
+
+/// As [`run_on_terminal`], the nurse's call started from a sent check-in when `from` is
+/// given (see [`nurse::run_from`]); a check-in starts a nurse's call only.
+pub fn run_on_terminal_from(
+    config: &crate::cli::Config,
+    opts: &Options,
+    from: Option<&FromCheckin>,
+    load: &dyn Fn() -> Result<RuleSet, Error>,
+    print: &dyn Fn(&str) -> Result<i32, Error>,
+) -> Result<i32, Error> {
+    if from.is_some() && !opts.nurse {
+        return Err(Error::Usage(
+            "a sent check-in starts the nurse's call only (--nurse)".into(),
+        ));
+    }
     if !(config.stdin_is_terminal && config.stderr_is_terminal) {
         return Err(Error::Usage(
             "the questionnaire needs a terminal (standard input and standard error); to check a case without one, give it as JSON with --input FILE (or --input - for standard input)"
@@ -1338,8 +1413,14 @@ pub fn run_on_terminal(
         e
     };
     let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run(prompter, &rules, config.now, opts.nurse_name.as_deref())
-            .map_err(safety_net)?;
+        let outcome = nurse::run_from(
+            prompter,
+            &rules,
+            config.now,
+            opts.nurse_name.as_deref(),
+            from,
+        )
+        .map_err(safety_net)?;
         let note = crate::questionnaire::sbar::render(&outcome, &rules, opts.note_width);
         (outcome, note.clone(), Some(note))
     } else {

@@ -55,6 +55,20 @@ pub struct CallDetails {
     /// answers are assessed at, the end that clock plus the time the questions took.
     pub started_at: String,
     pub ended_at: String,
+    /// The web check-in the call was started from (a callback on it), by its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_checkin: Option<String>,
+    /// When that check-in was sent (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkin_sent_at: Option<String>,
+    /// The disposition the check-in gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkin_disposition: Option<Disposition>,
+    /// The symptoms whose details (severity, trend, start) are the check-in's, as sent:
+    /// still ticked in the call, and confirmed by the nurse as still right rather than
+    /// asked again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checkin_details_kept: Vec<String>,
 }
 
 /// Runs the nurse's protocol to its end: call details, the questions, the disposition the
@@ -68,12 +82,47 @@ pub fn run(
     now: DateTime<FixedOffset>,
     nurse_name: Option<&str>,
 ) -> Result<Outcome, Error> {
+    run_from(p, rules, now, nurse_name, None)
+}
+
+/// As [`run`], started from a sent check-in when `from` is given (a callback on it):
+///
+/// - the caller's name and callback number are the check-in's, confirmed with one y/n (n
+///   asks them as usual); the complaint, on Enter, names the check-in;
+/// - the danger signs are asked again exactly as without a check-in, never filled in: the
+///   person's state may have changed since it was sent;
+/// - the check-in's treatment is said back and confirmed (n asks it as usual);
+/// - the same-day signs are asked again, nothing ticked (the signs the check-in reported
+///   are said above the list);
+/// - the symptoms the check-in reported are ticked in the symptom list, and their details
+///   kept while they stay ticked; the details kept are then shown once ("Details from the
+///   check-in sent ...: check each is still right"), and those the nurse ticks as changed
+///   are asked again, the cursor on what was sent. A trend is "over the last day" as of
+///   the sending, so it may be stale. A start day counts from the treatment and stays
+///   right, unless the treatment itself is not the check-in's: then the details of every
+///   symptom are asked again;
+/// - the risk factors are all asked, as without a check-in, each with the check-in's
+///   answer in its help line when it had one.
+///
+/// The note and the record name the check-in ([`CallDetails::from_checkin`]).
+pub fn run_from(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    nurse_name: Option<&str>,
+    from: Option<&FromCheckin>,
+) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
+    let from = from.map(safe_to_show);
+    let from = from.as_ref();
     let mut call = Call {
         answers: Answers::new(None),
         details: CallDetails {
             nurse: nurse_name.unwrap_or("").trim().to_string(),
             started_at: now.to_rfc3339(),
+            from_checkin: from.map(|f| f.checkin.clone()),
+            checkin_sent_at: from.map(|f| f.sent_at.to_rfc3339()),
+            checkin_disposition: from.map(|f| f.disposition),
             ..CallDetails::default()
         },
         stopped_at: None,
@@ -85,7 +134,7 @@ pub fn run(
         instructed: false,
         keep: false,
     };
-    let asked = questions(&mut guarded, rules, now, &mut call);
+    let asked = questions(&mut guarded, rules, now, &mut call, from);
     match asked {
         Ok(()) => {}
         // An instruction on the screen has been given, whatever question followed it.
@@ -126,12 +175,25 @@ fn questions(
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
     call: &mut Call,
+    from: Option<&FromCheckin>,
 ) -> Result<(), Stop> {
-    ask_call_details(p, &mut call.details, now.date_naive())?;
+    if let Some(f) = from {
+        p.say(&checkin_words(rules, f, now));
+    }
+    ask_call_details(p, &mut call.details, now.date_naive(), from, rules)?;
     // Into the call as they are answered: a call stopped during the follow-ups of a
-    // positive sign keeps the sign and its instruction.
+    // positive sign keeps the sign and its instruction. Asked again with a check-in, and
+    // never filled in from it: the person's state may have changed since it was sent.
     ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
-    call.answers.treatment = Some(ask_treatment(p, Mode::Nurse, now)?);
+    let sent_treatment = from.and_then(|f| checkin_treatment(f, now));
+    let treatment = match sent_treatment {
+        Some(t) if confirm_treatment(p, t, now)? => t.clone(),
+        _ => ask_treatment(p, Mode::Nurse, now)?,
+    };
+    // The start days of the check-in's symptoms count from its treatment: kept only with it.
+    let same_treatment = sent_treatment
+        .is_some_and(|t| t.at == treatment.at && t.time_given == treatment.time_given);
+    call.answers.treatment = Some(treatment);
 
     if call.stopped_at.is_none() {
         let answers = &mut call.answers;
@@ -141,6 +203,11 @@ fn questions(
                 .iter()
                 .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
                 .collect();
+            if let Some(words) = from.and_then(|f| reported_signs(rules, f, &same_day)) {
+                p.say(&format!(
+                    "The check-in reported: {words}. Asked again: nothing is ticked."
+                ));
+            }
             let picked = ask_sign_checklist(
                 p,
                 rules,
@@ -166,17 +233,53 @@ fn questions(
         if before >= Disposition::GoToEdNow {
             // Same-day signs that together reach the emergency department or more.
             call.stopped_at = answers.positive_signs().next().map(str::to_string);
-        } else if let Some(stop) = ask_symptoms(p, rules, Mode::Nurse, &ids, answers, now)? {
-            call.stopped_at = Some(stop);
+        } else {
+            // The check-in's symptoms ticked in the list, only now: what the same-day signs
+            // alone give above is not raised by details nobody has confirmed yet.
+            let seeded = match from {
+                Some(f) => {
+                    let seeded = seed_symptoms(rules, f, &ids, same_treatment, answers);
+                    if let Some(words) = seeded_words(rules, f, &ids, answers) {
+                        p.say(&words);
+                    }
+                    seeded
+                }
+                None => Vec::new(),
+            };
+            // The details kept from the check-in are checked once the list is answered,
+            // before they count; those confirmed are recorded as the check-in's.
+            let mut confirmed = Vec::new();
+            let mut review = |p: &mut dyn Prompter,
+                              so_far: &Answers,
+                              kept: &mut Vec<SymptomAnswer>| {
+                match from {
+                    Some(f) if !seeded.is_empty() => {
+                        confirmed = review_checkin_details(p, rules, f, now, so_far, kept)?;
+                        Ok(())
+                    }
+                    _ => Ok(()),
+                }
+            };
+            call.stopped_at =
+                ask_symptoms_then(p, rules, Mode::Nurse, &ids, answers, now, &mut review)?;
+            // Only those whose details stand in the answers: a stop can leave some ticked
+            // without their details (see `Answers::pending`).
+            confirmed.retain(|id| answers.symptoms.iter().any(|s| &s.id == id));
+            call.details.checkin_details_kept = confirmed;
         }
         if call.stopped_at.is_some() {
             let d = disposition_so_far(&call.answers, rules, now);
             p.instruct(&instruction(rules, d));
         } else {
+            let help = with_checkin(
+                "y/n",
+                from.and_then(|f| f.answers.repeat_contact)
+                    .map(SignState::from),
+            );
             call.answers.repeat_contact = Some(p.confirm(&YesNo {
                 id: "repeat_contact",
                 message: "Repeat call about this problem, or caller very worried?",
-                help: Some("y/n"),
+                help: Some(&help),
                 default: None,
             })?);
         }
@@ -197,7 +300,7 @@ fn questions(
     if call.stopped_at.is_none() {
         // The background asks every risk factor of the rule set once, by its own question:
         // what it answers is the case's risk factors, and nothing asks them again.
-        ask_background(p, rules, &mut call.answers)?;
+        ask_background(p, rules, &mut call.answers, from.map(|f| &f.answers))?;
         let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
         let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
             .map_err(|e| Stop::Terminal(e.to_string()))?;
@@ -339,23 +442,60 @@ impl Prompter for Guarded<'_> {
     }
 }
 
-/// Optional call details, one Enter to skip them all.
+/// Optional call details, one Enter to skip them all. From a check-in, its name and
+/// number are confirmed with one y/n (n asks them), nothing is skipped, and the complaint
+/// on Enter names the check-in.
 fn ask_call_details(
     p: &mut dyn Prompter,
     d: &mut CallDetails,
     today: chrono::NaiveDate,
+    from: Option<&FromCheckin>,
+    rules: &RuleSet,
 ) -> Answer<()> {
-    let name = p.text(&TextLine {
-        id: "call.caller_name",
-        message: "Caller's name or patient id?",
-        help: Some("Enter alone skips the call details"),
-        check: Some(one_line(200)),
-    })?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Ok(());
+    let sent = from.map(|f| (f.patient_name.trim(), f.phone.trim()));
+    let confirmed = match sent {
+        Some((name, phone)) if !name.is_empty() || !phone.is_empty() => {
+            fn shown(v: &str) -> &str {
+                if v.is_empty() {
+                    "not given"
+                } else {
+                    v
+                }
+            }
+            let message = format!(
+                "Caller: {}, callback {} (from the check-in): right?",
+                shown(name),
+                shown(phone)
+            );
+            p.confirm(&YesNo {
+                id: "call.from_checkin",
+                message: &message,
+                help: Some("y: keep them; n: type them"),
+                default: None,
+            })?
+        }
+        _ => false,
+    };
+    if let (true, Some((name, phone))) = (confirmed, sent) {
+        d.caller_name = name.to_string();
+        d.callback = phone.to_string();
+    } else {
+        let name = p.text(&TextLine {
+            id: "call.caller_name",
+            message: "Caller's name or patient id?",
+            help: Some(if from.is_some() {
+                "Enter: not given"
+            } else {
+                "Enter alone skips the call details"
+            }),
+            check: Some(one_line(200)),
+        })?;
+        let name = name.trim();
+        if name.is_empty() && from.is_none() {
+            return Ok(());
+        }
+        d.caller_name = name.to_string();
     }
-    d.caller_name = name.to_string();
     let choices = [
         Choice::new("patient", "The patient"),
         Choice::new("someone else", "Someone else, for the patient"),
@@ -390,25 +530,254 @@ fn ask_call_details(
         .to_string();
     d.patient_birth_date = birth_date(&d.patient_birth_date)
         .map_or(String::new(), |b| b.format("%Y-%m-%d").to_string());
-    d.callback = p
-        .text(&TextLine {
-            id: "call.callback",
-            message: "Callback number?",
-            help: Some("Enter: not given"),
-            check: Some(one_line(40)),
-        })?
-        .trim()
-        .to_string();
-    d.complaint = p
+    if !confirmed {
+        d.callback = p
+            .text(&TextLine {
+                id: "call.callback",
+                message: "Callback number?",
+                help: Some("Enter: not given"),
+                check: Some(one_line(40)),
+            })?
+            .trim()
+            .to_string();
+    }
+    let fallback = from.map(|f| {
+        format!(
+            "Check-in {} ({})",
+            f.checkin,
+            rules.disposition_text(f.disposition).label.to_lowercase()
+        )
+    });
+    let help = match &fallback {
+        Some(words) => format!("Enter: {words}"),
+        None => "Enter: not recorded".to_string(),
+    };
+    let complaint = p
         .text(&TextLine {
             id: "call.complaint",
             message: "The complaint, in the caller's words?",
-            help: Some("Enter: not recorded"),
+            help: Some(&help),
             check: Some(one_line(500)),
         })?
         .trim()
         .to_string();
+    d.complaint = match fallback {
+        Some(words) if complaint.is_empty() => words,
+        _ => complaint,
+    };
     Ok(())
+}
+
+/// The check-in with every text the person typed safe to show on the nurse's terminal and
+/// to keep in the record: a control character or an escape sequence is written as a
+/// visible escape (the web check-in refuses them; a check-in read from elsewhere may not).
+fn safe_to_show(f: &FromCheckin) -> FromCheckin {
+    let visible = |t: &str| crate::output::escape::visible(t).into_owned();
+    let mut f = f.clone();
+    f.checkin = visible(&f.checkin);
+    f.patient_name = visible(&f.patient_name);
+    f.phone = visible(&f.phone);
+    for s in &mut f.answers.symptoms {
+        s.description = s.description.as_deref().map(visible);
+    }
+    f
+}
+
+/// The first words of a call from a check-in: which it is, when it was sent, what it gave.
+fn checkin_words(rules: &RuleSet, f: &FromCheckin, now: DateTime<FixedOffset>) -> String {
+    let d = f.disposition;
+    format!(
+        "Callback on web check-in {}, sent {}, which gave {} ({}). The danger signs are asked again.",
+        f.checkin,
+        sent_words(f.sent_at, now),
+        rules.disposition_text(d).label.to_uppercase(),
+        d.code()
+    )
+}
+
+/// When a check-in was sent, on the call's clock: "today at 08:10, 50 minutes ago".
+fn sent_words(sent: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
+    let local = sent.with_timezone(now.offset());
+    let day = match (now.date_naive() - local.date_naive()).num_days() {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        _ => local.format("%a %-d %b %Y").to_string(),
+    };
+    let at = format!("{day} at {}", local.format("%H:%M"));
+    let ago = match (now - sent).num_minutes() {
+        // A clock behind the check-in's: the time alone.
+        m if m < 0 => return at,
+        0 => "just now".to_string(),
+        1 => "1 minute ago".to_string(),
+        m if m < 120 => format!("{m} minutes ago"),
+        m if m < 48 * 60 => format!("{} hours ago", m / 60),
+        m => format!("{} days ago", m / (24 * 60)),
+    };
+    format!("{at}, {ago}")
+}
+
+/// The check-in's treatment, when it can stand for this call: not after now, and not
+/// further back than a treatment date can be.
+fn checkin_treatment(f: &FromCheckin, now: DateTime<FixedOffset>) -> Option<&Treatment> {
+    let t = f.answers.treatment.as_ref()?;
+    let days = crate::when::days_between(t.at, now);
+    (0.0..=crate::input::MAX_DAYS).contains(&days).then_some(t)
+}
+
+/// The check-in's treatment said back for the nurse to confirm; "no" asks it as usual.
+fn confirm_treatment(
+    p: &mut dyn Prompter,
+    t: &Treatment,
+    now: DateTime<FixedOffset>,
+) -> Answer<bool> {
+    let message = format!("Treatment (from the check-in): {}: right?", t.when_words());
+    let yes = p.confirm(&YesNo {
+        id: "treatment.from_checkin",
+        message: &message,
+        help: Some("y: keep it; n: ask the date"),
+        default: None,
+    })?;
+    if yes {
+        p.say(&treatment_words(t, Mode::Nurse, now));
+    }
+    Ok(yes)
+}
+
+/// The signs of `ids` the check-in reported, by their labels; `None` when it reported none.
+fn reported_signs(rules: &RuleSet, f: &FromCheckin, ids: &[&str]) -> Option<String> {
+    let reported: Vec<String> = f
+        .answers
+        .positive_signs()
+        .filter(|id| ids.contains(id))
+        .map(|id| label(rules, id).to_lowercase())
+        .collect();
+    (!reported.is_empty()).then(|| reported.join(", "))
+}
+
+/// Ticks the check-in's symptoms of the symptom list (`ids`, and "something else") in
+/// `answers`: with their details as sent when `keep_details` (the treatment is the
+/// check-in's, so their start days still count from it), else ticked only, their details
+/// to be asked. Signs are never ticked from the check-in (see [`reported_signs`]).
+/// Returns the symptoms whose details are kept.
+fn seed_symptoms(
+    rules: &RuleSet,
+    f: &FromCheckin,
+    ids: &[&str],
+    keep_details: bool,
+    answers: &mut Answers,
+) -> Vec<String> {
+    let offered = |id: &str| {
+        rules.warning_sign(id).is_none()
+            && (ids.contains(&id) || rules.other.as_ref().is_some_and(|o| o.id == id))
+    };
+    let mut kept = Vec::new();
+    for s in f.answers.symptoms.iter().filter(|s| offered(&s.id)) {
+        let id = &s.id;
+        if answers.symptoms.iter().any(|a| &a.id == id) || answers.pending.contains(id) {
+            continue;
+        }
+        if keep_details {
+            answers.symptoms.push(s.clone());
+            kept.push(id.clone());
+        } else {
+            answers.pending.push(id.clone());
+        }
+    }
+    // Ticked in the check-in, their details never asked there (it stopped first).
+    for id in f.answers.pending.iter().filter(|id| offered(id)) {
+        if !answers.symptoms.iter().any(|a| &a.id == id) && !answers.pending.contains(id) {
+            answers.pending.push(id.clone());
+        }
+    }
+    kept
+}
+
+/// What the symptom list below holds from the check-in, and the signs of that list it
+/// reported, which are not ticked.
+fn seeded_words(
+    rules: &RuleSet,
+    f: &FromCheckin,
+    ids: &[&str],
+    answers: &Answers,
+) -> Option<String> {
+    let ticked: Vec<String> = answers
+        .symptoms
+        .iter()
+        .map(|s| s.id.as_str())
+        .chain(answers.pending.iter().map(String::as_str))
+        .map(|id| label(rules, id).to_lowercase())
+        .collect();
+    let mut words = Vec::new();
+    if !ticked.is_empty() {
+        let details = if answers.pending.is_empty() {
+            ""
+        } else if answers.symptoms.is_empty() {
+            " Their details are asked again."
+        } else {
+            " Details are asked again where the check-in has none."
+        };
+        words.push(format!(
+            "Ticked from the check-in: {}. Untick any the caller no longer has.{details}",
+            ticked.join(", ")
+        ));
+    }
+    if let Some(signs) = reported_signs(rules, f, ids) {
+        words.push(format!(
+            "The check-in also reported: {signs}. Asked again: not ticked."
+        ));
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The details kept from the check-in (`kept`: the symptoms still ticked), shown once to
+/// check: those the nurse ticks as changed are asked again, the cursor on what was sent.
+/// Returns the symptoms whose details stay the check-in's.
+fn review_checkin_details(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    f: &FromCheckin,
+    now: DateTime<FixedOffset>,
+    so_far: &Answers,
+    kept: &mut [SymptomAnswer],
+) -> Answer<Vec<String>> {
+    let items: Vec<(String, String)> = kept
+        .iter()
+        .map(|s| (s.id.clone(), symptom_line(rules, s)))
+        .collect();
+    let message = format!(
+        "Details from the check-in sent {}: check each is still right. Any changed?",
+        sent_words(f.sent_at, now)
+    );
+    let changed = ask_checklist(
+        p,
+        rules,
+        "symptoms.checkin_details",
+        &message,
+        "A trend is over the day before it was sent. Space to tick those that changed, Enter \
+         when done; Enter on 'None of these' if all are still right",
+        &items,
+        &[],
+    )?;
+    for s in kept.iter_mut().filter(|s| changed.contains(&s.id)) {
+        let mut said = ask_details(p, rules, Mode::Nurse, &s.id, so_far.elapsed(now), Some(s))?;
+        said.description = s.description.take();
+        *s = said;
+    }
+    Ok(kept
+        .iter()
+        .filter(|s| !changed.contains(&s.id))
+        .map(|s| s.id.clone())
+        .collect())
+}
+
+/// A help line with the check-in's answer to the same question, when it had one.
+fn with_checkin(help: &str, sent: Option<SignState>) -> String {
+    match sent {
+        Some(SignState::Yes) => format!("{help}; the check-in said yes"),
+        Some(SignState::No) => format!("{help}; the check-in said no"),
+        Some(SignState::NotKnown) => format!("{help}; the check-in said not known"),
+        Some(SignState::NotAsked) | None => help.to_string(),
+    }
 }
 
 /// A date of birth as typed: 1980-04-23, or the day, the month as a word and the year
@@ -625,7 +994,15 @@ fn ask_sign(
 /// The background: every risk factor of the rule set, each by the rule file's own question
 /// (yes, no or not known), then what is kept for the record only. The cursor starts on
 /// "not known": an answer skipped with Enter says so, rather than a "no" nobody heard.
-fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
+///
+/// From a check-in, each help line gives the check-in's answer, if it asked: the answer
+/// itself is the nurse's, the cursor still on "not known".
+fn ask_background(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    answers: &mut Answers,
+    sent: Option<&Answers>,
+) -> Answer<()> {
     let yes_no = [
         Choice::new("yes", "Yes"),
         Choice::new("no", "No"),
@@ -634,9 +1011,13 @@ fn ask_background(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
     let total = rules.risk_factors.len();
     for (n, r) in rules.risk_factors.iter().enumerate() {
         let id = format!("background.{}", r.id);
-        let help = format!(
-            "background {} of {total}; type y or n, then Enter; Enter alone: not known",
-            n + 1
+        let help = with_checkin(
+            &format!(
+                "background {} of {total}; type y or n, then Enter; Enter alone: not known",
+                n + 1
+            ),
+            sent.and_then(|a| a.risk_factors.iter().find(|a| a.id == r.id))
+                .map(|a| a.answer),
         );
         let i = p.select(&SelectOne {
             id: &id,
@@ -950,4 +1331,45 @@ fn change_disposition(
         reason,
         confirmed,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(t: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(t).unwrap()
+    }
+
+    #[test]
+    fn when_a_checkin_was_sent_on_the_calls_clock() {
+        let now = at("2026-11-21T09:00:00+01:00");
+        assert_eq!(
+            sent_words(at("2026-11-21T07:10:00Z"), now),
+            "today at 08:10, 50 minutes ago"
+        );
+        assert_eq!(
+            sent_words(at("2026-11-20T20:00:00+01:00"), now),
+            "yesterday at 20:00, 13 hours ago"
+        );
+        assert_eq!(
+            sent_words(at("2026-11-17T09:00:00+01:00"), now),
+            "Tue 17 Nov 2026 at 09:00, 4 days ago"
+        );
+        // A clock behind the check-in's says the time alone, never "-5 minutes ago".
+        assert_eq!(
+            sent_words(at("2026-11-21T09:05:00+01:00"), now),
+            "today at 09:05"
+        );
+    }
+
+    #[test]
+    fn a_help_line_gives_the_checkins_answer_only_when_it_had_one() {
+        assert_eq!(with_checkin("y/n", None), "y/n");
+        assert_eq!(with_checkin("y/n", Some(SignState::NotAsked)), "y/n");
+        assert_eq!(
+            with_checkin("y/n", Some(SignState::No)),
+            "y/n; the check-in said no"
+        );
+    }
 }

@@ -68,6 +68,28 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
 
     // Situation: who called, the day, what the caller reports, and the outcome.
     out.push_str("\nS  Situation\n");
+    if let Some(id) = &call.from_checkin {
+        let sent = call
+            .checkin_sent_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            // On the call's clock, as the note's other times are.
+            .map(|t| t.with_timezone(o.assessed_at.offset()))
+            .map_or(String::new(), |t| {
+                format!(", sent {}", t.format("%Y-%m-%d %H:%M %:z"))
+            });
+        let gave = call.checkin_disposition.map_or(String::new(), |d| {
+            format!(
+                ", which gave {} ({})",
+                rules.disposition_text(d).label.to_lowercase(),
+                d.code()
+            )
+        });
+        line(
+            &mut out,
+            &format!("Callback on web check-in {id}{sent}{gave}."),
+        );
+    }
     if !call.caller_name.is_empty() {
         let mut who = format!("Caller: {}", call.caller_name);
         if call.caller == "someone else" {
@@ -139,6 +161,20 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             format!("Reports: {}.", reports.join("; "))
         },
     );
+    if !call.checkin_details_kept.is_empty() {
+        let names: Vec<String> = call
+            .checkin_details_kept
+            .iter()
+            .map(|id| label(rules, id).to_lowercase())
+            .collect();
+        line(
+            &mut out,
+            &format!(
+                "Details as sent in the check-in, confirmed as still right: {}.",
+                names.join(", ")
+            ),
+        );
+    }
     if let Some(stop) = &o.stopped_at {
         line(
             &mut out,

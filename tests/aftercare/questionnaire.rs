@@ -1946,3 +1946,398 @@ fn the_patient_result_at_both_widths() {
         }
     }
 }
+
+// --- The nurse's call started from a sent web check-in -------------------------------------
+
+/// A check-in sent at 07:00, two hours before the call: the danger signs denied, treatment
+/// on 18 Nov (no time), redness moderate and getting worse since the treatment, mild itching
+/// since day 1, a fever (with the redness: the emergency department); no eczema; not a
+/// repeat contact. Read back from the JSON the web check-in stores.
+fn sent_checkin() -> aftercare::questionnaire::FromCheckin {
+    use aftercare::questionnaire::{
+        checkin_answers, treatment_on, Answers, FromCheckin, SignAnswer, SymptomAnswer,
+    };
+    let rules = crate::support::rules();
+    let sent_at = DateTime::parse_from_rfc3339("2026-11-21T07:00:00Z").unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+    let mut a = Answers::new(Some(treatment_on(day, None, sent_at).unwrap()));
+    for w in rules
+        .warning_signs
+        .iter()
+        .filter(|w| w.disposition >= Disposition::GoToEdNow)
+    {
+        a.signs.push(SignAnswer {
+            id: w.id.clone(),
+            answer: SignState::No,
+        });
+    }
+    a.signs.push(SignAnswer {
+        id: "fever".into(),
+        answer: SignState::Yes,
+    });
+    a.symptoms_asked = true;
+    a.symptoms.push(SymptomAnswer {
+        id: "redness".into(),
+        severity: aftercare::Severity::Moderate,
+        trend: TrendAnswer::Worsening,
+        started: Started::Day(0),
+        description: None,
+    });
+    a.symptoms.push(SymptomAnswer {
+        id: "itching".into(),
+        severity: aftercare::Severity::Mild,
+        trend: TrendAnswer::Stable,
+        started: Started::Day(1),
+        description: None,
+    });
+    a.risk_factors.push(SignAnswer {
+        id: "eczema".into(),
+        answer: SignState::No,
+    });
+    a.repeat_contact = Some(false);
+    // As the web check-in stores them: the answers with their case.
+    let stored = serde_json::json!({ "answers": a, "case": a.case_input(sent_at) }).to_string();
+    let answers = checkin_answers(&stored).unwrap();
+    assert_eq!(answers, a);
+    assert_eq!(
+        checkin_answers(&serde_json::to_string(&a).unwrap()).unwrap(),
+        a
+    );
+    FromCheckin {
+        checkin: "ci-7f3a".into(),
+        patient_name: "Ana Lima".into(),
+        phone: "07700 900123".into(),
+        answers,
+        sent_at,
+        disposition: Disposition::GoToEdNow,
+    }
+}
+
+/// Runs a nurse's call from `from`; the end of the call confirms what is offered.
+fn run_nurse_from(
+    script: ScriptedPrompter,
+    from: &aftercare::questionnaire::FromCheckin,
+) -> (Result<Outcome, Error>, ScriptedPrompter) {
+    let mut p = end_of_call(script);
+    let out = nurse::run_from(
+        &mut p,
+        crate::support::rules(),
+        now(),
+        Some("JB"),
+        Some(from),
+    );
+    (out, p)
+}
+
+/// The call details from a check-in: its name and number confirmed, the patient calling,
+/// no date of birth, the complaint left to name the check-in.
+fn checkin_details_confirmed() -> ScriptedPrompter {
+    ScriptedPrompter::new()
+        .then("call.from_checkin", Scripted::Yes)
+        .pick("call.caller", "patient")
+        .text("call.patient_birth_date", "")
+        .text("call.complaint", "")
+}
+
+fn danger_sign_ids() -> Vec<String> {
+    let rules = crate::support::rules();
+    rules
+        .signs_of(Disposition::CallEmergencyNow)
+        .into_iter()
+        .chain(rules.signs_of(Disposition::GoToEdNow))
+        .map(|id| format!("danger.{id}"))
+        .collect()
+}
+
+#[test]
+fn a_call_from_a_checkin_asks_the_danger_signs_again_and_keeps_what_still_holds() {
+    let from = sent_checkin();
+    let mut script = checkin_details_confirmed();
+    for id in danger_sign_ids() {
+        script = script.then(&id, Scripted::No);
+    }
+    let script = script
+        .then("treatment.from_checkin", Scripted::Yes)
+        // Nothing ticked from the check-in: Enter alone submits an empty list, refused.
+        .then("same_day", Scripted::Enter)
+        .picks("same_day", &["fever"])
+        // Enter keeps what is ticked: the check-in's redness and itching.
+        .then("symptoms", Scripted::Enter)
+        .then("symptoms.checkin_details", Scripted::EnterOn("none".into()))
+        // Redness getting worse with a fever: the emergency department, at once.
+        .pick("override", "keep");
+    let (out, p) = run_nurse_from(script, &from);
+    let o = out.unwrap();
+    done(&p);
+
+    // Every danger sign asked again, and nothing the check-in settled asked twice.
+    let asked = p.asked();
+    for id in danger_sign_ids() {
+        assert!(asked.contains(&id), "{id} not asked: {asked:?}");
+    }
+    for not in [
+        "call.caller_name",
+        "call.callback",
+        "treatment",
+        "symptom.redness.severity",
+        "symptom.redness.trend",
+        "symptom.redness.started",
+    ] {
+        assert!(!asked.iter().any(|a| a == not), "{not} asked: {asked:?}");
+    }
+    assert!(
+        p.transcript
+            .iter()
+            .any(|l| l.starts_with("! Nothing is ticked")),
+        "the same-day signs were ticked from the check-in:\n{}",
+        p.transcript.join("\n")
+    );
+    let said = p.said();
+    assert!(said.contains("Callback on web check-in ci-7f3a, sent today at 07:00, 2 hours ago, which gave GO TO AN EMERGENCY DEPARTMENT NOW (go_to_ed_now)."), "{said}");
+    assert!(
+        said.contains("The check-in reported: fever. Asked again"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Ticked from the check-in: redness, itching."),
+        "{said}"
+    );
+    assert!(
+        p.transcript.iter().any(|l| l.contains(
+            "? symptoms.checkin_details Details from the check-in sent today at 07:00, 2 hours ago: check each is still right"
+        )),
+        "{}",
+        p.transcript.join("\n")
+    );
+
+    // The same case as the same answers given in a call without the check-in.
+    let script = details(
+        nurse_no_danger("2026-11-18", &["fever"]).picks("symptoms", &["redness", "itching"]),
+        "redness",
+        "moderate",
+        "worsening",
+        "day:0",
+    );
+    let (plain, q) = run_nurse(script.pick("override", "keep"));
+    let plain = plain.unwrap();
+    done(&q);
+    assert_eq!(o.input, plain.input);
+    assert_eq!(o.case, plain.case);
+    assert_eq!(o.assessment.disposition, plain.assessment.disposition);
+    assert_eq!(o.stopped_at, plain.stopped_at);
+    assert_eq!(o.disposition(), Disposition::GoToEdNow);
+    // The redness decided it: the itching's details, confirmed, were not needed (the
+    // stop leaves it ticked with the protocol's defaults, as in the call without them).
+    assert_eq!(o.answers.symptoms, from.answers.symptoms[..1]);
+    assert_eq!(o.answers.pending, ["itching"]);
+    assert!(
+        said.contains(">>> GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{said}"
+    );
+
+    // The call, the note and the record name the check-in.
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.from_checkin.as_deref(), Some("ci-7f3a"));
+    assert_eq!(call.caller_name, "Ana Lima");
+    assert_eq!(call.callback, "07700 900123");
+    assert_eq!(
+        call.complaint,
+        "Check-in ci-7f3a (go to an emergency department now)"
+    );
+    assert_eq!(call.checkin_details_kept, ["redness"]);
+    let rules = crate::support::rules();
+    let note = aftercare::questionnaire::sbar::render(&o, rules, 200);
+    assert!(
+        note.contains("Callback on web check-in ci-7f3a, sent 2026-11-21 07:00 +00:00, which gave go to an emergency department now (go_to_ed_now)."),
+        "{note}"
+    );
+    assert!(
+        note.contains("Details as sent in the check-in, confirmed as still right: redness."),
+        "{note}"
+    );
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(record["call"]["from_checkin"], "ci-7f3a");
+    assert_eq!(record["call"]["checkin_disposition"], "go_to_ed_now");
+
+    // A call without a check-in says nothing of one.
+    let plain_record =
+        serde_json::to_value(aftercare::questionnaire::record::Record::new(&plain, None)).unwrap();
+    assert!(plain_record["call"].get("from_checkin").is_none());
+    assert!(plain_record["call"].get("checkin_details_kept").is_none());
+}
+
+#[test]
+fn a_checkin_whose_patient_now_has_a_danger_sign_stops_with_the_instruction() {
+    let from = sent_checkin();
+    let script = checkin_details_confirmed()
+        .then("danger.difficulty_breathing", Scripted::No)
+        .then("danger.throat_swelling", Scripted::Yes)
+        .then("treatment.from_checkin", Scripted::Yes)
+        .pick("override", "keep");
+    let (out, p) = run_nurse_from(script, &from);
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.disposition(), Disposition::CallEmergencyNow);
+    assert_eq!(o.stopped_at.as_deref(), Some("throat_swelling"));
+    let said = p.said();
+    let instruction = said.find(">>> CALL EMERGENCY SERVICES NOW").expect(&said);
+    // The instruction at once, before the treatment is confirmed.
+    let treatment = p
+        .transcript
+        .iter()
+        .position(|l| l.starts_with("? treatment.from_checkin"))
+        .unwrap();
+    let said_at = p
+        .transcript
+        .iter()
+        .position(|l| l.contains(">>> CALL EMERGENCY SERVICES NOW"))
+        .unwrap();
+    assert!(said_at < treatment, "{}", p.transcript.join("\n"));
+    assert!(instruction > 0);
+    // Nothing from the check-in's symptom list stands in for questions not asked.
+    assert!(!o.answers.symptoms_asked);
+    assert!(o.answers.symptoms.is_empty());
+    assert!(!p.asked().iter().any(|a| a == "symptoms" || a == "same_day"));
+    let call = o.call.as_ref().unwrap();
+    assert!(call.checkin_details_kept.is_empty());
+    let note = aftercare::questionnaire::sbar::render(&o, crate::support::rules(), 200);
+    assert!(note.contains("Callback on web check-in ci-7f3a"), "{note}");
+    assert!(!note.contains("Details as sent in the check-in"), "{note}");
+}
+
+#[test]
+fn a_checkin_treatment_the_nurse_corrects_has_every_detail_asked_again() {
+    let from = sent_checkin();
+    let script = ScriptedPrompter::new()
+        .then("call.from_checkin", Scripted::No)
+        .text("call.caller_name", "Rui Lima")
+        .pick("call.caller", "someone else")
+        .text("call.patient_name", "Ana Lima")
+        .text("call.patient_birth_date", "")
+        .text("call.callback", "07700 900999")
+        .text("call.complaint", "her face is hot and red");
+    let mut script = script;
+    for id in danger_sign_ids() {
+        script = script.then(&id, Scripted::No);
+    }
+    // The start days counted from the check-in's treatment would be wrong from another.
+    let script = details(
+        script
+            .then("treatment.from_checkin", Scripted::No)
+            .text("treatment", "2 days ago")
+            .picks("same_day", &["none"])
+            .then("symptoms", Scripted::Enter),
+        "redness",
+        "moderate",
+        "stable",
+        "day:0",
+    );
+    let script =
+        details(script, "itching", "mild", "stable", "day:2").then("repeat_contact", Scripted::No);
+    let script = nurse_background(script).pick("override", "keep");
+    let (out, p) = run_nurse_from(script, &from);
+    let o = out.unwrap();
+    done(&p);
+    assert!(!p.asked().iter().any(|a| a == "symptoms.checkin_details"));
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.caller_name, "Rui Lima");
+    assert_eq!(call.patient_name, "Ana Lima");
+    assert_eq!(call.callback, "07700 900999");
+    assert_eq!(call.complaint, "her face is hot and red");
+    assert!(call.checkin_details_kept.is_empty());
+    assert_eq!(o.answers.symptoms[0].trend, TrendAnswer::Stable);
+    assert!(
+        p.said().contains("Their details are asked again."),
+        "{}",
+        p.said()
+    );
+}
+
+#[test]
+fn a_detail_changed_since_the_checkin_is_asked_again() {
+    let from = sent_checkin();
+    let mut script = checkin_details_confirmed();
+    for id in danger_sign_ids() {
+        script = script.then(&id, Scripted::No);
+    }
+    let script = details(
+        script
+            .then("treatment.from_checkin", Scripted::Yes)
+            .picks("same_day", &["none"])
+            .then("symptoms", Scripted::Enter)
+            .picks("symptoms.checkin_details", &["redness"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No);
+    let script = nurse_background(script).pick("override", "keep");
+    let (out, p) = run_nurse_from(script, &from);
+    let o = out.unwrap();
+    done(&p);
+    let redness = &o.answers.symptoms[0];
+    assert_eq!(
+        (redness.severity, redness.trend),
+        (aftercare::Severity::Mild, TrendAnswer::Improving)
+    );
+    assert_eq!(o.answers.symptoms[1], from.answers.symptoms[1]);
+    assert!(!p.asked().iter().any(|a| a.starts_with("symptom.itching")));
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.checkin_details_kept, ["itching"]);
+    let note = aftercare::questionnaire::sbar::render(&o, crate::support::rules(), 200);
+    assert!(
+        note.contains("Details as sent in the check-in, confirmed as still right: itching."),
+        "{note}"
+    );
+    // The record of a call from a check-in is a record as the schema describes it.
+    let record = serde_json::to_value(aftercare::questionnaire::record::Record::new(
+        &o,
+        Some(&note),
+    ))
+    .unwrap();
+    assert_eq!(
+        record["call"]["checkin_details_kept"],
+        serde_json::json!(["itching"])
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::support::repo_path("schemas/record.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&record)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn what_a_checkin_says_cannot_act_on_the_nurses_terminal() {
+    let mut from = sent_checkin();
+    from.patient_name = "Ana\u{1b}]0;owned\u{7} Lima".into();
+    from.checkin = "ci\u{1b}[2J".into();
+    let script = ScriptedPrompter::new()
+        .then("call.from_checkin", Scripted::Yes)
+        .pick("call.caller", "patient")
+        .text("call.patient_birth_date", "")
+        .text("call.complaint", "")
+        .then("danger.difficulty_breathing", Scripted::Yes)
+        .then("treatment.from_checkin", Scripted::Yes)
+        .pick("override", "keep");
+    let (out, p) = run_nurse_from(script, &from);
+    let o = out.unwrap();
+    done(&p);
+    assert!(
+        !p.transcript.iter().any(|l| l.contains('\u{1b}')),
+        "{}",
+        p.transcript.join("\n")
+    );
+    let call = o.call.as_ref().unwrap();
+    assert_eq!(call.caller_name, "Ana\\u{1b}]0;owned\\u{7} Lima");
+    assert_eq!(call.from_checkin.as_deref(), Some("ci\\u{1b}[2J"));
+}
