@@ -58,6 +58,39 @@ fn read_password(input: &mut dyn BufRead, terminal: bool) -> Result<String, Erro
     Ok(password)
 }
 
+/// A sent check-in, read for the nurse's call (`check --nurse --from-inbox ID`): its reading
+/// is audited as a view by the command line's user.
+pub fn checkin_for_call(
+    id: &str,
+    store: &crate::store::StoreSpec,
+) -> Result<crate::questionnaire::FromCheckin, Error> {
+    let arg = StoreArg {
+        store: Some(store.clone()),
+    };
+    let who = operator();
+    let wanted = id.to_string();
+    let stored = run(&arg, async move |s| s.view_checkin(&wanted, &who, Utc::now()).await)?
+        .ok_or_else(|| Error::Usage(format!("--from-inbox: no check-in with id {id:?} in {store}")))?;
+    let answers = crate::questionnaire::checkin_answers(&stored.answers)?;
+    let disposition = crate::model::Disposition::ALL
+        .into_iter()
+        .find(|d| d.code() == stored.disposition)
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "check-in {id}: an unknown disposition {:?}",
+                stored.disposition
+            ))
+        })?;
+    Ok(crate::questionnaire::FromCheckin {
+        checkin: stored.id,
+        patient_name: stored.patient_name,
+        phone: stored.phone,
+        answers,
+        sent_at: stored.sent_at.with_timezone(&chrono::Local).fixed_offset(),
+        disposition,
+    })
+}
+
 pub fn user(command: &UserCommand, out: &mut dyn Write) -> Result<i32, Error> {
     match command {
         UserCommand::Add { name, store } => {

@@ -141,6 +141,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             note_width,
             disposition_exit_code,
             lines,
+            from_inbox,
         } => {
             let opts = crate::questionnaire::Options {
                 nurse: *nurse,
@@ -151,7 +152,25 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 disposition_exit_code: *disposition_exit_code,
                 lines: *lines,
             };
-            crate::questionnaire::run_on_terminal(config, &opts, &|| load_rules(config), &print_out)
+            // The check-in is read (and its reading audited) only when the call can go on.
+            let from = match from_inbox {
+                Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
+                    Some(crate::admin::checkin_for_call(id, store)?)
+                }
+                _ => None,
+            };
+            if from_inbox.is_some() && from.is_none() {
+                return Err(Error::Usage(
+                    "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
+                ));
+            }
+            crate::questionnaire::run_on_terminal_from(
+                config,
+                &opts,
+                from.as_ref(),
+                &|| load_rules(config),
+                &print_out,
+            )
         }
         Action::RecordShow { file, format } => print_out(&crate::questionnaire::record::show(
             file,

@@ -353,6 +353,13 @@ pub struct CheckArgs {
     /// colour (for screen readers and plain terminals; TERM=dumb does the same)
     #[arg(long, conflicts_with_all = ["input", "format"])]
     pub lines: bool,
+    /// Start the nurse's call from a check-in sent to the clinic inbox: the danger signs
+    /// asked again, the patient's answers filled in (the id as the inbox shows it)
+    #[arg(long, value_name = "ID", requires = "nurse")]
+    pub from_inbox: Option<String>,
+    /// The store the check-in is in (with --from-inbox), as `serve --store`
+    #[arg(long, value_name = "STORE", value_parser = parse_store, requires = "from_inbox")]
+    pub store: Option<crate::store::StoreSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -461,6 +468,8 @@ pub enum Action {
         disposition_exit_code: bool,
         /// The numbered line mode (`--lines`).
         lines: bool,
+        /// `--from-inbox ID` and its store.
+        from_inbox: Option<(String, crate::store::StoreSpec)>,
     },
     RulesCheck {
         file: Option<PathBuf>,
@@ -656,6 +665,12 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
             note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,
             lines: args.lines,
+            from_inbox: args.from_inbox.map(|id| {
+                let store = args
+                    .store
+                    .unwrap_or_else(crate::store::StoreSpec::default_spec);
+                (id, store)
+            }),
         };
     }
     Action::Check {
