@@ -69,8 +69,14 @@ pub fn checkin_for_call(
     };
     let who = operator();
     let wanted = id.to_string();
-    let stored = run(&arg, async move |s| s.view_checkin(&wanted, &who, Utc::now()).await)?
-        .ok_or_else(|| Error::Usage(format!("--from-inbox: no check-in with id {id:?} in {store}")))?;
+    let stored = run(&arg, async move |s| {
+        s.view_checkin(&wanted, &who, Utc::now()).await
+    })?
+    .ok_or_else(|| {
+        Error::Usage(format!(
+            "--from-inbox: no check-in with id {id:?} in {store}"
+        ))
+    })?;
     let answers = crate::questionnaire::checkin_answers(&stored.answers)?;
     let disposition = crate::model::Disposition::ALL
         .into_iter()

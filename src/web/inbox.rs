@@ -379,10 +379,11 @@ pub async fn inbox(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response 
 
 /// The list alone, for the inbox's refresh.
 pub async fn inbox_list(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    // Without a session, the sign-in (303), as everywhere under /inbox: the script then
+    // reloads the page, which goes there.
     let (user, _) = match nurse(&web, &headers).await {
         Ok(n) => n,
-        // The script reloads the page, which goes to the sign-in.
-        Err(_) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(r) => return r,
     };
     let list = match store(&web).await {
         Ok(s) => s.inbox(&user, Utc::now(), INBOX_ROWS).await,

@@ -263,3 +263,325 @@ fn the_default_store_is_created_on_first_use_only() {
     Visit::start(&server);
     assert!(file.exists(), "the check-in made the default store");
 }
+
+/// A check-in of `see_today` (a fever on day 3) sent by a patient on `server`.
+fn send_fever(server: &Server, name: &str) {
+    let v = Visit::start(server);
+    v.answer("/check/emergency", "signs=none");
+    v.answer("/check/urgent", "signs=none");
+    v.answer("/check/when", &format!("treated_on={}", date_days_ago(3)));
+    v.answer("/check/same-day", "signs=fever");
+    let mut next = v.answer("/check/symptoms", "symptoms=none");
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    v.answer(&next, "repeat_contact=no");
+    v.answer("/check/answers", "");
+    v.answer(
+        "/check/send",
+        &format!("name={name}&phone=07700+900123&consent=yes"),
+    );
+}
+
+/// A nurse signed in on `server`: the session cookie.
+fn sign_in(server: &Server, name: &str, password: &str) -> String {
+    let form = format!("username={name}&password={}", password.replace(' ', "+"));
+    let r = server.request(
+        "POST",
+        "/login",
+        &[
+            ("origin", "http://test"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let set = r.find("set-cookie").expect("a session cookie").to_string();
+    for flag in ["HttpOnly", "SameSite=Strict"] {
+        assert!(set.contains(flag), "{set}");
+    }
+    set.split(';').next().unwrap().to_string()
+}
+
+fn nurse_post(server: &Server, cookie: &str, path: &str, form: &str) -> Reply {
+    server.request(
+        "POST",
+        path,
+        &[
+            ("cookie", cookie),
+            ("origin", "http://test"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form.as_bytes(),
+    )
+}
+
+#[test]
+fn nurses_sign_in_see_the_inbox_and_claim_a_check_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    for (name, password) in [
+        ("kim", "correct horse battery"),
+        ("lee", "another long password"),
+    ] {
+        let r = crate::support::run(
+            &["user", "add", name, "--store", &store],
+            format!("{password}\n"),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let server = Server::start(&["--store", &store]);
+    send_fever(&server, "Ann+Smith");
+
+    // Nothing under /inbox without a sign-in.
+    for path in ["/inbox", "/inbox/list", "/inbox/0123"] {
+        let r = server.request("GET", path, &[], b"");
+        assert_eq!(
+            (r.status, r.find("location")),
+            (303, Some("/login")),
+            "{path}"
+        );
+    }
+    // A wrong password and an unknown name get the same answer.
+    let wrong = |name: &str| {
+        nurse_post(
+            &server,
+            "",
+            "/login",
+            &format!("username={name}&password=not+the+one+at+all"),
+        )
+    };
+    let (a, b) = (wrong("kim"), wrong("nobody"));
+    assert_eq!((a.status, b.status), (401, 401));
+    assert!(a.text().contains("The name or password is not right"));
+    assert!(b.text().contains("The name or password is not right"));
+
+    let kim = sign_in(&server, "KIM", "correct horse battery");
+    let page = server
+        .request("GET", "/inbox", &[("cookie", &kim)], b"")
+        .text();
+    let id = page
+        .split("data-checkin=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a check-in row")
+        .to_string();
+    assert!(page.contains("data-disposition=\"see_today\""));
+    let one = server
+        .request("GET", &format!("/inbox/{id}"), &[("cookie", &kim)], b"")
+        .text();
+    assert!(
+        one.contains("Ann Smith") && one.contains("tel:07700900123"),
+        "{one}"
+    );
+    assert!(one.contains("micro-needling-default"), "the rule set named");
+
+    let r = nurse_post(&server, &kim, &format!("/inbox/{id}/claim"), "");
+    assert_eq!(r.status, 303);
+    let lee = sign_in(&server, "lee", "another long password");
+    let r = nurse_post(&server, &lee, &format!("/inbox/{id}/claim"), "");
+    assert_eq!(r.status, 409);
+    assert!(r.text().contains("already claimed by kim"), "{}", r.text());
+    let r = nurse_post(
+        &server,
+        &lee,
+        &format!("/inbox/{id}/outcome"),
+        "reached=yes&disposition_after=see_today",
+    );
+    assert_eq!(r.status, 409, "only the claimer records the outcome");
+    let r = nurse_post(
+        &server,
+        &kim,
+        &format!("/inbox/{id}/outcome"),
+        "reached=maybe&disposition_after=see_today",
+    );
+    assert_eq!(r.status, 422);
+    let r = nurse_post(
+        &server,
+        &kim,
+        &format!("/inbox/{id}/outcome"),
+        "reached=yes&disposition_after=see_today&note=Seen+at+4pm",
+    );
+    assert_eq!(r.status, 303);
+    let r = server.request(
+        "GET",
+        &format!("/inbox/{id}/export"),
+        &[("cookie", &kim)],
+        b"",
+    );
+    let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(json["format"], "aftercare-checkin-1");
+    assert_eq!(json["outcome"]["note"], "Seen at 4pm");
+    assert_eq!(json["claim"]["user"], "kim");
+
+    // A form from another site is refused, signed in or not.
+    let r = server.request(
+        "POST",
+        &format!("/inbox/{id}/claim"),
+        &[("cookie", &lee), ("sec-fetch-site", "cross-site")],
+        b"",
+    );
+    assert_eq!(r.status, 403);
+    let r = server.request(
+        "POST",
+        "/login",
+        &[("origin", "https://evil.example")],
+        b"username=kim&password=x",
+    );
+    assert_eq!(r.status, 403);
+
+    let r = nurse_post(&server, &kim, "/logout", "");
+    assert_eq!(r.status, 200);
+    let r = server.request("GET", "/inbox", &[("cookie", &kim)], b"");
+    assert_eq!(r.status, 303, "the session ended");
+
+    // The audit trail: who did what to which check-in, and no health data.
+    let r = crate::support::run(&["audit", "--store", &store], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let has = |user: Option<&str>, action: &str| {
+        lines
+            .iter()
+            .any(|l| l["action"] == action && l["user"].as_str() == user)
+    };
+    for (user, action) in [
+        (None, "sent"),
+        (Some("kim"), "sign_in_failed"),
+        (Some("nobody"), "sign_in_failed"),
+        (Some("kim"), "sign_in"),
+        (Some("kim"), "view_inbox"),
+        (Some("kim"), "view"),
+        (Some("kim"), "claim"),
+        (Some("kim"), "outcome"),
+        (Some("kim"), "export"),
+        (Some("kim"), "sign_out"),
+        (Some("lee"), "sign_in"),
+    ] {
+        assert!(has(user, action), "{user:?} {action}: {}", r.stdout);
+    }
+    assert!(!has(Some("lee"), "claim"), "a refused claim is not a claim");
+    for secret in ["Ann", "07700", "4pm"] {
+        assert!(!r.stdout.contains(secret), "health data in the audit trail");
+    }
+    for l in &lines {
+        let keys: Vec<&String> = l.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["action", "at", "checkin", "user"]);
+    }
+}
+
+#[test]
+fn accounts_are_checked_and_a_disabled_nurse_cannot_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    let add = |name: &str, password: &str| {
+        crate::support::run(
+            &["user", "add", name, "--store", &store],
+            format!("{password}\n"),
+        )
+    };
+    let r = add("kim", "short");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("at least 12"), "{}", r.stderr);
+    let r = add("kim lee", "long enough password");
+    assert_eq!(r.code, 2);
+    assert_eq!(add("kim", "long enough password").code, 0);
+    let r = add("Kim", "long enough password");
+    assert_eq!(r.code, 2, "names are compared without case: {}", r.stderr);
+    let r = crate::support::run(&["user", "list", "--store", &store], "");
+    assert!(r.stdout.starts_with("kim\tcreated "), "{}", r.stdout);
+
+    let server = Server::start(&["--store", &store]);
+    let kim = sign_in(&server, "kim", "long enough password");
+    let r = crate::support::run(&["user", "disable", "kim", "--store", &store], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = server.request("GET", "/inbox", &[("cookie", &kim)], b"");
+    assert_eq!(r.status, 303, "the disabled nurse's session ended");
+    let r = nurse_post(
+        &server,
+        "",
+        "/login",
+        "username=kim&password=long+enough+password",
+    );
+    assert_eq!(r.status, 401);
+    let r = crate::support::run(&["user", "disable", "nobody", "--store", &store], "");
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn a_check_in_is_erased_on_request_and_the_audit_keeps_only_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let store = format!("sqlite:{}", path.display());
+    let server = Server::start(&["--store", &store]);
+    send_fever(&server, "Ann+Smith");
+    send_fever(&server, "Bob+Jones");
+    drop(server);
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let id: String = db
+        .query_row(
+            "SELECT id FROM checkins WHERE patient_name = 'Ann Smith'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let r = crate::support::run(&["checkin", "erase", &id, "--store", &store], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = crate::support::run(&["checkin", "erase", &id, "--store", &store], "");
+    assert_eq!(r.code, 2, "erased already: {}", r.stderr);
+    let left: i64 = db
+        .query_row("SELECT count(*) FROM checkins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 1);
+    // Kept for 30 days: nothing is old enough yet.
+    let r = crate::support::run(
+        &["checkin", "purge", "--keep-days", "30", "--store", &store],
+        "",
+    );
+    assert!(r.stdout.contains("deleted 0 check-ins"), "{}", r.stdout);
+    let r = crate::support::run(&["audit", "--store", &store], "");
+    let erase: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"erase\""))
+        .collect();
+    assert_eq!(erase.len(), 1, "{}", r.stdout);
+    assert!(
+        erase[0].contains(&id) && erase[0].contains("\"cli:"),
+        "{}",
+        erase[0]
+    );
+    let r = crate::support::run(&["audit", "--store", &store, "--since", "2999-01-01"], "");
+    assert_eq!(r.stdout, "", "the time filter");
+    let r = crate::support::run(&["audit", "--store", &store, "--since", "yesterday"], "");
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn repeated_failed_sign_ins_slow_the_next_tries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    let server = Server::start(&["--store", &store]);
+    let try_once = || {
+        let started = std::time::Instant::now();
+        let r = nurse_post(
+            &server,
+            "",
+            "/login",
+            "username=kim&password=guess+number+one",
+        );
+        assert_eq!(r.status, 401);
+        started.elapsed()
+    };
+    for _ in 0..5 {
+        try_once();
+    }
+    let slowed = try_once();
+    assert!(
+        slowed >= std::time::Duration::from_millis(900),
+        "the sixth failure within minutes waits: {slowed:?}"
+    );
+}
