@@ -296,6 +296,7 @@ fn serve(
         max_in_flight: args.max_in_flight as usize,
         max_connections: args.max_connections as usize,
         max_stream_time: args.max_stream_time,
+        drain: args.drain,
         pinned_now,
         store: args
             .store

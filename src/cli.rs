@@ -294,6 +294,10 @@ pub struct ServeArgs {
     /// Seconds a stream may last in all; it then ends with an error record
     #[arg(long, value_name = "SECS", default_value = "600", value_parser = parse_seconds)]
     pub max_stream_time: std::time::Duration,
+    /// Seconds after SIGTERM during which the server is not ready but still answers (each
+    /// answer closing its connection), before it finishes the requests in flight
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_drain)]
+    pub drain: std::time::Duration,
     /// Where the web check-in keeps answers and sent check-ins: sqlite:PATH [default:
     /// sqlite:aftercare.sqlite3, created on first use]
     #[arg(long, value_name = "STORE", value_parser = parse_store)]
@@ -308,6 +312,14 @@ pub struct ServeArgs {
 
 fn parse_store(text: &str) -> Result<crate::store::StoreSpec, String> {
     crate::store::StoreSpec::parse(text)
+}
+
+/// The drain: as [`parse_seconds`], but 0 (no drain) allowed.
+fn parse_drain(text: &str) -> Result<std::time::Duration, String> {
+    if text.trim() == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    parse_seconds(text)
 }
 
 /// A number of seconds, fractions allowed ("0.5"), more than zero and at most a day.

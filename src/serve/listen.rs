@@ -44,42 +44,65 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
     ));
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(settings.max_connections));
+    // A connection that sends nothing is closed after a short first-byte time, well before
+    // the header timeout: silent connections cannot hold every place for long.
+    let first_byte = FIRST_BYTE.min(settings.body_timeout);
+    // Until the stop signal, then (draining) until the drain period is over: not ready, but
+    // still accepting, so that what a load balancer sent before it noticed is answered.
+    let mut drained_at: Option<tokio::time::Instant> = None;
     loop {
-        let permit = tokio::select! {
-            p = connections.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut stop => break,
+        // A place, then a connection; dropped whole if a stop comes first (accept is
+        // cancel-safe, and the place goes back).
+        let next = async {
+            let permit = connections.clone().acquire_owned().await;
+            (permit, listener.accept().await)
         };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: wait a moment rather than spin.
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut stop => break,
+        let far = tokio::time::Instant::now() + Duration::from_secs(86_400);
+        let (permit, accepted) = tokio::select! {
+            got = next => got,
+            () = &mut stop, if drained_at.is_none() => {
+                start_draining(&shared, &settings);
+                drained_at = Some(tokio::time::Instant::now() + settings.drain);
+                continue;
+            }
+            () = tokio::time::sleep_until(drained_at.unwrap_or(far)), if drained_at.is_some() => break,
+        };
+        let Ok(permit) = permit else { break };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait a moment rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let mut builder = hyper::server::conn::http1::Builder::new();
         builder
             .timer(TokioTimer::new())
-            .header_read_timeout(settings.body_timeout);
-        // A client must take a response as it must send a request: within the body timeout.
-        let io = TokioIo::new(WriteDeadline::new(stream, settings.body_timeout));
-        let conn = builder.serve_connection(io, TowerToHyperService::new(app.clone()));
-        let conn = graceful.watch(conn);
+            .header_read_timeout(settings.body_timeout)
+            // While draining, each answer closes its connection (`Connection: close`), so
+            // that clients move to a replica that stays.
+            .keep_alive(drained_at.is_none());
+        let app = app.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let _ = conn.await;
+            let mut byte = [0u8; 1];
+            match tokio::time::timeout(first_byte, stream.peek(&mut byte)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                // Nothing within the first-byte time, or closed: the place is given back.
+                _ => return,
+            }
+            // A client must take a response as it must send a request: within the body
+            // timeout.
+            let io = TokioIo::new(WriteDeadline::new(stream, settings.body_timeout));
+            let conn = builder.serve_connection(io, TowerToHyperService::new(app));
+            let _ = watcher.watch(conn).await;
             drop(permit);
         });
     }
     drop(listener);
     tidy.abort();
-    shared.ready.store(false, Ordering::Relaxed);
     crate::output::diagnostics::say("aftercare: stopping: finishing the requests in flight");
     // A stream can go on; it gets as long as any request to answer, then the process ends.
     let grace = settings.request_timeout.max(settings.body_timeout);
@@ -96,6 +119,19 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
             Ok(exit::FAILURE)
         }
     }
+}
+
+/// How long a new connection may stay silent before its first byte.
+const FIRST_BYTE: Duration = Duration::from_secs(2);
+
+/// The stop signal: not ready from now on (`/readyz` answers 503 "stopping"), still
+/// accepting for the drain period.
+fn start_draining(shared: &super::Shared, settings: &super::Settings) {
+    shared.ready.store(false, Ordering::Relaxed);
+    crate::output::diagnostics::say(&format!(
+        "aftercare: stopping: not ready; still answering for {} s, then finishing the requests in flight",
+        settings.drain.as_secs_f64()
+    ));
 }
 
 /// SIGTERM (a service manager) or SIGINT (Ctrl-C): caught from the moment this returns.

@@ -37,6 +37,9 @@ pub struct Settings {
     pub max_connections: usize,
     /// The longest a stream may last, however steadily its lines come.
     pub max_stream_time: Duration,
+    /// After SIGTERM: not ready, but still accepting and answering for this long (each answer
+    /// closing its connection), before the requests in flight are finished.
+    pub drain: Duration,
     /// The assessment time of every request, when pinned (`--now`).
     pub pinned_now: Option<DateTime<FixedOffset>>,
     /// Where the web check-in keeps drafts and sent check-ins.

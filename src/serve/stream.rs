@@ -406,6 +406,7 @@ mod tests {
                 max_in_flight: 4,
                 max_connections: 4,
                 max_stream_time: Duration::from_secs(600),
+                drain: Duration::from_secs(0),
                 pinned_now: None,
                 store,
                 store_named: false,

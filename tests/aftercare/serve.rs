@@ -717,7 +717,7 @@ fn requests_beyond_the_bound_are_turned_away_at_once() {
 
 #[test]
 fn sigterm_finishes_the_request_in_flight_and_exits_0() {
-    let mut server = Server::start(&[]);
+    let mut server = Server::start(&["--drain", "0.2"]);
     let mut s = server.connect();
     s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
     send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
@@ -745,15 +745,53 @@ fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     assert!(log.iter().any(|l| l.contains("stopped")), "{log:?}");
 
     // SIGINT too, with nothing in flight.
-    let mut server = Server::start(&[]);
+    let mut server = Server::start(&["--drain", "0"]);
     assert_eq!(server.get("/healthz").status, 200);
     unsafe {
         libc::kill(server.child.id() as libc::pid_t, libc::SIGINT);
     }
     assert_eq!(server.wait(), Some(0));
     // And SIGTERM with nothing in flight.
-    let mut server = Server::start(&[]);
+    let mut server = Server::start(&["--drain", "0"]);
     assert_eq!(server.terminate(), Some(0));
+}
+
+#[test]
+fn after_sigterm_the_server_says_stopping_and_still_answers_for_the_drain() {
+    let mut server = Server::start(&["--drain", "1.5"]);
+    assert_eq!(server.get("/readyz").status, 200);
+    // SAFETY: a plain kill(2) of the child this test started.
+    unsafe {
+        libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // A new connection is still answered: not ready, and closed after the answer, so that a
+    // load balancer moves on and a client sent here before it noticed gets its answer.
+    let r = server.get("/readyz");
+    assert_eq!(r.status, 503);
+    assert!(r.text().contains("stopping"), "{}", r.text());
+    assert_eq!(r.header("connection"), Some("close"));
+    let r = server.post("/v1/check", "application/json", FEVER.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(server.wait(), Some(0));
+}
+
+#[test]
+fn silent_connections_are_closed_after_the_first_byte_time() {
+    let server = Server::start(&["--max-connections", "4"]);
+    // Every place taken by a connection that says nothing...
+    let silent: Vec<TcpStream> = (0..4).map(|_| server.connect()).collect();
+    std::thread::sleep(Duration::from_millis(100));
+    // ...is given back within the first-byte time (2 s), not the header time (10 s).
+    let started = Instant::now();
+    let r = server.get("/healthz");
+    assert_eq!(r.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    drop(silent);
 }
 
 #[test]
