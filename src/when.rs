@@ -116,7 +116,7 @@ fn real_leap_second(t: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, S
 /// today's (a treatment before a change to or from summer time is read at its own offset).
 /// When `now` is not in the local zone (a `--now` with another offset), its offset is used.
 /// A time that falls in a change's gap is refused; one that happens twice is the earlier.
-fn in_local_zone(
+pub fn in_local_zone(
     naive: NaiveDateTime,
     now: DateTime<FixedOffset>,
 ) -> Result<DateTime<FixedOffset>, String> {

@@ -764,15 +764,13 @@ pub fn treatment_on(
     if (now.date_naive() - day).num_days() > MAX_DAYS as i64 {
         return Err("that is more than a century ago; check the date".into());
     }
-    let at = match day
-        .and_time(time.unwrap_or(NaiveTime::MIN))
-        .and_local_timezone(*now.offset())
-        .single()
-    {
-        Some(t) if t <= now => t,
-        Some(_) => return Err("that time is later than now".into()),
-        None => return Err("not a valid local time".into()),
-    };
+    // In the zone's offset on that day, as a typed date is read (`when::in_local_zone`): a
+    // treatment before a change to or from summer time is read at its own offset, so that
+    // the calendar and the typed answer give the same day number.
+    let at = when::in_local_zone(day.and_time(time.unwrap_or(NaiveTime::MIN)), now)?;
+    if at > now {
+        return Err("that time is later than now".into());
+    }
     let as_given = match time {
         None => day.format("%Y-%m-%d").to_string(),
         Some(t) => format!("{} {}", day.format("%Y-%m-%d"), t.format("%H:%M")),

@@ -585,3 +585,35 @@ fn repeated_failed_sign_ins_slow_the_next_tries() {
         "the sixth failure within minutes waits: {slowed:?}"
     );
 }
+
+/// A treatment picked on the calendar before a change of the clocks is read at that day's
+/// offset, as a typed date is: 12:30 on 23 October 2026 in London is 11:30 UTC (summer time),
+/// so at 12:00 UTC on 26 October, after the change, it is day 3 (read at today's offset it
+/// would be 12:30 UTC, day 2).
+#[test]
+fn a_date_before_a_change_of_the_clocks_is_read_at_its_own_offset() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    let mut cmd = std::process::Command::cargo_bin("aftercare").unwrap();
+    cmd.env("TZ", "Europe/London")
+        .env("NO_COLOR", "1")
+        .args(["--now", "2026-10-26T12:00:00Z"]);
+    let server = Server::start_with(cmd, &["--store", &store]);
+    let v = Visit::start(&server);
+    v.answer("/check/emergency", "signs=none");
+    v.answer("/check/urgent", "signs=none");
+    v.answer("/check/when", "treated_on=2026-10-23&treated_time=12:30");
+    v.answer("/check/same-day", "signs=none");
+    let mut next = v.answer("/check/symptoms", "symptoms=none");
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+    v.answer("/check/answers", "");
+    let page = v.get("/check/result").text();
+    assert!(
+        page.contains("Today is day 3 after your treatment."),
+        "{page}"
+    );
+}
