@@ -297,6 +297,7 @@ fn serve(
         max_connections: args.max_connections as usize,
         max_stream_time: args.max_stream_time,
         drain: args.drain,
+        log_dispositions: args.log_dispositions,
         pinned_now,
         store: args
             .store

@@ -298,6 +298,10 @@ pub struct ServeArgs {
     /// answer closing its connection), before it finishes the requests in flight
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_drain)]
     pub drain: std::time::Duration,
+    /// Say in each log line the disposition a request found (the log then holds health
+    /// data: keep it as the clinic's records)
+    #[arg(long)]
+    pub log_dispositions: bool,
     /// Where the web check-in keeps answers and sent check-ins: sqlite:PATH [default:
     /// sqlite:aftercare.sqlite3, created on first use]
     #[arg(long, value_name = "STORE", value_parser = parse_store)]

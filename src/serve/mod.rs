@@ -40,6 +40,8 @@ pub struct Settings {
     /// After SIGTERM: not ready, but still accepting and answering for this long (each answer
     /// closing its connection), before the requests in flight are finished.
     pub drain: Duration,
+    /// Whether each log line says the disposition found (then the log holds health data).
+    pub log_dispositions: bool,
     /// The assessment time of every request, when pinned (`--now`).
     pub pinned_now: Option<DateTime<FixedOffset>>,
     /// Where the web check-in keeps drafts and sent check-ins.

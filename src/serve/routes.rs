@@ -216,7 +216,10 @@ async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    outcome.set(stream::outcome_words(summary));
+    outcome.set(stream::outcome_words(
+        summary,
+        shared.settings.log_dispositions,
+    ));
     json_response(status, out)
 }
 

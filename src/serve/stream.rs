@@ -81,21 +81,28 @@ pub fn answer(
 }
 
 /// What the log says of the cases of a request: the most urgent disposition and the counts.
-pub fn outcome_words(s: &BatchSummary) -> String {
+/// What the log says a request found. The disposition is health data: it is said only with
+/// `--log-dispositions` (the log then holds health data); otherwise the counts alone.
+pub fn outcome_words(s: &BatchSummary, dispositions: bool) -> String {
     let most = s.most_urgent.map_or("-", |d| d.code());
-    match (s.cases, s.errors) {
-        (1, 0) => most.to_string(),
+    match (s.cases, s.errors, dispositions) {
+        (1, 0, true) => most.to_string(),
+        (1, 0, false) => "answered".to_string(),
         // A refusal whose readable parts still give a disposition says which (at_least).
-        (0, 1) => match s.most_urgent {
+        (0, 1, true) => match s.most_urgent {
             Some(d) => format!("refused at_least={}", d.code()),
             None => "refused".to_string(),
         },
-        (c, e) => counts_words(s, c, e),
+        (0, 1, false) => "refused".to_string(),
+        (c, e, _) => counts_words(s, c, e, dispositions),
     }
 }
 
 /// The counts, whatever they are: what the log says of a stream that was cut off.
-fn counts_words(s: &BatchSummary, cases: usize, refused: usize) -> String {
+fn counts_words(s: &BatchSummary, cases: usize, refused: usize, dispositions: bool) -> String {
+    if !dispositions {
+        return format!("cases={cases} refused={refused}");
+    }
     let most = s.most_urgent.map_or("-", |d| d.code());
     format!("{most} cases={cases} refused={refused}")
 }
@@ -284,7 +291,10 @@ async fn answer_lines(
         let _ = output::json::write_error(answers.output(), &refusal, &shared.rules);
     }
     if send(&mut answers, &shared, &outcome, &tx, within).await {
-        outcome.set(outcome_words(answers.summary()));
+        outcome.set(outcome_words(
+            answers.summary(),
+            shared.settings.log_dispositions,
+        ));
         // Before the sender is dropped: the body reads it once the channel is closed.
         finished.store(true, Ordering::Release);
     }
@@ -329,7 +339,12 @@ async fn send(
     within: std::time::Duration,
 ) -> bool {
     let s = answers.summary();
-    outcome.set(counts_words(s, s.cases, s.errors));
+    outcome.set(counts_words(
+        s,
+        s.cases,
+        s.errors,
+        shared.settings.log_dispositions,
+    ));
     let out = answers.output();
     if out.is_empty() {
         return true;
@@ -407,6 +422,7 @@ mod tests {
                 max_connections: 4,
                 max_stream_time: Duration::from_secs(600),
                 drain: Duration::from_secs(0),
+                log_dispositions: false,
                 pinned_now: None,
                 store,
                 store_named: false,

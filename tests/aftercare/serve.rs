@@ -333,7 +333,7 @@ fn every_public_case_over_http_equals_check() {
 
 #[test]
 fn refusals_have_their_status_and_the_same_error_record_as_check() {
-    let server = Server::start(&[]);
+    let server = Server::start(&["--log-dispositions"]);
     // Not a valid case: 422 and check's error record.
     let bad = r#"{"id":"x","days_since_treatment":2,"symptons":[]}"#;
     let reply = server.post("/v1/check", JSON, bad.as_bytes());
@@ -395,7 +395,7 @@ fn refusals_have_their_status_and_the_same_error_record_as_check() {
 
 #[test]
 fn a_stream_answers_each_line_and_an_error_record_for_a_bad_one() {
-    let server = Server::start(&[]);
+    let server = Server::start(&["--log-dispositions"]);
     let body = format!("{FEVER}\r\n\nnot json\n{FAINTING}");
     let reply = server.post("/v1/check", NDJSON, body.as_bytes());
     assert_eq!(reply.status, 200);
@@ -424,7 +424,7 @@ fn a_stream_answers_each_line_and_an_error_record_for_a_bad_one() {
 
 #[test]
 fn a_stream_is_answered_line_by_line_while_the_client_is_still_sending() {
-    let server = Server::start(&[]);
+    let server = Server::start(&["--log-dispositions"]);
     let mut s = server.connect();
     s.write_all(b"POST /v1/check?format=compact HTTP/1.1\r\nhost: test\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
     let mut reader = BufReader::new(s.try_clone().unwrap());
@@ -840,7 +840,7 @@ fn dechunk(raw: &[u8]) -> (Vec<u8>, bool) {
 fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
     // Issue N2: a portal that stops reading for longer than the body timeout must not get a
     // complete-looking response with records missing.
-    let server = Server::start(&["--body-timeout", "0.5"]);
+    let server = Server::start(&["--body-timeout", "0.5", "--log-dispositions"]);
     let lines = 10_000;
     let mut s = server.connect();
     s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
@@ -1135,4 +1135,22 @@ fn a_body_announced_too_large_is_refused_at_once() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn the_log_holds_no_disposition_unless_asked() {
+    let server = Server::start(&[]);
+    let reply = server.post("/v1/check", "application/json", FEVER.as_bytes());
+    assert_eq!(reply.status, 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.log().iter().any(|l| l.contains("POST /v1/check")) {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let log = server.log();
+    let line = log.iter().find(|l| l.contains("POST /v1/check")).unwrap();
+    assert!(line.contains(" 200 answered "), "{line}");
+    for code in ["see_today", "home_care", "call_emergency_now"] {
+        assert!(!line.contains(code), "{line}");
+    }
 }
