@@ -23,13 +23,18 @@ use crate::output::{self, Format};
 
 pub fn router(shared: Arc<Shared>) -> Router {
     let settings = &shared.settings;
-    Router::new()
-        .route("/v1/check", post(check))
-        .route("/v1/advice", post(advice))
+    // Routes that take no query parameter refuse one: a misspelt `?format=` on the wrong
+    // route is said, not silently ignored.
+    let without_parameters = Router::new()
         .route("/v1/rules", get(rules))
         .route("/v1/schema/{which}", get(schema))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route_layer(axum::middleware::from_fn(no_parameters));
+    Router::new()
+        .route("/v1/check", post(check))
+        .route("/v1/advice", post(advice))
+        .merge(without_parameters)
         .merge(crate::web::router(shared.web.clone()))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), auth::require_token))
@@ -40,6 +45,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
         .layer(from_fn_with_state(shared.clone(), logging::log_request))
         .with_state(shared)
+}
+
+async fn no_parameters(req: Request, next: axum::middleware::Next) -> Response {
+    if req.uri().query().is_some_and(|q| !q.is_empty()) {
+        return request_error(StatusCode::BAD_REQUEST, "this route takes no parameters");
+    }
+    next.run(req).await
 }
 
 /// A problem with the request itself rather than with a case: `{"error":{"kind":"request",

@@ -1154,3 +1154,24 @@ fn the_log_holds_no_disposition_unless_asked() {
         assert!(!line.contains(code), "{line}");
     }
 }
+
+#[test]
+fn a_query_parameter_a_route_does_not_take_is_refused() {
+    let server = Server::start(&[]);
+    for path in [
+        "/v1/rules?format=compact",
+        "/v1/schema/case?draft=7",
+        "/healthz?x=1",
+        "/readyz?verbose",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 400, "{path}");
+        assert_eq!(
+            reply.json()["error"]["message"],
+            "this route takes no parameters"
+        );
+    }
+    assert_eq!(server.get("/v1/rules").status, 200);
+    let reply = server.post("/v1/check?formt=compact", JSON, FEVER.as_bytes());
+    assert_eq!(reply.status, 400, "a misspelt parameter of /v1/check");
+}
