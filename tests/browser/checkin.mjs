@@ -105,6 +105,9 @@ function ran(n) {
   results.get(n).ran = true;
 }
 const wanted = (n) => ONLY.length === 0 || ONLY.includes(n);
+// The check-ins sent to the clinic so far, in the order they were sent (the inbox tests
+// read the order of the inbox against it).
+const SENT = [];
 
 // ---------------------------------------------------------------------------------------
 // Dates: the pages read dates and times in the server's local time zone; the server is
@@ -562,10 +565,9 @@ async function followLinkByKeyboard(page, href) {
 // ---------------------------------------------------------------------------------------
 // Checks on every page: layout and labels at 320 px (6), axe (9), screenshots (11)
 
-async function checkPage(page, journey, step, info, javaScript) {
-  const where = `${journey.key}, page ${String(step).padStart(2, '0')} ${describe(info)}`;
-  const at = `${journey.key} #${String(step).padStart(2, '0')} ${new URL(info.url).pathname} ("${info.h1}")`;
-  ran(6);
+// What the checks of 6 and 9 find on the page shown: the layout at 320 px and, with
+// JavaScript on, axe's violations (the inbox tests read the same for their own pages).
+async function inspect(page, javaScript) {
   const layout = await page.evaluate(() => {
     const labelled = (e) => (e.labels && e.labels.length > 0) || (e.getAttribute('aria-label') || '').trim() || (e.getAttribute('aria-labelledby') || '').trim();
     return {
@@ -578,6 +580,41 @@ async function checkPage(page, journey, step, info, javaScript) {
         .map((e) => `${e.tagName.toLowerCase()}[name=${e.name}${e.value && (e.type === 'checkbox' || e.type === 'radio') ? `][value=${e.value}` : ''}]`),
     };
   });
+  let violations = null;
+  let axeError = null;
+  if (javaScript) {
+    try {
+      await page.addScriptTag({ path: AXE });
+      violations = await page.evaluate(async (values) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values } });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+      }, WCAG);
+    } catch (e) {
+      axeError = e.message.split('\n')[0];
+    }
+  }
+  return { layout, violations, axeError };
+}
+
+// The page at 320 and at 1280 CSS px, as WIDTH-NAME.png; the window is 320 px wide after.
+async function screenshots(page, name) {
+  try {
+    await page.screenshot({ path: path.join(SHOTS, `320-${name}`), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(SHOTS, `1280-${name}`), fullPage: true });
+    return null;
+  } catch (e) {
+    return e.message.split('\n')[0];
+  } finally {
+    await page.setViewportSize({ width: 320, height: 640 });
+  }
+}
+
+async function checkPage(page, journey, step, info, javaScript) {
+  const where = `${journey.key}, page ${String(step).padStart(2, '0')} ${describe(info)}`;
+  const at = `${journey.key} #${String(step).padStart(2, '0')} ${new URL(info.url).pathname} ("${info.h1}")`;
+  ran(6);
+  const { layout, violations, axeError } = await inspect(page, javaScript);
   if (layout.width !== 320) fail(6, `${where}: the window is ${layout.width} px wide, not 320 (harness)`);
   if (layout.scrollWidth > 320) failOn(6, 'scrolls sideways at 320 px', `${at}: the document is ${layout.scrollWidth} px wide`);
   if (!layout.lang || !layout.lang.trim()) failOn(6, 'no <html lang>', at);
@@ -586,16 +623,8 @@ async function checkPage(page, journey, step, info, javaScript) {
 
   if (javaScript) {
     ran(9);
-    try {
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async (values) => {
-        const r = await window.axe.run(document, { runOnly: { type: 'tag', values } });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-      }, WCAG);
-      for (const v of violations) failOn(9, `${v.id} (${v.impact}): ${v.help}`, `${at}: ${v.targets.join(' ; ')}`);
-    } catch (e) {
-      fail(9, `${where}: axe did not run: ${e.message.split('\n')[0]}`);
-    }
+    if (axeError) fail(9, `${where}: axe did not run: ${axeError}`);
+    for (const v of violations || []) failOn(9, `${v.id} (${v.impact}): ${v.help}`, `${at}: ${v.targets.join(' ; ')}`);
   }
 
   ran(11);
@@ -606,15 +635,8 @@ async function checkPage(page, journey, step, info, javaScript) {
       .pop()
       ?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'start';
   const name = `${journey.key}-${String(step).padStart(2, '0')}-${info.disposition && slug !== 'result' ? `result-${slug}` : slug}.png`;
-  try {
-    await page.screenshot({ path: path.join(SHOTS, `320-${name}`), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: path.join(SHOTS, `1280-${name}`), fullPage: true });
-  } catch (e) {
-    fail(11, `${where}: screenshot failed: ${e.message.split('\n')[0]}`);
-  } finally {
-    await page.setViewportSize({ width: 320, height: 640 });
-  }
+  const trouble = await screenshots(page, name);
+  if (trouble) fail(11, `${where}: screenshot failed: ${trouble}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -640,7 +662,7 @@ async function drive(browser, base, journey) {
       throw new Error(`the browser shows an error page after ${steps.length ? describe(steps[steps.length - 1]) : 'GET /'}`);
     }
     steps.push(info);
-    await checkPage(page, journey, steps.length, info, javaScript);
+    if (journey.checks !== false) await checkPage(page, journey, steps.length, info, javaScript);
     return info;
   };
   try {
@@ -854,6 +876,7 @@ async function checkResult(journey, page, steps, answered, result, storeFile) {
       await checkPage(page, journey, steps.length, sent, true);
       if (response && response.status() >= 400) fail(3, `${journey.key}: sending answered HTTP ${response.status()} at ${describe(sent)}`);
       if (!/\bsent\b/i.test(sent.text)) fail(3, `${journey.key}: after sending, ${describe(sent)} does not say it was sent`);
+      else SENT.push({ name: journey.answers.send.name, phone: journey.answers.send.phone, disposition: got, at: Date.now() });
       const store = storeHas(storeFile, journey.answers.send.name);
       if (store.skipped) note(3, `store not read: ${store.skipped}`);
       else if (!store.found) fail(3, `${journey.key}: the check-in is not in the store: ${store.why}`);
