@@ -7,11 +7,13 @@
 //                                  [--mock [FILE]]
 //
 // --only runs the journeys with those numbers (the checks on every page run on their pages).
+// After the check-in journeys, the clinic inbox's tests (12-20, inbox.mjs) run against the
+// same server and store; asking for any one of them runs the inbox journey they share.
 // --verbose prints every page visited and what was answered on it.
 // --mock serves tests/browser/fixtures/mock-checkin.mjs (or FILE, a node script taking the
 // same `serve` arguments) instead of `aftercare serve`, to check this harness itself; the
-// binary still answers `aftercare check`. Screenshots go to target/screenshots/ (or
-// $SCREENSHOT_DIR).
+// binary still answers `aftercare check` (the mock has no inbox: 12-20 run only with --only).
+// Screenshots go to target/screenshots/ (or $SCREENSHOT_DIR).
 // Exit code 0 when every test passes, 1 when one fails, 2 when it could not start.
 //
 // What the driver relies on beyond web.md (so that pages can be written to satisfy it):
@@ -39,6 +41,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { INBOX_TESTS, runInbox } from './inbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -85,6 +88,7 @@ const TESTS = {
   9: 'axe-core 4.14.1 (WCAG 2.0-2.2 A and AA) on every page',
   10: 'each result equals `aftercare check` for the same answers',
   11: 'screenshots of every page at 320 and 1280 CSS px',
+  ...INBOX_TESTS,
 };
 const results = new Map(Object.keys(TESTS).map((n) => [Number(n), { failures: [], notes: [], ran: false }]));
 function fail(n, message) {
@@ -924,6 +928,18 @@ async function main() {
       }
     }
     if (JOURNEYS.some((j) => j.javaScript === false && wanted(j.n))) note(9, 'not run on the JavaScript-off journey (axe is a script)');
+    // The mock pages have no clinic inbox: its tests run with --mock only when asked by number.
+    const inbox = Object.keys(INBOX_TESTS).map(Number);
+    if (MOCK && ONLY.length === 0) note(0, `the clinic inbox (${inbox.join(',')}) is not run with --mock: the mock pages have none`);
+    if (inbox.some(wanted) && !(MOCK && ONLY.length === 0)) {
+      const started = Date.now();
+      await runInbox({
+        browser, base: server.base, storeFile, bin: BIN, shots: SHOTS, verbose: VERBOSE, sent: SENT,
+        fail, note, ran, localDate, drive, readPage, choose, plan, answerByPointer, navigating, inspect, screenshots, describe,
+        serverAlive: server.alive, serverLog: server.log,
+      });
+      console.log(`  ran ${Object.keys(INBOX_TESTS).join(',')} the clinic inbox (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
   } catch (e) {
     console.error(`checkin.mjs: ${e.message}`);
     await cleanup();
