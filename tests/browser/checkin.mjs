@@ -7,11 +7,13 @@
 //                                  [--mock [FILE]]
 //
 // --only runs the journeys with those numbers (the checks on every page run on their pages).
+// After the check-in journeys, the clinic inbox's tests (12-20, inbox.mjs) run against the
+// same server and store; asking for any one of them runs the inbox journey they share.
 // --verbose prints every page visited and what was answered on it.
 // --mock serves tests/browser/fixtures/mock-checkin.mjs (or FILE, a node script taking the
 // same `serve` arguments) instead of `aftercare serve`, to check this harness itself; the
-// binary still answers `aftercare check`. Screenshots go to target/screenshots/ (or
-// $SCREENSHOT_DIR).
+// binary still answers `aftercare check` (the mock has no inbox: 12-20 run only with --only).
+// Screenshots go to target/screenshots/ (or $SCREENSHOT_DIR).
 // Exit code 0 when every test passes, 1 when one fails, 2 when it could not start.
 //
 // What the driver relies on beyond web.md (so that pages can be written to satisfy it):
@@ -39,6 +41,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { INBOX_TESTS, runInbox } from './inbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -85,6 +88,7 @@ const TESTS = {
   9: 'axe-core 4.14.1 (WCAG 2.0-2.2 A and AA) on every page',
   10: 'each result equals `aftercare check` for the same answers',
   11: 'screenshots of every page at 320 and 1280 CSS px',
+  ...INBOX_TESTS,
 };
 const results = new Map(Object.keys(TESTS).map((n) => [Number(n), { failures: [], notes: [], ran: false }]));
 function fail(n, message) {
@@ -105,6 +109,9 @@ function ran(n) {
   results.get(n).ran = true;
 }
 const wanted = (n) => ONLY.length === 0 || ONLY.includes(n);
+// The check-ins sent to the clinic so far, in the order they were sent (the inbox tests
+// read the order of the inbox against it).
+const SENT = [];
 
 // ---------------------------------------------------------------------------------------
 // Dates: the pages read dates and times in the server's local time zone; the server is
@@ -562,10 +569,9 @@ async function followLinkByKeyboard(page, href) {
 // ---------------------------------------------------------------------------------------
 // Checks on every page: layout and labels at 320 px (6), axe (9), screenshots (11)
 
-async function checkPage(page, journey, step, info, javaScript) {
-  const where = `${journey.key}, page ${String(step).padStart(2, '0')} ${describe(info)}`;
-  const at = `${journey.key} #${String(step).padStart(2, '0')} ${new URL(info.url).pathname} ("${info.h1}")`;
-  ran(6);
+// What the checks of 6 and 9 find on the page shown: the layout at 320 px and, with
+// JavaScript on, axe's violations (the inbox tests read the same for their own pages).
+async function inspect(page, javaScript) {
   const layout = await page.evaluate(() => {
     const labelled = (e) => (e.labels && e.labels.length > 0) || (e.getAttribute('aria-label') || '').trim() || (e.getAttribute('aria-labelledby') || '').trim();
     return {
@@ -578,6 +584,41 @@ async function checkPage(page, journey, step, info, javaScript) {
         .map((e) => `${e.tagName.toLowerCase()}[name=${e.name}${e.value && (e.type === 'checkbox' || e.type === 'radio') ? `][value=${e.value}` : ''}]`),
     };
   });
+  let violations = null;
+  let axeError = null;
+  if (javaScript) {
+    try {
+      await page.addScriptTag({ path: AXE });
+      violations = await page.evaluate(async (values) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values } });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+      }, WCAG);
+    } catch (e) {
+      axeError = e.message.split('\n')[0];
+    }
+  }
+  return { layout, violations, axeError };
+}
+
+// The page at 320 and at 1280 CSS px, as WIDTH-NAME.png; the window is 320 px wide after.
+async function screenshots(page, name) {
+  try {
+    await page.screenshot({ path: path.join(SHOTS, `320-${name}`), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(SHOTS, `1280-${name}`), fullPage: true });
+    return null;
+  } catch (e) {
+    return e.message.split('\n')[0];
+  } finally {
+    await page.setViewportSize({ width: 320, height: 640 });
+  }
+}
+
+async function checkPage(page, journey, step, info, javaScript) {
+  const where = `${journey.key}, page ${String(step).padStart(2, '0')} ${describe(info)}`;
+  const at = `${journey.key} #${String(step).padStart(2, '0')} ${new URL(info.url).pathname} ("${info.h1}")`;
+  ran(6);
+  const { layout, violations, axeError } = await inspect(page, javaScript);
   if (layout.width !== 320) fail(6, `${where}: the window is ${layout.width} px wide, not 320 (harness)`);
   if (layout.scrollWidth > 320) failOn(6, 'scrolls sideways at 320 px', `${at}: the document is ${layout.scrollWidth} px wide`);
   if (!layout.lang || !layout.lang.trim()) failOn(6, 'no <html lang>', at);
@@ -586,16 +627,8 @@ async function checkPage(page, journey, step, info, javaScript) {
 
   if (javaScript) {
     ran(9);
-    try {
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async (values) => {
-        const r = await window.axe.run(document, { runOnly: { type: 'tag', values } });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-      }, WCAG);
-      for (const v of violations) failOn(9, `${v.id} (${v.impact}): ${v.help}`, `${at}: ${v.targets.join(' ; ')}`);
-    } catch (e) {
-      fail(9, `${where}: axe did not run: ${e.message.split('\n')[0]}`);
-    }
+    if (axeError) fail(9, `${where}: axe did not run: ${axeError}`);
+    for (const v of violations || []) failOn(9, `${v.id} (${v.impact}): ${v.help}`, `${at}: ${v.targets.join(' ; ')}`);
   }
 
   ran(11);
@@ -606,15 +639,8 @@ async function checkPage(page, journey, step, info, javaScript) {
       .pop()
       ?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'start';
   const name = `${journey.key}-${String(step).padStart(2, '0')}-${info.disposition && slug !== 'result' ? `result-${slug}` : slug}.png`;
-  try {
-    await page.screenshot({ path: path.join(SHOTS, `320-${name}`), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: path.join(SHOTS, `1280-${name}`), fullPage: true });
-  } catch (e) {
-    fail(11, `${where}: screenshot failed: ${e.message.split('\n')[0]}`);
-  } finally {
-    await page.setViewportSize({ width: 320, height: 640 });
-  }
+  const trouble = await screenshots(page, name);
+  if (trouble) fail(11, `${where}: screenshot failed: ${trouble}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -640,7 +666,7 @@ async function drive(browser, base, journey) {
       throw new Error(`the browser shows an error page after ${steps.length ? describe(steps[steps.length - 1]) : 'GET /'}`);
     }
     steps.push(info);
-    await checkPage(page, journey, steps.length, info, javaScript);
+    if (journey.checks !== false) await checkPage(page, journey, steps.length, info, javaScript);
     return info;
   };
   try {
@@ -854,6 +880,7 @@ async function checkResult(journey, page, steps, answered, result, storeFile) {
       await checkPage(page, journey, steps.length, sent, true);
       if (response && response.status() >= 400) fail(3, `${journey.key}: sending answered HTTP ${response.status()} at ${describe(sent)}`);
       if (!/\bsent\b/i.test(sent.text)) fail(3, `${journey.key}: after sending, ${describe(sent)} does not say it was sent`);
+      else SENT.push({ name: journey.answers.send.name, phone: journey.answers.send.phone, disposition: got, at: Date.now() });
       const store = storeHas(storeFile, journey.answers.send.name);
       if (store.skipped) note(3, `store not read: ${store.skipped}`);
       else if (!store.found) fail(3, `${journey.key}: the check-in is not in the store: ${store.why}`);
@@ -901,6 +928,18 @@ async function main() {
       }
     }
     if (JOURNEYS.some((j) => j.javaScript === false && wanted(j.n))) note(9, 'not run on the JavaScript-off journey (axe is a script)');
+    // The mock pages have no clinic inbox: its tests run with --mock only when asked by number.
+    const inbox = Object.keys(INBOX_TESTS).map(Number);
+    if (MOCK && ONLY.length === 0) note(0, `the clinic inbox (${inbox.join(',')}) is not run with --mock: the mock pages have none`);
+    if (inbox.some(wanted) && !(MOCK && ONLY.length === 0)) {
+      const started = Date.now();
+      await runInbox({
+        browser, base: server.base, storeFile, bin: BIN, shots: SHOTS, verbose: VERBOSE, sent: SENT,
+        fail, note, ran, localDate, drive, readPage, choose, plan, answerByPointer, navigating, inspect, screenshots, describe,
+        serverAlive: server.alive, serverLog: server.log,
+      });
+      console.log(`  ran ${Object.keys(INBOX_TESTS).join(',')} the clinic inbox (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
   } catch (e) {
     console.error(`checkin.mjs: ${e.message}`);
     await cleanup();
