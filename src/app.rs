@@ -233,6 +233,7 @@ pub fn schema_for(rules: &RuleSet, kind: SchemaKind, draft7: bool) -> serde_json
         SchemaKind::Error => output::schema::error(rules),
         SchemaKind::Rules => output::schema::rules_file(rules, draft7),
         SchemaKind::Record => output::schema::record(rules, crate::questionnaire::record::FORMAT),
+        SchemaKind::Openapi => output::openapi::document(rules),
     }
 }
 

@@ -97,7 +97,8 @@ pub enum Command {
     /// Check, list or trace a rule file
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// A JSON Schema (2020-12) for a case, a result, an error record, a rule file or a record
+    /// A JSON Schema (2020-12) for a case, a result, an error record, a rule file or a
+    /// record; or the HTTP service's OpenAPI 3.1 document
     Schema(SchemaArgs),
     /// FHIR R4 resources: the questionnaire, generated from the rule set
     #[command(subcommand)]
@@ -226,6 +227,8 @@ pub enum SchemaKind {
     Rules,
     /// A saved questionnaire or call (`--record FILE`)
     Record,
+    /// The HTTP service as an OpenAPI 3.1 document (as `GET /v1/openapi.json`)
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]

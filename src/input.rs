@@ -122,7 +122,7 @@ impl SymptomInput {
 
 /// An optional field that, when present, must hold a value: `null` is an error rather than
 /// a quiet "not given", since a script that sends null may mean something it failed to fill.
-fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+pub fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -4,6 +4,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod fhir;
 pub mod json;
+pub mod openapi;
 pub mod rules_table;
 pub mod schema;
 pub mod text;

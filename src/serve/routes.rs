@@ -28,6 +28,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let without_parameters = Router::new()
         .route("/v1/rules", get(rules))
         .route("/v1/schema/{which}", get(schema))
+        .route("/v1/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route_layer(axum::middleware::from_fn(no_parameters));
@@ -96,7 +97,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 async fn not_found() -> Response {
     request_error(
         StatusCode::NOT_FOUND,
-        "no such route: see /v1/check, /v1/advice, /v1/rules, /v1/schema/{case|result|error|record|rules}, /healthz, /readyz",
+        "no such route: see /v1/check, /v1/advice, /v1/rules, /v1/schema/{case|result|error|record|rules}, /v1/openapi.json, /healthz, /readyz",
     )
 }
 
@@ -240,8 +241,12 @@ async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AdviceRequest {
+    // null is refused, as in a case: leave a field out when it is not given.
+    #[serde(default, deserialize_with = "crate::input::not_null")]
     day: Option<f64>,
+    #[serde(default, deserialize_with = "crate::input::not_null")]
     treated: Option<String>,
+    #[serde(default, deserialize_with = "crate::input::not_null")]
     topic: Option<String>,
 }
 
@@ -389,6 +394,14 @@ async fn rules(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// `GET /healthz`: the process is up.
+/// `GET /v1/openapi.json`: this service as an OpenAPI 3.1 document.
+async fn openapi(State(shared): State<Arc<Shared>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        json_line(&output::openapi::document(&shared.rules)),
+    )
+}
+
 async fn healthz() -> Response {
     json_response(StatusCode::OK, b"{\"status\":\"up\"}\n".to_vec())
 }

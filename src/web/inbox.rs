@@ -58,6 +58,7 @@ pub struct Row {
 struct InboxPage {
     l: Layout,
     rows: Vec<Row>,
+    waiting: String,
 }
 
 #[derive(Template)]
@@ -65,6 +66,14 @@ struct InboxPage {
 struct InboxFragment {
     l: Layout,
     rows: Vec<Row>,
+    waiting: String,
+}
+
+/// "3 check-ins waiting": what the inbox's status line says (and a screen reader, when it
+/// changes).
+fn waiting(web: &Web, rows: &[Row]) -> String {
+    let n = rows.iter().filter(|r| !r.done).count();
+    fill(&web.words.inbox.waiting, &[("n", &n.to_string())])
 }
 
 #[derive(Template)]
@@ -89,6 +98,8 @@ struct CheckinPage {
     outcome: Option<String>,
     outcome_note: Option<String>,
     can_record: bool,
+    /// The form's heading: "Outcome of the callback", or "Change the outcome" under one.
+    record_title: String,
     groups: Vec<RadioGroup>,
     note: String,
     command: String,
@@ -110,8 +121,19 @@ async fn store(web: &Web) -> Result<&Store, Response> {
     web.store.get().await.map_err(|e| store_trouble(web, &e))
 }
 
-/// The signed-in nurse and the session's key, or the way to the sign-in page.
+/// The signed-in nurse and the session's key, or the way to the sign-in page. A page the
+/// nurse asked for keeps the session alive for another idle period.
 async fn nurse(web: &Web, headers: &HeaderMap) -> Result<(String, String), Response> {
+    signed_in(web, headers, true).await
+}
+
+/// As [`nurse`]; `renew` false for the inbox's own refresh, which is no sign of a nurse at
+/// the screen: an open tab left alone still ends its session after the idle time.
+async fn signed_in(
+    web: &Web,
+    headers: &HeaderMap,
+    renew: bool,
+) -> Result<(String, String), Response> {
     let Some(cookie) = cookie_value(headers) else {
         return Err(see_other("/login"));
     };
@@ -120,12 +142,13 @@ async fn nurse(web: &Web, headers: &HeaderMap) -> Result<(String, String), Respo
     let now = Utc::now();
     match store.session(&key, now).await {
         Ok(Some(user)) => {
-            // Each page keeps the session alive for another idle period.
-            if let Err(e) = store
-                .touch_session(&key, now + Duration::minutes(IDLE))
-                .await
-            {
-                return Err(store_trouble(web, &e.to_string()));
+            if renew {
+                if let Err(e) = store
+                    .touch_session(&key, now + Duration::minutes(IDLE))
+                    .await
+                {
+                    return Err(store_trouble(web, &e.to_string()));
+                }
             }
             Ok((user, key))
         }
@@ -370,9 +393,11 @@ pub async fn inbox(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response 
     };
     let mut l = layout(&web, &web.words.inbox.title, Some(&user));
     l.script = Some(super::INBOX_SCRIPT_HREF.as_str());
+    let rows = rows(&web, list);
     let page = InboxPage {
         l,
-        rows: rows(&web, list),
+        waiting: waiting(&web, &rows),
+        rows,
     };
     with_script_policy(html(StatusCode::OK, page.render().unwrap_or_default()))
 }
@@ -381,7 +406,7 @@ pub async fn inbox(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response 
 pub async fn inbox_list(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
     // Without a session, the sign-in (303), as everywhere under /inbox: the script then
     // reloads the page, which goes there.
-    let (user, _) = match nurse(&web, &headers).await {
+    let (user, _) = match signed_in(&web, &headers, false).await {
         Ok(n) => n,
         Err(r) => return r,
     };
@@ -391,9 +416,11 @@ pub async fn inbox_list(State(web): State<Arc<Web>>, headers: HeaderMap) -> Resp
     };
     match list {
         Ok(list) => {
+            let rows = rows(&web, list);
             let page = InboxFragment {
                 l: layout(&web, &web.words.inbox.title, Some(&user)),
-                rows: rows(&web, list),
+                waiting: waiting(&web, &rows),
+                rows,
             };
             html(StatusCode::OK, page.render().unwrap_or_default())
         }
@@ -563,6 +590,11 @@ fn checkin_page(web: &Web, user: &str, c: StoredCheckin, message: Option<String>
         outcome,
         outcome_note,
         can_record: mine,
+        record_title: if c.outcome.is_some() {
+            w.outcome_change.clone()
+        } else {
+            w.outcome_title.clone()
+        },
         groups: vec![reached, after],
         note: was.map(|o| o.note.clone()).unwrap_or_default(),
         command: format!(

@@ -631,7 +631,7 @@ fn over_http_a_refusal_carries_the_same_floor() {
 fn over_http_a_stream_line_cut_off_by_the_body_timeout_keeps_its_emergency() {
     use crate::serve::{read_answer_line, read_head, send_chunk, Server};
     use std::io::{BufReader, Write};
-    let server = Server::start(&["--body-timeout", "0.4"]);
+    let server = Server::start(&["--body-timeout", "0.4", "--log-dispositions"]);
     for query in ["", "?format=compact", "?format=fhir"] {
         let mut s = server.connect();
         s.write_all(format!("POST /v1/check{query} HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").as_bytes()).unwrap();

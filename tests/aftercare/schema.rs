@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::support::{repo_path, rules, run, test_cases};
 
 /// Every schema the binary prints, with its committed file.
-const SCHEMAS: [(&[&str], &str); 6] = [
+const SCHEMAS: [(&[&str], &str); 7] = [
     (&["schema", "case"], "schemas/case.schema.json"),
     (&["schema", "result"], "schemas/result.schema.json"),
     (&["schema", "error"], "schemas/error.schema.json"),
@@ -16,7 +16,72 @@ const SCHEMAS: [(&[&str], &str); 6] = [
         &["schema", "rules", "--draft", "7"],
         "schemas/rules.draft-07.schema.json",
     ),
+    (&["schema", "openapi"], "schemas/openapi.json"),
 ];
+
+/// Every `$ref` of the OpenAPI document points at a component it has, and its schemas are
+/// the binary's own: each public case is valid against `Case`, and its result against
+/// `Result`.
+#[test]
+fn the_openapi_document_resolves_and_describes_what_the_service_takes_and_gives() {
+    let doc = schema("openapi");
+    assert_eq!(doc["openapi"], "3.1.0");
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|c| refs(c, out));
+            }
+            Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 10);
+    for r in &all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the components: {r}"));
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{r} points nowhere"
+        );
+    }
+    // The components as one schema document, so that a validator resolves the references.
+    let component = |name: &str| {
+        let mut s = doc["components"]["schemas"][name].clone();
+        let text = serde_json::to_string(&doc["components"]["schemas"]).unwrap();
+        let defs: Value =
+            serde_json::from_str(&text.replace("#/components/schemas/", "#/$defs/")).unwrap();
+        let body: Value = serde_json::from_str(
+            &serde_json::to_string(&s)
+                .unwrap()
+                .replace("#/components/schemas/", "#/$defs/"),
+        )
+        .unwrap();
+        s = body;
+        s["$defs"] = defs;
+        s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        validator(&s)
+    };
+    let (case, result) = (component("Case"), component("Result"));
+    for line in test_cases("tests/cases/public.jsonl").into_iter().take(60) {
+        let file = "public.jsonl";
+        let input = &line["input"];
+        assert_valid(&case, input, &format!("{file}: a case"));
+        let r = run(
+            &["check", "--input", "-", "--format", "json"],
+            input.to_string(),
+        );
+        if r.code == 0 || r.code >= 10 {
+            let out: Value = serde_json::from_str(&r.stdout).unwrap();
+            assert_valid(&result, &out, &format!("{file}: its result"));
+        }
+    }
+}
 
 fn schema(kind: &str) -> Value {
     let r = run(&["schema", kind], "");
