@@ -31,9 +31,9 @@ use chrono::{DateTime, Utc};
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB`; the default is `aftercare.sqlite3` in the
 /// working directory.
 ///
-/// `Debug` shows a PostgreSQL URL as given, password and all; `Display`, which goes into
-/// messages, logs and pages, never shows a password.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Neither `Display`, which goes into messages, logs and pages, nor `Debug` shows a
+/// PostgreSQL URL's password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreSpec {
     /// A SQLite file, created with its schema on first use.
     Sqlite(PathBuf),
@@ -77,6 +77,18 @@ impl StoreSpec {
     /// `aftercare.sqlite3` in the working directory: a first run needs no setting.
     pub fn default_spec() -> StoreSpec {
         StoreSpec::Sqlite(PathBuf::from("aftercare.sqlite3"))
+    }
+}
+
+impl fmt::Debug for StoreSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreSpec::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            StoreSpec::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&postgres::shown_url(url))
+                .finish(),
+        }
     }
 }
 
@@ -843,6 +855,7 @@ mod tests {
             let spec = StoreSpec::parse(text).unwrap();
             assert_eq!(spec.to_string(), shown, "{text}");
             assert!(!spec.to_string().contains("s3cret"), "{spec}");
+            assert!(!format!("{spec:?}").contains("s3cret"), "{spec:?}");
             assert!(!spec.to_string().contains("p:ss"), "{spec}");
             // What is shown is still a URL that names the same database.
             assert!(StoreSpec::parse(shown).is_ok(), "{shown}");
