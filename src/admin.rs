@@ -17,11 +17,13 @@ fn run<T>(
     work: impl AsyncFnOnce(Store) -> Result<T, StoreError>,
 ) -> Result<T, Error> {
     let spec = store.spec();
-    let opened = Store::open(&spec).map_err(|e| Error::Io(format!("--store {spec}: {e}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Io(format!("cannot start: {}", crate::io_reason(&e))))?;
+    let opened = runtime
+        .block_on(Store::connect(&spec))
+        .map_err(|e| Error::Io(format!("--store {spec}: {e}")))?;
     runtime
         .block_on(work(opened))
         .map_err(|e| Error::Io(format!("--store {spec}: {e}")))

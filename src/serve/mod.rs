@@ -123,7 +123,8 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
         });
     let rules = std::sync::Arc::new(rules);
     let store = if settings.store_named {
-        let store = crate::store::Store::open(&settings.store)
+        let store = runtime
+            .block_on(crate::store::Store::connect(&settings.store))
             .map_err(|e| Error::Usage(format!("--store {}: {e}", settings.store)))?;
         crate::web::StoreSlot::open_now(settings.store.clone(), store)
     } else {

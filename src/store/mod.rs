@@ -1,8 +1,12 @@
 //! The durable store behind the web check-in: drafts being filled in, sent check-ins, and an
 //! append-only audit trail; and behind the clinic inbox: clinic users and their sign-in
 //! sessions, claims of check-ins to call back, the outcomes of those calls, erasure and
-//! retention. One SQLite file now; [`Store`] is an enum so that a PostgreSQL store can come
-//! later behind the same methods, and the pages need not change.
+//! retention. One SQLite file ([`sqlite`]), or a PostgreSQL database that several replicas
+//! of the service share ([`postgres`]): [`Store`] is an enum with the same methods over both,
+//! so the pages need not know which.
+//!
+//! A store is opened with [`Store::connect`], which works for both kinds; [`Store::open`], the
+//! synchronous form, opens SQLite only.
 //!
 //! Every method that records something a person did writes its audit row in the same
 //! transaction as the change (or, for a look at check-ins, as the read): both or neither.
@@ -13,6 +17,7 @@
 //! pages: what a check-in means is decided above it, and a change of the pages needs no
 //! change of the schema.
 
+pub mod postgres;
 pub mod sqlite;
 #[cfg(test)]
 pub(crate) mod suite;
@@ -22,40 +27,47 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-/// Where check-ins are kept, from `--store`: `sqlite:PATH`, or a bare path; the default is
-/// `aftercare.sqlite3` in the working directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where check-ins are kept, from `--store`: `sqlite:PATH`, a bare path, or
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB`; the default is `aftercare.sqlite3` in the
+/// working directory.
+///
+/// Neither `Display`, which goes into messages, logs and pages, nor `Debug` shows a
+/// PostgreSQL URL's password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreSpec {
     /// A SQLite file, created with its schema on first use.
     Sqlite(PathBuf),
+    /// A PostgreSQL database, by its URL as given (`postgres://` or `postgresql://`): its
+    /// tables are created on first use. It is reached without TLS (see [`postgres`]).
+    Postgres(String),
 }
 
 /// What the messages tell a person to write instead of a store this build cannot use.
-const SQLITE_HINT: &str = "use sqlite:PATH";
+const STORE_HINT: &str = "use sqlite:PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB";
 
 impl StoreSpec {
-    /// Reads a `--store` value: `sqlite:PATH`, or a bare path. A URL (`scheme://…`) is
-    /// refused by name rather than taken as a strange file name: `postgres://…` would
-    /// otherwise quietly become a SQLite file called `postgres:`, in a folder of that name.
+    /// Reads a `--store` value: `sqlite:PATH`, a bare path, or a PostgreSQL URL, checked
+    /// here (a URL that cannot be read, or that lacks a user, a host or a database, is
+    /// refused now rather than at the first check-in). Another URL (`scheme://…`) is refused
+    /// by name rather than taken as a strange file name. Messages never repeat a password.
     pub fn parse(text: &str) -> Result<StoreSpec, String> {
         if text.is_empty() {
-            return Err(format!("the store is empty; {SQLITE_HINT}"));
+            return Err(format!("the store is empty; {STORE_HINT}"));
         }
         if let Some((scheme, _)) = text.split_once("://") {
             let scheme = scheme.to_ascii_lowercase();
-            return Err(match scheme.as_str() {
-                "postgres" | "postgresql" => format!(
-                    "PostgreSQL stores (postgres://…) are not available in this build; \
-                     {SQLITE_HINT}"
-                ),
+            return match scheme.as_str() {
+                "postgres" | "postgresql" => Ok(StoreSpec::Postgres(postgres::checked_url(text)?)),
                 // sqlite:PATH has no `//`: `sqlite:///var/x` would mean `//var/x` as written
                 // here, and `sqlite://x` would mean `//x`; neither is likely what was meant.
-                "sqlite" => "a sqlite store is written sqlite:PATH, without //".to_string(),
-                _ => format!("stores of kind {scheme}:// are not known; {SQLITE_HINT}"),
-            });
+                "sqlite" => Err("a sqlite store is written sqlite:PATH, without //".to_string()),
+                _ => Err(format!(
+                    "stores of kind {scheme}:// are not known; {STORE_HINT}"
+                )),
+            };
         }
         let path = match text.strip_prefix("sqlite:") {
-            Some("") => return Err(format!("sqlite: needs a path; {SQLITE_HINT}")),
+            Some("") => return Err("sqlite: needs a path; use sqlite:PATH".to_string()),
             Some(path) => path,
             None => text,
         };
@@ -68,11 +80,26 @@ impl StoreSpec {
     }
 }
 
+impl fmt::Debug for StoreSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreSpec::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            StoreSpec::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&postgres::shown_url(url))
+                .finish(),
+        }
+    }
+}
+
 impl fmt::Display for StoreSpec {
-    /// The form [`StoreSpec::parse`] reads back: `sqlite:PATH`.
+    /// For people and logs: `sqlite:PATH`, which [`StoreSpec::parse`] reads back; or
+    /// `postgres://USER@HOST:PORT/DB`, without the password or the URL's other settings
+    /// (which may hold a password too).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreSpec::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            StoreSpec::Postgres(url) => f.write_str(&postgres::shown_url(url)),
         }
     }
 }
@@ -84,6 +111,20 @@ pub enum StoreError {
     /// that is not a SQLite database.
     #[error("cannot open the store {}: {reason}", path.display())]
     Open { path: PathBuf, reason: String },
+    /// A PostgreSQL store could not be reached or made ready; `store` is its URL as shown,
+    /// without the password.
+    #[error("cannot open the store {store}: {reason}")]
+    Connect { store: String, reason: String },
+    /// The database records a schema this build does not know: opening it could damage it.
+    #[error(
+        "{store} was made by a newer aftercare (database version {found} > known {known}); \
+         use that aftercare or another database"
+    )]
+    NewerDatabase {
+        store: String,
+        found: i64,
+        known: i64,
+    },
     /// The file records a schema this build does not know: opening it could damage it.
     #[error(
         "{} was made by a newer aftercare (file version {found} > known {known}); \
@@ -104,7 +145,8 @@ pub enum StoreError {
     /// Something to be added is there already, as a user of that name.
     #[error("there is already a {what} with id {id}")]
     Exists { what: &'static str, id: String },
-    /// A time the fixed-width text form cannot hold (see [`sqlite`]).
+    /// A time the fixed-width text form cannot hold (see [`sqlite`]); PostgreSQL refuses
+    /// the same times, so that a store can move between the two.
     #[error("the time {0} cannot be stored: only years 0000 to 9999 can")]
     TimeOutOfRange(DateTime<Utc>),
     /// The operating system gave no random bytes for an id.
@@ -124,6 +166,20 @@ pub fn random_id() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// How a person's name is compared: without regard to case, as Rust folds it (SQL's lower()
+/// folds only ASCII in SQLite, and by the database's locale in PostgreSQL).
+fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// How long a name typed at a failed sign-in is kept, in characters: enough for any real
+/// name, not a place to store a pasted page.
+const ATTEMPTED_NAME_CHARS: usize = 100;
+
+fn attempted_name_cut(name: &str) -> String {
+    name.chars().take(ATTEMPTED_NAME_CHARS).collect()
 }
 
 /// A check-in as sent, to be stored.
@@ -259,19 +315,49 @@ pub struct AuditEntry {
     pub checkin: Option<String>,
 }
 
-/// An open store. Cheap to clone (the connection is shared behind an `Arc`): each request
-/// handler takes its own copy.
+/// An open store. Cheap to clone (the connection or the pool is shared behind an `Arc`):
+/// each request handler takes its own copy.
 #[derive(Clone, Debug)]
 pub enum Store {
     Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PostgresStore),
 }
 
 impl Store {
-    /// Opens the store: creates it with its schema on first use (a SQLite file with mode
-    /// 0600 on Unix, since it holds names and phone numbers), and applies pending migrations.
+    /// Opens the store, either kind: creates it with its schema on first use (a SQLite file
+    /// with mode 0600 on Unix, since it holds names and phone numbers; PostgreSQL tables in
+    /// an existing database), and applies pending migrations. SQLite's file work is done on
+    /// a blocking thread; PostgreSQL's migrations are applied once however many replicas
+    /// start at the same time.
+    pub async fn connect(spec: &StoreSpec) -> Result<Store, StoreError> {
+        match spec {
+            StoreSpec::Sqlite(path) => {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path))
+                    .await
+                    .map_err(|e| StoreError::Task {
+                        doing: "opening the store",
+                        reason: e.to_string(),
+                    })?
+                    .map(Store::Sqlite)
+            }
+            StoreSpec::Postgres(url) => postgres::PostgresStore::connect(url)
+                .await
+                .map(Store::Postgres),
+        }
+    }
+
+    /// Opens a SQLite store as [`Store::connect`] does, on the calling thread, outside any
+    /// async runtime. A PostgreSQL store cannot be opened this way (its migrations are
+    /// async work): it is refused with [`StoreError::Connect`], saying to use `connect`.
     pub fn open(spec: &StoreSpec) -> Result<Store, StoreError> {
         match spec {
             StoreSpec::Sqlite(path) => sqlite::SqliteStore::open(path).map(Store::Sqlite),
+            StoreSpec::Postgres(_) => Err(StoreError::Connect {
+                store: spec.to_string(),
+                reason: "a PostgreSQL store is opened with Store::connect, not Store::open"
+                    .to_string(),
+            }),
         }
     }
 
@@ -279,6 +365,7 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.ping().await,
+            Store::Postgres(s) => s.ping().await,
         }
     }
 
@@ -293,6 +380,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.save_draft(id, data, now, expires_at).await,
+            Store::Postgres(s) => s.save_draft(id, data, now, expires_at).await,
         }
     }
 
@@ -300,6 +388,7 @@ impl Store {
     pub async fn draft(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
         match self {
             Store::Sqlite(s) => s.draft(id, now).await,
+            Store::Postgres(s) => s.draft(id, now).await,
         }
     }
 
@@ -307,6 +396,7 @@ impl Store {
     pub async fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.delete_draft(id).await,
+            Store::Postgres(s) => s.delete_draft(id).await,
         }
     }
 
@@ -314,6 +404,7 @@ impl Store {
     pub async fn purge_drafts(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.purge_drafts(now).await,
+            Store::Postgres(s) => s.purge_drafts(now).await,
         }
     }
 
@@ -331,6 +422,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         match self {
             Store::Sqlite(s) => s.send_checkin(draft_id, checkin).await,
+            Store::Postgres(s) => s.send_checkin(draft_id, checkin).await,
         }
     }
 
@@ -340,6 +432,7 @@ impl Store {
     pub async fn checkin(&self, id: &str) -> Result<Option<StoredCheckin>, StoreError> {
         match self {
             Store::Sqlite(s) => s.checkin(id).await,
+            Store::Postgres(s) => s.checkin(id).await,
         }
     }
 
@@ -353,6 +446,7 @@ impl Store {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         match self {
             Store::Sqlite(s) => s.audit_entries(since, until).await,
+            Store::Postgres(s) => s.audit_entries(since, until).await,
         }
     }
 
@@ -371,6 +465,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.add_user(name, password_hash, now).await,
+            Store::Postgres(s) => s.add_user(name, password_hash, now).await,
         }
     }
 
@@ -378,6 +473,7 @@ impl Store {
     pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
         match self {
             Store::Sqlite(s) => s.user(name).await,
+            Store::Postgres(s) => s.user(name).await,
         }
     }
 
@@ -386,6 +482,7 @@ impl Store {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         match self {
             Store::Sqlite(s) => s.users().await,
+            Store::Postgres(s) => s.users().await,
         }
     }
 
@@ -396,6 +493,7 @@ impl Store {
     pub async fn disable_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.disable_user(name, now).await,
+            Store::Postgres(s) => s.disable_user(name, now).await,
         }
     }
 
@@ -420,6 +518,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.sign_in(key, user, now, idle_until, absolute_until).await,
+            Store::Postgres(s) => s.sign_in(key, user, now, idle_until, absolute_until).await,
         }
     }
 
@@ -433,6 +532,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         match self {
             Store::Sqlite(s) => s.session(key, now).await,
+            Store::Postgres(s) => s.session(key, now).await,
         }
     }
 
@@ -447,6 +547,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.touch_session(key, idle_until).await,
+            Store::Postgres(s) => s.touch_session(key, idle_until).await,
         }
     }
 
@@ -461,6 +562,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.sign_out(key, user, now).await,
+            Store::Postgres(s) => s.sign_out(key, user, now).await,
         }
     }
 
@@ -473,6 +575,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => s.sign_in_failed(attempted_name, now).await,
+            Store::Postgres(s) => s.sign_in_failed(attempted_name, now).await,
         }
     }
 
@@ -485,6 +588,7 @@ impl Store {
     ) -> Result<u32, StoreError> {
         match self {
             Store::Sqlite(s) => s.failed_sign_ins_since(attempted_name, since).await,
+            Store::Postgres(s) => s.failed_sign_ins_since(attempted_name, since).await,
         }
     }
 
@@ -492,6 +596,7 @@ impl Store {
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.purge_sessions(now).await,
+            Store::Postgres(s) => s.purge_sessions(now).await,
         }
     }
 
@@ -513,6 +618,7 @@ impl Store {
     ) -> Result<Vec<InboxRow>, StoreError> {
         match self {
             Store::Sqlite(s) => s.inbox(user, now, limit).await,
+            Store::Postgres(s) => s.inbox(user, now, limit).await,
         }
     }
 
@@ -527,6 +633,7 @@ impl Store {
     ) -> Result<Option<StoredCheckin>, StoreError> {
         match self {
             Store::Sqlite(s) => s.view_checkin(id, user, now).await,
+            Store::Postgres(s) => s.view_checkin(id, user, now).await,
         }
     }
 
@@ -540,6 +647,7 @@ impl Store {
     ) -> Result<Option<StoredCheckin>, StoreError> {
         match self {
             Store::Sqlite(s) => s.export_checkin(id, user, now).await,
+            Store::Postgres(s) => s.export_checkin(id, user, now).await,
         }
     }
 
@@ -557,6 +665,7 @@ impl Store {
     ) -> Result<ClaimResult, StoreError> {
         match self {
             Store::Sqlite(s) => s.claim(id, user, now).await,
+            Store::Postgres(s) => s.claim(id, user, now).await,
         }
     }
 
@@ -571,6 +680,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         match self {
             Store::Sqlite(s) => s.claim_next(user, now).await,
+            Store::Postgres(s) => s.claim_next(user, now).await,
         }
     }
 
@@ -588,6 +698,7 @@ impl Store {
     ) -> Result<OutcomeResult, StoreError> {
         match self {
             Store::Sqlite(s) => s.record_outcome(id, user, outcome, now).await,
+            Store::Postgres(s) => s.record_outcome(id, user, outcome, now).await,
         }
     }
 
@@ -606,6 +717,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.erase_checkin(id, user, now).await,
+            Store::Postgres(s) => s.erase_checkin(id, user, now).await,
         }
     }
 
@@ -620,6 +732,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.purge_checkins(sent_before, now).await,
+            Store::Postgres(s) => s.purge_checkins(sent_before, now).await,
         }
     }
 }
@@ -632,6 +745,7 @@ impl Store {
     pub(crate) async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.raw_execute(sql).await,
+            Store::Postgres(s) => s.raw_execute(sql).await,
         }
     }
 
@@ -639,6 +753,7 @@ impl Store {
     pub(crate) async fn raw_number(&self, sql: &str) -> Result<i64, StoreError> {
         match self {
             Store::Sqlite(s) => s.raw_number(sql).await,
+            Store::Postgres(s) => s.raw_number(sql).await,
         }
     }
 }
@@ -681,22 +796,103 @@ mod tests {
     }
 
     #[test]
-    fn postgres_is_refused_in_this_build_with_what_to_write_instead() {
-        for text in [
-            "postgres://clinic@db/aftercare",
-            "postgresql://db/aftercare",
-            "POSTGRES://db/aftercare",
+    fn a_postgres_store_is_named_by_its_url_and_kept_as_given() {
+        for (text, kept) in [
+            (
+                "postgres://clinic:s3cret@db.internal:5433/aftercare",
+                "postgres://clinic:s3cret@db.internal:5433/aftercare",
+            ),
+            (
+                "postgresql://clinic@10.0.0.5/aftercare",
+                "postgresql://clinic@10.0.0.5/aftercare",
+            ),
+            (
+                "POSTGRES://clinic@db/aftercare?connect_timeout=5",
+                "postgres://clinic@db/aftercare?connect_timeout=5",
+            ),
+            (
+                "postgres://aftercare@%2Frun%2Fpostgresql/aftercare",
+                "postgres://aftercare@%2Frun%2Fpostgresql/aftercare",
+            ),
         ] {
             assert_eq!(
                 StoreSpec::parse(text),
-                Err(
-                    "PostgreSQL stores (postgres://…) are not available in this build; \
-                     use sqlite:PATH"
-                        .to_string()
-                ),
+                Ok(StoreSpec::Postgres(kept.to_string())),
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_postgres_store_is_shown_without_its_password() {
+        for (text, shown) in [
+            (
+                "postgres://clinic:s3cret@db.internal:5433/aftercare",
+                "postgres://clinic@db.internal:5433/aftercare",
+            ),
+            // The default port is shown; the URL's settings are not (one may be a password).
+            (
+                "postgresql://clinic@db/aftercare?password=s3cret&application_name=x",
+                "postgres://clinic@db:5432/aftercare",
+            ),
+            (
+                "postgres://clinic:s3cret@[::1]:6000/aftercare",
+                "postgres://clinic@[::1]:6000/aftercare",
+            ),
+            (
+                "postgres://clinic:s3cret@a:5001,b:5002/aftercare",
+                "postgres://clinic@a:5001,b:5002/aftercare",
+            ),
+            (
+                "postgres://aftercare@%2Frun%2Fpostgresql/aftercare",
+                "postgres://aftercare@%2Frun%2Fpostgresql:5432/aftercare",
+            ),
+            (
+                "postgres://cl%40inic:p%3Ass@db:5432/after%20care",
+                "postgres://cl%40inic@db:5432/after%20care",
+            ),
+        ] {
+            let spec = StoreSpec::parse(text).unwrap();
+            assert_eq!(spec.to_string(), shown, "{text}");
+            assert!(!spec.to_string().contains("s3cret"), "{spec}");
+            assert!(!format!("{spec:?}").contains("s3cret"), "{spec:?}");
+            assert!(!spec.to_string().contains("p:ss"), "{spec}");
+            // What is shown is still a URL that names the same database.
+            assert!(StoreSpec::parse(shown).is_ok(), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_postgres_url_that_cannot_be_used_is_refused_in_one_line_without_its_password() {
+        for (text, expected) in [
+            (
+                "postgres://clinic:s3cret@db:notaport/aftercare",
+                "not a PostgreSQL URL",
+            ),
+            ("postgres://clinic:s3cret@db:5432", "lacks a database"),
+            ("postgres://clinic:s3cret@db:5432/", "lacks a database"),
+            ("postgres://db:5432/aftercare", "lacks a user"),
+            ("postgres://clinic:s3cret@/aftercare", "lacks a host"),
+            (
+                "postgres://clinic:s3cret@db/aftercare?sslmode=require",
+                "without TLS",
+            ),
+            (
+                "postgres://clinic:s3cret@db/aftercare?nonsense=1",
+                "not a PostgreSQL URL",
+            ),
+        ] {
+            let err = StoreSpec::parse(text).unwrap_err();
+            assert!(err.contains(expected), "{text}: {err}");
+            assert!(!err.contains("s3cret"), "{text}: {err}");
+            assert!(!err.contains('\n'), "{text}: {err}");
+        }
+        let err = StoreSpec::parse("postgres://db:5432").unwrap_err();
+        assert!(err.contains("lacks a user and a database"), "{err}");
+        assert!(
+            err.contains("postgres://USER[:PASSWORD]@HOST:PORT/DB"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,14 +18,15 @@ use rusqlite::types::Type;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 
 use super::{
-    random_id, AuditEntry, CallbackOutcome, Claim, ClaimResult, InboxRow, NewCheckin,
-    OutcomeResult, RecordedOutcome, StoreError, StoredCheckin, User,
+    attempted_name_cut, name_key, random_id, AuditEntry, CallbackOutcome, Claim, ClaimResult,
+    InboxRow, NewCheckin, OutcomeResult, RecordedOutcome, StoreError, StoredCheckin, User,
 };
 
 /// The schema's migrations, oldest first: (version, name, SQL). Each is applied once, in its
 /// own transaction with its row in `schema_migrations`. A change of the schema is a new
 /// entry here and a new file; an applied one is never edited, since clinics' files hold it.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+/// PostgreSQL's have the same numbers and names (see [`super::postgres`]).
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "initial",
@@ -942,20 +943,6 @@ fn audit(
         params![at, user, action, checkin],
     )?;
     Ok(())
-}
-
-/// How a person's name is compared: without regard to case, as Rust folds it (SQL's lower()
-/// folds only ASCII).
-fn name_key(name: &str) -> String {
-    name.to_lowercase()
-}
-
-/// How long a name typed at a failed sign-in is kept, in characters: enough for any real
-/// name, not a place to store a pasted page.
-const ATTEMPTED_NAME_CHARS: usize = 100;
-
-fn attempted_name_cut(name: &str) -> String {
-    name.chars().take(ATTEMPTED_NAME_CHARS).collect()
 }
 
 /// Creates the file with mode 0600 if it is not there, before SQLite would create it with

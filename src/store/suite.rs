@@ -9,6 +9,10 @@
 //! crate::store::suite::conformance_tests!(open);
 //! ```
 //!
+//! A store that needs a server the machine may not have runs them only when it is there:
+//! `conformance_tests!(open, if available)`, where `available()` says so (and, when it says
+//! no, prints why each test passes without running).
+//!
 //! The checks use the store's methods, plus [`Store::raw_execute`] and [`Store::raw_number`]
 //! where only the database itself can say (the audit trail refuses changes; erased rows are
 //! gone). That SQL names the tables and columns of the schema, which every store shares, and
@@ -27,11 +31,15 @@ use super::{
 /// Runs every check of this module as a test of its own (a multi-threaded runtime with 4
 /// workers, since some checks race tasks against each other), each on a store from `$open`:
 /// an async fn with no arguments returning `(Store, G)`, where `G` (a temporary folder, a
-/// database to drop) is kept until the test ends.
+/// database to drop) is kept until the test ends. With `if $available`, a fn returning
+/// whether the store can be had here, each test returns at once when it cannot.
 macro_rules! conformance_tests {
     ($open:path) => {
+        $crate::store::suite::conformance_tests!($open, if $crate::store::suite::always);
+    };
+    ($open:path, if $available:path) => {
         $crate::store::suite::conformance_tests!(
-            @each $open;
+            @each $open, $available;
             a_new_store_is_migrated_and_empty,
             a_sent_checkin_reads_back_whole_with_its_audit_row,
             accounts_are_unique_whatever_the_case_of_their_names,
@@ -50,10 +58,13 @@ macro_rules! conformance_tests {
             audit_entries_are_read_in_written_order_between_two_times,
         );
     };
-    (@each $open:path; $($check:ident),+ $(,)?) => {
+    (@each $open:path, $available:path; $($check:ident),+ $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $check() {
+                if !$available() {
+                    return;
+                }
                 let (store, _keep) = $open().await;
                 $crate::store::suite::$check(&store).await;
             }
@@ -67,6 +78,11 @@ macro_rules! conformance_tests {
     };
 }
 pub(crate) use conformance_tests;
+
+/// Every store that needs nothing but the machine: always there.
+pub fn always() -> bool {
+    true
+}
 
 /// Fails unless `listed` names exactly the checks (the `pub async fn`s) of this file.
 pub fn assert_every_check_listed(listed: &[&str]) {

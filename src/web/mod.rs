@@ -112,11 +112,7 @@ impl StoreSlot {
     pub async fn get(&self) -> Result<&Store, String> {
         self.store
             .get_or_try_init(|| async {
-                let spec = self.spec.clone();
-                tokio::task::spawn_blocking(move || Store::open(&spec))
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| e.to_string())
+                Store::connect(&self.spec).await.map_err(|e| e.to_string())
             })
             .await
     }

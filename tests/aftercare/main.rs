@@ -17,6 +17,7 @@ mod fuzz_props;
 mod hostile;
 mod layers;
 mod limits;
+mod postgres_replicas;
 mod properties;
 mod protocol_1_1;
 mod protocol_1_2;
