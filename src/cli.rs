@@ -130,7 +130,8 @@ pub enum Command {
 /// The store, as `serve --store` names it.
 #[derive(Debug, Clone, Args)]
 pub struct StoreArg {
-    /// The store: sqlite:PATH [default: sqlite:aftercare.sqlite3]
+    /// The store: sqlite:PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB [default:
+    /// sqlite:aftercare.sqlite3]
     #[arg(long, value_name = "STORE", value_parser = parse_store)]
     pub store: Option<crate::store::StoreSpec>,
 }
@@ -305,7 +306,8 @@ pub struct ServeArgs {
     /// data: keep it as the clinic's records)
     #[arg(long)]
     pub log_dispositions: bool,
-    /// Where the web check-in keeps answers and sent check-ins: sqlite:PATH [default:
+    /// Where the web check-in keeps answers and sent check-ins: sqlite:PATH, or
+    /// postgres://USER[:PASSWORD]@HOST:PORT/DB for several replicas [default:
     /// sqlite:aftercare.sqlite3, created on first use]
     #[arg(long, value_name = "STORE", value_parser = parse_store)]
     pub store: Option<crate::store::StoreSpec>,

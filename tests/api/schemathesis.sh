@@ -6,6 +6,8 @@
 # Left out: "positive data acceptance": a schema cannot say which free-text `treated`
 # values (advice) read as a date, nor that a date in the future is refused.
 set -euo pipefail
+# One worker: hypothesis describes its strategies by parsing source, which is not safe from
+# two threads at once on CPython 3.11 (a SystemError, not a finding).
 bin="${1:-target/debug/aftercare}"
 
 command -v st >/dev/null 2>&1 && st --version | grep -q "4.32.5" \
@@ -26,4 +28,4 @@ done
 cd "$work"
 st run "http://$addr/v1/openapi.json" \
     --checks all --exclude-checks positive_data_acceptance \
-    --max-examples 100 --workers 2 --seed 20261206
+    --max-examples 100 --workers 1 --seed 20261206
