@@ -227,7 +227,18 @@ pub fn next(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Step 
 /// from "Check your answers"), or the next one. A page further on would ask a question
 /// out of its order, and the result before the questions would read unknown as no.
 pub fn may_show(step: Step, draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
-    let next = next(draft, rules, now);
+    may_show_after(step, draft, rules, now, next(draft, rules, now))
+}
+
+/// [`may_show`] with the first open question already worked out (it asks the evaluation,
+/// and a page asks it once).
+pub fn may_show_after(
+    step: Step,
+    draft: &Draft,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    next: Step,
+) -> bool {
     if step == next {
         return true;
     }

@@ -451,11 +451,7 @@ fn in_words(web: &Web, c: &StoredCheckin) -> (Vec<SummaryRow>, Vec<String>, Vec<
                 sent: None,
                 begun_at: None,
             };
-            let ctx = super::steps::Ctx {
-                w: web.words,
-                rules,
-                now: Local::now().fixed_offset(),
-            };
+            let ctx = super::steps::Ctx::new(web.words, rules, Local::now().fixed_offset());
             super::steps::summary_rows(&draft, &ctx)
         }
         None => Vec::new(),

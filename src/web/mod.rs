@@ -150,11 +150,7 @@ impl Web {
     }
 
     fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            w: self.words,
-            rules: &self.rules,
-            now: self.now(),
-        }
+        Ctx::new(self.words, &self.rules, self.now())
     }
 
     fn layout(&self, title: &str, back: Option<String>) -> Layout {
@@ -440,14 +436,15 @@ async fn show(web: &Web, step: Step, headers: &HeaderMap) -> Response {
         Err(r) => return r,
     };
     let c = web.ctx();
+    let next = c.next(&draft);
     if step == Step::Result {
-        if flow::next(&draft, c.rules, c.now) != Step::Result {
-            return see_other(&flow::next(&draft, c.rules, c.now).path());
+        if next != Step::Result {
+            return see_other(&next.path());
         }
         return result::page(web, &id, &draft, &c, None).await;
     }
-    if !flow::may_show(step, &draft, c.rules, c.now) {
-        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    if !flow::may_show_after(step, &draft, c.rules, c.now, next) {
+        return see_other(&next.path());
     }
     html(
         StatusCode::OK,
@@ -490,11 +487,15 @@ async fn answer(web: &Web, step: Step, headers: &HeaderMap, body: &[u8]) -> Resp
         Err(r) => return r,
     };
     let c = web.ctx();
-    if step == Step::Result || !flow::may_show(step, &draft, c.rules, c.now) {
-        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    let next = c.next(&draft);
+    if step == Step::Result || !flow::may_show_after(step, &draft, c.rules, c.now, next) {
+        return see_other(&next.path());
     }
     let form = Form::parse(body);
-    if let Err(problems) = steps::accept(step, &form, &mut draft, &c) {
+    // A fresh `Ctx` for the changed draft: what was worked out for the old one is stale.
+    let checked = web.ctx();
+    if let Err(problems) = steps::accept(step, &form, &mut draft, &checked) {
+        // Refused: the draft is as it was.
         return html(
             StatusCode::UNPROCESSABLE_ENTITY,
             steps::render(step, &draft, &c, problems, Some(&form)),
@@ -503,7 +504,7 @@ async fn answer(web: &Web, step: Step, headers: &HeaderMap, body: &[u8]) -> Resp
     if let Err(r) = save(web, &id, &draft).await {
         return r;
     }
-    see_other(&flow::next(&draft, c.rules, c.now).path())
+    see_other(&web.ctx().next(&draft).path())
 }
 
 async fn stylesheet(headers: HeaderMap) -> Response {

@@ -20,11 +20,49 @@ pub struct Ctx<'a> {
     pub w: &'static Words,
     pub rules: &'a RuleSet,
     pub now: DateTime<FixedOffset>,
+    /// What a page asks of the evaluation, worked out once for one draft: a page asks it
+    /// several times (its back link, its checks, its list). A new draft, a new `Ctx`.
+    pub known: Known,
+}
+
+/// The first open question and the "about you" list of one draft, once worked out.
+#[derive(Default)]
+pub struct Known {
+    next: std::sync::OnceLock<Step>,
+    about_you: std::sync::OnceLock<Vec<String>>,
+}
+
+impl Ctx<'_> {
+    pub fn new<'a>(w: &'static Words, rules: &'a RuleSet, now: DateTime<FixedOffset>) -> Ctx<'a> {
+        Ctx {
+            w,
+            rules,
+            now,
+            known: Known::default(),
+        }
+    }
+
+    /// [`flow::next`] of `draft`, the draft this `Ctx` is for.
+    pub fn next(&self, draft: &Draft) -> Step {
+        *self
+            .known
+            .next
+            .get_or_init(|| flow::next(draft, self.rules, self.now))
+    }
+
+    /// [`flow::about_you`] of `draft`.
+    pub fn about_you(&self, draft: &Draft) -> &[String] {
+        self.known
+            .about_you
+            .get_or_init(|| flow::about_you(draft, self.rules, self.now))
+    }
 }
 
 /// The page before this one, for the back link: the step before it in the order this
 /// person's answers take.
 pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
+    let next = c.next(draft);
+    let shown = |s: Step| flow::may_show_after(s, draft, c.rules, c.now, next);
     let mut order = vec![
         Step::Emergency,
         Step::Urgent,
@@ -32,11 +70,11 @@ pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
         Step::SameDay,
         Step::Symptoms,
     ];
-    if draft.other_description.is_some() || flow::next(draft, c.rules, c.now) == Step::Other {
+    if draft.other_description.is_some() || next == Step::Other {
         order.push(Step::Other);
     }
     order.extend((1..=draft.symptom_order.len()).map(Step::Details));
-    if !flow::about_you(draft, c.rules, c.now).is_empty() {
+    if !c.about_you(draft).is_empty() {
         order.push(Step::AboutYou);
     }
     order.extend([Step::Repeat, Step::Answers]);
@@ -45,17 +83,14 @@ pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
     }
     if step == Step::Result {
         // After a stop, back is the page of the sign that stopped it.
-        let last = order
-            .iter()
-            .copied()
-            .rfind(|s| flow::may_show(*s, draft, c.rules, c.now));
+        let last = order.iter().copied().rfind(|s| shown(*s));
         return last.map(Step::path);
     }
     let at = order.iter().position(|s| *s == step)?;
     order[..at]
         .iter()
         .rev()
-        .find(|s| flow::may_show(**s, draft, c.rules, c.now))
+        .find(|s| shown(**s))
         .map(|s| s.path())
 }
 
@@ -208,7 +243,7 @@ pub fn render(
             .render()
         }
         Step::AboutYou => {
-            let ids = flow::about_you(draft, rules, c.now);
+            let ids = c.about_you(draft);
             let items = ids
                 .iter()
                 .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
@@ -771,11 +806,7 @@ mod tests {
     #[test]
     fn every_field_refuses_a_wrong_value_with_a_clear_message() {
         let rules = RuleSet::built_in();
-        let c = Ctx {
-            w: english(),
-            rules: &rules,
-            now: now(),
-        };
+        let c = Ctx::new(english(), &rules, now());
         let mut base = at_symptoms(&rules);
         flow::record_symptoms(&mut base, vec!["redness".into()], Some("other"));
         let long = format!("other_description={}", "a".repeat(501));
@@ -919,11 +950,7 @@ mod tests {
     #[test]
     fn a_date_far_back_is_taken_once_confirmed() {
         let rules = RuleSet::built_in();
-        let c = Ctx {
-            w: english(),
-            rules: &rules,
-            now: now(),
-        };
+        let c = Ctx::new(english(), &rules, now());
         let mut draft = at_symptoms(&rules);
         let form = Form::parse(b"treated_on=2026-06-01&date_confirmed=yes");
         accept(Step::When, &form, &mut draft, &c).unwrap();
@@ -943,11 +970,7 @@ mod tests {
     #[test]
     fn what_is_refused_is_shown_again_as_it_was_sent() {
         let rules = RuleSet::built_in();
-        let c = Ctx {
-            w: english(),
-            rules: &rules,
-            now: now(),
-        };
+        let c = Ctx::new(english(), &rules, now());
         let draft = at_symptoms(&rules);
         let form = Form::parse(b"symptoms=none&symptoms=redness");
         let page = render(Step::Symptoms, &draft, &c, Vec::new(), Some(&form));
