@@ -84,6 +84,41 @@ pub fn shown(text: &str) -> String {
     }
 }
 
+/// A question of radios: its one value, one of `choices`; none given is refused with
+/// `missing`, another value by name.
+pub fn choice<'f>(
+    form: &'f Form,
+    field: &str,
+    choices: &[&str],
+    missing: &str,
+    w: &Words,
+) -> Result<&'f str, Problem> {
+    match form.one(field, w)? {
+        Some(v) if choices.contains(&v) => Ok(v),
+        Some(other) => Err(Problem::new(
+            field,
+            fill(&w.problems.unknown_choice, &[("value", &shown(other))]),
+        )),
+        None => Err(Problem::new(field, missing)),
+    }
+}
+
+/// Free text that may hold lines (a note): each line as [`text`] checks it, at most `max`
+/// characters in all; the lines are kept, with Windows line ends made plain.
+pub fn lines(value: &str, field: &str, max: usize, w: &Words) -> Result<String, Problem> {
+    let value = value.replace("\r\n", "\n");
+    if value.trim().chars().count() > max {
+        return Err(Problem::new(
+            field,
+            fill(&w.problems.too_long, &[("max", &max.to_string())]),
+        ));
+    }
+    for line in value.lines() {
+        text(line, field, max, w)?;
+    }
+    Ok(value.trim().to_string())
+}
+
 /// A checklist with "None of these": the ids ticked, each one of `choices`; "none" alone is
 /// an empty list; nothing ticked, or "none" with another, is refused.
 pub fn checklist(
@@ -196,6 +231,42 @@ mod tests {
             .contains("at most 500"));
         assert!(text("a\u{202e}b", "x", 500, w).is_err());
         assert!(text("a\u{7}b", "x", 500, w).is_err());
+    }
+
+    #[test]
+    fn a_radio_question_takes_one_of_its_choices() {
+        let w = english();
+        let f = Form::parse(b"reached=yes&bad=x");
+        assert_eq!(
+            choice(&f, "reached", &["yes", "no"], "say", w).unwrap(),
+            "yes"
+        );
+        let p = choice(&f, "bad", &["yes", "no"], "say", w).unwrap_err();
+        assert!(
+            p.message.contains("'x' is not one of the choices"),
+            "{}",
+            p.message
+        );
+        assert_eq!(
+            choice(&f, "absent", &["yes"], "say which", w)
+                .unwrap_err()
+                .message,
+            "say which"
+        );
+    }
+
+    #[test]
+    fn a_note_keeps_its_lines_and_refuses_other_control_characters() {
+        let w = english();
+        assert_eq!(
+            lines("Seen.\r\nAgrees. ", "note", 20, w).unwrap(),
+            "Seen.\nAgrees."
+        );
+        assert!(lines("a\u{7}b", "note", 20, w).is_err());
+        assert!(lines(&"a\n".repeat(15), "note", 20, w)
+            .unwrap_err()
+            .message
+            .contains("at most 20"));
     }
 
     #[test]

@@ -697,79 +697,42 @@ pub async fn outcome(
     if let Err(p) = form.only(&["reached", "disposition_after", "note"], w) {
         problems.push(p);
     }
-    let reached = match form.one("reached", w) {
-        Ok(Some("yes")) => Some(true),
-        Ok(Some("no")) => Some(false),
-        Ok(Some(other)) => {
-            problems.push(Problem::new(
-                "reached",
-                fill(
-                    &w.problems.unknown_choice,
-                    &[("value", &form::shown(other))],
-                ),
-            ));
-            None
-        }
-        Ok(None) => {
-            problems.push(Problem::new("reached", w.inbox.reached_missing.clone()));
-            None
-        }
+    let codes: Vec<&str> = Disposition::ALL.iter().map(|d| d.code()).collect();
+    let mut keep = |read: Result<String, Problem>| match read {
+        Ok(v) => Some(v),
         Err(p) => {
             problems.push(p);
             None
         }
     };
-    let after = match form.one("disposition_after", w) {
-        Ok(Some(code)) if Disposition::ALL.iter().any(|d| d.code() == code) => {
-            Some(code.to_string())
-        }
-        Ok(Some(other)) => {
-            problems.push(Problem::new(
-                "disposition_after",
-                fill(
-                    &w.problems.unknown_choice,
-                    &[("value", &form::shown(other))],
-                ),
-            ));
-            None
-        }
-        Ok(None) => {
-            problems.push(Problem::new(
-                "disposition_after",
-                w.inbox.disposition_missing.clone(),
-            ));
-            None
-        }
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    };
+    let reached = keep(
+        form::choice(
+            &form,
+            "reached",
+            &["yes", "no"],
+            &w.inbox.reached_missing,
+            w,
+        )
+        .map(str::to_string),
+    )
+    .map(|v| v == "yes");
+    let after = keep(
+        form::choice(
+            &form,
+            "disposition_after",
+            &codes,
+            &w.inbox.disposition_missing,
+            w,
+        )
+        .map(str::to_string),
+    );
     let note_text = form
         .values("note")
         .first()
         .map(|v| v.to_string())
         .unwrap_or_default();
     // A note may have lines; other control characters are refused.
-    let note = match form::text(
-        &note_text.replace("\r\n", "\n").replace('\n', " \u{2424} "),
-        "note",
-        NOTE_CHARS * 2,
-        w,
-    ) {
-        Ok(_) if note_text.chars().count() > NOTE_CHARS => {
-            problems.push(Problem::new(
-                "note",
-                fill(&w.problems.too_long, &[("max", &NOTE_CHARS.to_string())]),
-            ));
-            String::new()
-        }
-        Ok(_) => note_text.replace("\r\n", "\n").trim().to_string(),
-        Err(p) => {
-            problems.push(p);
-            String::new()
-        }
-    };
+    let note = keep(form::lines(&note_text, "note", NOTE_CHARS, w)).unwrap_or_default();
     let now = Utc::now();
     let (Some(reached), Some(after), true) = (reached, after, problems.is_empty()) else {
         return match store.checkin(&id).await {

@@ -608,26 +608,9 @@ pub fn accept(step: Step, form: &Form, draft: &mut Draft, c: &Ctx) -> Result<(),
         }
         Step::Repeat => {
             form.only(&["repeat_contact"], w).map_err(|p| vec![p])?;
-            draft.answers.repeat_contact =
-                match form.one("repeat_contact", w).map_err(|p| vec![p])? {
-                    Some("yes") => Some(true),
-                    Some("no") => Some(false),
-                    Some(other) => {
-                        return Err(vec![Problem::new(
-                            "repeat_contact",
-                            fill(
-                                &w.problems.unknown_choice,
-                                &[("value", &form::shown(other))],
-                            ),
-                        )])
-                    }
-                    None => {
-                        return Err(vec![Problem::new(
-                            "repeat_contact",
-                            w.repeat.missing.clone(),
-                        )])
-                    }
-                };
+            let answer = form::choice(form, "repeat_contact", &["yes", "no"], &w.repeat.missing, w)
+                .map_err(|p| vec![p])?;
+            draft.answers.repeat_contact = Some(answer == "yes");
         }
         Step::Answers => {
             form.only(&[], w).map_err(|p| vec![p])?;
