@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use aftercare::batch::{self, BatchOptions};
 use aftercare::output::Format;
-use aftercare::{RuleSet, Severity, Trend};
+use aftercare_core::{RuleSet, Severity, Trend};
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 

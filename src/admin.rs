@@ -80,7 +80,7 @@ pub fn checkin_for_call(
         ))
     })?;
     let answers = crate::questionnaire::checkin_answers(&stored.answers)?;
-    let disposition = crate::model::Disposition::ALL
+    let disposition = aftercare_core::model::Disposition::ALL
         .into_iter()
         .find(|d| d.code() == stored.disposition)
         .ok_or_else(|| {

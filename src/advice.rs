@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use crate::evaluate::{advice_for_day, reaction_course};
-use crate::model::{AdviceItem, RuleSetId};
 use crate::output::text::{safety_net_text, wrap, Style};
-use crate::rules::advice_words::{answer, coming_up, safety_net, since, Clock};
-use crate::rules::RuleSet;
+use aftercare_core::evaluate::{advice_for_day, reaction_course};
+use aftercare_core::model::{AdviceItem, RuleSetId};
+use aftercare_core::rules::advice_words::{answer, coming_up, safety_net, since, Clock};
+use aftercare_core::rules::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayAdvice {
@@ -169,13 +169,13 @@ fn advice_on(rules: &RuleSet, day: f64, topics: &[String], clock: Clock) -> DayA
 /// the calendar day since the treatment day.
 pub fn advice_since(
     rules: &RuleSet,
-    (earliest, latest): crate::when::Span,
+    (earliest, latest): aftercare_core::when::Span,
     now: chrono::DateTime<chrono::FixedOffset>,
     topic: &[String],
 ) -> DayAdvice {
     let mut a = advice_on(
         rules,
-        crate::when::days_between(latest, now),
+        aftercare_core::when::days_between(latest, now),
         topic,
         Clock::From(latest),
     );
@@ -209,8 +209,8 @@ pub fn advice_for(
     when: AdviceWhen<'_>,
     asked: &[String],
     now: chrono::DateTime<chrono::FixedOffset>,
-) -> Result<DayAdvice, crate::input::InputError> {
-    use crate::input::{InputError, MAX_DAYS};
+) -> Result<DayAdvice, aftercare_core::input::InputError> {
+    use aftercare_core::input::{InputError, MAX_DAYS};
     // Each word asked names one or more topics, in a person's words ("gym", "vitamin C").
     let mut chosen: Vec<String> = Vec::new();
     for t in asked {
@@ -242,7 +242,7 @@ pub fn advice_for(
             Ok(day_advice(rules, d, &chosen))
         }
         AdviceWhen::Treated(text) => {
-            let span = crate::when::parse_typed_span(text, now)
+            let span = aftercare_core::when::parse_typed_span(text, now)
                 .map_err(|m| InputError::new("treated", format!("{m}: {text:?}")))?;
             Ok(advice_since(rules, span, now, &chosen))
         }

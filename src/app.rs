@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 use crate::batch::{self, BatchOptions};
 use crate::cli::{Action, Config, SchemaKind};
 use crate::error::{Error, ExitCode};
-use crate::examples::run_examples;
-use crate::model::Disposition;
 use crate::output::{self, diagnostics, text::Style};
-use crate::rules::{RuleFileErrors, RuleSet};
-use crate::rules::{RuleId, RuleKind};
 use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason};
-use crate::{lint, trace};
+use aftercare_core::examples::run_examples;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::{RuleFileErrors, RuleSet};
+use aftercare_core::rules::{RuleId, RuleKind};
+use aftercare_core::{lint, trace};
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> i32
@@ -61,7 +61,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
                 return Err(Error::Rules(RuleFileErrors(
                     failures
                         .into_iter()
-                        .map(|f| crate::rules::RuleFileError {
+                        .map(|f| aftercare_core::rules::RuleFileError {
                             file: rules.origin.clone(),
                             line: None,
                             rule: Some(RuleId::new(RuleKind::Example, &f.example).to_string()),
@@ -78,7 +78,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
                     warnings
                         .into_iter()
                         .filter(|w| w.refuses_use)
-                        .map(|w| crate::rules::RuleFileError {
+                        .map(|w| aftercare_core::rules::RuleFileError {
                             file: w.file,
                             line: None,
                             rule: Some(w.rule),
@@ -517,7 +517,7 @@ fn read_test_table(path: &Path, name: &str) -> Result<String, Error> {
         ))
     };
     // The same bound as the rule file they go with.
-    let most = crate::rules::MAX_RULE_FILE_BYTES;
+    let most = aftercare_core::rules::MAX_RULE_FILE_BYTES;
     let file = File::open(path).map_err(cannot)?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(Error::Input(format!("{name}: is a folder, not a file")));

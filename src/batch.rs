@@ -8,12 +8,12 @@ use std::io::{self, BufRead, Write};
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::evaluate::{explain, triage};
-use crate::input::{parse_json_case, InputError};
-use crate::model::Disposition;
 use crate::output::{self, Format};
-use crate::pretty_case::{PrettyCase, Step};
-use crate::rules::RuleSet;
+use aftercare_core::evaluate::{explain, triage};
+use aftercare_core::input::{parse_json_case, InputError};
+use aftercare_core::model::Disposition;
+use aftercare_core::pretty_case::{PrettyCase, Step};
+use aftercare_core::rules::RuleSet;
 
 /// The longest line (or single document) read, in bytes. Longer ones are an input error.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -119,7 +119,7 @@ pub fn run<R: BufRead, W: Write>(
 ///
 /// Every non-blank line gets exactly one record, in order, whatever came before it: a line is
 /// bounded by its newline, and only a case pretty-printed over several lines (see
-/// [`crate::pretty_case`]) is answered as one. [`crate::stream_contract`] states this.
+/// [`aftercare_core::pretty_case`]) is answered as one. [`crate::stream_contract`] states this.
 pub fn run_reporting<R: BufRead, W: Write>(
     reader: &mut R,
     out: &mut W,
@@ -194,7 +194,7 @@ pub fn run_reporting<R: BufRead, W: Write>(
 
 /// Lines in, cases out: the one reading of a stream, for `check --input` and for `serve`
 /// alike. A case is one line (JSON Lines) or a pretty-printed document over several lines
-/// (see [`crate::pretty_case`]); blank lines between cases are skipped; a byte-order mark is
+/// (see [`aftercare_core::pretty_case`]); blank lines between cases are skipped; a byte-order mark is
 /// dropped before the first case.
 #[derive(Default)]
 pub struct Framer {
@@ -282,7 +282,10 @@ fn is_blank(line: &[u8]) -> bool {
 /// One message line, made safe for a terminal; a standard error that cannot be written
 /// does not stop the answers.
 fn say(messages: &mut (dyn Write + Send), message: &str) {
-    let line = format!("aftercare: error: {}\n", output::escape::visible(message));
+    let line = format!(
+        "aftercare: error: {}\n",
+        aftercare_core::escape::visible(message)
+    );
     let _ = messages.write_all(line.as_bytes());
 }
 
@@ -335,7 +338,7 @@ fn salvage_id(raw: &[u8]) -> Option<String> {
     serde_json::from_slice::<IdOnly>(raw)
         .ok()
         .and_then(|c| c.id)
-        .filter(|id| id.len() <= crate::input::MAX_ID_LEN)
+        .filter(|id| id.len() <= aftercare_core::input::MAX_ID_LEN)
 }
 
 /// Where the answers go, and what the run has seen so far: the per-case path of `check`,
@@ -446,7 +449,7 @@ impl<'a, W: Write> Answers<'a, W> {
     /// Answers one case read from line `no` (or starting there).
     fn case(
         &mut self,
-        parsed: Result<crate::input::CaseInput, InputError>,
+        parsed: Result<aftercare_core::input::CaseInput, InputError>,
         no: usize,
         raw: Option<&[u8]>,
     ) -> io::Result<()> {
@@ -464,7 +467,10 @@ impl<'a, W: Write> Answers<'a, W> {
                 }
                 match input.into_case(rules, now) {
                     Ok(case) => (Ok(case), None),
-                    Err(e) => (Err(e), id.filter(|id| id.len() <= crate::input::MAX_ID_LEN)),
+                    Err(e) => (
+                        Err(e),
+                        id.filter(|id| id.len() <= aftercare_core::input::MAX_ID_LEN),
+                    ),
                 }
             }
             Err(e) => (Err(e), None),
@@ -510,7 +516,8 @@ impl<'a, W: Write> Answers<'a, W> {
                 let id = case_id.or_else(|| raw.and_then(salvage_id));
                 // A refusal never hides an emergency: what could be read of the case still
                 // gives the least it needs (clinical reference section 6).
-                let at_least = raw.and_then(|r| crate::refusal::readable_floor(r, rules, now));
+                let at_least =
+                    raw.and_then(|r| aftercare_core::refusal::readable_floor(r, rules, now));
                 if let Some(d) = at_least {
                     summary.most_urgent = summary.most_urgent.max(Some(d));
                 }
@@ -590,16 +597,16 @@ impl<'a, W: Write> Answers<'a, W> {
 /// A case as a FHIR bundle: the answers as given, assessed at the case's own time when it
 /// gives one (a date alone stays a date), else at `now`.
 fn fhir_bundle(
-    input: &crate::input::CaseInput,
-    a: &crate::model::Assessment,
+    input: &aftercare_core::input::CaseInput,
+    a: &aftercare_core::model::Assessment,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
     line: usize,
 ) -> serde_json::Value {
     let (assessed_at, instant) = match &input.assessed_at {
         Some(text) => {
-            let last =
-                crate::when::parse_case_time(text, now.offset()).map_or(now, |(_, last)| last);
+            let last = aftercare_core::when::parse_case_time(text, now.offset())
+                .map_or(now, |(_, last)| last);
             (
                 output::fhir::date_time(text).unwrap_or_else(|| last.to_rfc3339()),
                 last,
@@ -631,7 +638,7 @@ mod tests {
 
     /// The built-in rules, parsed once for all the tests of this module.
     fn rules() -> &'static RuleSet {
-        crate::rules::built_in_for_tests()
+        crate::built_in_rules_for_tests()
     }
 
     fn run_as(format: Format, input: &str) -> String {

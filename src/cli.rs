@@ -541,7 +541,7 @@ impl Config {
         let now = match &cli.global.now {
             Some(text) => {
                 let local = Local::now().fixed_offset();
-                crate::when::parse_timestamp(text, local.offset())
+                aftercare_core::when::parse_timestamp(text, local.offset())
                     .map_err(|m| Error::Usage(format!("--now: {m}: {text:?}")))?
             }
             None => Local::now().fixed_offset(),

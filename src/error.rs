@@ -1,8 +1,8 @@
 //! Errors of the whole tool, each with its documented exit code.
 
 pub use crate::io_text::io_reason;
-use crate::model::Disposition;
-use crate::rules::RuleFileErrors;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleFileErrors;
 
 /// How a run ends, as the process exit code. Every code the tool documents (README, manual
 /// page) is a variant here and nowhere else; scripts branch on them.
@@ -109,7 +109,7 @@ pub mod exit {
     pub const INTERRUPTED: i32 = ExitCode::Interrupted.code();
     /// The code of home care under `--disposition-exit-code`; each step of urgency adds one.
     pub const DISPOSITION_BASE: i32 =
-        ExitCode::Disposition(crate::model::Disposition::HomeCare).code();
+        ExitCode::Disposition(aftercare_core::model::Disposition::HomeCare).code();
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,15 +8,15 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::evaluate::assess;
-use crate::examples::run_examples;
-use crate::input::parse_json_case;
 use crate::output::rules_table;
 use crate::output::text::{report_styled, Style};
-use crate::refusal::readable_floor;
-use crate::rules::RuleSet;
-use crate::when::{days_between, parse_timestamp, parse_typed};
-use crate::{lint, trace};
+use aftercare_core::evaluate::assess;
+use aftercare_core::examples::run_examples;
+use aftercare_core::input::parse_json_case;
+use aftercare_core::refusal::readable_floor;
+use aftercare_core::rules::RuleSet;
+use aftercare_core::when::{days_between, parse_timestamp, parse_typed};
+use aftercare_core::{lint, trace};
 
 fn holds(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
     if ok {
@@ -27,7 +27,7 @@ fn holds(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
 }
 
 /// One JSON case: parsed, resolved against `rules` with `now`, triaged and written. A refusal
-/// says what is wrong and has a floor ([`crate::refusal`]); an answer is the most urgent
+/// says what is wrong and has a floor ([`aftercare_core::refusal`]); an answer is the most urgent
 /// finding, never below a reported warning sign or a repeat contact, equal to the floor of
 /// its text (all of it could be read), and writes as JSON and as text.
 pub fn check_case_text(
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn a_sound_case_a_refused_case_and_a_refused_rule_file_all_keep_the_contract() {
-        let rules = crate::rules::built_in_for_tests();
+        let rules = crate::built_in_rules_for_tests();
         let case = r#"{"days_since_treatment": 2, "symptoms": [{"id": "fever"}]}"#;
         assert_eq!(check_case_text(case, rules, now()), Ok(()));
         assert_eq!(check_case_text("{", rules, now()), Ok(()));

@@ -1,14 +1,6 @@
-//! An I/O error in the words a person reads. Below the rules, which say why a rule file could
-//! not be read, and the errors, which carry it.
+//! Standard output's state at start, and (from the core) an I/O error in words.
 
-/// An I/O error's reason without the "(os error 2)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
+pub use aftercare_core::io_words::io_reason;
 
 /// Whether standard output was closed when the program started (`aftercare check >&-`). The
 /// Rust runtime then opens `/dev/null` read-write in its place, so every answer would be

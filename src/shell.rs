@@ -11,7 +11,7 @@ use crate::error::ExitCode;
 
 /// `--version`: the program and the protocol built into it, since a result depends on both.
 pub fn version_line() -> String {
-    let rules = crate::rules::built_in_header();
+    let rules = aftercare_core::rules::built_in_header();
     format!(
         "aftercare {} (built-in rules: {} {})\n",
         env!("CARGO_PKG_VERSION"),

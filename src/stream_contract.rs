@@ -8,7 +8,7 @@
 //! itself: it splits the input at every newline and follows the same rules.
 
 use crate::batch::MAX_LINE_BYTES;
-use crate::pretty_case::{PrettyCase, Step};
+use aftercare_core::pretty_case::{PrettyCase, Step};
 
 /// The line number each record names, in order: one per non-blank line, a pretty-printed
 /// case once at its first line.
@@ -115,7 +115,7 @@ pub fn check_disposition_lines(input: &[u8], output: &[u8]) -> Result<(), String
     }
     match lines
         .iter()
-        .find(|l| **l != "error" && l.parse::<crate::Disposition>().is_err())
+        .find(|l| **l != "error" && l.parse::<aftercare_core::Disposition>().is_err())
     {
         Some(l) => Err(format!("{l:?} is not a disposition")),
         None => Ok(()),
@@ -150,7 +150,7 @@ pub fn check_fhir_records(input: &[u8], output: &[u8]) -> Result<(), String> {
 /// holding a control character), and an answer or an error for any input.
 pub fn check_run(
     input: &[u8],
-    rules: &crate::RuleSet,
+    rules: &aftercare_core::RuleSet,
     opts: &crate::batch::BatchOptions,
 ) -> Result<crate::batch::BatchSummary, String> {
     use crate::output::Format;
@@ -172,7 +172,7 @@ pub fn check_run(
     }
     if let Some(c) = messages
         .chars()
-        .find(|&c| c != '\n' && crate::output::escape::is_unsafe(c))
+        .find(|&c| c != '\n' && aftercare_core::escape::is_unsafe(c))
     {
         return Err(format!("a message holds the raw character {c:?}"));
     }

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use aftercare::fuzz_contract::check_case_text;
-use aftercare::RuleSet;
+use aftercare_core::RuleSet;
 use chrono::DateTime;
 use libfuzzer_sys::fuzz_target;
 

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use aftercare::fuzz_contract::check_rule_text;
-use aftercare::RuleSet;
+use aftercare_core::RuleSet;
 use libfuzzer_sys::fuzz_target;
 
 fn reference() -> &'static RuleSet {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use aftercare::batch::BatchOptions;
 use aftercare::output::Format;
 use aftercare::stream_contract::check_run;
-use aftercare::RuleSet;
+use aftercare_core::RuleSet;
 use chrono::DateTime;
 use libfuzzer_sys::fuzz_target;
 

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::escape;
+use aftercare_core::escape;
 
 /// `aftercare: error: MESSAGE`.
 pub fn error(message: &str) {

@@ -10,8 +10,8 @@ use std::hash::{Hash, Hasher};
 
 use serde_json::{json, Value};
 
-use crate::model::{Disposition, Finding, RuleSetId, Severity, Trend};
-use crate::rules::RuleSet;
+use aftercare_core::model::{Disposition, Finding, RuleSetId, Severity, Trend};
+use aftercare_core::rules::RuleSet;
 
 /// The R4 extension that makes "None of these" exclude every other option.
 const OPTION_EXCLUSIVE: &str =
@@ -240,7 +240,7 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
             "text": "What is it? In your own words.",
             "type": "string",
             "required": true,
-            "maxLength": crate::input::MAX_DESCRIPTION_CHARS
+            "maxLength": aftercare_core::input::MAX_DESCRIPTION_CHARS
         });
         if let Some(details) = item["item"].as_array_mut() {
             details.insert(0, description);
@@ -741,7 +741,7 @@ pub fn date_time(text: &str) -> Option<String> {
 /// The answers of a JSON case: what it lists, and "None of these" for a list with none of
 /// it (a case's symptom list is everything the person reports).
 pub fn case_answers(
-    input: &crate::input::CaseInput,
+    input: &aftercare_core::input::CaseInput,
     assessed_at: chrono::DateTime<chrono::FixedOffset>,
 ) -> Answers {
     let treated_at = match (&input.treated_at, input.days_since_treatment) {

@@ -5,10 +5,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::evaluate::{subject_name, Subject, Triage};
-use crate::input::InputError;
-use crate::model::{Assessment, Case, Disposition, RuleSetId, ERROR_FORMAT, RESULT_FORMAT};
-use crate::rules::RuleSet;
+use aftercare_core::evaluate::{subject_name, Subject, Triage};
+use aftercare_core::input::InputError;
+use aftercare_core::model::{
+    Assessment, Case, Disposition, RuleSetId, ERROR_FORMAT, RESULT_FORMAT,
+};
+use aftercare_core::rules::RuleSet;
 
 pub fn write_assessment<W: Write>(out: &mut W, a: &Assessment) -> io::Result<()> {
     serde_json::to_writer(&mut *out, a)?;
@@ -109,7 +111,7 @@ struct ErrorRecord<'a> {
     id: Option<&'a str>,
     assessed_at: String,
     error: ErrorBody<'a>,
-    /// The least the parts that could be read need ([`crate::refusal`]): a refusal never
+    /// The least the parts that could be read need ([`aftercare_core::refusal`]): a refusal never
     /// hides an emergency.
     #[serde(skip_serializing_if = "Option::is_none")]
     at_least: Option<Disposition>,

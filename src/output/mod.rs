@@ -1,7 +1,6 @@
 //! One module per output format.
 
 pub mod diagnostics;
-pub mod escape;
 pub mod fhir;
 pub mod json;
 pub mod openapi;

@@ -6,8 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::Disposition;
-use crate::rules::RuleSet;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleSet;
 
 /// Moves `schema`'s `$defs` into `components` as `NAME.DEF`, rewrites its references, and
 /// adds the schema itself as `NAME` (without `$id` and `$schema`: the document is their

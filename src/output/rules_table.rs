@@ -1,8 +1,8 @@
 //! `aftercare rules list`: the protocol as tables a clinician can check against the sheets.
 
-use crate::model::{fmt_day, Disposition};
 use crate::output::text::{wrap, Style};
-use crate::rules::{RuleSet, Steps};
+use aftercare_core::model::{fmt_day, Disposition};
+use aftercare_core::rules::{RuleSet, Steps};
 
 /// The short forms of the clinical reference: ED, TODAY, 3D, 2W.
 pub fn short(d: Disposition) -> &'static str {
@@ -176,7 +176,7 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
 
     out.push_str("\nAftercare advice\n");
     // The moments as the advice page says them: "4 hours after the treatment", not day 0.17.
-    let words = |d: f64| crate::rules::advice_words::Clock::Days.words(d);
+    let words = |d: f64| aftercare_core::rules::advice_words::Clock::Days.words(d);
     for a in &rules.advice {
         let when = match a.until_day {
             Some(u) if a.from_day == 0.0 => format!("until {}", words(u)),
@@ -185,8 +185,8 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
             None => "any day".to_string(),
         };
         let kind = match a.kind {
-            crate::rules::AdviceKind::Do => "do",
-            crate::rules::AdviceKind::Dont => "don't",
+            aftercare_core::rules::AdviceKind::Do => "do",
+            aftercare_core::rules::AdviceKind::Dont => "don't",
         };
         out.push_str(&wrap(
             &format!("{when} ({}, {kind}): {}", a.topic, a.text),
@@ -213,7 +213,7 @@ mod tests {
         }
         // A cell says what the legend says: not "999" beside a legend of "EMERG".
         assert_eq!(short(Disposition::CallEmergencyNow), "EMERG");
-        let table = render(crate::rules::built_in_for_tests(), Style::plain());
+        let table = render(crate::built_in_rules_for_tests(), Style::plain());
         assert!(table.contains(&legend), "{table}");
     }
 }

@@ -7,9 +7,11 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::input::{MAX_DAYS, MAX_DESCRIPTION_CHARS, MAX_ID_LEN, MAX_RISK_FACTORS, MAX_SYMPTOMS};
-use crate::model::{Disposition, Severity, Trend};
-use crate::rules::RuleSet;
+use aftercare_core::input::{
+    MAX_DAYS, MAX_DESCRIPTION_CHARS, MAX_ID_LEN, MAX_RISK_FACTORS, MAX_SYMPTOMS,
+};
+use aftercare_core::model::{Disposition, Severity, Trend};
+use aftercare_core::rules::RuleSet;
 
 const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
@@ -62,7 +64,7 @@ fn rule_set_id() -> Value {
 /// An advice item's kind: what to do, or what not to do (yet).
 fn advice_kind() -> Value {
     json!({
-        "enum": crate::rules::AdviceKind::CODES,
+        "enum": aftercare_core::rules::AdviceKind::CODES,
         "description": "\"do\": what to do (a short answer says \"yes\"); \"dont\": what not to do (\"not yet\" until it ends)."
     })
 }

@@ -3,9 +3,9 @@
 
 use colored::Colorize;
 
-use crate::model::{fmt_day, Assessment, Disposition, FindingKind};
-use crate::rules::advice_words::Clock;
-use crate::rules::RuleSet;
+use aftercare_core::model::{fmt_day, Assessment, Disposition, FindingKind};
+use aftercare_core::rules::advice_words::Clock;
+use aftercare_core::rules::RuleSet;
 
 /// Colour on or off, and the width to wrap at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         wrap(&a.action, style.width, "", "")
     );
     if let Some(id) = &a.id {
-        out.push_str(&format!("Case {}\n", super::escape::visible(id)));
+        out.push_str(&format!("Case {}\n", aftercare_core::escape::visible(id)));
     }
     out.push_str(&instruction);
     if a.disposition == Disposition::CallEmergencyNow {
@@ -172,7 +172,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         // Aftercare read on its own must still say when to call (clinical reference 1.2).
         if !a.advice.is_empty() {
             out.push_str(&safety_net_text(
-                &crate::rules::advice_words::safety_net(rules),
+                &aftercare_core::rules::advice_words::safety_net(rules),
                 style,
             ));
         }
@@ -322,7 +322,7 @@ pub fn findings_in_words(
         if let (Some(words), false) = (&f.description, f.kind == FindingKind::Other) {
             line.push_str(&format!(
                 " In their words: \"{}\".",
-                super::escape::visible(words.trim())
+                aftercare_core::escape::visible(words.trim())
             ));
         }
         out.push(line);

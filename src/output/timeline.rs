@@ -7,10 +7,10 @@
 
 use colored::Colorize;
 
-use crate::evaluate::{triage, Subject};
-use crate::model::{fmt_day, Case, Disposition};
 use crate::output::text::Style;
-use crate::rules::{ExpectedReaction, RuleSet};
+use aftercare_core::evaluate::{triage, Subject};
+use aftercare_core::model::{fmt_day, Case, Disposition};
+use aftercare_core::rules::{ExpectedReaction, RuleSet};
 
 const NORMAL: char = '=';
 const IF_IMPROVING: char = '-';
@@ -247,7 +247,7 @@ fn axis(span: f64, bar_width: usize, bar_start: usize, column: &dyn Fn(f64) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ReportedSymptom, Severity, Trend};
+    use aftercare_core::model::{ReportedSymptom, Severity, Trend};
 
     fn case(day: f64, ids: &[&str]) -> Case {
         Case::on_day(

@@ -165,7 +165,7 @@ impl State<'_> {
             // Typed, so shown as text only: never a control or bidi character.
             head.push(format!(
                 "  Search: {}",
-                crate::output::escape::visible(&self.filter)
+                aftercare_core::escape::visible(&self.filter)
             ));
         }
         let mut tail = Vec::new();
@@ -215,7 +215,7 @@ impl State<'_> {
         // The window: from the cursor's option, extended down then up while it fits.
         let mut list = Vec::new();
         if let Some(o) = self.q.other.filter(|_| self.offering_other()) {
-            let words = crate::output::escape::visible(self.filter.trim());
+            let words = aftercare_core::escape::visible(self.filter.trim());
             list.extend(
                 wrap(
                     &format!("{}: \"{words}\"", self.q.choices[o].label),
@@ -398,7 +398,7 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
                         // A search can become a description ("Something else"): nothing
                         // that could act on a terminal or a record is taken into it.
                         KeyCode::Char(c)
-                            if !crate::output::escape::is_unsafe(c)
+                            if !aftercare_core::escape::is_unsafe(c)
                                 && s.filter.chars().count() < 40 =>
                         {
                             s.filter.push(c);
@@ -427,7 +427,7 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
                     .to_string();
                 match (&s.other_words, q.other == Some(i)) {
                     (Some(w), true) => {
-                        format!("{label} (\"{}\")", crate::output::escape::visible(w))
+                        format!("{label} (\"{}\")", aftercare_core::escape::visible(w))
                     }
                     _ => label,
                 }
@@ -463,7 +463,7 @@ mod tests {
     /// aliases, first in the list.
     #[test]
     fn a_search_finds_the_new_entries_by_the_words_people_use() {
-        let rules = crate::rules::built_in_for_tests();
+        let rules = crate::built_in_rules_for_tests();
         let choices: Vec<Choice> = rules
             .symptom_ids()
             .map(|id| {

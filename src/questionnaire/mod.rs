@@ -13,6 +13,8 @@ pub mod patient;
 pub mod prompt;
 pub mod record;
 pub mod sbar;
+pub mod scripted;
+pub mod terminal;
 
 use std::sync::Arc;
 
@@ -20,12 +22,12 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
-use crate::evaluate::assess;
-use crate::input::{CaseInput, SymptomInput, MAX_DAYS};
-use crate::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
 use crate::output::text::capitalise;
-use crate::rules::RuleSet;
-use crate::when;
+use aftercare_core::evaluate::assess;
+use aftercare_core::input::{CaseInput, SymptomInput, MAX_DAYS};
+use aftercare_core::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
+use aftercare_core::rules::RuleSet;
+use aftercare_core::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine, YesNo};
 
 /// Who is answering: the wording and the order of the questions differ, the evaluation not.
@@ -580,22 +582,24 @@ fn checklist(
 /// that rules it out ends its questions), and a sign of it is asked when its answer can
 /// change whether it fires (so no second "one of" sign once one is present).
 ///
-/// [`Combination::fires`]: crate::rules::Combination::fires
+/// [`Combination::fires`]: aftercare_core::rules::Combination::fires
 pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
     // The signs alone, on day 0: the day cannot change what a combination of signs gives.
-    let case = crate::model::Case::on_day(
+    let case = aftercare_core::model::Case::on_day(
         0.0,
         present
             .iter()
             .filter(|id| rules.lookup(id).is_some())
-            .map(|id| crate::model::ReportedSymptom::new(id.clone()))
+            .map(|id| aftercare_core::model::ReportedSymptom::new(id.clone()))
             .collect(),
     );
     let answered: Vec<String> = present.iter().chain(asked).cloned().collect();
-    crate::follow_up::could_still_raise(&case, rules, &answered)
+    aftercare_core::follow_up::could_still_raise(&case, rules, &answered)
         .into_iter()
         // Risk factors are not asked here, and a sign on its own is asked by the checklist.
-        .filter(|q| q.through_combination && q.kind == crate::follow_up::OpenKind::WarningSign)
+        .filter(|q| {
+            q.through_combination && q.kind == aftercare_core::follow_up::OpenKind::WarningSign
+        })
         .map(|q| q.id)
         .collect()
 }
@@ -1153,7 +1157,9 @@ pub fn ask_symptoms_then(
             Some(kept) => kept.clone(),
             None if other.as_deref() == Some(id.as_str()) => {
                 let words = match searched.take() {
-                    Some(words) if crate::resolve::check_description(&words).is_ok() => words,
+                    Some(words) if aftercare_core::resolve::check_description(&words).is_ok() => {
+                        words
+                    }
                     _ => ask_other_words(p, mode)?,
                 };
                 let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
@@ -1182,9 +1188,9 @@ pub fn risk_factors_to_ask(
     if answers.symptoms_asked {
         answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
     }
-    crate::follow_up::could_still_raise(&case, rules, &answered)
+    aftercare_core::follow_up::could_still_raise(&case, rules, &answered)
         .into_iter()
-        .filter(|q| q.kind == crate::follow_up::OpenKind::RiskFactor)
+        .filter(|q| q.kind == aftercare_core::follow_up::OpenKind::RiskFactor)
         .map(|q| q.id)
         .collect()
 }
@@ -1228,7 +1234,7 @@ pub fn ask_risk_factors(
 /// control characters: the words are recorded and shown, never interpreted).
 pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode) -> Answer<String> {
     let check: Check<String> = Arc::new(|t: &String| {
-        crate::resolve::check_description(t.trim())
+        aftercare_core::resolve::check_description(t.trim())
             .map(|_| ())
             .map_err(|m| format!("The answer {m}"))
     });
@@ -1382,7 +1388,7 @@ pub fn run_on_terminal_from(
     // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
     // reads each line once), gets the questions line by line: no colour, no redrawing.
     let dumb = opts.lines || std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let mut terminal = prompt::TerminalPrompter {
+    let mut terminal = terminal::TerminalPrompter {
         color: config.color && !dumb,
         columns: config.width,
         rows: config.rows,
@@ -1449,7 +1455,7 @@ pub fn run_on_terminal_from(
             Some(note) => note.clone(),
             None => patient::result_text(&outcome, &rules, crate::output::text::Style::plain()),
         };
-        let plain = crate::output::escape::visible_lines(&plain).into_owned();
+        let plain = aftercare_core::escape::visible_lines(&plain).into_owned();
         crate::atomic::write_new_or_beside(path, plain.as_bytes(), 100).map(|used| {
             format!(
                 "Saved this {} to {}.",

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::prompt::{Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
 use crate::error::Error;
-use crate::model::Disposition;
-use crate::rules::RuleSet;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleSet;
 
 /// What the nurse records about the call itself, around the clinical questions: who
 /// called and how to call back, the complaint in the caller's words, and at the end the
@@ -572,7 +572,7 @@ fn ask_call_details(
 /// to keep in the record: a control character or an escape sequence is written as a
 /// visible escape (the web check-in refuses them; a check-in read from elsewhere may not).
 fn safe_to_show(f: &FromCheckin) -> FromCheckin {
-    let visible = |t: &str| crate::output::escape::visible(t).into_owned();
+    let visible = |t: &str| aftercare_core::escape::visible(t).into_owned();
     let mut f = f.clone();
     f.checkin = visible(&f.checkin);
     f.patient_name = visible(&f.patient_name);
@@ -620,8 +620,10 @@ fn sent_words(sent: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String
 /// further back than a treatment date can be.
 fn checkin_treatment(f: &FromCheckin, now: DateTime<FixedOffset>) -> Option<&Treatment> {
     let t = f.answers.treatment.as_ref()?;
-    let days = crate::when::days_between(t.at, now);
-    (0.0..=crate::input::MAX_DAYS).contains(&days).then_some(t)
+    let days = aftercare_core::when::days_between(t.at, now);
+    (0.0..=aftercare_core::input::MAX_DAYS)
+        .contains(&days)
+        .then_some(t)
 }
 
 /// The check-in's treatment said back for the nurse to confirm; "no" asks it as usual.
@@ -824,7 +826,7 @@ fn ask_end_of_call(
     p: &mut dyn Prompter,
     rules: &RuleSet,
     d: Disposition,
-    advice: &[crate::model::AdviceItem],
+    advice: &[aftercare_core::model::AdviceItem],
     details: &mut CallDetails,
 ) -> Answer<()> {
     let text = rules.disposition_text(d);
@@ -959,7 +961,7 @@ fn most_urgent(rules: &RuleSet, signs: &[SignAnswer]) -> Disposition {
         .filter(|s| s.answer == SignState::Yes)
         .map(|s| s.id.as_str())
         .collect();
-    crate::follow_up::most_urgent_of_signs(rules, &present)
+    aftercare_core::follow_up::most_urgent_of_signs(rules, &present)
 }
 
 /// The instruction to give the caller now: the disposition and its action.
@@ -1136,22 +1138,23 @@ fn not_known_that_matter(rules: &RuleSet, outcome: &Outcome) -> Option<String> {
     let mut answered = a.answered_ids();
     // Every symptom was offered in the lists: one not ticked was answered "no".
     answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
-    let open: Vec<String> = crate::follow_up::could_still_raise(&outcome.case, rules, &answered)
-        .into_iter()
-        .filter(|q| {
-            q.kind == crate::follow_up::OpenKind::RiskFactor
-                && a.risk_factors
-                    .iter()
-                    .any(|r| r.id == q.id && r.answer == SignState::NotKnown)
-        })
-        .map(|q| {
-            format!(
-                "{} ({})",
-                risk_factor_name(rules, &q.id),
-                q.could_give.code()
-            )
-        })
-        .collect();
+    let open: Vec<String> =
+        aftercare_core::follow_up::could_still_raise(&outcome.case, rules, &answered)
+            .into_iter()
+            .filter(|q| {
+                q.kind == aftercare_core::follow_up::OpenKind::RiskFactor
+                    && a.risk_factors
+                        .iter()
+                        .any(|r| r.id == q.id && r.answer == SignState::NotKnown)
+            })
+            .map(|q| {
+                format!(
+                    "{} ({})",
+                    risk_factor_name(rules, &q.id),
+                    q.could_give.code()
+                )
+            })
+            .collect();
     (!open.is_empty()).then(|| {
         format!(
             "Not known, and would make it more urgent if yes: {}.",

@@ -8,8 +8,8 @@ use chrono::{DateTime, FixedOffset};
 use super::prompt::{Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
 use crate::error::Error;
-use crate::model::Disposition;
-use crate::rules::RuleSet;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleSet;
 
 const DANGER_HELP: &str = "Space to tick, Enter when done. Enter on 'None of these' if none apply.";
 
@@ -570,7 +570,7 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
         section(
             &mut out,
             crate::output::text::SAFETY_NET_TITLE,
-            &crate::rules::advice_words::safety_net(rules),
+            &aftercare_core::rules::advice_words::safety_net(rules),
             w,
         );
     }
@@ -602,7 +602,7 @@ pub fn operator_words(o: &Outcome, rules: &RuleSet) -> String {
     let named: Vec<String> = o
         .answers
         .positive_signs()
-        .map(|id| crate::evaluate::in_sentence(&label(rules, id)))
+        .map(|id| aftercare_core::evaluate::in_sentence(&label(rules, id)))
         .collect();
     let mut tell = String::from("you had a micro-needling skin treatment");
     if let Some(t) = &o.answers.treatment {
@@ -654,7 +654,7 @@ pub fn until_words(until: f64) -> String {
     // As the `advice` page says it: hours under 2 days, then days.
     format!(
         "until {}",
-        crate::rules::advice_words::Clock::Days.words(until)
+        aftercare_core::rules::advice_words::Clock::Days.words(until)
     )
 }
 

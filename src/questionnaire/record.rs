@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::{Answers, Mode, Outcome, Override};
 use crate::error::Error;
-use crate::input::CaseInput;
-use crate::model::{Disposition, Finding, RuleSetId};
+use aftercare_core::input::CaseInput;
+use aftercare_core::model::{Disposition, Finding, RuleSetId};
 
 /// What a record holds. `format` names this layout so that a reader can tell versions apart.
 #[derive(Debug, Serialize)]
@@ -165,7 +165,7 @@ struct SavedSign {
 #[derive(Debug, serde::Deserialize)]
 struct SavedSymptom {
     id: String,
-    severity: crate::model::Severity,
+    severity: aftercare_core::model::Severity,
     trend: String,
     started: serde_json::Value,
 }
@@ -185,7 +185,7 @@ struct SavedOverride {
 /// as a RiskAssessment, with an override and its reason as a note.
 pub fn read_as_fhir(
     path: &Path,
-    rules: &crate::rules::RuleSet,
+    rules: &aftercare_core::rules::RuleSet,
 ) -> Result<serde_json::Value, Error> {
     use crate::output::fhir;
     let name = path.display().to_string();
@@ -200,7 +200,7 @@ pub fn read_as_fhir(
         let at = e.path().to_string();
         Error::Input(format!(
             "{name}: not an aftercare record: {at}: {}",
-            crate::input::clean_serde_message(&e.into_inner().to_string())
+            aftercare_core::input::clean_serde_message(&e.into_inner().to_string())
         ))
     })?;
     if saved.format != FORMAT {
@@ -323,7 +323,7 @@ const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
 pub fn show(
     path: &Path,
     format: Option<crate::cli::RecordFormat>,
-    load: &dyn Fn() -> Result<crate::rules::RuleSet, Error>,
+    load: &dyn Fn() -> Result<aftercare_core::rules::RuleSet, Error>,
     now: chrono::DateTime<chrono::FixedOffset>,
     style: crate::output::text::Style,
 ) -> Result<String, Error> {
@@ -364,10 +364,10 @@ pub fn show(
             let case = record
                 .get("case")
                 .ok_or_else(|| Error::Input(format!("{shown}: the record has no case")))?;
-            let input = crate::input::parse_json_case(&case.to_string())
+            let input = aftercare_core::input::parse_json_case(&case.to_string())
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let rules = load()?;
-            let assessment = crate::evaluate::assess_input(&input, &rules, now)
+            let assessment = aftercare_core::evaluate::assess_input(&input, &rules, now)
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let mut out = crate::output::text::report_styled(&assessment, &rules, style);
             // A call stopped before the date was asked has day 0 in its case only to be

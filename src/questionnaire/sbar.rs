@@ -3,9 +3,9 @@
 
 use super::nurse::risk_factor_name;
 use super::{label, Outcome, SignState, Started, TrendAnswer};
-use crate::model::{fmt_day, Disposition, FindingKind};
 use crate::output::text::{capitalise, day_words, wrap};
-use crate::rules::RuleSet;
+use aftercare_core::model::{fmt_day, Disposition, FindingKind};
+use aftercare_core::rules::RuleSet;
 
 /// "Call from 09:00:00 to 09:04:12 +00:00.": the times as recorded, the end with its date
 /// when the call ran past midnight. `None` for a call without times (an older record).
@@ -500,7 +500,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     );
     // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
     // as a control or bidi character that could act on a terminal or a chart.
-    crate::output::escape::visible_lines(&out).into_owned()
+    aftercare_core::escape::visible_lines(&out).into_owned()
 }
 
 /// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".
@@ -534,7 +534,7 @@ fn started_words(s: Started) -> String {
 mod tests {
     use super::*;
     use crate::questionnaire::nurse;
-    use crate::questionnaire::prompt::{Scripted, ScriptedPrompter};
+    use crate::questionnaire::scripted::{Scripted, ScriptedPrompter};
 
     fn now() -> chrono::DateTime<chrono::FixedOffset> {
         chrono::DateTime::parse_from_rfc3339("2026-11-21T09:00:00+00:00").unwrap()
@@ -625,7 +625,7 @@ mod tests {
         assert!(
             !note
                 .chars()
-                .any(|c| c != '\n' && crate::output::escape::is_unsafe(c)),
+                .any(|c| c != '\n' && aftercare_core::escape::is_unsafe(c)),
             "{note:?}"
         );
         assert!(note.contains("latex\\u{1b}]52;c;aGk=\\u{7}"), "{note}");

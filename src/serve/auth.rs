@@ -9,7 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::routes::request_error;
+use super::problem::request_error;
 
 /// The fewest characters a token may have.
 pub const MIN_TOKEN_LEN: usize = 16;

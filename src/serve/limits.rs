@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::routes::request_error;
+use super::problem::request_error;
 use super::Shared;
 
 /// A response body that keeps something (a log line, a permit) until the body is done.

@@ -8,6 +8,7 @@ mod auth;
 mod limits;
 mod listen;
 mod logging;
+mod problem;
 mod routes;
 mod stream;
 mod write_deadline;
@@ -19,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset, Local};
 
 use crate::error::Error;
-use crate::rules::RuleSet;
+use aftercare_core::rules::RuleSet;
 
 pub use auth::Token;
 

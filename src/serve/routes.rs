@@ -15,11 +15,12 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::limits::{body_error_response, read_whole};
 use super::logging::Outcome;
+use super::problem::{json_line, json_response, request_error};
 use super::{auth, logging, stream, Shared};
 use crate::advice::{advice_for, AdviceWhen};
 use crate::batch::{Answers, BatchOptions, MAX_LINE_BYTES};
-use crate::input::InputError;
 use crate::output::{self, Format};
+use aftercare_core::input::InputError;
 
 pub fn router(shared: Arc<Shared>) -> Router {
     let settings = &shared.settings;
@@ -53,45 +54,6 @@ async fn no_parameters(req: Request, next: axum::middleware::Next) -> Response {
         return request_error(StatusCode::BAD_REQUEST, "this route takes no parameters");
     }
     next.run(req).await
-}
-
-/// A problem with the request itself rather than with a case: `{"error":{"kind":"request",
-/// "message":..}}`.
-pub fn request_error(status: StatusCode, message: &str) -> Response {
-    #[derive(Serialize)]
-    struct Record<'a> {
-        error: ErrorBody<'a>,
-    }
-    #[derive(Serialize)]
-    struct ErrorBody<'a> {
-        kind: &'static str,
-        message: &'a str,
-    }
-    let record = Record {
-        error: ErrorBody {
-            kind: "request",
-            message,
-        },
-    };
-    json_response(status, json_line(&record))
-}
-
-fn json_line<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec(value).unwrap_or_default();
-    out.push(b'\n');
-    out
-}
-
-fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -242,11 +204,11 @@ async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body
 #[serde(deny_unknown_fields)]
 struct AdviceRequest {
     // null is refused, as in a case: leave a field out when it is not given.
-    #[serde(default, deserialize_with = "crate::input::not_null")]
+    #[serde(default, deserialize_with = "aftercare_core::input::not_null")]
     day: Option<f64>,
-    #[serde(default, deserialize_with = "crate::input::not_null")]
+    #[serde(default, deserialize_with = "aftercare_core::input::not_null")]
     treated: Option<String>,
-    #[serde(default, deserialize_with = "crate::input::not_null")]
+    #[serde(default, deserialize_with = "aftercare_core::input::not_null")]
     topic: Option<String>,
 }
 
@@ -411,7 +373,7 @@ async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
     #[derive(Serialize)]
     struct Ready {
         status: &'static str,
-        rule_set: crate::model::RuleSetId,
+        rule_set: aftercare_core::model::RuleSetId,
     }
     let ready = shared.ready.load(std::sync::atomic::Ordering::Relaxed);
     // The store, briefly: a replica that cannot reach it should take no traffic. A default

@@ -33,8 +33,8 @@ use tokio::time::{timeout, timeout_at, Instant};
 use super::logging::Outcome;
 use super::Shared;
 use crate::batch::{Answers, BatchOptions, BatchSummary, Framer, MAX_LINE_BYTES};
-use crate::input::InputError;
 use crate::output::{self, Format};
+use aftercare_core::input::InputError;
 
 /// Answers are sent once this many bytes of them are ready (and at the end of each piece of
 /// body read): small enough that little waits per stream, large enough that a fast stream
@@ -400,7 +400,7 @@ mod tests {
     }
 
     fn shared() -> Arc<Shared> {
-        let rules = Arc::new(crate::rules::built_in_for_tests().clone());
+        let rules = Arc::new(crate::built_in_rules_for_tests().clone());
         let store = crate::store::StoreSpec::default_spec();
         Arc::new(Shared {
             web: Arc::new(crate::web::Web {

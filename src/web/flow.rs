@@ -13,11 +13,11 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Disposition;
 use crate::questionnaire::{
     disposition_so_far, risk_factors_to_ask, Answers, Mode, Outcome, SignAnswer, Started,
 };
-use crate::rules::RuleSet;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleSet;
 
 /// The answers between pages, kept in the store under the session's cookie.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -350,8 +350,8 @@ pub fn outcome(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Severity;
     use crate::questionnaire::{SymptomAnswer, TrendAnswer};
+    use aftercare_core::model::Severity;
 
     fn now() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-12-06T12:00:00+00:00").unwrap()

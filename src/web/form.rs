@@ -69,7 +69,7 @@ pub fn shown(text: &str) -> String {
     let clean: String = text
         .chars()
         .map(|c| {
-            if crate::unsafe_chars::is_unsafe(c) {
+            if aftercare_core::unsafe_chars::is_unsafe(c) {
                 '?'
             } else {
                 c
@@ -187,7 +187,7 @@ pub fn text(value: &str, field: &str, max: usize, w: &Words) -> Result<String, P
             fill(&w.problems.too_long, &[("max", &max.to_string())]),
         ));
     }
-    if value.chars().any(crate::unsafe_chars::is_unsafe) {
+    if value.chars().any(aftercare_core::unsafe_chars::is_unsafe) {
         return Err(Problem::new(field, w.problems.control.clone()));
     }
     Ok(value.to_string())

@@ -17,8 +17,8 @@ use super::form::{self, Form};
 use super::pages::{tone, Layout, Problem, RadioGroup, SummaryRow};
 use super::words::fill;
 use super::{cross_site, html, refused_cross_site, see_other, store_trouble, Web};
-use crate::model::Disposition;
 use crate::store::{ClaimResult, InboxRow, OutcomeResult, Store, StoredCheckin};
+use aftercare_core::model::Disposition;
 
 /// The sign-in cookie: a random id; the store keeps only its hash.
 const COOKIE: &str = "aftercare_nurse";

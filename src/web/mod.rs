@@ -26,8 +26,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::rules::RuleSet;
 use crate::store::{Store, StoreSpec};
+use aftercare_core::rules::RuleSet;
 use flow::{Draft, Step};
 use form::Form;
 use pages::{Layout, MessagePage, StartPage};

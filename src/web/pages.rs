@@ -5,8 +5,8 @@
 use askama::Template;
 
 use super::words::{fill, Words};
-use crate::model::Disposition;
-use crate::rules::RuleSet;
+use aftercare_core::model::Disposition;
+use aftercare_core::rules::RuleSet;
 
 /// What the frame of every page needs.
 pub struct Layout {

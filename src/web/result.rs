@@ -20,8 +20,8 @@ use super::pages::{tone, Call, CheckItem, Problem, ResultPage, Section, SendForm
 use super::steps::Ctx;
 use super::words::fill;
 use super::{html, load, save, see_other, store_trouble, Web};
-use crate::model::Disposition;
 use crate::questionnaire::{escalation_ids, patient, Outcome, SignState};
+use aftercare_core::model::Disposition;
 
 /// The most reasons a care card lists (as NHS care cards do); more are listed below it.
 const CARD_REASONS: usize = 5;
@@ -171,7 +171,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
         if !a.advice.is_empty() {
             push(
                 &w.result.safety_net,
-                crate::rules::advice_words::safety_net(rules),
+                aftercare_core::rules::advice_words::safety_net(rules),
             );
         }
         push(&w.result.sooner, a.call_back.clone());
@@ -232,7 +232,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
         action,
         reasons,
         contact: (!urgent && d > Disposition::HomeCare)
-            .then(|| crate::rules::advice_words::reach_the_clinic(&rules.clinic)),
+            .then(|| aftercare_core::rules::advice_words::reach_the_clinic(&rules.clinic)),
         clinic_call,
         calls: if urgent {
             emergency_calls(c)

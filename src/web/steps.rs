@@ -9,11 +9,11 @@ use super::flow::{self, Draft, Step};
 use super::form::{self, box_id, Form};
 use super::pages::*;
 use super::words::{fill, Words};
-use crate::model::Severity;
 use crate::questionnaire::{
     label, sign_words, symptom_words, SignState, Started, SymptomAnswer, TrendAnswer,
 };
-use crate::rules::RuleSet;
+use aftercare_core::model::Severity;
+use aftercare_core::rules::RuleSet;
 
 /// What a page needs to be drawn or read.
 pub struct Ctx<'a> {
@@ -650,7 +650,7 @@ fn read_when(form: &Form, c: &Ctx) -> Result<crate::questionnaire::Treatment, Ve
         vec![Problem::new(field, crate::output::text::capitalise(&m))]
     })?;
     // As the terminal asks "is that right?" of a date long ago.
-    if let Some(doubt) = crate::when::second_look(&treatment.as_given, c.now) {
+    if let Some(doubt) = aftercare_core::when::second_look(&treatment.as_given, c.now) {
         if one("date_confirmed")? != Some("yes") {
             return Err(vec![Problem::new(
                 "treated_on",
@@ -668,7 +668,7 @@ fn read_when(form: &Form, c: &Ctx) -> Result<crate::questionnaire::Treatment, Ve
 pub fn when_confirm(form: &Form, c: &Ctx) -> Option<String> {
     let date = form.one("treated_on", c.w).ok()??;
     let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
-    crate::when::second_look(&day.format("%Y-%m-%d").to_string(), c.now)?;
+    aftercare_core::when::second_look(&day.format("%Y-%m-%d").to_string(), c.now)?;
     Some(fill(
         &c.w.when.confirm,
         &[("date", &day.format("%A %-d %B %Y").to_string())],

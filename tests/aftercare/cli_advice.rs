@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use aftercare::Disposition;
+use aftercare_core::Disposition;
 
 use crate::support::*;
 
@@ -668,7 +668,7 @@ fn the_safety_net_gives_the_clinics_numbers_and_its_own_signs() {
         .iter()
         .find(|w| w.disposition == Disposition::CallEmergencyNow)
         .unwrap();
-    let text = without_examples(aftercare::rules::DEFAULT_RULES).replacen(
+    let text = without_examples(aftercare_core::rules::DEFAULT_RULES).replacen(
         &format!("label = {:?}", sign.label),
         "label = \"Passing out\"",
         1,
@@ -746,7 +746,7 @@ fn the_advice_of_a_result_ends_with_the_safety_net() {
 /// on load, by file, rule and field, for every command that reads the file.
 #[test]
 fn a_clinic_file_with_an_advice_item_of_no_known_kind_is_refused() {
-    let text = without_examples(aftercare::rules::DEFAULT_RULES);
+    let text = without_examples(aftercare_core::rules::DEFAULT_RULES);
     let kind = "topic = \"sunscreen\"\nkind = \"do\"\n";
     assert!(text.contains(kind));
     for (edit, expected) in [

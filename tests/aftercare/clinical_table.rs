@@ -1,7 +1,7 @@
 //! Expectations typed by hand from shared/clinical-reference.md, not computed from the rule
 //! data: if the built-in rules or the evaluation drift from the reference, these fail.
 
-use aftercare::{assess, Disposition, Severity, Trend};
+use aftercare_core::{assess, Disposition, Severity, Trend};
 
 use crate::support::*;
 
@@ -281,7 +281,7 @@ fn the_built_in_windows_are_those_of_the_reference() {
     let ids: Vec<&str> = rules.reactions.iter().map(|r| r.id.as_str()).collect();
     let expected_ids: Vec<&str> = REFERENCE_WINDOWS.iter().map(|w| w.0).collect();
     assert_eq!(ids, expected_ids);
-    let pair = |t: &aftercare::rules::Steps| -> Vec<(f64, Disposition)> {
+    let pair = |t: &aftercare_core::rules::Steps| -> Vec<(f64, Disposition)> {
         t.steps().iter().map(|t| (t.day, t.disposition)).collect()
     };
     for &(id, normal, ok, past, worse, severe, severe_and_worse, starts) in REFERENCE_WINDOWS {

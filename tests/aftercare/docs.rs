@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use aftercare::error::ExitCode;
-use aftercare::Disposition;
+use aftercare_core::Disposition;
 use clap::CommandFactory;
 
 use crate::support::repo_path;
@@ -269,11 +269,11 @@ fn the_exit_code_table_lists_exactly_the_codes_of_the_code() {
 #[test]
 fn the_limits_table_matches_the_constants() {
     use aftercare::batch::MAX_LINE_BYTES;
-    use aftercare::input::{
+    use aftercare::output::schema::MAX_TIME_LEN;
+    use aftercare_core::input::{
         MAX_DAYS, MAX_DESCRIPTION_CHARS, MAX_ID_LEN, MAX_RISK_FACTORS, MAX_SYMPTOMS,
     };
-    use aftercare::output::schema::MAX_TIME_LEN;
-    use aftercare::rules::MAX_RULE_FILE_BYTES;
+    use aftercare_core::rules::MAX_RULE_FILE_BYTES;
 
     assert_eq!(MAX_DAYS.fract(), 0.0);
     let expected: Vec<(&str, String)> = vec![
@@ -508,8 +508,8 @@ fn the_changelog_names_every_format_and_the_built_in_protocol() {
     let rows = table_after(&changelog, "## Formats");
     let listed: BTreeSet<String> = rows.iter().map(|r| r[0].clone()).collect();
     let defined: BTreeSet<String> = [
-        aftercare::model::RESULT_FORMAT,
-        aftercare::model::ERROR_FORMAT,
+        aftercare_core::model::RESULT_FORMAT,
+        aftercare_core::model::ERROR_FORMAT,
         aftercare::questionnaire::record::FORMAT,
     ]
     .iter()
@@ -520,7 +520,7 @@ fn the_changelog_names_every_format_and_the_built_in_protocol() {
         "the formats of the changelog and the code differ"
     );
 
-    let rules = aftercare::rules::built_in_header();
+    let rules = aftercare_core::rules::built_in_header();
     let (major_minor, _) = rules.version.rsplit_once('.').unwrap();
     let heading = format!(
         "## Protocol {major_minor} (rule set `{}` {})",

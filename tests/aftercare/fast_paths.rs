@@ -2,8 +2,8 @@
 //! tables and buffers its output. These check that the quick way gives the same answers and
 //! the same errors as the careful one, and that buffering holds no answer back.
 
-use aftercare::input::parse_json_case;
-use aftercare::{triage, CaseInput, Disposition, RuleSet};
+use aftercare_core::input::parse_json_case;
+use aftercare_core::{triage, CaseInput, Disposition, RuleSet};
 use chrono::DateTime;
 
 fn now() -> DateTime<chrono::FixedOffset> {
@@ -48,7 +48,7 @@ fn a_good_case_reads_the_same_either_way() {
     assert_eq!(quick, careful);
 }
 
-fn case(day: f64, symptoms: &[(&str, &str, &str)]) -> aftercare::Case {
+fn case(day: f64, symptoms: &[(&str, &str, &str)]) -> aftercare_core::Case {
     let symptoms: Vec<serde_json::Value> = symptoms
         .iter()
         .map(|(id, severity, trend)| {
@@ -82,7 +82,7 @@ fn a_symptom_reported_twice_counts_once_at_its_worse() {
             .findings
             .iter()
             .filter(|f| match f.subject {
-                aftercare::evaluate::Subject::Symptom(i) => c.symptoms[i].id == "redness",
+                aftercare_core::evaluate::Subject::Symptom(i) => c.symptoms[i].id == "redness",
                 _ => false,
             })
             .collect();

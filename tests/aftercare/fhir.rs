@@ -65,8 +65,11 @@ fn the_danger_sign_lists_are_the_rule_sets_with_an_exclusive_none() {
     let all = items(&q);
     let find = |id: &str| *all.iter().find(|i| i["linkId"] == id).unwrap();
     for (link, d) in [
-        ("danger.emergency", aftercare::Disposition::CallEmergencyNow),
-        ("danger.ed", aftercare::Disposition::GoToEdNow),
+        (
+            "danger.emergency",
+            aftercare_core::Disposition::CallEmergencyNow,
+        ),
+        ("danger.ed", aftercare_core::Disposition::GoToEdNow),
     ] {
         let item = find(link);
         assert_eq!(item["type"], "choice");
@@ -125,7 +128,7 @@ fn the_nurse_asks_the_danger_signs_one_by_one_and_stops_at_a_yes() {
     let expected = rules()
         .warning_signs
         .iter()
-        .filter(|w| w.disposition >= aftercare::Disposition::GoToEdNow)
+        .filter(|w| w.disposition >= aftercare_core::Disposition::GoToEdNow)
         .count();
     assert_eq!(danger.len(), expected);
     for pair in danger.windows(2) {
@@ -139,7 +142,7 @@ fn the_nurse_asks_the_danger_signs_one_by_one_and_stops_at_a_yes() {
 
 #[test]
 fn a_clinics_rule_set_gives_its_own_urls() {
-    let text = aftercare::rules::DEFAULT_RULES.replacen(
+    let text = aftercare_core::rules::DEFAULT_RULES.replacen(
         "name = \"micro-needling-default\"",
         "name = \"clinic-north\"",
         1,

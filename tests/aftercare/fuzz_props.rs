@@ -6,9 +6,9 @@
 use aftercare::batch::BatchOptions;
 use aftercare::fuzz_contract;
 use aftercare::output::Format;
-use aftercare::rules::DEFAULT_RULES;
 use aftercare::stream_contract::check_run;
-use aftercare::RuleSet;
+use aftercare_core::rules::DEFAULT_RULES;
+use aftercare_core::RuleSet;
 use chrono::{DateTime, FixedOffset};
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use aftercare::input::{parse_json_case, MAX_SYMPTOMS};
+use aftercare_core::input::{parse_json_case, MAX_SYMPTOMS};
 use chrono::DateTime;
 
 use crate::support::*;

@@ -1,57 +1,91 @@
-//! The layers run one way: model and rules at the bottom, the evaluation above them, output
-//! formats above that, the front doors above, `app` on top. This reads `src/**/*.rs`, builds
-//! the graph of top-level modules from their `crate::` paths, and fails on an import from a
-//! lower layer into a higher one, or on any cycle, except the known ones listed below.
+//! What the compiler cannot see about the layers. The core (`crates/aftercare-core`) is a
+//! crate of its own, so nothing in it can reach the application: the compiler sees to that.
+//! What is left is checked here, by reading the sources:
+//!
+//! - the core depends only on the crates the evaluation needs;
+//! - inside each crate the top-level modules run one way (the core: the case and the rules,
+//!   then the evaluation, then the reports about a rule file; the application: its errors,
+//!   the output formats, the front doors, `app` on top), with no cycle;
+//! - inside every folder, the files form no cycle (an interface and its implementation, a
+//!   router and its error vocabulary, each in a file of its own).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Every top-level module and its layer (0 is the bottom). A new module must be placed here.
-const LAYERS: &[(&str, u8)] = &[
-    // Model and rules: the case as read, times, the protocol, the errors they raise.
+/// The crates the core may depend on: the case is JSON, the rule files TOML, times chrono's.
+const CORE_DEPENDENCIES: &[&str] = &[
+    "chrono",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "strsim",
+    "toml",
+];
+
+/// The core's top-level modules and their layers (0 is the bottom). A new module must be
+/// placed here.
+const CORE_LAYERS: &[(&str, u8)] = &[
+    // The case as read, times, the protocol, safe text.
     ("model", 0),
     ("input", 0),
     ("when", 0),
     ("pretty_case", 0),
     ("rules", 0),
-    ("error", 0),
     ("unsafe_chars", 0),
-    ("io_text", 0),
+    ("escape", 0),
+    ("io_words", 0),
     // The evaluation: a case against the rules.
     ("resolve", 1),
     ("evaluate", 1),
     ("examples", 1),
     ("follow_up", 1),
     ("refusal", 1),
-    // Output formats and the reports about a rule file, which run the evaluation.
-    ("output", 2),
+    // The reports about a rule file, which run the evaluation.
     ("lint", 2),
     ("trace", 2),
-    // The front doors and what they need to read and write.
-    ("questionnaire", 3),
-    ("batch", 3),
-    ("stream_contract", 3),
-    ("fuzz_contract", 3),
-    ("advice", 3),
-    ("web", 3),
-    ("admin", 3),
-    ("serve", 3),
-    ("cli", 3),
-    ("shell", 3),
-    ("atomic", 3),
-    ("whole_records", 3),
-    // The durable store behind the web check-in: JSON text and plain fields, no pages.
-    ("store", 3),
-    // Loading, printing, records and exit codes for all of them.
-    ("app", 4),
 ];
 
-/// Imports known to break the layering, each with the reason it is still here. The test fails
-/// on any other; remove an entry when its import goes (a stale entry fails too).
+/// The application's top-level modules and their layers.
+const APP_LAYERS: &[(&str, u8)] = &[
+    // Its errors and exit codes, and the state of standard output.
+    ("error", 0),
+    ("io_text", 0),
+    // Output formats.
+    ("output", 1),
+    // The front doors and what they need to read and write.
+    ("questionnaire", 2),
+    ("batch", 2),
+    ("stream_contract", 2),
+    ("fuzz_contract", 2),
+    ("advice", 2),
+    ("web", 2),
+    ("admin", 2),
+    ("serve", 2),
+    ("cli", 2),
+    ("shell", 2),
+    ("atomic", 2),
+    ("whole_records", 2),
+    // The durable store behind the web check-in: JSON text and plain fields, no pages.
+    ("store", 2),
+    // Loading, printing, records and exit codes for all of them.
+    ("app", 3),
+];
+
+/// Imports known to break the layering, each with the reason it is still here: (file,
+/// module imported, why). The test fails on any other; remove an entry when its import goes
+/// (a stale entry fails too).
 const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[];
 
-fn src_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The two crates: where their sources are and their layers.
+fn crates() -> [(PathBuf, &'static [(&'static str, u8)]); 2] {
+    [
+        (root().join("crates/aftercare-core/src"), CORE_LAYERS),
+        (root().join("src"), APP_LAYERS),
+    ]
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -96,13 +130,22 @@ fn is_name_char(c: char) -> bool {
 /// The first segments named by `crate::` paths: `crate::rules::RuleSet` gives `rules`,
 /// `use crate::{lint, model::Case}` gives `lint` and `model`.
 fn crate_paths(code: &str) -> BTreeSet<String> {
+    paths_after(code, "crate::")
+}
+
+/// The first segments of the paths that start with `prefix` (`super::`, `crate::serve::`).
+fn paths_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut rest = code;
-    while let Some(at) = rest.find("crate::") {
-        let before = rest[..at].chars().next_back();
-        rest = &rest[at + "crate::".len()..];
-        if before.is_some_and(is_name_char) {
-            continue; // `aftercrate::`, not a path of this crate
+    let mut from = 0;
+    while let Some(at) = code[from..].find(prefix).map(|at| from + at) {
+        let before = code[..at].chars().next_back();
+        from = at + prefix.len();
+        let rest = &code[from..];
+        if before.is_some_and(is_name_char) || before == Some(':') {
+            continue; // `aftercrate::`, or `super::super::`: not a path of this kind
+        }
+        if rest.starts_with(prefix) {
+            continue; // `super::super::web` names the grandparent's module, not a sibling
         }
         if let Some(group) = rest.strip_prefix('{') {
             // A use group: its first segment at every depth-0 item.
@@ -127,7 +170,7 @@ fn crate_paths(code: &str) -> BTreeSet<String> {
             }
         } else {
             let name: String = rest.chars().take_while(|&c| is_name_char(c)).collect();
-            if !name.is_empty() {
+            if !name.is_empty() && name != "super" {
                 out.insert(name);
             }
         }
@@ -135,7 +178,7 @@ fn crate_paths(code: &str) -> BTreeSet<String> {
     out
 }
 
-/// Names the crate root re-exports (`pub use error::{io_reason, Error}`), by the module they
+/// Names a crate root re-exports (`pub use error::{io_reason, Error}`), by the module they
 /// come from, so that `crate::io_reason` counts as an import of `error`.
 fn root_reexports(lib: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -160,17 +203,17 @@ fn root_reexports(lib: &str) -> BTreeMap<String, String> {
     out
 }
 
-/// Every import between top-level modules: (from file, from module, to module).
-fn imports() -> Vec<(String, String, String)> {
-    let src = src_dir();
-    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs");
+/// Every import between top-level modules of the crate at `src`: (from file, from module,
+/// to module).
+fn imports(src: &Path) -> Vec<(String, String, String)> {
+    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("the crate's lib.rs");
     let reexports = root_reexports(&lib);
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(src, &mut files);
     files.sort();
     let mut out = Vec::new();
     for path in files {
-        let relative = path.strip_prefix(&src).expect("under src/");
+        let relative = path.strip_prefix(src).expect("under src/");
         let Some(from) = module_of(relative) else {
             continue;
         };
@@ -178,7 +221,11 @@ fn imports() -> Vec<(String, String, String)> {
         for name in crate_paths(&code_of(&text)) {
             let to = reexports.get(&name).cloned().unwrap_or(name);
             if to != from {
-                let file = Path::new("src").join(relative).display().to_string();
+                let file = path
+                    .strip_prefix(root())
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
                 out.push((file, from.clone(), to));
             }
         }
@@ -186,15 +233,13 @@ fn imports() -> Vec<(String, String, String)> {
     out
 }
 
-fn layer(module: &str) -> u8 {
-    LAYERS
+fn layer(layers: &[(&str, u8)], module: &str) -> u8 {
+    layers
         .iter()
         .find(|(m, _)| *m == module)
         .map(|&(_, l)| l)
         .unwrap_or_else(|| {
-            panic!(
-                "module `{module}` has no layer: place it in LAYERS in tests/aftercare/layers.rs"
-            )
+            panic!("module `{module}` has no layer: place it in tests/aftercare/layers.rs")
         })
 }
 
@@ -245,37 +290,153 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     None
 }
 
-#[test]
-fn the_layers_run_one_way_and_the_modules_form_no_cycle() {
-    let imports = imports();
-    let mut wrong_way = Vec::new();
+/// Every folder of modules under `dir` (`src/serve`, `src/web`, ...), itself included.
+fn folders(dir: &Path, out: &mut Vec<PathBuf>) {
+    out.push(dir.to_path_buf());
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    entries.sort();
+    for path in entries {
+        folders(&path, out);
+    }
+}
+
+/// The files of one folder as a graph: which sibling each names through `super::` (or, from
+/// a folder's own `mod.rs`, directly) or through its full `crate::` path. The folder's
+/// `mod.rs` declares the others, so its edges to them are not counted.
+fn sibling_imports(crate_src: &Path, folder: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut siblings = BTreeSet::new();
+    for entry in std::fs::read_dir(folder).expect("a readable folder") {
+        let path = entry.expect("a directory entry").path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let is_module = path.is_dir() || path.extension().is_some_and(|e| e == "rs");
+        if is_module && !matches!(stem, "mod" | "lib" | "main") {
+            siblings.insert(stem.to_string());
+        }
+    }
+    let module_path: Vec<String> = folder
+        .strip_prefix(crate_src)
+        .expect("inside the crate")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let full_prefix = if module_path.is_empty() {
+        None
+    } else {
+        Some(format!("crate::{}::", module_path.join("::")))
+    };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (file, from, to) in &imports {
-        if is_known_exception(file, to) {
+    for from in &siblings {
+        let file = folder.join(format!("{from}.rs"));
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue; // a folder of its own: its files are checked as their folder
+        };
+        let code = code_of(&text);
+        let mut named = paths_after(&code, "super::");
+        if let Some(prefix) = &full_prefix {
+            named.extend(paths_after(&code, prefix));
+        } else {
+            named.extend(crate_paths(&code));
+        }
+        for to in named {
+            if siblings.contains(&to) && &to != from {
+                edges.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn the_core_depends_only_on_what_the_evaluation_needs() {
+    let manifest = std::fs::read_to_string(root().join("crates/aftercare-core/Cargo.toml"))
+        .expect("the core's manifest");
+    let mut in_dependencies = false;
+    let mut found = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
             continue;
         }
-        if layer(from) < layer(to) {
-            wrong_way.push(format!(
-                "{file}: `{from}` (layer {}) imports `{to}` (layer {})",
-                layer(from),
-                layer(to)
-            ));
+        if in_dependencies && !line.is_empty() && !line.starts_with('#') {
+            let name = line
+                .split(['=', ' ', '.'])
+                .next()
+                .unwrap_or("")
+                .replace('-', "_");
+            found.push(name);
         }
-        edges.entry(from.clone()).or_default().insert(to.clone());
     }
     assert!(
-        wrong_way.is_empty(),
-        "imports against the layers:\n{}",
-        wrong_way.join("\n")
+        !found.is_empty(),
+        "no [dependencies] read from the core's manifest"
     );
-    if let Some(cycle) = find_cycle(&edges) {
-        panic!("an import cycle: {}", cycle.join(" -> "));
+    for name in &found {
+        assert!(
+            CORE_DEPENDENCIES.contains(&name.as_str()),
+            "the core depends on `{name}`: it may use only {CORE_DEPENDENCIES:?}"
+        );
     }
 }
 
 #[test]
+fn the_layers_run_one_way_and_the_modules_form_no_cycle() {
+    for (src, layers) in crates() {
+        let imports = imports(&src);
+        let mut wrong_way = Vec::new();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (file, from, to) in &imports {
+            if is_known_exception(file, to) {
+                continue;
+            }
+            if layer(layers, from) < layer(layers, to) {
+                wrong_way.push(format!(
+                    "{file}: `{from}` (layer {}) imports `{to}` (layer {})",
+                    layer(layers, from),
+                    layer(layers, to)
+                ));
+            }
+            edges.entry(from.clone()).or_default().insert(to.clone());
+        }
+        assert!(
+            wrong_way.is_empty(),
+            "imports against the layers:\n{}",
+            wrong_way.join("\n")
+        );
+        if let Some(cycle) = find_cycle(&edges) {
+            panic!("an import cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
+
+#[test]
+fn the_files_of_a_folder_form_no_cycle() {
+    let mut checked = 0;
+    for (src, _) in crates() {
+        let mut all = Vec::new();
+        folders(&src, &mut all);
+        for folder in all.iter().filter(|f| **f != src) {
+            let edges = sibling_imports(&src, folder);
+            checked += 1;
+            if let Some(cycle) = find_cycle(&edges) {
+                panic!(
+                    "files of {} import each other: {}",
+                    folder.strip_prefix(root()).unwrap_or(folder).display(),
+                    cycle.join(" -> ")
+                );
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} folders found");
+}
+
+#[test]
 fn every_known_exception_is_still_there() {
-    let imports = imports();
+    let imports: Vec<_> = crates().iter().flat_map(|(src, _)| imports(src)).collect();
     for &(file, to, why) in KNOWN_EXCEPTIONS {
         assert!(
             imports.iter().any(|(f, _, t)| f == file && t == to),
@@ -287,11 +448,16 @@ fn every_known_exception_is_still_there() {
 #[test]
 fn the_check_sees_grouped_paths_root_reexports_and_cycles() {
     let found = crate_paths(&code_of(
-        "use crate::{lint, model::{Case, Disposition}};\n// crate::app in a comment\nlet x = crate::io_reason(e);",
+        "use crate::{lint, model::{Case, Disposition}};\n// crate::app in a comment\nlet x = crate::io_text::io_reason(e);",
     ));
+    assert_eq!(found, ["io_text", "lint", "model"].map(String::from).into());
+    let found = paths_after(
+        "use super::{auth, logging::Outcome, Shared};\nuse super::super::web;",
+        "super::",
+    );
     assert_eq!(
         found,
-        ["io_reason", "lint", "model"].map(String::from).into()
+        ["Shared", "auth", "logging"].map(String::from).into()
     );
     let reexports = root_reexports("pub use error::{io_reason, Error};\npub use rules::RuleSet;");
     assert_eq!(reexports["io_reason"], "error");

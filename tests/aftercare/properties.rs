@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use aftercare::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
+use aftercare_core::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -214,9 +214,9 @@ proptest! {
         // One finding per symptom id, whatever the duplicates.
         let ids: HashSet<&str> = case.symptoms.iter().map(|s| s.id.as_str()).collect();
         let per_symptom = a.findings.iter().filter(|f| {
-            f.kind != aftercare::model::FindingKind::Combination
-                && f.kind != aftercare::model::FindingKind::Cluster
-                && f.kind != aftercare::model::FindingKind::RepeatContact
+            f.kind != aftercare_core::model::FindingKind::Combination
+                && f.kind != aftercare_core::model::FindingKind::Cluster
+                && f.kind != aftercare_core::model::FindingKind::RepeatContact
         });
         prop_assert_eq!(per_symptom.count(), ids.len());
     }
@@ -289,9 +289,9 @@ proptest! {
 /// day and stay), so for a fixed report the answer never drops as days pass. This holds on
 /// every day, not only past each window, and is tested so.
 mod one_change_at_a_time {
-    use aftercare::input::CaseInput;
-    use aftercare::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
-    use aftercare::triage;
+    use aftercare_core::input::CaseInput;
+    use aftercare_core::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
+    use aftercare_core::triage;
     use chrono::DateTime;
     use proptest::prelude::*;
 

@@ -2,7 +2,7 @@
 //! from the reference: the cluster, every combination with each alternative and qualifier,
 //! risk factors, `other` and `started_on_day`.
 
-use aftercare::{assess, Disposition, ReportedSymptom, Severity, Trend};
+use aftercare_core::{assess, Disposition, ReportedSymptom, Severity, Trend};
 
 use crate::support::*;
 
@@ -272,7 +272,7 @@ fn something_else_is_never_home_care_and_severe_or_worse_is_seen_today() {
             assert_eq!(a.disposition, expected, "day {day} {severity:?} {trend:?}");
             let f = &a.findings[0];
             assert_eq!(f.rule, rule);
-            assert_eq!(f.kind, aftercare::model::FindingKind::Other);
+            assert_eq!(f.kind, aftercare_core::model::FindingKind::Other);
             // Recorded and shown, never interpreted.
             assert!(f.reason.contains("\"ears feel blocked\""), "{}", f.reason);
         }
@@ -298,7 +298,7 @@ fn a_start_known_as_a_whole_day_is_read_at_its_latest_moment() {
             "days_since_treatment": day,
             "symptoms": [{"id": id, "severity": "mild", "trend": "improving", "started_on_day": on}]
         });
-        let case: aftercare::CaseInput = serde_json::from_value(input).unwrap();
+        let case: aftercare_core::CaseInput = serde_json::from_value(input).unwrap();
         let case = case
             .resolve(rules(), chrono::DateTime::parse_from_rfc3339(NOW).unwrap())
             .unwrap();

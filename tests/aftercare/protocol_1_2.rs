@@ -3,7 +3,7 @@
 //! day, `other` in the first day, `started_on_day`, days from whole seconds, time in words,
 //! and what an emergency result carries.
 
-use aftercare::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
+use aftercare_core::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
 
 use crate::support::*;
 

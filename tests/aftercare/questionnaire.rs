@@ -1,9 +1,10 @@
 //! The questionnaire's logic with scripted answers: every path, and the promise that it
 //! gives the same disposition as the JSON interface for the same answers.
 
-use aftercare::questionnaire::prompt::{Scripted, ScriptedPrompter};
+use aftercare::questionnaire::scripted::{Scripted, ScriptedPrompter};
 use aftercare::questionnaire::{nurse, patient, Outcome, SignState, Started, TrendAnswer};
-use aftercare::{Disposition, Error, RuleSet};
+use aftercare::Error;
+use aftercare_core::{Disposition, RuleSet};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 
@@ -340,7 +341,7 @@ fn not_sure_never_makes_the_answer_milder() {
     assert_eq!(unsure_trend.answers.symptoms[0].trend, TrendAnswer::NotSure);
     assert_eq!(
         unsure_trend.input.symptoms[0].trend,
-        Some(aftercare::Trend::Stable)
+        Some(aftercare_core::Trend::Stable)
     );
     assert_eq!(
         unsure_trend.assessment.disposition,
@@ -845,8 +846,8 @@ fn plan(a: &AnswerSet) -> (ScriptedPrompter, serde_json::Value) {
         })
     };
     let assess = |case: &serde_json::Value| {
-        let input = aftercare::input::parse_json_case(&case.to_string()).unwrap();
-        aftercare::assess_input(&input, rules, now())
+        let input = aftercare_core::input::parse_json_case(&case.to_string()).unwrap();
+        aftercare_core::assess_input(&input, rules, now())
             .unwrap()
             .disposition
     };
@@ -925,13 +926,13 @@ fn plan(a: &AnswerSet) -> (ScriptedPrompter, serde_json::Value) {
         .map(|w| w.id.clone())
         .chain(rules.reactions.iter().map(|r| r.id.clone()))
         .collect();
-    let resolved = aftercare::input::parse_json_case(&json.to_string())
+    let resolved = aftercare_core::input::parse_json_case(&json.to_string())
         .unwrap()
         .resolve(rules, now())
         .unwrap();
-    if aftercare::follow_up::could_still_raise(&resolved, rules, &answered)
+    if aftercare_core::follow_up::could_still_raise(&resolved, rules, &answered)
         .iter()
-        .any(|q| q.kind == aftercare::follow_up::OpenKind::RiskFactor)
+        .any(|q| q.kind == aftercare_core::follow_up::OpenKind::RiskFactor)
     {
         s = s.then("risk_factors", Scripted::EnterOn("none".into()));
         json["risk_factors"] = serde_json::json!([]);
@@ -970,8 +971,8 @@ proptest! {
     #[test]
     fn the_questionnaire_and_the_json_interface_agree(a in answer_sets()) {
         let rules = crate::support::rules();
-        let input = aftercare::input::parse_json_case(&json_for(&a).to_string()).unwrap();
-        let json = aftercare::assess_input(&input, rules, now()).unwrap();
+        let input = aftercare_core::input::parse_json_case(&json_for(&a).to_string()).unwrap();
+        let json = aftercare_core::assess_input(&input, rules, now()).unwrap();
         prop_assert_eq!(questionnaire_disposition(&a), json.disposition, "{:?}", a);
     }
 }
@@ -1978,14 +1979,14 @@ fn sent_checkin() -> aftercare::questionnaire::FromCheckin {
     a.symptoms_asked = true;
     a.symptoms.push(SymptomAnswer {
         id: "redness".into(),
-        severity: aftercare::Severity::Moderate,
+        severity: aftercare_core::Severity::Moderate,
         trend: TrendAnswer::Worsening,
         started: Started::Day(0),
         description: None,
     });
     a.symptoms.push(SymptomAnswer {
         id: "itching".into(),
-        severity: aftercare::Severity::Mild,
+        severity: aftercare_core::Severity::Mild,
         trend: TrendAnswer::Stable,
         started: Started::Day(1),
         description: None,
@@ -2283,7 +2284,7 @@ fn a_detail_changed_since_the_checkin_is_asked_again() {
     let redness = &o.answers.symptoms[0];
     assert_eq!(
         (redness.severity, redness.trend),
-        (aftercare::Severity::Mild, TrendAnswer::Improving)
+        (aftercare_core::Severity::Mild, TrendAnswer::Improving)
     );
     assert_eq!(o.answers.symptoms[1], from.answers.symptoms[1]);
     assert!(!p.asked().iter().any(|a| a.starts_with("symptom.itching")));

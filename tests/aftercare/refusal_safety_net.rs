@@ -616,14 +616,14 @@ fn over_http_a_refusal_carries_the_same_floor() {
     assert_eq!(lines.len(), 3, "{}", reply.text());
     assert!(lines[0].contains("\"Bundle\""));
     let emergency =
-        crate::support::rules().disposition_text(aftercare::Disposition::CallEmergencyNow);
+        crate::support::rules().disposition_text(aftercare_core::Disposition::CallEmergencyNow);
     assert_outcome_floor(
         "a damaged line",
         lines[1],
         "call_emergency_now",
         &emergency.action,
     );
-    let today = crate::support::rules().disposition_text(aftercare::Disposition::SeeToday);
+    let today = crate::support::rules().disposition_text(aftercare_core::Disposition::SeeToday);
     assert_outcome_floor("a last line cut off", lines[2], "see_today", &today.action);
 }
 
@@ -646,7 +646,7 @@ fn over_http_a_stream_line_cut_off_by_the_body_timeout_keeps_its_emergency() {
         let cut = read_answer_line(&mut reader, &mut pending);
         if query == "?format=fhir" {
             let action = &crate::support::rules()
-                .disposition_text(aftercare::Disposition::CallEmergencyNow)
+                .disposition_text(aftercare_core::Disposition::CallEmergencyNow)
                 .action;
             assert_outcome_floor("a line cut off", &cut, "call_emergency_now", action);
             assert!(
@@ -684,7 +684,7 @@ fn over_http_a_stream_line_cut_off_by_the_body_timeout_keeps_its_emergency() {
 
 /// A valid case as JSON input: its day, symptoms (every field given), risk factors and
 /// repeat contact.
-fn case_json(case: &aftercare::Case) -> serde_json::Value {
+fn case_json(case: &aftercare_core::Case) -> serde_json::Value {
     let symptoms: Vec<serde_json::Value> = case
         .symptoms
         .iter()
@@ -767,7 +767,7 @@ fn spoil() -> impl proptest::strategy::Strategy<Value = Spoil> {
 
 /// A case of the property suite, often cut down to a few symptoms, no risk factor and no
 /// repeat contact, so that a part read wrongly is not hidden by a more urgent one.
-fn small_case() -> impl proptest::strategy::Strategy<Value = aftercare::Case> {
+fn small_case() -> impl proptest::strategy::Strategy<Value = aftercare_core::Case> {
     use proptest::prelude::*;
     (crate::properties::case(), 1..=3usize, 0..4u8).prop_map(|(mut c, keep, how)| {
         if how > 0 {
@@ -781,9 +781,9 @@ fn small_case() -> impl proptest::strategy::Strategy<Value = aftercare::Case> {
     })
 }
 
-fn floor_of(text: &[u8]) -> aftercare::Disposition {
+fn floor_of(text: &[u8]) -> aftercare_core::Disposition {
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
-    aftercare::refusal::readable_floor(text, rules(), now).unwrap_or_default()
+    aftercare_core::refusal::readable_floor(text, rules(), now).unwrap_or_default()
 }
 
 proptest::proptest! {
@@ -799,8 +799,8 @@ proptest::proptest! {
         let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
         let whole_value = case_json(&case);
         let whole_text = whole_value.to_string();
-        let input = aftercare::input::parse_json_case(&whole_text).unwrap();
-        let whole = aftercare::assess_input(&input, rules(), now)
+        let input = aftercare_core::input::parse_json_case(&whole_text).unwrap();
+        let whole = aftercare_core::assess_input(&input, rules(), now)
             .unwrap_or_else(|e| panic!("the valid case is refused: {e}: {whole_text}"))
             .disposition;
         // Untouched, the floor of the whole case is the whole case.
@@ -830,7 +830,7 @@ proptest::proptest! {
             }
         };
         let text = String::from_utf8_lossy(&spoiled);
-        let refused = aftercare::input::parse_json_case(&text)
+        let refused = aftercare_core::input::parse_json_case(&text)
             .and_then(|c| c.resolve(rules(), now))
             .is_err()
             || std::str::from_utf8(&spoiled).is_err();

@@ -1,8 +1,8 @@
 //! Every rule file in `rules/` carries examples; each must give its expected disposition and
 //! fire its expected rules. The built-in file's examples must make every rule fire.
 
-use aftercare::examples::run_examples;
-use aftercare::RuleSet;
+use aftercare_core::examples::run_examples;
+use aftercare_core::RuleSet;
 
 use crate::support::repo_path;
 

@@ -315,7 +315,7 @@ fn the_ids_are_the_loaded_rule_sets() {
     );
     assert_eq!(ids, &json!(expected));
     // A clinic's file with a symptom of its own: its schema names it.
-    let text = aftercare::rules::DEFAULT_RULES.replacen(
+    let text = aftercare_core::rules::DEFAULT_RULES.replacen(
         "[[warning_sign]]",
         "[[warning_sign]]\nid = \"clinic_only_sign\"\nlabel = \"A sign of the clinic's own\"\ndescription = \"Something only this clinic asks about.\"\ndisposition = \"see_today\"\nlikely_cause = \"The clinic's own reasons.\"\nsources = [\"S000\"]\n\n[[warning_sign]]",
         1,
@@ -328,7 +328,7 @@ fn the_ids_are_the_loaded_rule_sets() {
 
 #[test]
 fn the_rule_file_schema_takes_the_built_in_file_in_both_drafts() {
-    let file: Value = toml::from_str::<toml::Value>(aftercare::rules::DEFAULT_RULES)
+    let file: Value = toml::from_str::<toml::Value>(aftercare_core::rules::DEFAULT_RULES)
         .map_or_else(|e| panic!("{e}"), |t| serde_json::to_value(t).unwrap());
     for args in [
         &["schema", "rules"][..],
@@ -353,9 +353,9 @@ fn the_rule_file_schema_takes_the_built_in_file_in_both_drafts() {
 /// a full nurse's call with a less urgent override, a nurse's call stopped at a danger sign,
 /// a patient's questionnaire, and a patient stopped at an emergency sign.
 pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::Outcome)> {
-    use aftercare::questionnaire::prompt::{Scripted, ScriptedPrompter};
+    use aftercare::questionnaire::scripted::{Scripted, ScriptedPrompter};
     use aftercare::questionnaire::{nurse, patient};
-    use aftercare::Disposition;
+    use aftercare_core::Disposition;
     let rules = crate::support::rules();
     let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW).unwrap();
     // The call details at the start are skipped with Enter; the end of a call confirms the

@@ -1,7 +1,7 @@
 //! Warning signs, combinations, repeat contact, late presentation and duplicate reports, with
 //! expectations from the clinical reference (sections 3 to 5).
 
-use aftercare::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
+use aftercare_core::{assess, Case, Disposition, ReportedSymptom, Severity, Trend};
 
 use crate::clinical_table::WARNING_SIGNS;
 use crate::support::*;

@@ -92,19 +92,19 @@ pub fn check_json(input: &str) -> (serde_json::Value, i32, String) {
 }
 
 /// The built-in rule set, parsed once for the whole test binary.
-pub fn rules() -> &'static aftercare::RuleSet {
-    static RULES: std::sync::OnceLock<aftercare::RuleSet> = std::sync::OnceLock::new();
-    RULES.get_or_init(aftercare::RuleSet::built_in)
+pub fn rules() -> &'static aftercare_core::RuleSet {
+    static RULES: std::sync::OnceLock<aftercare_core::RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(aftercare_core::RuleSet::built_in)
 }
 
 /// A reported symptom with everything given.
 pub fn symptom(
     id: &str,
-    severity: aftercare::Severity,
-    trend: aftercare::Trend,
+    severity: aftercare_core::Severity,
+    trend: aftercare_core::Trend,
     started_day: f64,
-) -> aftercare::ReportedSymptom {
-    aftercare::ReportedSymptom {
+) -> aftercare_core::ReportedSymptom {
+    aftercare_core::ReportedSymptom {
         id: id.to_string(),
         severity,
         trend,
@@ -114,12 +114,12 @@ pub fn symptom(
 }
 
 /// A case on `day` with these symptoms and no repeat contact.
-pub fn case_on(day: f64, symptoms: Vec<aftercare::ReportedSymptom>) -> aftercare::Case {
-    aftercare::Case::on_day(day, symptoms)
+pub fn case_on(day: f64, symptoms: Vec<aftercare_core::ReportedSymptom>) -> aftercare_core::Case {
+    aftercare_core::Case::on_day(day, symptoms)
 }
 
 /// Every rule id that fired in an assessment: each finding's deciding rule and its others.
-pub fn fired_rules(a: &aftercare::Assessment) -> Vec<String> {
+pub fn fired_rules(a: &aftercare_core::Assessment) -> Vec<String> {
     a.findings
         .iter()
         .flat_map(|f| std::iter::once(f.rule.clone()).chain(f.also.iter().map(|h| h.rule.clone())))
@@ -231,30 +231,30 @@ pub fn aftercare_process() -> std::process::Command {
 /// A symptom with a severity and a trend, there since the treatment.
 pub fn report(
     id: &str,
-    severity: aftercare::Severity,
-    trend: aftercare::Trend,
-) -> aftercare::ReportedSymptom {
+    severity: aftercare_core::Severity,
+    trend: aftercare_core::Trend,
+) -> aftercare_core::ReportedSymptom {
     symptom(id, severity, trend, 0.0)
 }
 
 /// A symptom with the defaults for everything but its id.
-pub fn plain(id: &str) -> aftercare::ReportedSymptom {
-    aftercare::ReportedSymptom::new(id)
+pub fn plain(id: &str) -> aftercare_core::ReportedSymptom {
+    aftercare_core::ReportedSymptom::new(id)
 }
 
 /// A case on `day` with these symptoms and risk factors.
 pub fn with_risks(
     day: f64,
-    symptoms: Vec<aftercare::ReportedSymptom>,
+    symptoms: Vec<aftercare_core::ReportedSymptom>,
     risks: &[&str],
-) -> aftercare::Case {
+) -> aftercare_core::Case {
     let mut case = case_on(day, symptoms);
     case.risk_factors = risks.iter().map(|r| r.to_string()).collect();
     case
 }
 
 /// A case's disposition and every rule that fired for it.
-pub fn fired(case: &aftercare::Case) -> (aftercare::Disposition, Vec<String>) {
-    let a = aftercare::assess(case, rules());
+pub fn fired(case: &aftercare_core::Case) -> (aftercare_core::Disposition, Vec<String>) {
+    let a = aftercare_core::assess(case, rules());
     (a.disposition, fired_rules(&a))
 }

@@ -186,24 +186,24 @@ impl Screen {
 /// How many danger signs the nurse asks one by one: those of the two most urgent
 /// dispositions in the built-in rules.
 fn danger_sign_count() -> usize {
-    let rules = aftercare::RuleSet::built_in();
+    let rules = aftercare_core::RuleSet::built_in();
     rules
         .warning_signs
         .iter()
-        .filter(|w| w.disposition >= aftercare::Disposition::GoToEdNow)
+        .filter(|w| w.disposition >= aftercare_core::Disposition::GoToEdNow)
         .count()
 }
 
 fn emergency_sign_count() -> usize {
-    let rules = aftercare::RuleSet::built_in();
+    let rules = aftercare_core::RuleSet::built_in();
     rules
-        .signs_of(aftercare::Disposition::CallEmergencyNow)
+        .signs_of(aftercare_core::Disposition::CallEmergencyNow)
         .len()
 }
 
 fn ed_sign_count() -> usize {
-    let rules = aftercare::RuleSet::built_in();
-    rules.signs_of(aftercare::Disposition::GoToEdNow).len()
+    let rules = aftercare_core::RuleSet::built_in();
+    rules.signs_of(aftercare_core::Disposition::GoToEdNow).len()
 }
 
 /// Answers "None of these" to a sign list of `signs` signs that is taller than the screen:
@@ -220,7 +220,7 @@ fn read_down_to_none(s: &mut Screen, prompt: &str, signs: usize) {
 /// set, in its order: `keys` types an answer ("y" or "n") for some; Enter (not known) for
 /// the others.
 fn background(s: &mut Screen, keys: &[(&str, &str)]) {
-    let rules = aftercare::RuleSet::built_in();
+    let rules = aftercare_core::RuleSet::built_in();
     let total = rules.risk_factors.len();
     for (n, r) in rules.risk_factors.iter().enumerate() {
         // The rule file's own question (its first words: a long one wraps).
@@ -766,12 +766,12 @@ fn a_radio_frequency_device_in_the_background_is_a_risk_factor_of_the_case() {
 /// with the sign and its disposition; it never says that nothing was saved.
 #[test]
 fn esc_during_the_follow_ups_after_an_ed_instruction_keeps_the_record() {
-    let rules = aftercare::RuleSet::built_in();
-    let emergency = rules.signs_of(aftercare::Disposition::CallEmergencyNow);
+    let rules = aftercare_core::RuleSet::built_in();
+    let emergency = rules.signs_of(aftercare_core::Disposition::CallEmergencyNow);
     // The first go-to-ED sign with follow-up questions, from the rule set.
     let (at, sign) = emergency
         .iter()
-        .chain(&rules.signs_of(aftercare::Disposition::GoToEdNow))
+        .chain(&rules.signs_of(aftercare_core::Disposition::GoToEdNow))
         .enumerate()
         .skip(emergency.len())
         .find(|(_, id)| {

@@ -6,8 +6,8 @@
 //! against numbers typed from the clinical reference, so that a change of data or of
 //! arithmetic cannot pass unseen.
 
-use aftercare::rules::{ExpectedReaction, Steps, Threshold};
-use aftercare::{assess, Assessment, Disposition, Severity, Trend};
+use aftercare_core::rules::{ExpectedReaction, Steps, Threshold};
+use aftercare_core::{assess, Assessment, Disposition, Severity, Trend};
 
 use crate::support::*;
 
@@ -22,7 +22,7 @@ fn around(threshold: f64) -> Vec<f64> {
 }
 
 /// The one finding of a single-symptom case.
-fn only_finding(a: &Assessment) -> &aftercare::model::Finding {
+fn only_finding(a: &Assessment) -> &aftercare_core::model::Finding {
     assert_eq!(a.findings.len(), 1, "{:#?}", a.findings);
     &a.findings[0]
 }
@@ -272,11 +272,11 @@ fn a_threshold_that_is_absent_never_fires() {
 /// started on day 0, and none of them may make the answer milder.
 mod defaults {
     use super::*;
-    use aftercare::input::parse_json_case;
+    use aftercare_core::input::parse_json_case;
 
     fn assess_json(json: &str) -> Assessment {
         let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
-        aftercare::assess_input(&parse_json_case(json).unwrap(), rules(), now).unwrap()
+        aftercare_core::assess_input(&parse_json_case(json).unwrap(), rules(), now).unwrap()
     }
 
     #[test]
@@ -367,7 +367,7 @@ fn a_worse_severity_or_trend_never_lowers_a_single_symptom() {
     }
     let days: Vec<f64> = days.into_iter().flat_map(around).collect();
     let triage = |id: &str, day: f64, severity, trend, started| {
-        aftercare::triage(
+        aftercare_core::triage(
             &case_on(day, vec![symptom(id, severity, trend, started)]),
             rules,
         )

@@ -286,7 +286,7 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
 
 /// serde's messages end with " at line 1 column 42"; one case is one line, so the field path
 /// says more than the column does. Backticks become quotes, as people write them.
-pub(crate) fn clean_serde_message(msg: &str) -> String {
+pub fn clean_serde_message(msg: &str) -> String {
     let msg = match msg.rfind(" at line ") {
         Some(i) if msg[i..].contains(" column ") => &msg[..i],
         _ => msg,

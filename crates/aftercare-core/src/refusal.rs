@@ -370,7 +370,7 @@ fn signs_in_value(value: &Value, rules: &RuleSet, parts: &mut Parts) {
 /// earlier in the line cannot hide a sign. Not a `description`: the person's words are
 /// never read.
 fn signs_in_text(text: &[u8], rules: &RuleSet, parts: &mut Parts) {
-    let quotes: Vec<usize> = memchr::memchr_iter(b'"', text).collect();
+    let quotes: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b'"').collect();
     for pair in quotes.windows(2) {
         let (open, close) = (pair[0], pair[1]);
         let inside = &text[open + 1..close];

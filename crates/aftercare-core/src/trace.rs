@@ -243,7 +243,7 @@ pub fn trace(rules: &RuleSet, examples: &ExampleReport, tests: &[TestOutcome]) -
 
 /// The report for a person: one block per rule.
 pub fn render_text(t: &Trace) -> String {
-    use crate::output::escape::visible as v;
+    use crate::escape::visible as v;
     use std::fmt::Write as _;
     // What comes from the files (their names, test ids, notes) can hold anything: shown
     // with whatever could act on a terminal made visible.

@@ -22,7 +22,7 @@ use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
 
 /// The default protocol, built into the binary.
-pub const DEFAULT_RULES: &str = include_str!("../../rules/default.toml");
+pub const DEFAULT_RULES: &str = include_str!("../../../../rules/default.toml");
 /// The built-in rule file up to its examples, as JSON: written by `build.rs` from
 /// `rules/default.toml`, read at start (a test proves it the same rule set as the TOML).
 const DEFAULT_RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_rules.json"));
@@ -662,7 +662,7 @@ impl RuleSet {
                     &origin,
                     format!(
                         "cannot read the rule file: {}",
-                        crate::io_text::io_reason(&e)
+                        crate::io_words::io_reason(&e)
                     ),
                 ))
             })?;
