@@ -45,10 +45,7 @@ fn operator() -> String {
 /// The password, one line of standard input; asked without echo on a terminal.
 fn read_password(input: &mut dyn BufRead, terminal: bool) -> Result<String, Error> {
     let password = if terminal {
-        inquire::Password::new("Password:")
-            .with_display_mode(inquire::PasswordDisplayMode::Hidden)
-            .prompt()
-            .map_err(|e| Error::Usage(format!("no password was given: {e}")))?
+        hidden_password()?
     } else {
         let mut line = String::new();
         input
@@ -58,6 +55,23 @@ fn read_password(input: &mut dyn BufRead, terminal: bool) -> Result<String, Erro
     };
     accounts::check_password(&password).map_err(|m| Error::Usage(format!("password: {m}")))?;
     Ok(password)
+}
+
+/// A password typed on the terminal, not shown.
+#[cfg(feature = "terminal")]
+fn hidden_password() -> Result<String, Error> {
+    inquire::Password::new("Password:")
+        .with_display_mode(inquire::PasswordDisplayMode::Hidden)
+        .prompt()
+        .map_err(|e| Error::Usage(format!("no password was given: {e}")))
+}
+
+/// A build without the terminal feature cannot hide what is typed, so it does not ask.
+#[cfg(not(feature = "terminal"))]
+fn hidden_password() -> Result<String, Error> {
+    Err(Error::Usage(
+        "this build cannot hide a typed password: give it on standard input (a pipe)".into(),
+    ))
 }
 
 /// A sent check-in, read for the nurse's call (`check --nurse --from-inbox ID`): its reading

@@ -141,6 +141,7 @@ pub fn run(config: &Config) -> Result<i32, Error> {
             note_width,
             disposition_exit_code,
             lines,
+            #[cfg(feature = "server")]
             from_inbox,
         } => {
             let opts = crate::questionnaire::Options {
@@ -153,17 +154,18 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 lines: *lines,
             };
             // The check-in is read (and its reading audited) only when the call can go on.
+            #[cfg(feature = "server")]
             let from = match from_inbox {
                 Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
                     Some(crate::admin::checkin_for_call(id, store)?)
                 }
-                _ => None,
-            };
-            if from_inbox.is_some() && from.is_none() {
-                return Err(Error::Usage(
+                Some(_) => return Err(Error::Usage(
                     "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
-                ));
-            }
+                )),
+                None => None,
+            };
+            #[cfg(not(feature = "server"))]
+            let from = None;
             crate::questionnaire::run_on_terminal_from(
                 config,
                 &opts,
@@ -211,14 +213,19 @@ pub fn run(config: &Config) -> Result<i32, Error> {
         Action::Man => print_bytes(
             &crate::shell::man_page().map_err(|e| Error::Io(format!("the manual page: {e}")))?,
         ),
+        #[cfg(feature = "server")]
         Action::Serve { args, pinned_now } => serve(config, args, *pinned_now),
+        #[cfg(feature = "server")]
         Action::User(c) => admin_output(|out| crate::admin::user(c, out)),
+        #[cfg(feature = "server")]
         Action::Audit(a) => admin_output(|out| crate::admin::audit(a, out)),
+        #[cfg(feature = "server")]
         Action::Checkin(c) => admin_output(|out| crate::admin::checkin(c, out)),
     }
 }
 
 /// What an administration command printed, written out as any output is.
+#[cfg(feature = "server")]
 fn admin_output(work: impl FnOnce(&mut dyn Write) -> Result<i32, Error>) -> Result<i32, Error> {
     let mut text = Vec::new();
     work(&mut text)?;
@@ -239,6 +246,7 @@ pub fn schema_for(rules: &RuleSet, kind: SchemaKind, draft7: bool) -> serde_json
 
 /// `serve`: the rule file checked once, as `rules check` does (errors or failing examples
 /// stop the start with exit 4; the lint is shown), then the server until SIGTERM or SIGINT.
+#[cfg(feature = "server")]
 fn serve(
     config: &Config,
     args: &crate::cli::ServeArgs,

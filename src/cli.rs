@@ -116,18 +116,23 @@ pub enum Command {
     Man,
     /// The same triage over HTTP, for patient portals and the clinic's intranet (no TLS:
     /// run it behind a reverse proxy)
+    #[cfg(feature = "server")]
     Serve(ServeArgs),
     /// Nurse accounts of the clinic inbox, in the store
     #[command(subcommand)]
+    #[cfg(feature = "server")]
     User(UserCommand),
     /// The audit trail of the clinic inbox, as JSON Lines (at, user, action, checkin)
+    #[cfg(feature = "server")]
     Audit(AuditArgs),
     /// Sent check-ins in the store: delete those past their time, or erase one on request
     #[command(subcommand)]
+    #[cfg(feature = "server")]
     Checkin(CheckinCommand),
 }
 
 /// The store, as `serve --store` names it.
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Args)]
 pub struct StoreArg {
     /// The store: sqlite:PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB [default:
@@ -136,6 +141,7 @@ pub struct StoreArg {
     pub store: Option<crate::store::StoreSpec>,
 }
 
+#[cfg(feature = "server")]
 impl StoreArg {
     pub fn spec(&self) -> crate::store::StoreSpec {
         self.store
@@ -144,6 +150,7 @@ impl StoreArg {
     }
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Subcommand)]
 pub enum UserCommand {
     /// Add a nurse account; the password is read from standard input (one line)
@@ -166,6 +173,7 @@ pub enum UserCommand {
     },
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
     #[command(flatten)]
@@ -178,6 +186,7 @@ pub struct AuditArgs {
     pub until: Option<String>,
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Subcommand)]
 pub enum CheckinCommand {
     /// Delete sent check-ins older than --keep-days (each deletion audited)
@@ -270,6 +279,7 @@ pub enum RecordFormat {
     Json,
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// The address and port to listen on (port 0: any free port, printed at start)
@@ -319,11 +329,13 @@ pub struct ServeArgs {
     pub keep_days: u32,
 }
 
+#[cfg(feature = "server")]
 fn parse_store(text: &str) -> Result<crate::store::StoreSpec, String> {
     crate::store::StoreSpec::parse(text)
 }
 
 /// The drain: as [`parse_seconds`], but 0 (no drain) allowed.
+#[cfg(feature = "server")]
 fn parse_drain(text: &str) -> Result<std::time::Duration, String> {
     if text.trim() == "0" {
         return Ok(std::time::Duration::ZERO);
@@ -332,6 +344,7 @@ fn parse_drain(text: &str) -> Result<std::time::Duration, String> {
 }
 
 /// A number of seconds, fractions allowed ("0.5"), more than zero and at most a day.
+#[cfg(feature = "server")]
 fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let secs: f64 = text
         .parse()
@@ -377,9 +390,11 @@ pub struct CheckArgs {
     /// Start the nurse's call from a check-in sent to the clinic inbox: the danger signs
     /// asked again, the patient's answers filled in (the id as the inbox shows it)
     #[arg(long, value_name = "ID", requires = "nurse")]
+    #[cfg(feature = "server")]
     pub from_inbox: Option<String>,
     /// The store the check-in is in (with --from-inbox), as `serve --store`
     #[arg(long, value_name = "STORE", value_parser = parse_store, requires = "from_inbox")]
+    #[cfg(feature = "server")]
     pub store: Option<crate::store::StoreSpec>,
 }
 
@@ -490,6 +505,7 @@ pub enum Action {
         /// The numbered line mode (`--lines`).
         lines: bool,
         /// `--from-inbox ID` and its store.
+        #[cfg(feature = "server")]
         from_inbox: Option<(String, crate::store::StoreSpec)>,
     },
     RulesCheck {
@@ -514,6 +530,7 @@ pub enum Action {
     },
     Completions(Shell),
     Man,
+    #[cfg(feature = "server")]
     Serve {
         args: ServeArgs,
         /// `--now`, which then holds for every request (for tests and replays); without it
@@ -524,8 +541,11 @@ pub enum Action {
         file: PathBuf,
         format: Option<RecordFormat>,
     },
+    #[cfg(feature = "server")]
     User(UserCommand),
+    #[cfg(feature = "server")]
     Audit(AuditArgs),
+    #[cfg(feature = "server")]
     Checkin(CheckinCommand),
 }
 
@@ -560,9 +580,7 @@ impl Config {
         let stderr_is_terminal = std::io::stderr().is_terminal();
         // The terminal's own size, asked only when there is one to ask.
         let terminal = if stdout_is_terminal || stderr_is_terminal {
-            crossterm::terminal::size()
-                .ok()
-                .filter(|(cols, rows)| *cols >= 20 && *rows >= 5)
+            terminal_size()
         } else {
             None
         };
@@ -633,6 +651,7 @@ impl Config {
             Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
             Some(Command::Completions { shell }) => Action::Completions(shell),
             Some(Command::Man) => Action::Man,
+            #[cfg(feature = "server")]
             Some(Command::Serve(args)) => Action::Serve {
                 args,
                 pinned_now: cli.global.now.is_some().then_some(now),
@@ -640,8 +659,11 @@ impl Config {
             Some(Command::Record(RecordCommand::Show { file, format })) => {
                 Action::RecordShow { file, format }
             }
+            #[cfg(feature = "server")]
             Some(Command::User(c)) => Action::User(c),
+            #[cfg(feature = "server")]
             Some(Command::Audit(a)) => Action::Audit(a),
+            #[cfg(feature = "server")]
             Some(Command::Checkin(c)) => Action::Checkin(c),
         };
         Ok(Config {
@@ -656,6 +678,16 @@ impl Config {
             command,
         })
     }
+}
+
+/// The terminal's columns and rows, when it says (a build without the terminal
+/// questionnaire goes by `COLUMNS` and `LINES` alone).
+fn terminal_size() -> Option<(u16, u16)> {
+    #[cfg(feature = "terminal")]
+    let size = crossterm::terminal::size().ok();
+    #[cfg(not(feature = "terminal"))]
+    let size = None;
+    size.filter(|(cols, rows)| *cols >= 20 && *rows >= 5)
 }
 
 /// Whether to colour: `--plain` never; `--color always|never` as said, over NO_COLOR and TERM;
@@ -686,6 +718,7 @@ fn check_action(args: CheckArgs, to_format: impl Fn(Option<FormatArg>) -> Format
             note_width: usize::from(args.note_width.unwrap_or(72)),
             disposition_exit_code: args.disposition_exit_code,
             lines: args.lines,
+            #[cfg(feature = "server")]
             from_inbox: args.from_inbox.map(|id| {
                 let store = args
                     .store

@@ -4,7 +4,12 @@
 //! and the time. This crate is everything around it: the command line, the output formats,
 //! the terminal questionnaire, streams, the HTTP service, the web check-in and its store. Each
 //! front door builds the case and brings the current time in.
+//!
+//! Features (on by default): `server` (the HTTP service, the web check-in, the clinic inbox
+//! and their store) and `terminal` (the questionnaires drawn on a terminal). `testing` adds
+//! what only tests use.
 
+#[cfg(feature = "server")]
 pub mod admin;
 pub mod advice;
 pub mod app;
@@ -12,14 +17,19 @@ pub mod atomic;
 pub mod batch;
 pub mod cli;
 pub mod error;
+#[cfg(any(test, feature = "testing"))]
 pub mod fuzz_contract;
 pub mod io_text;
 pub mod output;
 pub mod questionnaire;
+#[cfg(feature = "server")]
 pub mod serve;
 pub mod shell;
+#[cfg(feature = "server")]
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
 pub mod stream_contract;
+#[cfg(feature = "server")]
 pub mod web;
 pub mod whole_records;
 

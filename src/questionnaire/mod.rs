@@ -6,6 +6,7 @@
 //! question, a checklist needs an explicit "None of these", and an answer of "not sure" is
 //! turned into the value that cannot make the result milder (see [`Answers::case_input`]).
 
+#[cfg(feature = "terminal")]
 pub mod checklist;
 pub mod lines;
 pub mod nurse;
@@ -13,7 +14,10 @@ pub mod patient;
 pub mod prompt;
 pub mod record;
 pub mod sbar;
+#[cfg(any(test, feature = "testing"))]
 pub mod scripted;
+pub mod search;
+#[cfg(feature = "terminal")]
 pub mod terminal;
 
 use std::sync::Arc;
@@ -1387,7 +1391,11 @@ pub fn run_on_terminal_from(
     };
     // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
     // reads each line once), gets the questions line by line: no colour, no redrawing.
-    let dumb = opts.lines || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    // A build without the terminal feature asks line by line too.
+    let dumb = opts.lines
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+        || cfg!(not(feature = "terminal"));
+    #[cfg(feature = "terminal")]
     let mut terminal = terminal::TerminalPrompter {
         color: config.color && !dumb,
         columns: config.width,
@@ -1399,7 +1407,10 @@ pub fn run_on_terminal_from(
         columns: config.width,
         started: std::time::Instant::now(),
     };
+    #[cfg(feature = "terminal")]
     let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
+    #[cfg(not(feature = "terminal"))]
+    let prompter: &mut dyn prompt::Prompter = &mut lines;
     let style = crate::output::text::Style {
         color: style.color && !dumb,
         ..style

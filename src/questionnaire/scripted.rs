@@ -223,7 +223,7 @@ impl Prompter for ScriptedPrompter {
                         panic!("question {:?} offers no 'Something else'", q.id)
                     });
                     assert!(
-                        super::checklist::matches(q.choices, &words).is_empty(),
+                        super::search::matches(q.choices, &words).is_empty(),
                         "{words:?} matches choices of {:?}",
                         q.id
                     );

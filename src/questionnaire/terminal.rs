@@ -149,9 +149,9 @@ impl TerminalPrompter {
 }
 
 /// Typing filters a list: a match at the start of the label first, then at the start of a
-/// word, then anywhere, each in the list's own order (see [`super::checklist::rank`]).
+/// word, then anywhere, each in the list's own order (see [`super::search::rank`]).
 fn keep_order(typed: &str, _: &String, label: &str, index: usize) -> Option<i64> {
-    super::checklist::rank(label, typed).map(|r| {
+    super::search::rank(label, typed).map(|r| {
         let index = i64::try_from(index).unwrap_or(i64::MAX / 4);
         -(i64::from(r) * (i64::MAX / 4) + index)
     })
