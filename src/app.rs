@@ -152,6 +152,12 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 disposition_exit_code: *disposition_exit_code,
                 lines: *lines,
             };
+            // A closed terminal or a SIGTERM is taken by a thread of its own once the
+            // questions start (see `questionnaire::hangup`): blocked before any other thread
+            // starts (the check-in's store may start some), so that none of them takes it.
+            if config.stdin_is_terminal && config.stderr_is_terminal {
+                crate::questionnaire::hangup::block();
+            }
             // The check-in is read (and its reading audited) only when the call can go on.
             let from = match from_inbox {
                 Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {

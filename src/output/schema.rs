@@ -521,7 +521,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "understood": { "type": "boolean" },
                     "notes": { "type": "string", "minLength": 1 },
                     "nurse": { "type": "string", "minLength": 1 },
-                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
+                    "stopped": { "enum": ["cancelled", "interrupted", "hangup", "terminated"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice (Esc: cancelled; Ctrl-C: interrupted); or by its terminal closed (hangup) or a SIGTERM (terminated), keeping what Esc would." },
                     "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
                     "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
                     "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." },

@@ -44,7 +44,8 @@ pub struct CallDetails {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub nurse: String,
     /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
-    /// stop after an instruction was given): "cancelled" or "interrupted".
+    /// stop after an instruction was given): "cancelled" or "interrupted"; "hangup" or
+    /// "terminated" when the terminal was closed or a SIGTERM came (see `hangup`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
     /// The call was stopped before any disposition was given to the caller: the computed
