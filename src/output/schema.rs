@@ -23,6 +23,33 @@ const TIME_PATTERN: &str =
 
 /// The rule file's ids: lower-case letters, digits and `_`, starting with a letter.
 const ID_PATTERN: &str = "^[a-z][a-z0-9_]*$";
+/// The characters of `unsafe_chars::is_unsafe`, as the ranges of a regex class (written as
+/// themselves: see the description's pattern). A test keeps the two equal.
+const UNSAFE_RANGES: [(char, char); 9] = [
+    ('\u{0}', '\u{1f}'),
+    ('\u{7f}', '\u{9f}'),
+    ('\u{ad}', '\u{ad}'),
+    ('\u{61c}', '\u{61c}'),
+    ('\u{200b}', '\u{200f}'),
+    ('\u{2028}', '\u{202e}'),
+    ('\u{2060}', '\u{2060}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{feff}', '\u{feff}'),
+];
+
+/// [`UNSAFE_RANGES`] as the inside of a regex class.
+fn unsafe_class() -> String {
+    UNSAFE_RANGES
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect()
+}
 
 fn schema_id(rules: &RuleSet, what: &str) -> String {
     format!(
@@ -120,11 +147,12 @@ fn symptom_schema(rules: &RuleSet) -> Value {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": MAX_DESCRIPTION_CHARS,
-                // No control character, and one character that is not a space. The control
-                // characters are written as themselves (JSON escapes them): every regex
-                // dialect reads a literal character in a class alike.
-                "pattern": "^[^\u{0}-\u{1f}\u{7f}-\u{9f}]*[^\u{0}-\u{1f}\u{7f}-\u{9f}\\s][^\u{0}-\u{1f}\u{7f}-\u{9f}]*$",
-                "description": format!("Required for other (on a listed symptom it is kept, never read): the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control characters. Recorded and shown, never interpreted.")
+                // No unsafe character (`unsafe_chars::is_unsafe`: controls, bidi, invisible
+                // ones), and one character that is not a space. They are written as
+                // themselves (JSON escapes them): every regex dialect reads a literal
+                // character in a class alike.
+                "pattern": format!("^[^{u}]*[^{u}\\s][^{u}]*$", u = unsafe_class()),
+                "description": format!("Required for other (on a listed symptom it is kept, never read): the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control, bidi or invisible characters (zero-width, soft hyphen, line and paragraph separators). Recorded and shown, never interpreted.")
             }
         },
         "not": { "required": ["started_day", "started_on_day"] }
@@ -727,4 +755,22 @@ pub fn to_text(schema: &Value) -> String {
     let mut s = serde_json::to_string_pretty(schema).expect("a JSON value serializes");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schemas_unsafe_characters_are_those_the_reader_refuses() {
+        let in_class = |c: char| UNSAFE_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c));
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                in_class(c),
+                crate::unsafe_chars::is_unsafe(c),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
 }

@@ -811,8 +811,8 @@ fn one_line(most: usize) -> super::prompt::Check<String> {
     std::sync::Arc::new(move |t: &String| {
         if t.chars().count() > most {
             Err(format!("at most {most} characters"))
-        } else if t.chars().any(char::is_control) {
-            Err("no control characters, please".into())
+        } else if t.chars().any(crate::unsafe_chars::is_unsafe) {
+            Err("no control characters or invisible ones, please".into())
         } else {
             Ok(())
         }
