@@ -220,7 +220,9 @@ pub fn advice_for(
                 "topic",
                 format!(
                     "nothing in the aftercare about {:?} (try: {})",
-                    t.chars().filter(|c| !c.is_control()).collect::<String>(),
+                    t.chars()
+                        .filter(|&c| !aftercare_core::unsafe_chars::is_unsafe(c))
+                        .collect::<String>(),
                     topics(rules).join(", ")
                 ),
             ));

@@ -153,6 +153,22 @@ pub fn run(config: &Config) -> Result<i32, Error> {
                 disposition_exit_code: *disposition_exit_code,
                 lines: *lines,
             };
+            // Checked as every other input: the name goes into the note and the record.
+            if let Some(c) = nurse_name.as_deref().and_then(|n| {
+                n.chars()
+                    .find(|&c| aftercare_core::unsafe_chars::is_unsafe(c))
+            }) {
+                return Err(Error::Usage(format!(
+                    "--nurse-name: holds a control character or an invisible one (U+{:04X}); give the name as it is written",
+                    u32::from(c)
+                )));
+            }
+            // A closed terminal or a SIGTERM is taken by a thread of its own once the
+            // questions start (see `questionnaire::hangup`): blocked before any other thread
+            // starts (the check-in's store may start some), so that none of them takes it.
+            if config.stdin_is_terminal && config.stderr_is_terminal {
+                crate::questionnaire::hangup::block();
+            }
             // The check-in is read (and its reading audited) only when the call can go on.
             #[cfg(feature = "server")]
             let from = match from_inbox {
@@ -405,7 +421,7 @@ fn day_advice(
     let a = advice::advice_for(&rules, when, asked, config.now)
         .map_err(|e| Error::Usage(format!("--{}: {}", e.field, e.message)))?;
     let text = if json {
-        serde_json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
+        output::json::to_string(&a).map_err(|e| Error::Io(e.to_string()))? + "\n"
     } else {
         advice::render_text(&a, style)
     };
@@ -492,7 +508,7 @@ fn rules_trace(
     let outcomes = trace::run_test_cases(&rules, &cases, config.now);
     let t = trace::trace(&rules, &run_examples(&rules), &outcomes);
     let text = if json {
-        serde_json::to_string(&t).map_err(|e| Error::Io(e.to_string()))? + "\n"
+        output::json::to_string(&t).map_err(|e| Error::Io(e.to_string()))? + "\n"
     } else {
         trace::render_text(&t)
     };
@@ -566,7 +582,7 @@ pub fn print_out(text: &str) -> Result<i32, Error> {
 
 /// A JSON document for people and programs alike: pretty, with a final newline.
 fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?;
+    let mut text = output::json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?;
     text.push('\n');
     print_out(&text)
 }

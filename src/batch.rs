@@ -177,7 +177,7 @@ pub fn run_reporting<R: BufRead, W: Write>(
                     None,
                     rules,
                 );
-                serde_json::to_writer(&mut record, &o)?;
+                crate::output::json::to_writer(&mut record, &o)?;
                 record.push(b'\n');
             }
             Format::Text | Format::Disposition => {}
@@ -506,7 +506,7 @@ impl<'a, W: Write> Answers<'a, W> {
                         let input = given.as_ref().expect("kept for the FHIR format");
                         let a = explain(&case, &t, rules);
                         let b = fhir_bundle(input, &a, rules, now, no);
-                        serde_json::to_writer(&mut *record, &b)?;
+                        crate::output::json::to_writer(&mut *record, &b)?;
                         record.push(b'\n');
                     }
                 }
@@ -559,7 +559,7 @@ impl<'a, W: Write> Answers<'a, W> {
                             at_least,
                             rules,
                         );
-                        serde_json::to_writer(&mut *record, &o)?;
+                        crate::output::json::to_writer(&mut *record, &o)?;
                         record.push(b'\n');
                     }
                     Format::Text => {

@@ -21,7 +21,10 @@ pub enum ExitCode {
     Cancelled,
     /// Interrupted by Ctrl-C, as shells report SIGINT.
     Interrupted,
-    /// A stream ended by SIGTERM, as shells report it (every record written is whole).
+    /// The terminal of a questionnaire was closed (SIGHUP), as shells report it.
+    HungUp,
+    /// A stream ended by SIGTERM, as shells report it (every record written is whole); a
+    /// questionnaire too.
     Terminated,
     /// With `--disposition-exit-code`: 10 + the urgency of the disposition (10 home care up
     /// to 15 call emergency services now).
@@ -30,7 +33,7 @@ pub enum ExitCode {
 
 impl ExitCode {
     /// Every documented code, in the order the manual lists them.
-    pub const DOCUMENTED: [ExitCode; 14] = [
+    pub const DOCUMENTED: [ExitCode; 15] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -38,6 +41,7 @@ impl ExitCode {
         ExitCode::Rules,
         ExitCode::Cancelled,
         ExitCode::Interrupted,
+        ExitCode::HungUp,
         ExitCode::Terminated,
         ExitCode::Disposition(Disposition::HomeCare),
         ExitCode::Disposition(Disposition::SeeWithin2Weeks),
@@ -57,6 +61,7 @@ impl ExitCode {
             ExitCode::Rules => 4,
             ExitCode::Cancelled => 5,
             ExitCode::Interrupted => Self::after_signal(2),
+            ExitCode::HungUp => Self::after_signal(1),
             ExitCode::Terminated => Self::after_signal(15),
             ExitCode::Disposition(d) => 10 + d as i32,
         }
@@ -79,8 +84,9 @@ impl ExitCode {
             ExitCode::Rules => "rule file error: the rule file cannot be read, is invalid, or its examples fail".into(),
             ExitCode::Cancelled => "the questionnaire was cancelled (Esc); nothing was saved".into(),
             ExitCode::Interrupted => "interrupted (Ctrl-C); nothing was saved".into(),
+            ExitCode::HungUp => "the terminal of a questionnaire was closed (SIGHUP); what Esc keeps was saved".into(),
             ExitCode::Terminated => {
-                "a stream ended by SIGTERM (every record written is whole)".into()
+                "a stream ended by SIGTERM (every record written is whole); a questionnaire ended by SIGTERM (what Esc keeps was saved)".into()
             }
             ExitCode::Disposition(d @ Disposition::CallEmergencyNow) => format!(
                 "with --disposition-exit-code: {d}. For a stream, the most urgent case; a bad line (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"
@@ -163,6 +169,7 @@ mod tests {
         assert_eq!(codes.len(), ExitCode::DOCUMENTED.len());
         assert_eq!(ExitCode::Interrupted.code(), 128 + libc::SIGINT);
         assert_eq!(ExitCode::Terminated.code(), 128 + libc::SIGTERM);
+        assert_eq!(ExitCode::HungUp.code(), 128 + libc::SIGHUP);
         assert_eq!(ExitCode::Disposition(Disposition::HomeCare).code(), 10);
         assert_eq!(
             ExitCode::Disposition(Disposition::CallEmergencyNow).code(),

@@ -12,8 +12,102 @@ use aftercare_core::model::{
 };
 use aftercare_core::rules::RuleSet;
 
+/// serde_json's formatting (`F`), with every unsafe character of a string
+/// ([`aftercare_core::unsafe_chars::is_unsafe`]: C1 controls, DEL, bidi controls, invisible ones)
+/// written as `\uXXXX` too: serde_json escapes only C0 and the quote and backslash. The
+/// JSON means the same; a terminal or a log viewer that shows it raw cannot be turned.
+pub struct Safe<F>(pub F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if aftercare_core::unsafe_chars::is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    // The layout is `F`'s (pretty or compact): every method that lays out, handed on.
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// As `serde_json::to_writer`, with [`Safe`] strings.
+pub fn to_writer<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> serde_json::Result<()> {
+    let mut ser =
+        serde_json::Serializer::with_formatter(w, Safe(serde_json::ser::CompactFormatter));
+    value.serialize(&mut ser)
+}
+
+/// As `serde_json::to_vec`, with [`Safe`] strings.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(128);
+    to_writer(&mut out, value)?;
+    Ok(out)
+}
+
+/// As `serde_json::to_string`, with [`Safe`] strings.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    // Only UTF-8 is written (escapes are ASCII).
+    to_vec(value).map(|v| String::from_utf8(v).unwrap_or_default())
+}
+
+/// As `serde_json::to_vec_pretty`, with [`Safe`] strings.
+pub fn to_vec_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        Safe(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)?;
+    Ok(out)
+}
+
+/// As `serde_json::to_string_pretty`, with [`Safe`] strings.
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    to_vec_pretty(value).map(|v| String::from_utf8(v).unwrap_or_default())
+}
+
 pub fn write_assessment<W: Write>(out: &mut W, a: &Assessment) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, a)?;
+    to_writer(&mut *out, a)?;
     out.write_all(b"\n")
 }
 
@@ -97,8 +191,8 @@ fn push_json_str(s: &mut String, value: &str) {
         s.push_str(value);
         s.push('"');
     } else {
-        // serde_json's escaping for anything unusual; writing to a String cannot fail.
-        let _ = write!(s, "{}", serde_json::Value::from(value));
+        // The escaping of every other JSON written, for anything unusual.
+        s.push_str(&to_string(value).unwrap_or_default());
     }
 }
 
@@ -158,6 +252,6 @@ pub fn write_error<W: Write>(out: &mut W, r: &Refusal<'_>, rules: &RuleSet) -> i
             .map(|d| rules.disposition_text(d).action.as_str()),
         rule_set: rules.id(),
     };
-    serde_json::to_writer(&mut *out, &record)?;
+    to_writer(&mut *out, &record)?;
     out.write_all(b"\n")
 }

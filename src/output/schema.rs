@@ -25,6 +25,33 @@ const TIME_PATTERN: &str =
 
 /// The rule file's ids: lower-case letters, digits and `_`, starting with a letter.
 const ID_PATTERN: &str = "^[a-z][a-z0-9_]*$";
+/// The characters of `unsafe_chars::is_unsafe`, as the ranges of a regex class (written as
+/// themselves: see the description's pattern). A test keeps the two equal.
+const UNSAFE_RANGES: [(char, char); 9] = [
+    ('\u{0}', '\u{1f}'),
+    ('\u{7f}', '\u{9f}'),
+    ('\u{ad}', '\u{ad}'),
+    ('\u{61c}', '\u{61c}'),
+    ('\u{200b}', '\u{200f}'),
+    ('\u{2028}', '\u{202e}'),
+    ('\u{2060}', '\u{2060}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{feff}', '\u{feff}'),
+];
+
+/// [`UNSAFE_RANGES`] as the inside of a regex class.
+fn unsafe_class() -> String {
+    UNSAFE_RANGES
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect()
+}
 
 fn schema_id(rules: &RuleSet, what: &str) -> String {
     format!(
@@ -122,11 +149,12 @@ fn symptom_schema(rules: &RuleSet) -> Value {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": MAX_DESCRIPTION_CHARS,
-                // No control character, and one character that is not a space. The control
-                // characters are written as themselves (JSON escapes them): every regex
-                // dialect reads a literal character in a class alike.
-                "pattern": "^[^\u{0}-\u{1f}\u{7f}-\u{9f}]*[^\u{0}-\u{1f}\u{7f}-\u{9f}\\s][^\u{0}-\u{1f}\u{7f}-\u{9f}]*$",
-                "description": format!("Required for other (on a listed symptom it is kept, never read): the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control characters. Recorded and shown, never interpreted.")
+                // No unsafe character (`unsafe_chars::is_unsafe`: controls, bidi, invisible
+                // ones), and one character that is not a space. They are written as
+                // themselves (JSON escapes them): every regex dialect reads a literal
+                // character in a class alike.
+                "pattern": format!("^[^{u}]*[^{u}\\s][^{u}]*$", u = unsafe_class()),
+                "description": format!("Required for other (on a listed symptom it is kept, never read): the person's own words, at most {MAX_DESCRIPTION_CHARS} characters, no control, bidi or invisible characters (zero-width, soft hyphen, line and paragraph separators). Recorded and shown, never interpreted.")
             }
         },
         "not": { "required": ["started_day", "started_on_day"] }
@@ -523,7 +551,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
                     "understood": { "type": "boolean" },
                     "notes": { "type": "string", "minLength": 1 },
                     "nurse": { "type": "string", "minLength": 1 },
-                    "stopped": { "enum": ["cancelled", "interrupted"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice." },
+                    "stopped": { "enum": ["cancelled", "interrupted", "hangup", "terminated"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice (Esc: cancelled; Ctrl-C: interrupted); or by its terminal closed (hangup) or a SIGTERM (terminated), keeping what Esc would." },
                     "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
                     "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
                     "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." },
@@ -729,4 +757,22 @@ pub fn to_text(schema: &Value) -> String {
     let mut s = serde_json::to_string_pretty(schema).expect("a JSON value serializes");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schemas_unsafe_characters_are_those_the_reader_refuses() {
+        let in_class = |c: char| UNSAFE_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c));
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                in_class(c),
+                aftercare_core::unsafe_chars::is_unsafe(c),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
 }

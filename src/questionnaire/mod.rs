@@ -8,6 +8,7 @@
 
 #[cfg(feature = "terminal")]
 pub mod checklist;
+pub mod hangup;
 pub mod lines;
 pub mod nurse;
 pub mod patient;
@@ -1411,6 +1412,19 @@ pub fn run_on_terminal_from(
     let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
     #[cfg(not(feature = "terminal"))]
     let prompter: &mut dyn prompt::Prompter = &mut lines;
+    // A terminal closed or a SIGTERM keeps what Esc would (see `hangup`): every answer is
+    // written down as it is given, for the thread that waits for those signals.
+    let watch = hangup::watch(hangup::Context {
+        rules: rules.clone(),
+        now: config.now,
+        opts: opts.clone(),
+        from: from.cloned(),
+        columns: config.width,
+        prompt_width: prompter.width(),
+        started: std::time::Instant::now(),
+    });
+    let mut recording = watch.recording(prompter);
+    let prompter: &mut dyn prompt::Prompter = &mut recording;
     let style = crate::output::text::Style {
         color: style.color && !dumb,
         ..style
@@ -1427,26 +1441,85 @@ pub fn run_on_terminal_from(
         }
         e
     };
-    let (outcome, text, note) = if opts.nurse {
-        let outcome = nurse::run_from(
+    let asked = if opts.nurse {
+        nurse::run_from(
             prompter,
             &rules,
             config.now,
             opts.nurse_name.as_deref(),
             from,
         )
-        .map_err(safety_net)?;
-        let note = crate::questionnaire::sbar::render(&outcome, &rules, opts.note_width);
-        (outcome, note.clone(), Some(note))
     } else {
-        let outcome = patient::run(prompter, &rules, config.now).map_err(safety_net)?;
-        let text = patient::result_text(&outcome, &rules, style);
-        (outcome, text, None)
+        patient::run(prompter, &rules, config.now)
     };
+    // From here the answers are saved by this thread (or, when a signal came first, by the
+    // one that took it, which ends the process: `finish` does not return then).
+    watch.finish();
+    let outcome = asked.map_err(safety_net)?;
     crate::output::diagnostics::say("");
-    // The record first: when standard output fails, the call is still on file.
+    let done = keep(opts, &outcome, &rules, style, config.width);
+    let code = print(&done.text);
+    for said in &done.said {
+        crate::output::diagnostics::say(said);
+    }
+    if let Some(message) = done.failed {
+        return Err(Error::Io(message));
+    }
+    let code = code?;
+    // A call stopped and kept: its note and record are above, and the exit code still
+    // says it was stopped.
+    if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
+        let how = call.stopped.as_deref().unwrap_or_default();
+        let said = stopped_words(how, call, opts.record.is_some());
+        // Wrapped by words: the terminal's own wrapping cuts them.
+        crate::output::diagnostics::say(
+            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
+        );
+        return Ok(if how == "interrupted" {
+            crate::error::exit::INTERRUPTED
+        } else {
+            crate::error::exit::CANCELLED
+        });
+    }
+    // A signal once the questions were over: all is saved, and the code says it came.
+    if let Some(code) = watch.late_signal() {
+        return Ok(code);
+    }
+    if opts.disposition_exit_code {
+        return Ok(
+            crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())
+        );
+    }
+    Ok(code)
+}
+
+/// What a questionnaire's outcome leaves: the text for standard output (the result, or the
+/// nurse's note), what to say of where it was saved, and what could not be saved.
+pub(crate) struct Kept {
+    pub text: String,
+    pub said: Vec<String>,
+    pub failed: Option<String>,
+}
+
+/// Saves an outcome where the command line asked: the record first (when standard output
+/// fails, the call is still on file), then the result to take along (`--save`). The same
+/// after the last question, after Esc, and after a closed terminal or a SIGTERM.
+pub(crate) fn keep(
+    opts: &Options,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    style: crate::output::text::Style,
+    columns: usize,
+) -> Kept {
+    let note = opts
+        .nurse
+        .then(|| crate::questionnaire::sbar::render(outcome, rules, opts.note_width));
+    let text = match &note {
+        Some(note) => note.clone(),
+        None => patient::result_text(outcome, rules, style),
+    };
     let saved = opts.record.as_ref().map(|path| {
-        record::write(path, &record::Record::new(&outcome, note.as_deref())).map(|used| {
+        record::write(path, &record::Record::new(outcome, note.as_deref())).map(|used| {
             if used == *path {
                 format!("Saved the record to {}.", used.display())
             } else {
@@ -1464,7 +1537,7 @@ pub fn run_on_terminal_from(
     let kept = opts.save.as_ref().map(|path| {
         let plain = match &note {
             Some(note) => note.clone(),
-            None => patient::result_text(&outcome, &rules, crate::output::text::Style::plain()),
+            None => patient::result_text(outcome, rules, crate::output::text::Style::plain()),
         };
         let plain = aftercare_core::escape::visible_lines(&plain).into_owned();
         crate::atomic::write_new_or_beside(path, plain.as_bytes(), 100).map(|used| {
@@ -1475,24 +1548,24 @@ pub fn run_on_terminal_from(
             )
         })
     });
-    let code = print(&text);
     let what = if opts.nurse { "note" } else { "result" };
     // Wrapped by words: the terminal's own wrapping cuts them (a path is one word).
-    let say = |said: &str| {
-        crate::output::diagnostics::say(
-            crate::output::text::wrap(said, config.width, "", "").trim_end(),
-        )
+    let wrapped = |said: &str| {
+        crate::output::text::wrap(said, columns, "", "")
+            .trim_end()
+            .to_string()
     };
     // Where the record and the result went is said whether or not the other failed: a
     // record on disk that nobody is told of is as good as lost.
+    let mut said = Vec::new();
     let mut failed: Option<String> = None;
     match saved {
-        Some(Ok(said)) => say(&said),
+        Some(Ok(s)) => said.push(wrapped(&s)),
         Some(Err(e)) => failed = Some(format!("{e} (the {what} above was not saved)")),
         None => {}
     }
     match kept {
-        Some(Ok(said)) => say(&said),
+        Some(Ok(s)) => said.push(wrapped(&s)),
         Some(Err(e)) => {
             let message = format!("{e} (the {what} above was not saved to a file)");
             match &failed {
@@ -1501,46 +1574,27 @@ pub fn run_on_terminal_from(
             }
         }
         // "Take this result with you" needs a way to: said where it is asked.
-        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => say(
+        None if !opts.nurse && outcome.disposition() == Disposition::GoToEdNow => said.push(wrapped(
             "To take this result with you, take a photo of this screen. (Started with --save FILE, the questions keep the result as a file.)",
-        ),
+        )),
         None => {}
     }
-    if let Some(message) = failed {
-        return Err(Error::Io(message));
-    }
-    let code = code?;
-    // A call stopped and kept: its note and record are above, and the exit code still
-    // says it was stopped.
-    if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
-        let how = call.stopped.as_deref().unwrap_or_default();
-        let said = format!(
-            "{how}: the call stopped {}; {}",
-            if call.before_instruction {
-                "before any instruction"
-            } else {
-                "after its instruction"
-            },
-            if opts.record.is_some() {
-                "the record above is marked stopped"
-            } else {
-                "the note above says what was asked"
-            }
-        );
-        // Wrapped by words: the terminal's own wrapping cuts them.
-        crate::output::diagnostics::say(
-            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
-        );
-        return Ok(if how == "interrupted" {
-            crate::error::exit::INTERRUPTED
+    Kept { text, said, failed }
+}
+
+/// What is said of a call stopped (`how`) and kept.
+pub(crate) fn stopped_words(how: &str, call: &nurse::CallDetails, recorded: bool) -> String {
+    format!(
+        "{how}: the call stopped {}; {}",
+        if call.before_instruction {
+            "before any instruction"
         } else {
-            crate::error::exit::CANCELLED
-        });
-    }
-    if opts.disposition_exit_code {
-        return Ok(
-            crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())
-        );
-    }
-    Ok(code)
+            "after its instruction"
+        },
+        if recorded {
+            "the record above is marked stopped"
+        } else {
+            "the note above says what was asked"
+        }
+    )
 }

@@ -44,7 +44,8 @@ pub struct CallDetails {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub nurse: String,
     /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
-    /// stop after an instruction was given): "cancelled" or "interrupted".
+    /// stop after an instruction was given): "cancelled" or "interrupted"; "hangup" or
+    /// "terminated" when the terminal was closed or a SIGTERM came (see `hangup`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
     /// The call was stopped before any disposition was given to the caller: the computed
@@ -812,8 +813,8 @@ fn one_line(most: usize) -> super::prompt::Check<String> {
     std::sync::Arc::new(move |t: &String| {
         if t.chars().count() > most {
             Err(format!("at most {most} characters"))
-        } else if t.chars().any(char::is_control) {
-            Err("no control characters, please".into())
+        } else if t.chars().any(aftercare_core::unsafe_chars::is_unsafe) {
+            Err("no control characters or invisible ones, please".into())
         } else {
             Ok(())
         }

@@ -75,7 +75,8 @@ fn rfc3339(t: DateTime<FixedOffset>) -> String {
 /// the same name since the check before the first question, the call is not lost: it goes
 /// beside it (`call-2.json`, ...). Returns the name used.
 pub fn write(path: &Path, record: &Record<'_>) -> Result<std::path::PathBuf, Error> {
-    let mut bytes = serde_json::to_vec_pretty(record).map_err(|e| Error::Io(e.to_string()))?;
+    let mut bytes =
+        crate::output::json::to_vec_pretty(record).map_err(|e| Error::Io(e.to_string()))?;
     bytes.push(b'\n');
     crate::atomic::write_new_or_beside(path, &bytes, 100).map_err(Error::Io)
 }
@@ -352,7 +353,8 @@ pub fn show(
     let note = record.get("note").and_then(|n| n.as_str());
     let text = match (format, note) {
         (Some(RecordFormat::Json), _) => {
-            serde_json::to_string_pretty(&record).map_err(|e| Error::Io(e.to_string()))? + "\n"
+            crate::output::json::to_string_pretty(&record).map_err(|e| Error::Io(e.to_string()))?
+                + "\n"
         }
         (Some(RecordFormat::Note) | None, Some(note)) => visible(note),
         (Some(RecordFormat::Note), None) => {
@@ -408,19 +410,8 @@ pub fn show(
     Ok(text)
 }
 
-/// Control characters other than the line break shown as their code ("\u{1b}"), so that a
+/// Unsafe characters other than the line break shown as their code ("\u{1b}"), so that a
 /// record's text cannot move the cursor, clear the screen or set the title.
 fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n'
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c)
-            {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    aftercare_core::escape::visible_lines(text).into_owned()
 }

@@ -28,7 +28,7 @@ pub fn request_error(status: StatusCode, message: &str) -> Response {
 }
 
 pub fn json_line<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec(value).unwrap_or_default();
+    let mut out = crate::output::json::to_vec(value).unwrap_or_default();
     out.push(b'\n');
     out
 }

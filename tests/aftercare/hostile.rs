@@ -730,3 +730,90 @@ fn a_closed_standard_output_is_a_failure_not_a_silent_success() {
         String::from_utf8_lossy(&null.stderr)
     );
 }
+
+// --- N13: one predicate for unsafe characters ----------------------------------------------
+
+/// C1 controls, bidi controls and the invisible characters (zero-width, BOM, soft hyphen,
+/// line and paragraph separators), one of each kind.
+const UNSAFE: &str = "\u{85}\u{9b}\u{202e}\u{2066}\u{200b}\u{feff}\u{ad}\u{2028}\u{2029}";
+
+/// N13: a case id holding C1, bidi and invisible characters is written `\u`-escaped in
+/// every JSON form (serde_json itself escapes only C0) and shown visibly as text: the raw
+/// characters never reach a terminal or a log viewer, and the id reads back the same.
+#[test]
+fn c1_bidi_and_invisible_characters_in_json_results_are_u_escaped() {
+    let id = format!("case{UNSAFE}end");
+    let case = format!(
+        r#"{{"id":{},"days_since_treatment":1,"symptoms":[]}}"#,
+        serde_json::json!(id)
+    );
+    for format in ["json", "compact", "fhir"] {
+        let out = aftercare()
+            .args(["check", "--input", "-", "--format", format])
+            .write_stdin(case.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout.clone()).unwrap();
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| aftercare_core::unsafe_chars::is_unsafe(c) && c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{format}: raw {raw:?} in {text}");
+        if format != "fhir" {
+            assert!(
+                text.contains(r"\u0085\u009b\u202e\u2066\u200b\ufeff\u00ad\u2028\u2029"),
+                "{text}"
+            );
+            assert_eq!(json_lines(&out)[0]["id"], id.as_str(), "{format}");
+        }
+    }
+    let out = aftercare()
+        .args(["check", "--input", "-", "--format", "text"])
+        .write_stdin(case)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\n' && aftercare_core::unsafe_chars::is_unsafe(c)),
+        "{text}"
+    );
+    assert!(text.contains(r"case\u{85}\u{9b}\u{202e}"), "{text}");
+}
+
+/// N13: the person's own words with a zero-width character, a BOM, a soft hyphen or a line
+/// separator are refused as a control character is, naming the field.
+#[test]
+fn invisible_characters_in_a_description_are_refused_like_controls() {
+    for c in [
+        '\u{200b}', '\u{feff}', '\u{ad}', '\u{2028}', '\u{2029}', '\u{2060}',
+    ] {
+        let case = format!(
+            r#"{{"days_since_treatment":1,"symptoms":[{{"id":"other","description":{}}}]}}"#,
+            serde_json::json!(format!("my{c}cheek"))
+        );
+        let out = check_stdin(case);
+        assert_clear_error(&out, INPUT, "symptoms[0].description");
+        assert!(
+            stderr(&out).contains("control character or an invisible one"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+/// N13: `--nurse-name` is input like any other: a bidi override or a zero-width character
+/// in it is a usage error, said in one line, before anything else.
+#[test]
+fn a_nurse_name_with_a_bidi_or_invisible_character_is_a_usage_error() {
+    for name in ["J\u{202e}B", "J\u{200b}B", "J\u{1b}[2JB"] {
+        let out = aftercare()
+            .args(["check", "--nurse", "--nurse-name", name])
+            .output()
+            .unwrap();
+        assert_clear_error(&out, USAGE, "--nurse-name");
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+}

@@ -1565,8 +1565,10 @@ fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
         ScriptedPrompter::new()
             .text("call.caller_name", "Ann Example")
             .pick("call.caller", "someone else")
-            // A right-to-left override in a name is kept as said, and shown visibly.
+            // A right-to-left override in a name is refused as a control character is
+            // (N13: one predicate for every input), and the name asked again.
             .text("call.patient_name", "Bea Example\u{202e}")
+            .text("call.patient_name", "Bea Example")
             .text("call.patient_birth_date", "31 Feb 1980")
             .text("call.patient_birth_date", "2030-01-01")
             .text("call.patient_birth_date", "23 april 1980")
@@ -1636,21 +1638,22 @@ fn a_call_stopped_before_any_instruction_is_kept_or_discarded_as_chosen() {
     assert_eq!(record["call"]["before_instruction"], true);
     assert_eq!(record["call"]["callback"], "07700 900123");
     // The patient, apart from the caller, and when the call began and ended.
-    assert_eq!(record["call"]["patient_name"], "Bea Example\u{202e}");
+    assert_eq!(record["call"]["patient_name"], "Bea Example");
     assert_eq!(record["call"]["patient_birth_date"], "1980-04-23");
     assert_eq!(record["call"]["started_at"], "2026-11-21T09:00:00+00:00");
     assert_eq!(record["call"]["ended_at"], "2026-11-21T09:00:00+00:00");
     assert!(
-        words.contains("Patient: Bea Example\\u{202e}, born 1980-04-23."),
+        words.contains("Patient: Bea Example, born 1980-04-23."),
         "{note}"
     );
     assert!(
         words.contains("Call from 09:00:00 to 09:00:00 +00:00."),
         "{note}"
     );
-    // A date that cannot be a birth date is asked again, never kept.
+    // A date that cannot be a birth date is asked again, never kept; so is a name with a
+    // bidi override.
     let refusals = p.transcript.iter().filter(|l| l.starts_with("! ")).count();
-    assert_eq!(refusals, 2, "{:?}", p.transcript);
+    assert_eq!(refusals, 3, "{:?}", p.transcript);
     // Discarded: nothing comes back.
     let mut p = start().pick("call.stop", "discard");
     assert!(matches!(

@@ -152,6 +152,13 @@ impl Screen {
         }
     }
 
+    /// Sends `sig` to the program (`exec`ed by the shell that started it: the same process).
+    fn signal(&mut self, sig: i32) {
+        let pid = self.session.get_process().pid().as_raw();
+        // SAFETY: kill only sends a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "the signal is sent");
+    }
+
     /// Reads to the end and returns the exit code and the bytes as written.
     fn finish_raw(self) -> (i32, Vec<u8>) {
         self.finish_keep().1
@@ -1107,4 +1114,183 @@ fn a_patient_goes_back_one_question_with_esc_and_stops_when_chosen() {
     s.wait_for("call emergency services now.");
     let (code, screen) = s.finish();
     assert_eq!(code, 5, "{screen}");
+}
+
+/// The nurse's call up to the emergency instruction (the first danger sign "yes"), waiting
+/// at the treatment date's question that follows it.
+fn nurse_call_at_the_emergency_instruction(args: &[&str]) -> Screen {
+    let mut s = Screen::start(&[&["check", "--nurse", "--nurse-name", "JB"][..], args].concat());
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["my lips are swelling", ENTER]);
+    s.answer("y/n]", &["y", ENTER]);
+    s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
+    s.wait_for("Treatment date?");
+    s.wait_for_raw_mode();
+    s
+}
+
+fn read_record(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("the record was saved");
+    serde_json::from_str(&text).expect("the record is JSON")
+}
+
+/// #11: the terminal closed (SIGHUP) after the emergency instruction keeps the call as Esc
+/// does: the record, marked stopped, with the instruction given and the call details, and
+/// the note; the exit code is 129 (128 + SIGHUP).
+#[test]
+fn a_closed_terminal_after_the_instruction_keeps_the_record_and_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let note = dir.path().join("note.txt");
+    let mut s = nurse_call_at_the_emergency_instruction(&[
+        "--record",
+        record.to_str().unwrap(),
+        "--save",
+        note.to_str().unwrap(),
+    ]);
+    s.signal(libc::SIGHUP);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 129, "{screen}");
+    let saved = read_record(&record);
+    assert_eq!(saved["call"]["stopped"], "hangup", "{saved:#}");
+    assert_eq!(saved["disposition"], "call_emergency_now");
+    assert_eq!(saved["call"]["caller_name"], "Ann Example");
+    assert_eq!(saved["call"]["nurse"], "JB");
+    assert!(
+        saved["call"].get("before_instruction").is_none(),
+        "{saved:#}"
+    );
+    let in_note = saved["note"].as_str().unwrap();
+    assert!(
+        in_note.contains("CALL STOPPED (hangup) after the instruction"),
+        "{in_note}"
+    );
+    assert!(in_note.contains("call emergency services now"), "{in_note}");
+    let kept = std::fs::read_to_string(&note).expect("the note was saved");
+    assert_eq!(kept.trim_end(), in_note.trim_end());
+}
+
+/// #11: a SIGTERM after the emergency instruction keeps the call as Esc does, prints the
+/// note, gives the terminal back out of raw mode, and exits 143 (128 + SIGTERM).
+#[test]
+fn a_sigterm_after_the_instruction_keeps_the_record_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let mut s = Screen::shell(&format!(
+        "\"$0\" --now {NOW} check --nurse --record '{}'; echo \"EXIT=$?\"; stty -a",
+        record.display()
+    ));
+    s.answer("Caller's name or patient id?", &[ENTER]);
+    s.answer("y/n]", &["y", ENTER]);
+    s.wait_for("CALL EMERGENCY SERVICES NOW (call_emergency_now)");
+    s.wait_for("Treatment date?");
+    s.wait_for_raw_mode();
+    // The program is the shell's child here: signalled by its own pid, from the shell's.
+    let child = std::process::Command::new("pgrep")
+        .args(["-P", &s.session.get_process().pid().as_raw().to_string()])
+        .output()
+        .expect("pgrep runs");
+    let pid: i32 = String::from_utf8_lossy(&child.stdout)
+        .trim()
+        .parse()
+        .expect("the program's pid");
+    // SAFETY: kill only sends a signal to the program this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    s.wait_for("SBAR: call about micro-needling aftercare");
+    s.wait_for("Saved the record");
+    s.wait_for("terminated: the call stopped after its instruction");
+    s.wait_for("EXIT=143");
+    let (code, screen) = s.finish();
+    assert_eq!(code, 0, "{screen}");
+    let settings = &screen[screen.find("EXIT=143").unwrap()..];
+    let flags: Vec<&str> = settings.split_whitespace().collect();
+    for flag in ["icanon", "isig"] {
+        assert!(flags.contains(&flag), "{flag} not restored:\n{settings}");
+    }
+    let saved = read_record(&record);
+    assert_eq!(saved["call"]["stopped"], "terminated", "{saved:#}");
+    assert_eq!(saved["disposition"], "call_emergency_now");
+    assert_eq!(saved["answers"]["signs"][0]["answer"], "yes");
+    assert!(saved["note"]
+        .as_str()
+        .unwrap()
+        .contains("CALL STOPPED (terminated) after the instruction"));
+}
+
+/// #11: a SIGTERM before any instruction, once the call details are taken, keeps them as
+/// Esc's "stop and keep" would: a call that happened is not lost silently.
+#[test]
+fn a_sigterm_before_any_instruction_keeps_the_call_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("call.json");
+    let mut s = Screen::start(&["check", "--nurse", "--record", record.to_str().unwrap()]);
+    s.answer("Caller's name or patient id?", &["Ann Example", ENTER]);
+    s.answer("Who is calling?", &[ENTER]);
+    s.answer("Patient's date of birth?", &[ENTER]);
+    s.answer("Callback number?", &["07700 900123", ENTER]);
+    s.answer("in the caller's words?", &["my cheek is swollen", ENTER]);
+    s.wait_for("y/n]");
+    s.wait_for_raw_mode();
+    s.signal(libc::SIGTERM);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 143, "{screen}");
+    assert!(
+        screen.contains("terminated: the call stopped before any instruction"),
+        "{screen}"
+    );
+    let saved = read_record(&record);
+    assert_eq!(saved["call"]["stopped"], "terminated");
+    assert_eq!(saved["call"]["before_instruction"], true);
+    assert_eq!(saved["call"]["callback"], "07700 900123");
+}
+
+/// #11: a patient's questions closed (SIGHUP) at the question after an emergency-department
+/// sign give the result Esc gives there, saved; closed before any danger sign, nothing is
+/// saved (as with Esc), and the exit code still says how it ended.
+#[test]
+fn a_patients_closed_terminal_after_a_danger_sign_saves_the_result_and_before_saves_nothing() {
+    let rules = aftercare_core::RuleSet::built_in();
+    let emergency = rules
+        .signs_of(aftercare_core::Disposition::CallEmergencyNow)
+        .len();
+    // The first go-to-ED sign with follow-up questions, from the rule set.
+    let at = rules
+        .signs_of(aftercare_core::Disposition::GoToEdNow)
+        .iter()
+        .position(|id| {
+            !aftercare::questionnaire::escalation_ids(&rules, &[id.to_string()], &[]).is_empty()
+        })
+        .expect("a go-to-ED sign with follow-ups");
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("result.json");
+    let mut s = Screen::start(&["check", "--record", record.to_str().unwrap()]);
+    read_down_to_none(&mut s, "Do you have any of these right now?", emergency);
+    s.answer(
+        "And any of these?",
+        &[DOWN.repeat(at + 1).as_str(), SPACE, ENTER],
+    );
+    s.wait_for("One more question before you go");
+    s.wait_for_raw_mode();
+    s.signal(libc::SIGHUP);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 129, "{screen}");
+    let saved = read_record(&record);
+    assert_eq!(saved["disposition"], "go_to_ed_now", "{saved:#}");
+    assert!(
+        screen.contains("GO TO AN EMERGENCY DEPARTMENT NOW"),
+        "{screen}"
+    );
+
+    let record = dir.path().join("before.json");
+    let mut s = Screen::start(&["check", "--record", record.to_str().unwrap()]);
+    s.wait_for("Do you have any of these right now?");
+    s.wait_for_raw_mode();
+    s.signal(libc::SIGTERM);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 143, "{screen}");
+    assert!(screen.contains("terminated: nothing was saved"), "{screen}");
+    assert!(!record.exists());
 }

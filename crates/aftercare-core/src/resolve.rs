@@ -286,8 +286,8 @@ impl SymptomInput {
     }
 }
 
-/// The words of `other`: text, at most 500 characters, no control characters (they could
-/// rewrite a terminal or a record).
+/// The words of `other`: text, at most 500 characters, no control, bidi or invisible
+/// characters (they could rewrite a terminal or a record; see `unsafe_chars`).
 pub fn check_description(d: &str) -> Result<String, String> {
     if d.trim().is_empty() {
         return Err("is empty: say in a few words what it is".into());
@@ -298,8 +298,11 @@ pub fn check_description(d: &str) -> Result<String, String> {
             "is {n} characters long; the most is {MAX_DESCRIPTION_CHARS}"
         ));
     }
-    if let Some(c) = d.chars().find(|c| c.is_control()) {
-        return Err(format!("holds a control character ({:?})", c));
+    if let Some(c) = d.chars().find(|&c| crate::unsafe_chars::is_unsafe(c)) {
+        return Err(format!(
+            "holds a control character or an invisible one ({:?})",
+            c
+        ));
     }
     Ok(d.to_string())
 }

@@ -860,11 +860,11 @@ impl Validator<'_> {
                 ] {
                     if let Some(v) = value {
                         self.text(&RuleId::section(RuleKind::Clinic), field, v);
-                        if v.chars().any(char::is_control) {
+                        if v.chars().any(crate::unsafe_chars::is_unsafe) {
                             self.err(
                                 &RuleId::section(RuleKind::Clinic),
                                 field,
-                                "holds a control character",
+                                "holds a control character or an invisible one",
                             );
                         }
                     }
@@ -1190,8 +1190,12 @@ impl Validator<'_> {
                     self.err(rule, "aliases", format!("{a:?} names nothing"));
                     continue;
                 }
-                if a.chars().any(char::is_control) {
-                    self.err(rule, "aliases", format!("{a:?} holds a control character"));
+                if a.chars().any(crate::unsafe_chars::is_unsafe) {
+                    self.err(
+                        rule,
+                        "aliases",
+                        format!("{a:?} holds a control character or an invisible one"),
+                    );
                 }
                 match owner.get(&key) {
                     Some(other) if other == id => self.err(
