@@ -7,7 +7,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::{AuditArgs, CheckinCommand, StoreArg, UserCommand};
-use crate::error::Error;
+use crate::error::{Error, ExitCode};
 use crate::store::{Store, StoreError};
 use crate::web::accounts;
 
@@ -113,7 +113,7 @@ pub fn checkin_for_call(
     })
 }
 
-pub fn user(command: &UserCommand, out: &mut dyn Write) -> Result<i32, Error> {
+pub fn user(command: &UserCommand, out: &mut dyn Write) -> Result<ExitCode, Error> {
     match command {
         UserCommand::Add { name, store } => {
             accounts::check_name(name).map_err(|m| Error::Usage(format!("{name:?}: {m}")))?;
@@ -152,7 +152,7 @@ pub fn user(command: &UserCommand, out: &mut dyn Write) -> Result<i32, Error> {
             writeln!(out, "disabled {name}; its sessions are ended").map_err(write_error)?;
         }
     }
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
 /// A time for `--since`/`--until`: RFC 3339, or a date (its start, UTC).
@@ -171,7 +171,7 @@ fn read_time(option: &str, text: &str) -> Result<DateTime<Utc>, Error> {
         })
 }
 
-pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<i32, Error> {
+pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let since = args
         .since
         .as_deref()
@@ -193,10 +193,10 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<i32, Error> {
         });
         writeln!(out, "{line}").map_err(write_error)?;
     }
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-pub fn checkin(command: &CheckinCommand, out: &mut dyn Write) -> Result<i32, Error> {
+pub fn checkin(command: &CheckinCommand, out: &mut dyn Write) -> Result<ExitCode, Error> {
     match command {
         CheckinCommand::Purge { keep_days, store } => {
             let now = Utc::now();
@@ -221,7 +221,7 @@ pub fn checkin(command: &CheckinCommand, out: &mut dyn Write) -> Result<i32, Err
             writeln!(out, "erased check-in {id}").map_err(write_error)?;
         }
     }
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
 fn write_error(e: std::io::Error) -> Error {

@@ -28,7 +28,9 @@ where
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // The version names the built-in protocol too; a result depends on both.
-            return print_out(&crate::shell::version_line()).unwrap_or(ExitCode::Failure.code());
+            return print_out(&crate::shell::version_line())
+                .unwrap_or(ExitCode::Failure)
+                .code();
         }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
@@ -38,7 +40,7 @@ where
     };
     let result = crate::cli::Config::from_cli(cli).and_then(|config| run(&config));
     match result {
-        Ok(code) => code,
+        Ok(code) => code.code(),
         // Already said where it was found.
         Err(Error::Reported(code)) => code.code(),
         Err(e) => {
@@ -97,7 +99,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
     }
 }
 
-pub fn run(config: &Config) -> Result<i32, Error> {
+pub fn run(config: &Config) -> Result<ExitCode, Error> {
     colored::control::set_override(config.color);
     // Answers written nowhere must not end in a success: a closed standard output is said,
     // with exit 1, before anything is asked or read.
@@ -242,7 +244,9 @@ pub fn run(config: &Config) -> Result<i32, Error> {
 
 /// What an administration command printed, written out as any output is.
 #[cfg(feature = "server")]
-fn admin_output(work: impl FnOnce(&mut dyn Write) -> Result<i32, Error>) -> Result<i32, Error> {
+fn admin_output(
+    work: impl FnOnce(&mut dyn Write) -> Result<ExitCode, Error>,
+) -> Result<ExitCode, Error> {
     let mut text = Vec::new();
     work(&mut text)?;
     print_bytes(&text)
@@ -267,7 +271,7 @@ fn serve(
     config: &Config,
     args: &crate::cli::ServeArgs,
     pinned_now: Option<chrono::DateTime<chrono::FixedOffset>>,
-) -> Result<i32, Error> {
+) -> Result<ExitCode, Error> {
     // The token first: a usage error is said before any rule file is read.
     let token = match &args.token_file {
         Some(path) => {
@@ -342,7 +346,7 @@ fn check(
     input: Option<&Path>,
     format: output::Format,
     disposition_exit_code: bool,
-) -> Result<i32, Error> {
+) -> Result<ExitCode, Error> {
     // A usage error is said as such, before any rule file is read.
     let Some(input) = input else {
         return Err(Error::Usage(
@@ -394,12 +398,12 @@ fn check(
     // hide an emergency found in the same run.
     let emergency = most_urgent >= Disposition::GoToEdNow;
     if disposition_exit_code && (summary.errors == 0 || emergency) {
-        Ok(ExitCode::Disposition(most_urgent).code())
+        Ok(ExitCode::Disposition(most_urgent))
     } else if summary.errors > 0 {
         // Each bad line was said as it was read.
         Err(Error::Reported(ExitCode::Input))
     } else {
-        Ok(ExitCode::Success.code())
+        Ok(ExitCode::Success)
     }
 }
 
@@ -411,7 +415,7 @@ fn day_advice(
     treated: Option<&str>,
     asked: &[String],
     json: bool,
-) -> Result<i32, Error> {
+) -> Result<ExitCode, Error> {
     let rules = load_rules(config)?;
     let when = match (day, treated) {
         (Some(d), _) => advice::AdviceWhen::Day(d),
@@ -438,7 +442,7 @@ fn rules_to_examine(config: &Config, file: Option<&Path>) -> Result<RuleSet, Rul
 }
 
 /// `rules check`: validation, the file's own examples, and the lint.
-fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<i32, Error> {
+fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<ExitCode, Error> {
     let rules = match rules_to_examine(config, file) {
         Ok(rules) => rules,
         // Every problem, one a line: this is the command the short message points to.
@@ -497,7 +501,7 @@ fn rules_trace(
     file: Option<&Path>,
     tests: &[PathBuf],
     json: bool,
-) -> Result<i32, Error> {
+) -> Result<ExitCode, Error> {
     let rules = rules_to_examine(config, file)?;
     let mut cases = Vec::new();
     for t in tests {
@@ -576,28 +580,28 @@ fn read_test_table(path: &Path, name: &str) -> Result<String, Error> {
 }
 
 /// Writes to standard output; one that cannot take it (closed, full) is exit 1.
-pub fn print_out(text: &str) -> Result<i32, Error> {
+pub fn print_out(text: &str) -> Result<ExitCode, Error> {
     print_bytes(text.as_bytes())
 }
 
 /// A JSON document for people and programs alike: pretty, with a final newline.
-fn print_json(value: &serde_json::Value) -> Result<i32, Error> {
+fn print_json(value: &serde_json::Value) -> Result<ExitCode, Error> {
     let mut text = output::json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?;
     text.push('\n');
     print_out(&text)
 }
 
-fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(ExitCode::Success.code()),
+        Ok(()) => Ok(ExitCode::Success),
         Err(e) => write_failure(e, "standard output"),
     }
 }
 
 /// The results could not all be written: said, and exit 1, also when the reader closed the
 /// pipe, since the answers it did not get are lost.
-fn write_failure(e: io::Error, what: &str) -> Result<i32, Error> {
+fn write_failure(e: io::Error, what: &str) -> Result<ExitCode, Error> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return Err(Error::Io(format!(
             "{what}: standard output was closed; the results could not all be written"

@@ -10,13 +10,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::error::Error;
 use crate::output::Format;
 
+/// `--help`'s closing words; the exit codes come from [`ExitCode`], as the manual page's do.
+fn after_help() -> String {
+    format!(
+        "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\n{}",
+        crate::error::ExitCode::summary()
+    )
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aftercare",
     version,
     about = "Is this normal after micro-needling? Symptom triage for the days and weeks after a treatment.",
     long_about = None,
-    after_help = "Without a command, `aftercare` runs `check`: a questionnaire on a terminal, or the cases of --input.\n\nExit codes: 0 success, 1 failure (output), 2 usage, 3 input data error, 4 rule file error, 5 cancelled, 130 interrupted; with --disposition-exit-code, 10 (home care) to 15 (call emergency services now).",
+    after_help = after_help(),
     after_long_help = EXAMPLES
 )]
 pub struct Cli {

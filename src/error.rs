@@ -72,6 +72,49 @@ impl ExitCode {
         128 + sig
     }
 
+    /// How a run ends when signal `sig` ended it: Ctrl-C, a closed terminal or SIGTERM
+    /// (the only ones the tool waits for).
+    pub const fn for_signal(sig: i32) -> ExitCode {
+        match sig {
+            1 => ExitCode::HungUp,
+            2 => ExitCode::Interrupted,
+            _ => ExitCode::Terminated,
+        }
+    }
+
+    /// The exit codes as one line for `--help`, from the same table as the manual page.
+    pub fn summary() -> String {
+        let codes: Vec<String> = Self::DOCUMENTED
+            .iter()
+            .filter(|c| !matches!(c, ExitCode::Disposition(_)))
+            .map(|c| format!("{} {}", c.code(), c.short()))
+            .collect();
+        let first = ExitCode::Disposition(Disposition::HomeCare);
+        let last = ExitCode::Disposition(Disposition::CallEmergencyNow);
+        format!(
+            "Exit codes: {}; with --disposition-exit-code, {} (home care) to {} (call emergency services now).",
+            codes.join(", "),
+            first.code(),
+            last.code()
+        )
+    }
+
+    /// A few words for the code, for `--help`.
+    fn short(self) -> &'static str {
+        match self {
+            ExitCode::Success => "success",
+            ExitCode::Failure => "failure (output)",
+            ExitCode::Usage => "usage",
+            ExitCode::Input => "input data error",
+            ExitCode::Rules => "rule file error",
+            ExitCode::Cancelled => "cancelled",
+            ExitCode::Interrupted => "interrupted",
+            ExitCode::HungUp => "terminal closed",
+            ExitCode::Terminated => "terminated",
+            ExitCode::Disposition(_) => "a disposition",
+        }
+    }
+
     /// What the code means, as the manual page says it.
     pub fn meaning(self) -> String {
         match self {
@@ -100,22 +143,6 @@ impl From<ExitCode> for i32 {
     fn from(code: ExitCode) -> i32 {
         code.code()
     }
-}
-
-/// The codes of [`ExitCode`] as numbers, for code that passes an `i32` along.
-pub mod exit {
-    use super::ExitCode;
-
-    pub const SUCCESS: i32 = ExitCode::Success.code();
-    pub const FAILURE: i32 = ExitCode::Failure.code();
-    pub const USAGE: i32 = ExitCode::Usage.code();
-    pub const INPUT: i32 = ExitCode::Input.code();
-    pub const RULES: i32 = ExitCode::Rules.code();
-    pub const CANCELLED: i32 = ExitCode::Cancelled.code();
-    pub const INTERRUPTED: i32 = ExitCode::Interrupted.code();
-    /// The code of home care under `--disposition-exit-code`; each step of urgency adds one.
-    pub const DISPOSITION_BASE: i32 =
-        ExitCode::Disposition(aftercare_core::model::Disposition::HomeCare).code();
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +188,25 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_help_line_names_every_exit_code() {
+        let line = ExitCode::summary();
+        // The dispositions are given as their range, 10 to 15.
+        let named: Vec<i32> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        for code in ExitCode::DOCUMENTED {
+            let n = code.code();
+            let in_range = matches!(code, ExitCode::Disposition(_))
+                && named.windows(2).any(|w| w[0] <= n && n <= w[1] && w[0] >= 10);
+            assert!(
+                named.contains(&n) || in_range,
+                "--help's exit codes miss {code:?}: {line}"
+            );
+        }
+    }
 
     #[test]
     fn every_documented_exit_code_is_its_own_number() {

@@ -6,8 +6,6 @@
 //! protocols never share a code by accident. The RiskAssessment carries no probability: the
 //! rules give a disposition, not a likelihood, and an invented number would be read as one.
 
-use std::hash::{Hash, Hasher};
-
 use serde_json::{json, Value};
 
 use aftercare_core::model::{Disposition, Finding, RuleSetId, Severity, Trend};
@@ -458,31 +456,23 @@ pub struct Assessed<'a> {
     pub seed: u64,
 }
 
-/// A UUID (version 4 layout) derived from what the resource says, so that the same input
-/// gives the same bundle, and different inputs different ids.
+/// A name-based UUID (version 5) of what the resource says, so that the same input gives
+/// the same bundle on every build, and different inputs different ids. The parts are
+/// length-prefixed, so that no two lists of parts give the same name.
 fn uuid(parts: &[&str], seed: u64) -> String {
-    let mut words = [0u64; 2];
-    for (i, w) in words.iter_mut().enumerate() {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (i, seed).hash(&mut h);
-        parts.hash(&mut h);
-        *w = h.finish();
+    let mut name = seed.to_be_bytes().to_vec();
+    for part in parts {
+        name.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        name.extend_from_slice(part.as_bytes());
     }
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&words[0].to_be_bytes());
-    b[8..].copy_from_slice(&words[1].to_be_bytes());
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid::Uuid::new_v5(&ID_NAMESPACE, &name)
+        .hyphenated()
+        .to_string()
 }
+
+/// The namespace of this tool's FHIR ids: the version 5 UUID of the URL
+/// `urn:aftercare:fhir` in the URL namespace (a test checks it).
+const ID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0xc40e2eaf_b1ab_53cd_914f_5e0c8225522a);
 
 fn answer_coding(rules: &RuleSet, id: &str) -> Value {
     json!({ "valueCoding": symptom_coding(rules, &rules.name, id) })
@@ -820,4 +810,22 @@ pub fn operation_outcome(
         }));
     }
     json!({ "resourceType": "OperationOutcome", "issue": issues })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_version_5_uuids_of_what_the_resource_says() {
+        assert_eq!(
+            ID_NAMESPACE,
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"urn:aftercare:fhir")
+        );
+        let a = uuid(&["case-1", "bundle"], 1);
+        assert_eq!(a, uuid(&["case-1", "bundle"], 1));
+        assert_ne!(a, uuid(&["case-1", "bundle"], 2));
+        assert_ne!(uuid(&["ab", "c"], 1), uuid(&["a", "bc"], 1));
+        assert_eq!(a.as_bytes()[14], b'5', "version 5: {a}");
+    }
 }

@@ -153,10 +153,10 @@ impl Watch {
     }
 
     /// The exit code of a signal that came once the questions were over, if one did.
-    pub fn late_signal(&self) -> Option<i32> {
+    pub fn late_signal(&self) -> Option<crate::error::ExitCode> {
         lock(&self.shared)
             .late
-            .map(crate::error::ExitCode::after_signal)
+            .map(crate::error::ExitCode::for_signal)
     }
 }
 

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::Error;
+use crate::error::{Error, ExitCode};
 use crate::output::text::capitalise;
 use aftercare_core::evaluate::assess;
 use aftercare_core::input::{CaseInput, SymptomInput, MAX_DAYS};
@@ -1347,8 +1347,8 @@ pub fn run_on_terminal(
     config: &crate::cli::Config,
     opts: &Options,
     load: &dyn Fn() -> Result<RuleSet, Error>,
-    print: &dyn Fn(&str) -> Result<i32, Error>,
-) -> Result<i32, Error> {
+    print: &dyn Fn(&str) -> Result<ExitCode, Error>,
+) -> Result<ExitCode, Error> {
     run_on_terminal_from(config, opts, None, load, print)
 }
 
@@ -1359,8 +1359,8 @@ pub fn run_on_terminal_from(
     opts: &Options,
     from: Option<&FromCheckin>,
     load: &dyn Fn() -> Result<RuleSet, Error>,
-    print: &dyn Fn(&str) -> Result<i32, Error>,
-) -> Result<i32, Error> {
+    print: &dyn Fn(&str) -> Result<ExitCode, Error>,
+) -> Result<ExitCode, Error> {
     if from.is_some() && !opts.nurse {
         return Err(Error::Usage(
             "a sent check-in starts the nurse's call only (--nurse)".into(),
@@ -1476,9 +1476,9 @@ pub fn run_on_terminal_from(
             crate::output::text::wrap(&said, config.width, "", "").trim_end(),
         );
         return Ok(if how == "interrupted" {
-            crate::error::exit::INTERRUPTED
+            ExitCode::Interrupted
         } else {
-            crate::error::exit::CANCELLED
+            ExitCode::Cancelled
         });
     }
     // A signal once the questions were over: all is saved, and the code says it came.
@@ -1486,9 +1486,7 @@ pub fn run_on_terminal_from(
         return Ok(code);
     }
     if opts.disposition_exit_code {
-        return Ok(
-            crate::error::exit::DISPOSITION_BASE + i32::from(outcome.disposition().urgency())
-        );
+        return Ok(ExitCode::Disposition(outcome.disposition()));
     }
     Ok(code)
 }

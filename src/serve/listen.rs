@@ -13,9 +13,9 @@ use tokio::sync::Semaphore;
 
 use super::write_deadline::WriteDeadline;
 use super::{routes, Shared};
-use crate::error::{exit, Error};
+use crate::error::{Error, ExitCode};
 
-pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
+pub async fn serve(shared: Arc<Shared>) -> Result<ExitCode, Error> {
     let settings = shared.settings.clone();
     let listener = TcpListener::bind(settings.listen).await.map_err(|e| {
         Error::Io(format!(
@@ -109,14 +109,14 @@ pub async fn serve(shared: Arc<Shared>) -> Result<i32, Error> {
     tokio::select! {
         () = graceful.shutdown() => {
             crate::output::diagnostics::say("aftercare: stopped");
-            Ok(exit::SUCCESS)
+            Ok(ExitCode::Success)
         }
         () = tokio::time::sleep(grace) => {
             crate::output::diagnostics::error(&format!(
                 "requests still running after {} s were cut off",
                 grace.as_secs_f64()
             ));
-            Ok(exit::FAILURE)
+            Ok(ExitCode::Failure)
         }
     }
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Local};
 
-use crate::error::Error;
+use crate::error::{Error, ExitCode};
 use aftercare_core::rules::RuleSet;
 
 pub use auth::Token;
@@ -112,7 +112,7 @@ pub(crate) fn stream_places(max_in_flight: usize) -> usize {
 
 /// Runs the server until SIGTERM or SIGINT; returns the exit code. The rules are already
 /// validated, their examples run and their lint shown.
-pub fn run(rules: RuleSet, settings: Settings) -> Result<i32, Error> {
+pub fn run(rules: RuleSet, settings: Settings) -> Result<ExitCode, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use std::io::Write;
 
-use aftercare::atomic::{write_file, write_new};
+use aftercare::atomic::write_new_or_beside;
 
 /// Where the inner test finds its file system, set by the outer one.
 const MOUNT_ENV: &str = "AFTERCARE_TEST_MOUNT";
@@ -92,30 +92,21 @@ fn a_full_disk_gives_a_clear_error_and_leaves_no_half_file() {
 fn full_disk_inner() {
     let Some(dir) = mount_dir() else { return };
     let target = dir.join("record.json");
-    write_file(&target, b"{\"old\":true}").unwrap();
-    // Far more than the 64 KiB file system holds.
-    let e = write_file(&target, &vec![b'x'; 1024 * 1024]).unwrap_err();
+    write_new_or_beside(&target, b"{\"old\":true}", 1).unwrap();
+    // Far more than the 64 KiB file system holds, beside the record already there.
+    let fresh = dir.join("new.json");
+    let e = write_new_or_beside(&fresh, &vec![b'x'; 1024 * 1024], 1).unwrap_err();
     assert_eq!(
         e,
-        format!(
-            "{}: cannot write: No space left on device",
-            target.display()
-        )
+        format!("{}: cannot write: No space left on device", fresh.display())
     );
+    assert!(!fresh.exists(), "no half record");
     assert_eq!(
         std::fs::read(&target).unwrap(),
         b"{\"old\":true}",
-        "the old record is whole"
+        "the record already there is whole"
     );
     assert_eq!(files_in(&dir), ["record.json"], "no temporary file is left");
-    let fresh = dir.join("new.json");
-    assert!(write_file(&fresh, &vec![b'x'; 1024 * 1024]).is_err());
-    assert!(!fresh.exists(), "no half file");
-    // A call record, written with no-clobber, no more.
-    let e = write_new(&fresh, &vec![b'x'; 1024 * 1024]).unwrap_err();
-    assert!(e.ends_with("No space left on device"), "{e}");
-    assert!(!fresh.exists(), "no half record");
-    assert_eq!(files_in(&dir), ["record.json"]);
 }
 
 #[test]
@@ -128,7 +119,7 @@ fn a_read_only_folder_gives_a_clear_error_and_leaves_no_file() {
 fn read_only_inner() {
     let Some(dir) = mount_dir() else { return };
     let target = dir.join("record.json");
-    let e = write_file(&target, b"{}").unwrap_err();
+    let e = write_new_or_beside(&target, b"{}", 1).unwrap_err();
     assert_eq!(
         e,
         format!(
