@@ -200,7 +200,9 @@ mod tests {
         for code in ExitCode::DOCUMENTED {
             let n = code.code();
             let in_range = matches!(code, ExitCode::Disposition(_))
-                && named.windows(2).any(|w| w[0] <= n && n <= w[1] && w[0] >= 10);
+                && named
+                    .windows(2)
+                    .any(|w| w[0] <= n && n <= w[1] && w[0] >= 10);
             assert!(
                 named.contains(&n) || in_range,
                 "--help's exit codes miss {code:?}: {line}"

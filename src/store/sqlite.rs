@@ -51,11 +51,14 @@ const SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at TEXT NOT NULL
 )";
 
-/// An open SQLite store. Cheap to clone: the connection is shared.
+/// An open SQLite store. Cheap to clone: the connections are shared.
 #[derive(Clone)]
 pub struct SqliteStore {
     path: Arc<Path>,
     conn: Arc<Mutex<Connection>>,
+    /// A second, read-only connection for the drafts every page reads ([`Self::draft`]);
+    /// only when the file is in WAL mode, where a read never waits for the writer's commit.
+    reader: Option<Arc<Mutex<Connection>>>,
 }
 
 impl fmt::Debug for SqliteStore {
@@ -100,11 +103,19 @@ impl SqliteStore {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn =
             Connection::open_with_flags(path, flags).map_err(|e| failed(e.to_string()))?;
-        configure(&conn).map_err(|e| failed(e.to_string()))?;
+        let wal = configure(&conn).map_err(|e| failed(e.to_string()))?;
         migrate(&mut conn, path)?;
+        let reader = if wal {
+            Some(Arc::new(Mutex::new(
+                open_reader(path).map_err(|e| failed(e.to_string()))?,
+            )))
+        } else {
+            None
+        };
         Ok(SqliteStore {
             path: Arc::from(path),
             conn: Arc::new(Mutex::new(conn)),
+            reader,
         })
     }
 
@@ -178,15 +189,18 @@ impl SqliteStore {
     /// See [`super::Store::draft`].
     pub async fn draft(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
         let (id, now) = (id.to_owned(), time_text(now)?);
+        if let Some(reader) = &self.reader {
+            // Every page reads its draft. In WAL mode that read never waits for the writer
+            // (a check-in's commit waits for the disk), so it is done here, on the request's
+            // own thread, without a hop to the blocking pool and back.
+            let conn = reader.lock().map_err(|_| StoreError::Poisoned)?;
+            return read_draft(&conn, &id, &now).map_err(|e| StoreError::Query {
+                doing: "reading a draft",
+                reason: e.to_string(),
+            });
+        }
         self.run("reading a draft", move |conn| {
-            // Expired drafts stay until the purge; they are never handed out meanwhile.
-            Ok(conn
-                .query_row(
-                    "SELECT data FROM drafts WHERE id = ?1 AND expires_at > ?2",
-                    params![id, now],
-                    |row| row.get(0),
-                )
-                .optional()?)
+            Ok(read_draft(conn, &id, &now)?)
         })
         .await
     }
@@ -973,18 +987,36 @@ fn create_private(_path: &Path) -> std::io::Result<()> {
 
 /// The settings every connection needs; SQLite keeps them per connection, not in the file
 /// (but for the journal mode).
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+/// Sets the writer's connection up; says whether the file is in WAL mode.
+fn configure(conn: &Connection) -> rusqlite::Result<bool> {
     // First, so that the pragmas below wait for another process rather than fail.
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Readers (a backup, an inbox page) do not block the writer, nor it them. A file system
     // without WAL support answers with the mode it kept; the store works in that mode too.
-    let _mode: String =
+    let mode: String =
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     // Each commit waits until it is on disk: a sent check-in must not be lost.
     conn.pragma_update(None, "synchronous", "FULL")?;
     // Off by default in SQLite; on, so that any reference a later migration adds is kept.
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(())
+    Ok(mode.eq_ignore_ascii_case("wal"))
+}
+
+/// The drafts' reader: read-only, so that no mistake can write through it.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
+/// A draft's answers, if it has not expired. Expired drafts stay until the purge; they are
+/// never handed out meanwhile.
+fn read_draft(conn: &Connection, id: &str, now: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT data FROM drafts WHERE id = ?1 AND expires_at > ?2")?
+        .query_row(params![id, now], |row| row.get(0))
+        .optional()
 }
 
 /// The newest schema version this build knows.
@@ -1716,6 +1748,42 @@ mod tests {
         .join();
         let err = store.ping().await.unwrap_err();
         assert!(matches!(err, StoreError::Poisoned), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_page_reads_its_draft_while_a_write_is_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = open_in(&dir);
+        let now = Utc::now();
+        store
+            .save_draft("d", "{\"a\":1}", now, now + chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(store.reader.is_some(), "the file is in WAL mode");
+        // A write holds the writer's connection, inside a transaction that has written but
+        // not committed (a check-in waiting for the disk): the page's read neither waits for
+        // it nor sees its half.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, wait_started) = std::sync::mpsc::channel::<()>();
+        let conn = Arc::clone(&store.conn);
+        let writer = std::thread::spawn(move || {
+            let mut conn = conn.lock().unwrap();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            tx.execute("UPDATE drafts SET data = '{\"a\":2}' WHERE id = 'd'", [])
+                .unwrap();
+            started.send(()).unwrap();
+            let _ = held.recv();
+        });
+        wait_started.recv().unwrap();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(2), store.draft("d", now))
+            .await
+            .expect("the read does not wait for the writer")
+            .unwrap();
+        assert_eq!(read.as_deref(), Some("{\"a\":1}"));
+        release.send(()).unwrap();
+        writer.join().unwrap();
     }
 }
 
