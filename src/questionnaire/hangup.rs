@@ -204,6 +204,9 @@ impl Prompter for Recording<'_> {
     fn say(&mut self, text: &str) {
         self.p.say(text);
     }
+    fn begin(&mut self, opening: &str) -> Answer<()> {
+        self.p.begin(opening)
+    }
     fn width(&self) -> usize {
         self.p.width()
     }

@@ -40,7 +40,7 @@ pub fn run(
     now: DateTime<FixedOffset>,
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
-    p.say(&opening(rules, p.keys()));
+    p.begin(&opening(rules, p.keys()))?;
     let danger = |id: &str| {
         rules
             .warning_sign(id)

@@ -126,6 +126,12 @@ pub trait Prompter {
     fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool>;
     /// Tells the person something between questions (what was understood, a summary).
     fn say(&mut self, text: &str);
+    /// Shows the opening screen. A prompter whose first question would push it off the
+    /// screen before it is read waits for Enter first (Esc stops).
+    fn begin(&mut self, opening: &str) -> Answer<()> {
+        self.say(opening);
+        Ok(())
+    }
     /// How many columns the questions may use, to shorten option texts on small screens.
     fn width(&self) -> usize;
     /// How to answer, in a few words, for the opening screen.

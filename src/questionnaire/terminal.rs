@@ -9,6 +9,10 @@ use super::prompt::{
     Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, Stop, TextLine, YesNo,
 };
 
+/// The rows the first question needs at least: its words, five choices, a line saying more
+/// are below, and its help.
+const FIRST_QUESTION_ROWS: usize = 10;
+
 /// Draws the questions on the terminal (standard error) with inquire.
 #[derive(Debug, Clone)]
 pub struct TerminalPrompter {
@@ -173,6 +177,33 @@ fn stop(e: inquire::InquireError) -> Stop {
     }
 }
 
+impl TerminalPrompter {
+    /// `text` wrapped to the terminal's width, list items under their words.
+    fn wrapped(&self, text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                out.push('\n');
+                continue;
+            }
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            // A list item's continuation goes under its words; a paragraph's does not.
+            let rest = if line.trim_start().starts_with("- ") {
+                format!("{indent}  ")
+            } else {
+                indent.clone()
+            };
+            out.push_str(&crate::output::text::wrap(
+                line.trim_start(),
+                self.columns,
+                &indent,
+                &rest,
+            ));
+        }
+        out
+    }
+}
+
 impl Prompter for TerminalPrompter {
     fn elapsed(&self) -> std::time::Duration {
         self.started.elapsed()
@@ -260,28 +291,26 @@ impl Prompter for TerminalPrompter {
         prompt.prompt().map_err(stop)
     }
 
-    fn say(&mut self, text: &str) {
-        let mut out = String::new();
-        for line in text.lines() {
-            if line.trim().is_empty() {
-                out.push('\n');
-                continue;
-            }
-            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-            // A list item's continuation goes under its words; a paragraph's does not.
-            let rest = if line.trim_start().starts_with("- ") {
-                format!("{indent}  ")
-            } else {
-                indent.clone()
-            };
-            out.push_str(&crate::output::text::wrap(
-                line.trim_start(),
-                self.columns,
-                &indent,
-                &rest,
-            ));
+    fn begin(&mut self, opening: &str) -> Answer<()> {
+        self.say(opening);
+        // The first question's list takes the rest of the screen; below these rows it would
+        // scroll the opening (the emergency line among it) away before it is read.
+        let shown = self.wrapped(opening).lines().count();
+        if shown + FIRST_QUESTION_ROWS <= self.rows {
+            return Ok(());
         }
-        eprint!("{out}");
+        let echo = |_: &str| String::new();
+        inquire::Text::new("Press Enter to begin.")
+            .with_help_message("Esc to stop")
+            .with_formatter(&echo)
+            .with_render_config(self.render_config())
+            .prompt()
+            .map(|_| ())
+            .map_err(stop)
+    }
+
+    fn say(&mut self, text: &str) {
+        eprint!("{}", self.wrapped(text));
     }
 
     fn width(&self) -> usize {

@@ -303,6 +303,7 @@ fn a_full_patient_run_with_a_review_change() {
 #[test]
 fn fever_and_purple_spots_in_the_symptom_list_reach_the_instruction_at_40_columns() {
     let mut s = Screen::start_sized(&["check", "--disposition-exit-code"], 40, 20);
+    s.answer("Press Enter to begin.", &[ENTER]);
     // Taller than the screen: read down to the end, Down once more is "None of these".
     read_down_to_none(&mut s, "First, the danger signs.", emergency_sign_count());
     read_down_to_none(&mut s, "And any of these?", ed_sign_count());
@@ -879,12 +880,40 @@ fn a_call_stopped_before_any_instruction_keeps_its_details_and_replays_the_date_
     );
 }
 
+/// P: at 40x20 the first question would scroll the opening, and its emergency line, away
+/// before it is read: the opening waits for Enter; Esc there stops with the safety net.
+#[test]
+fn at_40x20_the_opening_waits_for_enter_before_the_first_question() {
+    let mut s = Screen::start_sized(&["check"], 40, 20);
+    s.wait_for("Press Enter to begin.");
+    s.wait_for_raw_mode();
+    // Time to draw a question, if one were coming.
+    let until = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < until && s.pump() {}
+    let before = s.plain();
+    assert!(
+        before.contains("In an emergency, do not use this"),
+        "{before}"
+    );
+    assert!(!before.contains("First, the danger signs"), "{before}");
+    s.send(ENTER);
+    s.answer("First, the danger signs.", &[ESC]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    let mut s = Screen::start_sized(&["check"], 40, 20);
+    s.answer("Press Enter to begin.", &[ESC]);
+    let (code, screen) = s.finish();
+    assert_eq!(code, 5, "{screen}");
+    assert!(screen.contains("call emergency services now"), "{screen}");
+}
+
 /// C2: at 40x20 the danger-sign lists are taller than the screen. Enter on "None of these"
 /// before every sign was on the screen is refused; read down to the end (Down wraps back
 /// to "None of these"), it is the answer.
 #[test]
 fn at_40x20_a_danger_sign_list_cannot_be_denied_before_it_was_all_on_screen() {
     let mut s = Screen::start_sized(&["check"], 40, 20);
+    s.answer("Press Enter to begin.", &[ENTER]);
     s.answer("First, the danger signs.", &[ENTER]);
     s.wait_for("not shown yet: read the whole list");
     read_down_to_none(&mut s, "Enter on 'None of these'", emergency_sign_count());
