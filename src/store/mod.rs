@@ -350,6 +350,8 @@ impl Store {
     /// Opens a SQLite store as [`Store::connect`] does, on the calling thread, outside any
     /// async runtime. A PostgreSQL store cannot be opened this way (its migrations are
     /// async work): it is refused with [`StoreError::Connect`], saying to use `connect`.
+    /// For tests, which open a store before any runtime; the server uses `connect`.
+    #[cfg(test)]
     pub fn open(spec: &StoreSpec) -> Result<Store, StoreError> {
         match spec {
             StoreSpec::Sqlite(path) => sqlite::SqliteStore::open(path).map(Store::Sqlite),

@@ -225,7 +225,9 @@ pub fn next(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Step 
 
 /// Whether a page may be shown: one that was reached already (to go back to, or to change
 /// from "Check your answers"), or the next one. A page further on would ask a question
-/// out of its order, and the result before the questions would read unknown as no.
+/// out of its order, and the result before the questions would read unknown as no. Pages
+/// ask [`may_show_after`] with the next step they already worked out; this is its meaning.
+#[cfg(test)]
 pub fn may_show(step: Step, draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
     may_show_after(step, draft, rules, now, next(draft, rules, now))
 }
