@@ -19,9 +19,15 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// Longest date or time text the tool reads (see `when::parse_timestamp`).
 pub const MAX_TIME_LEN: u64 = 64;
 
-/// A case time: a date alone (the whole day) or an RFC 3339 time with its offset.
-const TIME_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$";
+/// A case time: a date alone (the whole day) or an RFC 3339 time with its offset, as
+/// `when::parse_case_time` reads them: year 0001 to 9999, month 01 to 12, a day the month
+/// can have (29 February in any year: the one gap, which the reader refuses in a common
+/// year), hours 00 to 23, no leap second (the reader takes only the real ones).
+const TIME_PATTERN: &str = concat!(
+    "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-",
+    "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))",
+    "([Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+);
 
 /// The rule file's ids: lower-case letters, digits and `_`, starting with a letter.
 const ID_PATTERN: &str = "^[a-z][a-z0-9_]*$";

@@ -129,10 +129,14 @@ struct Saved {
     mode: Mode,
     assessed_at: String,
     answers: SavedAnswers,
-    case: CaseInput,
+    /// Read as `check --input` reads a case (see [`read_as_fhir`]).
+    case: serde_json::Value,
     #[serde(default)]
     stopped_at: Option<String>,
-    findings: Vec<Finding>,
+    /// Required, as in every record, but not exported: the bundle carries the findings of
+    /// the case assessed again.
+    #[allow(dead_code)]
+    findings: serde::de::IgnoredAny,
     computed_disposition: Disposition,
     #[serde(rename = "override", default)]
     nurse_override: Option<SavedOverride>,
@@ -190,13 +194,8 @@ pub fn read_as_fhir(
 ) -> Result<serde_json::Value, Error> {
     use crate::output::fhir;
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::Input(format!(
-            "{name}: cannot read the record: {}",
-            crate::io_reason(&e)
-        ))
-    })?;
-    let mut de = serde_json::Deserializer::from_str(&text);
+    let bytes = read_capped(path)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let saved: Saved = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let at = e.path().to_string();
         Error::Input(format!(
@@ -216,6 +215,13 @@ pub fn read_as_fhir(
             saved.rule_set.name, saved.rule_set.version, rules.name, rules.version
         ));
     }
+    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
+        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
+    let case = aftercare_core::input::parse_json_case(&saved.case.to_string())
+        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
+    let retriaged = aftercare_core::evaluate::assess_input(&case, rules, instant)
+        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
+    check_dispositions(&name, &saved, retriaged.disposition, rules)?;
     let a = &saved.answers;
     let answers = fhir::Answers {
         signs: a
@@ -250,7 +256,7 @@ pub fn read_as_fhir(
                 .collect()
         }),
         repeat_contact: a.repeat_contact,
-        risk_factors: saved.case.risk_factors.clone().unwrap_or_default(),
+        risk_factors: case.risk_factors.clone().unwrap_or_default(),
         background: a
             .background
             .iter()
@@ -286,8 +292,6 @@ pub fn read_as_fhir(
         }
         note
     });
-    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
-        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
     let author = match saved.mode {
         Mode::Nurse => "the clinic's nurse (telephone triage)",
         Mode::Patient => "the person treated (self-reported)",
@@ -300,8 +304,9 @@ pub fn read_as_fhir(
         answers,
         assessed_at: instant.to_rfc3339(),
         instant: instant.to_rfc3339(),
-        case_id: saved.case.id.as_deref(),
-        findings: &saved.findings,
+        case_id: case.id.as_deref(),
+        // The rules' findings, not the file's: what is exported is what the case gives.
+        findings: &retriaged.findings,
         computed: saved.computed_disposition,
         disposition: saved.disposition,
         override_note,
@@ -313,8 +318,83 @@ pub fn read_as_fhir(
     Ok(fhir::bundle(rules, &assessed))
 }
 
-/// The largest record `record show` reads: far above any call, far below harm.
+/// Refuses a record whose dispositions are not those its case gives with the loaded rules:
+/// the computed one must be the re-triage's, and the one in force the computed one, or the
+/// nurse's change of it (a lowering with its reason, and its confirmation when one was
+/// asked for). An edited record cannot export a milder answer than its answers give.
+fn check_dispositions(
+    name: &str,
+    saved: &Saved,
+    retriaged: Disposition,
+    rules: &aftercare_core::rules::RuleSet,
+) -> Result<(), Error> {
+    let refuse = |field: &str, stored: Disposition| {
+        Err(Error::Input(format!(
+            "{name}: {field} is {stored}, but the recorded case gives {retriaged} with the rule set {} {}; not exported",
+            rules.name, rules.version
+        )))
+    };
+    if saved.computed_disposition != retriaged {
+        return refuse("computed_disposition", saved.computed_disposition);
+    }
+    match &saved.nurse_override {
+        None if saved.disposition != retriaged => refuse("disposition", saved.disposition),
+        None => Ok(()),
+        Some(o) if o.from != retriaged => refuse("override.from", o.from),
+        Some(o) if saved.disposition != o.to => Err(Error::Input(format!(
+            "{name}: disposition is {}, but the nurse's change recorded is to {}; not exported",
+            saved.disposition, o.to
+        ))),
+        Some(o)
+            if o.to < o.from
+                && (o.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+                    || (Override::needs_confirmation(o.from, o.to)
+                        && o.confirmed != Some(true))) =>
+        {
+            Err(Error::Input(format!(
+                "{name}: disposition is {}, lowered from {retriaged} without the reason or the confirmation the questionnaire asks for; not exported",
+                saved.disposition
+            )))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The largest record `record show` and `record fhir` read: far above any call, far below
+/// harm.
 const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A record's bytes, refused when larger than [`MAX_RECORD_BYTES`] without reading it all: a
+/// file's size is looked at first, and anything else (a FIFO, a device) is read no further
+/// than one byte past the cap.
+fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| {
+        Error::Input(format!(
+            "{shown}: cannot read the record: {}",
+            crate::io_reason(&e)
+        ))
+    };
+    let too_large = || {
+        Error::Input(format!(
+            "{shown}: larger than {} MiB, not a record",
+            MAX_RECORD_BYTES / 1024 / 1024
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() > MAX_RECORD_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
 
 /// `aftercare record show FILE`: the note as printed at the end of the call, the report of
 /// the recorded case assessed again (the same disposition as `check --input` on it), or the
@@ -329,20 +409,8 @@ pub fn show(
     style: crate::output::text::Style,
 ) -> Result<String, Error> {
     use crate::cli::RecordFormat;
-    use std::io::Read;
     let shown = path.display();
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::Input(format!("{shown}: {}", crate::io_reason(&e))))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_RECORD_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Input(format!("{shown}: {}", crate::io_reason(&e))))?;
-    if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(Error::Input(format!(
-            "{shown}: larger than {} MiB, not a record",
-            MAX_RECORD_BYTES / 1024 / 1024
-        )));
-    }
+    let bytes = read_capped(path)?;
     let record: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::Input(format!("{shown}: not a record (JSON: {e})")))?;
     if record.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {

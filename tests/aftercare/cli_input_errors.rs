@@ -415,3 +415,61 @@ fn a_saved_record_given_as_a_case_points_to_record_show() {
         &["a saved record", "aftercare record show FILE", "\"case\""],
     );
 }
+
+#[test]
+fn an_error_record_of_a_megabyte_line_is_short_and_still_names_the_field() {
+    let long = "x".repeat(1_000_000);
+    let lines = [
+        // An unknown field whose name is a megabyte: the path holds the name too.
+        (
+            format!(
+                r#"{{"days_since_treatment": 1, "symptoms": [{{"id": "redness", "{long}": 1}}]}}"#
+            ),
+            "symptoms[0].xxxxxxxx",
+        ),
+        // A string of a megabyte where a number goes.
+        (
+            format!(r#"{{"days_since_treatment": "{long}", "symptoms": []}}"#),
+            "days_since_treatment",
+        ),
+        // An unknown code, symptom id and risk factor of a megabyte.
+        (
+            format!(
+                r#"{{"days_since_treatment": 1, "symptoms": [{{"id": "redness", "severity": "{long}"}}]}}"#
+            ),
+            "symptoms[0].severity",
+        ),
+        (
+            format!(r#"{{"days_since_treatment": 1, "symptoms": [{{"id": "{long}"}}]}}"#),
+            "symptoms[0].id",
+        ),
+        (
+            format!(r#"{{"days_since_treatment": 1, "symptoms": [], "risk_factors": ["{long}"]}}"#),
+            "risk_factors[0]",
+        ),
+        (
+            format!(r#"{{"treated_at": "{long}", "symptoms": []}}"#),
+            "treated_at",
+        ),
+    ];
+    for (line, field) in lines {
+        let r = check("json", line);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        let record = r.stdout.trim_end();
+        assert!(
+            record.len() < 2048,
+            "{field}: an error record of {} bytes",
+            record.len()
+        );
+        let record: serde_json::Value = serde_json::from_str(record).unwrap();
+        let named = record["error"]["field"].as_str().unwrap();
+        assert!(named.starts_with(field), "{field}: {record}");
+        let message = record["error"]["message"].as_str().unwrap();
+        assert!(message.contains("xxx…"), "cut with an ellipsis: {message}");
+        assert!(
+            r.stderr.len() < 2048,
+            "{field}: {} bytes on stderr",
+            r.stderr.len()
+        );
+    }
+}

@@ -414,6 +414,106 @@ fn a_file_that_is_not_a_record_is_an_input_error() {
     assert_eq!(r.code, 3);
 }
 
+/// A committed record, edited by `edit`, written to a file of its own; `record fhir` on it.
+fn record_fhir_edited(name: &str, edit: impl FnOnce(&mut Value)) -> (crate::support::Run, String) {
+    let file = repo_path(&format!("contracts/fhir/records/{name}.json"));
+    let mut record: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    edit(&mut record);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited-call.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
+    let shown = path.to_str().unwrap().to_string();
+    (run(&["record", "fhir", &shown], ""), shown)
+}
+
+#[test]
+fn an_edited_record_with_a_milder_disposition_is_refused_for_fhir() {
+    let stopped = "nurse-call-stopped-at-a-danger-sign";
+    // Both dispositions made milder: the case (throat swelling) still gives an emergency.
+    let (r, file) = record_fhir_edited(stopped, |rec| {
+        rec["computed_disposition"] = json!("home_care");
+        rec["disposition"] = json!("home_care");
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "nothing exported: {}", r.stdout);
+    let line = r.error_line();
+    assert!(
+        line.contains(&file) && line.contains("home_care") && line.contains("call_emergency_now"),
+        "{line}"
+    );
+    // Only the disposition in force, with no nurse's change recorded.
+    let (r, _) = record_fhir_edited(stopped, |rec| rec["disposition"] = json!("see_today"));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.error_line().contains("see_today") && r.error_line().contains("call_emergency_now"),
+        "{}",
+        r.stderr
+    );
+    // A nurse's change added by hand, without the confirmation a lowering from an
+    // emergency needs.
+    let (r, _) = record_fhir_edited(stopped, |rec| {
+        rec["override"] =
+            json!({"from": "call_emergency_now", "to": "home_care", "reason": "fine"});
+        rec["disposition"] = json!("home_care");
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.error_line().contains("home_care"), "{}", r.stderr);
+}
+
+#[test]
+fn an_edited_record_whose_case_no_longer_gives_its_disposition_is_refused_for_fhir() {
+    // The case made milder under an unchanged disposition: a differing answer either way.
+    let (r, file) = record_fhir_edited("nurse-call-stopped-at-a-danger-sign", |rec| {
+        rec["case"]["symptoms"] = json!([]);
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let line = r.error_line();
+    assert!(
+        line.contains(&file) && line.contains("call_emergency_now") && line.contains("home_care"),
+        "{line}"
+    );
+    // The nurse's change is from what the rules computed, or the record is refused.
+    let (r, _) = record_fhir_edited("nurse-call-with-an-override", |rec| {
+        rec["override"]["from"] = json!("see_within_2_weeks");
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.error_line().contains("override.from"), "{}", r.stderr);
+    // Unedited, a recorded change with its reason is exported as it was made.
+    let (r, _) = record_fhir_edited("nurse-call-with-an-override", |_| {});
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_record_over_16_mib_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge-call.json");
+    // A sparse file: its size is looked at, its bytes are never read.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(16 * 1024 * 1024 + 1)
+        .unwrap();
+    let shown = path.to_str().unwrap();
+    let mut endless: Vec<&str> = vec![shown];
+    // A device with no size and no end is read no further than the cap.
+    if cfg!(unix) {
+        endless.push("/dev/zero");
+    }
+    for file in endless {
+        for command in [
+            &["record", "fhir", file][..],
+            &["record", "show", file, "--format", "json"][..],
+        ] {
+            let r = run(command, "");
+            assert_eq!(r.code, 3, "{command:?}: {}", r.stderr);
+            let line = r.error_line();
+            assert!(
+                line.contains(file) && line.contains("larger than 16 MiB"),
+                "{command:?}: {line}"
+            );
+        }
+    }
+}
+
 #[test]
 fn other_its_words_a_whole_start_day_and_risk_factors_are_answers_too() {
     let q = questionnaire(false);

@@ -301,6 +301,59 @@ fn the_case_schema_refuses_what_the_tool_refuses() {
     }
 }
 
+/// A time the case schema admits is one the reader reads: no year 0, no month 13, no day
+/// a month has not, no hour 24. (The one gap left: 29 February of a common year.)
+#[test]
+fn the_case_schema_admits_only_times_the_reader_reads() {
+    let case = validator(&schema("case"));
+    let check = |c: &Value| {
+        run(
+            &["check", "--input", "-", "--format", "json"],
+            c.to_string(),
+        )
+    };
+    let refused = [
+        "0000-00-00",
+        "0000-01-01",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-11-00",
+        "2026-11-31",
+        "2026-02-30",
+        "2026-11-32",
+        "2026-11-18T24:00:00Z",
+        "2026-11-18T14:60:00Z",
+        "2026-11-18T14:30:60Z",
+        "2026-11-18T14:30:00+24:00",
+        "2026-13-01T14:30:00Z",
+    ];
+    for t in refused {
+        for c in [
+            json!({"treated_at": t, "assessed_at": "2026-11-21T09:00:00Z", "symptoms": []}),
+            json!({"treated_at": "2026-11-18", "assessed_at": t, "symptoms": []}),
+        ] {
+            assert!(!case.is_valid(&c), "the schema takes {c}");
+            assert_eq!(check(&c).code, 3, "the tool takes {c}");
+        }
+    }
+    let taken = [
+        "2026-11-18",
+        "2024-02-29",
+        "2026-11-18T14:30:00Z",
+        "2026-11-18t14:30:00z",
+        "2026-11-18 14:30:00.5+01:00",
+        "2026-11-18T23:59:59.123456789-12:00",
+        "2026-11-18T00:00:00+23:59",
+        "2026-10-31T09:00:00Z",
+    ];
+    for t in taken {
+        let c = json!({"treated_at": t, "assessed_at": "2026-11-21T09:00:00Z", "symptoms": []});
+        assert_valid(&case, &c, "a time the reader reads");
+        let r = check(&c);
+        assert_eq!(r.code, 0, "{c}: {}", r.stdout);
+    }
+}
+
 #[test]
 fn the_ids_are_the_loaded_rule_sets() {
     let s = schema("case");

@@ -19,6 +19,24 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     escape(text, true)
 }
 
+/// The most characters of a name or a value from the input that a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// A name or a value from the input as a message quotes it: at most [`MAX_QUOTED_CHARS`]
+/// characters, "…" the last of them when it was cut (on a character boundary). A message
+/// (and an error record) stays short however long what it names: a line of a megabyte does
+/// not give an error of a megabyte.
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    if text.char_indices().nth(MAX_QUOTED_CHARS).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let end = text
+        .char_indices()
+        .nth(MAX_QUOTED_CHARS - 1)
+        .map_or(text.len(), |(at, _)| at);
+    Cow::Owned(format!("{}…", &text[..end]))
+}
+
 fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     let keep = |c: char| !is_unsafe(c) || (keep_newlines && c == '\n');
     if text.chars().all(keep) {
@@ -50,5 +68,16 @@ mod tests {
         assert_eq!(visible_lines("two\nlines\r"), "two\nlines\\u{d}");
         // Ordinary words in any script pass as they are.
         assert_eq!(visible("rougeur légère — 発赤"), "rougeur légère — 発赤");
+    }
+
+    #[test]
+    fn a_quoted_name_or_value_is_cut_to_80_characters_on_a_character_boundary() {
+        let fits = "é".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(excerpt(&fits), fits);
+        let long = "発".repeat(1_000_000);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), MAX_QUOTED_CHARS);
+        assert!(cut.ends_with("発…"), "{cut}");
+        assert_eq!(excerpt(""), "");
     }
 }

@@ -234,7 +234,7 @@ pub fn parse_json_case(text: &str) -> Result<CaseInput, InputError> {
 }
 
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let path = e.path().to_string();
+    let path = path_text(e.path());
     let inner = e.into_inner();
     let mut message = clean_serde_message(&inner.to_string());
     // A number too large for its field is a "syntax" error to serde_json, but has a field.
@@ -284,14 +284,39 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     InputError::new(field, message)
 }
 
+/// A field path as serde_path_to_error writes it (`symptoms[0].severity`), each name in it
+/// cut as a message quotes a name ([`crate::escape::excerpt`]).
+pub fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    if path.iter().next().is_none() {
+        return ".".to_string();
+    }
+    let mut text = String::new();
+    for (i, segment) in path.iter().enumerate() {
+        if i > 0 && !matches!(segment, Segment::Seq { .. }) {
+            text.push('.');
+        }
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                text.push_str(&crate::escape::excerpt(key))
+            }
+            _ => text.push('?'),
+        }
+    }
+    text
+}
+
 /// serde's messages end with " at line 1 column 42"; one case is one line, so the field path
-/// says more than the column does. Backticks become quotes, as people write them.
+/// says more than the column does. Backticks become quotes, as people write them. The names
+/// and values from the input that serde quotes are cut ([`crate::escape::excerpt`]).
 pub fn clean_serde_message(msg: &str) -> String {
     let msg = match msg.rfind(" at line ") {
         Some(i) if msg[i..].contains(" column ") => &msg[..i],
         _ => msg,
     };
-    msg.replace('`', "\"")
+    cut_quoted(msg)
+        .replace('`', "\"")
         .replace("f64", "a number")
         // Type names mean nothing to a script author; say what is expected in JSON terms.
         .replace(
@@ -299,6 +324,62 @@ pub fn clean_serde_message(msg: &str) -> String {
             "a symptom object such as {\"id\": \"redness\"}",
         )
         .replace("struct CaseInput", "a case object")
+}
+
+/// A serde message with the names and values it quotes from the input cut: a name in
+/// backticks, which serde does not escape, ends where serde's own words go on ("`, expected
+/// ..."); a string value is written escaped, in double quotes.
+fn cut_quoted(msg: &str) -> String {
+    for prefix in ["unknown field `", "unknown variant `", "duplicate field `"] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            let end = ["`, expected", "`, there are no"]
+                .iter()
+                .filter_map(|tail| rest.rfind(tail))
+                .max()
+                .or_else(|| rest.rfind('`'))
+                .unwrap_or(rest.len());
+            return format!(
+                "{prefix}{}{}",
+                crate::escape::excerpt(&rest[..end]),
+                &rest[end..]
+            );
+        }
+    }
+    let mut out = String::with_capacity(msg.len().min(1024));
+    let mut rest = msg;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        // The closing quote: the first not escaped by a backslash.
+        let mut escaped = false;
+        let close = rest.char_indices().find_map(|(i, c)| match c {
+            '\\' => {
+                escaped = !escaped;
+                None
+            }
+            '"' if !escaped => Some(i),
+            _ => {
+                escaped = false;
+                None
+            }
+        });
+        let Some(close) = close else {
+            out.push_str(&crate::escape::excerpt(rest));
+            return out;
+        };
+        match crate::escape::excerpt(&rest[..close]) {
+            std::borrow::Cow::Borrowed(whole) => out.push_str(whole),
+            std::borrow::Cow::Owned(cut) => {
+                // An escape cut in two (a lone `\`) would escape the closing quote.
+                out.push_str(cut.trim_end_matches('…').trim_end_matches('\\'));
+                out.push('…');
+            }
+        }
+        out.push('"');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -363,5 +444,40 @@ mod tests {
         assert_eq!(ok.symptoms[0].trend, Some(Trend::Worsening));
         let e = error(&case(r#"{"id": "redness", "severity": null}"#));
         assert!(e.message.starts_with("null is not a value here"), "{e}");
+    }
+
+    #[test]
+    fn names_and_values_quoted_from_the_input_are_cut() {
+        let long = "a\\\"b".repeat(100);
+        // A value with escaped quotes is cut inside its quotes, never leaving one open.
+        let e = error(&format!(
+            r#"{{"days_since_treatment": "{long}", "symptoms": []}}"#
+        ));
+        assert_eq!(e.field, "days_since_treatment");
+        assert!(
+            e.message.starts_with("invalid type: string \"a\\\"b"),
+            "{e}"
+        );
+        assert!(e.message.ends_with("…\", expected a number"), "{e}");
+        assert!(e.message.len() < 200, "{e}");
+        // A name with backticks and quotes in it is cut as a whole.
+        let name = "`, expected `x`".repeat(50);
+        let e = error(&format!(
+            r#"{{"days_since_treatment": 1, "symptoms": [], "{name}": 1}}"#
+        ));
+        assert!(
+            e.field.ends_with('…') && e.field.chars().count() == 80,
+            "{e}"
+        );
+        assert!(e.message.starts_with("unknown field \""), "{e}");
+        assert!(e.message.contains("…\", expected one of"), "{e}");
+        assert!(e.message.len() < 400, "{e}");
+        // What fits is quoted whole.
+        let e = error(r#"{"days_since_treatment": 1, "symptoms": [], "colour": 1}"#);
+        assert_eq!(e.field, "colour");
+        assert!(
+            e.message.starts_with("unknown field \"colour\", expected"),
+            "{e}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::escape::excerpt;
 use crate::input::*;
 use crate::model::{Case, ReportedSymptom, Severity, Trend};
 use crate::rules::RuleSet;
@@ -88,19 +89,22 @@ impl CaseInput {
             }
             (None, Some(treated)) => {
                 let (assessed_first, assessed_last) = match &self.assessed_at {
-                    Some(text) => when::parse_case_time(text, now.offset())
-                        .map_err(|m| InputError::new("assessed_at", format!("{m}: {text:?}")))?,
+                    Some(text) => when::parse_case_time(text, now.offset()).map_err(|m| {
+                        InputError::new("assessed_at", format!("{m}: {:?}", excerpt(text)))
+                    })?,
                     None => (now, now),
                 };
                 // A date alone is read in the offset of the assessment, the person's own.
                 let (treated_first, treated_last) =
-                    when::parse_case_time(treated, assessed_last.offset())
-                        .map_err(|m| InputError::new("treated_at", format!("{m}: {treated:?}")))?;
+                    when::parse_case_time(treated, assessed_last.offset()).map_err(|m| {
+                        InputError::new("treated_at", format!("{m}: {:?}", excerpt(treated)))
+                    })?;
                 if treated_first > assessed_last {
                     return Err(InputError::new(
                         "treated_at",
                         format!(
-                            "{treated:?} is later than the assessment time {}",
+                            "{:?} is later than the assessment time {}",
+                            excerpt(treated),
                             assessed_last.to_rfc3339()
                         ),
                     ));
@@ -164,8 +168,8 @@ fn resolve_risk_factors(ids: Vec<String>, rules: &RuleSet) -> Result<Vec<String>
 }
 
 /// At most 60 characters of an unknown id, for a message.
-fn shown(id: &str) -> String {
-    id.chars().take(60).collect()
+fn shown(id: &str) -> std::borrow::Cow<'_, str> {
+    excerpt(id)
 }
 
 /// " (did you mean "a" or "b"?)": every close id of the kind asked for (a risk factor for

@@ -4,6 +4,8 @@ use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
 };
 
+use crate::escape::excerpt;
+
 /// Days between two instants, fractional (12 hours = 0.5). Fractions of a second count:
 /// cutting them off would shorten the time and could keep a symptom "within its window".
 pub fn days_between(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> f64 {
@@ -270,7 +272,7 @@ fn parse_typed_inner(
         ["today"] | ["this", "morning"] => start_of(today)?,
         ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
         [n, unit, "ago"] => {
-            let n: i64 = word_number(n).ok_or_else(|| format!("{n:?} is not a number"))?;
+            let n: i64 = word_number(n).ok_or_else(|| format!("{:?} is not a number", excerpt(n)))?;
             if !(0..=36_525).contains(&n) {
                 return Err(format!("{n} is out of range"));
             }
@@ -282,7 +284,7 @@ fn parse_typed_inner(
                 }
                 "day" | "d" => start_of(days_before(today, n)?)?,
                 "week" | "wk" | "w" => start_of(days_before(today, 7 * n)?)?,
-                _ => return Err(format!("{unit:?} is not a unit: say hours, days or weeks")),
+                _ => return Err(format!("{:?} is not a unit: say hours, days or weeks", excerpt(unit))),
             }
         }
         [w] | ["last", w] if weekday(w).is_some() => {
@@ -337,7 +339,7 @@ fn days_before(date: NaiveDate, n: i64) -> Result<NaiveDate, String> {
 }
 
 fn parse_time_of_day(t: &str) -> Result<NaiveTime, String> {
-    let bad = || format!("{t:?} is not a time of day (use 14:30 or 2pm)");
+    let bad = || format!("{:?} is not a time of day (use 14:30 or 2pm)", excerpt(t));
     let (clock, half) = match (t.strip_suffix("am"), t.strip_suffix("pm")) {
         (Some(c), _) => (c, Some(0)),
         (_, Some(c)) => (c, Some(12)),
@@ -459,10 +461,14 @@ fn ambiguous_numeric_date(t: &str) -> Option<String> {
     let (a, b): (u32, u32) = (parts[0].parse().ok()?, parts[1].parse().ok()?);
     Some(if a <= 12 && b <= 12 && a != b {
         format!(
-            "{t:?} could be day {a} of month {b} or day {b} of month {a}: write the month as a word (\"{a} Nov\") or 2026-11-18"
+            "{:?} could be day {a} of month {b} or day {b} of month {a}: write the month as a word (\"{a} Nov\") or 2026-11-18",
+            excerpt(t)
         )
     } else {
-        format!("{t:?}: write the month as a word (\"18 Nov\") or 2026-11-18")
+        format!(
+            "{:?}: write the month as a word (\"18 Nov\") or 2026-11-18",
+            excerpt(t)
+        )
     })
 }
 

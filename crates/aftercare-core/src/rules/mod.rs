@@ -852,6 +852,11 @@ impl RuleSet {
     /// The known ids close to an unknown one, by id or alias: every close candidate, the most
     /// urgent first (never a single milder id when a more urgent one is also close).
     pub fn suggestions(&self, unknown: &str) -> Vec<&str> {
+        // Nothing is suggested for text far longer than any id or alias (the closeness of a
+        // long text to every name would cost time in proportion to its length squared).
+        if unknown.len() > MAX_SUGGESTED_FROM {
+            return Vec::new();
+        }
         let wanted = normalise(unknown);
         if wanted.is_empty() {
             return Vec::new();
@@ -982,6 +987,10 @@ pub(crate) fn normalise(text: &str) -> String {
     words.join("_")
 }
 
+/// The longest text [`RuleSet::suggestions`] looks for close ids to, in bytes: several times
+/// the longest id or alias, so that a sentence holding an id's words still finds it.
+const MAX_SUGGESTED_FROM: usize = 256;
+
 /// How close an unknown id is to a known id or alias (0 when not close enough to suggest):
 /// the same words in another order, one contained in the other as whole words, or a close
 /// spelling.
@@ -1008,6 +1017,11 @@ fn closeness(wanted: &str, name: &str) -> f64 {
     }
     // A close spelling: few edits for the length. (Jaro-Winkler weighs a shared start so
     // much that "red_lines" came close to "red_dots" and "wheezing" to "weeping".)
+    // A length this far apart is more edits than a close spelling allows: not computed.
+    let (la, lb) = (wanted.chars().count(), name.chars().count());
+    if la.abs_diff(lb) * 4 > la.max(lb) {
+        return 0.0;
+    }
     let score = strsim::normalized_damerau_levenshtein(wanted, name);
     if score >= 0.75 {
         score * 0.9
@@ -1089,5 +1103,17 @@ mod suggestion_tests {
             assert!(got.len() <= 3, "{input}: {got:?}");
         }
         assert!(rules.suggestions("zzz").is_empty());
+    }
+
+    #[test]
+    fn an_unknown_id_of_any_length_is_answered_at_once() {
+        let rules = built_in_for_tests();
+        let started = std::time::Instant::now();
+        assert!(rules.suggestions(&"x".repeat(1_000_000)).is_empty());
+        assert!(rules.suggestions(&"fever_".repeat(100_000)).is_empty());
+        // A sentence holding an id's words still finds it.
+        let got = rules.suggestions("i_think_it_is_difficulty_breathing_since_this_morning");
+        assert!(got.contains(&"difficulty_breathing"), "{got:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
