@@ -323,6 +323,17 @@ pub enum Store {
     Postgres(postgres::PostgresStore),
 }
 
+/// The same call on whichever store this is: both have the same methods, and the
+/// conformance suite holds them to the same behaviour.
+macro_rules! dispatch {
+    ($store:expr, $s:ident => $call:expr) => {
+        match $store {
+            Store::Sqlite($s) => $call,
+            Store::Postgres($s) => $call,
+        }
+    };
+}
+
 impl Store {
     /// Opens the store, either kind: creates it with its schema on first use (a SQLite file
     /// with mode 0600 on Unix, since it holds names and phone numbers; PostgreSQL tables in
@@ -365,10 +376,7 @@ impl Store {
 
     /// A trivial query, for `/readyz`: the store answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.ping().await,
-            Store::Postgres(s) => s.ping().await,
-        }
+        dispatch!(self, s => s.ping().await)
     }
 
     /// Saves a draft, in place of any with the same id. An existing draft keeps its
@@ -380,34 +388,22 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.save_draft(id, data, now, expires_at).await,
-            Store::Postgres(s) => s.save_draft(id, data, now, expires_at).await,
-        }
+        dispatch!(self, s => s.save_draft(id, data, now, expires_at).await)
     }
 
     /// The data of a draft; `None` when it is missing or has expired (`expires_at <= now`).
     pub async fn draft(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.draft(id, now).await,
-            Store::Postgres(s) => s.draft(id, now).await,
-        }
+        dispatch!(self, s => s.draft(id, now).await)
     }
 
     /// Deletes a draft; deleting one that is not there is not an error.
     pub async fn delete_draft(&self, id: &str) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.delete_draft(id).await,
-            Store::Postgres(s) => s.delete_draft(id).await,
-        }
+        dispatch!(self, s => s.delete_draft(id).await)
     }
 
     /// Deletes the drafts expired at `now`, and says how many.
     pub async fn purge_drafts(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.purge_drafts(now).await,
-            Store::Postgres(s) => s.purge_drafts(now).await,
-        }
+        dispatch!(self, s => s.purge_drafts(now).await)
     }
 
     /// Stores a sent check-in durably (committed, synchronous=FULL) with an audit row
@@ -422,20 +418,14 @@ impl Store {
         draft_id: &str,
         checkin: NewCheckin,
     ) -> Result<String, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.send_checkin(draft_id, checkin).await,
-            Store::Postgres(s) => s.send_checkin(draft_id, checkin).await,
-        }
+        dispatch!(self, s => s.send_checkin(draft_id, checkin).await)
     }
 
     /// A stored check-in by id, with its claim and outcome; `None` if there is none. Not
     /// audited: for the service's own use. A person's look at a check-in goes through
     /// [`Store::view_checkin`] or [`Store::export_checkin`].
     pub async fn checkin(&self, id: &str) -> Result<Option<StoredCheckin>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.checkin(id).await,
-            Store::Postgres(s) => s.checkin(id).await,
-        }
+        dispatch!(self, s => s.checkin(id).await)
     }
 
     /// The audit trail's rows with `since <= at < until` (either bound left out when `None`),
@@ -446,10 +436,7 @@ impl Store {
         since: Option<DateTime<Utc>>,
         until: Option<DateTime<Utc>>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.audit_entries(since, until).await,
-            Store::Postgres(s) => s.audit_entries(since, until).await,
-        }
+        dispatch!(self, s => s.audit_entries(since, until).await)
     }
 
     // Accounts. A name is compared without regard to case: the store keeps a key, the name
@@ -465,27 +452,18 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.add_user(name, password_hash, now).await,
-            Store::Postgres(s) => s.add_user(name, password_hash, now).await,
-        }
+        dispatch!(self, s => s.add_user(name, password_hash, now).await)
     }
 
     /// The user whose name is `name` without regard to case, disabled or not.
     pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.user(name).await,
-            Store::Postgres(s) => s.user(name).await,
-        }
+        dispatch!(self, s => s.user(name).await)
     }
 
     /// Every user, disabled ones too, ordered by their lower-cased names (compared byte by
     /// byte, as Rust compares strings).
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.users().await,
-            Store::Postgres(s) => s.users().await,
-        }
+        dispatch!(self, s => s.users().await)
     }
 
     /// Disables the user `name` (without regard to case) and deletes all their sessions,
@@ -493,10 +471,7 @@ impl Store {
     /// checkin NULL, at `now`), all in one transaction. `false`, with nothing written, when
     /// there is no such user; a user disabled already is disabled again, and audited again.
     pub async fn disable_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.disable_user(name, now).await,
-            Store::Postgres(s) => s.disable_user(name, now).await,
-        }
+        dispatch!(self, s => s.disable_user(name, now).await)
     }
 
     // Sessions. The store keeps them server-side under a key the caller makes (a SHA-256
@@ -518,10 +493,7 @@ impl Store {
         idle_until: DateTime<Utc>,
         absolute_until: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.sign_in(key, user, now, idle_until, absolute_until).await,
-            Store::Postgres(s) => s.sign_in(key, user, now, idle_until, absolute_until).await,
-        }
+        dispatch!(self, s => s.sign_in(key, user, now, idle_until, absolute_until).await)
     }
 
     /// The name (as stored) of the user signed in with session `key`; `None` when there is
@@ -532,10 +504,7 @@ impl Store {
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.session(key, now).await,
-            Store::Postgres(s) => s.session(key, now).await,
-        }
+        dispatch!(self, s => s.session(key, now).await)
     }
 
     /// Sets session `key`'s idle deadline to `idle_until`, or to its absolute deadline if
@@ -547,10 +516,7 @@ impl Store {
         key: &str,
         idle_until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.touch_session(key, idle_until).await,
-            Store::Postgres(s) => s.touch_session(key, idle_until).await,
-        }
+        dispatch!(self, s => s.touch_session(key, idle_until).await)
     }
 
     /// Deletes session `key`, with an audit row (action "sign_out", user = `user`, checkin
@@ -562,10 +528,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.sign_out(key, user, now).await,
-            Store::Postgres(s) => s.sign_out(key, user, now).await,
-        }
+        dispatch!(self, s => s.sign_out(key, user, now).await)
     }
 
     /// Writes an audit row for a refused sign-in: action "sign_in_failed", user = the name
@@ -575,10 +538,7 @@ impl Store {
         attempted_name: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.sign_in_failed(attempted_name, now).await,
-            Store::Postgres(s) => s.sign_in_failed(attempted_name, now).await,
-        }
+        dispatch!(self, s => s.sign_in_failed(attempted_name, now).await)
     }
 
     /// How many "sign_in_failed" rows with `at >= since` name `attempted_name`, comparing
@@ -588,18 +548,12 @@ impl Store {
         attempted_name: &str,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.failed_sign_ins_since(attempted_name, since).await,
-            Store::Postgres(s) => s.failed_sign_ins_since(attempted_name, since).await,
-        }
+        dispatch!(self, s => s.failed_sign_ins_since(attempted_name, since).await)
     }
 
     /// Deletes the sessions that have ended at `now`, and says how many. Not audited.
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.purge_sessions(now).await,
-            Store::Postgres(s) => s.purge_sessions(now).await,
-        }
+        dispatch!(self, s => s.purge_sessions(now).await)
     }
 
     // The inbox. `user` is the name a person acts under, as [`Store::session`] answered it;
@@ -618,10 +572,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<InboxRow>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.inbox(user, now, limit).await,
-            Store::Postgres(s) => s.inbox(user, now, limit).await,
-        }
+        dispatch!(self, s => s.inbox(user, now, limit).await)
     }
 
     /// A check-in as [`Store::checkin`] reads it, for a person to look at: when found, an
@@ -633,10 +584,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredCheckin>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.view_checkin(id, user, now).await,
-            Store::Postgres(s) => s.view_checkin(id, user, now).await,
-        }
+        dispatch!(self, s => s.view_checkin(id, user, now).await)
     }
 
     /// As [`Store::view_checkin`], for a copy taken out of the service (a download, a
@@ -647,10 +595,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredCheckin>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.export_checkin(id, user, now).await,
-            Store::Postgres(s) => s.export_checkin(id, user, now).await,
-        }
+        dispatch!(self, s => s.export_checkin(id, user, now).await)
     }
 
     /// Claims check-in `id` for `user` to call back. A check-in is claimed once, ever: a
@@ -665,10 +610,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<ClaimResult, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.claim(id, user, now).await,
-            Store::Postgres(s) => s.claim(id, user, now).await,
-        }
+        dispatch!(self, s => s.claim(id, user, now).await)
     }
 
     /// Claims for `user` the first unclaimed check-in in the inbox's order (the most urgent,
@@ -680,10 +622,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.claim_next(user, now).await,
-            Store::Postgres(s) => s.claim_next(user, now).await,
-        }
+        dispatch!(self, s => s.claim_next(user, now).await)
     }
 
     /// Records the outcome of the callback on check-in `id`, by `user`, who must be the user
@@ -698,10 +637,7 @@ impl Store {
         outcome: CallbackOutcome,
         now: DateTime<Utc>,
     ) -> Result<OutcomeResult, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.record_outcome(id, user, outcome, now).await,
-            Store::Postgres(s) => s.record_outcome(id, user, outcome, now).await,
-        }
+        dispatch!(self, s => s.record_outcome(id, user, outcome, now).await)
     }
 
     // Erasure and retention: a check-in goes with its claim and outcome. The audit trail
@@ -717,10 +653,7 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.erase_checkin(id, user, now).await,
-            Store::Postgres(s) => s.erase_checkin(id, user, now).await,
-        }
+        dispatch!(self, s => s.erase_checkin(id, user, now).await)
     }
 
     /// Retention: deletes every check-in with `sent_at < sent_before`, with its claim and
@@ -732,10 +665,7 @@ impl Store {
         sent_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.purge_checkins(sent_before, now).await,
-            Store::Postgres(s) => s.purge_checkins(sent_before, now).await,
-        }
+        dispatch!(self, s => s.purge_checkins(sent_before, now).await)
     }
 }
 
@@ -745,18 +675,12 @@ impl Store {
 impl Store {
     /// Runs one statement; the number of rows it changed.
     pub(crate) async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.raw_execute(sql).await,
-            Store::Postgres(s) => s.raw_execute(sql).await,
-        }
+        dispatch!(self, s => s.raw_execute(sql).await)
     }
 
     /// Runs a query whose first row's first column is an integer, as `SELECT count(*) …`.
     pub(crate) async fn raw_number(&self, sql: &str) -> Result<i64, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.raw_number(sql).await,
-            Store::Postgres(s) => s.raw_number(sql).await,
-        }
+        dispatch!(self, s => s.raw_number(sql).await)
     }
 }
 
