@@ -637,7 +637,7 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "course": { "type": "string" }
         })))),
         "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], citation(props(json!({
-            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text,
+            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text, "cause_in_words": text,
             "also_do": { "type": "string", "minLength": 1, "description": "Added to the action when this sign is present." },
             "aliases": aliases
         })))),

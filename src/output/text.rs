@@ -281,9 +281,10 @@ pub fn findings_in_words(
             },
             (FindingKind::Cluster, _) => format!("{}.", capitalise(&f.reason)),
             (FindingKind::WarningSign, Some(id)) => {
+                // The rule file's words for the person; a clinical term is for the clinician.
                 let cause = rules
                     .warning_sign(id)
-                    .map(|w| plain_cause(&w.likely_cause))
+                    .and_then(|w| w.cause_in_words.clone())
                     .unwrap_or_default();
                 if cause.is_empty() {
                     format!("{}: not part of normal healing.", label(id))
@@ -343,35 +344,4 @@ fn usual_words(until: f64) -> String {
     } else {
         format!("it usually settles by day {}", until as u64)
     }
-}
-
-/// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
-/// infection"). The first of several causes is the one named; an unknown term is kept as
-/// it is rather than guessed at.
-pub fn plain_cause(likely: &str) -> String {
-    let first = likely.split(',').next().unwrap_or("").trim();
-    let first = first.split(" (").next().unwrap_or(first);
-    let plain = match first {
-        "" => "",
-        "infection" => "an infection",
-        "bacterial infection" => "a bacterial infection",
-        "cellulitis" | "lymphangitis" => "a spreading skin infection",
-        "impetigo" => "a skin infection (impetigo)",
-        "contact dermatitis" => "a skin reaction to something that touched it",
-        "herpes simplex reactivation" => "the cold-sore virus becoming active",
-        "eczema herpeticum" => "a serious cold-sore virus infection of the skin",
-        "allergic reaction to a product" => "an allergic reaction to a product",
-        "anaphylaxis" | "angioedema" => "a severe allergic reaction",
-        "sepsis" => "a serious infection in the blood",
-        "bleeding disorder" | "anticoagulants" => "a bleeding problem",
-        "nerve injury" => "an irritated or injured nerve",
-        "scarring" => "scarring",
-        "necrosis" => "damage to the blood supply of the skin",
-        "stroke" => "a stroke",
-        "herpetic keratitis" | "eye involvement" | "orbital haematoma" => {
-            "a problem in or around the eye"
-        }
-        other => return other.to_string(),
-    };
-    plain.to_string()
 }

@@ -669,5 +669,3 @@ pub fn findings_in_words(o: &Outcome, rules: &RuleSet) -> Vec<String> {
         .unwrap_or_default();
     crate::output::text::findings_in_words(&o.assessment, rules, Some(&words), false)
 }
-
-pub use crate::output::text::plain_cause;

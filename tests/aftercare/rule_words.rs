@@ -181,3 +181,70 @@ fn emergency_words_said_as_home_care_stop_the_file_for_use() {
         r.stderr
     );
 }
+
+/// The person's report names a warning sign's likely cause in the rule file's words for the
+/// person (`cause_in_words`), never the clinician's term; a file without them names none.
+#[test]
+fn the_persons_report_names_the_cause_in_the_rule_files_words_for_people() {
+    let case = r#"{"days_since_treatment":3,"symptoms":[{"id":"red_streaks"}]}"#;
+    // The report is wrapped to the terminal's width: its words, one space apart.
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let built_in = run(&["check", "--input", "-", "--format", "text"], case);
+    assert!(
+        words(&built_in.stdout).contains("a sign of a spreading skin infection"),
+        "{}",
+        built_in.stdout
+    );
+    assert!(
+        !built_in.stdout.contains("lymphangitis"),
+        "{}",
+        built_in.stdout
+    );
+
+    let from = "likely_cause = \"lymphangitis\"\ncause_in_words = \"a spreading skin infection\"";
+    assert!(default_rules().contains(from));
+    let reworded = default_rules().replacen(
+        from,
+        "likely_cause = \"lymphangitis\"\ncause_in_words = \"an infection spreading along the skin\"",
+        1,
+    );
+    let (_dir, path) = clinic_file(reworded);
+    let r = run(
+        &[
+            "check",
+            "--rules",
+            path.to_str().unwrap(),
+            "--input",
+            "-",
+            "--format",
+            "text",
+        ],
+        case,
+    );
+    assert!(
+        words(&r.stdout).contains("a sign of an infection spreading along the skin"),
+        "{}",
+        r.stdout
+    );
+
+    let without = default_rules().replacen(from, "likely_cause = \"lymphangitis\"", 1);
+    let (_dir, path) = clinic_file(without);
+    let r = run(
+        &[
+            "check",
+            "--rules",
+            path.to_str().unwrap(),
+            "--input",
+            "-",
+            "--format",
+            "text",
+        ],
+        case,
+    );
+    assert!(
+        words(&r.stdout).contains("Red streaks: not part of normal healing."),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("lymphangitis"), "{}", r.stdout);
+}

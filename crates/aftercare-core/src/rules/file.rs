@@ -154,6 +154,9 @@ pub struct WarningSignEntry {
     pub description: String,
     pub disposition: String,
     pub likely_cause: String,
+    /// The likely cause as a person would say it ("a spreading skin infection" for
+    /// "cellulitis"), for the person's own report.
+    pub cause_in_words: Option<String>,
     /// What to do on top of the disposition's action when this sign is present ("on the
     /// way, phone the clinic that treated you").
     pub also_do: Option<String>,

@@ -186,6 +186,9 @@ pub struct WarningSign {
     pub description: String,
     pub disposition: Disposition,
     pub likely_cause: String,
+    /// The likely cause in a person's words, for the person's report; without it the
+    /// report names no cause rather than a clinical term.
+    pub cause_in_words: Option<String>,
     /// What to do on top of the disposition's action when this sign is present.
     pub also_do: Option<String>,
     pub aliases: Vec<String>,

@@ -603,6 +603,9 @@ impl Validator<'_> {
             if let Some(also) = &w.also_do {
                 self.text(&rule, "also_do", also);
             }
+            if let Some(words) = &w.cause_in_words {
+                self.text(&rule, "cause_in_words", words);
+            }
             let citation = self.citation(&rule, w.sources, w.source_note);
             warning_signs.push(WarningSign {
                 id: w.id,
@@ -610,6 +613,7 @@ impl Validator<'_> {
                 description: w.description,
                 disposition,
                 likely_cause: w.likely_cause,
+                cause_in_words: w.cause_in_words,
                 also_do: w.also_do,
                 aliases: w.aliases,
                 citation,
