@@ -660,7 +660,8 @@ pub fn ask_treatment(
             return Ok(());
         }
         // Every refusal offers the calendar: a person who cannot find the words can pick.
-        let calendar = |m: String| format!("{m}; or clear the line and press Enter for a calendar");
+        let calendar =
+            |m: String| format!("{m}; or clear the line and press Enter for a list of days");
         let t = when::parse_typed(text, now).map_err(calendar)?;
         if when::days_between(t, now) > MAX_DAYS {
             return Err(calendar(
@@ -675,7 +676,7 @@ pub fn ask_treatment(
         // nothing is chosen for the person by a hurried Enter.
         Mode::Patient => (
             "When was your treatment? Days ago (0 today, 1, 2...), or Tuesday, 18 Nov",
-            "A time is optional (yesterday 2pm). Enter alone opens a calendar.",
+            "A time is optional (yesterday 2pm). Enter alone opens a list of days.",
         ),
         Mode::Nurse => (
             "Treatment date?",

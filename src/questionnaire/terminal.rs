@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Weekday};
+use chrono::NaiveDate;
 
 use super::prompt::{
     Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, Stop, TextLine, YesNo,
@@ -92,10 +92,12 @@ impl TerminalPrompter {
 }
 
 impl TerminalPrompter {
-    /// The calendar without colour shows no chosen day: plain, the days are a list in
-    /// words instead ("Today, Sat 21 Nov", "Yesterday, Fri 20 Nov", ...), the cursor marking
-    /// the one chosen, with no day in the future; an earlier day is typed.
-    fn plain_date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
+    /// The day of the treatment as a list of days in words ("Today, Sat 21 Nov 2026",
+    /// "Yesterday, Fri 20 Nov 2026", ...), the cursor marking the one chosen, with no day in
+    /// the future; an earlier day is typed. Not a calendar: a calendar marks the chosen day
+    /// by colour alone (and shows nothing without colour), and inquire's writes the month
+    /// in lower case.
+    fn days_in_words(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
         let mut days = Vec::new();
         let mut d = q.max;
         while d >= q.min && days.len() < 28 {
@@ -256,20 +258,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn date(&mut self, q: &DatePick<'_>) -> Answer<NaiveDate> {
-        if !self.color {
-            return self.plain_date(q);
-        }
-        let message = self.fit(q.message, 2);
-        let mut prompt = inquire::DateSelect::new(&message)
-            .with_starting_date(q.start)
-            .with_min_date(q.min)
-            .with_max_date(q.max)
-            .with_week_start(Weekday::Mon)
-            .with_render_config(self.render_config());
-        if let Some(help) = q.help {
-            prompt = prompt.with_help_message(help);
-        }
-        prompt.prompt().map_err(stop)
+        self.days_in_words(q)
     }
 
     fn confirm(&mut self, q: &YesNo<'_>) -> Answer<bool> {
