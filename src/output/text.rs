@@ -3,8 +3,8 @@
 
 use colored::Colorize;
 
-use aftercare_core::model::{fmt_day, Assessment, Disposition, FindingKind};
-use aftercare_core::rules::advice_words::Clock;
+use aftercare_core::day_words::{self, day_number};
+use aftercare_core::model::{Assessment, Disposition, FindingKind};
 use aftercare_core::rules::RuleSet;
 
 /// Colour on or off, and the width to wrap at.
@@ -137,7 +137,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         // No hours to give when the time of day is not known.
         Some(_) => out.push_str(&format!(
             "Day {} after the treatment (the time of day was not given).\n",
-            fmt_day(a.days_since_treatment.floor())
+            day_number(a.days_since_treatment.floor())
         )),
         None => out.push_str(&day_line(a.days_since_treatment)),
     }
@@ -152,7 +152,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
             .advice
             .iter()
             .map(|item| match item.until_day {
-                Some(until) => format!("{} (until {})", item.text, Clock::Days.words(until)),
+                Some(until) => format!("{} ({})", item.text, day_words::until(until)),
                 None => item.text.clone(),
             })
             .collect();
@@ -197,7 +197,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
 /// "Day 2 after the treatment (2 days and 12 hours since it)." The hours only when they
 /// say more than the day does.
 pub fn day_line(days: f64) -> String {
-    let day = fmt_day(days.floor());
+    let day = day_number(days.floor());
     if days < 1.0 {
         format!("Day 0: the day of the treatment ({}).\n", day_words(days))
     } else if days.fract() == 0.0 {

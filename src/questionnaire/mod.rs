@@ -28,9 +28,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, ExitCode};
 use crate::output::text::capitalise;
+use aftercare_core::day_words::day_number;
 use aftercare_core::evaluate::assess;
 use aftercare_core::input::{CaseInput, SymptomInput, MAX_DAYS};
-use aftercare_core::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
+use aftercare_core::model::{Assessment, Case, Disposition, Severity, Trend};
 use aftercare_core::rules::RuleSet;
 use aftercare_core::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine, YesNo};
@@ -799,7 +800,7 @@ pub fn treatment_on(
 /// that day would claim a precision the answer does not have: the day is said instead.
 pub fn treatment_words(treatment: &Treatment, mode: Mode, now: DateTime<FixedOffset>) -> String {
     let days = when::days_between(treatment.at, now);
-    let day = fmt_day(days.floor());
+    let day = day_number(days.floor());
     let calendar_days = (now.date_naive() - treatment.at.date_naive()).num_days();
     let calendar = match calendar_days {
         0 => "today".to_string(),

@@ -428,10 +428,10 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             format!(
                 "{} ago, day {} in full 24 hours",
                 ago.trim_end_matches(" since the treatment"),
-                fmt_day(days.floor())
+                day_number(days.floor())
             )
         } else {
-            format!("today is day {} after it", fmt_day(days.floor()))
+            format!("today is day {} after it", day_number(days.floor()))
         };
         out.push_str(&format!(
             "  Treatment: {given} ({}): {day}\n",
@@ -652,10 +652,7 @@ fn treatment_words(t: &Treatment, now: DateTime<FixedOffset>) -> String {
 /// How long a piece of advice still holds, in whole days or hours, never a decimal day.
 pub fn until_words(until: f64) -> String {
     // As the `advice` page says it: hours under 2 days, then days.
-    format!(
-        "until {}",
-        aftercare_core::rules::advice_words::Clock::Days.words(until)
-    )
+    format!("until {}", aftercare_core::day_words::moment(until))
 }
 
 /// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),

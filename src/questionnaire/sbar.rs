@@ -4,7 +4,8 @@
 use super::nurse::risk_factor_name;
 use super::{label, Outcome, SignState, Started, TrendAnswer};
 use crate::output::text::{capitalise, day_words, wrap};
-use aftercare_core::model::{fmt_day, Disposition, FindingKind};
+use aftercare_core::day_words::day_number;
+use aftercare_core::model::{Disposition, FindingKind};
 use aftercare_core::rules::RuleSet;
 
 /// "Call from 09:00:00 to 09:04:12 +00:00.": the times as recorded, the end with its date
@@ -127,14 +128,14 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         &match &a.treatment {
             Some(t) if t.time_given => format!(
                 "Day {} after micro-needling ({}; treatment {}).",
-                fmt_day(day.floor()),
+                day_number(day.floor()),
                 day_words(day),
                 t.at.format("%Y-%m-%d %H:%M")
             ),
             // Hours counted from the start of the day would be more than the answer says.
             Some(t) => format!(
                 "Day {} after micro-needling (treatment {}, time not given).",
-                fmt_day(day.floor()),
+                day_number(day.floor()),
                 t.at.format("%Y-%m-%d")
             ),
             None => "Micro-needling; treatment date not asked.".to_string(),
@@ -506,7 +507,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
 /// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".
 fn until_words(day: f64) -> String {
     if day.fract() == 0.0 {
-        format!("until day {}", fmt_day(day))
+        format!("until day {}", day_number(day))
     } else {
         format!("for the first {} hours", (day * 24.0).round() as i64)
     }
