@@ -199,28 +199,17 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
 pub fn day_line(days: f64) -> String {
     let day = day_number(days.floor());
     if days < 1.0 {
-        format!("Day 0: the day of the treatment ({}).\n", day_words(days))
+        format!(
+            "Day 0: the day of the treatment ({}).\n",
+            day_words::since_the_treatment(days)
+        )
     } else if days.fract() == 0.0 {
         format!("Day {day} after the treatment.\n")
     } else {
-        format!("Day {day} after the treatment ({}).\n", day_words(days))
-    }
-}
-
-/// "5 hours since the treatment", "2 days and 3 hours since the treatment".
-pub fn day_words(days: f64) -> String {
-    // Whole hours gone, never rounded up past the day the heading names.
-    let hours = (days * 24.0).floor() as i64;
-    let (d, h) = (hours / 24, hours % 24);
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    match (d, h) {
-        (0, h) => format!("{} since the treatment", plural(h, "hour")),
-        (d, 0) => format!("{} since the treatment", plural(d, "day")),
-        (d, h) => format!(
-            "{} and {} since the treatment",
-            plural(d, "day"),
-            plural(h, "hour")
-        ),
+        format!(
+            "Day {day} after the treatment ({}).\n",
+            day_words::since_the_treatment(days)
+        )
     }
 }
 
@@ -301,8 +290,8 @@ pub fn findings_in_words(
                         format!("{name}: expected at this stage of healing.")
                     }
                     (_, Some(r)) if a.days_since_treatment > r.normal_until => format!(
-                        "{name}: lasting longer than expected ({}).",
-                        usual_words(r.normal_until)
+                        "{name}: lasting longer than expected (it usually settles {}).",
+                        day_words::settles(r.normal_until)
                     ),
                     _ => format!("{name}: more than expected at this stage of healing."),
                 }
@@ -331,18 +320,6 @@ pub fn findings_in_words(
         out.push("You reported no symptoms.".to_string());
     }
     out
-}
-
-/// "it usually settles by day 3", "it usually settles within 12 hours".
-fn usual_words(until: f64) -> String {
-    if until < 1.0 || until.fract() != 0.0 {
-        format!(
-            "it usually settles within {} hours",
-            (until * 24.0).round() as u64
-        )
-    } else {
-        format!("it usually settles by day {}", until as u64)
-    }
 }
 
 /// A clinical cause as a person would say it ("cellulitis" is "a spreading skin
