@@ -76,6 +76,24 @@ pub fn since_treatment(days: f64, date_only: bool) -> String {
     }
 }
 
+/// How long ago the treatment was, in the person's own voice to the emergency operator:
+/// "less than an hour ago", "5 hours ago" under 2 days, then "3 days ago" (whole hours
+/// gone); with the date alone "today", "yesterday", "3 days ago" by the day number.
+pub fn treatment_ago(days: f64, date_only: bool) -> String {
+    if date_only {
+        return match days.floor() as i64 {
+            0 => "today".to_string(),
+            1 => "yesterday".to_string(),
+            d => format!("{d} days ago"),
+        };
+    }
+    match (days * 24.0).floor() as i64 {
+        0 => "less than an hour ago".to_string(),
+        hours @ 1..=47 => format!("{} ago", count_of(hours, "hour")),
+        hours => format!("{} days ago", hours / 24),
+    }
+}
+
 /// A rule's "after" day: "at any time since the treatment" (0, the treatment day
 /// included), "more than 12 hours after the treatment" up to 2 days, "after day 3" beyond.
 pub fn after_day(day: f64) -> String {
@@ -338,6 +356,18 @@ mod tests {
         // Never rounded up into the next day: 2 days and 23 hours is still day 2.
         assert_eq!(time_since(2.999), "2 days and 23 hours");
         assert_eq!(time_since(1.0 + 1.0 / 24.0), "1 day and 1 hour");
+    }
+
+    #[test]
+    fn the_operator_hears_hours_then_days_ago_or_the_day_alone() {
+        assert_eq!(treatment_ago(0.0, false), "less than an hour ago");
+        assert_eq!(treatment_ago(1.0 / 24.0, false), "1 hour ago");
+        assert_eq!(treatment_ago(1.99, false), "47 hours ago");
+        assert_eq!(treatment_ago(2.0, false), "2 days ago");
+        assert_eq!(treatment_ago(2.99, false), "2 days ago");
+        assert_eq!(treatment_ago(0.7, true), "today");
+        assert_eq!(treatment_ago(1.2, true), "yesterday");
+        assert_eq!(treatment_ago(3.0, true), "3 days ago");
     }
 
     #[test]

@@ -764,20 +764,7 @@ pub fn tell_operator(case: &Case, triage: &Triage, rules: &RuleSet) -> String {
             }
         }
     }
-    let hours = (case.days_since_treatment * 24.0).floor() as i64;
-    let when = if date_only(case) {
-        match case.days_since_treatment.floor() as i64 {
-            0 => "today".to_string(),
-            1 => "yesterday".to_string(),
-            d => format!("{d} days ago"),
-        }
-    } else {
-        match hours {
-            0 => "less than an hour ago".to_string(),
-            1..=47 => format!("{hours} hour{} ago", if hours == 1 { "" } else { "s" }),
-            _ => format!("{} days ago", hours / 24),
-        }
-    };
+    let when = crate::day_words::treatment_ago(case.days_since_treatment, date_only(case));
     let mut tell = format!("I had a micro-needling treatment {when}");
     match named.as_slice() {
         [] => {}
