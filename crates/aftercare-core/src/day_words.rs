@@ -5,7 +5,16 @@
 //! is never a fractional day: under 2 days it is hours, after that whole days (and hours),
 //! or a day number ("day 3"). Where two outputs say the same thing differently on purpose
 //! (the nurse's note is terse, the person's words are plain), both forms are here, each
-//! with the audience it is for.
+//! with the audience it is for:
+//!
+//! - a rule file's numbers: [`day_number`];
+//! - the evaluation's reasons: [`since_treatment`], [`after_day`], [`up_to_day`],
+//!   [`in_the_first`]; the emergency operator: [`treatment_ago`] (in the person's voice),
+//!   [`treatment_for_operator`];
+//! - the person (reports, results, the `advice` page): [`time_since`],
+//!   [`since_the_treatment`], [`moment`], [`until`], [`settles`], [`Clock`],
+//!   [`start_day_choice`], [`treatment_date`], [`calendar_days_ago`];
+//! - the nurse's note: [`until_for_nurse`], [`since_start_day`], [`time_ago`].
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 
