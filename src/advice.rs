@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use crate::output::text::{safety_net_text, wrap, Style};
+use aftercare_core::day_words::Clock;
 use aftercare_core::evaluate::{advice_for_day, reaction_course};
 use aftercare_core::model::{AdviceItem, RuleSetId};
-use aftercare_core::rules::advice_words::{answer, coming_up, safety_net, since, Clock};
+use aftercare_core::rules::advice_words::{answer, coming_up, safety_net, since};
 use aftercare_core::rules::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

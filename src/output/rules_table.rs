@@ -1,7 +1,8 @@
 //! `aftercare rules list`: the protocol as tables a clinician can check against the sheets.
 
 use crate::output::text::{wrap, Style};
-use aftercare_core::model::{fmt_day, Disposition};
+use aftercare_core::day_words::{self, day_number};
+use aftercare_core::model::Disposition;
 use aftercare_core::rules::{RuleSet, Steps};
 
 /// The short forms of the clinical reference: ED, TODAY, 3D, 2W.
@@ -28,7 +29,7 @@ fn threshold(steps: &Steps) -> String {
     steps
         .steps()
         .iter()
-        .map(|t| format!("{} {}", fmt_day(t.day), short(t.disposition)))
+        .map(|t| format!("{} {}", day_number(t.day), short(t.disposition)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -66,8 +67,8 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     for r in &rules.reactions {
         rows.push([
             r.id.clone(),
-            fmt_day(r.normal_until),
-            fmt_day(r.ok_if_improving_until),
+            day_number(r.normal_until),
+            day_number(r.ok_if_improving_until),
             short(r.past_window).to_string(),
             threshold(&r.worse_after),
             threshold(&r.severe_after),
@@ -170,18 +171,21 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     out.push_str(&format!(
         "\nRepeat contact: at least {}\nAfter day {}: every symptom at least {}\n",
         rules.repeat_contact.disposition,
-        fmt_day(rules.late_presentation.after_day),
+        day_number(rules.late_presentation.after_day),
         rules.late_presentation.disposition
     ));
 
     out.push_str("\nAftercare advice\n");
     // The moments as the advice page says them: "4 hours after the treatment", not day 0.17.
-    let words = |d: f64| aftercare_core::rules::advice_words::Clock::Days.words(d);
     for a in &rules.advice {
         let when = match a.until_day {
-            Some(u) if a.from_day == 0.0 => format!("until {}", words(u)),
-            Some(u) => format!("from {} until {}", words(a.from_day), words(u)),
-            None if a.from_day > 0.0 => format!("from {}", words(a.from_day)),
+            Some(u) if a.from_day == 0.0 => day_words::until(u),
+            Some(u) => format!(
+                "from {} {}",
+                day_words::moment(a.from_day),
+                day_words::until(u)
+            ),
+            None if a.from_day > 0.0 => format!("from {}", day_words::moment(a.from_day)),
             None => "any day".to_string(),
         };
         let kind = match a.kind {

@@ -3,8 +3,8 @@
 
 use colored::Colorize;
 
-use aftercare_core::model::{fmt_day, Assessment, Disposition, FindingKind};
-use aftercare_core::rules::advice_words::Clock;
+use aftercare_core::day_words::{self, day_number};
+use aftercare_core::model::{Assessment, Disposition, FindingKind};
 use aftercare_core::rules::RuleSet;
 
 /// Colour on or off, and the width to wrap at.
@@ -137,7 +137,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
         // No hours to give when the time of day is not known.
         Some(_) => out.push_str(&format!(
             "Day {} after the treatment (the time of day was not given).\n",
-            fmt_day(a.days_since_treatment.floor())
+            day_number(a.days_since_treatment.floor())
         )),
         None => out.push_str(&day_line(a.days_since_treatment)),
     }
@@ -152,7 +152,7 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
             .advice
             .iter()
             .map(|item| match item.until_day {
-                Some(until) => format!("{} (until {})", item.text, Clock::Days.words(until)),
+                Some(until) => format!("{} ({})", item.text, day_words::until(until)),
                 None => item.text.clone(),
             })
             .collect();
@@ -197,30 +197,19 @@ pub fn report_styled(a: &Assessment, rules: &RuleSet, style: Style) -> String {
 /// "Day 2 after the treatment (2 days and 12 hours since it)." The hours only when they
 /// say more than the day does.
 pub fn day_line(days: f64) -> String {
-    let day = fmt_day(days.floor());
+    let day = day_number(days.floor());
     if days < 1.0 {
-        format!("Day 0: the day of the treatment ({}).\n", day_words(days))
+        format!(
+            "Day 0: the day of the treatment ({}).\n",
+            day_words::since_the_treatment(days)
+        )
     } else if days.fract() == 0.0 {
         format!("Day {day} after the treatment.\n")
     } else {
-        format!("Day {day} after the treatment ({}).\n", day_words(days))
-    }
-}
-
-/// "5 hours since the treatment", "2 days and 3 hours since the treatment".
-pub fn day_words(days: f64) -> String {
-    // Whole hours gone, never rounded up past the day the heading names.
-    let hours = (days * 24.0).floor() as i64;
-    let (d, h) = (hours / 24, hours % 24);
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    match (d, h) {
-        (0, h) => format!("{} since the treatment", plural(h, "hour")),
-        (d, 0) => format!("{} since the treatment", plural(d, "day")),
-        (d, h) => format!(
-            "{} and {} since the treatment",
-            plural(d, "day"),
-            plural(h, "hour")
-        ),
+        format!(
+            "Day {day} after the treatment ({}).\n",
+            day_words::since_the_treatment(days)
+        )
     }
 }
 
@@ -302,8 +291,8 @@ pub fn findings_in_words(
                         format!("{name}: expected at this stage of healing.")
                     }
                     (_, Some(r)) if a.days_since_treatment > r.normal_until => format!(
-                        "{name}: lasting longer than expected ({}).",
-                        usual_words(r.normal_until)
+                        "{name}: lasting longer than expected (it usually settles {}).",
+                        day_words::settles(r.normal_until)
                     ),
                     _ => format!("{name}: more than expected at this stage of healing."),
                 }
@@ -332,16 +321,4 @@ pub fn findings_in_words(
         out.push("You reported no symptoms.".to_string());
     }
     out
-}
-
-/// "it usually settles by day 3", "it usually settles within 12 hours".
-fn usual_words(until: f64) -> String {
-    if until < 1.0 || until.fract() != 0.0 {
-        format!(
-            "it usually settles within {} hours",
-            (until * 24.0).round() as u64
-        )
-    } else {
-        format!("it usually settles by day {}", until as u64)
-    }
 }

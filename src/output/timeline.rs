@@ -8,8 +8,9 @@
 use colored::Colorize;
 
 use crate::output::text::Style;
+use aftercare_core::day_words::day_number;
 use aftercare_core::evaluate::{triage, Subject};
-use aftercare_core::model::{fmt_day, Case, Disposition};
+use aftercare_core::model::{Case, Disposition};
 use aftercare_core::rules::{ExpectedReaction, RuleSet};
 
 const NORMAL: char = '=';
@@ -123,7 +124,7 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     });
 
     // Today's marker above the bars, then the day numbers.
-    let today_words = format!("today, day {}", fmt_day(day.floor()));
+    let today_words = format!("today, day {}", day_number(day.floor()));
     let mut marker = " ".repeat(bar_start + bar_width + 1);
     let text = format!("{today_words} v");
     let at = bar_start + today_col;
@@ -206,7 +207,7 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
 
     let legend = format!(
         "Key: \"{NORMAL}\" usual window, \"{IF_IMPROVING}\" normal only if improving, \"{TODAY}\" today (day {}), \"*\" your symptoms, with what each needs now.",
-        fmt_day(day.floor())
+        day_number(day.floor())
     );
     out.push('\n');
     out.push_str(&crate::output::text::wrap(&legend, width, "", ""));
@@ -231,7 +232,7 @@ fn axis(span: f64, bar_width: usize, bar_start: usize, column: &dyn Fn(f64) -> u
     let mut last_end = 0usize;
     while d < span {
         let col = bar_start + column(d);
-        let text = fmt_day(d);
+        let text = day_number(d);
         if col >= last_end && col + text.len() <= line.len() {
             for (i, ch) in text.chars().enumerate() {
                 line[col + i] = ch;

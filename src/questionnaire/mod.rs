@@ -28,9 +28,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, ExitCode};
 use crate::output::text::capitalise;
+use aftercare_core::day_words::{self, day_number};
 use aftercare_core::evaluate::assess;
 use aftercare_core::input::{CaseInput, SymptomInput, MAX_DAYS};
-use aftercare_core::model::{fmt_day, Assessment, Case, Disposition, Severity, Trend};
+use aftercare_core::model::{Assessment, Case, Disposition, Severity, Trend};
 use aftercare_core::rules::RuleSet;
 use aftercare_core::when;
 use prompt::{Answer, Check, Choice, DatePick, Prompter, SelectMany, SelectOne, TextLine, YesNo};
@@ -184,11 +185,7 @@ impl Treatment {
 
     /// The day and, when given, the time, for the person to check.
     pub fn when_words(&self) -> String {
-        if self.time_given {
-            self.at.format("%a %-d %b %Y, %H:%M").to_string()
-        } else {
-            self.at.format("%a %-d %b %Y, time not given").to_string()
-        }
+        aftercare_core::day_words::treatment_date(self.at, self.time_given)
     }
 }
 
@@ -800,16 +797,10 @@ pub fn treatment_on(
 /// that day would claim a precision the answer does not have: the day is said instead.
 pub fn treatment_words(treatment: &Treatment, mode: Mode, now: DateTime<FixedOffset>) -> String {
     let days = when::days_between(treatment.at, now);
-    let day = fmt_day(days.floor());
-    let calendar_days = (now.date_naive() - treatment.at.date_naive()).num_days();
-    let calendar = match calendar_days {
-        0 => "today".to_string(),
-        1 => "yesterday".to_string(),
-        n => format!("{n} days ago"),
-    };
+    let day = day_number(days.floor());
+    let calendar = day_words::calendar_days_ago(treatment.at.date_naive(), now.date_naive());
     if treatment.time_given {
-        let ago = crate::output::text::day_words(days);
-        let ago = ago.trim_end_matches(" since the treatment");
+        let ago = day_words::time_since(days);
         let date = treatment.at.format("%a %-d %b %Y at %H:%M");
         match mode {
             Mode::Patient => format!(
@@ -1012,14 +1003,7 @@ pub fn ask_details(
 /// day" only when that is today's date. "Today" is the latest day, read as now.
 pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
     let today = elapsed.days.floor().max(0.0) as u32;
-    match (d, d == today) {
-        (0, true) if elapsed.treated_today => "Day 0: today, the treatment day".to_string(),
-        (0, true) => "Day 0: since the treatment, up to now".to_string(),
-        (0, false) => "Since the treatment (day 0)".to_string(),
-        (d, true) => format!("Day {d}: today"),
-        (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
-        (d, false) => format!("Day {d}"),
-    }
+    day_words::start_day_choice(d, today, elapsed.treated_today)
 }
 
 /// The disposition the answers so far give, with the one evaluation.

@@ -602,22 +602,17 @@ fn checkin_words(rules: &RuleSet, f: &FromCheckin, now: DateTime<FixedOffset>) -
 /// When a check-in was sent, on the call's clock: "today at 08:10, 50 minutes ago".
 fn sent_words(sent: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
     let local = sent.with_timezone(now.offset());
-    let day = match (now.date_naive() - local.date_naive()).num_days() {
-        0 => "today".to_string(),
-        1 => "yesterday".to_string(),
-        _ => local.format("%a %-d %b %Y").to_string(),
-    };
+    let day =
+        match aftercare_core::day_words::today_or_yesterday(local.date_naive(), now.date_naive()) {
+            Some(words) => words.to_string(),
+            None => local.format("%a %-d %b %Y").to_string(),
+        };
     let at = format!("{day} at {}", local.format("%H:%M"));
-    let ago = match (now - sent).num_minutes() {
+    match (now - sent).num_minutes() {
         // A clock behind the check-in's: the time alone.
-        m if m < 0 => return at,
-        0 => "just now".to_string(),
-        1 => "1 minute ago".to_string(),
-        m if m < 120 => format!("{m} minutes ago"),
-        m if m < 48 * 60 => format!("{} hours ago", m / 60),
-        m => format!("{} days ago", m / (24 * 60)),
-    };
-    format!("{at}, {ago}")
+        m if m < 0 => at,
+        m => format!("{at}, {}", aftercare_core::day_words::time_ago(m)),
+    }
 }
 
 /// The check-in's treatment, when it can stand for this call: not after now, and not

@@ -424,14 +424,13 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             t.as_given.clone()
         };
         let day = if t.time_given {
-            let ago = crate::output::text::day_words(days);
             format!(
                 "{} ago, day {} in full 24 hours",
-                ago.trim_end_matches(" since the treatment"),
-                fmt_day(days.floor())
+                aftercare_core::day_words::time_since(days),
+                day_number(days.floor())
             )
         } else {
-            format!("today is day {} after it", fmt_day(days.floor()))
+            format!("today is day {} after it", day_number(days.floor()))
         };
         out.push_str(&format!(
             "  Treatment: {given} ({}): {day}\n",
@@ -554,7 +553,11 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
         .advice
         .iter()
         .map(|item| match item.until_day {
-            Some(until) => format!("{} ({})", item.text, until_words(until)),
+            Some(until) => format!(
+                "{} ({})",
+                item.text,
+                aftercare_core::day_words::until(until)
+            ),
             None => item.text.clone(),
         })
         .collect();
@@ -606,7 +609,10 @@ pub fn operator_words(o: &Outcome, rules: &RuleSet) -> String {
         .collect();
     let mut tell = String::from("you had a micro-needling skin treatment");
     if let Some(t) = &o.answers.treatment {
-        tell.push_str(&format!(" {}", treatment_words(t, o.assessed_at)));
+        tell.push_str(&format!(
+            " {}",
+            aftercare_core::day_words::treatment_for_operator(t.at, t.time_given, o.assessed_at)
+        ));
     }
     match named.as_slice() {
         [] => {}
@@ -630,32 +636,6 @@ fn section(out: &mut String, title: &str, items: &[String], width: usize) {
     for item in items {
         out.push_str(&crate::output::text::wrap(item, width, "  - ", "    "));
     }
-}
-
-/// "yesterday at 14:30", "on Tue 17 Nov": when the treatment was, for the operator.
-fn treatment_words(t: &Treatment, now: DateTime<FixedOffset>) -> String {
-    let date = t.at.date_naive();
-    let day = if date == now.date_naive() {
-        "today".to_string()
-    } else if Some(date) == now.date_naive().pred_opt() {
-        "yesterday".to_string()
-    } else {
-        format!("on {}", t.at.format("%a %-d %b"))
-    };
-    if t.time_given {
-        format!("{day} at {}", t.at.format("%H:%M"))
-    } else {
-        day
-    }
-}
-
-/// How long a piece of advice still holds, in whole days or hours, never a decimal day.
-pub fn until_words(until: f64) -> String {
-    // As the `advice` page says it: hours under 2 days, then days.
-    format!(
-        "until {}",
-        aftercare_core::rules::advice_words::Clock::Days.words(until)
-    )
 }
 
 /// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),

@@ -3,8 +3,9 @@
 
 use super::nurse::risk_factor_name;
 use super::{label, Outcome, SignState, Started, TrendAnswer};
-use crate::output::text::{capitalise, day_words, wrap};
-use aftercare_core::model::{fmt_day, Disposition, FindingKind};
+use crate::output::text::{capitalise, wrap};
+use aftercare_core::day_words::{self, day_number};
+use aftercare_core::model::{Disposition, FindingKind};
 use aftercare_core::rules::RuleSet;
 
 /// "Call from 09:00:00 to 09:04:12 +00:00.": the times as recorded, the end with its date
@@ -127,14 +128,14 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         &match &a.treatment {
             Some(t) if t.time_given => format!(
                 "Day {} after micro-needling ({}; treatment {}).",
-                fmt_day(day.floor()),
-                day_words(day),
+                day_number(day.floor()),
+                day_words::since_the_treatment(day),
                 t.at.format("%Y-%m-%d %H:%M")
             ),
             // Hours counted from the start of the day would be more than the answer says.
             Some(t) => format!(
                 "Day {} after micro-needling (treatment {}, time not given).",
-                fmt_day(day.floor()),
+                day_number(day.floor()),
                 t.at.format("%Y-%m-%d")
             ),
             None => "Micro-needling; treatment date not asked.".to_string(),
@@ -276,14 +277,14 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                     let improving = if r.ok_if_improving_until > r.normal_until {
                         format!(
                             ", normal if improving {}",
-                            until_words(r.ok_if_improving_until)
+                            day_words::until_for_nurse(r.ok_if_improving_until)
                         )
                     } else {
                         String::new()
                     };
                     format!(
                         " {place} (normal {}{improving})",
-                        until_words(r.normal_until)
+                        day_words::until_for_nurse(r.normal_until)
                     )
                 });
                 format!("{}:{window}", label(rules, id))
@@ -503,15 +504,6 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     aftercare_core::escape::visible_lines(&out).into_owned()
 }
 
-/// "until day 3", or within the first day "for the first 12 hours": never "day 0.5".
-fn until_words(day: f64) -> String {
-    if day.fract() == 0.0 {
-        format!("until day {}", fmt_day(day))
-    } else {
-        format!("for the first {} hours", (day * 24.0).round() as i64)
-    }
-}
-
 fn trend_words(t: TrendAnswer) -> &'static str {
     match t {
         TrendAnswer::Improving => "improving",
@@ -523,8 +515,7 @@ fn trend_words(t: TrendAnswer) -> &'static str {
 
 fn started_words(s: Started) -> String {
     match s {
-        Started::Day(0) => "since the treatment".to_string(),
-        Started::Day(d) => format!("since day {d}"),
+        Started::Day(d) => day_words::since_start_day(d),
         Started::LaterOnTreatmentDay => "since later on day 0".to_string(),
         Started::NotSure => "start not known (counted as today)".to_string(),
     }

@@ -162,7 +162,11 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
             a.advice
                 .iter()
                 .map(|item| match item.until_day {
-                    Some(until) => format!("{} ({})", item.text, patient::until_words(until)),
+                    Some(until) => format!(
+                        "{} ({})",
+                        item.text,
+                        aftercare_core::day_words::until(until)
+                    ),
                     None => item.text.clone(),
                 })
                 .collect(),

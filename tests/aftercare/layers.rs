@@ -29,6 +29,7 @@ const CORE_LAYERS: &[(&str, u8)] = &[
     ("model", 0),
     ("input", 0),
     ("when", 0),
+    ("day_words", 0),
     ("pretty_case", 0),
     ("rules", 0),
     ("unsafe_chars", 0),

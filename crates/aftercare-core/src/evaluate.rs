@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::day_words::{after_day, day_number, since_treatment, up_to_day, Clock};
 use crate::input::{CaseInput, InputError};
 use crate::model::*;
 pub use crate::rules::{Aspect, RuleRef};
@@ -622,7 +623,7 @@ fn reason_quoting(
     quote_words: bool,
 ) -> String {
     let day = case.days_since_treatment;
-    let when = since_treatment_words(day, date_only(case));
+    let when = since_treatment(day, date_only(case));
     let symptom = match subject {
         Subject::Symptom(i) => case.symptoms.get(i),
         _ => None,
@@ -633,14 +634,14 @@ fn reason_quoting(
         .unwrap_or_else(|| "this symptom".into());
     // The step of a column that decided on this day, named by its own day.
     let step_after = |steps: &crate::rules::Steps| {
-        after_day_words(steps.at(day).or(steps.first()).map_or(0.0, |t| t.day))
+        after_day(steps.at(day).or(steps.first()).map_or(0.0, |t| t.day))
     };
     match hit.rule {
         RuleRef::Reaction(i, aspect) => {
             let r = &rules.reactions[i];
             let (normal, ok) = (
-                until_day_words(r.normal_until),
-                until_day_words(r.ok_if_improving_until),
+                up_to_day(r.normal_until),
+                up_to_day(r.ok_if_improving_until),
             );
             match aspect {
                 Aspect::Window => {
@@ -676,8 +677,8 @@ fn reason_quoting(
                         .map_or(0.0, |t| t.day);
                     format!(
                         "{name} that started {} ({}): a late or new reaction, not part of normal healing",
-                        since_treatment_words(started, date_only(case)),
-                        after_day_words(threshold)
+                        since_treatment(started, date_only(case)),
+                        after_day(threshold)
                     )
                 }
             }
@@ -726,7 +727,7 @@ fn reason_quoting(
         ),
         RuleRef::LatePresentation => format!(
             "{name} {when} ({}): {}",
-            after_day_words(rules.late_presentation.after_day),
+            after_day(rules.late_presentation.after_day),
             rules.late_presentation.reason
         ),
     }
@@ -763,20 +764,7 @@ pub fn tell_operator(case: &Case, triage: &Triage, rules: &RuleSet) -> String {
             }
         }
     }
-    let hours = (case.days_since_treatment * 24.0).floor() as i64;
-    let when = if date_only(case) {
-        match case.days_since_treatment.floor() as i64 {
-            0 => "today".to_string(),
-            1 => "yesterday".to_string(),
-            d => format!("{d} days ago"),
-        }
-    } else {
-        match hours {
-            0 => "less than an hour ago".to_string(),
-            1..=47 => format!("{hours} hour{} ago", if hours == 1 { "" } else { "s" }),
-            _ => format!("{} days ago", hours / 24),
-        }
-    };
+    let when = crate::day_words::treatment_ago(case.days_since_treatment, date_only(case));
     let mut tell = format!("I had a micro-needling treatment {when}");
     match named.as_slice() {
         [] => {}
@@ -835,13 +823,13 @@ pub fn reaction_course(r: &crate::rules::ExpectedReaction) -> String {
         None if r.ok_if_improving_until > r.normal_until => format!(
             "{}: usually settles by day {}; if it keeps improving it can last until day {}.",
             r.label,
-            fmt_day(r.normal_until),
-            fmt_day(r.ok_if_improving_until)
+            day_number(r.normal_until),
+            day_number(r.ok_if_improving_until)
         ),
         None => format!(
             "{}: usually settles by day {}.",
             r.label,
-            fmt_day(r.normal_until)
+            day_number(r.normal_until)
         ),
     }
 }
@@ -849,7 +837,7 @@ pub fn reaction_course(r: &crate::rules::ExpectedReaction) -> String {
 /// Aftercare that stops or starts within the look-ahead, as the `advice` page says it
 /// ("From day 3: light exercise is fine; …", "From 24 hours after the treatment: …").
 pub fn upcoming_advice_changes(rules: &RuleSet, day: f64) -> Vec<String> {
-    crate::rules::advice_words::coming_up_in_days(rules, day)
+    crate::rules::advice_words::coming_up(rules, day, Clock::Days, &|_| true)
 }
 
 /// The safety net: what would make the person call back or escalate.
@@ -874,11 +862,11 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         let label = in_sentence(&r.label);
         let mut when = Vec::new();
         if day <= r.normal_until && r.ok_if_improving_until > r.normal_until {
-            when.push(format!("not improving {}", after_day_words(r.normal_until)));
+            when.push(format!("not improving {}", after_day(r.normal_until)));
         }
         when.push(format!(
             "still there {}",
-            after_day_words(r.ok_if_improving_until)
+            after_day(r.ok_if_improving_until)
         ));
         // Said without a verb of its own: a label can be one thing or several ("the firm
         // red bumps"), and "is" would be wrong for one of them.
@@ -895,7 +883,7 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
                 Some(_) => when.push(change.to_string()),
                 None => {
                     if let Some(t) = steps.first() {
-                        when.push(format!("{change} {}", after_day_words(t.day)));
+                        when.push(format!("{change} {}", after_day(t.day)));
                     }
                 }
             }

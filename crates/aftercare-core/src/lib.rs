@@ -8,7 +8,8 @@
 //!
 //! - **The case**: [`model`] (what was reported, the disposition, the assessment),
 //!   [`input`] (the JSON case as a program sends it, read strictly), [`pretty_case`] (a
-//!   case spread over several lines), [`when`] (times as a case or a person gives them).
+//!   case spread over several lines), [`when`] (times as a case or a person gives them),
+//!   [`day_words`] (days and hours after the treatment in words, for every output).
 //! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run),
 //!   [`lint`] (a rule file checked against weakening), [`trace`] (which rule each test case
 //!   fires), [`examples`].
@@ -20,6 +21,7 @@
 //!
 //! Output formats, files, terminals and servers are the application's, above this crate.
 
+pub mod day_words;
 pub mod escape;
 pub mod evaluate;
 pub mod examples;

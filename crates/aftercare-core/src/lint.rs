@@ -35,10 +35,11 @@
 use std::borrow::Borrow;
 use std::fmt;
 
+use crate::day_words::{after_day, day_number};
 use crate::evaluate::{triage, Aspect, RuleRef};
 use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
-use crate::model::{after_day_words, fmt_day, Case, Disposition, ReportedSymptom, Severity, Trend};
+use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
     Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet, Steps,
     SymptomRef, Threshold,
@@ -386,8 +387,8 @@ impl Linter<'_> {
                             &format!("{field}.day"),
                             format!(
                                 "{} is later than in the default set ({}): the default set has {field} {}",
-                                fmt_day(first),
-                                fmt_day(base_step.day),
+                                day_number(first),
+                                day_number(base_step.day),
                                 theirs.describe()
                             ),
                         );
@@ -401,7 +402,7 @@ impl Linter<'_> {
                                 "{} is less urgent than in the default set ({}) {}: the default set has {field} {}",
                                 step.disposition,
                                 base_step.disposition,
-                                after_day_words(day.floor().max(base_step.day)),
+                                after_day(day.floor().max(base_step.day)),
                                 theirs.describe()
                             ),
                         );
@@ -739,7 +740,7 @@ impl Linter<'_> {
                     format!(
                         "missing: the default set gives {} when it is severe and worsening up to day {}",
                         theirs.disposition,
-                        fmt_day(theirs.day)
+                        day_number(theirs.day)
                     ),
                 ),
                 Some(mine) => {
@@ -749,8 +750,8 @@ impl Linter<'_> {
                             &format!("{field}.until_day"),
                             format!(
                                 "{} is earlier than in the default set ({})",
-                                fmt_day(mine.day),
-                                fmt_day(theirs.day)
+                                day_number(mine.day),
+                                day_number(theirs.day)
                             ),
                         );
                     }
@@ -788,8 +789,8 @@ impl Linter<'_> {
                     "from_day",
                     format!(
                         "{} is later than in the default set ({})",
-                        fmt_day(n.from_day),
-                        fmt_day(base.from_day)
+                        day_number(n.from_day),
+                        day_number(base.from_day)
                     ),
                 );
             }
@@ -1074,8 +1075,8 @@ impl Linter<'_> {
                     "from_day",
                     format!(
                         "starts on day {} where the default set starts it on day {}: a restriction would not hold before",
-                        fmt_day(a.from_day),
-                        fmt_day(base.from_day)
+                        day_number(a.from_day),
+                        day_number(base.from_day)
                     ),
                 ),
                 Some(a) => match a.until_day {
@@ -1084,8 +1085,8 @@ impl Linter<'_> {
                         "until_day",
                         format!(
                             "ends on day {} where the default set ends it on day {}: a restriction would be lifted early",
-                            fmt_day(ends),
-                            fmt_day(until)
+                            day_number(ends),
+                            day_number(until)
                         ),
                     ),
                     _ => {}
@@ -1101,9 +1102,9 @@ impl Linter<'_> {
             format!(
                 "missing: the default set gives it ({:?}) from day {}{}",
                 base.text,
-                fmt_day(base.from_day),
+                day_number(base.from_day),
                 base.until_day
-                    .map_or(String::new(), |u| format!(" until day {}", fmt_day(u)))
+                    .map_or(String::new(), |u| format!(" until day {}", day_number(u)))
             ),
         );
     }

@@ -339,94 +339,6 @@ pub struct RuleSetId {
     pub version: String,
 }
 
-/// Day numbers print as people say them: "3", "0.5".
-pub fn fmt_day(day: f64) -> String {
-    if day.fract() == 0.0 && day.abs() < 1e15 {
-        format!("{}", day as i64)
-    } else {
-        let s = format!("{day:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// "1 hour", "3 days": a count with its unit, plural when it is not one.
-fn count_of(n: i64, unit: &str) -> String {
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
-/// Whole hours in `days`, rounded to the nearest hour when it is a day count a rule file
-/// wrote (0.25 is 6 hours), never shown as a fraction.
-fn hours_in(days: f64) -> i64 {
-    (days * 24.0).round() as i64
-}
-
-/// How long after the treatment, as a person reads it. Under 2 days in hours, after that in
-/// days (and hours); when only the treatment date is known, the day alone ("on day 3"), since
-/// hours would claim a precision the answer does not have. Never a fractional day, and never
-/// more than has passed (whole hours gone, not rounded up past a threshold a reason names).
-pub fn since_treatment_words(days: f64, date_only: bool) -> String {
-    if date_only {
-        return format!("on day {}", fmt_day(days.floor()));
-    }
-    let hours = (days * 24.0).floor() as i64;
-    let (d, h) = (hours / 24, hours % 24);
-    if hours == 0 {
-        "within the first hour after the treatment".to_string()
-    } else if hours < 48 {
-        format!("{} after the treatment", count_of(hours, "hour"))
-    } else if h == 0 {
-        format!("{} after the treatment", count_of(d, "day"))
-    } else {
-        format!(
-            "{} and {} after the treatment",
-            count_of(d, "day"),
-            count_of(h, "hour")
-        )
-    }
-}
-
-/// A rule's "after" day in words: "at any time since the treatment" (0, the treatment day
-/// included), "more than 12 hours after the treatment" up to 2 days, "after day 3" beyond.
-pub fn after_day_words(day: f64) -> String {
-    if day == 0.0 {
-        "at any time since the treatment".to_string()
-    } else if day <= 2.0 {
-        format!(
-            "more than {} after the treatment",
-            count_of(hours_in(day), "hour")
-        )
-    } else if day.fract() == 0.0 {
-        format!("after day {}", fmt_day(day))
-    } else {
-        let hours = hours_in(day);
-        format!(
-            "more than {} and {} after the treatment",
-            count_of(hours / 24, "day"),
-            count_of(hours % 24, "hour")
-        )
-    }
-}
-
-/// A rule's "until" day in words: "up to 12 hours after the treatment" up to 2 days, "up to
-/// day 7" beyond (both inclusive).
-pub fn until_day_words(day: f64) -> String {
-    if day <= 2.0 {
-        format!(
-            "up to {} after the treatment",
-            count_of(hours_in(day), "hour")
-        )
-    } else if day.fract() == 0.0 {
-        format!("up to day {}", fmt_day(day))
-    } else {
-        let hours = hours_in(day);
-        format!(
-            "up to {} and {} after the treatment",
-            count_of(hours / 24, "day"),
-            count_of(hours % 24, "hour")
-        )
-    }
-}
-
 /// A time since treatment as JSON carries it: at most 6 decimals. The value comes from whole
 /// seconds (rounded the careful way by the caller), so the nearest micro-day moves it by less
 /// than a tenth of a second, and an exact time gives the same number however it is read.
@@ -437,50 +349,6 @@ pub fn days_to_micro(days: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn time_since_treatment_reads_in_hours_then_days_never_a_fraction() {
-        assert_eq!(
-            since_treatment_words(0.01, false),
-            "within the first hour after the treatment"
-        );
-        assert_eq!(
-            since_treatment_words(0.3, false),
-            "7 hours after the treatment"
-        );
-        assert_eq!(
-            since_treatment_words(1.0, false),
-            "24 hours after the treatment"
-        );
-        assert_eq!(
-            since_treatment_words(1.99, false),
-            "47 hours after the treatment"
-        );
-        assert_eq!(
-            since_treatment_words(2.0, false),
-            "2 days after the treatment"
-        );
-        assert_eq!(
-            since_treatment_words(3.4, false),
-            "3 days and 9 hours after the treatment"
-        );
-        assert_eq!(since_treatment_words(3.99, true), "on day 3");
-        assert_eq!(after_day_words(0.0), "at any time since the treatment");
-        assert_eq!(
-            after_day_words(0.25),
-            "more than 6 hours after the treatment"
-        );
-        assert_eq!(
-            after_day_words(2.0),
-            "more than 48 hours after the treatment"
-        );
-        assert_eq!(after_day_words(7.0), "after day 7");
-        assert_eq!(until_day_words(0.5), "up to 12 hours after the treatment");
-        assert_eq!(until_day_words(14.0), "up to day 14");
-        for words in [after_day_words(2.5), until_day_words(3.5)] {
-            assert!(!words.contains('.'), "{words}");
-        }
-    }
 
     #[test]
     fn days_in_json_have_at_most_six_decimals() {
@@ -509,13 +377,5 @@ mod tests {
             let back: Disposition = serde_json::from_value(d.code().into()).unwrap();
             assert_eq!(back, d);
         }
-    }
-
-    #[test]
-    fn days_print_plainly() {
-        assert_eq!(fmt_day(3.0), "3");
-        assert_eq!(fmt_day(0.5), "0.5");
-        assert_eq!(fmt_day(2.25), "2.25");
-        assert_eq!(fmt_day(1.0 / 3.0), "0.33");
     }
 }

@@ -248,9 +248,9 @@ impl SymptomInput {
                     field("started_on_day"),
                     format!(
                         "day {} is later than today, day {} since the treatment (it must be a whole day from 0 to {})",
-                        crate::model::fmt_day(d),
-                        crate::model::fmt_day(days.floor()),
-                        crate::model::fmt_day(days.floor())
+                        crate::day_words::day_number(d),
+                        crate::day_words::day_number(days.floor()),
+                        crate::day_words::day_number(days.floor())
                     ),
                 ));
             }
@@ -272,8 +272,8 @@ impl SymptomInput {
                     field("started_day"),
                     format!(
                         "{} is later than the time since treatment ({} day{})",
-                        crate::model::fmt_day(s),
-                        crate::model::fmt_day(days),
+                        crate::day_words::day_number(s),
+                        crate::day_words::day_number(days),
                         if days == 1.0 { "" } else { "s" }
                     ),
                 ))

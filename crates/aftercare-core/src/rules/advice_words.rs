@@ -6,54 +6,8 @@
 use std::cmp::Ordering;
 
 use super::{Advice, AdviceKind, Clinic, MemberRef, RuleSet, SymptomRef};
-use crate::model::{fmt_day, Disposition, Severity, Trend};
-
-/// How a moment after the treatment is said to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum Clock {
-    /// Only days since the treatment are known: hours under 2 days, then day numbers.
-    #[default]
-    Days,
-    /// From this instant on: the treatment's own time, or, with a date alone, the latest it
-    /// can have been (the end of that day), so that nothing ends early.
-    From(chrono::DateTime<chrono::FixedOffset>),
-}
-
-impl Clock {
-    /// "Sat 21 Nov, 14:30", "the end of Sat 21 Nov", "24 hours after the treatment",
-    /// "day 3": never a fractional day.
-    pub fn words(self, days: f64) -> String {
-        match self {
-            Clock::From(t) => {
-                let Some(at) = t.checked_add_signed(chrono::Duration::seconds(
-                    (days * 86_400.0).round() as i64,
-                )) else {
-                    return Clock::Days.words(days);
-                };
-                use chrono::Timelike;
-                if at.hour() == 23 && at.minute() == 59 && at.second() == 59 {
-                    return format!("the end of {}", at.format("%a %-d %b"));
-                }
-                // Up to the next whole minute: an end is never said earlier than it is.
-                let at = match at.second() {
-                    0 => at,
-                    s => at + chrono::Duration::seconds(i64::from(60 - s)),
-                };
-                at.format("%a %-d %b, %H:%M").to_string()
-            }
-            Clock::Days => {
-                let hours = (days * 24.0).round() as i64;
-                if days.fract() == 0.0 && days >= 2.0 {
-                    format!("day {}", fmt_day(days))
-                } else if hours == 1 {
-                    "1 hour after the treatment".to_string()
-                } else {
-                    format!("{hours} hours after the treatment")
-                }
-            }
-        }
-    }
-}
+use crate::day_words::Clock;
+use crate::model::{Disposition, Severity, Trend};
 
 /// "Sauna and pools" for `sauna_and_pools`.
 pub fn topic_words(topic: &str) -> String {
@@ -202,12 +156,6 @@ pub fn coming_up(
         .collect()
 }
 
-/// What stops or starts within the coming week, for a result's "what to expect next": the
-/// same words as the `advice` page, with the time said in hours and days.
-pub fn coming_up_in_days(rules: &RuleSet, day: f64) -> Vec<String> {
-    coming_up(rules, day, Clock::Days, &|_| true)
-}
-
 /// How far ahead "Coming up" looks.
 const LOOK_AHEAD_DAYS: f64 = 7.0;
 
@@ -306,10 +254,7 @@ fn signs_in_words(rules: &RuleSet, d: Disposition) -> Vec<String> {
         }
         let mut words = members.join(" together with ");
         if let Some(until) = c.until_day {
-            words.push_str(&format!(
-                " ({})",
-                crate::model::until_day_words(until).replacen("up to", "in the first", 1)
-            ));
+            words.push_str(&format!(" ({})", crate::day_words::in_the_first(until)));
         }
         add(words);
     }
@@ -381,26 +326,6 @@ fn capitalise(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::rules::built_in_for_tests;
-
-    #[test]
-    fn a_moment_is_said_in_hours_days_or_on_the_clock_never_as_a_fraction() {
-        assert_eq!(Clock::Days.words(4.0 / 24.0), "4 hours after the treatment");
-        assert_eq!(Clock::Days.words(1.0), "24 hours after the treatment");
-        assert_eq!(Clock::Days.words(1.5), "36 hours after the treatment");
-        assert_eq!(Clock::Days.words(3.0), "day 3");
-        assert_eq!(Clock::Days.words(2.5), "60 hours after the treatment");
-        let treated = chrono::DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z").unwrap();
-        assert_eq!(Clock::From(treated).words(1.0), "Sat 21 Nov, 14:30");
-        assert_eq!(Clock::From(treated).words(4.0 / 24.0), "Fri 20 Nov, 18:30");
-        // A date alone: counted from the last second of that day, said as the end of a day.
-        let end_of_day = chrono::DateTime::parse_from_rfc3339("2026-11-20T23:59:59Z").unwrap();
-        assert_eq!(Clock::From(end_of_day).words(3.0), "the end of Mon 23 Nov");
-        // Never said earlier than it is.
-        assert_eq!(
-            Clock::From(end_of_day).words(4.0 / 24.0),
-            "Sat 21 Nov, 04:00"
-        );
-    }
 
     /// Every topic on every hour of the first 40 days: a "do" that runs is never "not yet",
     /// a "don't" that runs and ends is always "not yet, until", and nothing said after an

@@ -142,7 +142,13 @@ impl Steps {
     pub fn describe(&self) -> String {
         self.0
             .iter()
-            .map(|t| format!("{} -> {}", crate::model::fmt_day(t.day), t.disposition))
+            .map(|t| {
+                format!(
+                    "{} -> {}",
+                    crate::day_words::day_number(t.day),
+                    t.disposition
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -318,7 +324,7 @@ impl Combination {
             .join(" + ")
             + &self
                 .until_day
-                .map(|d| format!("; until day {}", crate::model::fmt_day(d)))
+                .map(|d| format!("; until day {}", crate::day_words::day_number(d)))
                 .unwrap_or_default()
     }
 
