@@ -148,7 +148,19 @@ pub fn up_to_day(day: f64) -> String {
 /// A combination's window in the safety net: [`up_to_day`] as "in the first 12 hours after
 /// the treatment".
 pub fn in_the_first(day: f64) -> String {
-    up_to_day(day).replacen("up to", "in the first", 1)
+    let hours = hours_in(day);
+    let span = if day <= 2.0 {
+        count_of(hours, "hour")
+    } else if hours % 24 == 0 {
+        count_of(hours / 24, "day")
+    } else {
+        format!(
+            "{} and {}",
+            count_of(hours / 24, "day"),
+            count_of(hours % 24, "hour")
+        )
+    };
+    format!("in the first {span} after the treatment")
 }
 
 /// When an expected reaction usually settles, for the person: "by day 3", "within 12
@@ -443,6 +455,12 @@ mod tests {
         assert_eq!(
             in_the_first(1.0),
             "in the first 24 hours after the treatment"
+        );
+        // Past two days, in days: never "in the first day 7".
+        assert_eq!(in_the_first(7.0), "in the first 7 days after the treatment");
+        assert_eq!(
+            in_the_first(2.5),
+            "in the first 2 days and 12 hours after the treatment"
         );
     }
 
