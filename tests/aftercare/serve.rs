@@ -1017,6 +1017,42 @@ fn streams_leave_places_for_single_cases_and_readyz_is_always_answered() {
     assert_eq!(server.get("/readyz").status, 200);
 }
 
+/// Issue N4's probe, bounded in time: many streams that send only blank lines. Each is cut
+/// at its body timeout (a blank line is not progress), and meanwhile `/readyz` and a single
+/// case are always answered.
+#[test]
+fn many_streams_of_blank_lines_leave_readiness_and_single_cases_answered() {
+    let server = Server::start(&["--body-timeout", "1", "--max-in-flight", "8"]);
+    let senders: Vec<_> = (0..16)
+        .map(|_| {
+            let mut s = server.connect();
+            s.write_all(b"POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+            std::thread::spawn(move || {
+                // A blank line every 100 ms, for at most 3 s, until the server stops reading.
+                for _ in 0..30 {
+                    if s.write_all(b"1\r\n\n\r\n").is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            })
+        })
+        .collect();
+    let until = Instant::now() + Duration::from_millis(2500);
+    let mut asked = 0;
+    while Instant::now() < until {
+        assert_eq!(server.get("/readyz").status, 200, "after {asked} rounds");
+        let r = server.post("/v1/check", JSON, FEVER.as_bytes());
+        assert_eq!(r.status, 200, "after {asked} rounds: {}", r.text());
+        asked += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(asked >= 5, "{asked} rounds");
+    for s in senders {
+        s.join().unwrap();
+    }
+}
+
 #[test]
 fn blank_lines_do_not_keep_a_stream_open() {
     let server = Server::start(&["--body-timeout", "0.5"]);
