@@ -45,8 +45,27 @@ pub fn router(shared: Arc<Shared>) -> Router {
             settings.request_timeout,
         ))
         .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
+        .layer(from_fn_with_state(shared.clone(), close_while_draining))
         .layer(from_fn_with_state(shared.clone(), logging::log_request))
         .with_state(shared)
+}
+
+/// While draining after SIGTERM, every answer closes its connection, on connections made
+/// before the stop too: a client sending one request after another on a kept-alive
+/// connection then moves on, rather than sending into a connection that the end of the drain
+/// shuts while its request is unread.
+async fn close_while_draining(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(req).await;
+    if !shared.ready.load(std::sync::atomic::Ordering::Relaxed) {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 async fn no_parameters(req: Request, next: axum::middleware::Next) -> Response {

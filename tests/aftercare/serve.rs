@@ -756,6 +756,84 @@ fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     assert_eq!(server.terminate(), Some(0));
 }
 
+/// Issue N6's probe, bounded in time: SIGTERM while 8 clients send cases back to back on
+/// their keep-alive connections. Every request written is answered; a connection ends only
+/// after an answer that says `Connection: close` (the drain), never with a request unanswered.
+#[test]
+fn sigterm_under_load_answers_every_request_sent() {
+    let mut server = Server::start(&["--drain", "1"]);
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = server.connect();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                let request = format!(
+                    "POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{FEVER}",
+                    FEVER.len()
+                );
+                let (mut sent, mut answered) = (0u32, 0u32);
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(15) {
+                    if s.write_all(request.as_bytes()).is_err() {
+                        break;
+                    }
+                    sent += 1;
+                    let Some((status, close)) = read_whole_reply(&mut reader) else {
+                        break;
+                    };
+                    assert_eq!(status, 200);
+                    answered += 1;
+                    if close {
+                        return (sent, answered, true);
+                    }
+                }
+                (sent, answered, false)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: a plain kill(2) of the child this test started.
+    unsafe {
+        libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let mut total = 0;
+    for c in clients {
+        let (sent, answered, told) = c.join().unwrap();
+        assert_eq!(sent, answered, "a request written was not answered");
+        assert!(told, "the connection ended without `Connection: close`");
+        total += answered;
+    }
+    assert_eq!(server.wait(), Some(0));
+    eprintln!("SIGTERM under load: {total} requests sent, {total} answered");
+    assert!(total >= 8, "{total}");
+}
+
+/// One reply read whole: its status and whether it says `Connection: close`; `None` when the
+/// connection ended first.
+fn read_whole_reply(reader: &mut BufReader<TcpStream>) -> Option<(u16, bool)> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok().filter(|&n| n > 0)?;
+    let status: u16 = line.split_whitespace().nth(1)?.parse().ok()?;
+    let (mut length, mut close) = (0usize, false);
+    loop {
+        line.clear();
+        reader.read_line(&mut line).ok().filter(|&n| n > 0)?;
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let (name, value) = header.split_once(':')?;
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => length = value.trim().parse().ok()?,
+            "connection" => close |= value.trim().eq_ignore_ascii_case("close"),
+            _ => {}
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((status, close))
+}
+
 #[test]
 fn after_sigterm_the_server_says_stopping_and_still_answers_for_the_drain() {
     let mut server = Server::start(&["--drain", "1.5"]);
