@@ -1,6 +1,6 @@
 //! Errors of the whole tool, each with its documented exit code.
 
-pub use crate::io_text::io_reason;
+pub use aftercare_core::io_words::io_reason;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleFileErrors;
 

@@ -1,6 +1,4 @@
-//! Standard output's state at start, and (from the core) an I/O error in words.
-
-pub use aftercare_core::io_words::io_reason;
+//! Standard output's state at start.
 
 /// Whether standard output was closed when the program started (`aftercare check >&-`). The
 /// Rust runtime then opens `/dev/null` read-write in its place, so every answer would be

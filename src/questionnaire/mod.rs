@@ -677,7 +677,7 @@ pub fn ask_treatment(
         ),
         Mode::Nurse => (
             "Treatment date?",
-            "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: calendar",
+            "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: list of days",
         ),
     };
     // A date that is read but may not be what was meant (far back, or last year's because

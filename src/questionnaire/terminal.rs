@@ -128,7 +128,8 @@ impl TerminalPrompter {
             message: q.message,
             help: Some("↑↓ to move, Enter to choose; later days are in the future and not listed"),
             choices: &choices,
-            start: 0,
+            // The day the question starts on (today), as the calendar did.
+            start: days.iter().position(|d| *d == q.start).unwrap_or(0),
         })?;
         if let Some(d) = days.get(i) {
             return Ok(*d);

@@ -52,13 +52,13 @@ impl Token {
     pub fn read_file(path: &std::path::Path) -> Result<String, String> {
         use std::io::Read;
         let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot read it: {}", crate::io_text::io_reason(&e)))?;
+            .map_err(|e| format!("cannot read it: {}", crate::io_reason(&e)))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let meta = file
                 .metadata()
-                .map_err(|e| format!("cannot read it: {}", crate::io_text::io_reason(&e)))?;
+                .map_err(|e| format!("cannot read it: {}", crate::io_reason(&e)))?;
             if meta.is_file() && meta.permissions().mode() & 0o004 != 0 {
                 return Err(
                     "every user of this machine can read it: make it readable by the server's user alone (chmod 600)".into(),
@@ -68,7 +68,7 @@ impl Token {
         let mut bytes = Vec::new();
         file.take(MAX_TOKEN_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read it: {}", crate::io_text::io_reason(&e)))?;
+            .map_err(|e| format!("cannot read it: {}", crate::io_reason(&e)))?;
         if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
             return Err(format!(
                 "it is larger than {MAX_TOKEN_FILE_BYTES} bytes: a token file holds one line"
