@@ -29,7 +29,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, ExitCode};
 use crate::output::text::capitalise;
 use aftercare_core::day_words::{self, day_number};
-use aftercare_core::evaluate::assess;
+use aftercare_core::evaluate::{assess, triage};
 use aftercare_core::input::{CaseInput, SymptomInput, MAX_DAYS};
 use aftercare_core::model::{Assessment, Case, Disposition, Severity, Trend};
 use aftercare_core::rules::RuleSet;
@@ -429,9 +429,7 @@ pub fn evaluate(
     stopped_at: Option<String>,
 ) -> Result<Outcome, Error> {
     let input = answers.case_input(now);
-    let case = input
-        .resolve(rules, now)
-        .map_err(|e| Error::Input(format!("the answers give an invalid case: {e}")))?;
+    let case = input.resolve(rules, now).map_err(invalid_case)?;
     let assessment = assess(&case, rules);
     Ok(Outcome {
         mode,
@@ -444,6 +442,11 @@ pub fn evaluate(
         nurse_override: None,
         call: None,
     })
+}
+
+/// Answers that give no valid case: a fault of the questions, not of the person.
+pub fn invalid_case(e: aftercare_core::input::InputError) -> Error {
+    Error::Input(format!("the answers give an invalid case: {e}"))
 }
 
 /// A symptom's label, or a risk factor's (a combination names both), from the rule set.
@@ -1006,7 +1009,9 @@ pub fn start_day_words(d: u32, elapsed: Elapsed) -> String {
     day_words::start_day_choice(d, today, elapsed.treated_today)
 }
 
-/// The disposition the answers so far give, with the one evaluation.
+/// The disposition the answers so far give, with the one evaluation: its triage alone,
+/// since the words of an answer that is not shown yet would be thrown away (the flows ask
+/// this after every answer, and the web pages on every page).
 pub fn disposition_so_far(
     answers: &Answers,
     rules: &RuleSet,
@@ -1015,7 +1020,7 @@ pub fn disposition_so_far(
     answers
         .case_input(now)
         .resolve(rules, now)
-        .map(|case| assess(&case, rules).disposition)
+        .map(|case| triage(&case, rules).disposition)
         .unwrap_or_default()
 }
 
@@ -1173,12 +1178,17 @@ pub fn risk_factors_to_ask(
     let Ok(case) = answers.case_input(now).resolve(rules, now) else {
         return Vec::new();
     };
+    risk_factors_open(answers, &case, rules)
+}
+
+/// [`risk_factors_to_ask`] of answers whose case is already built and resolved.
+pub fn risk_factors_open(answers: &Answers, case: &Case, rules: &RuleSet) -> Vec<String> {
     // The symptom list offered every expected reaction: one not ticked was answered "no".
     let mut answered = answers.answered_ids();
     if answers.symptoms_asked {
         answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
     }
-    aftercare_core::follow_up::could_still_raise(&case, rules, &answered)
+    aftercare_core::follow_up::could_still_raise(case, rules, &answered)
         .into_iter()
         .filter(|q| q.kind == aftercare_core::follow_up::OpenKind::RiskFactor)
         .map(|q| q.id)

@@ -13,10 +13,14 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use std::sync::OnceLock;
+
 use crate::questionnaire::{
-    disposition_so_far, risk_factors_to_ask, Answers, Mode, Outcome, SignAnswer, Started,
+    invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, Started,
 };
-use aftercare_core::model::Disposition;
+use aftercare_core::evaluate::{explain, triage, Triage};
+use aftercare_core::input::{CaseInput, InputError};
+use aftercare_core::model::{Case, Disposition};
 use aftercare_core::rules::RuleSet;
 
 /// The answers between pages, kept in the store under the session's cookie.
@@ -143,27 +147,210 @@ pub fn symptom_choices(rules: &RuleSet) -> Vec<&str> {
         .collect()
 }
 
-/// The risk factors the "about you" page asks: those already answered (so that a change
-/// shows them again) and those whose yes could still change the answer.
-pub fn about_you(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Vec<String> {
-    let mut ids: Vec<String> = draft
-        .answers
-        .risk_factors
-        .iter()
-        .map(|r| r.id.clone())
-        .collect();
-    for id in risk_factors_to_ask(&draft.answers, rules, now) {
-        if !ids.contains(&id) {
-            ids.push(id);
+/// What the evaluation says of one draft's answers, each worked out at most once: a page
+/// asks several times (the first open question, its back link, the "about you" list, the
+/// result), and each asking would build, resolve and triage the case again. It belongs to
+/// one draft: a changed draft needs a new one.
+#[derive(Default)]
+pub struct Known {
+    so_far: OnceLock<Result<SoFar, InputError>>,
+    to_ask: OnceLock<Vec<String>>,
+    next: OnceLock<Step>,
+    about_you: OnceLock<Vec<String>>,
+}
+
+/// The case the answers so far give, and its triage.
+struct SoFar {
+    input: CaseInput,
+    case: Case,
+    triage: Triage,
+}
+
+/// One draft, with the rules and the clock of its page, and what is known of it.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub draft: &'a Draft,
+    pub rules: &'a RuleSet,
+    pub now: DateTime<FixedOffset>,
+    known: &'a Known,
+}
+
+impl<'a> Facts<'a> {
+    /// `known` must be new, or have been used for this same draft, rules and clock only.
+    pub fn new(
+        draft: &'a Draft,
+        rules: &'a RuleSet,
+        now: DateTime<FixedOffset>,
+        known: &'a Known,
+    ) -> Facts<'a> {
+        Facts {
+            draft,
+            rules,
+            now,
+            known,
         }
     }
-    // In the rule file's order, however they were found.
-    rules
-        .risk_factors
-        .iter()
-        .map(|r| r.id.clone())
-        .filter(|id| ids.contains(id))
-        .collect()
+
+    fn so_far(&self) -> &'a Result<SoFar, InputError> {
+        self.known.so_far.get_or_init(|| {
+            let input = self.draft.answers.case_input(self.now);
+            input.resolve(self.rules, self.now).map(|case| SoFar {
+                triage: triage(&case, self.rules),
+                input,
+                case,
+            })
+        })
+    }
+
+    /// The disposition the answers so far give ([`disposition_so_far`]).
+    pub fn disposition(&self) -> Disposition {
+        self.so_far()
+            .as_ref()
+            .map(|s| s.triage.disposition)
+            .unwrap_or_default()
+    }
+
+    /// Whether the answers so far reach the emergency department or an emergency: then
+    /// the result, at once, with no further question.
+    pub fn stops(&self) -> bool {
+        self.disposition() >= Disposition::GoToEdNow
+    }
+
+    /// The risk factors not answered whose yes could still change the answer
+    /// ([`crate::questionnaire::risk_factors_to_ask`]).
+    fn open_risk_factors(&self) -> &'a [String] {
+        self.known.to_ask.get_or_init(|| match self.so_far() {
+            Ok(s) => risk_factors_open(&self.draft.answers, &s.case, self.rules),
+            Err(_) => Vec::new(),
+        })
+    }
+
+    /// The risk factors the "about you" page asks: those already answered (so that a
+    /// change shows them again) and those whose yes could still change the answer, in the
+    /// rule file's order.
+    pub fn about_you(&self) -> &'a [String] {
+        self.known.about_you.get_or_init(|| {
+            let answered = &self.draft.answers.risk_factors;
+            let open = self.open_risk_factors();
+            self.rules
+                .risk_factors
+                .iter()
+                .map(|r| &r.id)
+                .filter(|id| answered.iter().any(|a| &a.id == *id) || open.contains(id))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The first question still open, or the result.
+    pub fn next(&self) -> Step {
+        *self.known.next.get_or_init(|| self.first_open())
+    }
+
+    fn first_open(&self) -> Step {
+        let (draft, rules) = (self.draft, self.rules);
+        let a = &draft.answers;
+        if !all_answered(a, &emergency_signs(rules)) {
+            return Step::Emergency;
+        }
+        if self.stops() {
+            return Step::Result;
+        }
+        if !all_answered(a, &urgent_signs(rules)) {
+            return Step::Urgent;
+        }
+        if a.treatment.is_none() {
+            return Step::When;
+        }
+        if !all_answered(a, &same_day_signs(rules)) {
+            return Step::SameDay;
+        }
+        if !a.symptoms_asked {
+            return Step::Symptoms;
+        }
+        let other = rules.other.as_ref().map(|o| o.id.as_str());
+        if other.is_some_and(|o| draft.symptom_order.iter().any(|id| id == o))
+            && draft.other_description.is_none()
+        {
+            return Step::Other;
+        }
+        if let Some(i) = draft
+            .symptom_order
+            .iter()
+            .position(|id| !a.symptoms.iter().any(|s| &s.id == id))
+        {
+            return Step::Details(i + 1);
+        }
+        if !self.open_risk_factors().is_empty() {
+            return Step::AboutYou;
+        }
+        if a.repeat_contact.is_none() {
+            return Step::Repeat;
+        }
+        if !draft.confirmed {
+            return Step::Answers;
+        }
+        Step::Result
+    }
+
+    /// Whether a page may be shown: one that was reached already (to go back to, or to
+    /// change from "Check your answers"), or the next one. A page further on would ask a
+    /// question out of its order, and the result before the questions would read unknown
+    /// as no.
+    pub fn may_show(&self, step: Step) -> bool {
+        let next = self.next();
+        if step == next {
+            return true;
+        }
+        let (draft, rules) = (self.draft, self.rules);
+        let a = &draft.answers;
+        match step {
+            Step::Emergency => true,
+            Step::Urgent => all_answered(a, &emergency_signs(rules)),
+            Step::When => all_answered(a, &urgent_signs(rules)),
+            Step::SameDay => a.treatment.is_some(),
+            Step::Symptoms => all_answered(a, &same_day_signs(rules)) && a.treatment.is_some(),
+            Step::Other => draft.other_description.is_some(),
+            Step::Details(n) => n >= 1 && n <= draft.symptom_order.len() && a.symptoms_asked,
+            Step::AboutYou => !a.risk_factors.is_empty(),
+            Step::Repeat => a.repeat_contact.is_some(),
+            Step::Answers => next == Step::Result && !self.stops(),
+            Step::Result => false,
+        }
+    }
+
+    /// The sign the questions stopped at, for the result and the record.
+    pub fn stopped_at(&self) -> Option<String> {
+        if !self.stops() {
+            return None;
+        }
+        let a = &self.draft.answers;
+        a.positive_signs()
+            .next()
+            .map(str::to_string)
+            .or_else(|| a.symptoms.first().map(|s| s.id.clone()))
+            .or_else(|| a.pending.first().cloned())
+    }
+
+    /// The result of the answers, with the one evaluation (the terminal's: its triage,
+    /// put into words), at the page's clock.
+    pub fn outcome(&self) -> Result<Outcome, crate::error::Error> {
+        let s = self
+            .so_far()
+            .as_ref()
+            .map_err(|e| invalid_case(e.clone()))?;
+        Ok(Outcome {
+            mode: Mode::Patient,
+            assessed_at: self.now,
+            answers: self.draft.answers.clone(),
+            input: s.input.clone(),
+            case: s.case.clone(),
+            assessment: explain(&s.case, &s.triage, self.rules),
+            stopped_at: self.stopped_at(),
+            nurse_override: None,
+            call: None,
+        })
+    }
 }
 
 fn all_answered(answers: &Answers, ids: &[&str]) -> bool {
@@ -171,93 +358,32 @@ fn all_answered(answers: &Answers, ids: &[&str]) -> bool {
         .all(|id| answers.signs.iter().any(|s| s.id == *id))
 }
 
-/// Whether the answers so far reach the emergency department or an emergency: then the
-/// result, at once, with no further question.
-pub fn stops(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
-    disposition_so_far(&draft.answers, rules, now) >= Disposition::GoToEdNow
-}
-
-/// The first question still open, or the result.
+/// The first question still open, or the result ([`Facts::next`] of a draft on its own).
 pub fn next(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Step {
-    let a = &draft.answers;
-    if !all_answered(a, &emergency_signs(rules)) {
-        return Step::Emergency;
-    }
-    if stops(draft, rules, now) {
-        return Step::Result;
-    }
-    if !all_answered(a, &urgent_signs(rules)) {
-        return Step::Urgent;
-    }
-    if a.treatment.is_none() {
-        return Step::When;
-    }
-    if !all_answered(a, &same_day_signs(rules)) {
-        return Step::SameDay;
-    }
-    if !a.symptoms_asked {
-        return Step::Symptoms;
-    }
-    let other = rules.other.as_ref().map(|o| o.id.as_str());
-    if other.is_some_and(|o| draft.symptom_order.iter().any(|id| id == o))
-        && draft.other_description.is_none()
-    {
-        return Step::Other;
-    }
-    if let Some(i) = draft
-        .symptom_order
-        .iter()
-        .position(|id| !a.symptoms.iter().any(|s| &s.id == id))
-    {
-        return Step::Details(i + 1);
-    }
-    if !risk_factors_to_ask(a, rules, now).is_empty() {
-        return Step::AboutYou;
-    }
-    if a.repeat_contact.is_none() {
-        return Step::Repeat;
-    }
-    if !draft.confirmed {
-        return Step::Answers;
-    }
-    Step::Result
+    Facts::new(draft, rules, now, &Known::default()).next()
 }
 
-/// Whether a page may be shown: one that was reached already (to go back to, or to change
-/// from "Check your answers"), or the next one. A page further on would ask a question
-/// out of its order, and the result before the questions would read unknown as no. Pages
-/// ask [`may_show_after`] with the next step they already worked out; this is its meaning.
+/// [`Facts::may_show`] of a draft on its own.
 #[cfg(test)]
 pub fn may_show(step: Step, draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> bool {
-    may_show_after(step, draft, rules, now, next(draft, rules, now))
+    Facts::new(draft, rules, now, &Known::default()).may_show(step)
 }
 
-/// [`may_show`] with the first open question already worked out (it asks the evaluation,
-/// and a page asks it once).
-pub fn may_show_after(
-    step: Step,
+/// [`Facts::about_you`] of a draft on its own.
+pub fn about_you(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Vec<String> {
+    Facts::new(draft, rules, now, &Known::default())
+        .about_you()
+        .to_vec()
+}
+
+/// [`Facts::outcome`] of a draft on its own.
+#[cfg(test)]
+pub fn outcome(
     draft: &Draft,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
-    next: Step,
-) -> bool {
-    if step == next {
-        return true;
-    }
-    let a = &draft.answers;
-    match step {
-        Step::Emergency => true,
-        Step::Urgent => all_answered(a, &emergency_signs(rules)),
-        Step::When => all_answered(a, &urgent_signs(rules)),
-        Step::SameDay => a.treatment.is_some(),
-        Step::Symptoms => all_answered(a, &same_day_signs(rules)) && a.treatment.is_some(),
-        Step::Other => draft.other_description.is_some(),
-        Step::Details(n) => n >= 1 && n <= draft.symptom_order.len() && a.symptoms_asked,
-        Step::AboutYou => !a.risk_factors.is_empty(),
-        Step::Repeat => a.repeat_contact.is_some(),
-        Step::Answers => next == Step::Result && !stops(draft, rules, now),
-        Step::Result => false,
-    }
+) -> Result<Outcome, crate::error::Error> {
+    Facts::new(draft, rules, now, &Known::default()).outcome()
 }
 
 /// Records the answers of one list of signs (every sign of the list: ticked yes, the rest
@@ -319,34 +445,6 @@ pub fn recheck_start_days(draft: &mut Draft, now: DateTime<FixedOffset>) {
         .partition(|s| !matches!(s.started, Started::Day(d) if d > today));
     a.symptoms = keep;
     a.pending.extend(again.into_iter().map(|s| s.id));
-}
-
-/// The sign the questions stopped at, for the result and the record.
-pub fn stopped_at(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Option<String> {
-    if !stops(draft, rules, now) {
-        return None;
-    }
-    let a = &draft.answers;
-    a.positive_signs()
-        .next()
-        .map(str::to_string)
-        .or_else(|| a.symptoms.first().map(|s| s.id.clone()))
-        .or_else(|| a.pending.first().cloned())
-}
-
-/// The result of the answers, with the one evaluation (the terminal's).
-pub fn outcome(
-    draft: &Draft,
-    rules: &RuleSet,
-    now: DateTime<FixedOffset>,
-) -> Result<Outcome, crate::error::Error> {
-    crate::questionnaire::evaluate(
-        Mode::Patient,
-        draft.answers.clone(),
-        rules,
-        crate::questionnaire::whole_seconds(now),
-        stopped_at(draft, rules, now),
-    )
 }
 
 #[cfg(test)]

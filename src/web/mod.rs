@@ -144,9 +144,13 @@ pub async fn keep_tidy(web: Arc<Web>) {
 }
 
 impl Web {
+    /// The clock of a page, in whole seconds: what a page works out (the next question,
+    /// whether the answers stop, the result) is of one instant, the one a record keeps.
     fn now(&self) -> DateTime<FixedOffset> {
-        self.pinned_now
-            .unwrap_or_else(|| chrono::Local::now().fixed_offset())
+        crate::questionnaire::whole_seconds(
+            self.pinned_now
+                .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        )
     }
 
     fn ctx(&self) -> Ctx<'_> {
@@ -343,8 +347,7 @@ async fn start_page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response
         match load(&web, &headers).await {
             Ok(Some((_, draft))) => {
                 let c = web.ctx();
-                let next = flow::next(&draft, c.rules, c.now);
-                (Some(next.path()), false)
+                (Some(c.next(&draft).path()), false)
             }
             Ok(None) => (None, true),
             Err(r) => return r,
@@ -443,7 +446,7 @@ async fn show(web: &Web, step: Step, headers: &HeaderMap) -> Response {
         }
         return result::page(web, &id, &draft, &c, None).await;
     }
-    if !flow::may_show_after(step, &draft, c.rules, c.now, next) {
+    if !c.facts(&draft).may_show(step) {
         return see_other(&next.path());
     }
     html(
@@ -488,7 +491,7 @@ async fn answer(web: &Web, step: Step, headers: &HeaderMap, body: &[u8]) -> Resp
     };
     let c = web.ctx();
     let next = c.next(&draft);
-    if step == Step::Result || !flow::may_show_after(step, &draft, c.rules, c.now, next) {
+    if step == Step::Result || !c.facts(&draft).may_show(step) {
         return see_other(&next.path());
     }
     let form = Form::parse(body);

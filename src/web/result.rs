@@ -50,7 +50,7 @@ pub async fn page(
     c: &Ctx<'_>,
     send: Option<SendForm>,
 ) -> Response {
-    let outcome = match flow::outcome(draft, c.rules, c.now) {
+    let outcome = match c.facts(draft).outcome() {
         Ok(o) => o,
         Err(e) => return store_trouble(web, &e.to_string()),
     };
@@ -286,8 +286,8 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
     };
     let c = web.ctx();
     let w = c.w;
-    if flow::next(&draft, c.rules, c.now) != Step::Result || draft.sent.is_some() {
-        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    if c.next(&draft) != Step::Result || draft.sent.is_some() {
+        return see_other(&c.next(&draft).path());
     }
     let form = Form::parse(&body);
     let mut problems = Vec::new();
@@ -337,7 +337,7 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
             false
         }
     };
-    let outcome = match flow::outcome(&draft, c.rules, c.now) {
+    let outcome = match c.facts(&draft).outcome() {
         Ok(o) => o,
         Err(e) => return store_trouble(&web, &e.to_string()),
     };
@@ -414,7 +414,7 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
         Err(r) => return r,
     };
     let c = web.ctx();
-    let Ok(o) = flow::outcome(&draft, c.rules, c.now) else {
+    let Ok(o) = c.facts(&draft).outcome() else {
         return see_other(&Step::Result.path());
     };
     let page = result_page(&o, &draft, &c, None);
@@ -424,8 +424,8 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
         .map(|i: &CheckItem| i.value.clone())
         .collect();
     let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-    if flow::next(&draft, c.rules, c.now) != Step::Result || shown.is_empty() {
-        return see_other(&flow::next(&draft, c.rules, c.now).path());
+    if c.next(&draft) != Step::Result || shown.is_empty() {
+        return see_other(&c.next(&draft).path());
     }
     let form = Form::parse(&body);
     if let Err(p) = form.only(&["signs"], c.w) {

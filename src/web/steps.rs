@@ -22,14 +22,7 @@ pub struct Ctx<'a> {
     pub now: DateTime<FixedOffset>,
     /// What a page asks of the evaluation, worked out once for one draft: a page asks it
     /// several times (its back link, its checks, its list). A new draft, a new `Ctx`.
-    pub known: Known,
-}
-
-/// The first open question and the "about you" list of one draft, once worked out.
-#[derive(Default)]
-pub struct Known {
-    next: std::sync::OnceLock<Step>,
-    about_you: std::sync::OnceLock<Vec<String>>,
+    pub known: flow::Known,
 }
 
 impl Ctx<'_> {
@@ -38,31 +31,32 @@ impl Ctx<'_> {
             w,
             rules,
             now,
-            known: Known::default(),
+            known: flow::Known::default(),
         }
     }
 
-    /// [`flow::next`] of `draft`, the draft this `Ctx` is for.
-    pub fn next(&self, draft: &Draft) -> Step {
-        *self
-            .known
-            .next
-            .get_or_init(|| flow::next(draft, self.rules, self.now))
+    /// What is known of `draft`, the draft this `Ctx` is for.
+    pub fn facts<'a>(&'a self, draft: &'a Draft) -> flow::Facts<'a> {
+        flow::Facts::new(draft, self.rules, self.now, &self.known)
     }
 
-    /// [`flow::about_you`] of `draft`.
-    pub fn about_you(&self, draft: &Draft) -> &[String] {
-        self.known
-            .about_you
-            .get_or_init(|| flow::about_you(draft, self.rules, self.now))
+    /// [`flow::Facts::next`] of `draft`, the draft this `Ctx` is for.
+    pub fn next(&self, draft: &Draft) -> Step {
+        self.facts(draft).next()
+    }
+
+    /// [`flow::Facts::about_you`] of `draft`.
+    pub fn about_you<'a>(&'a self, draft: &'a Draft) -> &'a [String] {
+        self.facts(draft).about_you()
     }
 }
 
 /// The page before this one, for the back link: the step before it in the order this
 /// person's answers take.
 pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
-    let next = c.next(draft);
-    let shown = |s: Step| flow::may_show_after(s, draft, c.rules, c.now, next);
+    let facts = c.facts(draft);
+    let next = facts.next();
+    let shown = |s: Step| facts.may_show(s);
     let mut order = vec![
         Step::Emergency,
         Step::Urgent,
