@@ -24,18 +24,31 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        // Almost every byte is printable ASCII, which holds no unsafe character (serde_json
+        // escapes the C0 controls before a fragment gets here): only DEL and the characters
+        // beyond ASCII are decoded and asked about.
+        let bytes = fragment.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i] < 0x7f {
+                i += 1;
+                continue;
+            }
+            let Some(c) = fragment[i..].chars().next() else {
+                break;
+            };
+            let end = i + c.len_utf8();
             if aftercare_core::unsafe_chars::is_unsafe(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
+                w.write_all(&bytes[start..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(w, "\\u{unit:04x}")?;
                 }
-                start = i + c.len_utf8();
+                start = end;
             }
+            i = end;
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        w.write_all(&bytes[start..])
     }
     // The layout is `F`'s (pretty or compact): every method that lays out, handed on.
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
@@ -254,4 +267,48 @@ pub fn write_error<W: Write>(out: &mut W, r: &Refusal<'_>, rules: &RuleSet) -> i
     };
     to_writer(&mut *out, &record)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escaped form of `c` as JSON writes it: serde_json's own escape for `"`, `\` and
+    /// the C0 controls, `\u` units for the other unsafe characters, `c` itself otherwise.
+    fn expected(c: char) -> String {
+        if c == '"' || c == '\\' || u32::from(c) < 0x20 {
+            return serde_json::to_string(&c.to_string()).unwrap_or_default();
+        }
+        if aftercare_core::unsafe_chars::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            let escaped: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("\\u{u:04x}"))
+                .collect();
+            return format!("\"{escaped}\"");
+        }
+        format!("\"{c}\"")
+    }
+
+    #[test]
+    fn every_unsafe_character_is_escaped_wherever_it_stands_and_no_other() {
+        let planes = (0..0x3100)
+            .chain(0xfe00..0x1_0000)
+            .chain(0x1_f300..0x1_f400);
+        for c in planes.filter_map(char::from_u32) {
+            let one = expected(c);
+            let inner = &one[1..one.len() - 1];
+            // Alone, after plain ASCII, and after text beyond ASCII.
+            for (before, after) in [("", ""), ("Call now ", " x"), ("— é ", "発")] {
+                let text = format!("{before}{c}{after}");
+                assert_eq!(
+                    to_string(&text).unwrap(),
+                    format!("\"{before}{inner}{after}\""),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
 }

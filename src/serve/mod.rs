@@ -131,14 +131,15 @@ pub fn run(rules: RuleSet, settings: Settings) -> Result<ExitCode, Error> {
     } else {
         crate::web::StoreSlot::on_first_use(settings.store.clone())
     };
-    let web = std::sync::Arc::new(crate::web::Web {
-        rules: rules.clone(),
+    let web = std::sync::Arc::new(crate::web::Web::new(
+        rules.clone(),
         store,
-        pinned_now: settings.pinned_now,
-        draft_lifetime: settings.draft_lifetime,
-        keep_checkins: settings.keep_checkins,
-        words: crate::web::words::english(),
-    });
+        crate::web::WebSettings {
+            pinned_now: settings.pinned_now,
+            draft_lifetime: settings.draft_lifetime,
+            keep_checkins: settings.keep_checkins,
+        },
+    ));
     let shared = std::sync::Arc::new(Shared {
         web,
         in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight)),

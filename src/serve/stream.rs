@@ -403,15 +403,16 @@ mod tests {
         let rules = Arc::new(crate::built_in_rules_for_tests().clone());
         let store = crate::store::StoreSpec::default_spec();
         Arc::new(Shared {
-            web: Arc::new(crate::web::Web {
-                rules: rules.clone(),
+            web: Arc::new(crate::web::Web::new(
+                rules.clone(),
                 // Never opened: these tests answer streams only.
-                store: crate::web::StoreSlot::on_first_use(store.clone()),
-                pinned_now: None,
-                draft_lifetime: chrono::Duration::hours(2),
-                keep_checkins: chrono::Duration::days(30),
-                words: crate::web::words::english(),
-            }),
+                crate::web::StoreSlot::on_first_use(store.clone()),
+                crate::web::WebSettings {
+                    pinned_now: None,
+                    draft_lifetime: chrono::Duration::hours(2),
+                    keep_checkins: chrono::Duration::days(30),
+                },
+            )),
             rules,
             settings: Settings {
                 listen: "127.0.0.1:0".parse().unwrap(),

@@ -158,7 +158,7 @@ async fn signed_in(
 }
 
 fn layout(web: &Web, title: &str, nurse: Option<&str>) -> Layout {
-    let mut l = Layout::new(web.words, &web.rules, title, None);
+    let mut l = Layout::new(web.words, &web.frame, title, None);
     l.nurse = nurse.map(str::to_string);
     l
 }
@@ -451,7 +451,7 @@ fn in_words(web: &Web, c: &StoredCheckin) -> (Vec<SummaryRow>, Vec<String>, Vec<
                 sent: None,
                 begun_at: None,
             };
-            let ctx = super::steps::Ctx::new(web.words, rules, Local::now().fixed_offset());
+            let ctx = web.ctx_at(Local::now().fixed_offset());
             super::steps::summary_rows(&draft, &ctx)
         }
         None => Vec::new(),

@@ -30,7 +30,7 @@ use crate::store::{Store, StoreSpec};
 use aftercare_core::rules::RuleSet;
 use flow::{Draft, Step};
 use form::Form;
-use pages::{Layout, MessagePage, StartPage};
+use pages::{Frame, Layout, MessagePage, StartPage};
 use steps::Ctx;
 use words::{fill, Words};
 
@@ -75,6 +75,18 @@ pub struct Web {
     /// How long a sent check-in is kept before it is deleted.
     pub keep_checkins: chrono::Duration,
     pub words: &'static Words,
+    /// What every page says that follows from the words and the rules alone.
+    pub frame: Frame,
+}
+
+/// The check-in's settings from the command line.
+pub struct WebSettings {
+    /// The clock of every page, when pinned (`--now`).
+    pub pinned_now: Option<DateTime<FixedOffset>>,
+    /// How long unsent answers are kept after the last page answered.
+    pub draft_lifetime: chrono::Duration,
+    /// How long a sent check-in is kept before it is deleted.
+    pub keep_checkins: chrono::Duration,
 }
 
 /// The store, opened at start when named, or on first use when it is the default file (a
@@ -154,11 +166,30 @@ impl Web {
     }
 
     fn ctx(&self) -> Ctx<'_> {
-        Ctx::new(self.words, &self.rules, self.now())
+        self.ctx_at(self.now())
+    }
+
+    fn ctx_at(&self, now: DateTime<FixedOffset>) -> Ctx<'_> {
+        Ctx::new(self.words, &self.rules, &self.frame, now)
+    }
+
+    /// Everything a `Web` needs is set, and what follows from its words and rules put
+    /// together.
+    pub fn new(rules: Arc<RuleSet>, store: StoreSlot, settings: WebSettings) -> Web {
+        let words = words::english();
+        Web {
+            frame: Frame::new(words, &rules),
+            rules,
+            store,
+            pinned_now: settings.pinned_now,
+            draft_lifetime: settings.draft_lifetime,
+            keep_checkins: settings.keep_checkins,
+            words,
+        }
     }
 
     fn layout(&self, title: &str, back: Option<String>) -> Layout {
-        Layout::new(self.words, &self.rules, title, back)
+        Layout::new(self.words, &self.frame, title, back)
     }
 
     fn lifetime_hours(&self) -> String {

@@ -2,11 +2,34 @@
 //! default). Each struct is what its template shows; the words come from [`Words`] and the
 //! rule file, never from the template.
 
+use std::sync::Arc;
+
 use askama::Template;
 
 use super::words::{fill, Words};
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
+
+/// What pages say that follows from the words and the rule file alone: put together once,
+/// when the server starts, not on every page.
+pub struct Frame {
+    pub emergency_footer: Arc<str>,
+    pub help_footer: Arc<str>,
+    /// Every danger sign of the rule set, in a person's words (the result page's folded
+    /// list).
+    pub safety_net: Vec<String>,
+}
+
+impl Frame {
+    pub fn new(w: &Words, rules: &RuleSet) -> Frame {
+        let emergency = rules.clinic.emergency_words();
+        Frame {
+            emergency_footer: fill(&w.emergency_footer, &[("emergency", &emergency)]).into(),
+            help_footer: fill(&w.help_footer, &[("clinic", &rules.clinic.clinic_words())]).into(),
+            safety_net: aftercare_core::rules::advice_words::safety_net(rules),
+        }
+    }
+}
 
 /// What the frame of every page needs.
 pub struct Layout {
@@ -15,8 +38,8 @@ pub struct Layout {
     pub back: Option<String>,
     pub problems: Vec<Problem>,
     pub stylesheet: &'static str,
-    pub emergency_footer: String,
-    pub help_footer: String,
+    pub emergency_footer: Arc<str>,
+    pub help_footer: Arc<str>,
     /// The signed-in nurse, on the clinic's pages.
     pub nurse: Option<String>,
     /// A script of the page's own (the inbox's refresh); the pages work without it.
@@ -24,16 +47,15 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(w: &'static Words, rules: &RuleSet, title: &str, back: Option<String>) -> Layout {
-        let emergency = rules.clinic.emergency_words();
+    pub fn new(w: &'static Words, frame: &Frame, title: &str, back: Option<String>) -> Layout {
         Layout {
             w,
             title: title.to_string(),
             back,
             problems: Vec::new(),
             stylesheet: super::STYLESHEET_HREF.as_str(),
-            emergency_footer: fill(&w.emergency_footer, &[("emergency", &emergency)]),
-            help_footer: fill(&w.help_footer, &[("clinic", &rules.clinic.clinic_words())]),
+            emergency_footer: frame.emergency_footer.clone(),
+            help_footer: frame.help_footer.clone(),
             nurse: None,
             script: None,
         }

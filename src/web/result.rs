@@ -76,7 +76,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
     let text = rules.disposition_text(d);
     let mut l = super::Layout::new(
         w,
-        rules,
+        c.frame,
         &text.label,
         super::steps::previous(Step::Result, draft, c),
     );
@@ -173,10 +173,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
         );
         push(&w.result.expect, a.expect_next.clone());
         if !a.advice.is_empty() {
-            push(
-                &w.result.safety_net,
-                aftercare_core::rules::advice_words::safety_net(rules),
-            );
+            push(&w.result.safety_net, c.frame.safety_net.clone());
         }
         push(&w.result.sooner, a.call_back.clone());
     }

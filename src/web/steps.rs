@@ -19,6 +19,7 @@ use aftercare_core::rules::RuleSet;
 pub struct Ctx<'a> {
     pub w: &'static Words,
     pub rules: &'a RuleSet,
+    pub frame: &'a Frame,
     pub now: DateTime<FixedOffset>,
     /// What a page asks of the evaluation, worked out once for one draft: a page asks it
     /// several times (its back link, its checks, its list). A new draft, a new `Ctx`.
@@ -26,10 +27,16 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn new<'a>(w: &'static Words, rules: &'a RuleSet, now: DateTime<FixedOffset>) -> Ctx<'a> {
+    pub fn new<'a>(
+        w: &'static Words,
+        rules: &'a RuleSet,
+        frame: &'a Frame,
+        now: DateTime<FixedOffset>,
+    ) -> Ctx<'a> {
         Ctx {
             w,
             rules,
+            frame,
             now,
             known: flow::Known::default(),
         }
@@ -89,7 +96,7 @@ pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
 }
 
 fn layout(c: &Ctx, title: &str, step: Step, draft: &Draft, problems: Vec<Problem>) -> Layout {
-    let mut l = Layout::new(c.w, c.rules, title, previous(step, draft, c));
+    let mut l = Layout::new(c.w, c.frame, title, previous(step, draft, c));
     l.problems = problems;
     l
 }
@@ -783,7 +790,8 @@ mod tests {
     #[test]
     fn every_field_refuses_a_wrong_value_with_a_clear_message() {
         let rules = RuleSet::built_in();
-        let c = Ctx::new(english(), &rules, now());
+        let frame = Frame::new(english(), &rules);
+        let c = Ctx::new(english(), &rules, &frame, now());
         let mut base = at_symptoms(&rules);
         flow::record_symptoms(&mut base, vec!["redness".into()], Some("other"));
         let long = format!("other_description={}", "a".repeat(501));
@@ -927,7 +935,8 @@ mod tests {
     #[test]
     fn a_date_far_back_is_taken_once_confirmed() {
         let rules = RuleSet::built_in();
-        let c = Ctx::new(english(), &rules, now());
+        let frame = Frame::new(english(), &rules);
+        let c = Ctx::new(english(), &rules, &frame, now());
         let mut draft = at_symptoms(&rules);
         let form = Form::parse(b"treated_on=2026-06-01&date_confirmed=yes");
         accept(Step::When, &form, &mut draft, &c).unwrap();
@@ -947,7 +956,8 @@ mod tests {
     #[test]
     fn what_is_refused_is_shown_again_as_it_was_sent() {
         let rules = RuleSet::built_in();
-        let c = Ctx::new(english(), &rules, now());
+        let frame = Frame::new(english(), &rules);
+        let c = Ctx::new(english(), &rules, &frame, now());
         let draft = at_symptoms(&rules);
         let form = Form::parse(b"symptoms=none&symptoms=redness");
         let page = render(Step::Symptoms, &draft, &c, Vec::new(), Some(&form));
