@@ -296,12 +296,16 @@ impl Answers {
     /// Every id answered so far, yes or no, for the follow-up questions ("not known" is
     /// still open).
     pub fn answered_ids(&self) -> Vec<String> {
+        self.answered().map(str::to_string).collect()
+    }
+
+    /// [`Answers::answered_ids`], borrowed.
+    pub fn answered(&self) -> impl Iterator<Item = &str> {
         self.signs
             .iter()
             .chain(&self.risk_factors)
             .filter(|s| matches!(s.answer, SignState::Yes | SignState::No))
-            .map(|s| s.id.clone())
-            .collect()
+            .map(|s| s.id.as_str())
     }
 
     /// The case exactly as the JSON interface would take it.
@@ -1184,9 +1188,9 @@ pub fn risk_factors_to_ask(
 /// [`risk_factors_to_ask`] of answers whose case is already built and resolved.
 pub fn risk_factors_open(answers: &Answers, case: &Case, rules: &RuleSet) -> Vec<String> {
     // The symptom list offered every expected reaction: one not ticked was answered "no".
-    let mut answered = answers.answered_ids();
+    let mut answered: Vec<&str> = answers.answered().collect();
     if answers.symptoms_asked {
-        answered.extend(rules.reactions.iter().map(|r| r.id.clone()));
+        answered.extend(rules.reactions.iter().map(|r| r.id.as_str()));
     }
     aftercare_core::follow_up::could_still_raise(case, rules, &answered)
         .into_iter()

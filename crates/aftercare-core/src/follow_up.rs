@@ -49,17 +49,24 @@ enum Known {
 /// the id can meet, and every other member is met or can still be met (by an open or
 /// unknown alternative): the direct form of "some set of answers fires it with the id and
 /// not without it".
-pub fn could_still_raise(case: &Case, rules: &RuleSet, answered: &[String]) -> Vec<OpenQuestion> {
+pub fn could_still_raise<S: AsRef<str>>(
+    case: &Case,
+    rules: &RuleSet,
+    answered: &[S],
+) -> Vec<OpenQuestion> {
     let current = triage(case, rules).disposition;
     let states = known_states(case, rules);
-    let is_answered = |id: &str| answered.iter().any(|a| a == id);
-    let known = |id: &str, r: MemberRef| -> Known {
+    // Every id answered and every risk factor named, by table position, looked up once:
+    // the combinations below ask about each alternative several times.
+    let answered = Answered::of(rules, answered.iter().map(AsRef::as_ref));
+    let named = Answered::of(rules, case.risk_factors.iter().map(String::as_str));
+    let known = |r: MemberRef| -> Known {
         match r {
             MemberRef::Symptom(s) => {
                 let st = states.get(s);
                 if st.present {
                     Known::Reported(st)
-                } else if is_answered(id) {
+                } else if answered.has(r) {
                     Known::Absent
                 } else if matches!(s, SymptomRef::Reaction(_)) {
                     Known::Unknown
@@ -68,12 +75,12 @@ pub fn could_still_raise(case: &Case, rules: &RuleSet, answered: &[String]) -> V
                 }
             }
             MemberRef::RiskFactor(_) => {
-                if case.risk_factors.iter().any(|f| f == id) {
+                if named.has(r) {
                     Known::Reported(MemberState {
                         present: true,
                         ..MemberState::default()
                     })
-                } else if is_answered(id) {
+                } else if answered.has(r) {
                     Known::Absent
                 } else {
                     Known::Open
@@ -104,24 +111,22 @@ pub fn could_still_raise(case: &Case, rules: &RuleSet, answered: &[String]) -> V
         .filter(|c| c.disposition > current && c.holds_on(case.days_since_treatment))
     {
         let met = |m: &crate::rules::Member| {
-            m.any_of
+            m.refs()
                 .iter()
-                .zip(m.refs())
-                .any(|(id, &r)| matches!(known(id, r), Known::Reported(st) if st.satisfies(m)))
+                .any(|r| matches!(known(*r), Known::Reported(st) if st.satisfies(m)))
         };
         let possible = |m: &crate::rules::Member| {
             met(m)
-                || m.any_of
+                || m.refs()
                     .iter()
-                    .zip(m.refs())
-                    .any(|(id, &r)| matches!(known(id, r), Known::Open | Known::Unknown))
+                    .any(|r| matches!(known(*r), Known::Open | Known::Unknown))
         };
         if !c.members.iter().all(possible) {
             continue;
         }
         for m in c.members.iter().filter(|m| !met(m)) {
             for (id, &r) in m.any_of.iter().zip(m.refs()) {
-                if known(id, r) != Known::Open {
+                if known(r) != Known::Open {
                     continue;
                 }
                 let kind = match r {
@@ -138,12 +143,52 @@ pub fn could_still_raise(case: &Case, rules: &RuleSet, answered: &[String]) -> V
         .filter(|w| w.disposition > current)
     {
         if let Some(r) = rules.lookup(&w.id) {
-            if known(&w.id, MemberRef::Symptom(r)) == Known::Open {
+            if known(MemberRef::Symptom(r)) == Known::Open {
                 add(&mut out, &w.id, OpenKind::WarningSign, w.disposition, false);
             }
         }
     }
     out
+}
+
+/// A set of ids (answered, or named), by table position.
+struct Answered {
+    reactions: Vec<bool>,
+    warning_signs: Vec<bool>,
+    other: bool,
+    risk_factors: Vec<bool>,
+}
+
+impl Answered {
+    fn of<'a>(rules: &RuleSet, ids: impl Iterator<Item = &'a str>) -> Answered {
+        let mut set = Answered {
+            reactions: vec![false; rules.reactions.len()],
+            warning_signs: vec![false; rules.warning_signs.len()],
+            other: false,
+            risk_factors: vec![false; rules.risk_factors.len()],
+        };
+        for id in ids {
+            match rules.lookup(id) {
+                Some(SymptomRef::Reaction(i)) => set.reactions[i] = true,
+                Some(SymptomRef::WarningSign(i)) => set.warning_signs[i] = true,
+                Some(SymptomRef::Other) => set.other = true,
+                None => {}
+            }
+            if let Some((i, _)) = rules.risk_factor(id) {
+                set.risk_factors[i] = true;
+            }
+        }
+        set
+    }
+
+    fn has(&self, r: MemberRef) -> bool {
+        match r {
+            MemberRef::Symptom(SymptomRef::Reaction(i)) => self.reactions[i],
+            MemberRef::Symptom(SymptomRef::WarningSign(i)) => self.warning_signs[i],
+            MemberRef::Symptom(SymptomRef::Other) => self.other,
+            MemberRef::RiskFactor(i) => self.risk_factors[i],
+        }
+    }
 }
 
 /// The most urgent result a set of warning signs gives on its own: each sign's disposition
@@ -289,7 +334,7 @@ mod tests {
     #[test]
     fn a_sign_on_its_own_is_open_when_more_urgent_than_the_result() {
         let r = rules();
-        let q = could_still_raise(&signs(1.0, &[]), &r, &[]);
+        let q = could_still_raise(&signs(1.0, &[]), &r, &[] as &[&str]);
         let breathing = q.iter().find(|q| q.id == "difficulty_breathing").unwrap();
         assert_eq!(breathing.could_give, Disposition::CallEmergencyNow);
         assert!(!breathing.through_combination);
