@@ -218,6 +218,23 @@ fn read_chunk<R: BufRead>(r: &mut R) -> Option<Vec<u8>> {
     Some(data)
 }
 
+/// Reads a chunked response to its last chunk. Panics if the connection ends first: a
+/// response cut short is not a response that ended.
+fn read_to_last_chunk<R: BufRead>(r: &mut R) {
+    loop {
+        let mut size_line = String::new();
+        let read = r.read_line(&mut size_line).expect("the response goes on");
+        assert!(read > 0, "the connection ended before the last chunk");
+        let size = usize::from_str_radix(size_line.trim(), 16).expect("a chunk size");
+        if size == 0 {
+            r.read_line(&mut String::new())
+                .expect("the end of the response");
+            return;
+        }
+        r.read_exact(&mut vec![0; size + 2]).expect("a whole chunk");
+    }
+}
+
 /// Reads response chunks until a whole line has come; returns the line.
 pub(crate) fn read_answer_line<R: BufRead>(r: &mut R, pending: &mut Vec<u8>) -> String {
     loop {
@@ -710,8 +727,9 @@ fn requests_beyond_the_bound_are_turned_away_at_once() {
     assert_eq!(reply.header("retry-after"), Some("1"));
     assert_eq!(server.get("/healthz").status, 200);
     s.write_all(b"0\r\n\r\n").unwrap();
-    let mut rest = Vec::new();
-    let _ = reader.read_to_end(&mut rest);
+    // The place is given back when the response ends, not when its connection closes: the
+    // connection is kept alive for another request (until the body timeout, 10 s).
+    read_to_last_chunk(&mut reader);
     assert_eq!(server.post("/v1/check", JSON, FEVER.as_bytes()).status, 200);
 }
 
@@ -872,6 +890,34 @@ fn silent_connections_are_closed_after_the_first_byte_time() {
     drop(silent);
 }
 
+/// A kept-alive connection is used for the next request sent in time, and closed, quietly,
+/// once it has been idle for the body timeout (the time a request's headers have to come).
+#[test]
+fn an_idle_kept_alive_connection_is_closed_after_the_body_timeout() {
+    let server = Server::start(&["--body-timeout", "1"]);
+    let mut s = server.connect();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let request = format!(
+        "POST /v1/check HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{FEVER}",
+        FEVER.len()
+    );
+    for _ in 0..2 {
+        s.write_all(request.as_bytes()).unwrap();
+        assert_eq!(read_whole_reply(&mut reader), Some((200, false)));
+    }
+    let idle = Instant::now();
+    let mut rest = Vec::new();
+    reader
+        .read_to_end(&mut rest)
+        .expect("the server closes the connection (the read timeout is 20 s)");
+    assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    assert!(
+        idle.elapsed() < Duration::from_secs(5),
+        "closed after {:?}",
+        idle.elapsed()
+    );
+}
+
 #[test]
 fn the_clock_is_read_for_each_request_without_now() {
     // Without --now, a case without assessed_at is assessed at the request's own time.
@@ -937,8 +983,10 @@ fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
         }
         let _ = writer.write_all(b"0\r\n\r\n");
     });
-    // Not reading, for four times the timeout: the answers back up and the server gives up.
-    std::thread::sleep(Duration::from_secs(2));
+    // Not reading: the answers back up and, a body timeout later, the server gives up and
+    // writes the request's log line. Only then is anything read.
+    let line = log_line_of(&server, "POST /v1/check", 1);
+    // What it had sent, then the end of the connection.
     let started = Instant::now();
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
@@ -952,15 +1000,6 @@ fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
     );
     assert!(records < lines, "{records} records");
     // The log line says it was cut off, with the counts answered until then.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let line = loop {
-        let log = server.log();
-        if let Some(l) = log.iter().find(|l| l.contains("POST /v1/check")) {
-            break l.clone();
-        }
-        assert!(Instant::now() < deadline, "no log line: {log:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    };
     assert!(line.contains(" 200 see_today cases="), "{line}");
     assert!(line.contains(" refused=0 cut_off "), "{line}");
     // A client that reads gets the whole stream, ended, and no cut_off in the log.
@@ -970,21 +1009,25 @@ fn a_stream_whose_client_stops_reading_is_cut_off_visibly_and_logged() {
         format!("{FEVER}\n").repeat(50).as_bytes(),
     );
     assert_eq!(reply.text().lines().count(), 50);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server
-        .log()
-        .iter()
-        .filter(|l| l.contains("POST /v1/check"))
-        .count()
-        < 2
-    {
-        assert!(Instant::now() < deadline, "{:?}", server.log());
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let log = server.log();
-    let whole = log.iter().rfind(|l| l.contains("POST /v1/check")).unwrap();
+    let whole = log_line_of(&server, "POST /v1/check", 2);
     assert!(whole.contains("see_today cases=50 refused=0 "), "{whole}");
     assert!(!whole.contains("cut_off"), "{whole}");
+}
+
+/// The `nth` log line (from 1) that holds `text`, once the server has written it.
+fn log_line_of(server: &Server, text: &str, nth: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let log = server.log();
+        if let Some(line) = log.iter().filter(|l| l.contains(text)).nth(nth - 1) {
+            return line.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no log line {nth} of {text:?}: {log:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// The most memory the process `pid` has held resident, in bytes (Linux: VmHWM).
@@ -1063,9 +1106,8 @@ fn open_stream(server: &Server) -> (TcpStream, BufReader<TcpStream>, Vec<u8>) {
     send_chunk(&mut s, format!("{FEVER}\n").as_bytes());
     let mut reader = BufReader::new(s.try_clone().unwrap());
     let mut pending = Vec::new();
-    if read_head(&mut reader) == 200 {
-        assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
-    }
+    assert_eq!(read_head(&mut reader), 200, "a stream is taken");
+    assert!(read_answer_line(&mut reader, &mut pending).contains("see_today"));
     (s, reader, pending)
 }
 
@@ -1085,9 +1127,11 @@ fn streams_leave_places_for_single_cases_and_readyz_is_always_answered() {
     );
     for (mut s, mut reader, _) in streams {
         s.write_all(b"0\r\n\r\n").unwrap();
-        let mut rest = Vec::new();
-        let _ = reader.read_to_end(&mut rest);
+        read_to_last_chunk(&mut reader);
     }
+    // Their places are back once their responses have ended: three streams again.
+    let again: Vec<_> = (0..3).map(|_| open_stream(&server)).collect();
+    drop(again);
     // With every place taken, the readiness check still answers.
     let server = Server::start(&["--max-in-flight", "1"]);
     let _held = open_stream(&server);
