@@ -7,13 +7,22 @@ use chrono::DateTime;
 
 use crate::evaluate::{triage, Triage};
 use crate::model::Disposition;
-use crate::rules::{Example, RuleId, RuleSet};
+use crate::rules::{Diagnostic, Example, Level, RuleId, RuleKind, RuleSet};
 
 /// What went wrong with one example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
     pub example: String,
     pub message: String,
+}
+
+impl ExampleFailure {
+    /// The failure as a problem of the rule file `file`: an error, since a file whose own
+    /// examples fail does not do what it says and is not used.
+    pub fn diagnostic(&self, file: &str) -> Diagnostic {
+        let example = RuleId::new(RuleKind::Example, &self.example);
+        Diagnostic::about(Level::Error, file, &example, "", self.message.clone())
+    }
 }
 
 /// The outcome of running all examples of a rule set.

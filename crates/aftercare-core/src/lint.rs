@@ -1,5 +1,7 @@
-//! Rule-file lint: a file can be valid and still weaker than the clinic meant. Each warning
-//! names the file, the rule and the field, on one line; `rules check --strict` fails on any.
+//! Rule-file lint: a file can be valid and still weaker than the clinic meant. Each finding
+//! is a [`Diagnostic`] naming the file, the rule and the field, on one line: a warning, or an
+//! error where the file's words would have a person do less than its disposition needs (the
+//! file is then not used); `rules check --strict` fails on any.
 //!
 //! What is flagged, and why:
 //! - a warning sign, a window's past-window result, a day threshold or the late-presentation
@@ -33,7 +35,6 @@
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
 
 use std::borrow::Borrow;
-use std::fmt;
 
 use crate::day_words::{after_day, day_number};
 use crate::evaluate::{triage, Aspect, RuleRef};
@@ -41,39 +42,9 @@ use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
-    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet, Steps,
-    SymptomRef, Threshold,
+    Citation, Diagnostic, ExpectedReaction, Level, Member, MemberRef, MemberState, RuleId,
+    RuleKind, RuleSet, Steps, SymptomRef, Threshold,
 };
-
-/// One thing in a rule file that may weaken safety.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    pub file: String,
-    /// The rule, as `warning_sign "fever"` (the validator's form).
-    pub rule: String,
-    pub field: Option<String>,
-    pub message: String,
-    /// The file must not be used as it is: its words tell a person to do less than its
-    /// disposition needs (a warning sign's emergency said as "home care").
-    pub refuses_use: bool,
-}
-
-impl Warning {
-    /// Whether any of `warnings` stops the file from being used.
-    pub fn any_refuses_use(warnings: &[Warning]) -> bool {
-        warnings.iter().any(|w| w.refuses_use)
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.rule)?;
-        if let Some(field) = &self.field {
-            write!(f, ": {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
 
 /// Lints `rules`; `reference` is the rule set it must not be weaker than (the default set),
 /// and `examples` the outcome of the file's own examples.
@@ -81,7 +52,7 @@ pub fn lint(
     rules: &RuleSet,
     reference: Option<&RuleSet>,
     examples: Option<&ExampleReport>,
-) -> Vec<Warning> {
+) -> Vec<Diagnostic> {
     let mut l = Linter {
         rules,
         out: Vec::new(),
@@ -106,7 +77,7 @@ pub fn lint(
 
 struct Linter<'a> {
     rules: &'a RuleSet,
-    out: Vec<Warning>,
+    out: Vec<Diagnostic>,
 }
 
 fn is_emergency(d: Disposition) -> bool {
@@ -115,21 +86,18 @@ fn is_emergency(d: Disposition) -> bool {
 
 impl Linter<'_> {
     fn warn(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
-        self.out.push(Warning {
-            file: self.rules.origin.clone(),
-            rule: rule.borrow().to_string(),
-            field: (!field.is_empty()).then(|| field.to_string()),
-            message: message.into(),
-            refuses_use: false,
-        });
+        self.say(Level::Warning, rule.borrow(), field, message);
     }
 
-    /// A warning that also stops the file from being used.
+    /// A finding that stops the file from being used: an error, not a warning.
     fn refuse(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
-        self.warn(rule, field, message);
-        if let Some(last) = self.out.last_mut() {
-            last.refuses_use = true;
-        }
+        self.say(Level::Error, rule.borrow(), field, message);
+    }
+
+    fn say(&mut self, level: Level, rule: &RuleId, field: &str, message: impl Into<String>) {
+        let origin = &self.rules.origin;
+        self.out
+            .push(Diagnostic::about(level, origin, rule, field, message));
     }
 
     fn reactions(&mut self, reference: Option<&RuleSet>) {
@@ -1180,7 +1148,7 @@ mod tests {
             Some(&report),
         )
         .iter()
-        .map(Warning::to_string)
+        .map(Diagnostic::to_string)
         .collect()
     }
 
@@ -1363,7 +1331,7 @@ mod tests {
         )
         .unwrap();
         let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
-        assert!(Warning::any_refuses_use(&warnings), "{warnings:#?}");
+        assert!(Diagnostic::any_error(&warnings), "{warnings:#?}");
         // A plain difference of words is said, and does not stop the file.
         let rules = RuleSet::parse(
             &edited(
@@ -1374,7 +1342,7 @@ mod tests {
         )
         .unwrap();
         let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
-        assert!(!warnings.is_empty() && !Warning::any_refuses_use(&warnings));
+        assert!(!warnings.is_empty() && !Diagnostic::any_error(&warnings));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! evaluation can use without searching.
 
 pub mod advice_words;
+mod diagnostic;
 mod file;
 mod identity;
 mod validate;
@@ -11,12 +12,13 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
+pub use diagnostic::{Diagnostic, Level};
 pub use file::RuleFile;
 pub use identity::{
     Aspect, RuleId, RuleKind, RuleRef, OTHER_EARLY_ASPECT, OTHER_RAISED_ASPECT,
     UNKNOWN_SYMPTOM_RULE,
 };
-pub use validate::{RuleFileError, RuleFileErrors, MAX_RULE_FILE_BYTES};
+pub use validate::{RuleFileErrors, MAX_RULE_FILE_BYTES};
 
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
@@ -667,7 +669,7 @@ impl RuleSet {
                 std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
             })
             .map_err(|e| {
-                RuleFileErrors::single(RuleFileError::new(
+                RuleFileErrors::single(Diagnostic::error(
                     &origin,
                     format!(
                         "cannot read the rule file: {}",
@@ -676,7 +678,7 @@ impl RuleSet {
                 ))
             })?;
         if bytes.len() as u64 >= limit {
-            return Err(RuleFileErrors::single(RuleFileError::new(
+            return Err(RuleFileErrors::single(Diagnostic::error(
                 &origin,
                 format!(
                     "the rule file is larger than {} bytes, the most accepted",
@@ -685,7 +687,7 @@ impl RuleSet {
             )));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
-            RuleFileErrors::single(RuleFileError::new(
+            RuleFileErrors::single(Diagnostic::error(
                 &origin,
                 format!(
                     "the rule file is not UTF-8 text (invalid byte at offset {})",
