@@ -35,6 +35,7 @@
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
 
 use std::borrow::Borrow;
+use std::fmt::Display;
 
 use crate::day_words::{after_day, day_number};
 use crate::evaluate::{triage, Aspect, RuleRef};
@@ -42,8 +43,8 @@ use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
-    Citation, Diagnostic, ExpectedReaction, Level, Member, MemberRef, MemberState, RuleId,
-    RuleKind, RuleSet, Steps, SymptomRef, Threshold,
+    Citation, Combination, Diagnostic, ExpectedReaction, Level, Member, MemberRef, MemberState,
+    RuleId, RuleKind, RuleSet, Steps, SymptomRef, Threshold,
 };
 
 /// Lints `rules`; `reference` is the rule set it must not be weaker than (the default set),
@@ -292,7 +293,8 @@ impl Linter<'_> {
                     &rule,
                     field,
                     format!(
-                        "{mine} is later than in the default set ({theirs}): the window ends later"
+                        "{}: the window ends later",
+                        weaker(mine, Weaker::Later, theirs)
                     ),
                 );
             }
@@ -301,10 +303,7 @@ impl Linter<'_> {
             self.warn(
                 &rule,
                 "past_window",
-                format!(
-                    "{} is less urgent than in the default set ({})",
-                    r.past_window, base.past_window
-                ),
+                weaker(r.past_window, Weaker::LessUrgent, base.past_window),
             );
         }
         for ((field, mine), (_, theirs)) in thresholds(r).into_iter().zip(thresholds(base)) {
@@ -354,9 +353,8 @@ impl Linter<'_> {
                             &rule,
                             &format!("{field}.day"),
                             format!(
-                                "{} is later than in the default set ({}): the default set has {field} {}",
-                                day_number(first),
-                                day_number(base_step.day),
+                                "{}: the default set has {field} {}",
+                                weaker(day_number(first), Weaker::Later, day_number(base_step.day)),
                                 theirs.describe()
                             ),
                         );
@@ -367,9 +365,8 @@ impl Linter<'_> {
                             &rule,
                             &format!("{field}.disposition"),
                             format!(
-                                "{} is less urgent than in the default set ({}) {}: the default set has {field} {}",
-                                step.disposition,
-                                base_step.disposition,
+                                "{} {}: the default set has {field} {}",
+                                weaker(step.disposition, Weaker::LessUrgent, base_step.disposition),
                                 after_day(day.floor().max(base_step.day)),
                                 theirs.describe()
                             ),
@@ -397,10 +394,7 @@ impl Linter<'_> {
                     self.warn(
                         rule,
                         "disposition",
-                        format!(
-                            "{} is less urgent than in the default set ({})",
-                            w.disposition, base.disposition
-                        ),
+                        weaker(w.disposition, Weaker::LessUrgent, base.disposition),
                     );
                 }
             }
@@ -431,179 +425,126 @@ impl Linter<'_> {
     }
 
     fn combinations(&mut self, reference: Option<&RuleSet>) {
-        let rules = self.rules;
-        for c in &rules.combinations {
-            // The least a member gives on its own: a warning sign its disposition, an
-            // expected reaction or a risk factor home care (a reaction within its window).
-            let least = |r: &MemberRef| match r {
-                MemberRef::Symptom(SymptomRef::WarningSign(i)) => {
-                    rules.warning_signs[*i].disposition
-                }
-                MemberRef::Symptom(SymptomRef::Other) => rules
-                    .other
-                    .as_ref()
-                    .map_or(Disposition::HomeCare, |o| o.disposition),
-                _ => Disposition::HomeCare,
-            };
-            let members = c
-                .members
-                .iter()
-                .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
-                .max()
-                .unwrap_or_default();
-            // Equal is allowed where the combination is there for the cause its reason
-            // names; less urgent never is.
-            if c.disposition < members || (c.disposition == members && !c.tells_the_cause) {
-                self.warn(
-                    RuleId::combination(&c.id),
-                    "disposition",
-                    format!(
-                        "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
-                        c.disposition
-                    ),
-                );
-            }
+        for c in &self.rules.combinations {
+            self.combination_changes_the_result(c);
         }
         let Some(reference) = reference else { return };
         for base in &reference.combinations {
-            let rule = RuleId::combination(&base.id);
-            let Some(c) = rules.combinations.iter().find(|c| c.id == base.id) else {
-                self.warn(
-                    rule,
+            match self.rules.combinations.iter().find(|c| c.id == base.id) {
+                Some(c) => self.combination_vs_reference(c, base),
+                None => self.warn(
+                    RuleId::combination(&base.id),
                     "",
                     format!(
                         "missing: the default set has it ({} when {} together)",
                         base.disposition,
                         base.describe()
                     ),
-                );
-                continue;
-            };
-            if c.disposition < base.disposition {
-                self.warn(
-                    &rule,
-                    "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        c.disposition, base.disposition
-                    ),
-                );
+                ),
             }
-            // Firing only grows with what is present, so checking the smallest sets on which
-            // the default fires (one alternative of each member, with exactly the default's
-            // qualifiers met) finds every case where this one would not: a dropped
-            // alternative, an added member or an added qualifier.
-            // Holding for fewer days than the default is weaker too.
-            if let Some(theirs) = base.until_day {
-                if c.until_day.is_some_and(|mine| mine < theirs) {
-                    self.warn(
-                        &rule,
-                        "until_day",
-                        format!(
-                            "{} is earlier than in the default set ({theirs}): the combination stops holding sooner",
-                            c.until_day.unwrap_or_default()
-                        ),
-                    );
-                }
-            } else if let Some(mine) = c.until_day {
+        }
+    }
+
+    /// A combination never more urgent than its members already are changes no result.
+    fn combination_changes_the_result(&mut self, c: &Combination) {
+        let rules = self.rules;
+        // The least a member gives on its own: a warning sign its disposition, an expected
+        // reaction or a risk factor home care (a reaction within its window).
+        let least = |r: &MemberRef| match r {
+            MemberRef::Symptom(SymptomRef::WarningSign(i)) => rules.warning_signs[*i].disposition,
+            MemberRef::Symptom(SymptomRef::Other) => rules
+                .other
+                .as_ref()
+                .map_or(Disposition::HomeCare, |o| o.disposition),
+            _ => Disposition::HomeCare,
+        };
+        let members = c
+            .members
+            .iter()
+            .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
+            .max()
+            .unwrap_or_default();
+        // Equal is allowed where the combination is there for the cause its reason
+        // names; less urgent never is.
+        if c.disposition < members || (c.disposition == members && !c.tells_the_cause) {
+            self.warn(
+                RuleId::combination(&c.id),
+                "disposition",
+                format!(
+                    "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
+                    c.disposition
+                ),
+            );
+        }
+    }
+
+    /// A combination of the file against the default set's of the same id: less urgent,
+    /// holding for fewer days, or needing more to fire.
+    fn combination_vs_reference(&mut self, c: &Combination, base: &Combination) {
+        let rule = RuleId::combination(&base.id);
+        if c.disposition < base.disposition {
+            self.warn(
+                &rule,
+                "disposition",
+                weaker(c.disposition, Weaker::LessUrgent, base.disposition),
+            );
+        }
+        // Holding for fewer days than the default is weaker too.
+        if let Some(theirs) = base.until_day {
+            if c.until_day.is_some_and(|mine| mine < theirs) {
                 self.warn(
                     &rule,
                     "until_day",
-                    format!("{mine}: the default set holds it on every day"),
+                    format!(
+                        "{}: the combination stops holding sooner",
+                        weaker(c.until_day.unwrap_or_default(), Weaker::Earlier, theirs)
+                    ),
                 );
             }
-            // One way of meeting a member's qualifiers: "severe or worsening" can be met by
-            // either alone, so each is a smallest way of its own.
-            #[derive(Clone, Copy)]
-            struct Met {
-                worsening: bool,
-                severe: bool,
-                outside_window: bool,
-            }
-            let ways = |m: &Member| -> Vec<Met> {
-                let plain = Met {
-                    worsening: m.worsening,
-                    severe: false,
-                    outside_window: m.outside_window,
-                };
-                if m.severe_or_worsening {
-                    vec![
-                        Met {
-                            severe: true,
-                            ..plain
-                        },
-                        Met {
-                            worsening: true,
-                            ..plain
-                        },
-                    ]
-                } else {
-                    vec![plain]
-                }
-            };
-            let mut sets: Vec<Vec<(&String, Met)>> = vec![Vec::new()];
-            for m in &base.members {
-                sets = sets
-                    .into_iter()
-                    .flat_map(|set| {
-                        m.any_of
-                            .iter()
-                            .flat_map(|id| ways(m).into_iter().map(move |w| (id, w)))
-                            .map(move |(id, w)| {
-                                let mut next = set.clone();
-                                next.push((id, w));
-                                next
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .take(4096)
-                    .collect();
-            }
-            for set in sets {
-                let state = |r: MemberRef| -> MemberState {
-                    let mut st = MemberState::default();
-                    for (id, m) in &set {
-                        let mine = match r {
-                            MemberRef::Symptom(s) => rules.lookup(id) == Some(s),
-                            MemberRef::RiskFactor(i) => &&rules.risk_factors[i].id == id,
-                        };
-                        if mine {
-                            st.present = true;
-                            st.worsening |= m.worsening;
-                            st.severe |= m.severe;
-                            st.outside_window |= m.outside_window;
-                        }
-                    }
-                    st
-                };
-                if !c.fires(state) {
-                    let names: Vec<String> = set
-                        .iter()
-                        .map(|(id, m)| {
-                            let mut s = (*id).clone();
-                            if m.outside_window {
-                                s.push_str(" outside its window");
-                            }
-                            if m.severe {
-                                s.push_str(" severe");
-                            }
-                            if m.worsening {
-                                s.push_str(" worsening");
-                            }
-                            s
-                        })
-                        .collect();
-                    self.warn(
-                        &rule,
-                        "members",
-                        format!(
-                            "does not fire for {} together, as the default set does: it needs more",
-                            names.join(" + ")
-                        ),
-                    );
-                }
+        } else if let Some(mine) = c.until_day {
+            self.warn(
+                &rule,
+                "until_day",
+                format!("{mine}: the default set holds it on every day"),
+            );
+        }
+        // Firing only grows with what is present, so checking the smallest sets on which
+        // the default fires (one alternative of each member, with exactly the default's
+        // qualifiers met) finds every case where this one would not: a dropped
+        // alternative, an added member or an added qualifier.
+        for set in smallest_sets(base) {
+            if !c.fires(|r| self.state_in(&set, r)) {
+                let names: Vec<String> = set.iter().map(|(id, met)| met.words(id)).collect();
+                self.warn(
+                    &rule,
+                    "members",
+                    format!(
+                        "does not fire for {} together, as the default set does: it needs more",
+                        names.join(" + ")
+                    ),
+                );
             }
         }
+    }
+
+    /// What a set of reported ids, each with the qualifiers it meets, tells of one
+    /// alternative of a member of this file's combination.
+    fn state_in(&self, set: &[(&String, Met)], r: MemberRef) -> MemberState {
+        let rules = self.rules;
+        let mut st = MemberState::default();
+        for (id, m) in set {
+            let mine = match r {
+                MemberRef::Symptom(s) => rules.lookup(id) == Some(s),
+                MemberRef::RiskFactor(i) => &&rules.risk_factors[i].id == id,
+            };
+            if mine {
+                st.present = true;
+                st.worsening |= m.worsening;
+                st.severe |= m.severe;
+                st.outside_window |= m.outside_window;
+            }
+        }
+        st
     }
 
     fn clusters(&mut self, reference: Option<&RuleSet>) {
@@ -626,14 +567,7 @@ impl Linter<'_> {
                 continue;
             };
             if c.count > base.count {
-                self.warn(
-                    &rule,
-                    "count",
-                    format!(
-                        "{} is more than in the default set ({})",
-                        c.count, base.count
-                    ),
-                );
+                self.warn(&rule, "count", weaker(c.count, Weaker::More, base.count));
             }
             for id in &base.among {
                 if !c.among.contains(id) {
@@ -661,10 +595,7 @@ impl Linter<'_> {
                 self.warn(
                     rule,
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        c.disposition, base.disposition
-                    ),
+                    weaker(c.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
         }
@@ -692,11 +623,7 @@ impl Linter<'_> {
             ),
         ] {
             if mine < theirs {
-                self.warn(
-                    &rule,
-                    field,
-                    format!("{mine} is less urgent than in the default set ({theirs})"),
-                );
+                self.warn(&rule, field, weaker(mine, Weaker::LessUrgent, theirs));
             }
         }
         if let Some(theirs) = base.severe_and_worsening_early {
@@ -716,10 +643,10 @@ impl Linter<'_> {
                         self.warn(
                             &rule,
                             &format!("{field}.until_day"),
-                            format!(
-                                "{} is earlier than in the default set ({})",
+                            weaker(
                                 day_number(mine.day),
-                                day_number(theirs.day)
+                                Weaker::Earlier,
+                                day_number(theirs.day),
                             ),
                         );
                     }
@@ -727,10 +654,7 @@ impl Linter<'_> {
                         self.warn(
                             &rule,
                             &format!("{field}.disposition"),
-                            format!(
-                                "{} is less urgent than in the default set ({})",
-                                mine.disposition, theirs.disposition
-                            ),
+                            weaker(mine.disposition, Weaker::LessUrgent, theirs.disposition),
                         );
                     }
                 }
@@ -755,10 +679,10 @@ impl Linter<'_> {
                 self.warn(
                     &rule,
                     "from_day",
-                    format!(
-                        "{} is later than in the default set ({})",
+                    weaker(
                         day_number(n.from_day),
-                        day_number(base.from_day)
+                        Weaker::Later,
+                        day_number(base.from_day),
                     ),
                 );
             }
@@ -819,20 +743,14 @@ impl Linter<'_> {
                 self.warn(
                     &rule,
                     "after_day",
-                    format!(
-                        "{} is later than in the default set ({})",
-                        late.after_day, base.after_day
-                    ),
+                    weaker(late.after_day, Weaker::Later, base.after_day),
                 );
             }
             if late.disposition < base.disposition {
                 self.warn(
                     rule,
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        late.disposition, base.disposition
-                    ),
+                    weaker(late.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
             let base = &reference.repeat_contact;
@@ -841,10 +759,7 @@ impl Linter<'_> {
                 self.warn(
                     RuleId::new(RuleKind::RepeatContact, &repeat.id),
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        repeat.disposition, base.disposition
-                    ),
+                    weaker(repeat.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
         }
@@ -1014,6 +929,13 @@ impl Linter<'_> {
                 }
             }
         }
+        self.advice_vs_reference(reference);
+    }
+
+    /// Advice of the default set left out, started later, ended earlier or turned from a
+    /// "don't" into a "do" (or back).
+    fn advice_vs_reference(&mut self, reference: &RuleSet) {
+        let rules = self.rules;
         for base in &reference.advice {
             if let Some(a) = rules.advice.iter().find(|a| a.id == base.id) {
                 if a.kind != base.kind {
@@ -1090,6 +1012,100 @@ impl Linter<'_> {
             );
         }
     }
+}
+
+/// One way of meeting a member's qualifiers: "severe or worsening" can be met by either
+/// alone, so each is a smallest way of its own.
+#[derive(Debug, Clone, Copy)]
+struct Met {
+    worsening: bool,
+    severe: bool,
+    outside_window: bool,
+}
+
+impl Met {
+    /// The smallest ways of meeting `m`'s qualifiers.
+    fn ways(m: &Member) -> Vec<Met> {
+        let plain = Met {
+            worsening: m.worsening,
+            severe: false,
+            outside_window: m.outside_window,
+        };
+        if m.severe_or_worsening {
+            vec![
+                Met {
+                    severe: true,
+                    ..plain
+                },
+                Met {
+                    worsening: true,
+                    ..plain
+                },
+            ]
+        } else {
+            vec![plain]
+        }
+    }
+
+    /// The id with the qualifiers met: "spreading_redness outside its window worsening".
+    fn words(self, id: &str) -> String {
+        let mut s = id.to_string();
+        if self.outside_window {
+            s.push_str(" outside its window");
+        }
+        if self.severe {
+            s.push_str(" severe");
+        }
+        if self.worsening {
+            s.push_str(" worsening");
+        }
+        s
+    }
+}
+
+/// The smallest sets of reports on which `base` fires: one alternative of each member, met
+/// in one of its smallest ways (at most 4096 sets, however many members and alternatives).
+fn smallest_sets(base: &Combination) -> Vec<Vec<(&String, Met)>> {
+    let mut sets: Vec<Vec<(&String, Met)>> = vec![Vec::new()];
+    for m in &base.members {
+        sets = sets
+            .into_iter()
+            .flat_map(|set| {
+                m.any_of
+                    .iter()
+                    .flat_map(|id| Met::ways(m).into_iter().map(move |w| (id, w)))
+                    .map(move |(id, w)| {
+                        let mut next = set.clone();
+                        next.push((id, w));
+                        next
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .take(4096)
+            .collect();
+    }
+    sets
+}
+
+/// How a value of the file goes past the default set's the weaker way.
+#[derive(Debug, Clone, Copy)]
+enum Weaker {
+    LessUrgent,
+    Later,
+    Earlier,
+    More,
+}
+
+/// "see_within_3_days is less urgent than in the default set (see_today)": the one sentence
+/// every comparison of a value with the default set's starts with.
+fn weaker(mine: impl Display, how: Weaker, theirs: impl Display) -> String {
+    let how = match how {
+        Weaker::LessUrgent => "less urgent",
+        Weaker::Later => "later",
+        Weaker::Earlier => "earlier",
+        Weaker::More => "more",
+    };
+    format!("{mine} is {how} than in the default set ({theirs})")
 }
 
 /// Whether two texts say the same words (case, spacing and end punctuation aside).
