@@ -12,8 +12,10 @@
 //!   [`day_words`] (days and hours after the treatment in words, for every output).
 //! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run),
 //!   [`lint`] (a rule file checked against weakening), [`trace`] (which rule each test case
-//!   fires), [`examples`]. Every problem found in a rule file, by the validator, a failing
-//!   example or the lint, is one [`rules::Diagnostic`] (an error or a warning).
+//!   fires), [`examples`] (a case against what it is expected to give: one
+//!   [`examples::Expectation`] for a rule file's examples and a table's test cases alike).
+//!   Every problem found in a rule file, by the validator, a failing example or the lint,
+//!   is one [`rules::Diagnostic`] (an error or a warning).
 //! - **The evaluation**: [`resolve`] (a case's times against now), [`evaluate`] (the triage
 //!   and its words), [`follow_up`] (what is due next), [`refusal`] (the floor of a case that
 //!   cannot be read whole: the emergency it shows is never lost).
