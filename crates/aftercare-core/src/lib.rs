@@ -10,7 +10,8 @@
 //!   [`input`] (the JSON case as a program sends it, read strictly), [`pretty_case`] (a
 //!   case spread over several lines), [`when`] (times as a case or a person gives them),
 //!   [`day_words`] (days and hours after the treatment in words, for every output).
-//! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run),
+//! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run; the
+//!   entries a case may name, whatever their table, from [`RuleSet::entries`]),
 //!   [`lint`] (a rule file checked against weakening), [`trace`] (which rule each test case
 //!   fires), [`examples`] (a case against what it is expected to give: one
 //!   [`examples::Expectation`] for a rule file's examples and a table's test cases alike).

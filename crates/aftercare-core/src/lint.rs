@@ -43,8 +43,8 @@ use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
-    Citation, Combination, Diagnostic, ExpectedReaction, Level, Member, MemberRef, MemberState,
-    RuleId, RuleKind, RuleSet, Steps, SymptomRef, Threshold,
+    Citation, Combination, Diagnostic, Entry, ExpectedReaction, Level, Member, MemberRef,
+    MemberState, RuleId, RuleKind, RuleSet, Steps, SymptomRef, Threshold,
 };
 
 /// Lints `rules`; `reference` is the rule set it must not be weaker than (the default set),
@@ -767,19 +767,13 @@ impl Linter<'_> {
 
     fn citations(&mut self) {
         let rules = self.rules;
-        let mut cited: Vec<(RuleId, &Citation)> = Vec::new();
-        cited.extend(
-            rules
-                .reactions
-                .iter()
-                .map(|r| (RuleId::expected_reaction(&r.id), &r.citation)),
-        );
-        cited.extend(
-            rules
-                .warning_signs
-                .iter()
-                .map(|w| (RuleId::warning_sign(&w.id), &w.citation)),
-        );
+        // In the order of the rest of the lint: the expected reactions and warning signs,
+        // the combinations and clusters of them, then `other` and the risk factors.
+        let (symptoms, others): (Vec<Entry>, Vec<Entry>) = rules
+            .entries()
+            .partition(|e| matches!(e.kind, RuleKind::ExpectedReaction | RuleKind::WarningSign));
+        let mut cited: Vec<(RuleId, &Citation)> =
+            symptoms.iter().map(|e| (e.rule(), e.citation)).collect();
         cited.extend(
             rules
                 .combinations
@@ -792,18 +786,7 @@ impl Linter<'_> {
                 .iter()
                 .map(|c| (RuleId::new(RuleKind::Cluster, &c.id), &c.citation)),
         );
-        cited.extend(
-            rules
-                .other
-                .iter()
-                .map(|o| (RuleId::new(RuleKind::Other, &o.id), &o.citation)),
-        );
-        cited.extend(
-            rules
-                .risk_factors
-                .iter()
-                .map(|f| (RuleId::new(RuleKind::RiskFactor, &f.id), &f.citation)),
-        );
+        cited.extend(others.iter().map(|e| (e.rule(), e.citation)));
         cited.push((
             RuleId::new(RuleKind::RepeatContact, &rules.repeat_contact.id),
             &rules.repeat_contact.citation,

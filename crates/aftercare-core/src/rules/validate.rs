@@ -1116,41 +1116,14 @@ impl Validator<'_> {
         other: Option<&OtherRule>,
         risk_factors: &[RiskFactor],
     ) {
-        let mut entries: Vec<(RuleId, &str, &[String])> = Vec::new();
-        entries.extend(reactions.iter().map(|r| {
-            (
-                RuleId::new(RuleKind::ExpectedReaction, &r.id),
-                r.id.as_str(),
-                r.aliases.as_slice(),
-            )
-        }));
-        entries.extend(signs.iter().map(|w| {
-            (
-                RuleId::new(RuleKind::WarningSign, &w.id),
-                w.id.as_str(),
-                w.aliases.as_slice(),
-            )
-        }));
-        if let Some(o) = other {
-            entries.push((
-                RuleId::new(RuleKind::Other, &o.id),
-                o.id.as_str(),
-                o.aliases.as_slice(),
-            ));
-        }
-        entries.extend(risk_factors.iter().map(|f| {
-            (
-                RuleId::new(RuleKind::RiskFactor, &f.id),
-                f.id.as_str(),
-                f.aliases.as_slice(),
-            )
-        }));
+        let entries: Vec<Entry> = entries_of(reactions, signs, other, risk_factors).collect();
         let mut owner: HashMap<String, &str> = HashMap::new();
-        for (_, id, _) in &entries {
-            owner.insert(normalise(id), id);
+        for e in &entries {
+            owner.insert(normalise(e.id), e.id);
         }
-        for (rule, id, aliases) in &entries {
-            for a in aliases.iter() {
+        for e in &entries {
+            let (rule, id) = (&e.rule(), e.id);
+            for a in e.aliases {
                 let key = normalise(a);
                 if key.is_empty() {
                     self.err(rule, "aliases", format!("{a:?} names nothing"));
@@ -1164,7 +1137,7 @@ impl Validator<'_> {
                     );
                 }
                 match owner.get(&key) {
-                    Some(other) if other == id => self.err(
+                    Some(&other) if other == id => self.err(
                         rule,
                         "aliases",
                         format!("{a:?} is listed twice or repeats the entry's own id"),
