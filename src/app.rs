@@ -85,18 +85,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
 
 pub fn run(config: &Config) -> Result<ExitCode, Error> {
     colored::control::set_override(config.color);
-    // Answers written nowhere must not end in a success: a closed standard output is said,
-    // with exit 1, before anything is asked or read.
-    if matches!(
-        config.command,
-        Action::Check { .. } | Action::Advice { .. } | Action::Questionnaire { .. }
-    ) && crate::io_text::stdout_was_closed()
-    {
-        return Err(Error::Io(
-            "standard output is closed: the answers would be lost (write them to a file or a pipe)"
-                .into(),
-        ));
-    }
+    answers_can_be_written(config)?;
     let style = Style {
         color: config.color,
         width: config.width,
@@ -139,33 +128,15 @@ pub fn run(config: &Config) -> Result<ExitCode, Error> {
                 disposition_exit_code: *disposition_exit_code,
                 lines: *lines,
             };
-            // Checked as every other input: the name goes into the note and the record.
-            if let Some(c) = nurse_name.as_deref().and_then(|n| {
-                n.chars()
-                    .find(|&c| aftercare_core::unsafe_chars::is_unsafe(c))
-            }) {
-                return Err(Error::Usage(format!(
-                    "--nurse-name: holds a control character or an invisible one (U+{:04X}); give the name as it is written",
-                    u32::from(c)
-                )));
-            }
+            check_nurse_name(nurse_name.as_deref())?;
             // A closed terminal or a SIGTERM is taken by a thread of its own once the
             // questions start (see `questionnaire::hangup`): blocked before any other thread
             // starts (the check-in's store may start some), so that none of them takes it.
             if config.stdin_is_terminal && config.stderr_is_terminal {
                 crate::questionnaire::hangup::block();
             }
-            // The check-in is read (and its reading audited) only when the call can go on.
             #[cfg(feature = "server")]
-            let from = match from_inbox {
-                Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
-                    Some(crate::admin::checkin_for_call(id, store)?)
-                }
-                Some(_) => return Err(Error::Usage(
-                    "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
-                )),
-                None => None,
-            };
+            let from = checkin_for_call(config, from_inbox.as_ref())?;
             #[cfg(not(feature = "server"))]
             let from = None;
             crate::questionnaire::run_on_terminal_from(
@@ -223,6 +194,51 @@ pub fn run(config: &Config) -> Result<ExitCode, Error> {
         Action::Audit(a) => admin_output(|out| crate::admin::audit(a, out)),
         #[cfg(feature = "server")]
         Action::Checkin(c) => admin_output(|out| crate::admin::checkin(c, out)),
+    }
+}
+
+/// Answers written nowhere must not end in a success: a closed standard output is said,
+/// with exit 1, before anything is asked or read.
+fn answers_can_be_written(config: &Config) -> Result<(), Error> {
+    if matches!(
+        config.command,
+        Action::Check { .. } | Action::Advice { .. } | Action::Questionnaire { .. }
+    ) && crate::io_text::stdout_was_closed()
+    {
+        return Err(Error::Io(
+            "standard output is closed: the answers would be lost (write them to a file or a pipe)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `--nurse-name`, checked as every other input: the name goes into the note and the record.
+fn check_nurse_name(name: Option<&str>) -> Result<(), Error> {
+    match name.and_then(|n| n.chars().find(|&c| aftercare_core::unsafe_chars::is_unsafe(c))) {
+        Some(c) => Err(Error::Usage(format!(
+            "--nurse-name: holds a control character or an invisible one (U+{:04X}); give the name as it is written",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The check-in a nurse's call starts from (`--from-inbox`), read (and its reading audited)
+/// only when the call can go on.
+#[cfg(feature = "server")]
+fn checkin_for_call(
+    config: &Config,
+    from_inbox: Option<&(String, crate::store::StoreSpec)>,
+) -> Result<Option<crate::questionnaire::FromCheckin>, Error> {
+    match from_inbox {
+        Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
+            Ok(Some(crate::admin::checkin_for_call(id, store)?))
+        }
+        Some(_) => Err(Error::Usage(
+            "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
+        )),
+        None => Ok(None),
     }
 }
 
