@@ -13,8 +13,7 @@ use crate::whole_records::WholeRecords;
 use crate::{advice, io_reason};
 use aftercare_core::examples::run_examples;
 use aftercare_core::model::Disposition;
-use aftercare_core::rules::{RuleFileErrors, RuleSet};
-use aftercare_core::rules::{RuleId, RuleKind};
+use aftercare_core::rules::{Diagnostic, RuleFileErrors, RuleSet};
 use aftercare_core::{lint, trace};
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -62,36 +61,21 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
             if !failures.is_empty() {
                 return Err(Error::Rules(RuleFileErrors(
                     failures
-                        .into_iter()
-                        .map(|f| aftercare_core::rules::RuleFileError {
-                            file: rules.origin.clone(),
-                            line: None,
-                            rule: Some(RuleId::new(RuleKind::Example, &f.example).to_string()),
-                            field: None,
-                            message: f.message,
-                        })
+                        .iter()
+                        .map(|f| f.diagnostic(&rules.origin))
                         .collect(),
                 )));
             }
-            let warnings = lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None);
+            let (errors, warnings): (Vec<_>, Vec<_>) =
+                lint::lint(&rules, Some(&RuleSet::built_in_without_examples()), None)
+                    .into_iter()
+                    .partition(Diagnostic::is_error);
             // Words that contradict their disposition stop the file, as failing examples do.
-            if lint::Warning::any_refuses_use(&warnings) {
-                return Err(Error::Rules(RuleFileErrors(
-                    warnings
-                        .into_iter()
-                        .filter(|w| w.refuses_use)
-                        .map(|w| aftercare_core::rules::RuleFileError {
-                            file: w.file,
-                            line: None,
-                            rule: Some(w.rule),
-                            field: w.field,
-                            message: w.message,
-                        })
-                        .collect(),
-                )));
+            if !errors.is_empty() {
+                return Err(Error::Rules(RuleFileErrors(errors)));
             }
-            for w in warnings {
-                diagnostics::warning(&w.to_string());
+            for w in &warnings {
+                diagnostics::rule_file(w);
             }
             Ok(rules)
         }
@@ -101,18 +85,7 @@ pub fn load_rules(config: &Config) -> Result<RuleSet, Error> {
 
 pub fn run(config: &Config) -> Result<ExitCode, Error> {
     colored::control::set_override(config.color);
-    // Answers written nowhere must not end in a success: a closed standard output is said,
-    // with exit 1, before anything is asked or read.
-    if matches!(
-        config.command,
-        Action::Check { .. } | Action::Advice { .. } | Action::Questionnaire { .. }
-    ) && crate::io_text::stdout_was_closed()
-    {
-        return Err(Error::Io(
-            "standard output is closed: the answers would be lost (write them to a file or a pipe)"
-                .into(),
-        ));
-    }
+    answers_can_be_written(config)?;
     let style = Style {
         color: config.color,
         width: config.width,
@@ -155,33 +128,15 @@ pub fn run(config: &Config) -> Result<ExitCode, Error> {
                 disposition_exit_code: *disposition_exit_code,
                 lines: *lines,
             };
-            // Checked as every other input: the name goes into the note and the record.
-            if let Some(c) = nurse_name.as_deref().and_then(|n| {
-                n.chars()
-                    .find(|&c| aftercare_core::unsafe_chars::is_unsafe(c))
-            }) {
-                return Err(Error::Usage(format!(
-                    "--nurse-name: holds a control character or an invisible one (U+{:04X}); give the name as it is written",
-                    u32::from(c)
-                )));
-            }
+            check_nurse_name(nurse_name.as_deref())?;
             // A closed terminal or a SIGTERM is taken by a thread of its own once the
             // questions start (see `questionnaire::hangup`): blocked before any other thread
             // starts (the check-in's store may start some), so that none of them takes it.
             if config.stdin_is_terminal && config.stderr_is_terminal {
                 crate::questionnaire::hangup::block();
             }
-            // The check-in is read (and its reading audited) only when the call can go on.
             #[cfg(feature = "server")]
-            let from = match from_inbox {
-                Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
-                    Some(crate::admin::checkin_for_call(id, store)?)
-                }
-                Some(_) => return Err(Error::Usage(
-                    "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
-                )),
-                None => None,
-            };
+            let from = checkin_for_call(config, from_inbox.as_ref())?;
             #[cfg(not(feature = "server"))]
             let from = None;
             crate::questionnaire::run_on_terminal_from(
@@ -242,6 +197,51 @@ pub fn run(config: &Config) -> Result<ExitCode, Error> {
     }
 }
 
+/// Answers written nowhere must not end in a success: a closed standard output is said,
+/// with exit 1, before anything is asked or read.
+fn answers_can_be_written(config: &Config) -> Result<(), Error> {
+    if matches!(
+        config.command,
+        Action::Check { .. } | Action::Advice { .. } | Action::Questionnaire { .. }
+    ) && crate::io_text::stdout_was_closed()
+    {
+        return Err(Error::Io(
+            "standard output is closed: the answers would be lost (write them to a file or a pipe)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `--nurse-name`, checked as every other input: the name goes into the note and the record.
+fn check_nurse_name(name: Option<&str>) -> Result<(), Error> {
+    match name.and_then(|n| n.chars().find(|&c| aftercare_core::unsafe_chars::is_unsafe(c))) {
+        Some(c) => Err(Error::Usage(format!(
+            "--nurse-name: holds a control character or an invisible one (U+{:04X}); give the name as it is written",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The check-in a nurse's call starts from (`--from-inbox`), read (and its reading audited)
+/// only when the call can go on.
+#[cfg(feature = "server")]
+fn checkin_for_call(
+    config: &Config,
+    from_inbox: Option<&(String, crate::store::StoreSpec)>,
+) -> Result<Option<crate::questionnaire::FromCheckin>, Error> {
+    match from_inbox {
+        Some((id, store)) if config.stdin_is_terminal && config.stderr_is_terminal => {
+            Ok(Some(crate::admin::checkin_for_call(id, store)?))
+        }
+        Some(_) => Err(Error::Usage(
+            "--from-inbox starts the nurse's call, which needs a terminal (standard input and standard error)".into(),
+        )),
+        None => Ok(None),
+    }
+}
+
 /// What an administration command printed, written out as any output is.
 #[cfg(feature = "server")]
 fn admin_output(
@@ -299,22 +299,7 @@ fn serve(
         ));
     }
     let rules = rules_to_examine(config, None)?;
-    let report = run_examples(&rules);
-    for f in &report.failures {
-        diagnostics::error(&format!(
-            "{}: example {:?}: {}",
-            rules.origin, f.example, f.message
-        ));
-    }
-    let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
-    for w in &warnings {
-        if w.refuses_use {
-            diagnostics::error(&w.to_string());
-        } else {
-            diagnostics::warning(&w.to_string());
-        }
-    }
-    if !report.failures.is_empty() || lint::Warning::any_refuses_use(&warnings) {
+    if !examine(&rules).usable {
         return Err(Error::Reported(ExitCode::Rules));
     }
     let settings = crate::serve::Settings {
@@ -448,37 +433,27 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<Exi
         // Every problem, one a line: this is the command the short message points to.
         Err(errors) => {
             for e in &errors.0 {
-                diagnostics::error(&e.to_string());
+                diagnostics::rule_file(e);
             }
             return Err(Error::Reported(ExitCode::Rules));
         }
     };
-    let report = run_examples(&rules);
-    for f in &report.failures {
-        diagnostics::error(&format!(
-            "{}: example {:?}: {}",
-            rules.origin, f.example, f.message
-        ));
-    }
-    let warnings = lint::lint(&rules, Some(&RuleSet::built_in()), Some(&report));
-    for w in &warnings {
-        if w.refuses_use {
-            diagnostics::error(&w.to_string());
-        } else {
-            diagnostics::warning(&w.to_string());
-        }
-    }
-    if !report.failures.is_empty() || lint::Warning::any_refuses_use(&warnings) {
+    let Examined {
+        usable,
+        examples_run,
+        warnings,
+    } = examine(&rules);
+    if !usable {
         return Err(Error::Reported(ExitCode::Rules));
     }
-    let count = match warnings.len() {
+    let count = match warnings {
         1 => "1 warning".to_string(),
         n => format!("{n} warnings"),
     };
-    if strict && !warnings.is_empty() {
-        diagnostics::error(&format!(
-            "{}: {count}, and --strict fails on any",
-            rules.origin
+    if strict && warnings > 0 {
+        diagnostics::rule_file(&Diagnostic::error(
+            &rules.origin,
+            format!("{count}, and --strict fails on any"),
         ));
         return Err(Error::Reported(ExitCode::Rules));
     }
@@ -491,8 +466,36 @@ fn rules_check(config: &Config, file: Option<&Path>, strict: bool) -> Result<Exi
         rules.warning_signs.len(),
         rules.combinations.len(),
         rules.advice.len(),
-        report.run,
+        examples_run,
     ))
+}
+
+/// What [`examine`] found.
+struct Examined {
+    /// No example fails and no finding of the lint stops the file.
+    usable: bool,
+    examples_run: usize,
+    warnings: usize,
+}
+
+/// The file's own examples run and the lint against the built-in set, every problem said on
+/// standard error: what `rules check` and `serve` look at before anything else.
+fn examine(rules: &RuleSet) -> Examined {
+    let report = run_examples(rules);
+    let mut problems: Vec<Diagnostic> = report
+        .failures
+        .iter()
+        .map(|f| f.diagnostic(&rules.origin))
+        .collect();
+    problems.extend(lint::lint(rules, Some(&RuleSet::built_in()), Some(&report)));
+    for p in &problems {
+        diagnostics::rule_file(p);
+    }
+    Examined {
+        usable: !Diagnostic::any_error(&problems),
+        examples_run: report.run,
+        warnings: problems.iter().filter(|p| !p.is_error()).count(),
+    }
 }
 
 /// `rules trace`: every rule with its sources and what makes it fire.

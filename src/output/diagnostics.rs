@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use aftercare_core::escape;
+use aftercare_core::rules::{Diagnostic, Level};
 
 /// `aftercare: error: MESSAGE`.
 pub fn error(message: &str) {
@@ -14,6 +15,16 @@ pub fn error(message: &str) {
 /// `aftercare: warning: MESSAGE`.
 pub fn warning(message: &str) {
     line("warning", message);
+}
+
+/// A problem of a rule file (validation, a failing example, the lint), as an error or a
+/// warning by its level: every command says them in these words.
+pub fn rule_file(d: &Diagnostic) {
+    let kind = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    line(kind, &d.to_string());
 }
 
 /// A line of its own on standard error, as given but made safe.

@@ -234,17 +234,7 @@ pub fn findings_in_words(
     other_words: Option<&str>,
     also: bool,
 ) -> Vec<String> {
-    let label = |id: &str| -> String {
-        rules.symptom_text(id).map_or_else(
-            || {
-                rules
-                    .risk_factor(id)
-                    .map_or(id, |(_, f)| f.label.as_str())
-                    .to_string()
-            },
-            |t| t.label.to_string(),
-        )
-    };
+    let label = |id: &str| -> String { rules.entry(id).map_or(id, |e| e.label).to_string() };
     let mut out = Vec::new();
     for f in &a.findings {
         let line = match (f.kind, &f.symptom) {

@@ -10,9 +10,13 @@
 //!   [`input`] (the JSON case as a program sends it, read strictly), [`pretty_case`] (a
 //!   case spread over several lines), [`when`] (times as a case or a person gives them),
 //!   [`day_words`] (days and hours after the treatment in words, for every output).
-//! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run),
+//! - **The protocol**: [`rules`] (a rule file read, validated, with its examples run; the
+//!   entries a case may name, whatever their table, from [`RuleSet::entries`]),
 //!   [`lint`] (a rule file checked against weakening), [`trace`] (which rule each test case
-//!   fires), [`examples`].
+//!   fires), [`examples`] (a case against what it is expected to give: one
+//!   [`examples::Expectation`] for a rule file's examples and a table's test cases alike).
+//!   Every problem found in a rule file, by the validator, a failing example or the lint,
+//!   is one [`rules::Diagnostic`] (an error or a warning).
 //! - **The evaluation**: [`resolve`] (a case's times against now), [`evaluate`] (the triage
 //!   and its words), [`follow_up`] (what is due next), [`refusal`] (the floor of a case that
 //!   cannot be read whole: the emergency it shows is never lost).

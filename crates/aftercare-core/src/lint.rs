@@ -1,5 +1,7 @@
-//! Rule-file lint: a file can be valid and still weaker than the clinic meant. Each warning
-//! names the file, the rule and the field, on one line; `rules check --strict` fails on any.
+//! Rule-file lint: a file can be valid and still weaker than the clinic meant. Each finding
+//! is a [`Diagnostic`] naming the file, the rule and the field, on one line: a warning, or an
+//! error where the file's words would have a person do less than its disposition needs (the
+//! file is then not used); `rules check --strict` fails on any.
 //!
 //! What is flagged, and why:
 //! - a warning sign, a window's past-window result, a day threshold or the late-presentation
@@ -33,7 +35,7 @@
 //! improving symptom", which is stricter, never weaker, and the default uses it (milia).
 
 use std::borrow::Borrow;
-use std::fmt;
+use std::fmt::Display;
 
 use crate::day_words::{after_day, day_number};
 use crate::evaluate::{triage, Aspect, RuleRef};
@@ -41,39 +43,9 @@ use crate::examples::ExampleReport;
 use crate::input::MAX_DAYS;
 use crate::model::{Case, Disposition, ReportedSymptom, Severity, Trend};
 use crate::rules::{
-    Citation, ExpectedReaction, Member, MemberRef, MemberState, RuleId, RuleKind, RuleSet, Steps,
-    SymptomRef, Threshold,
+    Citation, Combination, Diagnostic, Entry, ExpectedReaction, Level, Member, MemberRef,
+    MemberState, RuleId, RuleKind, RuleSet, Steps, SymptomRef, Threshold,
 };
-
-/// One thing in a rule file that may weaken safety.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    pub file: String,
-    /// The rule, as `warning_sign "fever"` (the validator's form).
-    pub rule: String,
-    pub field: Option<String>,
-    pub message: String,
-    /// The file must not be used as it is: its words tell a person to do less than its
-    /// disposition needs (a warning sign's emergency said as "home care").
-    pub refuses_use: bool,
-}
-
-impl Warning {
-    /// Whether any of `warnings` stops the file from being used.
-    pub fn any_refuses_use(warnings: &[Warning]) -> bool {
-        warnings.iter().any(|w| w.refuses_use)
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.rule)?;
-        if let Some(field) = &self.field {
-            write!(f, ": {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
 
 /// Lints `rules`; `reference` is the rule set it must not be weaker than (the default set),
 /// and `examples` the outcome of the file's own examples.
@@ -81,7 +53,7 @@ pub fn lint(
     rules: &RuleSet,
     reference: Option<&RuleSet>,
     examples: Option<&ExampleReport>,
-) -> Vec<Warning> {
+) -> Vec<Diagnostic> {
     let mut l = Linter {
         rules,
         out: Vec::new(),
@@ -106,7 +78,7 @@ pub fn lint(
 
 struct Linter<'a> {
     rules: &'a RuleSet,
-    out: Vec<Warning>,
+    out: Vec<Diagnostic>,
 }
 
 fn is_emergency(d: Disposition) -> bool {
@@ -115,21 +87,18 @@ fn is_emergency(d: Disposition) -> bool {
 
 impl Linter<'_> {
     fn warn(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
-        self.out.push(Warning {
-            file: self.rules.origin.clone(),
-            rule: rule.borrow().to_string(),
-            field: (!field.is_empty()).then(|| field.to_string()),
-            message: message.into(),
-            refuses_use: false,
-        });
+        self.say(Level::Warning, rule.borrow(), field, message);
     }
 
-    /// A warning that also stops the file from being used.
+    /// A finding that stops the file from being used: an error, not a warning.
     fn refuse(&mut self, rule: impl Borrow<RuleId>, field: &str, message: impl Into<String>) {
-        self.warn(rule, field, message);
-        if let Some(last) = self.out.last_mut() {
-            last.refuses_use = true;
-        }
+        self.say(Level::Error, rule.borrow(), field, message);
+    }
+
+    fn say(&mut self, level: Level, rule: &RuleId, field: &str, message: impl Into<String>) {
+        let origin = &self.rules.origin;
+        self.out
+            .push(Diagnostic::about(level, origin, rule, field, message));
     }
 
     fn reactions(&mut self, reference: Option<&RuleSet>) {
@@ -324,7 +293,8 @@ impl Linter<'_> {
                     &rule,
                     field,
                     format!(
-                        "{mine} is later than in the default set ({theirs}): the window ends later"
+                        "{}: the window ends later",
+                        weaker(mine, Weaker::Later, theirs)
                     ),
                 );
             }
@@ -333,10 +303,7 @@ impl Linter<'_> {
             self.warn(
                 &rule,
                 "past_window",
-                format!(
-                    "{} is less urgent than in the default set ({})",
-                    r.past_window, base.past_window
-                ),
+                weaker(r.past_window, Weaker::LessUrgent, base.past_window),
             );
         }
         for ((field, mine), (_, theirs)) in thresholds(r).into_iter().zip(thresholds(base)) {
@@ -386,9 +353,8 @@ impl Linter<'_> {
                             &rule,
                             &format!("{field}.day"),
                             format!(
-                                "{} is later than in the default set ({}): the default set has {field} {}",
-                                day_number(first),
-                                day_number(base_step.day),
+                                "{}: the default set has {field} {}",
+                                weaker(day_number(first), Weaker::Later, day_number(base_step.day)),
                                 theirs.describe()
                             ),
                         );
@@ -399,9 +365,8 @@ impl Linter<'_> {
                             &rule,
                             &format!("{field}.disposition"),
                             format!(
-                                "{} is less urgent than in the default set ({}) {}: the default set has {field} {}",
-                                step.disposition,
-                                base_step.disposition,
+                                "{} {}: the default set has {field} {}",
+                                weaker(step.disposition, Weaker::LessUrgent, base_step.disposition),
                                 after_day(day.floor().max(base_step.day)),
                                 theirs.describe()
                             ),
@@ -429,10 +394,7 @@ impl Linter<'_> {
                     self.warn(
                         rule,
                         "disposition",
-                        format!(
-                            "{} is less urgent than in the default set ({})",
-                            w.disposition, base.disposition
-                        ),
+                        weaker(w.disposition, Weaker::LessUrgent, base.disposition),
                     );
                 }
             }
@@ -463,179 +425,126 @@ impl Linter<'_> {
     }
 
     fn combinations(&mut self, reference: Option<&RuleSet>) {
-        let rules = self.rules;
-        for c in &rules.combinations {
-            // The least a member gives on its own: a warning sign its disposition, an
-            // expected reaction or a risk factor home care (a reaction within its window).
-            let least = |r: &MemberRef| match r {
-                MemberRef::Symptom(SymptomRef::WarningSign(i)) => {
-                    rules.warning_signs[*i].disposition
-                }
-                MemberRef::Symptom(SymptomRef::Other) => rules
-                    .other
-                    .as_ref()
-                    .map_or(Disposition::HomeCare, |o| o.disposition),
-                _ => Disposition::HomeCare,
-            };
-            let members = c
-                .members
-                .iter()
-                .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
-                .max()
-                .unwrap_or_default();
-            // Equal is allowed where the combination is there for the cause its reason
-            // names; less urgent never is.
-            if c.disposition < members || (c.disposition == members && !c.tells_the_cause) {
-                self.warn(
-                    RuleId::combination(&c.id),
-                    "disposition",
-                    format!(
-                        "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
-                        c.disposition
-                    ),
-                );
-            }
+        for c in &self.rules.combinations {
+            self.combination_changes_the_result(c);
         }
         let Some(reference) = reference else { return };
         for base in &reference.combinations {
-            let rule = RuleId::combination(&base.id);
-            let Some(c) = rules.combinations.iter().find(|c| c.id == base.id) else {
-                self.warn(
-                    rule,
+            match self.rules.combinations.iter().find(|c| c.id == base.id) {
+                Some(c) => self.combination_vs_reference(c, base),
+                None => self.warn(
+                    RuleId::combination(&base.id),
                     "",
                     format!(
                         "missing: the default set has it ({} when {} together)",
                         base.disposition,
                         base.describe()
                     ),
-                );
-                continue;
-            };
-            if c.disposition < base.disposition {
-                self.warn(
-                    &rule,
-                    "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        c.disposition, base.disposition
-                    ),
-                );
+                ),
             }
-            // Firing only grows with what is present, so checking the smallest sets on which
-            // the default fires (one alternative of each member, with exactly the default's
-            // qualifiers met) finds every case where this one would not: a dropped
-            // alternative, an added member or an added qualifier.
-            // Holding for fewer days than the default is weaker too.
-            if let Some(theirs) = base.until_day {
-                if c.until_day.is_some_and(|mine| mine < theirs) {
-                    self.warn(
-                        &rule,
-                        "until_day",
-                        format!(
-                            "{} is earlier than in the default set ({theirs}): the combination stops holding sooner",
-                            c.until_day.unwrap_or_default()
-                        ),
-                    );
-                }
-            } else if let Some(mine) = c.until_day {
+        }
+    }
+
+    /// A combination never more urgent than its members already are changes no result.
+    fn combination_changes_the_result(&mut self, c: &Combination) {
+        let rules = self.rules;
+        // The least a member gives on its own: a warning sign its disposition, an expected
+        // reaction or a risk factor home care (a reaction within its window).
+        let least = |r: &MemberRef| match r {
+            MemberRef::Symptom(SymptomRef::WarningSign(i)) => rules.warning_signs[*i].disposition,
+            MemberRef::Symptom(SymptomRef::Other) => rules
+                .other
+                .as_ref()
+                .map_or(Disposition::HomeCare, |o| o.disposition),
+            _ => Disposition::HomeCare,
+        };
+        let members = c
+            .members
+            .iter()
+            .map(|m| m.refs().iter().map(least).min().unwrap_or_default())
+            .max()
+            .unwrap_or_default();
+        // Equal is allowed where the combination is there for the cause its reason
+        // names; less urgent never is.
+        if c.disposition < members || (c.disposition == members && !c.tells_the_cause) {
+            self.warn(
+                RuleId::combination(&c.id),
+                "disposition",
+                format!(
+                    "{} is never more urgent than its symptoms already are ({members}): the combination never changes the result",
+                    c.disposition
+                ),
+            );
+        }
+    }
+
+    /// A combination of the file against the default set's of the same id: less urgent,
+    /// holding for fewer days, or needing more to fire.
+    fn combination_vs_reference(&mut self, c: &Combination, base: &Combination) {
+        let rule = RuleId::combination(&base.id);
+        if c.disposition < base.disposition {
+            self.warn(
+                &rule,
+                "disposition",
+                weaker(c.disposition, Weaker::LessUrgent, base.disposition),
+            );
+        }
+        // Holding for fewer days than the default is weaker too.
+        if let Some(theirs) = base.until_day {
+            if c.until_day.is_some_and(|mine| mine < theirs) {
                 self.warn(
                     &rule,
                     "until_day",
-                    format!("{mine}: the default set holds it on every day"),
+                    format!(
+                        "{}: the combination stops holding sooner",
+                        weaker(c.until_day.unwrap_or_default(), Weaker::Earlier, theirs)
+                    ),
                 );
             }
-            // One way of meeting a member's qualifiers: "severe or worsening" can be met by
-            // either alone, so each is a smallest way of its own.
-            #[derive(Clone, Copy)]
-            struct Met {
-                worsening: bool,
-                severe: bool,
-                outside_window: bool,
-            }
-            let ways = |m: &Member| -> Vec<Met> {
-                let plain = Met {
-                    worsening: m.worsening,
-                    severe: false,
-                    outside_window: m.outside_window,
-                };
-                if m.severe_or_worsening {
-                    vec![
-                        Met {
-                            severe: true,
-                            ..plain
-                        },
-                        Met {
-                            worsening: true,
-                            ..plain
-                        },
-                    ]
-                } else {
-                    vec![plain]
-                }
-            };
-            let mut sets: Vec<Vec<(&String, Met)>> = vec![Vec::new()];
-            for m in &base.members {
-                sets = sets
-                    .into_iter()
-                    .flat_map(|set| {
-                        m.any_of
-                            .iter()
-                            .flat_map(|id| ways(m).into_iter().map(move |w| (id, w)))
-                            .map(move |(id, w)| {
-                                let mut next = set.clone();
-                                next.push((id, w));
-                                next
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .take(4096)
-                    .collect();
-            }
-            for set in sets {
-                let state = |r: MemberRef| -> MemberState {
-                    let mut st = MemberState::default();
-                    for (id, m) in &set {
-                        let mine = match r {
-                            MemberRef::Symptom(s) => rules.lookup(id) == Some(s),
-                            MemberRef::RiskFactor(i) => &&rules.risk_factors[i].id == id,
-                        };
-                        if mine {
-                            st.present = true;
-                            st.worsening |= m.worsening;
-                            st.severe |= m.severe;
-                            st.outside_window |= m.outside_window;
-                        }
-                    }
-                    st
-                };
-                if !c.fires(state) {
-                    let names: Vec<String> = set
-                        .iter()
-                        .map(|(id, m)| {
-                            let mut s = (*id).clone();
-                            if m.outside_window {
-                                s.push_str(" outside its window");
-                            }
-                            if m.severe {
-                                s.push_str(" severe");
-                            }
-                            if m.worsening {
-                                s.push_str(" worsening");
-                            }
-                            s
-                        })
-                        .collect();
-                    self.warn(
-                        &rule,
-                        "members",
-                        format!(
-                            "does not fire for {} together, as the default set does: it needs more",
-                            names.join(" + ")
-                        ),
-                    );
-                }
+        } else if let Some(mine) = c.until_day {
+            self.warn(
+                &rule,
+                "until_day",
+                format!("{mine}: the default set holds it on every day"),
+            );
+        }
+        // Firing only grows with what is present, so checking the smallest sets on which
+        // the default fires (one alternative of each member, with exactly the default's
+        // qualifiers met) finds every case where this one would not: a dropped
+        // alternative, an added member or an added qualifier.
+        for set in smallest_sets(base) {
+            if !c.fires(|r| self.state_in(&set, r)) {
+                let names: Vec<String> = set.iter().map(|(id, met)| met.words(id)).collect();
+                self.warn(
+                    &rule,
+                    "members",
+                    format!(
+                        "does not fire for {} together, as the default set does: it needs more",
+                        names.join(" + ")
+                    ),
+                );
             }
         }
+    }
+
+    /// What a set of reported ids, each with the qualifiers it meets, tells of one
+    /// alternative of a member of this file's combination.
+    fn state_in(&self, set: &[(&String, Met)], r: MemberRef) -> MemberState {
+        let rules = self.rules;
+        let mut st = MemberState::default();
+        for (id, m) in set {
+            let mine = match r {
+                MemberRef::Symptom(s) => rules.lookup(id) == Some(s),
+                MemberRef::RiskFactor(i) => &&rules.risk_factors[i].id == id,
+            };
+            if mine {
+                st.present = true;
+                st.worsening |= m.worsening;
+                st.severe |= m.severe;
+                st.outside_window |= m.outside_window;
+            }
+        }
+        st
     }
 
     fn clusters(&mut self, reference: Option<&RuleSet>) {
@@ -658,14 +567,7 @@ impl Linter<'_> {
                 continue;
             };
             if c.count > base.count {
-                self.warn(
-                    &rule,
-                    "count",
-                    format!(
-                        "{} is more than in the default set ({})",
-                        c.count, base.count
-                    ),
-                );
+                self.warn(&rule, "count", weaker(c.count, Weaker::More, base.count));
             }
             for id in &base.among {
                 if !c.among.contains(id) {
@@ -693,10 +595,7 @@ impl Linter<'_> {
                 self.warn(
                     rule,
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        c.disposition, base.disposition
-                    ),
+                    weaker(c.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
         }
@@ -724,11 +623,7 @@ impl Linter<'_> {
             ),
         ] {
             if mine < theirs {
-                self.warn(
-                    &rule,
-                    field,
-                    format!("{mine} is less urgent than in the default set ({theirs})"),
-                );
+                self.warn(&rule, field, weaker(mine, Weaker::LessUrgent, theirs));
             }
         }
         if let Some(theirs) = base.severe_and_worsening_early {
@@ -748,10 +643,10 @@ impl Linter<'_> {
                         self.warn(
                             &rule,
                             &format!("{field}.until_day"),
-                            format!(
-                                "{} is earlier than in the default set ({})",
+                            weaker(
                                 day_number(mine.day),
-                                day_number(theirs.day)
+                                Weaker::Earlier,
+                                day_number(theirs.day),
                             ),
                         );
                     }
@@ -759,10 +654,7 @@ impl Linter<'_> {
                         self.warn(
                             &rule,
                             &format!("{field}.disposition"),
-                            format!(
-                                "{} is less urgent than in the default set ({})",
-                                mine.disposition, theirs.disposition
-                            ),
+                            weaker(mine.disposition, Weaker::LessUrgent, theirs.disposition),
                         );
                     }
                 }
@@ -787,10 +679,10 @@ impl Linter<'_> {
                 self.warn(
                     &rule,
                     "from_day",
-                    format!(
-                        "{} is later than in the default set ({})",
+                    weaker(
                         day_number(n.from_day),
-                        day_number(base.from_day)
+                        Weaker::Later,
+                        day_number(base.from_day),
                     ),
                 );
             }
@@ -851,20 +743,14 @@ impl Linter<'_> {
                 self.warn(
                     &rule,
                     "after_day",
-                    format!(
-                        "{} is later than in the default set ({})",
-                        late.after_day, base.after_day
-                    ),
+                    weaker(late.after_day, Weaker::Later, base.after_day),
                 );
             }
             if late.disposition < base.disposition {
                 self.warn(
                     rule,
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        late.disposition, base.disposition
-                    ),
+                    weaker(late.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
             let base = &reference.repeat_contact;
@@ -873,10 +759,7 @@ impl Linter<'_> {
                 self.warn(
                     RuleId::new(RuleKind::RepeatContact, &repeat.id),
                     "disposition",
-                    format!(
-                        "{} is less urgent than in the default set ({})",
-                        repeat.disposition, base.disposition
-                    ),
+                    weaker(repeat.disposition, Weaker::LessUrgent, base.disposition),
                 );
             }
         }
@@ -884,19 +767,13 @@ impl Linter<'_> {
 
     fn citations(&mut self) {
         let rules = self.rules;
-        let mut cited: Vec<(RuleId, &Citation)> = Vec::new();
-        cited.extend(
-            rules
-                .reactions
-                .iter()
-                .map(|r| (RuleId::expected_reaction(&r.id), &r.citation)),
-        );
-        cited.extend(
-            rules
-                .warning_signs
-                .iter()
-                .map(|w| (RuleId::warning_sign(&w.id), &w.citation)),
-        );
+        // In the order of the rest of the lint: the expected reactions and warning signs,
+        // the combinations and clusters of them, then `other` and the risk factors.
+        let (symptoms, others): (Vec<Entry>, Vec<Entry>) = rules
+            .entries()
+            .partition(|e| matches!(e.kind, RuleKind::ExpectedReaction | RuleKind::WarningSign));
+        let mut cited: Vec<(RuleId, &Citation)> =
+            symptoms.iter().map(|e| (e.rule(), e.citation)).collect();
         cited.extend(
             rules
                 .combinations
@@ -909,18 +786,7 @@ impl Linter<'_> {
                 .iter()
                 .map(|c| (RuleId::new(RuleKind::Cluster, &c.id), &c.citation)),
         );
-        cited.extend(
-            rules
-                .other
-                .iter()
-                .map(|o| (RuleId::new(RuleKind::Other, &o.id), &o.citation)),
-        );
-        cited.extend(
-            rules
-                .risk_factors
-                .iter()
-                .map(|f| (RuleId::new(RuleKind::RiskFactor, &f.id), &f.citation)),
-        );
+        cited.extend(others.iter().map(|e| (e.rule(), e.citation)));
         cited.push((
             RuleId::new(RuleKind::RepeatContact, &rules.repeat_contact.id),
             &rules.repeat_contact.citation,
@@ -1046,6 +912,13 @@ impl Linter<'_> {
                 }
             }
         }
+        self.advice_vs_reference(reference);
+    }
+
+    /// Advice of the default set left out, started later, ended earlier or turned from a
+    /// "don't" into a "do" (or back).
+    fn advice_vs_reference(&mut self, reference: &RuleSet) {
+        let rules = self.rules;
         for base in &reference.advice {
             if let Some(a) = rules.advice.iter().find(|a| a.id == base.id) {
                 if a.kind != base.kind {
@@ -1124,6 +997,100 @@ impl Linter<'_> {
     }
 }
 
+/// One way of meeting a member's qualifiers: "severe or worsening" can be met by either
+/// alone, so each is a smallest way of its own.
+#[derive(Debug, Clone, Copy)]
+struct Met {
+    worsening: bool,
+    severe: bool,
+    outside_window: bool,
+}
+
+impl Met {
+    /// The smallest ways of meeting `m`'s qualifiers.
+    fn ways(m: &Member) -> Vec<Met> {
+        let plain = Met {
+            worsening: m.worsening,
+            severe: false,
+            outside_window: m.outside_window,
+        };
+        if m.severe_or_worsening {
+            vec![
+                Met {
+                    severe: true,
+                    ..plain
+                },
+                Met {
+                    worsening: true,
+                    ..plain
+                },
+            ]
+        } else {
+            vec![plain]
+        }
+    }
+
+    /// The id with the qualifiers met: "spreading_redness outside its window worsening".
+    fn words(self, id: &str) -> String {
+        let mut s = id.to_string();
+        if self.outside_window {
+            s.push_str(" outside its window");
+        }
+        if self.severe {
+            s.push_str(" severe");
+        }
+        if self.worsening {
+            s.push_str(" worsening");
+        }
+        s
+    }
+}
+
+/// The smallest sets of reports on which `base` fires: one alternative of each member, met
+/// in one of its smallest ways (at most 4096 sets, however many members and alternatives).
+fn smallest_sets(base: &Combination) -> Vec<Vec<(&String, Met)>> {
+    let mut sets: Vec<Vec<(&String, Met)>> = vec![Vec::new()];
+    for m in &base.members {
+        sets = sets
+            .into_iter()
+            .flat_map(|set| {
+                m.any_of
+                    .iter()
+                    .flat_map(|id| Met::ways(m).into_iter().map(move |w| (id, w)))
+                    .map(move |(id, w)| {
+                        let mut next = set.clone();
+                        next.push((id, w));
+                        next
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .take(4096)
+            .collect();
+    }
+    sets
+}
+
+/// How a value of the file goes past the default set's the weaker way.
+#[derive(Debug, Clone, Copy)]
+enum Weaker {
+    LessUrgent,
+    Later,
+    Earlier,
+    More,
+}
+
+/// "see_within_3_days is less urgent than in the default set (see_today)": the one sentence
+/// every comparison of a value with the default set's starts with.
+fn weaker(mine: impl Display, how: Weaker, theirs: impl Display) -> String {
+    let how = match how {
+        Weaker::LessUrgent => "less urgent",
+        Weaker::Later => "later",
+        Weaker::Earlier => "earlier",
+        Weaker::More => "more",
+    };
+    format!("{mine} is {how} than in the default set ({theirs})")
+}
+
 /// Whether two texts say the same words (case, spacing and end punctuation aside).
 fn same_words(a: &str, b: &str) -> bool {
     let norm = |s: &str| {
@@ -1180,7 +1147,7 @@ mod tests {
             Some(&report),
         )
         .iter()
-        .map(Warning::to_string)
+        .map(Diagnostic::to_string)
         .collect()
     }
 
@@ -1363,7 +1330,7 @@ mod tests {
         )
         .unwrap();
         let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
-        assert!(Warning::any_refuses_use(&warnings), "{warnings:#?}");
+        assert!(Diagnostic::any_error(&warnings), "{warnings:#?}");
         // A plain difference of words is said, and does not stop the file.
         let rules = RuleSet::parse(
             &edited(
@@ -1374,7 +1341,7 @@ mod tests {
         )
         .unwrap();
         let warnings = lint(&rules, Some(crate::rules::built_in_for_tests()), None);
-        assert!(!warnings.is_empty() && !Warning::any_refuses_use(&warnings));
+        assert!(!warnings.is_empty() && !Diagnostic::any_error(&warnings));
     }
 
     #[test]

@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::triage;
-use crate::examples::{fired_rules, ExampleReport};
+use crate::examples::{Detail, ExampleReport, Expectation};
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
 use crate::rules::{RuleSet, SourceKind};
@@ -87,24 +86,13 @@ pub fn run_test_cases(
                 Ok(c) => c,
                 Err(e) => return outcome(Vec::new(), Some(format!("input: {e}"))),
             };
-            let t = triage(&case, rules);
-            let fired = fired_rules(&t, rules);
-            let mut problems = Vec::new();
-            if t.disposition != n.case.expect {
-                problems.push(format!(
-                    "expected {} but got {}",
-                    n.case.expect, t.disposition
-                ));
-            }
-            for r in &n.case.expect_rules {
-                if !fired.contains(r) {
-                    problems.push(format!("expected rule {r:?} to fire"));
-                }
-            }
-            if problems.is_empty() {
-                outcome(fired, None)
-            } else {
-                outcome(Vec::new(), Some(problems.join("; ")))
+            let expected = Expectation {
+                disposition: n.case.expect,
+                rules: &n.case.expect_rules,
+            };
+            match expected.check(&case, rules, Detail::Brief) {
+                Ok(fired) => outcome(fired, None),
+                Err(failure) => outcome(Vec::new(), Some(failure)),
             }
         })
         .collect()

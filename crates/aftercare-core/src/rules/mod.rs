@@ -2,6 +2,7 @@
 //! evaluation can use without searching.
 
 pub mod advice_words;
+mod diagnostic;
 mod file;
 mod identity;
 mod validate;
@@ -11,12 +12,13 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
+pub use diagnostic::{Diagnostic, Level};
 pub use file::RuleFile;
 pub use identity::{
     Aspect, RuleId, RuleKind, RuleRef, OTHER_EARLY_ASPECT, OTHER_RAISED_ASPECT,
     UNKNOWN_SYMPTOM_RULE,
 };
-pub use validate::{RuleFileError, RuleFileErrors, MAX_RULE_FILE_BYTES};
+pub use validate::{RuleFileErrors, MAX_RULE_FILE_BYTES};
 
 use crate::input::CaseInput;
 use crate::model::{Disposition, RuleSetId};
@@ -548,12 +550,98 @@ pub enum SymptomRef {
     Other,
 }
 
-/// A symptom id's plain-words label and description, whatever its table.
+/// An entry a case may name, whatever its table: an expected reaction, a warning sign,
+/// `other` or a risk factor, with what every one of them has.
 #[derive(Debug, Clone, Copy)]
-pub struct SymptomText<'a> {
+pub struct Entry<'a> {
+    /// Which table: [`RuleKind::ExpectedReaction`], [`RuleKind::WarningSign`],
+    /// [`RuleKind::Other`] or [`RuleKind::RiskFactor`].
+    pub kind: RuleKind,
     pub id: &'a str,
     pub label: &'a str,
     pub description: &'a str,
+    pub aliases: &'a [String],
+    pub citation: &'a Citation,
+}
+
+impl Entry<'_> {
+    /// The entry as a rule of the file, as messages name it: `warning_sign "fever"`.
+    pub fn rule(&self) -> RuleId {
+        RuleId::new(self.kind, self.id)
+    }
+
+    /// Whether a case reports it as a symptom: every entry but a risk factor.
+    pub fn is_symptom(&self) -> bool {
+        self.kind != RuleKind::RiskFactor
+    }
+}
+
+impl<'a> From<&'a ExpectedReaction> for Entry<'a> {
+    fn from(r: &'a ExpectedReaction) -> Self {
+        Entry {
+            kind: RuleKind::ExpectedReaction,
+            id: &r.id,
+            label: &r.label,
+            description: &r.description,
+            aliases: &r.aliases,
+            citation: &r.citation,
+        }
+    }
+}
+
+impl<'a> From<&'a WarningSign> for Entry<'a> {
+    fn from(w: &'a WarningSign) -> Self {
+        Entry {
+            kind: RuleKind::WarningSign,
+            id: &w.id,
+            label: &w.label,
+            description: &w.description,
+            aliases: &w.aliases,
+            citation: &w.citation,
+        }
+    }
+}
+
+impl<'a> From<&'a OtherRule> for Entry<'a> {
+    fn from(o: &'a OtherRule) -> Self {
+        Entry {
+            kind: RuleKind::Other,
+            id: &o.id,
+            label: &o.label,
+            description: &o.description,
+            aliases: &o.aliases,
+            citation: &o.citation,
+        }
+    }
+}
+
+impl<'a> From<&'a RiskFactor> for Entry<'a> {
+    fn from(f: &'a RiskFactor) -> Self {
+        Entry {
+            kind: RuleKind::RiskFactor,
+            id: &f.id,
+            label: &f.label,
+            description: &f.description,
+            aliases: &f.aliases,
+            citation: &f.citation,
+        }
+    }
+}
+
+/// The entries of the four tables, in the file's order: the expected reactions, the warning
+/// signs, `other`, the risk factors. The validator walks them before the rule set is whole.
+fn entries_of<'a>(
+    reactions: &'a [ExpectedReaction],
+    warning_signs: &'a [WarningSign],
+    other: Option<&'a OtherRule>,
+    risk_factors: &'a [RiskFactor],
+) -> impl Iterator<Item = Entry<'a>> {
+    reactions
+        .iter()
+        .map(Entry::from)
+        .chain(warning_signs.iter().map(Entry::from))
+        .chain(other.map(Entry::from))
+        .chain(risk_factors.iter().map(Entry::from))
 }
 
 /// The built-in rule set's name and version, read from its header alone: `--version` says
@@ -667,7 +755,7 @@ impl RuleSet {
                 std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
             })
             .map_err(|e| {
-                RuleFileErrors::single(RuleFileError::new(
+                RuleFileErrors::single(Diagnostic::error(
                     &origin,
                     format!(
                         "cannot read the rule file: {}",
@@ -676,7 +764,7 @@ impl RuleSet {
                 ))
             })?;
         if bytes.len() as u64 >= limit {
-            return Err(RuleFileErrors::single(RuleFileError::new(
+            return Err(RuleFileErrors::single(Diagnostic::error(
                 &origin,
                 format!(
                     "the rule file is larger than {} bytes, the most accepted",
@@ -685,7 +773,7 @@ impl RuleSet {
             )));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
-            RuleFileErrors::single(RuleFileError::new(
+            RuleFileErrors::single(Diagnostic::error(
                 &origin,
                 format!(
                     "the rule file is not UTF-8 text (invalid byte at offset {})",
@@ -754,33 +842,31 @@ impl RuleSet {
         }
     }
 
-    pub fn symptom_text(&self, id: &str) -> Option<SymptomText<'_>> {
-        Some(match self.lookup(id)? {
-            SymptomRef::Reaction(i) => {
-                let r = &self.reactions[i];
-                SymptomText {
-                    id: &r.id,
-                    label: &r.label,
-                    description: &r.description,
-                }
-            }
-            SymptomRef::WarningSign(i) => {
-                let w = &self.warning_signs[i];
-                SymptomText {
-                    id: &w.id,
-                    label: &w.label,
-                    description: &w.description,
-                }
-            }
-            SymptomRef::Other => {
-                let o = self.other.as_ref()?;
-                SymptomText {
-                    id: &o.id,
-                    label: &o.label,
-                    description: &o.description,
-                }
-            }
-        })
+    /// Every entry a case may name, in the file's order: the expected reactions, the warning
+    /// signs, `other`, the risk factors.
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        entries_of(
+            &self.reactions,
+            &self.warning_signs,
+            self.other.as_ref(),
+            &self.risk_factors,
+        )
+    }
+
+    /// The entry of an id a case may name (a symptom, a sign, `other` or a risk factor).
+    pub fn entry(&self, id: &str) -> Option<Entry<'_>> {
+        match self.lookup(id) {
+            Some(SymptomRef::Reaction(i)) => Some(Entry::from(&self.reactions[i])),
+            Some(SymptomRef::WarningSign(i)) => Some(Entry::from(&self.warning_signs[i])),
+            Some(SymptomRef::Other) => self.other.as_ref().map(Entry::from),
+            None => self.risk_factor(id).map(|(_, f)| Entry::from(f)),
+        }
+    }
+
+    /// The entry of a symptom id (an expected reaction, a warning sign or `other`), for its
+    /// plain words; `None` for a risk factor or an unknown id.
+    pub fn symptom_text(&self, id: &str) -> Option<Entry<'_>> {
+        self.entry(id).filter(Entry::is_symptom)
     }
 
     /// A risk factor by id.
@@ -823,38 +909,11 @@ impl RuleSet {
         most
     }
 
-    /// Every id a case may name with the plain words behind it: symptoms, signs, `other` and
-    /// risk factors, each with its aliases.
-    fn named_entries(&self) -> Vec<(&str, &[String])> {
-        let mut out: Vec<(&str, &[String])> = Vec::new();
-        out.extend(
-            self.reactions
-                .iter()
-                .map(|r| (r.id.as_str(), r.aliases.as_slice())),
-        );
-        out.extend(
-            self.warning_signs
-                .iter()
-                .map(|w| (w.id.as_str(), w.aliases.as_slice())),
-        );
-        if let Some(o) = &self.other {
-            out.push((o.id.as_str(), o.aliases.as_slice()));
-        }
-        out.extend(
-            self.risk_factors
-                .iter()
-                .map(|f| (f.id.as_str(), f.aliases.as_slice())),
-        );
-        out
-    }
-
     /// The plain-words aliases of an entry (symptom, sign, `other` or risk factor), for a
     /// search; none for an id the rule set does not have.
     pub fn aliases_of(&self, id: &str) -> Vec<String> {
-        self.named_entries()
-            .into_iter()
-            .find(|(entry, _)| *entry == id)
-            .map(|(_, aliases)| aliases.to_vec())
+        self.entry(id)
+            .map(|e| e.aliases.to_vec())
             .unwrap_or_default()
     }
 
@@ -871,7 +930,7 @@ impl RuleSet {
             return Vec::new();
         }
         let mut found: Vec<(Disposition, f64, &str)> = Vec::new();
-        for (id, aliases) in self.named_entries() {
+        for Entry { id, aliases, .. } in self.entries() {
             let score = std::iter::once(id)
                 .chain(aliases.iter().map(String::as_str))
                 .map(|name| closeness(&wanted, &normalise(name)))
@@ -1057,6 +1116,25 @@ mod built_in_tests {
         let from_toml = RuleSet::parse(before_examples(DEFAULT_RULES), DEFAULT_ORIGIN).unwrap();
         let from_json = RuleSet::built_in_without_examples();
         assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+    }
+
+    #[test]
+    fn the_entries_are_the_four_tables_in_the_files_order() {
+        let rules = built_in_for_tests();
+        let kinds: Vec<RuleKind> = rules.entries().map(|e| e.kind).collect();
+        let mut expected = vec![RuleKind::ExpectedReaction; rules.reactions.len()];
+        expected.extend(vec![RuleKind::WarningSign; rules.warning_signs.len()]);
+        expected.extend(rules.other.iter().map(|_| RuleKind::Other));
+        expected.extend(vec![RuleKind::RiskFactor; rules.risk_factors.len()]);
+        assert_eq!(kinds, expected);
+        for e in rules.entries() {
+            let found = rules.entry(e.id).expect("every entry is found by its id");
+            assert_eq!((found.kind, found.label), (e.kind, e.label));
+            assert_eq!(rules.symptom_text(e.id).is_some(), e.is_symptom());
+        }
+        let f = rules.entry("blood_thinners").unwrap();
+        assert_eq!(f.rule().to_string(), "risk_factor \"blood_thinners\"");
+        assert!(rules.entry("nonsense").is_none());
     }
 
     #[test]

@@ -8,51 +8,12 @@ use super::file::*;
 use super::*;
 use crate::model::Disposition;
 
-/// One problem in a rule file.
+/// All the problems that stop one rule file from being used (never empty; each an error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleFileError {
-    pub file: String,
-    pub line: Option<usize>,
-    /// The rule, as `expected_reaction "redness"`.
-    pub rule: Option<String>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl RuleFileError {
-    pub fn new(file: &str, message: impl Into<String>) -> Self {
-        RuleFileError {
-            file: file.to_string(),
-            line: None,
-            rule: None,
-            field: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for RuleFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(rule) = &self.rule {
-            write!(f, ": {rule}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// All the problems found in one rule file (never empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleFileErrors(pub Vec<RuleFileError>);
+pub struct RuleFileErrors(pub Vec<Diagnostic>);
 
 impl RuleFileErrors {
-    pub fn single(e: RuleFileError) -> Self {
+    pub fn single(e: Diagnostic) -> Self {
         RuleFileErrors(vec![e])
     }
 }
@@ -83,7 +44,7 @@ pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_RULE_FILE_BYTES {
-        return Err(RuleFileErrors::single(RuleFileError::new(
+        return Err(RuleFileErrors::single(Diagnostic::error(
             origin,
             format!(
                 "the rule file is {} bytes; the most is {MAX_RULE_FILE_BYTES}",
@@ -92,7 +53,7 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
         )));
     }
     if text.trim().is_empty() {
-        return Err(RuleFileErrors::single(RuleFileError::new(
+        return Err(RuleFileErrors::single(Diagnostic::error(
             origin,
             "the rule file is empty",
         )));
@@ -105,7 +66,7 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<RuleSet, RuleFileError
 fn validated(
     file: RuleFile,
     origin: &str,
-    errors: Vec<RuleFileError>,
+    errors: Vec<Diagnostic>,
 ) -> Result<RuleSet, RuleFileErrors> {
     let mut v = Validator {
         origin,
@@ -126,7 +87,7 @@ fn validated(
 /// checked by the test suite).
 pub(super) fn compile_built_in_json(json: &str, origin: &str) -> Result<RuleSet, RuleFileErrors> {
     let file: RuleFile = serde_json::from_str(json).map_err(|e| {
-        RuleFileErrors::single(RuleFileError::new(
+        RuleFileErrors::single(Diagnostic::error(
             origin,
             format!("the built-in rules did not read: {e}"),
         ))
@@ -134,7 +95,7 @@ pub(super) fn compile_built_in_json(json: &str, origin: &str) -> Result<RuleSet,
     validated(file, origin, Vec::new())
 }
 
-fn parse_file(text: &str, origin: &str) -> Result<RuleFile, RuleFileError> {
+fn parse_file(text: &str, origin: &str) -> Result<RuleFile, Diagnostic> {
     // As with a JSON case: the path is tracked only to name the field of an error.
     if let Ok(file) = toml::from_str::<RuleFile>(text) {
         return Ok(file);
@@ -146,7 +107,7 @@ fn parse_file(text: &str, origin: &str) -> Result<RuleFile, RuleFileError> {
     })
 }
 
-fn toml_error(text: &str, origin: &str, e: &toml::de::Error, path: Option<&str>) -> RuleFileError {
+fn toml_error(text: &str, origin: &str, e: &toml::de::Error, path: Option<&str>) -> Diagnostic {
     let line = e.span().map(|span| {
         // Counted in bytes: a span inside a character cannot split it.
         let end = span.start.min(text.len());
@@ -156,7 +117,7 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error, path: Option<&str>)
             .count()
             + 1
     });
-    let mut err = RuleFileError::new(
+    let mut err = Diagnostic::error(
         origin,
         crate::input::clean_serde_message(e.message().trim()),
     );
@@ -200,7 +161,7 @@ fn name_path(text: &str, path: &str) -> (Option<String>, Option<String>) {
 /// Rule-file text reaches terminals (reports, `rules list`, the questionnaire, the SBAR note):
 /// a control character or a bidi override in it could clear a screen or hide a heading, so
 /// any string holding one is refused. Line ends and tabs, which TOML's own strings use, pass.
-fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
+fn unsafe_characters(text: &str, origin: &str) -> Vec<Diagnostic> {
     fn walk(value: &toml::Value, path: &mut String, found: &mut Vec<(String, char)>) {
         match value {
             toml::Value::String(s) => {
@@ -242,15 +203,16 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
         .into_iter()
         .map(|(path, c)| {
             let (rule, field) = name_path(text, &path);
-            RuleFileError {
-                file: origin.to_string(),
-                line: None,
+            Diagnostic {
                 rule,
                 field,
-                message: format!(
-                    "holds \\u{{{:x}}}, a control or bidi-override character, which rule-file text may not hold",
-                    u32::from(c)
-                ),
+                ..Diagnostic::error(
+                    origin,
+                    format!(
+                        "holds \\u{{{:x}}}, a control or bidi-override character, which rule-file text may not hold",
+                        u32::from(c)
+                    ),
+                )
             }
         })
         .collect()
@@ -258,7 +220,7 @@ fn unsafe_characters(text: &str, origin: &str) -> Vec<RuleFileError> {
 
 struct Validator<'a> {
     origin: &'a str,
-    errors: Vec<RuleFileError>,
+    errors: Vec<Diagnostic>,
     /// The declared source ids, for checking citations.
     source_ids: HashSet<String>,
     /// Every rule id claimed so far, with the rule that claimed it.
@@ -286,13 +248,13 @@ fn symptom_index(
 
 impl Validator<'_> {
     fn err(&mut self, rule: &RuleId, field: &str, message: impl Into<String>) {
-        self.errors.push(RuleFileError {
-            file: self.origin.to_string(),
-            line: None,
-            rule: Some(rule.to_string()),
-            field: (!field.is_empty()).then(|| field.to_string()),
-            message: message.into(),
-        });
+        self.errors.push(Diagnostic::about(
+            Level::Error,
+            self.origin,
+            rule,
+            field,
+            message,
+        ));
     }
 
     fn disposition(&mut self, rule: &RuleId, field: &str, code: &str) -> Disposition {
@@ -1154,41 +1116,14 @@ impl Validator<'_> {
         other: Option<&OtherRule>,
         risk_factors: &[RiskFactor],
     ) {
-        let mut entries: Vec<(RuleId, &str, &[String])> = Vec::new();
-        entries.extend(reactions.iter().map(|r| {
-            (
-                RuleId::new(RuleKind::ExpectedReaction, &r.id),
-                r.id.as_str(),
-                r.aliases.as_slice(),
-            )
-        }));
-        entries.extend(signs.iter().map(|w| {
-            (
-                RuleId::new(RuleKind::WarningSign, &w.id),
-                w.id.as_str(),
-                w.aliases.as_slice(),
-            )
-        }));
-        if let Some(o) = other {
-            entries.push((
-                RuleId::new(RuleKind::Other, &o.id),
-                o.id.as_str(),
-                o.aliases.as_slice(),
-            ));
-        }
-        entries.extend(risk_factors.iter().map(|f| {
-            (
-                RuleId::new(RuleKind::RiskFactor, &f.id),
-                f.id.as_str(),
-                f.aliases.as_slice(),
-            )
-        }));
+        let entries: Vec<Entry> = entries_of(reactions, signs, other, risk_factors).collect();
         let mut owner: HashMap<String, &str> = HashMap::new();
-        for (_, id, _) in &entries {
-            owner.insert(normalise(id), id);
+        for e in &entries {
+            owner.insert(normalise(e.id), e.id);
         }
-        for (rule, id, aliases) in &entries {
-            for a in aliases.iter() {
+        for e in &entries {
+            let (rule, id) = (&e.rule(), e.id);
+            for a in e.aliases {
                 let key = normalise(a);
                 if key.is_empty() {
                     self.err(rule, "aliases", format!("{a:?} names nothing"));
@@ -1202,7 +1137,7 @@ impl Validator<'_> {
                     );
                 }
                 match owner.get(&key) {
-                    Some(other) if other == id => self.err(
+                    Some(&other) if other == id => self.err(
                         rule,
                         "aliases",
                         format!("{a:?} is listed twice or repeats the entry's own id"),
