@@ -158,7 +158,7 @@ async fn signed_in(
 }
 
 fn layout(web: &Web, title: &str, nurse: Option<&str>) -> Layout {
-    let mut l = Layout::new(web.words, &web.frame, title, None);
+    let mut l = Layout::new(web.words, &web.frame.footers, title, None);
     l.nurse = nurse.map(str::to_string);
     l
 }

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod flow;
 pub mod form;
+pub mod frame;
 pub mod inbox;
 pub mod pages;
 mod result;
@@ -30,7 +31,8 @@ use crate::store::{Store, StoreSpec};
 use aftercare_core::rules::RuleSet;
 use flow::{Draft, Step};
 use form::Form;
-use pages::{Frame, Layout, MessagePage, StartPage};
+use frame::Frame;
+use pages::{Layout, MessagePage, StartPage};
 use steps::Ctx;
 use words::{fill, Words};
 
@@ -189,7 +191,7 @@ impl Web {
     }
 
     fn layout(&self, title: &str, back: Option<String>) -> Layout {
-        Layout::new(self.words, &self.frame, title, back)
+        Layout::new(self.words, &self.frame.footers, title, back)
     }
 
     fn lifetime_hours(&self) -> String {

@@ -6,29 +6,13 @@ use std::sync::Arc;
 
 use askama::Template;
 
-use super::words::{fill, Words};
+use super::words::Words;
 use aftercare_core::model::Disposition;
-use aftercare_core::rules::RuleSet;
 
-/// What pages say that follows from the words and the rule file alone: put together once,
-/// when the server starts, not on every page.
-pub struct Frame {
-    pub emergency_footer: Arc<str>,
-    pub help_footer: Arc<str>,
-    /// Every danger sign of the rule set, in a person's words (the result page's folded
-    /// list).
-    pub safety_net: Vec<String>,
-}
-
-impl Frame {
-    pub fn new(w: &Words, rules: &RuleSet) -> Frame {
-        let emergency = rules.clinic.emergency_words();
-        Frame {
-            emergency_footer: fill(&w.emergency_footer, &[("emergency", &emergency)]).into(),
-            help_footer: fill(&w.help_footer, &[("clinic", &rules.clinic.clinic_words())]).into(),
-            safety_net: aftercare_core::rules::advice_words::safety_net(rules),
-        }
-    }
+/// The two lines at the foot of every page.
+pub struct Footers {
+    pub emergency: Arc<str>,
+    pub help: Arc<str>,
 }
 
 /// What the frame of every page needs.
@@ -47,15 +31,15 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(w: &'static Words, frame: &Frame, title: &str, back: Option<String>) -> Layout {
+    pub fn new(w: &'static Words, footers: &Footers, title: &str, back: Option<String>) -> Layout {
         Layout {
             w,
             title: title.to_string(),
             back,
             problems: Vec::new(),
             stylesheet: super::STYLESHEET_HREF.as_str(),
-            emergency_footer: frame.emergency_footer.clone(),
-            help_footer: frame.help_footer.clone(),
+            emergency_footer: footers.emergency.clone(),
+            help_footer: footers.help.clone(),
             nurse: None,
             script: None,
         }
@@ -89,23 +73,25 @@ pub struct StartPage {
     pub expired_words: String,
 }
 
-pub struct CheckItem {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub hint: Option<String>,
+/// A box of a checklist as a page shows it: its words, borrowed from what the server put
+/// together at start, and whether it is ticked.
+pub struct CheckItem<'a> {
+    pub id: &'a str,
+    pub value: &'a str,
+    pub label: &'a str,
+    pub hint: Option<&'a str>,
     pub checked: bool,
 }
 
 #[derive(Template)]
 #[template(path = "web/checklist.html")]
-pub struct ChecklistPage {
+pub struct ChecklistPage<'a> {
     pub l: Layout,
     pub action: String,
     pub field: &'static str,
-    pub heading: String,
-    pub hint: String,
-    pub items: Vec<CheckItem>,
+    pub heading: &'a str,
+    pub hint: &'a str,
+    pub items: Vec<CheckItem<'a>>,
     pub none_checked: bool,
 }
 
@@ -213,7 +199,7 @@ pub struct SendForm {
 
 #[derive(Template)]
 #[template(path = "web/result.html")]
-pub struct ResultPage {
+pub struct ResultPage<'a> {
     pub l: Layout,
     pub code: &'static str,
     /// The card's colour, by urgency (the words say the same).
@@ -233,7 +219,7 @@ pub struct ResultPage {
     pub also: Option<String>,
     /// After an emergency-department sign: the signs that would make it an emergency in
     /// combination, to tick below the instruction.
-    pub more: Vec<CheckItem>,
+    pub more: Vec<CheckItem<'a>>,
     pub more_hint: String,
     pub sent: Option<Vec<String>>,
     pub day: Option<String>,

@@ -68,7 +68,12 @@ pub async fn page(
 }
 
 /// The care card and what goes with it.
-pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) -> ResultPage {
+pub fn result_page<'a>(
+    o: &Outcome,
+    draft: &Draft,
+    c: &Ctx<'a>,
+    send: Option<SendForm>,
+) -> ResultPage<'a> {
     let w = c.w;
     let rules = c.rules;
     let a = &o.assessment;
@@ -76,7 +81,7 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
     let text = rules.disposition_text(d);
     let mut l = super::Layout::new(
         w,
-        c.frame,
+        &c.frame.footers,
         &text.label,
         super::steps::previous(Step::Result, draft, c),
     );
@@ -112,13 +117,8 @@ pub fn result_page(o: &Outcome, draft: &Draft, c: &Ctx, send: Option<SendForm>) 
             );
             more_signs = more
                 .iter()
-                .map(|id| super::pages::CheckItem {
-                    id: super::form::box_id("signs", id),
-                    value: id.clone(),
-                    label: crate::questionnaire::sign_words(rules, id),
-                    hint: None,
-                    checked: false,
-                })
+                .filter_map(|id| c.frame.sign(id))
+                .map(|b| b.item(false))
                 .collect();
             let mut lines: Vec<String> = Vec::new();
             let call_back = text.call_back.clone();
@@ -415,12 +415,7 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
         return see_other(&Step::Result.path());
     };
     let page = result_page(&o, &draft, &c, None);
-    let shown: Vec<String> = page
-        .more
-        .iter()
-        .map(|i: &CheckItem| i.value.clone())
-        .collect();
-    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let shown: Vec<&str> = page.more.iter().map(|i: &CheckItem| i.value).collect();
     if c.next(&draft) != Step::Result || shown.is_empty() {
         return see_other(&c.next(&draft).path());
     }

@@ -6,12 +6,11 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
 use super::flow::{self, Draft, Step};
-use super::form::{self, box_id, Form};
+use super::form::{self, Form};
+use super::frame::Frame;
 use super::pages::*;
 use super::words::{fill, Words};
-use crate::questionnaire::{
-    label, sign_words, symptom_words, SignState, Started, SymptomAnswer, TrendAnswer,
-};
+use crate::questionnaire::{label, sign_words, SignState, Started, SymptomAnswer, TrendAnswer};
 use aftercare_core::model::Severity;
 use aftercare_core::rules::RuleSet;
 
@@ -96,7 +95,7 @@ pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
 }
 
 fn layout(c: &Ctx, title: &str, step: Step, draft: &Draft, problems: Vec<Problem>) -> Layout {
-    let mut l = Layout::new(c.w, c.frame, title, previous(step, draft, c));
+    let mut l = Layout::new(c.w, &c.frame.footers, title, previous(step, draft, c));
     l.problems = problems;
     l
 }
@@ -136,22 +135,19 @@ pub fn render(
     let was_posted = |field: &str, value: &str| posted.map(|f| f.values(field).contains(&value));
     let out = match step {
         Step::Emergency | Step::Urgent | Step::SameDay => {
-            let (ids, title, hint) = sign_page(step, c);
-            let answered = ids.iter().all(|id| a.signs.iter().any(|s| &s.id == id));
+            let (_, title, hint) = sign_page(step, c);
+            let choices = c.frame.signs_of(step);
+            let answered = choices
+                .iter()
+                .all(|b| a.signs.iter().any(|s| s.id == b.value));
             let yes = |id: &str| {
                 a.signs
                     .iter()
                     .any(|s| s.id == id && s.answer == SignState::Yes)
             };
-            let items = ids
+            let items = choices
                 .iter()
-                .map(|id| CheckItem {
-                    id: box_id("signs", id),
-                    value: id.clone(),
-                    label: sign_words(rules, id),
-                    hint: None,
-                    checked: was_posted("signs", id).unwrap_or_else(|| yes(id)),
-                })
+                .map(|b| b.item(was_posted("signs", &b.value).unwrap_or_else(|| yes(&b.value))))
                 .collect::<Vec<_>>();
             let none_checked =
                 was_posted("signs", "none").unwrap_or(answered && !items.iter().any(|i| i.checked));
@@ -159,8 +155,8 @@ pub fn render(
                 l: layout(c, title, step, draft, problems),
                 action: step.path(),
                 field: "signs",
-                heading: title.to_string(),
-                hint: hint.to_string(),
+                heading: title,
+                hint,
                 items,
                 none_checked,
             }
@@ -189,29 +185,23 @@ pub fn render(
             .render()
         }
         Step::Symptoms => {
-            let items = flow::symptom_choices(rules)
-                .into_iter()
-                .map(|id| {
-                    let other = rules.other.as_ref().filter(|o| o.id == id);
-                    CheckItem {
-                        id: box_id("symptoms", id),
-                        value: id.to_string(),
-                        label: match other {
-                            Some(o) => crate::output::text::capitalise(&o.description),
-                            None => symptom_words(rules, id, 80),
-                        },
-                        hint: None,
-                        checked: was_posted("symptoms", id)
-                            .unwrap_or_else(|| draft.symptom_order.iter().any(|s| s == id)),
-                    }
+            let items = c
+                .frame
+                .symptoms
+                .iter()
+                .map(|b| {
+                    b.item(
+                        was_posted("symptoms", &b.value)
+                            .unwrap_or_else(|| draft.symptom_order.contains(&b.value)),
+                    )
                 })
                 .collect::<Vec<_>>();
             ChecklistPage {
                 l: layout(c, &w.symptoms.title, step, draft, problems),
                 action: step.path(),
                 field: "symptoms",
-                heading: w.symptoms.title.clone(),
-                hint: w.symptoms.hint.clone(),
+                heading: &w.symptoms.title,
+                hint: &w.symptoms.hint,
                 none_checked: was_posted("symptoms", "none")
                     .unwrap_or(a.symptoms_asked && draft.symptom_order.is_empty()),
                 items,
@@ -245,19 +235,17 @@ pub fn render(
         }
         Step::AboutYou => {
             let ids = c.about_you(draft);
-            let items = ids
+            let items = c
+                .frame
+                .risk_factors
                 .iter()
-                .filter_map(|id| rules.risk_factors.iter().find(|r| &r.id == id))
-                .map(|r| CheckItem {
-                    id: box_id("risk_factors", &r.id),
-                    value: r.id.clone(),
-                    label: crate::output::text::capitalise(&r.description),
-                    hint: None,
-                    checked: was_posted("risk_factors", &r.id).unwrap_or_else(|| {
+                .filter(|b| ids.contains(&b.value))
+                .map(|b| {
+                    b.item(was_posted("risk_factors", &b.value).unwrap_or_else(|| {
                         a.risk_factors
                             .iter()
-                            .any(|x| x.id == r.id && x.answer == SignState::Yes)
-                    }),
+                            .any(|x| x.id == b.value && x.answer == SignState::Yes)
+                    }))
                 })
                 .collect::<Vec<_>>();
             let answered = ids
@@ -267,8 +255,8 @@ pub fn render(
                 l: layout(c, &w.about_you.title, step, draft, problems),
                 action: step.path(),
                 field: "risk_factors",
-                heading: w.about_you.title.clone(),
-                hint: w.about_you.hint.clone(),
+                heading: &w.about_you.title,
+                hint: &w.about_you.hint,
                 none_checked: was_posted("risk_factors", "none")
                     .unwrap_or(answered && !items.iter().any(|i| i.checked)),
                 items,
