@@ -21,7 +21,7 @@ use crate::questionnaire::{
 use aftercare_core::evaluate::{explain, triage, Triage};
 use aftercare_core::input::{CaseInput, InputError};
 use aftercare_core::model::{Case, Disposition};
-use aftercare_core::rules::RuleSet;
+use aftercare_core::rules::{RuleSet, SymptomRef};
 
 /// The answers between pages, kept in the store under the session's cookie.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,6 +157,26 @@ pub struct Known {
     to_ask: OnceLock<Vec<String>>,
     next: OnceLock<Step>,
     about_you: OnceLock<Vec<String>>,
+    /// Whether each warning sign (by its position in the rule set) has been answered.
+    signs_answered: OnceLock<Vec<bool>>,
+}
+
+/// A page of signs, by which signs it lists.
+#[derive(Clone, Copy)]
+enum SignPage {
+    Emergency,
+    Urgent,
+    SameDay,
+}
+
+impl SignPage {
+    fn lists(self, d: Disposition) -> bool {
+        match self {
+            SignPage::Emergency => d == Disposition::CallEmergencyNow,
+            SignPage::Urgent => d == Disposition::GoToEdNow,
+            SignPage::SameDay => d < Disposition::GoToEdNow,
+        }
+    }
 }
 
 /// The case the answers so far give, and its triage.
@@ -200,6 +220,25 @@ impl<'a> Facts<'a> {
                 case,
             })
         })
+    }
+
+    /// Whether every sign of a page of signs has been answered ([`emergency_signs`],
+    /// [`urgent_signs`], [`same_day_signs`]).
+    fn answered(&self, page: SignPage) -> bool {
+        let answered = self.known.signs_answered.get_or_init(|| {
+            let mut answered = vec![false; self.rules.warning_signs.len()];
+            for s in &self.draft.answers.signs {
+                if let Some(SymptomRef::WarningSign(i)) = self.rules.lookup(&s.id) {
+                    answered[i] = true;
+                }
+            }
+            answered
+        });
+        self.rules
+            .warning_signs
+            .iter()
+            .zip(answered)
+            .all(|(w, done)| *done || !page.lists(w.disposition))
     }
 
     /// The disposition the answers so far give ([`disposition_so_far`]).
@@ -250,19 +289,19 @@ impl<'a> Facts<'a> {
     fn first_open(&self) -> Step {
         let (draft, rules) = (self.draft, self.rules);
         let a = &draft.answers;
-        if !all_answered(a, &emergency_signs(rules)) {
+        if !self.answered(SignPage::Emergency) {
             return Step::Emergency;
         }
         if self.stops() {
             return Step::Result;
         }
-        if !all_answered(a, &urgent_signs(rules)) {
+        if !self.answered(SignPage::Urgent) {
             return Step::Urgent;
         }
         if a.treatment.is_none() {
             return Step::When;
         }
-        if !all_answered(a, &same_day_signs(rules)) {
+        if !self.answered(SignPage::SameDay) {
             return Step::SameDay;
         }
         if !a.symptoms_asked {
@@ -302,14 +341,14 @@ impl<'a> Facts<'a> {
         if step == next {
             return true;
         }
-        let (draft, rules) = (self.draft, self.rules);
+        let draft = self.draft;
         let a = &draft.answers;
         match step {
             Step::Emergency => true,
-            Step::Urgent => all_answered(a, &emergency_signs(rules)),
-            Step::When => all_answered(a, &urgent_signs(rules)),
+            Step::Urgent => self.answered(SignPage::Emergency),
+            Step::When => self.answered(SignPage::Urgent),
             Step::SameDay => a.treatment.is_some(),
-            Step::Symptoms => all_answered(a, &same_day_signs(rules)) && a.treatment.is_some(),
+            Step::Symptoms => self.answered(SignPage::SameDay) && a.treatment.is_some(),
             Step::Other => draft.other_description.is_some(),
             Step::Details(n) => n >= 1 && n <= draft.symptom_order.len() && a.symptoms_asked,
             Step::AboutYou => !a.risk_factors.is_empty(),
@@ -351,11 +390,6 @@ impl<'a> Facts<'a> {
             call: None,
         })
     }
-}
-
-fn all_answered(answers: &Answers, ids: &[&str]) -> bool {
-    ids.iter()
-        .all(|id| answers.signs.iter().any(|s| s.id == *id))
 }
 
 /// The first question still open, or the result ([`Facts::next`] of a draft on its own).
