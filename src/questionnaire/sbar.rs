@@ -1,16 +1,16 @@
 //! The nurse's note for the chart, in SBAR form (Situation, Background, Assessment,
 //! Recommendation): plain text, no colour, ready to paste.
 
-use super::nurse::risk_factor_name;
-use super::{label, Outcome, SignState, Started, TrendAnswer};
+use super::nurse::{risk_factor_name, CallDetails};
+use super::{label, Background, Outcome, Override, SignState, Started, TrendAnswer};
 use crate::output::text::{capitalise, wrap};
 use aftercare_core::day_words::{self, day_number};
-use aftercare_core::model::{Disposition, FindingKind};
+use aftercare_core::model::{Disposition, Finding, FindingKind};
 use aftercare_core::rules::RuleSet;
 
 /// "Call from 09:00:00 to 09:04:12 +00:00.": the times as recorded, the end with its date
 /// when the call ran past midnight. `None` for a call without times (an older record).
-fn call_times(call: &super::nurse::CallDetails) -> Option<String> {
+fn call_times(call: &CallDetails) -> Option<String> {
     let start = chrono::DateTime::parse_from_rfc3339(&call.started_at).ok()?;
     let end = chrono::DateTime::parse_from_rfc3339(&call.ended_at).ok()?;
     let end_words = if end.date_naive() == start.date_naive() {
@@ -24,74 +24,155 @@ fn call_times(call: &super::nurse::CallDetails) -> Option<String> {
     ))
 }
 
-/// The note for a finished call, wrapped at `width` columns.
+/// The note for a finished call, wrapped at `width` columns: its heading, then the four
+/// sections in SBAR order.
 pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
-    let width = width.max(40);
-    let a = &o.answers;
-    let day = o.case.days_since_treatment;
-    let mut out = String::new();
-    let line = |out: &mut String, text: &str| out.push_str(&wrap(text, width, "   ", "     "));
-
-    out.push_str(&wrap(
-        &format!(
-            "SBAR: call about micro-needling aftercare, {}",
-            o.assessed_at.format("%Y-%m-%d %H:%M %:z")
-        ),
-        width,
-        "",
-        "  ",
-    ));
     let call = o.call.clone().unwrap_or_default();
-    if let Some(times) = call_times(&call) {
-        out.push_str(&wrap(&times, width, "", "  "));
-    }
-    if !call.nurse.is_empty() {
-        out.push_str(&wrap(&format!("Nurse: {}.", call.nurse), width, "", "  "));
-    }
-    if let Some(how) = &call.stopped {
-        out.push_str(&wrap(
-            &if call.before_instruction {
-                format!(
-                    "CALL STOPPED ({how}) before any disposition was given: only what was \
-                     asked before the stop is below, and the caller was told none."
-                )
-            } else {
-                format!(
-                    "CALL STOPPED ({how}) after the instruction was given: only what was \
-                     asked before the stop is below."
-                )
-            },
-            width,
-            "",
-            "  ",
-        ));
+    let note = Note {
+        o,
+        rules,
+        call: &call,
+        width: width.max(40),
+    };
+    let mut out = String::new();
+    note.heading(&mut out);
+    note.situation(&mut out);
+    note.background(&mut out);
+    note.assessment(&mut out);
+    note.recommendation(&mut out);
+    // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
+    // as a control or bidi character that could act on a terminal or a chart.
+    aftercare_core::escape::visible_lines(&out).into_owned()
+}
+
+/// What the note is written from: the call's outcome, the rules that judged it, the call's
+/// own details (empty for an older record without them), and the width to wrap at.
+struct Note<'a> {
+    o: &'a Outcome,
+    rules: &'a RuleSet,
+    call: &'a CallDetails,
+    width: usize,
+}
+
+impl Note<'_> {
+    /// A line of the heading, flush left.
+    fn heading_line(&self, out: &mut String, text: &str) {
+        out.push_str(&wrap(text, self.width, "", "  "));
     }
 
-    // Situation: who called, the day, what the caller reports, and the outcome.
-    out.push_str("\nS  Situation\n");
-    if let Some(id) = &call.from_checkin {
+    /// A line of a section, indented under the section's letter.
+    fn line(&self, out: &mut String, text: &str) {
+        out.push_str(&wrap(text, self.width, "   ", "     "));
+    }
+
+    /// The heading: what the call was about and when, who took it, and whether it was
+    /// stopped.
+    fn heading(&self, out: &mut String) {
+        let call = self.call;
+        self.heading_line(
+            out,
+            &format!(
+                "SBAR: call about micro-needling aftercare, {}",
+                self.o.assessed_at.format("%Y-%m-%d %H:%M %:z")
+            ),
+        );
+        if let Some(times) = call_times(call) {
+            self.heading_line(out, &times);
+        }
+        if !call.nurse.is_empty() {
+            self.heading_line(out, &format!("Nurse: {}.", call.nurse));
+        }
+        if let Some(how) = &call.stopped {
+            self.heading_line(
+                out,
+                &if call.before_instruction {
+                    format!(
+                        "CALL STOPPED ({how}) before any disposition was given: only what was \
+                         asked before the stop is below, and the caller was told none."
+                    )
+                } else {
+                    format!(
+                        "CALL STOPPED ({how}) after the instruction was given: only what was \
+                         asked before the stop is below."
+                    )
+                },
+            );
+        }
+    }
+
+    /// Situation: who called, the day, what the caller reports, and the outcome.
+    fn situation(&self, out: &mut String) {
+        let (o, rules, call) = (self.o, self.rules, self.call);
+        out.push_str("\nS  Situation\n");
+        if let Some(id) = &call.from_checkin {
+            self.line(out, &self.checkin_callback(id));
+        }
+        if !call.caller_name.is_empty() {
+            self.line(out, &self.caller());
+        }
+        if !call.patient_name.is_empty() || !call.patient_birth_date.is_empty() {
+            self.line(out, &self.patient());
+        }
+        if !call.complaint.is_empty() {
+            self.line(
+                out,
+                &format!("In the caller's words: \"{}\".", call.complaint),
+            );
+        }
+        self.line(out, &self.treatment_day());
+        self.line(out, &self.reports());
+        if !call.checkin_details_kept.is_empty() {
+            let names: Vec<String> = call
+                .checkin_details_kept
+                .iter()
+                .map(|id| label(rules, id).to_lowercase())
+                .collect();
+            self.line(
+                out,
+                &format!(
+                    "Details as sent in the check-in, confirmed as still right: {}.",
+                    names.join(", ")
+                ),
+            );
+        }
+        if let Some(stop) = &o.stopped_at {
+            self.line(
+                out,
+                &format!(
+                    "Danger sign positive: {}. Questions stopped at the first positive.",
+                    label(rules, stop)
+                ),
+            );
+        }
+    }
+
+    /// "Callback on web check-in …": the check-in the call answers, when it was sent and
+    /// what it gave.
+    fn checkin_callback(&self, id: &str) -> String {
+        let call = self.call;
         let sent = call
             .checkin_sent_at
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             // On the call's clock, as the note's other times are.
-            .map(|t| t.with_timezone(o.assessed_at.offset()))
+            .map(|t| t.with_timezone(self.o.assessed_at.offset()))
             .map_or(String::new(), |t| {
                 format!(", sent {}", t.format("%Y-%m-%d %H:%M %:z"))
             });
         let gave = call.checkin_disposition.map_or(String::new(), |d| {
             format!(
                 ", which gave {} ({})",
-                rules.disposition_text(d).label.to_lowercase(),
+                self.rules.disposition_text(d).label.to_lowercase(),
                 d.code()
             )
         });
-        line(
-            &mut out,
-            &format!("Callback on web check-in {id}{sent}{gave}."),
-        );
+        format!("Callback on web check-in {id}{sent}{gave}.")
     }
-    if !call.caller_name.is_empty() {
+
+    /// "Caller: …": the caller's name, who they are to the patient, and the number to
+    /// call back.
+    fn caller(&self) -> String {
+        let call = self.call;
         let mut who = format!("Caller: {}", call.caller_name);
         if call.caller == "someone else" {
             who.push_str(" (calling for the patient)");
@@ -102,9 +183,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             who.push_str(&format!(", callback {}", call.callback));
         }
         who.push('.');
-        line(&mut out, &who);
+        who
     }
-    if !call.patient_name.is_empty() || !call.patient_birth_date.is_empty() {
+
+    /// "Patient: …": the patient's name and date of birth, as far as given.
+    fn patient(&self) -> String {
+        let call = self.call;
         let name = match (call.patient_name.as_str(), call.caller.as_str()) {
             ("", "patient") => "the caller",
             ("", _) => "name not given",
@@ -115,17 +199,13 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
         } else {
             format!(", born {}", call.patient_birth_date)
         };
-        line(&mut out, &format!("Patient: {name}{born}."));
+        format!("Patient: {name}{born}.")
     }
-    if !call.complaint.is_empty() {
-        line(
-            &mut out,
-            &format!("In the caller's words: \"{}\".", call.complaint),
-        );
-    }
-    line(
-        &mut out,
-        &match &a.treatment {
+
+    /// The day after the treatment, and the treatment's date (and time, when given).
+    fn treatment_day(&self) -> String {
+        let day = self.o.case.days_since_treatment;
+        match &self.o.answers.treatment {
             Some(t) if t.time_given => format!(
                 "Day {} after micro-needling ({}; treatment {}).",
                 day_number(day.floor()),
@@ -139,90 +219,68 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 t.at.format("%Y-%m-%d")
             ),
             None => "Micro-needling; treatment date not asked.".to_string(),
-        },
-    );
-    let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
-    for s in &a.symptoms {
-        let name = match &s.description {
-            Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
-            None => label(rules, &s.id),
-        };
-        reports.push(format!(
-            "{name}: {}, {}, {}",
-            s.severity.code(),
-            trend_words(s.trend),
-            started_words(s.started)
-        ));
+        }
     }
-    line(
-        &mut out,
-        &if reports.is_empty() {
+
+    /// "Reports: …": the signs answered yes, then each symptom with its severity, trend and
+    /// start.
+    fn reports(&self) -> String {
+        let (a, rules) = (&self.o.answers, self.rules);
+        let mut reports: Vec<String> = a.positive_signs().map(|id| label(rules, id)).collect();
+        for s in &a.symptoms {
+            let name = match &s.description {
+                Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
+                None => label(rules, &s.id),
+            };
+            reports.push(format!(
+                "{name}: {}, {}, {}",
+                s.severity.code(),
+                trend_words(s.trend),
+                started_words(s.started)
+            ));
+        }
+        if reports.is_empty() {
             "Reports: no symptoms.".to_string()
         } else {
             format!("Reports: {}.", reports.join("; "))
-        },
-    );
-    if !call.checkin_details_kept.is_empty() {
-        let names: Vec<String> = call
-            .checkin_details_kept
-            .iter()
-            .map(|id| label(rules, id).to_lowercase())
-            .collect();
-        line(
-            &mut out,
-            &format!(
-                "Details as sent in the check-in, confirmed as still right: {}.",
-                names.join(", ")
-            ),
-        );
-    }
-    if let Some(stop) = &o.stopped_at {
-        line(
-            &mut out,
-            &format!(
-                "Danger sign positive: {}. Questions stopped at the first positive.",
-                label(rules, stop)
-            ),
-        );
+        }
     }
 
-    // Background: what the record holds about the person and the treatment.
-    out.push_str("\nB  Background\n");
-    match &a.background {
-        Some(b) => {
-            let list = |v: &[String]| {
-                if v.is_empty() {
-                    "not recorded".to_string()
-                } else {
-                    v.join(", ")
-                }
-            };
-            line(
-                &mut out,
+    /// Background: what the record holds about the person and the treatment.
+    fn background(&self, out: &mut String) {
+        let (o, a) = (self.o, &self.o.answers);
+        out.push_str("\nB  Background\n");
+        match &a.background {
+            Some(b) => self.line(out, &treatment_background(b)),
+            None if o.stopped_at.is_some() => self.line(
+                out,
+                "Not taken: the call went straight to the disposition after a danger sign.",
+            ),
+            None => self.line(out, "Not taken: the call stopped first."),
+        }
+        if !a.risk_factors.is_empty() {
+            self.line(out, &self.risk_factors());
+        }
+        if let Some(r) = a.repeat_contact {
+            self.line(
+                out,
                 &format!(
-                    "Treated areas: {}. Products: {}. Numbing products: {}. Session: {}. Allergies: {}.",
-                    list(&b.treated_areas),
-                    list(&b.products),
-                    b.numbing_products,
-                    b.session,
-                    b.allergies
+                    "Repeat call or very worried: {}.",
+                    if r { "yes" } else { "no" }
                 ),
             );
         }
-        None if o.stopped_at.is_some() => line(
-            &mut out,
-            "Not taken: the call went straight to the disposition after a danger sign.",
-        ),
-        None => line(&mut out, "Not taken: the call stopped first."),
     }
-    // Each risk factor once, with the one answer it was given: the note cannot both name
-    // one and deny it.
-    if !a.risk_factors.is_empty() {
+
+    /// "Risk factors: …": each risk factor once, with the one answer it was given, so that
+    /// the note cannot both name one and deny it.
+    fn risk_factors(&self) -> String {
+        let a = &self.o.answers;
         let of = |state: SignState| -> Vec<String> {
             a.risk_factors
                 .iter()
                 .filter(|r| r.answer == state)
-                .map(|r| risk_factor_name(rules, &r.id))
+                .map(|r| risk_factor_name(self.rules, &r.id))
                 .collect()
         };
         let mut parts = vec![{
@@ -242,90 +300,105 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 parts.push(format!("{words}: {}", these.join(", ")));
             }
         }
-        line(&mut out, &format!("Risk factors: {}.", parts.join("; ")));
-    }
-    if let Some(r) = a.repeat_contact {
-        line(
-            &mut out,
-            &format!(
-                "Repeat call or very worried: {}.",
-                if r { "yes" } else { "no" }
-            ),
-        );
+        format!("Risk factors: {}.", parts.join("; "))
     }
 
-    // Assessment: each finding against its window, then every sign asked with its answer.
-    out.push_str("\nA  Assessment\n");
-    if o.assessment.findings.is_empty() {
-        line(
-            &mut out,
-            "No symptoms: nothing to assess against the windows.",
-        );
+    /// Assessment: each finding against its window, then every sign asked with its answer.
+    fn assessment(&self, out: &mut String) {
+        let (o, rules, a) = (self.o, self.rules, &self.o.answers);
+        out.push_str("\nA  Assessment\n");
+        if o.assessment.findings.is_empty() {
+            self.line(out, "No symptoms: nothing to assess against the windows.");
+        }
+        for f in &o.assessment.findings {
+            out.push_str(&wrap(
+                &format!(
+                    "{}: {}. {} [{}].",
+                    self.finding_name(f),
+                    rules.disposition_text(f.disposition).label.to_lowercase(),
+                    capitalise(&f.reason),
+                    f.rule
+                ),
+                self.width,
+                "   - ",
+                "     ",
+            ));
+        }
+        for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
+            self.signs_asked(out, title, danger);
+        }
+        if !a.symptoms_asked {
+            self.line(
+                out,
+                if o.stopped_at.is_some() {
+                    "Other symptoms: not asked (stopped at a danger sign)."
+                } else {
+                    "Other symptoms: not asked (the call stopped first)."
+                },
+            );
+        }
     }
-    for f in &o.assessment.findings {
-        let what = match (f.kind, &f.symptom) {
+
+    /// What a finding is about: the symptom (with where the day falls in its windows), the
+    /// warning sign, the combination, or the repeat contact.
+    fn finding_name(&self, f: &Finding) -> String {
+        let rules = self.rules;
+        let joined = |ids: &str| {
+            ids.split('+')
+                .map(|s| label(rules, s))
+                .collect::<Vec<_>>()
+                .join(" with ")
+        };
+        match (f.kind, &f.symptom) {
             (FindingKind::ExpectedReaction, Some(id)) => {
-                let r = rules.reaction(id);
-                let window = r.map_or(String::new(), |r| {
-                    let place = if day <= r.normal_until {
-                        "in window"
-                    } else if day <= r.ok_if_improving_until {
-                        "past the usual window, within the improving window"
-                    } else {
-                        "out of window"
-                    };
-                    let improving = if r.ok_if_improving_until > r.normal_until {
-                        format!(
-                            ", normal if improving {}",
-                            day_words::until_for_nurse(r.ok_if_improving_until)
-                        )
-                    } else {
-                        String::new()
-                    };
-                    format!(
-                        " {place} (normal {}{improving})",
-                        day_words::until_for_nurse(r.normal_until)
-                    )
-                });
-                format!("{}:{window}", label(rules, id))
+                format!("{}:{}", label(rules, id), self.reaction_window(id))
             }
             (FindingKind::WarningSign, Some(id)) => format!("{}: warning sign", label(rules, id)),
             (FindingKind::Other, Some(_)) => {
                 "Something else, in the person's own words (not interpreted)".to_string()
             }
-            (FindingKind::Cluster, Some(ids)) => format!(
-                "{}: several strong reactions at once",
-                ids.split('+')
-                    .map(|s| label(rules, s))
-                    .collect::<Vec<_>>()
-                    .join(" with ")
-            ),
-            (FindingKind::Combination, Some(ids)) => format!(
-                "{}: combination",
-                ids.split('+')
-                    .map(|s| label(rules, s))
-                    .collect::<Vec<_>>()
-                    .join(" with ")
-            ),
+            (FindingKind::Cluster, Some(ids)) => {
+                format!("{}: several strong reactions at once", joined(ids))
+            }
+            (FindingKind::Combination, Some(ids)) => format!("{}: combination", joined(ids)),
             _ => "Repeat contact".to_string(),
-        };
-        out.push_str(&wrap(
-            &format!(
-                "{what}: {}. {} [{}].",
-                rules.disposition_text(f.disposition).label.to_lowercase(),
-                capitalise(&f.reason),
-                f.rule
-            ),
-            width,
-            "   - ",
-            "     ",
-        ));
+        }
     }
-    // Every sign asked, with its answer: the positives, the pertinent negatives, and those
-    // left unasked because the questions stopped at a danger sign, or because the nurse
-    // stopped the call before them (then they are not in the answers at all).
-    let stopped_first = call.stopped.is_some() && o.stopped_at.is_none();
-    for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
+
+    /// " in window (normal until …)": where the day falls in an expected reaction's
+    /// windows; empty for a reaction the rules do not know.
+    fn reaction_window(&self, id: &str) -> String {
+        let day = self.o.case.days_since_treatment;
+        self.rules.reaction(id).map_or(String::new(), |r| {
+            let place = if day <= r.normal_until {
+                "in window"
+            } else if day <= r.ok_if_improving_until {
+                "past the usual window, within the improving window"
+            } else {
+                "out of window"
+            };
+            let improving = if r.ok_if_improving_until > r.normal_until {
+                format!(
+                    ", normal if improving {}",
+                    day_words::until_for_nurse(r.ok_if_improving_until)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                " {place} (normal {}{improving})",
+                day_words::until_for_nurse(r.normal_until)
+            )
+        })
+    }
+
+    /// Every sign of one group (the danger signs, or the same-day signs) asked, with its
+    /// answer: the positives, the pertinent negatives, and those left unasked because the
+    /// questions stopped at a danger sign, or because the nurse stopped the call before
+    /// them (then they are not in the answers at all).
+    fn signs_asked(&self, out: &mut String, title: &str, danger: bool) {
+        let (rules, a) = (self.rules, &self.o.answers);
+        let stopped_first = self.stopped_first();
         let group: Vec<_> = a
             .signs
             .iter()
@@ -337,12 +410,12 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             .collect();
         if group.is_empty() {
             if stopped_first {
-                line(
-                    &mut out,
+                self.line(
+                    out,
                     &format!("{title}: not asked (the call stopped first)."),
                 );
             }
-            continue;
+            return;
         }
         let names = |state: SignState| -> Vec<String> {
             group
@@ -374,13 +447,7 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
             ));
         }
         if stopped_first && danger {
-            let never: Vec<String> = rules
-                .warning_signs
-                .iter()
-                .filter(|w| w.disposition >= Disposition::GoToEdNow)
-                .filter(|w| !a.signs.iter().any(|s| s.id == w.id))
-                .map(|w| label(rules, &w.id).to_lowercase())
-                .collect();
+            let never = self.danger_signs_never_asked();
             if !never.is_empty() {
                 parts.push(format!(
                     "not asked (the call stopped first): {}",
@@ -388,120 +455,154 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
                 ));
             }
         }
-        line(&mut out, &format!("{title} asked: {}.", parts.join("; ")));
+        self.line(out, &format!("{title} asked: {}.", parts.join("; ")));
     }
-    if !a.symptoms_asked {
-        line(
-            &mut out,
-            if o.stopped_at.is_some() {
-                "Other symptoms: not asked (stopped at a danger sign)."
-            } else {
-                "Other symptoms: not asked (the call stopped first)."
-            },
+
+    /// The nurse stopped the call before the questions stopped at a danger sign.
+    fn stopped_first(&self) -> bool {
+        self.call.stopped.is_some() && self.o.stopped_at.is_none()
+    }
+
+    /// The danger signs not in the answers at all: the call stopped before they were asked.
+    fn danger_signs_never_asked(&self) -> Vec<String> {
+        let (rules, a) = (self.rules, &self.o.answers);
+        rules
+            .warning_signs
+            .iter()
+            .filter(|w| w.disposition >= Disposition::GoToEdNow)
+            .filter(|w| !a.signs.iter().any(|s| s.id == w.id))
+            .map(|w| label(rules, &w.id).to_lowercase())
+            .collect()
+    }
+
+    /// Recommendation: the disposition in force, the override and its reason, what was
+    /// said on the call, and the rules.
+    fn recommendation(&self, out: &mut String) {
+        let (o, rules, call) = (self.o, self.rules, self.call);
+        out.push_str("\nR  Recommendation\n");
+        let d = o.disposition();
+        if call.before_instruction {
+            // Not a recommendation: the questions that could have changed it were not asked.
+            self.line(
+                out,
+                &format!(
+                    "None given: the call stopped first. The answers so far alone give {} \
+                     ({}); the questions not asked could make it more urgent.",
+                    rules.disposition_text(d).label.to_lowercase(),
+                    d.code()
+                ),
+            );
+        } else {
+            self.line(
+                out,
+                &format!(
+                    "{} ({}). {}",
+                    rules.disposition_text(d).label,
+                    d.code(),
+                    rules.disposition_text(d).action
+                ),
+            );
+        }
+        match &o.nurse_override {
+            Some(ov) => self.line(out, &nurse_override(ov)),
+            // Nothing was computed for the caller when the call stopped before the
+            // questions reached a disposition: said above.
+            None if call.before_instruction => {}
+            None => self.line(
+                out,
+                &format!(
+                    "Disposition as computed by the rules ({}).",
+                    o.assessment.disposition.code()
+                ),
+            ),
+        }
+        // Reminders for the nurse from the rule set (PRP equipment, late lumps).
+        for note in rules.nurse_notes_for(&o.case) {
+            self.line(out, &format!("For the nurse: {}", note.text));
+        }
+        self.said_on_the_call(out, d);
+        self.line(
+            out,
+            &format!(
+                "Rule set: {} {}.",
+                o.assessment.rule_set.name, o.assessment.rule_set.version
+            ),
         );
     }
 
-    // Recommendation: the disposition in force, the override and its reason, the rules.
-    out.push_str("\nR  Recommendation\n");
-    let d = o.disposition();
-    if call.before_instruction {
-        // Not a recommendation: the questions that could have changed it were not asked.
-        line(
-            &mut out,
-            &format!(
-                "None given: the call stopped first. The answers so far alone give {} \
-                 ({}); the questions not asked could make it more urgent.",
-                rules.disposition_text(d).label.to_lowercase(),
-                d.code()
-            ),
-        );
-    } else {
-        line(
-            &mut out,
-            &format!(
-                "{} ({}). {}",
-                rules.disposition_text(d).label,
-                d.code(),
-                rules.disposition_text(d).action
-            ),
-        );
+    /// What the nurse confirmed saying (the safety net, the advice), whether the caller
+    /// understood, and the nurse's notes. Only what the nurse confirmed saying is written
+    /// as said.
+    fn said_on_the_call(&self, out: &mut String, d: Disposition) {
+        let call = self.call;
+        let call_back = &self.rules.disposition_text(d).call_back;
+        if call.safety_net_given && !call_back.trim().is_empty() {
+            self.line(out, &format!("Safety net given: {call_back}"));
+        } else if d < Disposition::CallEmergencyNow && self.o.call.is_some() {
+            self.line(out, "Safety net: not confirmed as given.");
+        }
+        if !call.advice_given.is_empty() {
+            self.line(
+                out,
+                &format!(
+                    "Advice given: {}.",
+                    call.advice_given
+                        .iter()
+                        .map(|a| a.trim_end_matches('.'))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
+        }
+        match call.understood {
+            Some(true) => self.line(out, "Caller understood and agrees."),
+            Some(false) => self.line(out, "Caller did NOT confirm understanding or agreement."),
+            None => {}
+        }
+        if !call.notes.is_empty() {
+            self.line(out, &format!("Notes: {}", call.notes));
+        }
     }
-    match &o.nurse_override {
-        Some(ov) => line(
-            &mut out,
-            &format!(
-                "Nurse override: computed {} changed to {} ({}). Reason: {}.{}",
-                ov.from.code(),
-                ov.to.code(),
-                if ov.to < ov.from {
-                    "less urgent"
-                } else {
-                    "more urgent"
-                },
-                ov.reason.as_deref().unwrap_or("none given"),
-                if ov.confirmed == Some(true) {
-                    " Lowering confirmed by the nurse."
-                } else {
-                    ""
-                }
-            ),
-        ),
-        // Nothing was computed for the caller when the call stopped before the questions
-        // reached a disposition: said above.
-        None if call.before_instruction => {}
-        None => line(
-            &mut out,
-            &format!(
-                "Disposition as computed by the rules ({}).",
-                o.assessment.disposition.code()
-            ),
-        ),
-    }
-    // Reminders for the nurse from the rule set (PRP equipment, late lumps).
-    for note in rules.nurse_notes_for(&o.case) {
-        line(&mut out, &format!("For the nurse: {}", note.text));
-    }
-    // Only what the nurse confirmed saying is written as said.
-    let call_back = &rules.disposition_text(d).call_back;
-    if call.safety_net_given && !call_back.trim().is_empty() {
-        line(&mut out, &format!("Safety net given: {call_back}"));
-    } else if d < Disposition::CallEmergencyNow && o.call.is_some() {
-        line(&mut out, "Safety net: not confirmed as given.");
-    }
-    if !call.advice_given.is_empty() {
-        line(
-            &mut out,
-            &format!(
-                "Advice given: {}.",
-                call.advice_given
-                    .iter()
-                    .map(|a| a.trim_end_matches('.'))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        );
-    }
-    match call.understood {
-        Some(true) => line(&mut out, "Caller understood and agrees."),
-        Some(false) => line(
-            &mut out,
-            "Caller did NOT confirm understanding or agreement.",
-        ),
-        None => {}
-    }
-    if !call.notes.is_empty() {
-        line(&mut out, &format!("Notes: {}", call.notes));
-    }
-    line(
-        &mut out,
-        &format!(
-            "Rule set: {} {}.",
-            o.assessment.rule_set.name, o.assessment.rule_set.version
-        ),
-    );
-    // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
-    // as a control or bidi character that could act on a terminal or a chart.
-    aftercare_core::escape::visible_lines(&out).into_owned()
+}
+
+/// "Treated areas: … Allergies: …": the background taken for the record.
+fn treatment_background(b: &Background) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "not recorded".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "Treated areas: {}. Products: {}. Numbing products: {}. Session: {}. Allergies: {}.",
+        list(&b.treated_areas),
+        list(&b.products),
+        b.numbing_products,
+        b.session,
+        b.allergies
+    )
+}
+
+/// "Nurse override: computed … changed to …": the change, which way, the reason, and
+/// whether a lowering was confirmed.
+fn nurse_override(ov: &Override) -> String {
+    format!(
+        "Nurse override: computed {} changed to {} ({}). Reason: {}.{}",
+        ov.from.code(),
+        ov.to.code(),
+        if ov.to < ov.from {
+            "less urgent"
+        } else {
+            "more urgent"
+        },
+        ov.reason.as_deref().unwrap_or("none given"),
+        if ov.confirmed == Some(true) {
+            " Lowering confirmed by the nurse."
+        } else {
+            ""
+        }
+    )
 }
 
 fn trend_words(t: TrendAnswer) -> &'static str {
