@@ -128,6 +128,10 @@ fn symptom_ids(rules: &RuleSet) -> Vec<&str> {
         .collect()
 }
 
+fn warning_sign_ids(rules: &RuleSet) -> Vec<&str> {
+    rules.warning_signs.iter().map(|w| w.id.as_str()).collect()
+}
+
 fn risk_factor_ids(rules: &RuleSet) -> Vec<&str> {
     rules.risk_factors.iter().map(|f| f.id.as_str()).collect()
 }
@@ -399,8 +403,6 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
         "aftercare questionnaire or call record",
         "A saved questionnaire (patient) or telephone call (nurse), written by --record FILE.",
     );
-    let sign_ids: Vec<&str> = rules.warning_signs.iter().map(|w| w.id.as_str()).collect();
-    let text_list = json!({ "type": "array", "items": { "type": "string" } });
     m.insert("type".into(), "object".into());
     m.insert("additionalProperties".into(), false.into());
     m.insert(
@@ -423,108 +425,9 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
             "format": { "const": record_format },
             "mode": { "enum": ["patient", "nurse"] },
             "assessed_at": { "type": "string", "format": "date-time" },
-            "answers": {
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["treatment", "signs", "symptoms_asked", "symptoms", "repeat_contact"],
-                "properties": {
-                    "treatment": {
-                        "description": "null when the questions stopped at a danger sign before the date was asked.",
-                        "oneOf": [
-                            { "type": "null" },
-                            {
-                                "type": "object",
-                                "additionalProperties": false,
-                                "required": ["at", "time_given", "as_given"],
-                                "properties": {
-                                    "at": { "type": "string", "format": "date-time" },
-                                    "time_given": { "type": "boolean" },
-                                    "as_given": { "type": "string" }
-                                }
-                            }
-                        ]
-                    },
-                    "signs": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": false,
-                            "required": ["id", "answer"],
-                            "properties": {
-                                "id": { "enum": sign_ids },
-                                "answer": { "enum": ["yes", "no", "not_asked"] }
-                            }
-                        }
-                    },
-                    "symptoms_asked": { "type": "boolean" },
-                    "pending": {
-                        "description": "Symptoms ticked whose details were not asked (the answers had already reached an emergency or the emergency department); in the case with the protocol's defaults.",
-                        "type": "array",
-                        "items": { "enum": symptom_ids(rules) }
-                    },
-                    "risk_factors": {
-                        "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all, once, in the background). not_known: the caller did not know; not counted as present.",
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": false,
-                            "required": ["id", "answer"],
-                            "properties": {
-                                "id": { "enum": risk_factor_ids(rules) },
-                                "answer": { "enum": ["yes", "no", "not_asked", "not_known"] }
-                            }
-                        }
-                    },
-                    "symptoms": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": false,
-                            "required": ["id", "severity", "trend", "started"],
-                            "properties": {
-                                "id": { "enum": symptom_ids(rules) },
-                                "severity": { "enum": Severity::ALL.map(Severity::code) },
-                                "trend": { "enum": ["improving", "stable", "worsening", "not_sure"] },
-                                "description": { "type": "string", "minLength": 1, "maxLength": MAX_DESCRIPTION_CHARS },
-                                "started": {
-                                    "oneOf": [
-                                        { "const": "not_sure" },
-                                        { "const": "later_on_treatment_day" },
-                                        {
-                                            "type": "object",
-                                            "additionalProperties": false,
-                                            "required": ["day"],
-                                            "properties": { "day": { "type": "integer", "minimum": 0 } }
-                                        }
-                                    ]
-                                }
-                            }
-                        }
-                    },
-                    "repeat_contact": {
-                        "description": "null when the questions stopped before it.",
-                        "type": ["boolean", "null"]
-                    },
-                    "background": {
-                        "type": "object",
-                        "additionalProperties": false,
-                        "required": ["treated_areas", "products", "allergies", "session"],
-                        "properties": {
-                            "treated_areas": text_list,
-                            "products": text_list,
-                            "allergies": { "type": "string" },
-                            "session": { "type": "string" },
-                            "numbing_products": { "type": "string", "description": "Numbing products put on before or after the appointment, which and where (protocol 1.2; absent in older records)." },
-                            "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
-                            "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
-                            "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
-                            "blood_thinners": { "type": "string", "description": "Older records; now the blood_thinners risk factor." }
-                        }
-                    }
-                }
-            },
+            "answers": record_answers(rules),
             "case": { "$ref": "#/$defs/case" },
-            "stopped_at": { "enum": sign_ids, "description": "The danger sign at which the questions stopped." },
+            "stopped_at": { "enum": warning_sign_ids(rules), "description": "The danger sign at which the questions stopped." },
             "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } },
             "computed_disposition": { "$ref": "#/$defs/disposition" },
             "override": {
@@ -540,37 +443,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
             },
             "disposition": { "$ref": "#/$defs/disposition" },
             "rule_set": { "$ref": "#/$defs/rule_set" },
-            "call": {
-                "description": "The call details and the end of the call (nurse).",
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["advice_given", "safety_net_given"],
-                "properties": {
-                    "caller": { "enum": ["patient", "someone else"] },
-                    "caller_name": { "type": "string", "minLength": 1 },
-                    "patient_name": { "type": "string", "minLength": 1, "description": "The patient, when someone else calls for them." },
-                    "patient_birth_date": { "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The patient's date of birth." },
-                    "callback": { "type": "string", "minLength": 1 },
-                    "complaint": { "type": "string", "minLength": 1 },
-                    "advice_given": text_list,
-                    "safety_net_given": { "type": "boolean" },
-                    "understood": { "type": "boolean" },
-                    "notes": { "type": "string", "minLength": 1 },
-                    "nurse": { "type": "string", "minLength": 1 },
-                    "stopped": { "enum": ["cancelled", "interrupted", "hangup", "terminated"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice (Esc: cancelled; Ctrl-C: interrupted); or by its terminal closed (hangup) or a SIGTERM (terminated), keeping what Esc would." },
-                    "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
-                    "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
-                    "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." },
-                    "from_checkin": { "type": "string", "minLength": 1, "description": "The web check-in the call was started from (a callback on it), by its id." },
-                    "checkin_sent_at": { "type": "string", "format": "date-time", "description": "When that check-in was sent." },
-                    "checkin_disposition": { "$ref": "#/$defs/disposition", "description": "The disposition the check-in gave." },
-                    "checkin_details_kept": {
-                        "description": "Symptoms whose details (severity, trend, start) are the check-in's, as sent: still ticked in the call, and confirmed by the nurse as still right rather than asked again.",
-                        "type": "array",
-                        "items": { "enum": symptom_ids(rules) }
-                    }
-                }
-            },
+            "call": record_call(rules),
             "note": { "type": "string", "description": "The SBAR note as printed (nurse)." }
         }),
     );
@@ -583,6 +456,157 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
     defs.insert("rule_set".into(), rule_set_id());
     m.insert("$defs".into(), Value::Object(defs));
     Value::Object(m)
+}
+
+/// A list of texts (the treated areas, the advice given...).
+fn text_list() -> Value {
+    json!({ "type": "array", "items": { "type": "string" } })
+}
+
+/// A record's answers: everything asked and answered, in the questionnaire's own terms.
+fn record_answers(rules: &RuleSet) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["treatment", "signs", "symptoms_asked", "symptoms", "repeat_contact"],
+        "properties": {
+            "treatment": {
+                "description": "null when the questions stopped at a danger sign before the date was asked.",
+                "oneOf": [
+                    { "type": "null" },
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["at", "time_given", "as_given"],
+                        "properties": {
+                            "at": { "type": "string", "format": "date-time" },
+                            "time_given": { "type": "boolean" },
+                            "as_given": { "type": "string" }
+                        }
+                    }
+                ]
+            },
+            "signs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["id", "answer"],
+                    "properties": {
+                        "id": { "enum": warning_sign_ids(rules) },
+                        "answer": { "enum": ["yes", "no", "not_asked"] }
+                    }
+                }
+            },
+            "symptoms_asked": { "type": "boolean" },
+            "pending": {
+                "description": "Symptoms ticked whose details were not asked (the answers had already reached an emergency or the emergency department); in the case with the protocol's defaults.",
+                "type": "array",
+                "items": { "enum": symptom_ids(rules) }
+            },
+            "risk_factors": {
+                "description": "Risk factors asked, with their answers (the patient: only those that could change the result; the nurse: all, once, in the background). not_known: the caller did not know; not counted as present.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["id", "answer"],
+                    "properties": {
+                        "id": { "enum": risk_factor_ids(rules) },
+                        "answer": { "enum": ["yes", "no", "not_asked", "not_known"] }
+                    }
+                }
+            },
+            "symptoms": { "type": "array", "items": record_symptom_answer(rules) },
+            "repeat_contact": {
+                "description": "null when the questions stopped before it.",
+                "type": ["boolean", "null"]
+            },
+            "background": record_background()
+        }
+    })
+}
+
+/// One symptom as answered: its severity, trend and start in the questionnaire's words.
+fn record_symptom_answer(rules: &RuleSet) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "severity", "trend", "started"],
+        "properties": {
+            "id": { "enum": symptom_ids(rules) },
+            "severity": { "enum": Severity::ALL.map(Severity::code) },
+            "trend": { "enum": ["improving", "stable", "worsening", "not_sure"] },
+            "description": { "type": "string", "minLength": 1, "maxLength": MAX_DESCRIPTION_CHARS },
+            "started": {
+                "oneOf": [
+                    { "const": "not_sure" },
+                    { "const": "later_on_treatment_day" },
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["day"],
+                        "properties": { "day": { "type": "integer", "minimum": 0 } }
+                    }
+                ]
+            }
+        }
+    })
+}
+
+/// The nurse's background for the record, with the fields older records still carry.
+fn record_background() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["treated_areas", "products", "allergies", "session"],
+        "properties": {
+            "treated_areas": text_list(),
+            "products": text_list(),
+            "allergies": { "type": "string" },
+            "session": { "type": "string" },
+            "numbing_products": { "type": "string", "description": "Numbing products put on before or after the appointment, which and where (protocol 1.2; absent in older records)." },
+            "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
+            "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
+            "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
+            "blood_thinners": { "type": "string", "description": "Older records; now the blood_thinners risk factor." }
+        }
+    })
+}
+
+/// The call details and the end of the call (nurse).
+fn record_call(rules: &RuleSet) -> Value {
+    json!({
+        "description": "The call details and the end of the call (nurse).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["advice_given", "safety_net_given"],
+        "properties": {
+            "caller": { "enum": ["patient", "someone else"] },
+            "caller_name": { "type": "string", "minLength": 1 },
+            "patient_name": { "type": "string", "minLength": 1, "description": "The patient, when someone else calls for them." },
+            "patient_birth_date": { "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The patient's date of birth." },
+            "callback": { "type": "string", "minLength": 1 },
+            "complaint": { "type": "string", "minLength": 1 },
+            "advice_given": text_list(),
+            "safety_net_given": { "type": "boolean" },
+            "understood": { "type": "boolean" },
+            "notes": { "type": "string", "minLength": 1 },
+            "nurse": { "type": "string", "minLength": 1 },
+            "stopped": { "enum": ["cancelled", "interrupted", "hangup", "terminated"], "description": "The call was stopped and kept: after its instruction was given, or before one by the nurse's choice (Esc: cancelled; Ctrl-C: interrupted); or by its terminal closed (hangup) or a SIGTERM (terminated), keeping what Esc would." },
+            "before_instruction": { "const": true, "description": "The call was stopped before any disposition was given to the caller: the computed disposition is of the answers so far, and was not said." },
+            "started_at": { "type": "string", "format": "date-time", "description": "When the call began. Records saved before call times were kept have none." },
+            "ended_at": { "type": "string", "format": "date-time", "description": "When the call ended: the start plus the time the questions took." },
+            "from_checkin": { "type": "string", "minLength": 1, "description": "The web check-in the call was started from (a callback on it), by its id." },
+            "checkin_sent_at": { "type": "string", "format": "date-time", "description": "When that check-in was sent." },
+            "checkin_disposition": { "$ref": "#/$defs/disposition", "description": "The disposition the check-in gave." },
+            "checkin_details_kept": {
+                "description": "Symptoms whose details (severity, trend, start) are the check-in's, as sent: still ticked in the call, and confirmed by the nurse as still right rather than asked again.",
+                "type": "array",
+                "items": { "enum": symptom_ids(rules) }
+            }
+        }
+    })
 }
 
 /// `aftercare schema rules [--draft 7]`: the rule file, as the JSON its TOML maps to. The
