@@ -612,131 +612,8 @@ fn record_call(rules: &RuleSet) -> Value {
 /// `aftercare schema rules [--draft 7]`: the rule file, as the JSON its TOML maps to. The
 /// ids here are the file's own (a clinic adds symptoms), so they are patterns, not a list.
 pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
-    let defs_key = if draft7 { "definitions" } else { "$defs" };
-    let r = |name: &str| json!({ "$ref": format!("#/{defs_key}/{name}") });
-    let text = json!({ "type": "string", "minLength": 1, "pattern": "\\S" });
-    let id = json!({ "type": "string", "pattern": ID_PATTERN });
-    let ids = json!({ "type": "array", "items": { "type": "string", "pattern": ID_PATTERN } });
-    let aliases = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
-    let day = days("A day since the treatment (day 0), fractional allowed.");
-    let sources = json!({ "type": "array", "items": { "type": "string", "minLength": 1 } });
-    let citation = |mut props: Map<String, Value>| {
-        props.insert("sources".into(), sources.clone());
-        props.insert("source_note".into(), json!({ "type": "string" }));
-        Value::Object(props)
-    };
-    let obj = |required: &[&str], props: Value| {
-        json!({
-            "type": "object",
-            "additionalProperties": false,
-            "required": required,
-            "properties": props
-        })
-    };
-    let props = |v: Value| match v {
-        Value::Object(m) => m,
-        _ => unreachable!("properties are an object"),
-    };
-    let threshold = obj(
-        &["day", "disposition"],
-        json!({ "day": day, "disposition": r("disposition") }),
-    );
-    let defs = json!({
-        "disposition": dispositions(),
-        "threshold": threshold,
-        "steps": {
-            "description": "A threshold column: one step, or a list of steps in order of their days, each applying after its own day (day 0: at any time, the treatment day included); the most urgent step that applies counts.",
-            "oneOf": [r("threshold"), { "type": "array", "minItems": 1, "items": r("threshold") }]
-        },
-        "rule_set": obj(&["name", "version"], json!({ "name": text, "version": text, "title": { "type": "string" } })),
-        "source": obj(&["id", "kind", "title"], json!({ "id": { "type": "string", "minLength": 1 }, "kind": { "enum": ["clinic_sheet", "published", "proposed"] }, "title": text })),
-        "disposition_text": obj(&["code", "label", "action"], json!({ "code": r("disposition"), "label": text, "action": text, "call_back": { "type": "string" }, "photo_review": { "type": "string", "minLength": 1, "description": "Added to the action unless the result rests on something in the person's own words." } })),
-        "expected_reaction": obj(&["id", "label", "description", "normal_until", "ok_if_improving_until", "past_window"], citation(props(json!({
-            "id": id, "label": text, "description": text,
-            "normal_until": day, "ok_if_improving_until": day,
-            "past_window": r("disposition"),
-            "worse_after": r("steps"), "severe_after": r("steps"),
-            "severe_and_worse_after": r("steps"), "starts_after": r("steps"),
-            "aliases": aliases,
-            "course": { "type": "string" }
-        })))),
-        "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], citation(props(json!({
-            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text, "cause_in_words": text,
-            "also_do": { "type": "string", "minLength": 1, "description": "Added to the action when this sign is present." },
-            "aliases": aliases
-        })))),
-        "combination": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["id", "disposition", "reason"],
-            "anyOf": [{ "required": ["members"] }, { "required": ["all_of"] }],
-            "description": "Fires when each member is present: members (the general form), or all_of with an optional any_of (the short form of 1.0).",
-            "properties": citation(props(json!({
-                "id": id,
-                "all_of": ids,
-                "any_of": ids,
-                "members": { "type": "array", "minItems": 1, "items": r("member") },
-                "until_day": { "type": "number", "minimum": 0, "description": "The combination holds only while the time since treatment is at most this day." },
-                "tells_the_cause": { "type": "boolean", "description": "No more urgent than its members: there for the cause its reason names." },
-                "disposition": r("disposition"),
-                "reason": text
-            })))
-        },
-        "member": obj(&["any_of"], json!({
-            "any_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN }, "description": "Symptom, sign or risk-factor ids: any one of them counts." },
-            "outside_window": { "type": "boolean", "description": "The symptom's own finding is above home care (an expected reaction only)." },
-            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." },
-            "severe_or_worsening": { "type": "boolean", "description": "The symptom is reported as severe, or as worsening." }
-        })),
-        "cluster": obj(&["id", "among", "count", "severity", "trend", "disposition", "reason"], citation(props(json!({
-            "id": id,
-            "among": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN } },
-            "count": { "type": "integer", "minimum": 1 },
-            "severity": { "enum": Severity::ALL.map(Severity::code) },
-            "trend": { "enum": Trend::ALL.map(Trend::code) },
-            "disposition": r("disposition"),
-            "reason": text
-        })))),
-        "other": obj(&["id", "label", "description", "disposition", "severe_or_worsening"], citation(props(json!({
-            "id": id, "label": text, "description": text,
-            "disposition": r("disposition"), "severe_or_worsening": r("disposition"),
-            "severe_and_worsening_early": obj(&["until_day", "disposition"], json!({ "until_day": day, "disposition": r("disposition") })),
-            "aliases": aliases
-        })))),
-        "risk_factor": obj(&["id", "label", "description", "question"], citation(props(json!({
-            "id": id, "label": text, "description": text, "question": text, "aliases": aliases
-        })))),
-        "clinic": obj(&[], json!({
-            "name": { "type": "string" },
-            "phone": { "type": "string" },
-            "out_of_hours_phone": { "type": "string" },
-            "emergency_number": { "type": "string" }
-        })),
-        "situation": obj(&["id", "disposition", "reason"], citation(props(json!({
-            "id": id, "disposition": r("disposition"), "reason": text
-        })))),
-        "late_presentation": obj(&["id", "after_day", "disposition", "reason"], citation(props(json!({
-            "id": id, "after_day": day, "disposition": r("disposition"), "reason": text
-        })))),
-        "advice": obj(&["id", "topic", "kind", "text"], citation(props(json!({
-            "id": id, "topic": text, "kind": advice_kind(), "from_day": day,
-            "until_day": days("When it ends: it applies before this day, not at it."),
-            "text": text, "then": { "type": "string" }
-        })))),
-        "nurse_note": obj(&["id", "text"], citation(props(json!({
-            "id": id,
-            "risk_factors": ids,
-            "symptoms": ids,
-            "from_day": day,
-            "text": text
-        })))),
-        "example": obj(&["id", "case", "expect"], json!({
-            "id": { "type": "string", "minLength": 1 }, "title": { "type": "string" },
-            "case": { "type": "object", "description": "A case as the JSON interface takes it (aftercare schema case)." },
-            "expect": r("disposition"),
-            "expect_rules": { "type": "array", "items": { "type": "string" } }
-        }))
-    });
+    let parts = RuleFileParts::new(draft7);
+    let r = |name: &str| parts.r(name);
     let list = |name: &str| json!({ "type": "array", "items": r(name) });
     let mut m = Map::new();
     m.insert(
@@ -778,8 +655,211 @@ pub fn rules_file(rules: &RuleSet, draft7: bool) -> Value {
             "example": list("example")
         }),
     );
-    m.insert(defs_key.into(), defs);
+    let mut defs = Map::new();
+    for group in [
+        rule_file_frame_defs(&parts),
+        rule_file_symptom_defs(&parts),
+        rule_file_combination_defs(&parts),
+        rule_file_situation_and_advice_defs(&parts),
+    ] {
+        defs.extend(as_object(group));
+    }
+    m.insert(parts.defs_key.into(), Value::Object(defs));
     Value::Object(m)
+}
+
+/// The types the rule file's definitions are made of, and where the definitions live
+/// (`$defs`, or `definitions` in draft 7).
+struct RuleFileParts {
+    defs_key: &'static str,
+    /// A text that is not blank.
+    text: Value,
+    id: Value,
+    ids: Value,
+    aliases: Value,
+    day: Value,
+    sources: Value,
+}
+
+impl RuleFileParts {
+    fn new(draft7: bool) -> Self {
+        RuleFileParts {
+            defs_key: if draft7 { "definitions" } else { "$defs" },
+            text: json!({ "type": "string", "minLength": 1, "pattern": "\\S" }),
+            id: json!({ "type": "string", "pattern": ID_PATTERN }),
+            ids: json!({ "type": "array", "items": { "type": "string", "pattern": ID_PATTERN } }),
+            aliases: json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
+            day: days("A day since the treatment (day 0), fractional allowed."),
+            sources: json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
+        }
+    }
+
+    /// A reference to one of the file's definitions.
+    fn r(&self, name: &str) -> Value {
+        json!({ "$ref": format!("#/{}/{name}", self.defs_key) })
+    }
+
+    /// An entry's properties, with the sources it cites and a note on them.
+    fn cited(&self, props: Value) -> Value {
+        let mut props = as_object(props);
+        props.insert("sources".into(), self.sources.clone());
+        props.insert("source_note".into(), json!({ "type": "string" }));
+        Value::Object(props)
+    }
+}
+
+/// An object with these required properties and no others.
+fn closed_object(required: &[&str], props: Value) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": props
+    })
+}
+
+fn as_object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("properties are an object"),
+    }
+}
+
+/// The file's frame: its name and version, its sources, the dispositions' words and
+/// threshold steps, the clinic, and the worked examples.
+fn rule_file_frame_defs(p: &RuleFileParts) -> Value {
+    let r = |name: &str| p.r(name);
+    let (obj, text) = (closed_object, &p.text);
+    let threshold = obj(
+        &["day", "disposition"],
+        json!({ "day": p.day, "disposition": r("disposition") }),
+    );
+    json!({
+        "disposition": dispositions(),
+        "threshold": threshold,
+        "steps": {
+            "description": "A threshold column: one step, or a list of steps in order of their days, each applying after its own day (day 0: at any time, the treatment day included); the most urgent step that applies counts.",
+            "oneOf": [r("threshold"), { "type": "array", "minItems": 1, "items": r("threshold") }]
+        },
+        "rule_set": obj(&["name", "version"], json!({ "name": text, "version": text, "title": { "type": "string" } })),
+        "source": obj(&["id", "kind", "title"], json!({ "id": { "type": "string", "minLength": 1 }, "kind": { "enum": ["clinic_sheet", "published", "proposed"] }, "title": text })),
+        "disposition_text": obj(&["code", "label", "action"], json!({ "code": r("disposition"), "label": text, "action": text, "call_back": { "type": "string" }, "photo_review": { "type": "string", "minLength": 1, "description": "Added to the action unless the result rests on something in the person's own words." } })),
+        "clinic": obj(&[], json!({
+            "name": { "type": "string" },
+            "phone": { "type": "string" },
+            "out_of_hours_phone": { "type": "string" },
+            "emergency_number": { "type": "string" }
+        })),
+        "example": obj(&["id", "case", "expect"], json!({
+            "id": { "type": "string", "minLength": 1 }, "title": { "type": "string" },
+            "case": { "type": "object", "description": "A case as the JSON interface takes it (aftercare schema case)." },
+            "expect": r("disposition"),
+            "expect_rules": { "type": "array", "items": { "type": "string" } }
+        }))
+    })
+}
+
+/// What a person may report: the expected reactions, the warning signs, something else,
+/// and the risk factors.
+fn rule_file_symptom_defs(p: &RuleFileParts) -> Value {
+    let r = |name: &str| p.r(name);
+    let obj = closed_object;
+    let (id, text, day, aliases) = (&p.id, &p.text, &p.day, &p.aliases);
+    json!({
+        "expected_reaction": obj(&["id", "label", "description", "normal_until", "ok_if_improving_until", "past_window"], p.cited(json!({
+            "id": id, "label": text, "description": text,
+            "normal_until": day, "ok_if_improving_until": day,
+            "past_window": r("disposition"),
+            "worse_after": r("steps"), "severe_after": r("steps"),
+            "severe_and_worse_after": r("steps"), "starts_after": r("steps"),
+            "aliases": aliases,
+            "course": { "type": "string" }
+        }))),
+        "warning_sign": obj(&["id", "label", "description", "disposition", "likely_cause"], p.cited(json!({
+            "id": id, "label": text, "description": text, "disposition": r("disposition"), "likely_cause": text, "cause_in_words": text,
+            "also_do": { "type": "string", "minLength": 1, "description": "Added to the action when this sign is present." },
+            "aliases": aliases
+        }))),
+        "other": obj(&["id", "label", "description", "disposition", "severe_or_worsening"], p.cited(json!({
+            "id": id, "label": text, "description": text,
+            "disposition": r("disposition"), "severe_or_worsening": r("disposition"),
+            "severe_and_worsening_early": obj(&["until_day", "disposition"], json!({ "until_day": day, "disposition": r("disposition") })),
+            "aliases": aliases
+        }))),
+        "risk_factor": obj(&["id", "label", "description", "question"], p.cited(json!({
+            "id": id, "label": text, "description": text, "question": text, "aliases": aliases
+        })))
+    })
+}
+
+/// Symptoms that count together: the combinations with their members, and the clusters of
+/// strong reactions.
+fn rule_file_combination_defs(p: &RuleFileParts) -> Value {
+    let r = |name: &str| p.r(name);
+    let obj = closed_object;
+    let (id, ids, text) = (&p.id, &p.ids, &p.text);
+    json!({
+        "combination": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "disposition", "reason"],
+            "anyOf": [{ "required": ["members"] }, { "required": ["all_of"] }],
+            "description": "Fires when each member is present: members (the general form), or all_of with an optional any_of (the short form of 1.0).",
+            "properties": p.cited(json!({
+                "id": id,
+                "all_of": ids,
+                "any_of": ids,
+                "members": { "type": "array", "minItems": 1, "items": r("member") },
+                "until_day": { "type": "number", "minimum": 0, "description": "The combination holds only while the time since treatment is at most this day." },
+                "tells_the_cause": { "type": "boolean", "description": "No more urgent than its members: there for the cause its reason names." },
+                "disposition": r("disposition"),
+                "reason": text
+            }))
+        },
+        "member": obj(&["any_of"], json!({
+            "any_of": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN }, "description": "Symptom, sign or risk-factor ids: any one of them counts." },
+            "outside_window": { "type": "boolean", "description": "The symptom's own finding is above home care (an expected reaction only)." },
+            "worsening": { "type": "boolean", "description": "The symptom is reported as worsening." },
+            "severe_or_worsening": { "type": "boolean", "description": "The symptom is reported as severe, or as worsening." }
+        })),
+        "cluster": obj(&["id", "among", "count", "severity", "trend", "disposition", "reason"], p.cited(json!({
+            "id": id,
+            "among": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": ID_PATTERN } },
+            "count": { "type": "integer", "minimum": 1 },
+            "severity": { "enum": Severity::ALL.map(Severity::code) },
+            "trend": { "enum": Trend::ALL.map(Trend::code) },
+            "disposition": r("disposition"),
+            "reason": text
+        })))
+    })
+}
+
+/// The person's situation (a repeat contact, a late presentation), the advice by day, and
+/// the reminders for the nurse.
+fn rule_file_situation_and_advice_defs(p: &RuleFileParts) -> Value {
+    let r = |name: &str| p.r(name);
+    let obj = closed_object;
+    let (id, ids, text, day) = (&p.id, &p.ids, &p.text, &p.day);
+    json!({
+        "situation": obj(&["id", "disposition", "reason"], p.cited(json!({
+            "id": id, "disposition": r("disposition"), "reason": text
+        }))),
+        "late_presentation": obj(&["id", "after_day", "disposition", "reason"], p.cited(json!({
+            "id": id, "after_day": day, "disposition": r("disposition"), "reason": text
+        }))),
+        "advice": obj(&["id", "topic", "kind", "text"], p.cited(json!({
+            "id": id, "topic": text, "kind": advice_kind(), "from_day": day,
+            "until_day": days("When it ends: it applies before this day, not at it."),
+            "text": text, "then": { "type": "string" }
+        }))),
+        "nurse_note": obj(&["id", "text"], p.cited(json!({
+            "id": id,
+            "risk_factors": ids,
+            "symptoms": ids,
+            "from_day": day,
+            "text": text
+        })))
+    })
 }
 
 /// The schema as printed and committed: pretty, with a final newline.
