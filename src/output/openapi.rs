@@ -78,6 +78,42 @@ fn request_problem(description: &str) -> Value {
 
 /// The OpenAPI 3.1 document of `aftercare serve`'s JSON API.
 pub fn document(rules: &RuleSet) -> Value {
+    let codes: Vec<&str> = Disposition::ALL.iter().map(|d| d.code()).collect();
+    json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "aftercare",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!(
+                "Symptom triage after micro-needling, over HTTP: the same cases, results and error records as `aftercare check`. Rule set {} {}. Dispositions, most urgent first: {}.",
+                rules.name, rules.version, codes.iter().rev().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }, {}],
+        "paths": {
+            "/v1/check": check_path(),
+            "/v1/advice": advice_path(),
+            "/v1/rules": rules_path(),
+            "/v1/schema/{which}": schema_path(),
+            "/v1/openapi.json": openapi_path(),
+            "/healthz": healthz_path(),
+            "/readyz": readyz_path()
+        },
+        "components": {
+            "schemas": Value::Object(component_schemas(rules)),
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "The token of `serve --token-file`, when one is set." }
+            }
+        }
+    })
+}
+
+/// The document's schemas: the case, the result and the error record with their
+/// definitions, and the shapes only the service has (a request error, the compact result,
+/// a FHIR resource, an advice request).
+fn component_schemas(rules: &RuleSet) -> Map<String, Value> {
     let mut components = Map::new();
     add_component(&mut components, "Case", super::schema::case(rules));
     add_component(&mut components, "Result", super::schema::result(rules));
@@ -118,8 +154,16 @@ pub fn document(rules: &RuleSet) -> Value {
             }
         }),
     );
-    let codes: Vec<&str> = Disposition::ALL.iter().map(|d| d.code()).collect();
-    let busy = request_problem("too many requests at once, or the answer took too long: try again");
+    components
+}
+
+/// The answer of a server too busy, or too slow, to answer.
+fn busy() -> Value {
+    request_problem("too many requests at once, or the answer took too long: try again")
+}
+
+/// `POST /v1/check`: one case, or a stream of them.
+fn check_path() -> Value {
     // A refusal of a case is an error record, or (?format=fhir) a FHIR OperationOutcome; a
     // refusal of the request itself is a request error.
     let refusal = json!({ "anyOf": [
@@ -146,125 +190,127 @@ pub fn document(rules: &RuleSet) -> Value {
         "415": request_problem("neither application/json nor application/x-ndjson"),
         "422": { "description": "The case cannot be read: an error record (with at_least when what could be read needs more than home care).", "content": {
             "application/json": { "schema": refusal } } },
-        "503": busy,
+        "503": busy(),
     });
     json!({
-        "openapi": "3.1.0",
-        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {
-            "title": "aftercare",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": format!(
-                "Symptom triage after micro-needling, over HTTP: the same cases, results and error records as `aftercare check`. Rule set {} {}. Dispositions, most urgent first: {}.",
-                rules.name, rules.version, codes.iter().rev().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        },
-        "servers": [{ "url": "/" }],
-        "security": [{ "bearer": [] }, {}],
-        "paths": {
-            "/v1/check": {
-                "post": {
-                    "summary": "Triage one case (application/json) or a stream of cases, one a line (application/x-ndjson).",
-                    "operationId": "check",
-                    "parameters": [{
-                        "name": "format", "in": "query", "required": false,
-                        "schema": { "enum": ["json", "compact", "fhir"] }
-                    }],
-                    "requestBody": {
-                        "required": true,
-                        "content": {
-                            "application/json": { "schema": { "$ref": "#/components/schemas/Case" } },
-                            "application/x-ndjson": { "schema": { "type": "string" } }
-                        }
-                    },
-                    "responses": check_responses
+        "post": {
+            "summary": "Triage one case (application/json) or a stream of cases, one a line (application/x-ndjson).",
+            "operationId": "check",
+            "parameters": [{
+                "name": "format", "in": "query", "required": false,
+                "schema": { "enum": ["json", "compact", "fhir"] }
+            }],
+            "requestBody": {
+                "required": true,
+                "content": {
+                    "application/json": { "schema": { "$ref": "#/components/schemas/Case" } },
+                    "application/x-ndjson": { "schema": { "type": "string" } }
                 }
             },
-            "/v1/advice": {
-                "post": {
-                    "summary": "The aftercare for a day, as `aftercare advice --format json`.",
-                    "operationId": "advice",
-                    "requestBody": { "required": true, "content": json_content("AdviceRequest") },
-                    "responses": {
-                        "200": { "description": "The advice.", "content": { "application/json": { "schema": { "type": "object" } } } },
-                        "400": error_response("the body is not JSON"),
-                        "401": request_problem("no bearer token, or a wrong one"),
-                        "413": request_problem("the body is larger than the limit"),
-                        "415": request_problem("not application/json"),
-                        "422": error_response("not exactly one of day and treated, or a value out of range"),
-                        "503": busy
-                    }
-                }
-            },
-            "/v1/rules": {
-                "get": {
-                    "summary": "The rule set in use: its name, version and sources.",
-                    "operationId": "rules",
-                    "responses": {
-                        "200": { "description": "The rule set.", "content": { "application/json": { "schema": { "type": "object" } } } },
-                        "400": request_problem("a query parameter, which this route does not take"),
-                        "401": request_problem("no bearer token, or a wrong one"),
-                        "503": busy
-                    }
-                }
-            },
-            "/v1/schema/{which}": {
-                "get": {
-                    "summary": "A JSON Schema (2020-12) the service's documents follow.",
-                    "operationId": "schema",
-                    "parameters": [{
-                        "name": "which", "in": "path", "required": true,
-                        "schema": { "enum": ["case", "result", "error", "record", "rules"] }
-                    }],
-                    "responses": {
-                        "200": { "description": "The schema.", "content": { "application/schema+json": { "schema": { "type": "object" } } } },
-                        "400": request_problem("a query parameter, which this route does not take"),
-                        "401": request_problem("no bearer token, or a wrong one"),
-                        "404": request_problem("no such schema"),
-                        "503": busy
-                    }
-                }
-            },
-            "/v1/openapi.json": {
-                "get": {
-                    "summary": "This document.",
-                    "operationId": "openapi",
-                    "responses": {
-                        "200": { "description": "The OpenAPI 3.1 document.", "content": { "application/json": { "schema": { "type": "object" } } } },
-                        "400": request_problem("a query parameter, which this route does not take"),
-                        "401": request_problem("no bearer token, or a wrong one"),
-                        "503": busy
-                    }
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "summary": "The process is up (never touches the store).",
-                    "operationId": "healthz",
-                    "security": [{}],
-                    "responses": {
-                        "200": { "description": "Up.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "const": "up" } } } } } },
-                        "400": request_problem("a query parameter, which this route does not take")
-                    }
-                }
-            },
-            "/readyz": {
-                "get": {
-                    "summary": "The server takes requests: rules checked, store reachable, not stopping.",
-                    "operationId": "readyz",
-                    "security": [{}],
-                    "responses": {
-                        "200": { "description": "Ready.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "const": "ready" } } } } } },
-                        "400": request_problem("a query parameter, which this route does not take"),
-                        "503": { "description": "Stopping, or the store does not answer.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "enum": ["stopping", "store unreachable"] } } } } } }
-                    }
-                }
+            "responses": check_responses
+        }
+    })
+}
+
+/// `POST /v1/advice`: the aftercare for a day.
+fn advice_path() -> Value {
+    json!({
+        "post": {
+            "summary": "The aftercare for a day, as `aftercare advice --format json`.",
+            "operationId": "advice",
+            "requestBody": { "required": true, "content": json_content("AdviceRequest") },
+            "responses": {
+                "200": { "description": "The advice.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "400": error_response("the body is not JSON"),
+                "401": request_problem("no bearer token, or a wrong one"),
+                "413": request_problem("the body is larger than the limit"),
+                "415": request_problem("not application/json"),
+                "422": error_response("not exactly one of day and treated, or a value out of range"),
+                "503": busy()
             }
-        },
-        "components": {
-            "schemas": Value::Object(components),
-            "securitySchemes": {
-                "bearer": { "type": "http", "scheme": "bearer", "description": "The token of `serve --token-file`, when one is set." }
+        }
+    })
+}
+
+/// `GET /v1/rules`: the rule set in use.
+fn rules_path() -> Value {
+    json!({
+        "get": {
+            "summary": "The rule set in use: its name, version and sources.",
+            "operationId": "rules",
+            "responses": {
+                "200": { "description": "The rule set.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "400": request_problem("a query parameter, which this route does not take"),
+                "401": request_problem("no bearer token, or a wrong one"),
+                "503": busy()
+            }
+        }
+    })
+}
+
+/// `GET /v1/schema/{which}`: one of the JSON Schemas.
+fn schema_path() -> Value {
+    json!({
+        "get": {
+            "summary": "A JSON Schema (2020-12) the service's documents follow.",
+            "operationId": "schema",
+            "parameters": [{
+                "name": "which", "in": "path", "required": true,
+                "schema": { "enum": ["case", "result", "error", "record", "rules"] }
+            }],
+            "responses": {
+                "200": { "description": "The schema.", "content": { "application/schema+json": { "schema": { "type": "object" } } } },
+                "400": request_problem("a query parameter, which this route does not take"),
+                "401": request_problem("no bearer token, or a wrong one"),
+                "404": request_problem("no such schema"),
+                "503": busy()
+            }
+        }
+    })
+}
+
+/// `GET /v1/openapi.json`: this document.
+fn openapi_path() -> Value {
+    json!({
+        "get": {
+            "summary": "This document.",
+            "operationId": "openapi",
+            "responses": {
+                "200": { "description": "The OpenAPI 3.1 document.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "400": request_problem("a query parameter, which this route does not take"),
+                "401": request_problem("no bearer token, or a wrong one"),
+                "503": busy()
+            }
+        }
+    })
+}
+
+/// `GET /healthz`: the process is up.
+fn healthz_path() -> Value {
+    json!({
+        "get": {
+            "summary": "The process is up (never touches the store).",
+            "operationId": "healthz",
+            "security": [{}],
+            "responses": {
+                "200": { "description": "Up.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "const": "up" } } } } } },
+                "400": request_problem("a query parameter, which this route does not take")
+            }
+        }
+    })
+}
+
+/// `GET /readyz`: the server takes requests.
+fn readyz_path() -> Value {
+    json!({
+        "get": {
+            "summary": "The server takes requests: rules checked, store reachable, not stopping.",
+            "operationId": "readyz",
+            "security": [{}],
+            "responses": {
+                "200": { "description": "Ready.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "const": "ready" } } } } } },
+                "400": request_problem("a query parameter, which this route does not take"),
+                "503": { "description": "Stopping, or the store does not answer.", "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "enum": ["stopping", "store unreachable"] } } } } } }
             }
         }
     })
