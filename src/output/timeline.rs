@@ -9,7 +9,7 @@ use colored::Colorize;
 
 use crate::output::text::Style;
 use aftercare_core::day_words::day_number;
-use aftercare_core::evaluate::{triage, Subject};
+use aftercare_core::evaluate::{triage, Subject, Triage};
 use aftercare_core::model::{Case, Disposition};
 use aftercare_core::rules::{ExpectedReaction, RuleSet};
 
@@ -33,12 +33,50 @@ fn status(d: Disposition) -> &'static str {
     }
 }
 
-/// The timeline for a case: the person's reactions first (marked "*"), then the others.
 /// Reactions whose window runs longer than this are left off the timeline unless reported.
 const LONG_COURSE_DAYS: f64 = 30.0;
 
+/// The timeline for a case: the person's reactions first (marked "*"), then the others.
 pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
     let day = case.days_since_treatment;
+    let (mine, others) = reactions_shown(case, rules);
+    if mine.is_empty() && others.is_empty() {
+        return String::new();
+    }
+    let layout = Layout::new(rules, style.width, day, mine.iter().chain(&others));
+    let found = triage(case, rules);
+
+    let mut out = String::new();
+    out.push('\n');
+    out.push_str(&title(layout.width, style.color));
+    out.push_str(&today_marker(&layout, day));
+    out.push_str(&axis(
+        layout.span,
+        layout.bar_width,
+        layout.bar_start,
+        &|d| layout.column(d),
+    ));
+    for r in &mine {
+        let needs = status(need_now(case, &found, &r.id));
+        out.push_str(&row(r, Some(needs), &layout, style.color));
+    }
+    if !mine.is_empty() && !others.is_empty() {
+        out.push('\n');
+    }
+    for r in &others {
+        out.push_str(&row(r, None, &layout, style.color));
+    }
+    out.push('\n');
+    out.push_str(&legend(day, layout.width));
+    out
+}
+
+/// The reactions on the timeline: the person's own (each once, in the order reported),
+/// and the others of the rule set.
+fn reactions_shown<'r>(
+    case: &Case,
+    rules: &'r RuleSet,
+) -> (Vec<&'r ExpectedReaction>, Vec<&'r ExpectedReaction>) {
     let mut mine: Vec<&ExpectedReaction> = Vec::new();
     for s in &case.symptoms {
         if let Some(r) = rules.reaction(&s.id) {
@@ -55,79 +93,117 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
         .filter(|r| !mine.iter().any(|m| m.id == r.id))
         .filter(|r| r.ok_if_improving_until <= LONG_COURSE_DAYS)
         .collect();
-    if mine.is_empty() && others.is_empty() {
-        return String::new();
+    (mine, others)
+}
+
+/// The most urgent disposition the findings give a reported symptom.
+fn need_now(case: &Case, found: &Triage, id: &str) -> Disposition {
+    found
+        .findings
+        .iter()
+        .filter(|f| matches!(f.subject, Subject::Symptom(i) if case.symptoms[i].id == id))
+        .map(|f| f.disposition())
+        .max()
+        .unwrap_or_default()
+}
+
+/// Where the parts of a row go, and the days the bars cover.
+struct Layout {
+    width: usize,
+    /// A narrow picture: each row's label on its own line above the bar.
+    two_lines: bool,
+    label_width: usize,
+    bar_width: usize,
+    /// The column the bars begin at.
+    bar_start: usize,
+    /// The days the bars cover, from the treatment.
+    span: f64,
+    /// Today's column in the bars.
+    today_col: usize,
+}
+
+impl Layout {
+    fn new<'r>(
+        rules: &RuleSet,
+        width: usize,
+        day: f64,
+        shown: impl Iterator<Item = &'r &'r ExpectedReaction>,
+    ) -> Layout {
+        let width = width.max(30);
+        let two_lines = width < TWO_LINE_BELOW;
+        let label_width = if two_lines {
+            0
+        } else {
+            rules
+                .reactions
+                .iter()
+                .map(|r| r.label.chars().count())
+                .max()
+                .unwrap_or(8)
+                .clamp(8, (width / 3).max(8))
+        };
+        // "* " + label + " " + bar + " " + status
+        let bar_width = if two_lines {
+            width - 2 - 1 - STATUS_WIDTH
+        } else {
+            width - 2 - label_width - 1 - 1 - STATUS_WIDTH
+        };
+        let bar_start = if two_lines { 2 } else { 2 + label_width + 1 };
+        // The days shown: the longest window, and today with a little room after it.
+        let longest = shown
+            .map(|r| r.ok_if_improving_until)
+            .fold(0.0_f64, f64::max);
+        let span = longest.max(day + 1.0).max(7.0).ceil() + 1.0;
+        let mut layout = Layout {
+            width,
+            two_lines,
+            label_width,
+            bar_width,
+            bar_start,
+            span,
+            today_col: 0,
+        };
+        layout.today_col = layout.column(day);
+        layout
     }
 
-    let found = triage(case, rules);
-    let need = |id: &str| -> Disposition {
-        found
-            .findings
-            .iter()
-            .filter(|f| matches!(f.subject, Subject::Symptom(i) if case.symptoms[i].id == id))
-            .map(|f| f.disposition())
-            .max()
-            .unwrap_or_default()
-    };
-    let width = style.width.max(30);
-    let two_lines = width < TWO_LINE_BELOW;
-    let label_width = if two_lines {
-        0
-    } else {
-        rules
-            .reactions
-            .iter()
-            .map(|r| r.label.chars().count())
-            .max()
-            .unwrap_or(8)
-            .clamp(8, (width / 3).max(8))
-    };
-    // "* " + label + " " + bar + " " + status
-    let bar_width = if two_lines {
-        width - 2 - 1 - STATUS_WIDTH
-    } else {
-        width - 2 - label_width - 1 - 1 - STATUS_WIDTH
-    };
-    let bar_start = if two_lines { 2 } else { 2 + label_width + 1 };
-    // The days shown: the longest window, and today with a little room after it.
-    let longest = mine
-        .iter()
-        .chain(&others)
-        .map(|r| r.ok_if_improving_until)
-        .fold(0.0_f64, f64::max);
-    let span = longest.max(day + 1.0).max(7.0).ceil() + 1.0;
-    let column = |d: f64| -> usize {
-        ((d / span * bar_width as f64).floor().max(0.0) as usize).min(bar_width - 1)
-    };
-    let today_col = column(day);
+    /// The column of the bars a day falls in.
+    fn column(&self, d: f64) -> usize {
+        ((d / self.span * self.bar_width as f64).floor().max(0.0) as usize).min(self.bar_width - 1)
+    }
+}
 
-    let paint = |text: String, f: fn(String) -> String| -> String {
-        if style.color {
-            f(text)
-        } else {
-            text
-        }
-    };
+/// The text as it is, or painted when colour is on.
+fn paint(color: bool, text: String, f: fn(String) -> String) -> String {
+    if color {
+        f(text)
+    } else {
+        text
+    }
+}
 
-    let mut out = String::new();
-    out.push('\n');
+/// The picture's title, bold when colour is on.
+fn title(width: usize, color: bool) -> String {
     let title = crate::output::text::wrap(
         "Your healing timeline (days since the treatment)",
         width,
         "",
         "",
     );
-    out.push_str(&if style.color {
+    if color {
         title.trim_end().bold().to_string() + "\n"
     } else {
         title
-    });
+    }
+}
 
-    // Today's marker above the bars, then the day numbers.
+/// Today's marker above the bars: "today, day 3 v" ending at today's column, or
+/// "v today, day 3" starting there when there is no room before it.
+fn today_marker(layout: &Layout, day: f64) -> String {
     let today_words = format!("today, day {}", day_number(day.floor()));
-    let mut marker = " ".repeat(bar_start + bar_width + 1);
+    let mut marker = " ".repeat(layout.bar_start + layout.bar_width + 1);
     let text = format!("{today_words} v");
-    let at = bar_start + today_col;
+    let at = layout.bar_start + layout.today_col;
     if at + 1 >= text.len() {
         marker.replace_range(at + 1 - text.len()..at + 1, &text);
     } else {
@@ -135,83 +211,84 @@ pub fn render(case: &Case, rules: &RuleSet, style: Style) -> String {
         let end = (at + text.len()).min(marker.len());
         marker.replace_range(at..end, &text[..end - at]);
     }
-    out.push_str(marker.trim_end());
-    out.push('\n');
-    out.push_str(&axis(span, bar_width, bar_start, &column));
+    format!("{}\n", marker.trim_end())
+}
 
-    let row = |r: &ExpectedReaction, marked: bool, out: &mut String| {
-        // The cells first, then painted run by run (one colour code per run, not per cell).
-        let cells: Vec<char> = (0..bar_width)
-            .map(|col| {
-                // A cell shows the window it begins in, so that even a window of hours
-                // (bleeding until day 0.5) keeps a mark on a scale of weeks.
-                let begins = col as f64 * span / bar_width as f64;
-                if col == today_col {
-                    TODAY
-                } else if begins < r.normal_until {
-                    NORMAL
-                } else if begins < r.ok_if_improving_until {
-                    IF_IMPROVING
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        let mut bar = String::with_capacity(bar_width * 2);
-        for run in cells.chunk_by(|a, b| a == b) {
-            let text: String = run.iter().collect();
-            bar.push_str(&match run[0] {
-                NORMAL => paint(text, |s| s.green().to_string()),
-                IF_IMPROVING => paint(text, |s| s.yellow().to_string()),
-                TODAY => paint(text, |s| s.bold().to_string()),
-                _ => text,
-            });
-        }
-        let mark = if marked { "* " } else { "  " };
-        let status_words = if marked { status(need(&r.id)) } else { "" };
-        if two_lines {
-            let label = if marked {
-                paint(r.label.clone(), |s| s.bold().to_string())
-            } else {
-                r.label.clone()
-            };
-            out.push_str(&format!("{mark}{label}\n"));
-            out.push_str(format!("  {bar} {status_words}").trim_end());
-            out.push('\n');
+/// One reaction's row: its label and its bar, and for one of the person's own (with what
+/// it needs now) the mark "*" and the status.
+fn row(r: &ExpectedReaction, needs: Option<&str>, layout: &Layout, color: bool) -> String {
+    let marked = needs.is_some();
+    let bar = bar(r, layout, color);
+    let mark = if marked { "* " } else { "  " };
+    let status_words = needs.unwrap_or("");
+    if layout.two_lines {
+        let label = if marked {
+            paint(color, r.label.clone(), |s| s.bold().to_string())
         } else {
-            let count = r.label.chars().count();
-            let fitted = if count > label_width {
-                let cut: String = r.label.chars().take(label_width - 1).collect();
-                format!("{cut}~")
-            } else {
-                format!("{}{}", r.label, " ".repeat(label_width - count))
-            };
-            let shown = if marked {
-                paint(fitted, |s| s.bold().to_string())
-            } else {
-                fitted
-            };
-            out.push_str(format!("{mark}{shown} {bar} {status_words}").trim_end());
-            out.push('\n');
-        }
-    };
-    for r in &mine {
-        row(r, true, &mut out);
+            r.label.clone()
+        };
+        let bar_line = format!("  {bar} {status_words}");
+        format!("{mark}{label}\n{}\n", bar_line.trim_end())
+    } else {
+        let count = r.label.chars().count();
+        let fitted = if count > layout.label_width {
+            let cut: String = r.label.chars().take(layout.label_width - 1).collect();
+            format!("{cut}~")
+        } else {
+            format!("{}{}", r.label, " ".repeat(layout.label_width - count))
+        };
+        let shown = if marked {
+            paint(color, fitted, |s| s.bold().to_string())
+        } else {
+            fitted
+        };
+        format!(
+            "{}\n",
+            format!("{mark}{shown} {bar} {status_words}").trim_end()
+        )
     }
-    if !mine.is_empty() && !others.is_empty() {
-        out.push('\n');
-    }
-    for r in &others {
-        row(r, false, &mut out);
-    }
+}
 
+/// A reaction's bar: its usual window, the days it is normal only if improving, and today.
+fn bar(r: &ExpectedReaction, layout: &Layout, color: bool) -> String {
+    let (bar_width, span) = (layout.bar_width, layout.span);
+    // The cells first, then painted run by run (one colour code per run, not per cell).
+    let cells: Vec<char> = (0..bar_width)
+        .map(|col| {
+            // A cell shows the window it begins in, so that even a window of hours
+            // (bleeding until day 0.5) keeps a mark on a scale of weeks.
+            let begins = col as f64 * span / bar_width as f64;
+            if col == layout.today_col {
+                TODAY
+            } else if begins < r.normal_until {
+                NORMAL
+            } else if begins < r.ok_if_improving_until {
+                IF_IMPROVING
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let mut bar = String::with_capacity(bar_width * 2);
+    for run in cells.chunk_by(|a, b| a == b) {
+        let text: String = run.iter().collect();
+        bar.push_str(&match run[0] {
+            NORMAL => paint(color, text, |s| s.green().to_string()),
+            IF_IMPROVING => paint(color, text, |s| s.yellow().to_string()),
+            TODAY => paint(color, text, |s| s.bold().to_string()),
+            _ => text,
+        });
+    }
+    bar
+}
+
+/// What the marks mean, and today's day.
+fn legend(day: f64, width: usize) -> String {
     let legend = format!(
         "Key: \"{NORMAL}\" usual window, \"{IF_IMPROVING}\" normal only if improving, \"{TODAY}\" today (day {}), \"*\" your symptoms, with what each needs now.",
         day_number(day.floor())
     );
-    out.push('\n');
-    out.push_str(&crate::output::text::wrap(&legend, width, "", ""));
-    out
+    crate::output::text::wrap(&legend, width, "", "")
 }
 
 /// The day numbers under the marker: every 1, 2, 7, 14, 28... days, as room allows.
