@@ -1386,6 +1386,47 @@ pub fn run_on_terminal_from(
     load: &dyn Fn() -> Result<RuleSet, Error>,
     print: &dyn Fn(&str) -> Result<ExitCode, Error>,
 ) -> Result<ExitCode, Error> {
+    check_before_the_questions(config, opts, from)?;
+    let rules = load()?;
+    // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
+    // reads each line once), gets the questions line by line: no colour, no redrawing.
+    // A build without the terminal feature asks line by line too.
+    let dumb = opts.lines
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+        || cfg!(not(feature = "terminal"));
+    let (asked, watch) = ask_on_terminal(config, opts, from, &rules, dumb);
+    let outcome = asked.map_err(|e| with_safety_net(e, &rules, config.width))?;
+    crate::output::diagnostics::say("");
+    let style = crate::output::text::Style {
+        color: config.color && !dumb,
+        width: config.width,
+    };
+    let done = keep(opts, &outcome, &rules, style, config.width);
+    let code = print(&done.text);
+    for said in &done.said {
+        crate::output::diagnostics::say(said);
+    }
+    if let Some(message) = done.failed {
+        return Err(Error::Io(message));
+    }
+    let code = code?;
+    Ok(exit_code_once_kept(
+        opts,
+        &outcome,
+        &watch,
+        code,
+        config.width,
+    ))
+}
+
+/// What is refused before the first question: a check-in without the nurse's call, no
+/// terminal, and a record or a saved result that could not be written. Answers are never
+/// asked for a file that cannot be written.
+fn check_before_the_questions(
+    config: &crate::cli::Config,
+    opts: &Options,
+    from: Option<&FromCheckin>,
+) -> Result<(), Error> {
     if from.is_some() && !opts.nurse {
         return Err(Error::Usage(
             "a sent check-in starts the nurse's call only (--nurse)".into(),
@@ -1400,8 +1441,7 @@ pub fn run_on_terminal_from(
     if let Some(path) = &opts.record {
         record::check_target(path)?;
     }
-    // Checked before the first question, as the record is: answers are never asked for a
-    // file that cannot be written.
+    // Checked before the first question, as the record is.
     if let Some(path) = &opts.save {
         if opts.record.as_ref() == Some(path) {
             return Err(Error::Usage(
@@ -1410,17 +1450,19 @@ pub fn run_on_terminal_from(
         }
         record::check_new_file(path, "--save", "a saved result")?;
     }
-    let rules = load()?;
-    let style = crate::output::text::Style {
-        color: config.color,
-        width: config.width,
-    };
-    // A terminal that cannot move its cursor, or a person who asks for it (a screen reader
-    // reads each line once), gets the questions line by line: no colour, no redrawing.
-    // A build without the terminal feature asks line by line too.
-    let dumb = opts.lines
-        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
-        || cfg!(not(feature = "terminal"));
+    Ok(())
+}
+
+/// Asks the patient's questions or the nurse's call on the terminal (line by line when
+/// `dumb`), with every answer written down for the thread that waits for a closed terminal
+/// or a SIGTERM; returns the answers' outcome and that watch, its questions over.
+fn ask_on_terminal(
+    config: &crate::cli::Config,
+    opts: &Options,
+    from: Option<&FromCheckin>,
+    rules: &RuleSet,
+    dumb: bool,
+) -> (Result<Outcome, Error>, hangup::Watch) {
     #[cfg(feature = "terminal")]
     let mut terminal = terminal::TerminalPrompter {
         color: config.color && !dumb,
@@ -1435,8 +1477,12 @@ pub fn run_on_terminal_from(
     };
     #[cfg(feature = "terminal")]
     let prompter: &mut dyn prompt::Prompter = if dumb { &mut lines } else { &mut terminal };
+    // Without the terminal feature every question is asked line by line.
     #[cfg(not(feature = "terminal"))]
-    let prompter: &mut dyn prompt::Prompter = &mut lines;
+    let prompter: &mut dyn prompt::Prompter = {
+        let _ = dumb;
+        &mut lines
+    };
     // A terminal closed or a SIGTERM keeps what Esc would (see `hangup`): every answer is
     // written down as it is given, for the thread that waits for those signals.
     let watch = hangup::watch(hangup::Context {
@@ -1450,70 +1496,67 @@ pub fn run_on_terminal_from(
     });
     let mut recording = watch.recording(prompter);
     let prompter: &mut dyn prompt::Prompter = &mut recording;
-    let style = crate::output::text::Style {
-        color: style.color && !dumb,
-        ..style
-    };
-    // A cancelled questionnaire gives no answer, so it leaves the one thing no one should
-    // leave without: when to call emergency services (the exit code stays 5 or 130).
-    let safety_net = |e: Error| {
-        if matches!(e, Error::Cancelled | Error::Interrupted) {
-            let line = cancel_safety_net(&rules);
-            crate::output::diagnostics::say(&format!(
-                "\n{}",
-                crate::output::text::wrap(&line, config.width, "", "").trim_end()
-            ));
-        }
-        e
-    };
     let asked = if opts.nurse {
         nurse::run_from(
             prompter,
-            &rules,
+            rules,
             config.now,
             opts.nurse_name.as_deref(),
             from,
         )
     } else {
-        patient::run(prompter, &rules, config.now)
+        patient::run(prompter, rules, config.now)
     };
     // From here the answers are saved by this thread (or, when a signal came first, by the
     // one that took it, which ends the process: `finish` does not return then).
     watch.finish();
-    let outcome = asked.map_err(safety_net)?;
-    crate::output::diagnostics::say("");
-    let done = keep(opts, &outcome, &rules, style, config.width);
-    let code = print(&done.text);
-    for said in &done.said {
-        crate::output::diagnostics::say(said);
+    (asked, watch)
+}
+
+/// A cancelled questionnaire gives no answer, so it leaves the one thing no one should
+/// leave without: when to call emergency services (the exit code stays 5 or 130).
+fn with_safety_net(e: Error, rules: &RuleSet, width: usize) -> Error {
+    if matches!(e, Error::Cancelled | Error::Interrupted) {
+        let line = cancel_safety_net(rules);
+        crate::output::diagnostics::say(&format!(
+            "\n{}",
+            crate::output::text::wrap(&line, width, "", "").trim_end()
+        ));
     }
-    if let Some(message) = done.failed {
-        return Err(Error::Io(message));
-    }
-    let code = code?;
+    e
+}
+
+/// The exit code once the outcome is printed and kept (`printed`, the code of the
+/// printing): a call stopped and kept says so and how, a signal after the questions gives
+/// its own code, and `--disposition-exit-code` the disposition's.
+fn exit_code_once_kept(
+    opts: &Options,
+    outcome: &Outcome,
+    watch: &hangup::Watch,
+    printed: ExitCode,
+    width: usize,
+) -> ExitCode {
     // A call stopped and kept: its note and record are above, and the exit code still
     // says it was stopped.
     if let Some(call) = outcome.call.as_ref().filter(|c| c.stopped.is_some()) {
         let how = call.stopped.as_deref().unwrap_or_default();
         let said = stopped_words(how, call, opts.record.is_some());
         // Wrapped by words: the terminal's own wrapping cuts them.
-        crate::output::diagnostics::say(
-            crate::output::text::wrap(&said, config.width, "", "").trim_end(),
-        );
-        return Ok(if how == "interrupted" {
+        crate::output::diagnostics::say(crate::output::text::wrap(&said, width, "", "").trim_end());
+        return if how == "interrupted" {
             ExitCode::Interrupted
         } else {
             ExitCode::Cancelled
-        });
+        };
     }
     // A signal once the questions were over: all is saved, and the code says it came.
     if let Some(code) = watch.late_signal() {
-        return Ok(code);
+        return code;
     }
     if opts.disposition_exit_code {
-        return Ok(ExitCode::Disposition(outcome.disposition()));
+        return ExitCode::Disposition(outcome.disposition());
     }
-    Ok(code)
+    printed
 }
 
 /// What a questionnaire's outcome leaves: the text for standard output (the result, or the
