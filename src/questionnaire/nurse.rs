@@ -171,6 +171,9 @@ struct Call {
     outcome: Option<Outcome>,
 }
 
+/// The call's questions in the protocol's order: who calls, the danger signs, the
+/// treatment, what is happening now, the disposition with the background taken for the
+/// record, the nurse's override and the end of the call.
 fn questions(
     p: &mut Guarded<'_>,
     rules: &RuleSet,
@@ -186,6 +189,22 @@ fn questions(
     // positive sign keeps the sign and its instruction. Asked again with a check-in, and
     // never filled in from it: the person's state may have changed since it was sent.
     ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
+    let same_treatment = ask_call_treatment(p, now, call, from)?;
+    if call.stopped_at.is_none() {
+        ask_what_is_happening(p, rules, now, call, from, same_treatment)?;
+    }
+    give_the_disposition(p, rules, now, call, from)?;
+    ask_override_and_end_of_call(p, rules, call)
+}
+
+/// The treatment: the check-in's said back to confirm, or asked. Whether it is the
+/// check-in's own, so that the start days of its symptoms still count from it.
+fn ask_call_treatment(
+    p: &mut Guarded<'_>,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+    from: Option<&FromCheckin>,
+) -> Result<bool, Stop> {
     let sent_treatment = from.and_then(|f| checkin_treatment(f, now));
     let treatment = match sent_treatment {
         Some(t) if confirm_treatment(p, t, now)? => t.clone(),
@@ -195,99 +214,145 @@ fn questions(
     let same_treatment = sent_treatment
         .is_some_and(|t| t.at == treatment.at && t.time_given == treatment.time_given);
     call.answers.treatment = Some(treatment);
+    Ok(same_treatment)
+}
 
-    if call.stopped_at.is_none() {
-        let answers = &mut call.answers;
-        let same_day = rules.signs_of(Disposition::SeeToday);
-        if !same_day.is_empty() {
-            let items: Vec<(String, String)> = same_day
-                .iter()
-                .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
-                .collect();
-            if let Some(words) = from.and_then(|f| reported_signs(rules, f, &same_day)) {
-                p.say(&format!(
-                    "The check-in reported: {words}. Asked again: nothing is ticked."
-                ));
-            }
-            let picked = ask_sign_checklist(
-                p,
-                rules,
-                "same_day",
-                "Same-day signs?",
-                "Space to tick, Enter when done; Enter on 'None of these' if none",
-                &items,
-            )?;
-            for (id, _) in &items {
-                answers.signs.push(SignAnswer {
-                    id: id.clone(),
-                    answer: picked.contains(id).into(),
-                });
-            }
-        }
-        // The same-day signs were asked on their own; the symptom list holds the rest.
-        let ids: Vec<&str> = rules
-            .checklist_ids(Disposition::SeeToday)
-            .into_iter()
-            .filter(|id| !same_day.contains(id))
-            .collect();
-        let before = disposition_so_far(answers, rules, now);
-        if before >= Disposition::GoToEdNow {
-            // Same-day signs that together reach the emergency department or more.
-            call.stopped_at = answers.positive_signs().next().map(str::to_string);
-        } else {
-            // The check-in's symptoms ticked in the list, only now: what the same-day signs
-            // alone give above is not raised by details nobody has confirmed yet.
-            let seeded = match from {
-                Some(f) => {
-                    let seeded = seed_symptoms(rules, f, &ids, same_treatment, answers);
-                    if let Some(words) = seeded_words(rules, f, &ids, answers) {
-                        p.say(&words);
-                    }
-                    seeded
-                }
-                None => Vec::new(),
-            };
-            // The details kept from the check-in are checked once the list is answered,
-            // before they count; those confirmed are recorded as the check-in's.
-            let mut confirmed = Vec::new();
-            let mut review = |p: &mut dyn Prompter,
-                              so_far: &Answers,
-                              kept: &mut Vec<SymptomAnswer>| {
-                match from {
-                    Some(f) if !seeded.is_empty() => {
-                        confirmed = review_checkin_details(p, rules, f, now, so_far, kept)?;
-                        Ok(())
-                    }
-                    _ => Ok(()),
-                }
-            };
-            call.stopped_at =
-                ask_symptoms_then(p, rules, Mode::Nurse, &ids, answers, now, &mut review)?;
-            // Only those whose details stand in the answers: a stop can leave some ticked
-            // without their details (see `Answers::pending`).
-            confirmed.retain(|id| answers.symptoms.iter().any(|s| &s.id == id));
-            call.details.checkin_details_kept = confirmed;
-        }
-        if call.stopped_at.is_some() {
-            let d = disposition_so_far(&call.answers, rules, now);
-            p.instruct(&instruction(rules, d));
-        } else {
-            let help = with_checkin(
-                "y/n",
-                from.and_then(|f| f.answers.repeat_contact)
-                    .map(SignState::from),
-            );
-            call.answers.repeat_contact = Some(p.confirm(&YesNo {
-                id: "repeat_contact",
-                message: "Repeat call about this problem, or caller very worried?",
-                help: Some(&help),
-                default: None,
-            })?);
-        }
+/// After no danger sign: the same-day signs, the symptoms (the check-in's ticked, their
+/// details checked), and then the instruction when they reach the emergency department,
+/// or the repeat-contact question when they do not.
+fn ask_what_is_happening(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+    from: Option<&FromCheckin>,
+    same_treatment: bool,
+) -> Result<(), Stop> {
+    let same_day = rules.signs_of(Disposition::SeeToday);
+    ask_same_day_signs(p, rules, &same_day, &mut call.answers, from)?;
+    // The same-day signs were asked on their own; the symptom list holds the rest.
+    let ids: Vec<&str> = rules
+        .checklist_ids(Disposition::SeeToday)
+        .into_iter()
+        .filter(|id| !same_day.contains(id))
+        .collect();
+    let before = disposition_so_far(&call.answers, rules, now);
+    if before >= Disposition::GoToEdNow {
+        // Same-day signs that together reach the emergency department or more.
+        call.stopped_at = call.answers.positive_signs().next().map(str::to_string);
+    } else {
+        ask_call_symptoms(p, rules, now, call, from, &ids, same_treatment)?;
     }
+    if call.stopped_at.is_some() {
+        let d = disposition_so_far(&call.answers, rules, now);
+        p.instruct(&instruction(rules, d));
+    } else {
+        let help = with_checkin(
+            "y/n",
+            from.and_then(|f| f.answers.repeat_contact)
+                .map(SignState::from),
+        );
+        call.answers.repeat_contact = Some(p.confirm(&YesNo {
+            id: "repeat_contact",
+            message: "Repeat call about this problem, or caller very worried?",
+            help: Some(&help),
+            default: None,
+        })?);
+    }
+    Ok(())
+}
 
-    // The disposition as soon as the symptoms are in: the caller can be told while the
-    // background is taken for the record.
+/// The same-day signs, as one checklist with nothing ticked (those the check-in reported
+/// are said above it), each recorded with its answer.
+fn ask_same_day_signs(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    same_day: &[&str],
+    answers: &mut Answers,
+    from: Option<&FromCheckin>,
+) -> Result<(), Stop> {
+    if same_day.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<(String, String)> = same_day
+        .iter()
+        .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
+        .collect();
+    if let Some(words) = from.and_then(|f| reported_signs(rules, f, same_day)) {
+        p.say(&format!(
+            "The check-in reported: {words}. Asked again: nothing is ticked."
+        ));
+    }
+    let picked = ask_sign_checklist(
+        p,
+        rules,
+        "same_day",
+        "Same-day signs?",
+        "Space to tick, Enter when done; Enter on 'None of these' if none",
+        &items,
+    )?;
+    for (id, _) in &items {
+        answers.signs.push(SignAnswer {
+            id: id.clone(),
+            answer: picked.contains(id).into(),
+        });
+    }
+    Ok(())
+}
+
+/// The symptom list and each symptom's details: with a check-in, its symptoms ticked and
+/// their details kept once the nurse has checked them (recorded as the check-in's).
+fn ask_call_symptoms(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+    from: Option<&FromCheckin>,
+    ids: &[&str],
+    same_treatment: bool,
+) -> Result<(), Stop> {
+    let answers = &mut call.answers;
+    // The check-in's symptoms ticked in the list, only now: what the same-day signs
+    // alone give above is not raised by details nobody has confirmed yet.
+    let seeded = match from {
+        Some(f) => {
+            let seeded = seed_symptoms(rules, f, ids, same_treatment, answers);
+            if let Some(words) = seeded_words(rules, f, ids, answers) {
+                p.say(&words);
+            }
+            seeded
+        }
+        None => Vec::new(),
+    };
+    // The details kept from the check-in are checked once the list is answered,
+    // before they count; those confirmed are recorded as the check-in's.
+    let mut confirmed = Vec::new();
+    let mut review =
+        |p: &mut dyn Prompter, so_far: &Answers, kept: &mut Vec<SymptomAnswer>| match from {
+            Some(f) if !seeded.is_empty() => {
+                confirmed = review_checkin_details(p, rules, f, now, so_far, kept)?;
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+    call.stopped_at = ask_symptoms_then(p, rules, Mode::Nurse, ids, answers, now, &mut review)?;
+    // Only those whose details stand in the answers: a stop can leave some ticked
+    // without their details (see `Answers::pending`).
+    confirmed.retain(|id| answers.symptoms.iter().any(|s| &s.id == id));
+    call.details.checkin_details_kept = confirmed;
+    Ok(())
+}
+
+/// The disposition as soon as the symptoms are in, so that the caller can be told while
+/// the background is taken for the record; then the background, and the disposition again
+/// when its risk factors change it.
+fn give_the_disposition(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+    from: Option<&FromCheckin>,
+) -> Result<(), Stop> {
     let outcome = evaluate(
         Mode::Nurse,
         call.answers.clone(),
@@ -320,6 +385,16 @@ fn questions(
         }
         call.outcome = Some(outcome);
     }
+    Ok(())
+}
+
+/// The nurse's override of the computed disposition, then the end of the call (the
+/// advice given, whether the caller understood, notes, the nurse).
+fn ask_override_and_end_of_call(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    call: &mut Call,
+) -> Result<(), Stop> {
     let computed = call
         .outcome
         .as_ref()
