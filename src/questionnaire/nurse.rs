@@ -534,24 +534,7 @@ fn ask_call_details(
     let sent = from.map(|f| (f.patient_name.trim(), f.phone.trim()));
     let confirmed = match sent {
         Some((name, phone)) if !name.is_empty() || !phone.is_empty() => {
-            fn shown(v: &str) -> &str {
-                if v.is_empty() {
-                    "not given"
-                } else {
-                    v
-                }
-            }
-            let message = format!(
-                "Caller: {}, callback {} (from the check-in): right?",
-                shown(name),
-                shown(phone)
-            );
-            p.confirm(&YesNo {
-                id: "call.from_checkin",
-                message: &message,
-                help: Some("y: keep them; n: type them"),
-                default: None,
-            })?
+            confirm_checkin_caller(p, name, phone)?
         }
         _ => false,
     };
@@ -575,6 +558,46 @@ fn ask_call_details(
         }
         d.caller_name = name.to_string();
     }
+    ask_patient(p, d, today)?;
+    if !confirmed {
+        d.callback = p
+            .text(&TextLine {
+                id: "call.callback",
+                message: "Callback number?",
+                help: Some("Enter: not given"),
+                check: Some(one_line(40)),
+            })?
+            .trim()
+            .to_string();
+    }
+    ask_complaint(p, d, from, rules)
+}
+
+/// The check-in's caller name and callback number, said back for one y/n.
+fn confirm_checkin_caller(p: &mut dyn Prompter, name: &str, phone: &str) -> Answer<bool> {
+    fn shown(v: &str) -> &str {
+        if v.is_empty() {
+            "not given"
+        } else {
+            v
+        }
+    }
+    let message = format!(
+        "Caller: {}, callback {} (from the check-in): right?",
+        shown(name),
+        shown(phone)
+    );
+    p.confirm(&YesNo {
+        id: "call.from_checkin",
+        message: &message,
+        help: Some("y: keep them; n: type them"),
+        default: None,
+    })
+}
+
+/// Who is calling, and the patient: their name when someone else calls for them, and
+/// their date of birth.
+fn ask_patient(p: &mut dyn Prompter, d: &mut CallDetails, today: chrono::NaiveDate) -> Answer<()> {
     let choices = [
         Choice::new("patient", "The patient"),
         Choice::new("someone else", "Someone else, for the patient"),
@@ -609,17 +632,17 @@ fn ask_call_details(
         .to_string();
     d.patient_birth_date = birth_date(&d.patient_birth_date)
         .map_or(String::new(), |b| b.format("%Y-%m-%d").to_string());
-    if !confirmed {
-        d.callback = p
-            .text(&TextLine {
-                id: "call.callback",
-                message: "Callback number?",
-                help: Some("Enter: not given"),
-                check: Some(one_line(40)),
-            })?
-            .trim()
-            .to_string();
-    }
+    Ok(())
+}
+
+/// The complaint in the caller's words; on Enter, from a check-in, the check-in and what it
+/// gave.
+fn ask_complaint(
+    p: &mut dyn Prompter,
+    d: &mut CallDetails,
+    from: Option<&FromCheckin>,
+    rules: &RuleSet,
+) -> Answer<()> {
     let fallback = from.map(|f| {
         format!(
             "Check-in {} ({})",
@@ -1079,6 +1102,18 @@ fn ask_background(
     answers: &mut Answers,
     sent: Option<&Answers>,
 ) -> Answer<()> {
+    ask_every_risk_factor(p, rules, answers, sent)?;
+    answers.background = Some(ask_background_for_the_record(p)?);
+    Ok(())
+}
+
+/// Every risk factor of the rule set, once, by its own question.
+fn ask_every_risk_factor(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    answers: &mut Answers,
+    sent: Option<&Answers>,
+) -> Answer<()> {
     let yes_no = [
         Choice::new("yes", "Yes"),
         Choice::new("no", "No"),
@@ -1113,23 +1148,13 @@ fn ask_background(
             answer,
         });
     }
-    let many =
-        |p: &mut dyn Prompter, id: &str, message: &str, options: &[&str]| -> Answer<Vec<String>> {
-            let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
-            let picked = p.select_many(&super::prompt::SelectMany {
-                id,
-                message,
-                help: Some("Space to tick, Enter when done (none ticked: not recorded)"),
-                choices: &choices,
-                ticked: Vec::new(),
-                none: None,
-                check: None,
-                read_all: false,
-                other: None,
-            })?;
-            Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
-        };
-    let treated_areas = many(
+    Ok(())
+}
+
+/// What is kept for the record only: the treated areas, the products, numbing products,
+/// allergies and the session of the series.
+fn ask_background_for_the_record(p: &mut dyn Prompter) -> Answer<Background> {
+    let treated_areas = ask_ticked(
         p,
         "background.areas",
         "Treated areas?",
@@ -1146,7 +1171,7 @@ fn ask_background(
     )?;
     // The person's own blood (PRP) is a risk factor, asked above: not offered again here,
     // where an unticked box could read as its denial.
-    let products = many(
+    let products = ask_ticked(
         p,
         "background.products",
         "Products applied on or after the day?",
@@ -1172,20 +1197,7 @@ fn ask_background(
         help: Some("e.g. lidocaine; 'none' if none known; Enter: not recorded"),
         check: None,
     })?;
-    let session_check: super::prompt::Check<String> = std::sync::Arc::new(|t: &String| {
-        let t = t.trim();
-        if t.is_empty() || t.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
-            Ok(())
-        } else {
-            Err("a session number (1, 2, 3...) or Enter".into())
-        }
-    });
-    let session = p.text(&TextLine {
-        id: "background.session",
-        message: "Which session of the series?",
-        help: Some("a number; Enter: not known"),
-        check: Some(session_check),
-    })?;
+    let session = ask_session(p)?;
     let or_not = |s: String, empty: &str| {
         let s = s.trim().to_string();
         if s.is_empty() {
@@ -1194,14 +1206,53 @@ fn ask_background(
             s
         }
     };
-    answers.background = Some(Background {
+    Ok(Background {
         treated_areas,
         products,
         numbing_products: or_not(numbing, "not recorded"),
         allergies: or_not(allergies, "not recorded"),
         session: or_not(session, "not known"),
+    })
+}
+
+/// A list to tick (none ticked: not recorded), the options ticked in their own words.
+fn ask_ticked(
+    p: &mut dyn Prompter,
+    id: &str,
+    message: &str,
+    options: &[&str],
+) -> Answer<Vec<String>> {
+    let choices: Vec<Choice> = options.iter().map(|o| Choice::new(*o, *o)).collect();
+    let picked = p.select_many(&super::prompt::SelectMany {
+        id,
+        message,
+        help: Some("Space to tick, Enter when done (none ticked: not recorded)"),
+        choices: &choices,
+        ticked: Vec::new(),
+        none: None,
+        check: None,
+        read_all: false,
+        other: None,
+    })?;
+    Ok(picked.into_iter().map(|i| options[i].to_string()).collect())
+}
+
+/// Which session of the series: a number from 1 to 100, or Enter.
+fn ask_session(p: &mut dyn Prompter) -> Answer<String> {
+    let session_check: super::prompt::Check<String> = std::sync::Arc::new(|t: &String| {
+        let t = t.trim();
+        if t.is_empty() || t.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
+            Ok(())
+        } else {
+            Err("a session number (1, 2, 3...) or Enter".into())
+        }
     });
-    Ok(())
+    p.text(&TextLine {
+        id: "background.session",
+        message: "Which session of the series?",
+        help: Some("a number; Enter: not known"),
+        check: Some(session_check),
+    })
 }
 
 /// The risk factors the caller did not know whose "yes" would make the disposition more
