@@ -34,7 +34,28 @@ fn threshold(steps: &Steps) -> String {
         .join("; ")
 }
 
+/// The protocol as tables and lists, section by section as the clinical reference has it.
 pub fn render(rules: &RuleSet, style: Style) -> String {
+    let width = style.width;
+    let mut out = heading(rules);
+    out.push_str(&reactions_table(rules));
+    out.push_str(&reactions_in_words(rules, width));
+    out.push_str(&warning_signs(rules, width));
+    out.push_str(&combinations_and_clusters(rules, width));
+    out.push_str(&something_else_and_risk_factors(rules, width));
+    out.push_str(&format!(
+        "\nRepeat contact: at least {}\nAfter day {}: every symptom at least {}\n",
+        rules.repeat_contact.disposition,
+        day_number(rules.late_presentation.after_day),
+        rules.late_presentation.disposition
+    ));
+    out.push_str(&advice(rules, width));
+    out
+}
+
+/// The rule set's name, version and title, where it was read from, and what the table's
+/// days and short forms mean.
+fn heading(rules: &RuleSet) -> String {
     let mut out = format!("{} {}", rules.name, rules.version);
     if !rules.title.is_empty() {
         out.push_str(&format!(": {}", rules.title));
@@ -43,6 +64,11 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     out.push_str("Expected reactions. Days count from the treatment day (day 0); \"until\" includes the day, \"after\" does not.\n");
     out.push_str(&legend());
     out.push_str("\n\n");
+    out
+}
+
+/// The expected reactions' windows and thresholds, a row each, in aligned columns.
+fn reactions_table(rules: &RuleSet) -> String {
     let header = [
         "symptom",
         "normal",
@@ -79,6 +105,7 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
     let widths: Vec<usize> = (0..8)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
+    let mut out = String::new();
     for row in &rows {
         let line: Vec<String> = row
             .iter()
@@ -88,18 +115,26 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
+    out
+}
 
-    out.push_str("\nIn plain words\n");
+/// Each expected reaction's label and description.
+fn reactions_in_words(rules: &RuleSet, width: usize) -> String {
+    let mut out = String::from("\nIn plain words\n");
     for r in &rules.reactions {
         out.push_str(&wrap(
             &format!("{} - {}: {}", r.id, r.label, r.description),
-            style.width,
+            width,
             "  ",
             "    ",
         ));
     }
+    out
+}
 
-    out.push_str("\nWarning signs (any day; at least this disposition)\n");
+/// The warning signs, grouped by the disposition they need at least.
+fn warning_signs(rules: &RuleSet, width: usize) -> String {
+    let mut out = String::from("\nWarning signs (any day; at least this disposition)\n");
     for d in Disposition::ALL {
         let signs: Vec<_> = rules
             .warning_signs
@@ -113,19 +148,23 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         for w in signs {
             out.push_str(&wrap(
                 &format!("{} - {}", w.id, w.description),
-                style.width,
+                width,
                 "    ",
                 "      ",
             ));
         }
     }
+    out
+}
 
-    out.push_str("\nCombinations\n");
+/// The combinations, then the clusters of strong reactions, each with its disposition.
+fn combinations_and_clusters(rules: &RuleSet, width: usize) -> String {
+    let mut out = String::from("\nCombinations\n");
     for c in &rules.combinations {
         let what = c.describe();
         out.push_str(&wrap(
             &format!("{}: {} -> {}", c.id, what, c.disposition),
-            style.width,
+            width,
             "  ",
             "    ",
         ));
@@ -141,18 +180,25 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
                 c.trend.code(),
                 c.disposition
             ),
-            style.width,
+            width,
             "  ",
             "    ",
         ));
     }
+    out
+}
+
+/// Something else in the person's own words, and the risk factors (which count only
+/// through combinations).
+fn something_else_and_risk_factors(rules: &RuleSet, width: usize) -> String {
+    let mut out = String::new();
     if let Some(o) = &rules.other {
         out.push_str(&wrap(
             &format!(
                 "\nSomething else ({}): {}; severe or worsening: {}",
                 o.id, o.disposition, o.severe_or_worsening
             ),
-            style.width,
+            width,
             "",
             "    ",
         ));
@@ -162,20 +208,18 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         for f in &rules.risk_factors {
             out.push_str(&wrap(
                 &format!("{} - {}", f.id, f.description),
-                style.width,
+                width,
                 "  ",
                 "    ",
             ));
         }
     }
-    out.push_str(&format!(
-        "\nRepeat contact: at least {}\nAfter day {}: every symptom at least {}\n",
-        rules.repeat_contact.disposition,
-        day_number(rules.late_presentation.after_day),
-        rules.late_presentation.disposition
-    ));
+    out
+}
 
-    out.push_str("\nAftercare advice\n");
+/// The aftercare advice, each item with when it applies and whether it is a do or a don't.
+fn advice(rules: &RuleSet, width: usize) -> String {
+    let mut out = String::from("\nAftercare advice\n");
     // The moments as the advice page says them: "4 hours after the treatment", not day 0.17.
     for a in &rules.advice {
         let when = match a.until_day {
@@ -194,7 +238,7 @@ pub fn render(rules: &RuleSet, style: Style) -> String {
         };
         out.push_str(&wrap(
             &format!("{when} ({}, {kind}): {}", a.topic, a.text),
-            style.width,
+            width,
             "  ",
             "    ",
         ));
