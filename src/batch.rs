@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::output::{self, Format};
 use aftercare_core::evaluate::{explain, triage};
-use aftercare_core::input::{parse_json_case, InputError};
-use aftercare_core::model::Disposition;
+use aftercare_core::input::{parse_json_case, CaseInput, InputError};
+use aftercare_core::model::{Case, Disposition};
 use aftercare_core::pretty_case::{PrettyCase, Step};
 use aftercare_core::rules::RuleSet;
 
@@ -449,7 +449,7 @@ impl<'a, W: Write> Answers<'a, W> {
     /// Answers one case read from line `no` (or starting there).
     fn case(
         &mut self,
-        parsed: Result<aftercare_core::input::CaseInput, InputError>,
+        parsed: Result<CaseInput, InputError>,
         no: usize,
         raw: Option<&[u8]>,
     ) -> io::Result<()> {
@@ -475,123 +475,155 @@ impl<'a, W: Write> Answers<'a, W> {
             }
             Err(e) => (Err(e), None),
         };
-        let summary = &mut self.summary;
-        let record = &mut self.record;
-        record.clear();
+        self.record.clear();
         match resolved {
-            Ok(case) => {
-                let t = triage(&case, rules);
-                summary.cases += 1;
-                summary.most_urgent = summary.most_urgent.max(Some(t.disposition));
-                match opts.format {
-                    Format::Json => {
-                        output::json::write_assessment(record, &explain(&case, &t, rules))?
-                    }
-                    Format::Compact => {
-                        output::json::write_compact(record, &case, &t, rules, &mut self.scratch)?
-                    }
-                    Format::Text => {
-                        if summary.cases + summary.errors > 1 {
-                            record.push(b'\n');
-                        }
-                        let report = output::text::report_styled(
-                            &explain(&case, &t, rules),
-                            rules,
-                            opts.style,
-                        );
-                        record.extend_from_slice(report.as_bytes());
-                    }
-                    Format::Disposition => writeln!(record, "{}", t.disposition)?,
-                    Format::Fhir => {
-                        let input = given.as_ref().expect("kept for the FHIR format");
-                        let a = explain(&case, &t, rules);
-                        let b = fhir_bundle(input, &a, rules, now, no);
-                        crate::output::json::to_writer(&mut *record, &b)?;
-                        record.push(b'\n');
-                    }
-                }
-            }
+            Ok(case) => self.result(&case, given.as_ref(), now, no)?,
             Err(e) => {
-                summary.errors += 1;
                 let id = case_id.or_else(|| raw.and_then(salvage_id));
-                // A refusal never hides an emergency: what could be read of the case still
-                // gives the least it needs (clinical reference section 6).
-                let at_least =
-                    raw.and_then(|r| aftercare_core::refusal::readable_floor(r, rules, now));
-                if let Some(d) = at_least {
-                    summary.most_urgent = summary.most_urgent.max(Some(d));
-                }
-                say(
-                    self.messages,
-                    &format!("{}: line {no}: {e}", opts.input_name),
-                );
-                match opts.format {
-                    Format::Json | Format::Compact => output::json::write_error(
-                        record,
-                        &output::json::Refusal {
-                            line: Some(no),
-                            id: id.as_deref(),
-                            error: &e,
-                            at_least,
-                            assessed_at: now,
-                        },
-                        rules,
-                    )?,
-                    // Keep one line out per case in: a script reading codes can still count.
-                    // When what could be read needs more than home care, the line is that
-                    // disposition, bare: a script matching exact codes
-                    // (`call_emergency_now|go_to_ed_now)`) must see the emergency, and any
-                    // suffix ("error at_least=...") would slip past such a pattern. It is a
-                    // floor, so acting on it never does less than the case needs as far as it
-                    // could be read; the refusal still shows in the exit code (3, or 14/15
-                    // with --disposition-exit-code) and on standard error. `error` stays for
-                    // a case of which nothing above home care could be read: a refused case
-                    // never prints `home_care`.
-                    Format::Disposition => match at_least {
-                        Some(d) => writeln!(record, "{d}")?,
-                        None => writeln!(record, "error")?,
-                    },
-                    Format::Fhir => {
-                        let o = output::fhir::operation_outcome(
-                            Some(no),
-                            &e.field,
-                            &e.message,
-                            at_least,
-                            rules,
-                        );
-                        crate::output::json::to_writer(&mut *record, &o)?;
-                        record.push(b'\n');
-                    }
-                    Format::Text => {
-                        if let Some(d) = at_least {
-                            if summary.cases + summary.errors > 1 {
-                                record.push(b'\n');
-                            }
-                            let text = rules.disposition_text(d);
-                            let report = format!(
-                                "{}\n{}\n",
-                                output::text::heading(d, &text.label, opts.style.color),
-                                output::text::wrap(
-                                    &format!(
-                                        "{} (The case on line {no} could not be read in full; what could be read of it needs at least this.)",
-                                        text.action
-                                    ),
-                                    opts.style.width,
-                                    "",
-                                    ""
-                                )
-                            );
-                            record.extend_from_slice(report.as_bytes());
-                        }
-                    }
-                }
+                self.refusal(&e, id, raw, now, no)?
             }
         }
-        if !record.is_empty() {
-            self.out.write_all(record)?;
+        if !self.record.is_empty() {
+            self.out.write_all(&self.record)?;
         }
         Ok(())
     }
+
+    /// Builds the result of a case that resolved, in the format asked, in the record.
+    /// `given` is the case as given (kept for the FHIR format only).
+    fn result(
+        &mut self,
+        case: &Case,
+        given: Option<&CaseInput>,
+        now: DateTime<FixedOffset>,
+        no: usize,
+    ) -> io::Result<()> {
+        let (rules, opts) = (self.rules, self.opts);
+        let (summary, record) = (&mut self.summary, &mut self.record);
+        let t = triage(case, rules);
+        summary.cases += 1;
+        summary.most_urgent = summary.most_urgent.max(Some(t.disposition));
+        match opts.format {
+            Format::Json => output::json::write_assessment(record, &explain(case, &t, rules))?,
+            Format::Compact => {
+                output::json::write_compact(record, case, &t, rules, &mut self.scratch)?
+            }
+            Format::Text => {
+                if summary.cases + summary.errors > 1 {
+                    record.push(b'\n');
+                }
+                let report =
+                    output::text::report_styled(&explain(case, &t, rules), rules, opts.style);
+                record.extend_from_slice(report.as_bytes());
+            }
+            Format::Disposition => writeln!(record, "{}", t.disposition)?,
+            Format::Fhir => {
+                let input = given.expect("kept for the FHIR format");
+                let a = explain(case, &t, rules);
+                let b = fhir_bundle(input, &a, rules, now, no);
+                crate::output::json::to_writer(&mut *record, &b)?;
+                record.push(b'\n');
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the refusal of a case that cannot be read, in the format asked, in the
+    /// record, and says why on the messages. `id` is the case's, when it could be read.
+    fn refusal(
+        &mut self,
+        e: &InputError,
+        id: Option<String>,
+        raw: Option<&[u8]>,
+        now: DateTime<FixedOffset>,
+        no: usize,
+    ) -> io::Result<()> {
+        let (rules, opts) = (self.rules, self.opts);
+        let (summary, record) = (&mut self.summary, &mut self.record);
+        summary.errors += 1;
+        // A refusal never hides an emergency: what could be read of the case still
+        // gives the least it needs (clinical reference section 6).
+        let at_least = raw.and_then(|r| aftercare_core::refusal::readable_floor(r, rules, now));
+        if let Some(d) = at_least {
+            summary.most_urgent = summary.most_urgent.max(Some(d));
+        }
+        say(
+            self.messages,
+            &format!("{}: line {no}: {e}", opts.input_name),
+        );
+        match opts.format {
+            Format::Json | Format::Compact => output::json::write_error(
+                record,
+                &output::json::Refusal {
+                    line: Some(no),
+                    id: id.as_deref(),
+                    error: e,
+                    at_least,
+                    assessed_at: now,
+                },
+                rules,
+            )?,
+            // Keep one line out per case in: a script reading codes can still count.
+            // When what could be read needs more than home care, the line is that
+            // disposition, bare: a script matching exact codes
+            // (`call_emergency_now|go_to_ed_now)`) must see the emergency, and any
+            // suffix ("error at_least=...") would slip past such a pattern. It is a
+            // floor, so acting on it never does less than the case needs as far as it
+            // could be read; the refusal still shows in the exit code (3, or 14/15
+            // with --disposition-exit-code) and on standard error. `error` stays for
+            // a case of which nothing above home care could be read: a refused case
+            // never prints `home_care`.
+            Format::Disposition => match at_least {
+                Some(d) => writeln!(record, "{d}")?,
+                None => writeln!(record, "error")?,
+            },
+            Format::Fhir => {
+                let o = output::fhir::operation_outcome(
+                    Some(no),
+                    &e.field,
+                    &e.message,
+                    at_least,
+                    rules,
+                );
+                crate::output::json::to_writer(&mut *record, &o)?;
+                record.push(b'\n');
+            }
+            Format::Text => {
+                if let Some(d) = at_least {
+                    if summary.cases + summary.errors > 1 {
+                        record.push(b'\n');
+                    }
+                    let report = refused_at_least_text(d, no, rules, opts.style);
+                    record.extend_from_slice(report.as_bytes());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text report of a case refused whose readable part needs at least `d`: that
+/// disposition's heading and action, and why it is only a floor.
+fn refused_at_least_text(
+    d: Disposition,
+    no: usize,
+    rules: &RuleSet,
+    style: output::text::Style,
+) -> String {
+    let text = rules.disposition_text(d);
+    format!(
+        "{}\n{}\n",
+        output::text::heading(d, &text.label, style.color),
+        output::text::wrap(
+            &format!(
+                "{} (The case on line {no} could not be read in full; what could be read of it needs at least this.)",
+                text.action
+            ),
+            style.width,
+            "",
+            ""
+        )
+    )
 }
 
 /// A case as a FHIR bundle: the answers as given, assessed at the case's own time when it
