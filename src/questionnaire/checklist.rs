@@ -116,6 +116,22 @@ impl State<'_> {
     /// the list around the cursor, the error and the help.
     fn lines(&mut self, width: usize, rows: usize) -> Vec<String> {
         let width = width.max(20);
+        let mut head = self.question_lines(width);
+        let tail = self.help_lines(width);
+        // Room for the list: what the question, the help, the "more above / below" lines
+        // and one spare line leave; at least 3 lines.
+        let room = rows.saturating_sub(head.len() + tail.len() + 3).max(3);
+        let list = match self.q.other.filter(|_| self.offering_other()) {
+            Some(o) => self.other_offered_lines(o, width),
+            None => self.window(width, room),
+        };
+        head.extend(list);
+        head.extend(tail);
+        head
+    }
+
+    /// The question, and the search typed so far.
+    fn question_lines(&self, width: usize) -> Vec<String> {
         let mut head: Vec<String> = wrap(&format!("? {}", self.q.message), width - 1, "", "  ")
             .lines()
             .map(str::to_string)
@@ -127,6 +143,11 @@ impl State<'_> {
                 aftercare_core::escape::visible(&self.filter)
             ));
         }
+        head
+    }
+
+    /// Under the list: why the last Enter was refused, if it was, and the help.
+    fn help_lines(&self, width: usize) -> Vec<String> {
         let mut tail = Vec::new();
         if let Some(e) = &self.error {
             tail.extend(wrap(e, width - 1, "! ", "  ").lines().map(str::to_string));
@@ -146,6 +167,45 @@ impl State<'_> {
             .lines()
             .map(str::to_string),
         );
+        tail
+    }
+
+    /// In place of the list, for a search that matches nothing: "Something else" (choice
+    /// `o`) offered in the words typed.
+    fn other_offered_lines(&self, o: usize, width: usize) -> Vec<String> {
+        let mut list = Vec::new();
+        let words = aftercare_core::escape::visible(self.filter.trim());
+        list.extend(
+            wrap(
+                &format!("{}: \"{words}\"", self.q.choices[o].label),
+                width - 1,
+                "> [ ] ",
+                "      ",
+            )
+            .lines()
+            .map(str::to_string),
+        );
+        list.extend(
+            wrap(
+                "Not on the list: Enter to answer 'Something else' in these words; \
+                 Backspace to search again",
+                width - 1,
+                "  (",
+                "   ",
+            )
+            .trim_end()
+            .lines()
+            .map(str::to_string),
+        );
+        if let Some(last) = list.last_mut() {
+            last.push(')');
+        }
+        list
+    }
+
+    /// The choices that match the search, in a window of at most `room` lines around the
+    /// cursor, with how many more are above and below; the choices in it count as shown.
+    fn window(&mut self, width: usize, room: usize) -> Vec<String> {
         let visible = self.visible();
         let options: Vec<Vec<String>> = visible
             .iter()
@@ -168,73 +228,137 @@ impl State<'_> {
                 .collect()
             })
             .collect();
-        // Room for the list: what the question, the help, the "more above / below" lines
-        // and one spare line leave; at least 3 lines.
-        let room = rows.saturating_sub(head.len() + tail.len() + 3).max(3);
-        // The window: from the cursor's option, extended down then up while it fits.
-        let mut list = Vec::new();
-        if let Some(o) = self.q.other.filter(|_| self.offering_other()) {
-            let words = aftercare_core::escape::visible(self.filter.trim());
-            list.extend(
-                wrap(
-                    &format!("{}: \"{words}\"", self.q.choices[o].label),
-                    width - 1,
-                    "> [ ] ",
-                    "      ",
-                )
-                .lines()
-                .map(str::to_string),
-            );
-            list.extend(
-                wrap(
-                    "Not on the list: Enter to answer 'Something else' in these words; \
-                     Backspace to search again",
-                    width - 1,
-                    "  (",
-                    "   ",
-                )
-                .trim_end()
-                .lines()
-                .map(str::to_string),
-            );
-            if let Some(last) = list.last_mut() {
-                last.push(')');
+        if options.is_empty() {
+            return vec!["  (nothing matches: Backspace to search again)".to_string()];
+        }
+        // From the cursor's option, extended down then up while it fits.
+        let (mut first, mut last) = (self.cursor, self.cursor);
+        let mut used = options[self.cursor].len();
+        loop {
+            let mut grew = false;
+            if last + 1 < options.len() && used + options[last + 1].len() <= room {
+                last += 1;
+                used += options[last].len();
+                grew = true;
             }
-        } else if options.is_empty() {
-            list.push("  (nothing matches: Backspace to search again)".to_string());
-        } else {
-            let (mut first, mut last) = (self.cursor, self.cursor);
-            let mut used = options[self.cursor].len();
-            loop {
-                let mut grew = false;
-                if last + 1 < options.len() && used + options[last + 1].len() <= room {
-                    last += 1;
-                    used += options[last].len();
-                    grew = true;
-                }
-                if first > 0 && used + options[first - 1].len() <= room {
-                    first -= 1;
-                    used += options[first].len();
-                    grew = true;
-                }
-                if !grew {
-                    break;
-                }
+            if first > 0 && used + options[first - 1].len() <= room {
+                first -= 1;
+                used += options[first].len();
+                grew = true;
             }
-            self.shown.extend(visible[first..=last].iter().copied());
-            if first > 0 {
-                list.push(format!("  ... {} more above", first));
-            }
-            for o in &options[first..=last] {
-                list.extend(o.iter().cloned());
-            }
-            if last + 1 < options.len() {
-                list.push(format!("  ... {} more below", options.len() - last - 1));
+            if !grew {
+                break;
             }
         }
-        head.extend(list);
-        head.extend(tail);
-        head
+        self.shown.extend(visible[first..=last].iter().copied());
+        let mut list = Vec::new();
+        if first > 0 {
+            list.push(format!("  ... {} more above", first));
+        }
+        for o in &options[first..=last] {
+            list.extend(o.iter().cloned());
+        }
+        if last + 1 < options.len() {
+            list.push(format!("  ... {} more below", options.len() - last - 1));
+        }
+        list
+    }
+
+    /// One key pressed: the answer when it ends the question (Enter on an answer that
+    /// stands, Esc, Ctrl-C), otherwise `None` with the list moved, ticked or searched.
+    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Option<Answer<Vec<usize>>> {
+        let n = self.visible().len();
+        match code {
+            KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => {
+                return Some(Err(Stop::Interrupt))
+            }
+            KeyCode::Esc => return Some(Err(Stop::Cancel)),
+            KeyCode::Enter if self.offering_other() => {
+                self.choose_other();
+                match self.submit() {
+                    Ok(picked) => return Some(Ok(picked)),
+                    Err(m) => self.error = Some(m),
+                }
+            }
+            KeyCode::Char(' ') if self.offering_other() => {
+                let room = self.filter.chars().count() < 40;
+                self.filter.extend(room.then_some(' '));
+            }
+            KeyCode::Enter => match self.submit() {
+                Ok(picked) => return Some(Ok(picked)),
+                Err(m) => self.error = Some(m),
+            },
+            // Moving on is reading on: a refusal already read makes room.
+            KeyCode::Up if n > 0 => {
+                self.cursor = (self.cursor + n - 1) % n;
+                self.error = None;
+            }
+            KeyCode::Down if n > 0 => {
+                self.cursor = (self.cursor + 1) % n;
+                self.error = None;
+            }
+            KeyCode::PageUp => {
+                self.cursor = self.cursor.saturating_sub(10);
+                self.error = None;
+            }
+            KeyCode::PageDown if n > 0 => {
+                self.cursor = (self.cursor + 10).min(n - 1);
+                self.error = None;
+            }
+            KeyCode::Home => {
+                self.cursor = 0;
+                self.error = None;
+            }
+            KeyCode::End => {
+                self.cursor = n.saturating_sub(1);
+                self.error = None;
+            }
+            KeyCode::Char(' ') => {
+                self.toggle();
+                self.error = None;
+                self.clear_filter();
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.cursor = 0;
+            }
+            // A search can become a description ("Something else"): nothing that could act
+            // on a terminal or a record is taken into it.
+            KeyCode::Char(c)
+                if !aftercare_core::escape::is_unsafe(c) && self.filter.chars().count() < 40 =>
+            {
+                self.filter.push(c);
+                self.cursor = 0;
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The answer as it stays on the screen: the labels ticked, "Something else" with the
+    /// words it was chosen in.
+    fn answer_words(&self, picked: &[usize]) -> String {
+        let q = self.q;
+        picked
+            .iter()
+            .map(|&i| {
+                // A sentence's full stop would read ".;" before the next answer.
+                let label = q.choices[i]
+                    .label
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .trim_end_matches('.')
+                    .to_string();
+                match (&self.other_words, q.other == Some(i)) {
+                    (Some(w), true) => {
+                        format!("{label} (\"{}\")", aftercare_core::escape::visible(w))
+                    }
+                    _ => label,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -299,71 +423,8 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
                     kind: KeyEventKind::Press | KeyEventKind::Repeat,
                     ..
                 }) => {
-                    let n = s.visible().len();
-                    match code {
-                        KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => {
-                            break Err(Stop::Interrupt)
-                        }
-                        KeyCode::Esc => break Err(Stop::Cancel),
-                        KeyCode::Enter if s.offering_other() => {
-                            s.choose_other();
-                            match s.submit() {
-                                Ok(picked) => break Ok(picked),
-                                Err(m) => s.error = Some(m),
-                            }
-                        }
-                        KeyCode::Char(' ') if s.offering_other() => {
-                            let room = s.filter.chars().count() < 40;
-                            s.filter.extend(room.then_some(' '));
-                        }
-                        KeyCode::Enter => match s.submit() {
-                            Ok(picked) => break Ok(picked),
-                            Err(m) => s.error = Some(m),
-                        },
-                        // Moving on is reading on: a refusal already read makes room.
-                        KeyCode::Up if n > 0 => {
-                            s.cursor = (s.cursor + n - 1) % n;
-                            s.error = None;
-                        }
-                        KeyCode::Down if n > 0 => {
-                            s.cursor = (s.cursor + 1) % n;
-                            s.error = None;
-                        }
-                        KeyCode::PageUp => {
-                            s.cursor = s.cursor.saturating_sub(10);
-                            s.error = None;
-                        }
-                        KeyCode::PageDown if n > 0 => {
-                            s.cursor = (s.cursor + 10).min(n - 1);
-                            s.error = None;
-                        }
-                        KeyCode::Home => {
-                            s.cursor = 0;
-                            s.error = None;
-                        }
-                        KeyCode::End => {
-                            s.cursor = n.saturating_sub(1);
-                            s.error = None;
-                        }
-                        KeyCode::Char(' ') => {
-                            s.toggle();
-                            s.error = None;
-                            s.clear_filter();
-                        }
-                        KeyCode::Backspace => {
-                            s.filter.pop();
-                            s.cursor = 0;
-                        }
-                        // A search can become a description ("Something else"): nothing
-                        // that could act on a terminal or a record is taken into it.
-                        KeyCode::Char(c)
-                            if !aftercare_core::escape::is_unsafe(c)
-                                && s.filter.chars().count() < 40 =>
-                        {
-                            s.filter.push(c);
-                            s.cursor = 0;
-                        }
-                        _ => {}
+                    if let Some(answered) = s.key(code, modifiers) {
+                        break answered;
                     }
                 }
                 _ => {}
@@ -373,26 +434,7 @@ pub fn ask(q: &SelectMany<'_>) -> Answer<(Vec<usize>, Option<String>)> {
     };
     // The question stays on the screen with its whole answer.
     let echo = match &result {
-        Ok(picked) => picked
-            .iter()
-            .map(|&i| {
-                // A sentence's full stop would read ".;" before the next answer.
-                let label = q.choices[i]
-                    .label
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .trim_end_matches('.')
-                    .to_string();
-                match (&s.other_words, q.other == Some(i)) {
-                    (Some(w), true) => {
-                        format!("{label} (\"{}\")", aftercare_core::escape::visible(w))
-                    }
-                    _ => label,
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        Ok(picked) => s.answer_words(picked),
         Err(_) => String::new(),
     };
     let cols = terminal::size().map_or(80, |(c, _)| usize::from(c)).max(20);
