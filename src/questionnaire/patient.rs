@@ -41,132 +41,174 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let now = whole_seconds(now);
     p.begin(&opening(rules, p.keys()))?;
+    loop {
+        let ids = rules.checklist_ids(Disposition::SeeToday);
+        let mut answers = Answers::new(None);
+        if let InTurn::Stopped(stop) = ask_in_turn(p, rules, now, &ids, &mut answers)? {
+            return evaluate(Mode::Patient, answers, rules, now, stop);
+        }
+        // "Start over" at the review asks everything again, from the first question.
+        if let Some(outcome) = review(p, rules, now, &ids, answers)? {
+            return Ok(outcome);
+        }
+    }
+}
+
+/// How the questions in turn end.
+enum InTurn {
+    /// Every one answered: on to the review.
+    Answered,
+    /// At a stop (a danger sign, or answers that reach the emergency department), with the
+    /// sign to stop at: the result, at once.
+    Stopped(Option<String>),
+}
+
+/// The questions in turn: the danger signs, the treatment, the symptoms with their details,
+/// and the repeat contact. Esc after the first answer offers the way back (to the question,
+/// or one question back) or to stop: a slip of a key does not lose every answer. Esc before
+/// any answer stops at once, as it always did.
+fn ask_in_turn(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    ids: &[&str],
+    answers: &mut Answers,
+) -> Result<InTurn, Error> {
     let danger = |id: &str| {
         rules
             .warning_sign(id)
             .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
     };
-    'start: loop {
-        let mut answers = Answers::new(None);
-        let ids = rules.checklist_ids(Disposition::SeeToday);
-        // The questions in turn. Esc after the first answer offers the way back (to the
-        // question, or one question back) or to stop: a slip of a key does not lose every
-        // answer. Esc before any answer stops at once, as it always did.
-        let mut step = 0;
-        let mut answered = false;
-        while step < 4 {
-            let asked = match step {
-                0 => {
-                    // Asked again after going back: the lists of danger signs only.
-                    answers.signs.retain(|s| !danger(&s.id));
-                    ask_danger(p, rules, &mut answers)
-                }
-                1 => ask_treatment(p, Mode::Patient, now).map(|t| {
-                    answers.treatment = Some(t);
-                    None
-                }),
-                2 => ask_symptom_list(p, rules, &ids, &mut answers, now),
-                _ => ask_repeat_contact(p).map(|yes| {
-                    answers.repeat_contact = Some(yes);
-                    None
-                }),
-            };
-            match asked {
-                Ok(Some(stop)) => return evaluate(Mode::Patient, answers, rules, now, Some(stop)),
-                Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
-                    let stop = stop_reached(&answers, rules, now);
-                    return evaluate(Mode::Patient, answers, rules, now, stop);
-                }
-                Ok(None) => {
-                    step += 1;
-                    answered = true;
-                }
-                Err(Stop::Cancel) if answered => match after_esc(p, step > 0)? {
-                    AfterEsc::Again => {}
-                    AfterEsc::Back => step -= 1,
-                },
-                Err(other) => return Err(other.into()),
+    let mut step = 0;
+    let mut answered = false;
+    while step < 4 {
+        let asked = match step {
+            0 => {
+                // Asked again after going back: the lists of danger signs only.
+                answers.signs.retain(|s| !danger(&s.id));
+                ask_danger(p, rules, answers)
             }
-        }
-
-        // The review is the way back: prompts cannot go back, so any answer can be changed
-        // here, as often as needed, before the result. What is not changed is kept.
-        loop {
-            p.say(&summary(rules, &answers, now));
-            let mut choices = vec![
-                Choice::new("done", "These are right: show my result"),
-                Choice::new("danger", "Change the answers about danger signs"),
-                Choice::new("treatment", "Change when the treatment was"),
-                Choice::new("symptoms", "Change which symptoms I have"),
-            ];
-            for s in &answers.symptoms {
-                choices.push(Choice::new(
-                    format!("symptom:{}", s.id),
-                    format!("Change the details of: {}", label(rules, &s.id)),
-                ));
+            1 => ask_treatment(p, Mode::Patient, now).map(|t| {
+                answers.treatment = Some(t);
+                None
+            }),
+            2 => ask_symptom_list(p, rules, ids, answers, now),
+            _ => ask_repeat_contact(p).map(|yes| {
+                answers.repeat_contact = Some(yes);
+                None
+            }),
+        };
+        match asked {
+            Ok(Some(stop)) => return Ok(InTurn::Stopped(Some(stop))),
+            Err(Stop::Cancel) if stop_reached(answers, rules, now).is_some() => {
+                return Ok(InTurn::Stopped(stop_reached(answers, rules, now)));
             }
-            choices.push(Choice::new(
-                "repeat",
-                "Change: asked the clinic before, or very worried",
-            ));
-            choices.push(Choice::new("restart", "Start over"));
-            let i = match p.select(&SelectOne {
-                id: "review",
-                message: "Are these answers right?",
-                help: Some("↑↓ to move, Enter to choose"),
-                choices: &choices,
-                start: 0,
-            }) {
-                Ok(i) => i,
-                Err(Stop::Cancel) => {
-                    // One question back from the review is the last question asked.
-                    if after_esc(p, true)? == AfterEsc::Back {
-                        answers.repeat_contact = Some(ask_repeat_contact(p)?);
-                    }
-                    continue;
-                }
-                Err(other) => return Err(other.into()),
-            };
-            let key = choices[i].key.as_str();
-            match key {
-                "done" => return evaluate(Mode::Patient, answers, rules, now, None),
-                "restart" => continue 'start,
-                _ => {
-                    // A change left with Esc changes nothing: the answers before it stand.
-                    let before = answers.clone();
-                    match change(p, rules, key, &mut answers, &ids, now) {
-                        Ok(Some(stop)) => {
-                            return evaluate(Mode::Patient, answers, rules, now, Some(stop))
-                        }
-                        Ok(None) => {}
-                        Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
-                            let stop = stop_reached(&answers, rules, now);
-                            return evaluate(Mode::Patient, answers, rules, now, stop);
-                        }
-                        Err(Stop::Cancel) => {
-                            answers = before;
-                            p.say("Not changed: the answers before are kept.");
-                            continue;
-                        }
-                        Err(other) => return Err(other.into()),
-                    }
-                }
+            Ok(None) => {
+                step += 1;
+                answered = true;
             }
-            // A changed answer can reach the emergency department or an emergency (a
-            // treatment day that makes a start late): then the instruction, at once.
-            if disposition_so_far(&answers, rules, now) >= Disposition::GoToEdNow {
-                let stop = answers
-                    .positive_signs()
-                    .next()
-                    .map(str::to_string)
-                    .or_else(|| answers.symptoms.first().map(|s| s.id.clone()));
-                if disposition_so_far(&answers, rules, now) < Disposition::CallEmergencyNow {
-                    ask_escalation(p, rules, &mut answers)?;
-                }
-                return evaluate(Mode::Patient, answers, rules, now, stop);
-            }
+            Err(Stop::Cancel) if answered => match after_esc(p, step > 0)? {
+                AfterEsc::Again => {}
+                AfterEsc::Back => step -= 1,
+            },
+            Err(other) => return Err(other.into()),
         }
     }
+    Ok(InTurn::Answered)
+}
+
+/// The review, which is the way back: prompts cannot go back, so any answer can be changed
+/// here, as often as needed, before the result. What is not changed is kept. The result
+/// once the answers are right (or a change reaches a stop); `None` for "Start over".
+fn review(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    ids: &[&str],
+    mut answers: Answers,
+) -> Result<Option<Outcome>, Error> {
+    loop {
+        p.say(&summary(rules, &answers, now));
+        let choices = review_choices(rules, &answers);
+        let i = match p.select(&SelectOne {
+            id: "review",
+            message: "Are these answers right?",
+            help: Some("↑↓ to move, Enter to choose"),
+            choices: &choices,
+            start: 0,
+        }) {
+            Ok(i) => i,
+            Err(Stop::Cancel) => {
+                // One question back from the review is the last question asked.
+                if after_esc(p, true)? == AfterEsc::Back {
+                    answers.repeat_contact = Some(ask_repeat_contact(p)?);
+                }
+                continue;
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let key = choices[i].key.as_str();
+        match key {
+            "done" => return evaluate(Mode::Patient, answers, rules, now, None).map(Some),
+            "restart" => return Ok(None),
+            _ => {
+                // A change left with Esc changes nothing: the answers before it stand.
+                let before = answers.clone();
+                match change(p, rules, key, &mut answers, ids, now) {
+                    Ok(Some(stop)) => {
+                        return evaluate(Mode::Patient, answers, rules, now, Some(stop)).map(Some)
+                    }
+                    Ok(None) => {}
+                    Err(Stop::Cancel) if stop_reached(&answers, rules, now).is_some() => {
+                        let stop = stop_reached(&answers, rules, now);
+                        return evaluate(Mode::Patient, answers, rules, now, stop).map(Some);
+                    }
+                    Err(Stop::Cancel) => {
+                        answers = before;
+                        p.say("Not changed: the answers before are kept.");
+                        continue;
+                    }
+                    Err(other) => return Err(other.into()),
+                }
+            }
+        }
+        // A changed answer can reach the emergency department or an emergency (a
+        // treatment day that makes a start late): then the instruction, at once.
+        if disposition_so_far(&answers, rules, now) >= Disposition::GoToEdNow {
+            let stop = answers
+                .positive_signs()
+                .next()
+                .map(str::to_string)
+                .or_else(|| answers.symptoms.first().map(|s| s.id.clone()));
+            if disposition_so_far(&answers, rules, now) < Disposition::CallEmergencyNow {
+                ask_escalation(p, rules, &mut answers)?;
+            }
+            return evaluate(Mode::Patient, answers, rules, now, stop).map(Some);
+        }
+    }
+}
+
+/// What the review offers: the answers are right, a change of each part (and of each
+/// symptom's details), or to start over.
+fn review_choices(rules: &RuleSet, answers: &Answers) -> Vec<Choice> {
+    let mut choices = vec![
+        Choice::new("done", "These are right: show my result"),
+        Choice::new("danger", "Change the answers about danger signs"),
+        Choice::new("treatment", "Change when the treatment was"),
+        Choice::new("symptoms", "Change which symptoms I have"),
+    ];
+    for s in &answers.symptoms {
+        choices.push(Choice::new(
+            format!("symptom:{}", s.id),
+            format!("Change the details of: {}", label(rules, &s.id)),
+        ));
+    }
+    choices.push(Choice::new(
+        "repeat",
+        "Change: asked the clinic before, or very worried",
+    ));
+    choices.push(Choice::new("restart", "Start over"));
+    choices
 }
 
 /// One change chosen at the review ("treatment", "danger", "symptoms", "repeat", or
@@ -465,48 +507,96 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
 /// safety net come first. No decimal days, no rule ids: those stay in the JSON, the record
 /// and the one-line footer.
 pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Style) -> String {
+    match o.assessment.disposition {
+        Disposition::CallEmergencyNow => emergency_result(o, rules, style),
+        Disposition::GoToEdNow => emergency_department_result(o, rules, style),
+        _ => result_with_aftercare(o, rules, style),
+    }
+}
+
+/// The disposition and its action: the last lines of every result.
+fn what_to_do(o: &Outcome, rules: &RuleSet, style: crate::output::text::Style) -> String {
     use crate::output::text::{heading, wrap};
     let d = o.assessment.disposition;
     let text = rules.disposition_text(d);
-    let w = style.width;
+    let mut out = String::new();
+    out.push_str(&heading(d, &text.label, style.color));
+    out.push('\n');
+    out.push_str(&wrap(&o.assessment.action, style.width, "", ""));
+    out
+}
+
+/// An emergency: the instruction, what to tell the operator, and the instruction again.
+fn emergency_result(o: &Outcome, rules: &RuleSet, style: crate::output::text::Style) -> String {
+    let mut out = what_to_do(o, rules, style);
+    out.push('\n');
+    out.push_str(&crate::output::text::wrap(
+        &format!("Tell the operator: {}", operator_words(o, rules)),
+        style.width,
+        "",
+        "",
+    ));
+    // The instruction again, so that it is the last thing on the screen.
+    out.push('\n');
+    out.push_str(&what_to_do(o, rules, style));
+    out
+}
+
+/// The emergency department: why (the signs, or else the findings), then the instruction.
+fn emergency_department_result(
+    o: &Outcome,
+    rules: &RuleSet,
+    style: crate::output::text::Style,
+) -> String {
     let signs: Vec<String> = o
         .answers
         .positive_signs()
         .map(|id| sign_words(rules, id))
         .collect();
-    let the_end = |out: &mut String| {
-        out.push_str(&heading(d, &text.label, style.color));
-        out.push('\n');
-        out.push_str(&wrap(&o.assessment.action, w, "", ""));
-    };
+    let mut why: Vec<String> = signs.clone();
+    why.extend(
+        findings_in_words(o, rules)
+            .into_iter()
+            .filter(|_| signs.is_empty()),
+    );
     let mut out = String::new();
-    if d == Disposition::CallEmergencyNow {
-        the_end(&mut out);
-        out.push('\n');
-        out.push_str(&wrap(
-            &format!("Tell the operator: {}", operator_words(o, rules)),
-            w,
-            "",
-            "",
-        ));
-        // The instruction again, so that it is the last thing on the screen.
-        out.push('\n');
-        the_end(&mut out);
-        return out;
-    }
-    if d == Disposition::GoToEdNow {
-        let mut why: Vec<String> = signs.clone();
-        why.extend(
-            findings_in_words(o, rules)
-                .into_iter()
-                .filter(|_| signs.is_empty()),
-        );
-        section(&mut out, "Why", &why, w);
-        out.push('\n');
-        the_end(&mut out);
-        return out;
-    }
+    section(&mut out, "Why", &why, style.width);
+    out.push('\n');
+    out.push_str(&what_to_do(o, rules, style));
+    out
+}
 
+/// Any other result: the day and the timeline, what was found, the aftercare and when to
+/// get help, the rule set, and last what to do.
+fn result_with_aftercare(
+    o: &Outcome,
+    rules: &RuleSet,
+    style: crate::output::text::Style,
+) -> String {
+    let w = style.width;
+    let mut out = day_and_timeline(o, rules, style);
+    section(&mut out, "What we found", &findings_in_words(o, rules), w);
+    aftercare_and_safety_net(&mut out, o, rules, w);
+    out.push_str(&crate::output::text::wrap(
+        &format!(
+            "(Checked with {} {}.)",
+            o.assessment.rule_set.name, o.assessment.rule_set.version
+        ),
+        w,
+        "\n",
+        "",
+    ));
+    out.push('\n');
+    out.push_str(&what_to_do(o, rules, style));
+    out
+}
+
+/// The day after the treatment, then the timeline of the person's expected reactions with
+/// their warning signs named beside it.
+fn day_and_timeline(o: &Outcome, rules: &RuleSet, style: crate::output::text::Style) -> String {
+    use crate::output::text::wrap;
+    let w = style.width;
+    let mut out = String::new();
     let day = o.assessment.days_since_treatment.floor().max(0.0) as u64;
     out.push_str(&wrap(
         &if day == 0 {
@@ -547,7 +637,12 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
             ));
         }
     }
-    section(&mut out, "What we found", &findings_in_words(o, rules), w);
+    out
+}
+
+/// The aftercare for today, what to expect next, when to call, and when to get help
+/// sooner.
+fn aftercare_and_safety_net(out: &mut String, o: &Outcome, rules: &RuleSet, w: usize) {
     let advice: Vec<String> = o
         .assessment
         .advice
@@ -561,40 +656,18 @@ pub fn result_text(o: &Outcome, rules: &RuleSet, style: crate::output::text::Sty
             None => item.text.clone(),
         })
         .collect();
-    section(&mut out, "Aftercare today", &advice, w);
-    section(
-        &mut out,
-        "What to expect next",
-        &o.assessment.expect_next,
-        w,
-    );
+    section(out, "Aftercare today", &advice, w);
+    section(out, "What to expect next", &o.assessment.expect_next, w);
     // Aftercare read on its own must still say when to call (clinical reference 1.2).
     if !o.assessment.advice.is_empty() {
         section(
-            &mut out,
+            out,
             crate::output::text::SAFETY_NET_TITLE,
             &aftercare_core::rules::advice_words::safety_net(rules),
             w,
         );
     }
-    section(
-        &mut out,
-        "When to get help sooner",
-        &o.assessment.call_back,
-        w,
-    );
-    out.push_str(&wrap(
-        &format!(
-            "(Checked with {} {}.)",
-            o.assessment.rule_set.name, o.assessment.rule_set.version
-        ),
-        w,
-        "\n",
-        "",
-    ));
-    out.push('\n');
-    the_end(&mut out);
-    out
+    section(out, "When to get help sooner", &o.assessment.call_back, w);
 }
 
 /// What to tell the emergency operator: "you had a micro-needling skin treatment yesterday
