@@ -249,110 +249,12 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
 
 /// `aftercare fhir questionnaire [--nurse]`: the questions as the tool asks them.
 pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
-    let mut items = Vec::new();
     // Every question after the danger signs is asked only when none of them was positive.
-    let after_danger: Value;
-    match protocol {
-        Protocol::Patient => {
-            items.push(checklist_item(
-                rules,
-                "danger.emergency",
-                "First, the danger signs. Do you have any of these right now?",
-                &rules.signs_of(Disposition::CallEmergencyNow),
-            ));
-            let mut ed = checklist_item(
-                rules,
-                "danger.ed",
-                "And any of these?",
-                &rules.signs_of(Disposition::GoToEdNow),
-            );
-            ed["enableWhen"] = json!([when_coding(rules, "danger.emergency", NONE_CODE)]);
-            items.push(ed);
-            after_danger = json!([when_coding(rules, "danger.ed", NONE_CODE)]);
-            items.push(json!({
-                "linkId": "treatment",
-                "text": "When was your treatment?",
-                "type": "dateTime",
-                "required": true,
-                "enableWhen": after_danger
-            }));
-        }
-        Protocol::Nurse => {
-            let signs = danger_signs(rules);
-            for (i, id) in signs.iter().enumerate() {
-                let w = rules.warning_sign(id).expect("a warning sign of the set");
-                let mut item = json!({
-                    "linkId": format!("danger.{id}"),
-                    "code": [symptom_coding(rules, &rules.name, id)],
-                    "text": format!("{}? ({})", w.label, w.description),
-                    "type": "boolean",
-                    "required": true
-                });
-                // One by one, stopping at the first positive.
-                if i > 0 {
-                    item["enableWhen"] = json!([when_no(&format!("danger.{}", signs[i - 1]))]);
-                }
-                items.push(item);
-            }
-            after_danger = match signs.last() {
-                Some(last) => json!([when_no(&format!("danger.{last}"))]),
-                None => json!([]),
-            };
-            // The date is asked even after a positive sign: the record needs it.
-            items.push(json!({
-                "linkId": "treatment",
-                "text": "Treatment date and time?",
-                "type": "dateTime",
-                "required": true
-            }));
-            let mut same_day = checklist_item(
-                rules,
-                "same_day",
-                "Same-day signs?",
-                &rules.signs_of(Disposition::SeeToday),
-            );
-            set_enable_when(&mut same_day, &after_danger);
-            items.push(same_day);
-        }
-    }
-    let symptoms_text = match protocol {
-        Protocol::Patient => "What do you notice now? Tick all that apply.",
-        Protocol::Nurse => "Symptoms reported?",
+    let (mut items, after_danger) = match protocol {
+        Protocol::Patient => patient_danger_items(rules),
+        Protocol::Nurse => nurse_danger_items(rules),
     };
-    let symptom_ids = symptom_list(rules, protocol);
-    let mut symptoms = checklist_item(rules, "symptoms", symptoms_text, &symptom_ids);
-    set_enable_when(&mut symptoms, &after_danger);
-    items.push(symptoms);
-    for id in &symptom_ids {
-        items.push(details_item(rules, "symptoms", id));
-    }
-    items.extend(risk_factor_items(rules, protocol, &after_danger));
-    let mut repeat = json!({
-        "linkId": "repeat_contact",
-        "text": match protocol {
-            Protocol::Patient => "Have you already asked the clinic about this, or are you very worried?",
-            Protocol::Nurse => "Repeat call about this problem, or caller very worried?",
-        },
-        "type": "boolean",
-        "required": true
-    });
-    set_enable_when(&mut repeat, &after_danger);
-    items.push(repeat);
-    if protocol == Protocol::Nurse {
-        let mut background = json!({
-            "linkId": "background",
-            "text": "Background, for the record",
-            "type": "group",
-            "item": BACKGROUND.iter().map(|(key, text, repeats)| json!({
-                "linkId": format!("background.{key}"),
-                "text": text,
-                "type": "string",
-                "repeats": repeats
-            })).collect::<Vec<_>>()
-        });
-        set_enable_when(&mut background, &after_danger);
-        items.push(background);
-    }
+    items.extend(after_danger_items(rules, protocol, &after_danger));
     let (title, name) = match protocol {
         Protocol::Patient => (
             "Micro-needling aftercare: is this normal?",
@@ -375,6 +277,123 @@ pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
         "description": format!("Generated from the rule set {} {} ({}). Danger signs first; a positive one ends the questions.", rules.name, rules.version, rules.title),
         "item": items
     })
+}
+
+/// The patient's first questions: the emergency signs, then those of the emergency
+/// department, then the treatment; with the condition of every later question (no danger
+/// sign).
+fn patient_danger_items(rules: &RuleSet) -> (Vec<Value>, Value) {
+    let mut items = vec![checklist_item(
+        rules,
+        "danger.emergency",
+        "First, the danger signs. Do you have any of these right now?",
+        &rules.signs_of(Disposition::CallEmergencyNow),
+    )];
+    let mut ed = checklist_item(
+        rules,
+        "danger.ed",
+        "And any of these?",
+        &rules.signs_of(Disposition::GoToEdNow),
+    );
+    ed["enableWhen"] = json!([when_coding(rules, "danger.emergency", NONE_CODE)]);
+    items.push(ed);
+    let after_danger = json!([when_coding(rules, "danger.ed", NONE_CODE)]);
+    items.push(json!({
+        "linkId": "treatment",
+        "text": "When was your treatment?",
+        "type": "dateTime",
+        "required": true,
+        "enableWhen": after_danger
+    }));
+    (items, after_danger)
+}
+
+/// The nurse's first questions: the danger signs one by one, stopping at the first
+/// positive, the treatment, and the same-day signs; with the condition of every later
+/// question (no danger sign).
+fn nurse_danger_items(rules: &RuleSet) -> (Vec<Value>, Value) {
+    let mut items = Vec::new();
+    let signs = danger_signs(rules);
+    for (i, id) in signs.iter().enumerate() {
+        let w = rules.warning_sign(id).expect("a warning sign of the set");
+        let mut item = json!({
+            "linkId": format!("danger.{id}"),
+            "code": [symptom_coding(rules, &rules.name, id)],
+            "text": format!("{}? ({})", w.label, w.description),
+            "type": "boolean",
+            "required": true
+        });
+        // One by one, stopping at the first positive.
+        if i > 0 {
+            item["enableWhen"] = json!([when_no(&format!("danger.{}", signs[i - 1]))]);
+        }
+        items.push(item);
+    }
+    let after_danger = match signs.last() {
+        Some(last) => json!([when_no(&format!("danger.{last}"))]),
+        None => json!([]),
+    };
+    // The date is asked even after a positive sign: the record needs it.
+    items.push(json!({
+        "linkId": "treatment",
+        "text": "Treatment date and time?",
+        "type": "dateTime",
+        "required": true
+    }));
+    let mut same_day = checklist_item(
+        rules,
+        "same_day",
+        "Same-day signs?",
+        &rules.signs_of(Disposition::SeeToday),
+    );
+    set_enable_when(&mut same_day, &after_danger);
+    items.push(same_day);
+    (items, after_danger)
+}
+
+/// The questions asked when no danger sign was positive (`after_danger`): the symptoms
+/// with their details, the risk factors, the repeat contact, and the nurse's background.
+fn after_danger_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) -> Vec<Value> {
+    let mut items = Vec::new();
+    let symptoms_text = match protocol {
+        Protocol::Patient => "What do you notice now? Tick all that apply.",
+        Protocol::Nurse => "Symptoms reported?",
+    };
+    let symptom_ids = symptom_list(rules, protocol);
+    let mut symptoms = checklist_item(rules, "symptoms", symptoms_text, &symptom_ids);
+    set_enable_when(&mut symptoms, after_danger);
+    items.push(symptoms);
+    for id in &symptom_ids {
+        items.push(details_item(rules, "symptoms", id));
+    }
+    items.extend(risk_factor_items(rules, protocol, after_danger));
+    let mut repeat = json!({
+        "linkId": "repeat_contact",
+        "text": match protocol {
+            Protocol::Patient => "Have you already asked the clinic about this, or are you very worried?",
+            Protocol::Nurse => "Repeat call about this problem, or caller very worried?",
+        },
+        "type": "boolean",
+        "required": true
+    });
+    set_enable_when(&mut repeat, after_danger);
+    items.push(repeat);
+    if protocol == Protocol::Nurse {
+        let mut background = json!({
+            "linkId": "background",
+            "text": "Background, for the record",
+            "type": "group",
+            "item": BACKGROUND.iter().map(|(key, text, repeats)| json!({
+                "linkId": format!("background.{key}"),
+                "text": text,
+                "type": "string",
+                "repeats": repeats
+            })).collect::<Vec<_>>()
+        });
+        set_enable_when(&mut background, after_danger);
+        items.push(background);
+    }
+    items
 }
 
 /// The nurse's background questions that are not risk factors (those are the rule set's
@@ -488,104 +507,140 @@ fn checklist_answer(rules: &RuleSet, link_id: &str, ticked: &[&str]) -> Value {
     json!({ "linkId": link_id, "answer": answers })
 }
 
+/// The answers of a response in the questionnaire's order, as far as its questions went:
+/// after a positive danger sign, nothing more is answered.
 fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
     let ans = &a.answers;
-    let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
     let mut items = Vec::new();
-    let mut go_on = true;
-    match a.protocol {
-        Protocol::Patient => {
-            for (link, d) in [
-                ("danger.emergency", Disposition::CallEmergencyNow),
-                ("danger.ed", Disposition::GoToEdNow),
-            ] {
-                let ids = rules.signs_of(d);
-                let asked = ans.signs_as_lists
-                    || ids.iter().any(|id| ans.signs.iter().any(|(s, _)| s == id));
-                if !go_on || !asked {
-                    go_on = false;
-                    break;
-                }
-                let ticked: Vec<&str> = ids.iter().copied().filter(|id| yes(id)).collect();
-                go_on = ticked.is_empty();
-                items.push(checklist_answer(rules, link, &ticked));
-            }
-            if go_on {
-                if let Some(t) = &ans.treated_at {
-                    items
-                        .push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
-                }
-            }
-        }
-        Protocol::Nurse => {
-            for id in danger_signs(rules) {
-                let Some((_, answer)) = ans.signs.iter().find(|(s, _)| s == id) else {
-                    go_on = false;
-                    break;
-                };
-                items.push(json!({ "linkId": format!("danger.{id}"), "answer": [{ "valueBoolean": answer }] }));
-                if *answer {
-                    go_on = false;
-                    break;
-                }
-            }
-            if let Some(t) = &ans.treated_at {
-                items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
-            }
-            if go_on {
-                let same_day = rules.signs_of(Disposition::SeeToday);
-                if same_day
-                    .iter()
-                    .any(|id| ans.signs.iter().any(|(s, _)| s == id))
-                {
-                    let ticked: Vec<&str> = same_day.iter().copied().filter(|id| yes(id)).collect();
-                    items.push(checklist_answer(rules, "same_day", &ticked));
-                }
-            }
-        }
-    }
+    let go_on = match a.protocol {
+        Protocol::Patient => patient_danger_answers(rules, ans, &mut items),
+        Protocol::Nurse => nurse_danger_answers(rules, ans, &mut items),
+    };
     if !go_on {
         return items;
     }
-    let listed = symptom_list(rules, a.protocol);
     if let Some(symptoms) = &ans.symptoms {
-        let mut ticked: Vec<&str> = Vec::new();
-        for s in symptoms {
-            if listed.contains(&s.id.as_str()) && !ticked.contains(&s.id.as_str()) {
-                ticked.push(&s.id);
-            }
-        }
-        items.push(checklist_answer(rules, "symptoms", &ticked));
-        for id in &ticked {
-            // A symptom reported twice keeps both reports; the worse one counts.
-            for s in symptoms.iter().filter(|s| s.id == *id) {
-                let mut details = Vec::new();
-                if let Some(sev) = s.severity {
-                    details.push(json!({ "linkId": format!("symptom.{id}.severity"), "answer": [{ "valueCoding": { "system": code_system(&rules.name, "severity"), "code": sev.code(), "display": sev.code() } }] }));
-                }
-                if let Some(trend) = &s.trend {
-                    details.push(json!({ "linkId": format!("symptom.{id}.trend"), "answer": [{ "valueCoding": { "system": code_system(&rules.name, "trend"), "code": trend, "display": trend.replace('_', " ") } }] }));
-                }
-                if let Some(day) = s.started_on_day {
-                    details.push(json!({ "linkId": format!("symptom.{id}.started_on_day"), "answer": [{ "valueInteger": day }] }));
-                }
-                if let Some(day) = s.started_day {
-                    details.push(json!({ "linkId": format!("symptom.{id}.started_day"), "answer": [{ "valueDecimal": day }] }));
-                }
-                if let Some(words) = &s.description {
-                    details.insert(0, json!({ "linkId": format!("symptom.{id}.description"), "answer": [{ "valueString": words }] }));
-                }
-                if !details.is_empty() {
-                    items.push(json!({ "linkId": format!("symptom.{id}"), "item": details }));
-                }
-            }
-        }
+        items.extend(symptom_answers(rules, a.protocol, symptoms));
     }
     if let Some(r) = ans.repeat_contact {
         items.push(json!({ "linkId": "repeat_contact", "answer": [{ "valueBoolean": r }] }));
     }
-    // Only the risk factors the questionnaire would have asked, as it would have asked them.
-    let asked: Vec<String> = risk_factor_items(rules, a.protocol, &json!([]))
+    items.extend(risk_factor_answers(rules, a.protocol, ans));
+    if a.protocol == Protocol::Nurse {
+        items.extend(background_answers(ans));
+    }
+    items
+}
+
+/// The patient's two lists of danger signs, then the treatment; whether the questions go
+/// on (no danger sign ticked, and both lists asked).
+fn patient_danger_answers(rules: &RuleSet, ans: &Answers, items: &mut Vec<Value>) -> bool {
+    let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
+    let mut go_on = true;
+    for (link, d) in [
+        ("danger.emergency", Disposition::CallEmergencyNow),
+        ("danger.ed", Disposition::GoToEdNow),
+    ] {
+        let ids = rules.signs_of(d);
+        let asked =
+            ans.signs_as_lists || ids.iter().any(|id| ans.signs.iter().any(|(s, _)| s == id));
+        if !go_on || !asked {
+            go_on = false;
+            break;
+        }
+        let ticked: Vec<&str> = ids.iter().copied().filter(|id| yes(id)).collect();
+        go_on = ticked.is_empty();
+        items.push(checklist_answer(rules, link, &ticked));
+    }
+    if go_on {
+        if let Some(t) = &ans.treated_at {
+            items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
+        }
+    }
+    go_on
+}
+
+/// The nurse's danger signs one by one to the first positive, the treatment (asked even
+/// after one), and the same-day signs; whether the questions go on (no danger sign).
+fn nurse_danger_answers(rules: &RuleSet, ans: &Answers, items: &mut Vec<Value>) -> bool {
+    let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
+    let mut go_on = true;
+    for id in danger_signs(rules) {
+        let Some((_, answer)) = ans.signs.iter().find(|(s, _)| s == id) else {
+            go_on = false;
+            break;
+        };
+        items.push(
+            json!({ "linkId": format!("danger.{id}"), "answer": [{ "valueBoolean": answer }] }),
+        );
+        if *answer {
+            go_on = false;
+            break;
+        }
+    }
+    if let Some(t) = &ans.treated_at {
+        items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
+    }
+    if go_on {
+        let same_day = rules.signs_of(Disposition::SeeToday);
+        if same_day
+            .iter()
+            .any(|id| ans.signs.iter().any(|(s, _)| s == id))
+        {
+            let ticked: Vec<&str> = same_day.iter().copied().filter(|id| yes(id)).collect();
+            items.push(checklist_answer(rules, "same_day", &ticked));
+        }
+    }
+    go_on
+}
+
+/// The symptom list as ticked (each listed symptom once), then each report's details.
+fn symptom_answers(rules: &RuleSet, protocol: Protocol, symptoms: &[SymptomAnswer]) -> Vec<Value> {
+    let listed = symptom_list(rules, protocol);
+    let mut ticked: Vec<&str> = Vec::new();
+    for s in symptoms {
+        if listed.contains(&s.id.as_str()) && !ticked.contains(&s.id.as_str()) {
+            ticked.push(&s.id);
+        }
+    }
+    let mut items = vec![checklist_answer(rules, "symptoms", &ticked)];
+    for id in &ticked {
+        // A symptom reported twice keeps both reports; the worse one counts.
+        for s in symptoms.iter().filter(|s| s.id == *id) {
+            let details = symptom_details(rules, id, s);
+            if !details.is_empty() {
+                items.push(json!({ "linkId": format!("symptom.{id}"), "item": details }));
+            }
+        }
+    }
+    items
+}
+
+/// One report's details: the person's words first, then severity, trend and start.
+fn symptom_details(rules: &RuleSet, id: &str, s: &SymptomAnswer) -> Vec<Value> {
+    let mut details = Vec::new();
+    if let Some(sev) = s.severity {
+        details.push(json!({ "linkId": format!("symptom.{id}.severity"), "answer": [{ "valueCoding": { "system": code_system(&rules.name, "severity"), "code": sev.code(), "display": sev.code() } }] }));
+    }
+    if let Some(trend) = &s.trend {
+        details.push(json!({ "linkId": format!("symptom.{id}.trend"), "answer": [{ "valueCoding": { "system": code_system(&rules.name, "trend"), "code": trend, "display": trend.replace('_', " ") } }] }));
+    }
+    if let Some(day) = s.started_on_day {
+        details.push(json!({ "linkId": format!("symptom.{id}.started_on_day"), "answer": [{ "valueInteger": day }] }));
+    }
+    if let Some(day) = s.started_day {
+        details.push(json!({ "linkId": format!("symptom.{id}.started_day"), "answer": [{ "valueDecimal": day }] }));
+    }
+    if let Some(words) = &s.description {
+        details.insert(0, json!({ "linkId": format!("symptom.{id}.description"), "answer": [{ "valueString": words }] }));
+    }
+    details
+}
+
+/// The risk factors known to apply, only those the questionnaire would have asked, as it
+/// would have asked them.
+fn risk_factor_answers(rules: &RuleSet, protocol: Protocol, ans: &Answers) -> Vec<Value> {
+    let asked: Vec<String> = risk_factor_items(rules, protocol, &json!([]))
         .iter()
         .filter(|item| {
             item["enableWhen"].as_array().is_none_or(|when| {
@@ -598,12 +653,16 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
         })
         .filter_map(|item| item["linkId"].as_str().map(str::to_string))
         .collect();
-    for f in &ans.risk_factors {
-        let link = format!("risk.{f}");
-        if asked.contains(&link) {
-            items.push(json!({ "linkId": link, "answer": [{ "valueBoolean": true }] }));
-        }
-    }
+    ans.risk_factors
+        .iter()
+        .map(|f| format!("risk.{f}"))
+        .filter(|link| asked.contains(link))
+        .map(|link| json!({ "linkId": link, "answer": [{ "valueBoolean": true }] }))
+        .collect()
+}
+
+/// The nurse's background, as a group of the answers given (none when nothing was).
+fn background_answers(ans: &Answers) -> Option<Value> {
     let background: Vec<Value> = ans
         .background
         .iter()
@@ -615,10 +674,7 @@ fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
             })
         })
         .collect();
-    if a.protocol == Protocol::Nurse && !background.is_empty() {
-        items.push(json!({ "linkId": "background", "item": background }));
-    }
-    items
+    (!background.is_empty()).then(|| json!({ "linkId": "background", "item": background }))
 }
 
 /// The bundle for one assessment: a QuestionnaireResponse and the RiskAssessment based on it.
