@@ -194,6 +194,51 @@ pub fn read_as_fhir(
 ) -> Result<serde_json::Value, Error> {
     use crate::output::fhir;
     let name = path.display().to_string();
+    let saved = read_saved(path, &name, rules)?;
+    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
+        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
+    let case = aftercare_core::input::parse_json_case(&saved.case.to_string())
+        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
+    let retriaged = aftercare_core::evaluate::assess_input(&case, rules, instant)
+        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
+    check_dispositions(&name, &saved, retriaged.disposition, rules)?;
+    let answers = fhir_answers(
+        &saved.answers,
+        case.risk_factors.clone().unwrap_or_default(),
+    );
+    let author = match saved.mode {
+        Mode::Nurse => "the clinic's nurse (telephone triage)",
+        Mode::Patient => "the person treated (self-reported)",
+    };
+    let assessed = fhir::Assessed {
+        protocol: match saved.mode {
+            Mode::Nurse => fhir::Protocol::Nurse,
+            Mode::Patient => fhir::Protocol::Patient,
+        },
+        answers,
+        assessed_at: instant.to_rfc3339(),
+        instant: instant.to_rfc3339(),
+        case_id: case.id.as_deref(),
+        // The rules' findings, not the file's: what is exported is what the case gives.
+        findings: &retriaged.findings,
+        computed: saved.computed_disposition,
+        disposition: saved.disposition,
+        override_note: saved.nurse_override.as_ref().map(SavedOverride::note),
+        author: Some(author),
+        stopped: saved.stopped_at.is_some(),
+        rule_set: &saved.rule_set,
+        seed: 0,
+    };
+    Ok(fhir::bundle(rules, &assessed))
+}
+
+/// Reads the record at `path` (called `name` in messages): refused when it is not a record
+/// of this version's format; a warning when it was recorded with other rules than `rules`.
+fn read_saved(
+    path: &Path,
+    name: &str,
+    rules: &aftercare_core::rules::RuleSet,
+) -> Result<Saved, Error> {
     let bytes = read_capped(path)?;
     let mut de = serde_json::Deserializer::from_slice(&bytes);
     let saved: Saved = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -215,15 +260,15 @@ pub fn read_as_fhir(
             saved.rule_set.name, saved.rule_set.version, rules.name, rules.version
         ));
     }
-    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
-        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
-    let case = aftercare_core::input::parse_json_case(&saved.case.to_string())
-        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
-    let retriaged = aftercare_core::evaluate::assess_input(&case, rules, instant)
-        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
-    check_dispositions(&name, &saved, retriaged.disposition, rules)?;
-    let a = &saved.answers;
-    let answers = fhir::Answers {
+    Ok(saved)
+}
+
+/// A record's answers as a FHIR response holds them: the signs asked, the treatment, the
+/// symptoms with their details, the repeat contact, the case's risk factors and the
+/// nurse's background.
+fn fhir_answers(a: &SavedAnswers, risk_factors: Vec<String>) -> crate::output::fhir::Answers {
+    use crate::output::fhir;
+    fhir::Answers {
         signs: a
             .signs
             .iter()
@@ -256,7 +301,7 @@ pub fn read_as_fhir(
                 .collect()
         }),
         repeat_contact: a.repeat_contact,
-        risk_factors: case.risk_factors.clone().unwrap_or_default(),
+        risk_factors,
         background: a
             .background
             .iter()
@@ -273,49 +318,30 @@ pub fn read_as_fhir(
                 (key.clone(), values)
             })
             .collect(),
-    };
-    let override_note = saved.nurse_override.as_ref().map(|o| {
-        let direction = if o.to < o.from {
+    }
+}
+
+impl SavedOverride {
+    /// "Nurse override: computed … changed to … (less urgent). Reason: …", for the
+    /// RiskAssessment's note.
+    fn note(&self) -> String {
+        let direction = if self.to < self.from {
             "less urgent"
         } else {
             "more urgent"
         };
         let mut note = format!(
             "Nurse override: computed {} changed to {} ({direction}).",
-            o.from, o.to
+            self.from, self.to
         );
-        if let Some(r) = &o.reason {
+        if let Some(r) = &self.reason {
             note.push_str(&format!(" Reason: {r}"));
         }
-        if o.confirmed == Some(true) {
+        if self.confirmed == Some(true) {
             note.push_str(" Lowering confirmed by the nurse.");
         }
         note
-    });
-    let author = match saved.mode {
-        Mode::Nurse => "the clinic's nurse (telephone triage)",
-        Mode::Patient => "the person treated (self-reported)",
-    };
-    let assessed = fhir::Assessed {
-        protocol: match saved.mode {
-            Mode::Nurse => fhir::Protocol::Nurse,
-            Mode::Patient => fhir::Protocol::Patient,
-        },
-        answers,
-        assessed_at: instant.to_rfc3339(),
-        instant: instant.to_rfc3339(),
-        case_id: case.id.as_deref(),
-        // The rules' findings, not the file's: what is exported is what the case gives.
-        findings: &retriaged.findings,
-        computed: saved.computed_disposition,
-        disposition: saved.disposition,
-        override_note,
-        author: Some(author),
-        stopped: saved.stopped_at.is_some(),
-        rule_set: &saved.rule_set,
-        seed: 0,
-    };
-    Ok(fhir::bundle(rules, &assessed))
+    }
 }
 
 /// Refuses a record whose dispositions are not those its case gives with the loaded rules:
