@@ -609,71 +609,8 @@ impl Config {
             None if stdout_is_terminal => Format::Text,
             None => Format::Json,
         };
-        let command = match cli.command {
-            None => check_action(cli.check, to_format),
-            Some(Command::Check(args)) => {
-                // Any check option given before `check` would be silently dropped; compared as
-                // a whole so that a new option cannot be missed.
-                if cli.check != CheckArgs::default() {
-                    return Err(Error::Usage(
-                        "put the options after `check` (aftercare check --input FILE)".into(),
-                    ));
-                }
-                check_action(args, to_format)
-            }
-            Some(Command::Advice(a)) => Action::Advice {
-                day: a.day,
-                treated: a.treated,
-                topic: a.topic,
-                json: a.format == AdviceFormat::Json,
-            },
-            Some(Command::Rules(RulesCommand::Check { file, strict })) => {
-                Action::RulesCheck { file, strict }
-            }
-            Some(Command::Rules(RulesCommand::Trace {
-                file,
-                tests,
-                format,
-            })) => Action::RulesTrace {
-                file,
-                tests,
-                json: format == AdviceFormat::Json,
-            },
-            Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
-            Some(Command::Schema(a)) => {
-                let draft7 = a.draft == "7";
-                if draft7 && a.what != SchemaKind::Rules {
-                    return Err(Error::Usage(
-                        "--draft 7 is for the rule file's schema only (aftercare schema rules --draft 7)"
-                            .into(),
-                    ));
-                }
-                Action::Schema {
-                    kind: a.what,
-                    draft7,
-                }
-            }
-            Some(Command::Fhir(FhirCommand::Questionnaire { nurse })) => {
-                Action::FhirQuestionnaire { nurse }
-            }
-            Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
-            Some(Command::Completions { shell }) => Action::Completions(shell),
-            Some(Command::Man) => Action::Man,
-            #[cfg(feature = "server")]
-            Some(Command::Serve(args)) => Action::Serve {
-                args,
-                pinned_now: cli.global.now.is_some().then_some(now),
-            },
-            Some(Command::Record(RecordCommand::Show { file, format })) => {
-                Action::RecordShow { file, format }
-            }
-            #[cfg(feature = "server")]
-            Some(Command::User(c)) => Action::User(c),
-            #[cfg(feature = "server")]
-            Some(Command::Audit(a)) => Action::Audit(a),
-            #[cfg(feature = "server")]
-            Some(Command::Checkin(c)) => Action::Checkin(c),
-        };
+        let pinned_now = cli.global.now.is_some().then_some(now);
+        let command = action(cli.command, cli.check, to_format, pinned_now)?;
         Ok(Config {
             now_is_fixed: cli.global.now.is_some(),
             rules_path: cli.global.rules,
@@ -686,6 +623,81 @@ impl Config {
             command,
         })
     }
+}
+
+/// The action the command line asks for: a check (a questionnaire, or JSON cases) when no
+/// command is given, else the command's. Check options given before `check`, and a draft 7
+/// schema of anything but the rule file, are refused.
+fn action(
+    command: Option<Command>,
+    check: CheckArgs,
+    to_format: impl Fn(Option<FormatArg>) -> Format,
+    pinned_now: Option<DateTime<FixedOffset>>,
+) -> Result<Action, Error> {
+    #[cfg(not(feature = "server"))]
+    let _ = pinned_now;
+    Ok(match command {
+        None => check_action(check, to_format),
+        Some(Command::Check(args)) => {
+            // Any check option given before `check` would be silently dropped; compared as
+            // a whole so that a new option cannot be missed.
+            if check != CheckArgs::default() {
+                return Err(Error::Usage(
+                    "put the options after `check` (aftercare check --input FILE)".into(),
+                ));
+            }
+            check_action(args, to_format)
+        }
+        Some(Command::Advice(a)) => Action::Advice {
+            day: a.day,
+            treated: a.treated,
+            topic: a.topic,
+            json: a.format == AdviceFormat::Json,
+        },
+        Some(Command::Rules(RulesCommand::Check { file, strict })) => {
+            Action::RulesCheck { file, strict }
+        }
+        Some(Command::Rules(RulesCommand::Trace {
+            file,
+            tests,
+            format,
+        })) => Action::RulesTrace {
+            file,
+            tests,
+            json: format == AdviceFormat::Json,
+        },
+        Some(Command::Rules(RulesCommand::List)) => Action::RulesList,
+        Some(Command::Schema(a)) => {
+            let draft7 = a.draft == "7";
+            if draft7 && a.what != SchemaKind::Rules {
+                return Err(Error::Usage(
+                    "--draft 7 is for the rule file's schema only (aftercare schema rules --draft 7)"
+                        .into(),
+                ));
+            }
+            Action::Schema {
+                kind: a.what,
+                draft7,
+            }
+        }
+        Some(Command::Fhir(FhirCommand::Questionnaire { nurse })) => {
+            Action::FhirQuestionnaire { nurse }
+        }
+        Some(Command::Record(RecordCommand::Fhir { file })) => Action::RecordFhir { file },
+        Some(Command::Completions { shell }) => Action::Completions(shell),
+        Some(Command::Man) => Action::Man,
+        #[cfg(feature = "server")]
+        Some(Command::Serve(args)) => Action::Serve { args, pinned_now },
+        Some(Command::Record(RecordCommand::Show { file, format })) => {
+            Action::RecordShow { file, format }
+        }
+        #[cfg(feature = "server")]
+        Some(Command::User(c)) => Action::User(c),
+        #[cfg(feature = "server")]
+        Some(Command::Audit(a)) => Action::Audit(a),
+        #[cfg(feature = "server")]
+        Some(Command::Checkin(c)) => Action::Checkin(c),
+    })
 }
 
 /// The terminal's columns and rows, when it says (a build without the terminal
