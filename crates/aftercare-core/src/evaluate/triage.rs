@@ -31,23 +31,54 @@ fn needs_time(rule: RuleRef) -> bool {
     )
 }
 
+/// The triage of a case, with or without its time since treatment: each reported symptom's
+/// finding, then the combinations, the clusters and a repeat contact, most urgent first.
 fn triage_at(case: &Case, rules: &RuleSet, time_known: bool) -> Triage {
-    let day = case.days_since_treatment;
     let mut findings: Vec<RawFinding> = Vec::with_capacity(case.symptoms.len() + 1);
+    let present = symptom_findings(case, rules, time_known, &mut findings);
+    combination_findings(case, rules, &present, time_known, &mut findings);
+    cluster_findings(case, rules, &mut findings);
+    if case.repeat_contact {
+        findings.push(RawFinding::alone(
+            Subject::RepeatContact,
+            RuleRef::RepeatContact,
+            rules.repeat_contact.disposition,
+        ));
+    }
+    most_urgent_first(findings)
+}
+
+impl RawFinding {
+    /// A finding that rests on one rule.
+    fn alone(subject: Subject, rule: RuleRef, disposition: Disposition) -> RawFinding {
+        RawFinding {
+            subject,
+            hit: Hit { rule, disposition },
+            also: Vec::new(),
+        }
+    }
+}
+
+/// Each reported symptom's finding, its most urgent rule deciding, into `findings`. Returns
+/// what the case reports of each symptom, as the combinations read it.
+fn symptom_findings(
+    case: &Case,
+    rules: &RuleSet,
+    time_known: bool,
+    findings: &mut Vec<RawFinding>,
+) -> Present {
+    let day = case.days_since_treatment;
     let mut present = Present::default();
     // One buffer for every symptom's hits; a finding keeps only its other rules, if any.
     let mut hits = Vec::new();
 
     for (index, symptom) in case.symptoms.iter().enumerate() {
         let Some(sref) = rules.lookup(&symptom.id) else {
-            findings.push(RawFinding {
-                subject: Subject::Symptom(index),
-                hit: Hit {
-                    rule: RuleRef::UnknownSymptom,
-                    disposition: UNKNOWN_SYMPTOM_DISPOSITION,
-                },
-                also: Vec::new(),
-            });
+            findings.push(RawFinding::alone(
+                Subject::Symptom(index),
+                RuleRef::UnknownSymptom,
+                UNKNOWN_SYMPTOM_DISPOSITION,
+            ));
             continue;
         };
         symptom_hits(sref, symptom, day, rules, &mut hits);
@@ -56,51 +87,67 @@ fn triage_at(case: &Case, rules: &RuleSet, time_known: bool) -> Triage {
             if hits.is_empty() {
                 // A reaction without a time: present, and worsening if so, for the
                 // combinations and the cluster; never outside a window it cannot be put in.
-                present.mark(
-                    sref,
-                    MemberState {
-                        present: true,
-                        worsening: symptom.trend == Trend::Worsening,
-                        severe: symptom.severity == Severity::Severe,
-                        outside_window: false,
-                    },
-                );
+                present.mark(sref, reported_state(symptom, false));
                 continue;
             }
         }
         let first = take_most_urgent(&mut hits);
-        let reported_before = !present.mark(
-            sref,
-            MemberState {
-                present: true,
-                worsening: symptom.trend == Trend::Worsening,
-                severe: symptom.severity == Severity::Severe,
-                // Its own finding above home care: outside its normal window (not known
-                // without a time).
-                outside_window: time_known && first.disposition > Disposition::HomeCare,
-            },
-        );
+        // Its own finding above home care: outside its normal window (not known without a
+        // time).
+        let outside_window = time_known && first.disposition > Disposition::HomeCare;
+        let reported_before = !present.mark(sref, reported_state(symptom, outside_window));
         let finding = RawFinding {
             subject: Subject::Symptom(index),
             hit: first,
             also: hits.to_vec(),
         };
-        // The same symptom reported twice: the worse report counts. `other` is never merged:
-        // each is something different in the person's own words.
-        let earlier = if reported_before && sref != SymptomRef::Other {
-            findings.iter_mut().find(
-                |f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == symptom.id),
-            )
+        // `other` is never merged: each is something different in the person's own words.
+        if reported_before && sref != SymptomRef::Other {
+            keep_the_worse_report(findings, finding, case, &symptom.id);
         } else {
-            None
-        };
-        match earlier {
-            Some(existing) if existing.disposition() >= finding.disposition() => {}
-            Some(existing) => *existing = finding,
-            None => findings.push(finding),
+            findings.push(finding);
         }
     }
+    present
+}
 
+/// What one report says of its symptom, as a combination's member reads it.
+fn reported_state(symptom: &ReportedSymptom, outside_window: bool) -> MemberState {
+    MemberState {
+        present: true,
+        worsening: symptom.trend == Trend::Worsening,
+        severe: symptom.severity == Severity::Severe,
+        outside_window,
+    }
+}
+
+/// The same symptom reported twice: the worse report counts (on a tie, the earlier one).
+fn keep_the_worse_report(
+    findings: &mut Vec<RawFinding>,
+    finding: RawFinding,
+    case: &Case,
+    id: &str,
+) {
+    let earlier = findings
+        .iter_mut()
+        .find(|f| matches!(f.subject, Subject::Symptom(j) if case.symptoms[j].id == id));
+    match earlier {
+        Some(existing) if existing.disposition() >= finding.disposition() => {}
+        Some(existing) => *existing = finding,
+        None => findings.push(finding),
+    }
+}
+
+/// The combinations that fire for what the case reports and the risk factors it names, into
+/// `findings`.
+fn combination_findings(
+    case: &Case,
+    rules: &RuleSet,
+    present: &Present,
+    time_known: bool,
+    findings: &mut Vec<RawFinding>,
+) {
+    let day = case.days_since_treatment;
     let risk_factors = risk_factor_bits(case, rules);
     for (i, c) in rules.combinations.iter().enumerate() {
         // Without a time, a combination that holds only until a day cannot be judged.
@@ -109,42 +156,32 @@ fn triage_at(case: &Case, rules: &RuleSet, time_known: bool) -> Triage {
         } else {
             c.until_day.is_none()
         };
-        if holds && c.fires(|r| member_state(r, &present, risk_factors)) {
-            findings.push(RawFinding {
-                subject: Subject::Combination(i),
-                hit: Hit {
-                    rule: RuleRef::Combination(i),
-                    disposition: c.disposition,
-                },
-                also: Vec::new(),
-            });
+        if holds && c.fires(|r| member_state(r, present, risk_factors)) {
+            findings.push(RawFinding::alone(
+                Subject::Combination(i),
+                RuleRef::Combination(i),
+                c.disposition,
+            ));
         }
     }
+}
 
+/// The clusters with enough of their symptoms reported, into `findings`.
+fn cluster_findings(case: &Case, rules: &RuleSet, findings: &mut Vec<RawFinding>) {
     for (i, c) in rules.clusters.iter().enumerate() {
         if cluster_count(c, case, rules) >= c.count {
-            findings.push(RawFinding {
-                subject: Subject::Cluster(i),
-                hit: Hit {
-                    rule: RuleRef::Cluster(i),
-                    disposition: c.disposition,
-                },
-                also: Vec::new(),
-            });
+            findings.push(RawFinding::alone(
+                Subject::Cluster(i),
+                RuleRef::Cluster(i),
+                c.disposition,
+            ));
         }
     }
+}
 
-    if case.repeat_contact {
-        findings.push(RawFinding {
-            subject: Subject::RepeatContact,
-            hit: Hit {
-                rule: RuleRef::RepeatContact,
-                disposition: rules.repeat_contact.disposition,
-            },
-            also: Vec::new(),
-        });
-    }
-
+/// The findings most urgent first, and the disposition of the first (home care when there is
+/// none).
+fn most_urgent_first(mut findings: Vec<RawFinding>) -> Triage {
     // Most urgent first, so that whoever reads the list (a worried person, a nurse) meets
     // the reason for the disposition before anything that is normal; ties keep input order.
     findings.sort_by_key(|f| std::cmp::Reverse(f.disposition()));
@@ -247,12 +284,7 @@ pub(crate) fn known_states(case: &Case, rules: &RuleSet) -> Present {
         let first = take_most_urgent(&mut hits);
         present.mark(
             sref,
-            MemberState {
-                present: true,
-                worsening: symptom.trend == Trend::Worsening,
-                severe: symptom.severity == Severity::Severe,
-                outside_window: first.disposition > Disposition::HomeCare,
-            },
+            reported_state(symptom, first.disposition > Disposition::HomeCare),
         );
     }
     present
