@@ -196,6 +196,32 @@ fn parse_typed_inner(
     if lower.len() > 64 {
         return Err("that is too long to be a date".into());
     }
+    // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
+    if let Some((at, day_only)) = written_out(text, now)? {
+        return Ok((at, day_only, false));
+    }
+    if let Some(reason) = ambiguous_numeric_date(&lower) {
+        return Err(reason);
+    }
+    let joined = lower
+        .replace(" am", "am")
+        .replace(" pm", "pm")
+        .replace(',', " ");
+    let (words, time) = time_of_day_at_the_end(joined.split_whitespace().collect())?;
+    let (at, day_only, last_year) = said_in_words(&words, time, now)?;
+    if at > now {
+        return Err("that is in the future".into());
+    }
+    Ok((within_a_century(at, now)?, day_only, last_year))
+}
+
+/// A date or time written out (2026-11-18, 2026-11-18 14:30, 2026-11-18T14:30:00Z), not
+/// after now: the instant and whether it is a day without a time; `None` for any other
+/// answer.
+fn written_out(
+    text: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<Option<(DateTime<FixedOffset>, bool)>, String> {
     // A written-out date or time without an offset is in the person's own time zone.
     let t = text.trim();
     let naive = [
@@ -217,43 +243,46 @@ fn parse_typed_inner(
         if dt > now {
             return Err("that is in the future".into());
         }
-        return Ok((within_a_century(dt, now)?, day_only, false));
+        return Ok(Some((within_a_century(dt, now)?, day_only)));
     }
-    // The written-out forms before lower-casing: "T" and "Z" are upper case in them.
-    if let Ok(dt) = parse_timestamp(text.trim(), now.offset()) {
+    if let Ok(dt) = parse_timestamp(t, now.offset()) {
         // A written-out date is held to the same rule as "3 days ago": not after now.
         if dt > now {
             return Err("that is in the future".into());
         }
-        let day_only = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-        return Ok((within_a_century(dt, now)?, day_only, false));
+        let day_only = NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+        return Ok(Some((within_a_century(dt, now)?, day_only)));
     }
-    if let Some(reason) = ambiguous_numeric_date(&lower) {
-        return Err(reason);
-    }
-    let joined = lower
-        .replace(" am", "am")
-        .replace(" pm", "pm")
-        .replace(',', " ");
-    let words: Vec<&str> = joined.split_whitespace().collect();
+    Ok(None)
+}
+
+/// An optional time of day at the end of the words: "yesterday 14:30", "today at 9:15",
+/// "yesterday 2pm"; a time alone ("8am") is today. The words that say the day, and the time.
+fn time_of_day_at_the_end(words: Vec<&str>) -> Result<(Vec<&str>, Option<NaiveTime>), String> {
     let is_time = |t: &str| t.contains(':') || t.ends_with("am") || t.ends_with("pm");
-    // An optional time of day at the end: "yesterday 14:30", "today at 9:15",
-    // "yesterday 2pm"; a time alone ("8am") is today.
-    let (words, time) = match words.as_slice() {
+    Ok(match words.as_slice() {
         [t] if is_time(t) => (vec!["today"], Some(parse_time_of_day(t)?)),
         ["at", t] if is_time(t) => (vec!["today"], Some(parse_time_of_day(t)?)),
         [rest @ .., "at", t] | [rest @ .., t] if !rest.is_empty() && is_time(t) => {
             (rest.to_vec(), Some(parse_time_of_day(t)?))
         }
         _ => (words, None),
-    };
-    let start_of = |date: NaiveDate| -> Result<DateTime<FixedOffset>, String> {
-        in_local_zone(date.and_time(time.unwrap_or(NaiveTime::MIN)), now)
-    };
+    })
+}
+
+/// A day said in words ("today", "2", "3 days ago", "5 hours ago", "Tuesday", "18 Nov"), at
+/// `time` when one was given, else at its start: the instant, whether it is a day without a
+/// time, and whether a day and month without a year was taken as last year's.
+fn said_in_words(
+    words: &[&str],
+    time: Option<NaiveTime>,
+    now: DateTime<FixedOffset>,
+) -> Result<(DateTime<FixedOffset>, bool, bool), String> {
+    let on = |date: NaiveDate| on_day(date, time, now);
     let today = now.date_naive();
     let mut day_only = time.is_none();
     let mut last_year = false;
-    let result = match words.as_slice() {
+    let at = match words {
         // Said back as what it is, not as a word not understood.
         ["tomorrow", ..] | ["next", ..] => return Err("that is in the future".into()),
         // A number alone is a number of days ago ("2": two days ago), the quickest answer
@@ -267,39 +296,23 @@ fn parse_typed_inner(
                 .ok_or_else(|| {
                     format!("a number alone is days ago, up to {BARE_DAYS}: write \"{n} days ago\" or a date (18 Nov)")
                 })?;
-            start_of(days_before(today, n)?)?
+            on(days_before(today, n)?)?
         }
-        ["today"] | ["this", "morning"] => start_of(today)?,
-        ["yesterday"] => start_of(today.pred_opt().ok_or("date out of range")?)?,
+        ["today"] | ["this", "morning"] => on(today)?,
+        ["yesterday"] => on(today.pred_opt().ok_or("date out of range")?)?,
         [n, unit, "ago"] => {
-            let n: i64 = word_number(n).ok_or_else(|| format!("{:?} is not a number", excerpt(n)))?;
-            if !(0..=36_525).contains(&n) {
-                return Err(format!("{n} is out of range"));
-            }
-            match unit.trim_end_matches('s') {
-                "hour" | "hr" | "h" if time.is_none() => {
-                    day_only = false;
-                    now.checked_sub_signed(Duration::hours(n))
-                        .ok_or("date out of range")?
-                }
-                "day" | "d" => start_of(days_before(today, n)?)?,
-                "week" | "wk" | "w" => start_of(days_before(today, 7 * n)?)?,
-                _ => return Err(format!("{:?} is not a unit: say hours, days or weeks", excerpt(unit))),
-            }
+            let (at, whole_day) = units_ago(n, unit, time, now)?;
+            day_only = whole_day;
+            at
         }
         [w] | ["last", w] if weekday(w).is_some() => {
-            // The last one before today: a treatment today is "today".
             let wd = weekday(w).ok_or("not a weekday")?;
-            let mut d = today.pred_opt().ok_or("date out of range")?;
-            while chrono::Datelike::weekday(&d) != wd {
-                d = d.pred_opt().ok_or("date out of range")?;
-            }
-            start_of(d)?
+            on(last_weekday_before(wd, today)?)?
         }
         other => match day_and_month(other, today)? {
             Some((d, moved_back)) => {
                 last_year = moved_back;
-                start_of(d)?
+                on(d)?
             }
             None => {
                 return Err(
@@ -308,13 +321,64 @@ fn parse_typed_inner(
             }
         },
     };
-    if result > now {
-        return Err("that is in the future".into());
-    }
-    Ok((within_a_century(result, now)?, day_only, last_year))
+    Ok((at, day_only, last_year))
 }
 
-/// The most days a number alone can mean (see `parse_typed_inner`).
+/// "3 days ago", "2 weeks ago" (at `time` on that day when one was given, else its start),
+/// "5 hours ago" (which takes no time of day): the instant, and whether it is a day without a
+/// time.
+fn units_ago(
+    n: &str,
+    unit: &str,
+    time: Option<NaiveTime>,
+    now: DateTime<FixedOffset>,
+) -> Result<(DateTime<FixedOffset>, bool), String> {
+    let n: i64 = word_number(n).ok_or_else(|| format!("{:?} is not a number", excerpt(n)))?;
+    if !(0..=36_525).contains(&n) {
+        return Err(format!("{n} is out of range"));
+    }
+    let days = match unit.trim_end_matches('s') {
+        "hour" | "hr" | "h" if time.is_none() => {
+            let at = now
+                .checked_sub_signed(Duration::hours(n))
+                .ok_or("date out of range")?;
+            return Ok((at, false));
+        }
+        "day" | "d" => n,
+        "week" | "wk" | "w" => 7 * n,
+        _ => {
+            return Err(format!(
+                "{:?} is not a unit: say hours, days or weeks",
+                excerpt(unit)
+            ))
+        }
+    };
+    let at = on_day(days_before(now.date_naive(), days)?, time, now)?;
+    Ok((at, time.is_none()))
+}
+
+/// The last `day_of_week` before `today`: a treatment today is "today", not "Tuesday".
+fn last_weekday_before(
+    day_of_week: chrono::Weekday,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    let mut d = today.pred_opt().ok_or("date out of range")?;
+    while chrono::Datelike::weekday(&d) != day_of_week {
+        d = d.pred_opt().ok_or("date out of range")?;
+    }
+    Ok(d)
+}
+
+/// A day at `time`, or at its start when no time was given, in the person's own time zone.
+fn on_day(
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, String> {
+    in_local_zone(date.and_time(time.unwrap_or(NaiveTime::MIN)), now)
+}
+
+/// The most days a number alone can mean (see `said_in_words`).
 const BARE_DAYS: i64 = 60;
 
 /// The same limit as a number of days (`--day`, `days_since_treatment`): no treatment is
