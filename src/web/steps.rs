@@ -129,164 +129,22 @@ pub fn render(
     problems: Vec<Problem>,
     posted: Option<&Form>,
 ) -> String {
-    let w = c.w;
-    let rules = c.rules;
-    let a = &draft.answers;
-    let was_posted = |field: &str, value: &str| posted.map(|f| f.values(field).contains(&value));
+    let page = Drawing {
+        step,
+        draft,
+        c,
+        posted,
+    };
     let out = match step {
-        Step::Emergency | Step::Urgent | Step::SameDay => {
-            let (_, title, hint) = sign_page(step, c);
-            let choices = c.frame.signs_of(step);
-            let answered = choices
-                .iter()
-                .all(|b| a.signs.iter().any(|s| s.id == b.value));
-            let yes = |id: &str| {
-                a.signs
-                    .iter()
-                    .any(|s| s.id == id && s.answer == SignState::Yes)
-            };
-            let items = choices
-                .iter()
-                .map(|b| b.item(was_posted("signs", &b.value).unwrap_or_else(|| yes(&b.value))))
-                .collect::<Vec<_>>();
-            let none_checked =
-                was_posted("signs", "none").unwrap_or(answered && !items.iter().any(|i| i.checked));
-            ChecklistPage {
-                l: layout(c, title, step, draft, problems),
-                action: step.path(),
-                field: "signs",
-                heading: title,
-                hint,
-                items,
-                none_checked,
-            }
-            .render()
-        }
-        Step::When => {
-            let typed = |name| posted.and_then(|f| f.values(name).first().map(|v| v.to_string()));
-            let (date, time) = match &a.treatment {
-                Some(t) => (
-                    t.at.format("%Y-%m-%d").to_string(),
-                    if t.time_given {
-                        t.at.format("%H:%M").to_string()
-                    } else {
-                        String::new()
-                    },
-                ),
-                None => (String::new(), String::new()),
-            };
-            WhenPage {
-                l: layout(c, &w.when.title, step, draft, problems),
-                date: typed("treated_on").unwrap_or(date),
-                time: typed("treated_time").unwrap_or(time),
-                max: c.now.format("%Y-%m-%d").to_string(),
-                confirm: posted.and_then(|f| when_confirm(f, c)),
-            }
-            .render()
-        }
-        Step::Symptoms => {
-            let items = c
-                .frame
-                .symptoms
-                .iter()
-                .map(|b| {
-                    b.item(
-                        was_posted("symptoms", &b.value)
-                            .unwrap_or_else(|| draft.symptom_order.contains(&b.value)),
-                    )
-                })
-                .collect::<Vec<_>>();
-            ChecklistPage {
-                l: layout(c, &w.symptoms.title, step, draft, problems),
-                action: step.path(),
-                field: "symptoms",
-                heading: &w.symptoms.title,
-                hint: &w.symptoms.hint,
-                none_checked: was_posted("symptoms", "none")
-                    .unwrap_or(a.symptoms_asked && draft.symptom_order.is_empty()),
-                items,
-            }
-            .render()
-        }
-        Step::Other => OtherPage {
-            l: layout(c, &w.other.title, step, draft, problems),
-            value: posted
-                .and_then(|f| f.values("other_description").first().map(|v| v.to_string()))
-                .or_else(|| draft.other_description.clone())
-                .unwrap_or_default(),
-        }
-        .render(),
-        Step::Details(n) => {
-            let id = draft.symptom_order.get(n - 1).cloned().unwrap_or_default();
-            let name = match (&draft.other_description, rules.other.as_ref()) {
-                (Some(words), Some(o)) if o.id == id => {
-                    format!("{}: \u{201c}{words}\u{201d}", label(rules, &id))
-                }
-                _ => label(rules, &id),
-            };
-            let was = a.symptoms.iter().find(|s| s.id == id);
-            QuestionsPage {
-                l: layout(c, &name, step, draft, problems),
-                action: step.path(),
-                title: Some(name.clone()),
-                groups: detail_groups(&id, was, draft, c, posted),
-            }
-            .render()
-        }
-        Step::AboutYou => {
-            let ids = c.about_you(draft);
-            let items = c
-                .frame
-                .risk_factors
-                .iter()
-                .filter(|b| ids.contains(&b.value))
-                .map(|b| {
-                    b.item(was_posted("risk_factors", &b.value).unwrap_or_else(|| {
-                        a.risk_factors
-                            .iter()
-                            .any(|x| x.id == b.value && x.answer == SignState::Yes)
-                    }))
-                })
-                .collect::<Vec<_>>();
-            let answered = ids
-                .iter()
-                .all(|id| a.risk_factors.iter().any(|r| &r.id == id));
-            ChecklistPage {
-                l: layout(c, &w.about_you.title, step, draft, problems),
-                action: step.path(),
-                field: "risk_factors",
-                heading: &w.about_you.title,
-                hint: &w.about_you.hint,
-                none_checked: was_posted("risk_factors", "none")
-                    .unwrap_or(answered && !items.iter().any(|i| i.checked)),
-                items,
-            }
-            .render()
-        }
-        Step::Repeat => {
-            let posted_value =
-                posted.and_then(|f| f.values("repeat_contact").first().map(|v| v.to_string()));
-            let checked =
-                posted_value
-                    .as_deref()
-                    .or(a.repeat_contact.map(|y| if y { "yes" } else { "no" }));
-            let mut group = RadioGroup::new(
-                "repeat_contact",
-                &w.repeat.title,
-                &[("yes", &w.repeat.yes), ("no", &w.repeat.no)],
-                checked,
-            );
-            group.heading = true;
-            QuestionsPage {
-                l: layout(c, &w.repeat.title, step, draft, problems),
-                action: step.path(),
-                title: None,
-                groups: vec![group],
-            }
-            .render()
-        }
+        Step::Emergency | Step::Urgent | Step::SameDay => page.signs(problems),
+        Step::When => page.when(problems),
+        Step::Symptoms => page.symptoms(problems),
+        Step::Other => page.other(problems),
+        Step::Details(n) => page.details(n, problems),
+        Step::AboutYou => page.about_you(problems),
+        Step::Repeat => page.repeat(problems),
         Step::Answers => AnswersPage {
-            l: layout(c, &w.answers.title, step, draft, problems),
+            l: layout(c, &c.w.answers.title, step, draft, problems),
             rows: summary_rows(draft, c),
         }
         .render(),
@@ -294,6 +152,221 @@ pub fn render(
     };
     // A template that cannot render is a build defect; the page says so plainly.
     out.unwrap_or_else(|e| format!("<!doctype html><title>Error</title><p>{}</p>", e))
+}
+
+/// One question page being drawn: its step, the answers so far, and the form that came
+/// back refused, if one did.
+struct Drawing<'a> {
+    step: Step,
+    draft: &'a Draft,
+    c: &'a Ctx<'a>,
+    posted: Option<&'a Form>,
+}
+
+impl<'a> Drawing<'a> {
+    /// Whether `value` of `field` was ticked in the refused form (`None`: no form came
+    /// back, the answers so far say).
+    fn was_posted(&self, field: &str, value: &str) -> Option<bool> {
+        self.posted.map(|f| f.values(field).contains(&value))
+    }
+
+    /// What was typed in `name` in the refused form.
+    fn typed(&self, name: &str) -> Option<String> {
+        self.posted
+            .and_then(|f| f.values(name).first().map(|v| v.to_string()))
+    }
+
+    fn layout(&self, title: &str, problems: Vec<Problem>) -> Layout {
+        layout(self.c, title, self.step, self.draft, problems)
+    }
+
+    /// A page of signs: the emergency signs, the emergency-department signs, or those to
+    /// have checked today.
+    fn signs(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        let a = &self.draft.answers;
+        let (_, title, hint) = sign_page(self.step, self.c);
+        let choices = self.c.frame.signs_of(self.step);
+        let answered = choices
+            .iter()
+            .all(|b| a.signs.iter().any(|s| s.id == b.value));
+        let yes = |id: &str| {
+            a.signs
+                .iter()
+                .any(|s| s.id == id && s.answer == SignState::Yes)
+        };
+        let items = choices
+            .iter()
+            .map(|b| {
+                b.item(
+                    self.was_posted("signs", &b.value)
+                        .unwrap_or_else(|| yes(&b.value)),
+                )
+            })
+            .collect::<Vec<_>>();
+        let none_checked = self
+            .was_posted("signs", "none")
+            .unwrap_or(answered && !items.iter().any(|i| i.checked));
+        ChecklistPage {
+            l: self.layout(title, problems),
+            action: self.step.path(),
+            field: "signs",
+            heading: title,
+            hint,
+            items,
+            none_checked,
+        }
+        .render()
+    }
+
+    /// When the treatment was: a date, and a time if known.
+    fn when(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        let c = self.c;
+        let (date, time) = match &self.draft.answers.treatment {
+            Some(t) => (
+                t.at.format("%Y-%m-%d").to_string(),
+                if t.time_given {
+                    t.at.format("%H:%M").to_string()
+                } else {
+                    String::new()
+                },
+            ),
+            None => (String::new(), String::new()),
+        };
+        WhenPage {
+            l: self.layout(&c.w.when.title, problems),
+            date: self.typed("treated_on").unwrap_or(date),
+            time: self.typed("treated_time").unwrap_or(time),
+            max: c.now.format("%Y-%m-%d").to_string(),
+            confirm: self.posted.and_then(|f| when_confirm(f, c)),
+        }
+        .render()
+    }
+
+    /// What the person notices: the expected reactions and "something else".
+    fn symptoms(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        let (w, draft) = (self.c.w, self.draft);
+        let items = self
+            .c
+            .frame
+            .symptoms
+            .iter()
+            .map(|b| {
+                b.item(
+                    self.was_posted("symptoms", &b.value)
+                        .unwrap_or_else(|| draft.symptom_order.contains(&b.value)),
+                )
+            })
+            .collect::<Vec<_>>();
+        ChecklistPage {
+            l: self.layout(&w.symptoms.title, problems),
+            action: self.step.path(),
+            field: "symptoms",
+            heading: &w.symptoms.title,
+            hint: &w.symptoms.hint,
+            none_checked: self
+                .was_posted("symptoms", "none")
+                .unwrap_or(draft.answers.symptoms_asked && draft.symptom_order.is_empty()),
+            items,
+        }
+        .render()
+    }
+
+    /// "Something else", in the person's words.
+    fn other(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        OtherPage {
+            l: self.layout(&self.c.w.other.title, problems),
+            value: self
+                .typed("other_description")
+                .or_else(|| self.draft.other_description.clone())
+                .unwrap_or_default(),
+        }
+        .render()
+    }
+
+    /// The details of the `n`-th symptom ticked.
+    fn details(&self, n: usize, problems: Vec<Problem>) -> askama::Result<String> {
+        let (rules, draft) = (self.c.rules, self.draft);
+        let id = draft.symptom_order.get(n - 1).cloned().unwrap_or_default();
+        let name = match (&draft.other_description, rules.other.as_ref()) {
+            (Some(words), Some(o)) if o.id == id => {
+                format!("{}: \u{201c}{words}\u{201d}", label(rules, &id))
+            }
+            _ => label(rules, &id),
+        };
+        let was = draft.answers.symptoms.iter().find(|s| s.id == id);
+        QuestionsPage {
+            l: self.layout(&name, problems),
+            action: self.step.path(),
+            title: Some(name.clone()),
+            groups: detail_groups(&id, was, draft, self.c, self.posted),
+        }
+        .render()
+    }
+
+    /// The risk factors whose yes could still change the answer (and those answered).
+    fn about_you(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        let (w, a) = (self.c.w, &self.draft.answers);
+        let ids = self.c.about_you(self.draft);
+        let items = self
+            .c
+            .frame
+            .risk_factors
+            .iter()
+            .filter(|b| ids.contains(&b.value))
+            .map(|b| {
+                b.item(
+                    self.was_posted("risk_factors", &b.value)
+                        .unwrap_or_else(|| {
+                            a.risk_factors
+                                .iter()
+                                .any(|x| x.id == b.value && x.answer == SignState::Yes)
+                        }),
+                )
+            })
+            .collect::<Vec<_>>();
+        let answered = ids
+            .iter()
+            .all(|id| a.risk_factors.iter().any(|r| &r.id == id));
+        ChecklistPage {
+            l: self.layout(&w.about_you.title, problems),
+            action: self.step.path(),
+            field: "risk_factors",
+            heading: &w.about_you.title,
+            hint: &w.about_you.hint,
+            none_checked: self
+                .was_posted("risk_factors", "none")
+                .unwrap_or(answered && !items.iter().any(|i| i.checked)),
+            items,
+        }
+        .render()
+    }
+
+    /// Whether the person has been in touch about this treatment before.
+    fn repeat(&self, problems: Vec<Problem>) -> askama::Result<String> {
+        let w = self.c.w;
+        let posted_value = self.typed("repeat_contact");
+        let checked = posted_value
+            .as_deref()
+            .or(self
+                .draft
+                .answers
+                .repeat_contact
+                .map(|y| if y { "yes" } else { "no" }));
+        let mut group = RadioGroup::new(
+            "repeat_contact",
+            &w.repeat.title,
+            &[("yes", &w.repeat.yes), ("no", &w.repeat.no)],
+            checked,
+        );
+        group.heading = true;
+        QuestionsPage {
+            l: self.layout(&w.repeat.title, problems),
+            action: self.step.path(),
+            title: None,
+            groups: vec![group],
+        }
+        .render()
+    }
 }
 
 /// The whole days since the treatment ("today" in day numbers).
