@@ -18,7 +18,7 @@ use super::flow::{self, Draft, Sent, Step};
 use super::form::{self, Form};
 use super::pages::{tone, Call, CheckItem, Problem, ResultPage, Section, SendForm};
 use super::steps::Ctx;
-use super::words::fill;
+use super::words::{fill, Words};
 use super::{html, load, save, see_other, store_trouble, Web};
 use crate::questionnaire::{escalation_ids, patient, Outcome, SignState};
 use aftercare_core::model::Disposition;
@@ -74,8 +74,7 @@ pub fn result_page<'a>(
     c: &Ctx<'a>,
     send: Option<SendForm>,
 ) -> ResultPage<'a> {
-    let w = c.w;
-    let rules = c.rules;
+    let (w, rules) = (c.w, c.rules);
     let a = &o.assessment;
     let d = a.disposition;
     let text = rules.disposition_text(d);
@@ -89,141 +88,12 @@ pub fn result_page<'a>(
         l.problems = s.problems.clone();
     }
     let urgent = d >= Disposition::GoToEdNow;
-    let mut sections = Vec::new();
-    let mut also = None;
-    let mut tell = None;
-    let mut day = None;
-    let mut more_signs = Vec::new();
-    let mut reasons = Vec::new();
-    if urgent {
-        tell = Some(crate::output::text::capitalise(&patient::operator_words(
-            o, rules,
-        )));
-        if d == Disposition::GoToEdNow {
-            // The questions stopped at the sign: the signs that would make it an
-            // emergency in combination are named, not asked.
-            let ids = |keep: fn(SignState) -> bool| -> Vec<String> {
-                o.answers
-                    .signs
-                    .iter()
-                    .filter(|s| keep(s.answer))
-                    .map(|s| s.id.clone())
-                    .collect()
-            };
-            let more = escalation_ids(
-                rules,
-                &ids(|s| s == SignState::Yes),
-                &ids(|s| s != SignState::NotAsked),
-            );
-            more_signs = more
-                .iter()
-                .filter_map(|id| c.frame.sign(id))
-                .map(|b| b.item(false))
-                .collect();
-            let mut lines: Vec<String> = Vec::new();
-            let call_back = text.call_back.clone();
-            if !call_back.is_empty() {
-                lines.push(call_back);
-            }
-            also = (!lines.is_empty()).then(|| lines.join(" "));
-            let why = patient::findings_in_words(o, rules);
-            if !why.is_empty() {
-                sections.push(Section {
-                    title: w.result.why.clone(),
-                    items: why,
-                    folded: false,
-                });
-            }
-        }
+    let body = if urgent {
+        instruction(o, c)
     } else {
-        let n = a.days_since_treatment.floor().max(0.0) as u64;
-        day = Some(if n == 0 {
-            w.result.day0.clone()
-        } else {
-            fill(&w.result.day, &[("day", &n.to_string())])
-        });
-        let mut push = |title: &str, items: Vec<String>| {
-            if !items.is_empty() {
-                sections.push(Section {
-                    // Every danger sign of the rule set: for reference, folded.
-                    folded: title == w.result.safety_net,
-                    title: title.to_string(),
-                    items,
-                });
-            }
-        };
-        let found = patient::findings_in_words(o, rules);
-        if found.len() > CARD_REASONS {
-            push(&w.result.found, found.clone());
-        }
-        reasons = found.into_iter().take(CARD_REASONS).collect();
-        push(
-            &w.result.aftercare,
-            a.advice
-                .iter()
-                .map(|item| match item.until_day {
-                    Some(until) => format!(
-                        "{} ({})",
-                        item.text,
-                        aftercare_core::day_words::until(until)
-                    ),
-                    None => item.text.clone(),
-                })
-                .collect(),
-        );
-        push(&w.result.expect, a.expect_next.clone());
-        if !a.advice.is_empty() {
-            push(&w.result.safety_net, c.frame.safety_net.clone());
-        }
-        push(&w.result.sooner, a.call_back.clone());
-    }
-    let sent = draft.sent.as_ref().map(|s| {
-        let mut lines = vec![fill(&w.send.sent, &[("time", &s.at)])];
-        if !s.consent_to_call {
-            lines.push(w.send.sent_no_consent.clone());
-        }
-        lines.push(w.send.sent_reminder.clone());
-        lines
-    });
-    let send = if d >= Disposition::SeeToday && draft.sent.is_none() {
-        Some(send.unwrap_or(SendForm {
-            title: String::new(),
-            name: String::new(),
-            phone: String::new(),
-            consent: false,
-            problems: Vec::new(),
-        }))
-        .map(|mut s| {
-            s.title = if urgent {
-                w.send.title_after.clone()
-            } else {
-                w.send.title.clone()
-            };
-            s
-        })
-    } else {
-        None
+        care_card(o, c)
     };
-    // The action's first sentence is the card's heading, the call to action.
-    let (heading, action) = match a.action.find(". ") {
-        Some(end) => (
-            a.action[..=end].trim().to_string(),
-            a.action[end + 1..].trim().to_string(),
-        ),
-        None => (a.action.clone(), String::new()),
-    };
-    let clinic_call = rules
-        .clinic
-        .phone
-        .as_ref()
-        .filter(|_| d >= Disposition::SeeWithin2Weeks && !urgent)
-        .map(|phone| Call {
-            number: phone
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect(),
-            words: fill(&w.result.call, &[("number", phone)]),
-        });
+    let (heading, action) = heading_and_rest(&a.action);
     ResultPage {
         l,
         code: d.code(),
@@ -231,31 +101,203 @@ pub fn result_page<'a>(
         label: text.label.clone(),
         heading,
         action,
-        reasons,
+        reasons: body.reasons,
         contact: (!urgent && d > Disposition::HomeCare)
             .then(|| aftercare_core::rules::advice_words::reach_the_clinic(&rules.clinic)),
-        clinic_call,
+        clinic_call: clinic_call(c, d),
         calls: if urgent {
             emergency_calls(c)
         } else {
             Vec::new()
         },
-        tell,
-        also,
-        more: more_signs,
+        tell: body.tell,
+        also: body.also,
+        more: body.more,
         more_hint: fill(
             &w.result.more_hint,
             &[("emergency", &rules.clinic.emergency_words())],
         ),
-        sent,
-        day,
-        sections,
-        send,
+        sent: sent_lines(draft, c),
+        day: body.day,
+        sections: body.sections,
+        send: send_form(d, draft, c, send),
         checked_with: fill(
             &w.result.checked_with,
             &[("name", &a.rule_set.name), ("version", &a.rule_set.version)],
         ),
     }
+}
+
+/// What a result says below its heading: the instruction's own lines for an emergency or
+/// the emergency department, the care card's for the rest.
+#[derive(Default)]
+struct Body<'a> {
+    sections: Vec<Section>,
+    also: Option<String>,
+    tell: Option<String>,
+    day: Option<String>,
+    more: Vec<CheckItem<'a>>,
+    reasons: Vec<String>,
+}
+
+/// An emergency or the emergency department: what to tell the operator, and after an
+/// emergency-department sign, the signs that would make it an emergency, and why.
+fn instruction<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
+    let (w, rules) = (c.w, c.rules);
+    let mut body = Body {
+        tell: Some(crate::output::text::capitalise(&patient::operator_words(
+            o, rules,
+        ))),
+        ..Body::default()
+    };
+    if o.assessment.disposition != Disposition::GoToEdNow {
+        return body;
+    }
+    // The questions stopped at the sign: the signs that would make it an emergency in
+    // combination are named, not asked.
+    let ids = |keep: fn(SignState) -> bool| -> Vec<String> {
+        o.answers
+            .signs
+            .iter()
+            .filter(|s| keep(s.answer))
+            .map(|s| s.id.clone())
+            .collect()
+    };
+    let more = escalation_ids(
+        rules,
+        &ids(|s| s == SignState::Yes),
+        &ids(|s| s != SignState::NotAsked),
+    );
+    body.more = more
+        .iter()
+        .filter_map(|id| c.frame.sign(id))
+        .map(|b| b.item(false))
+        .collect();
+    let call_back = &rules.disposition_text(Disposition::GoToEdNow).call_back;
+    body.also = (!call_back.is_empty()).then(|| call_back.clone());
+    let why = patient::findings_in_words(o, rules);
+    if !why.is_empty() {
+        body.sections.push(Section {
+            title: w.result.why.clone(),
+            items: why,
+            folded: false,
+        });
+    }
+    body
+}
+
+/// Any other result: the day, the reasons on the card (all of them below when more), the
+/// day's aftercare, what to expect, the danger signs (folded) and when to call back.
+fn care_card<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
+    let w = c.w;
+    let a = &o.assessment;
+    let n = a.days_since_treatment.floor().max(0.0) as u64;
+    let mut sections = Vec::new();
+    let mut push = |title: &str, items: Vec<String>| {
+        if !items.is_empty() {
+            sections.push(Section {
+                // Every danger sign of the rule set: for reference, folded.
+                folded: title == w.result.safety_net,
+                title: title.to_string(),
+                items,
+            });
+        }
+    };
+    let found = patient::findings_in_words(o, c.rules);
+    if found.len() > CARD_REASONS {
+        push(&w.result.found, found.clone());
+    }
+    push(
+        &w.result.aftercare,
+        a.advice
+            .iter()
+            .map(|item| match item.until_day {
+                Some(until) => format!(
+                    "{} ({})",
+                    item.text,
+                    aftercare_core::day_words::until(until)
+                ),
+                None => item.text.clone(),
+            })
+            .collect(),
+    );
+    push(&w.result.expect, a.expect_next.clone());
+    if !a.advice.is_empty() {
+        push(&w.result.safety_net, c.frame.safety_net.clone());
+    }
+    push(&w.result.sooner, a.call_back.clone());
+    Body {
+        sections,
+        day: Some(if n == 0 {
+            w.result.day0.clone()
+        } else {
+            fill(&w.result.day, &[("day", &n.to_string())])
+        }),
+        reasons: found.into_iter().take(CARD_REASONS).collect(),
+        ..Body::default()
+    }
+}
+
+/// The action's first sentence is the card's heading, the call to action; the rest follows.
+fn heading_and_rest(action: &str) -> (String, String) {
+    match action.find(". ") {
+        Some(end) => (
+            action[..=end].trim().to_string(),
+            action[end + 1..].trim().to_string(),
+        ),
+        None => (action.to_string(), String::new()),
+    }
+}
+
+/// The clinic's number as a link, for a result that asks the person to contact the clinic
+/// (never under an emergency's instruction).
+fn clinic_call(c: &Ctx, d: Disposition) -> Option<Call> {
+    c.rules
+        .clinic
+        .phone
+        .as_ref()
+        .filter(|_| d >= Disposition::SeeWithin2Weeks && d < Disposition::GoToEdNow)
+        .map(|phone| Call {
+            number: phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
+            words: fill(&c.w.result.call, &[("number", phone)]),
+        })
+}
+
+/// That the check-in was sent, when, and what happens next.
+fn sent_lines(draft: &Draft, c: &Ctx) -> Option<Vec<String>> {
+    let w = c.w;
+    draft.sent.as_ref().map(|s| {
+        let mut lines = vec![fill(&w.send.sent, &[("time", &s.at)])];
+        if !s.consent_to_call {
+            lines.push(w.send.sent_no_consent.clone());
+        }
+        lines.push(w.send.sent_reminder.clone());
+        lines
+    })
+}
+
+/// The form that sends the check-in to the clinic, from "see today" up and until it is
+/// sent: as it came back refused, or empty.
+fn send_form(d: Disposition, draft: &Draft, c: &Ctx, send: Option<SendForm>) -> Option<SendForm> {
+    if d < Disposition::SeeToday || draft.sent.is_some() {
+        return None;
+    }
+    let mut form = send.unwrap_or(SendForm {
+        title: String::new(),
+        name: String::new(),
+        phone: String::new(),
+        consent: false,
+        problems: Vec::new(),
+    });
+    form.title = if d >= Disposition::GoToEdNow {
+        c.w.send.title_after.clone()
+    } else {
+        c.w.send.title.clone()
+    };
+    Some(form)
 }
 
 /// A phone number as people write one: digits with spaces, dashes, dots, brackets and a
@@ -286,7 +328,72 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
     if c.next(&draft) != Step::Result || draft.sent.is_some() {
         return see_other(&c.next(&draft).path());
     }
-    let form = Form::parse(&body);
+    let sender = read_sender(&Form::parse(&body), w);
+    let outcome = match c.facts(&draft).outcome() {
+        Ok(o) => o,
+        Err(e) => return store_trouble(&web, &e.to_string()),
+    };
+    if outcome.assessment.disposition < Disposition::SeeToday {
+        return see_other(&Step::Result.path());
+    }
+    if !sender.problems.is_empty() {
+        return page(&web, &id, &draft, &c, Some(sender)).await;
+    }
+    let SendForm {
+        name,
+        phone,
+        consent,
+        ..
+    } = sender;
+    let answers = serde_json::json!({ "answers": outcome.answers, "case": outcome.input });
+    let (Ok(answers), Ok(result)) = (
+        serde_json::to_string(&answers),
+        serde_json::to_string(&outcome.assessment),
+    ) else {
+        return store_trouble(&web, "the check-in could not be written as JSON");
+    };
+    let store = match web.store.get().await {
+        Ok(s) => s,
+        Err(e) => return store_trouble(&web, &e),
+    };
+    let sent_at = Utc::now();
+    let checkin = crate::store::NewCheckin {
+        answers,
+        result,
+        disposition: outcome.assessment.disposition.code().to_string(),
+        urgency: outcome.assessment.disposition.urgency(),
+        rule_set_name: outcome.assessment.rule_set.name.clone(),
+        rule_set_version: outcome.assessment.rule_set.version.clone(),
+        patient_name: name,
+        phone,
+        consent_to_call: consent,
+        started_at: draft
+            .begun_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or(sent_at, |t| t.with_timezone(&Utc)),
+        sent_at,
+    };
+    let checkin_id = match store.send_checkin(&id, checkin).await {
+        Ok(id) => id,
+        Err(e) => return store_trouble(&web, &e.to_string()),
+    };
+    // The check-in is committed; the draft now only remembers that it was sent, for the
+    // page. Losing this note loses no check-in.
+    draft.sent = Some(Sent {
+        checkin: checkin_id,
+        at: c.now.format("%H:%M").to_string(),
+        consent_to_call: consent,
+    });
+    if let Err(r) = save(&web, &id, &draft).await {
+        return r;
+    }
+    see_other(&Step::Result.path())
+}
+
+/// The send form as posted: the name and phone checked, the consent read; what is wrong
+/// is in its `problems`, and nothing typed is lost.
+fn read_sender(form: &Form, w: &Words) -> SendForm {
     let mut problems = Vec::new();
     let mut field = |name: &str, max: usize, missing: &str, invalid: &str| -> String {
         let value = match form.one(name, w) {
@@ -334,67 +441,13 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
             false
         }
     };
-    let outcome = match c.facts(&draft).outcome() {
-        Ok(o) => o,
-        Err(e) => return store_trouble(&web, &e.to_string()),
-    };
-    if outcome.assessment.disposition < Disposition::SeeToday {
-        return see_other(&Step::Result.path());
-    }
-    if !problems.is_empty() {
-        let form = SendForm {
-            title: String::new(),
-            name,
-            phone,
-            consent,
-            problems,
-        };
-        return page(&web, &id, &draft, &c, Some(form)).await;
-    }
-    let answers = serde_json::json!({ "answers": outcome.answers, "case": outcome.input });
-    let (Ok(answers), Ok(result)) = (
-        serde_json::to_string(&answers),
-        serde_json::to_string(&outcome.assessment),
-    ) else {
-        return store_trouble(&web, "the check-in could not be written as JSON");
-    };
-    let store = match web.store.get().await {
-        Ok(s) => s,
-        Err(e) => return store_trouble(&web, &e),
-    };
-    let sent_at = Utc::now();
-    let checkin = crate::store::NewCheckin {
-        answers,
-        result,
-        disposition: outcome.assessment.disposition.code().to_string(),
-        urgency: outcome.assessment.disposition.urgency(),
-        rule_set_name: outcome.assessment.rule_set.name.clone(),
-        rule_set_version: outcome.assessment.rule_set.version.clone(),
-        patient_name: name,
+    SendForm {
+        title: String::new(),
+        name,
         phone,
-        consent_to_call: consent,
-        started_at: draft
-            .begun_at
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map_or(sent_at, |t| t.with_timezone(&Utc)),
-        sent_at,
-    };
-    let checkin_id = match store.send_checkin(&id, checkin).await {
-        Ok(id) => id,
-        Err(e) => return store_trouble(&web, &e.to_string()),
-    };
-    // The check-in is committed; the draft now only remembers that it was sent, for the
-    // page. Losing this note loses no check-in.
-    draft.sent = Some(Sent {
-        checkin: checkin_id,
-        at: c.now.format("%H:%M").to_string(),
-        consent_to_call: consent,
-    });
-    if let Err(r) = save(&web, &id, &draft).await {
-        return r;
+        consent,
+        problems,
     }
-    see_other(&Step::Result.path())
 }
 
 /// The signs asked after an emergency-department sign, below its instruction: the
