@@ -640,12 +640,10 @@ fn day_and_timeline(o: &Outcome, rules: &RuleSet, style: crate::output::text::St
     out
 }
 
-/// The aftercare for today, what to expect next, when to call, and when to get help
-/// sooner.
-fn aftercare_and_safety_net(out: &mut String, o: &Outcome, rules: &RuleSet, w: usize) {
-    let advice: Vec<String> = o
-        .assessment
-        .advice
+/// The day's aftercare as a person reads it: each item with how long it lasts, when it
+/// ends ("… (until day 3)"). The terminal's result and the web's care card say it so.
+pub fn advice_in_words(a: &aftercare_core::model::Assessment) -> Vec<String> {
+    a.advice
         .iter()
         .map(|item| match item.until_day {
             Some(until) => format!(
@@ -655,8 +653,13 @@ fn aftercare_and_safety_net(out: &mut String, o: &Outcome, rules: &RuleSet, w: u
             ),
             None => item.text.clone(),
         })
-        .collect();
-    section(out, "Aftercare today", &advice, w);
+        .collect()
+}
+
+/// The aftercare for today, what to expect next, when to call, and when to get help
+/// sooner.
+fn aftercare_and_safety_net(out: &mut String, o: &Outcome, rules: &RuleSet, w: usize) {
+    section(out, "Aftercare today", &advice_in_words(&o.assessment), w);
     section(out, "What to expect next", &o.assessment.expect_next, w);
     // Aftercare read on its own must still say when to call (clinical reference 1.2).
     if !o.assessment.advice.is_empty() {

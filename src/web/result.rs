@@ -207,20 +207,7 @@ fn care_card<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
     if found.len() > CARD_REASONS {
         push(&w.result.found, found.clone());
     }
-    push(
-        &w.result.aftercare,
-        a.advice
-            .iter()
-            .map(|item| match item.until_day {
-                Some(until) => format!(
-                    "{} ({})",
-                    item.text,
-                    aftercare_core::day_words::until(until)
-                ),
-                None => item.text.clone(),
-            })
-            .collect(),
-    );
+    push(&w.result.aftercare, patient::advice_in_words(a));
     push(&w.result.expect, a.expect_next.clone());
     if !a.advice.is_empty() {
         push(&w.result.safety_net, c.frame.safety_net.clone());

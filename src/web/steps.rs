@@ -180,6 +180,29 @@ impl<'a> Drawing<'a> {
         layout(self.c, title, self.step, self.draft, problems)
     }
 
+    /// A page of one checklist with "None of these", ticked as posted or, when nothing
+    /// came back, as `none` says of the answers so far.
+    fn checklist(
+        &self,
+        field: &'static str,
+        title: &'a str,
+        hint: &'a str,
+        items: Vec<CheckItem<'a>>,
+        none: bool,
+        problems: Vec<Problem>,
+    ) -> askama::Result<String> {
+        ChecklistPage {
+            l: self.layout(title, problems),
+            action: self.step.path(),
+            field,
+            heading: title,
+            hint,
+            none_checked: self.was_posted(field, "none").unwrap_or(none),
+            items,
+        }
+        .render()
+    }
+
     /// A page of signs: the emergency signs, the emergency-department signs, or those to
     /// have checked today.
     fn signs(&self, problems: Vec<Problem>) -> askama::Result<String> {
@@ -203,19 +226,8 @@ impl<'a> Drawing<'a> {
                 )
             })
             .collect::<Vec<_>>();
-        let none_checked = self
-            .was_posted("signs", "none")
-            .unwrap_or(answered && !items.iter().any(|i| i.checked));
-        ChecklistPage {
-            l: self.layout(title, problems),
-            action: self.step.path(),
-            field: "signs",
-            heading: title,
-            hint,
-            items,
-            none_checked,
-        }
-        .render()
+        let none = answered && !items.iter().any(|i| i.checked);
+        self.checklist("signs", title, hint, items, none, problems)
     }
 
     /// When the treatment was: a date, and a time if known.
@@ -257,18 +269,9 @@ impl<'a> Drawing<'a> {
                 )
             })
             .collect::<Vec<_>>();
-        ChecklistPage {
-            l: self.layout(&w.symptoms.title, problems),
-            action: self.step.path(),
-            field: "symptoms",
-            heading: &w.symptoms.title,
-            hint: &w.symptoms.hint,
-            none_checked: self
-                .was_posted("symptoms", "none")
-                .unwrap_or(draft.answers.symptoms_asked && draft.symptom_order.is_empty()),
-            items,
-        }
-        .render()
+        let none = draft.answers.symptoms_asked && draft.symptom_order.is_empty();
+        let (title, hint) = (&w.symptoms.title, &w.symptoms.hint);
+        self.checklist("symptoms", title, hint, items, none, problems)
     }
 
     /// "Something else", in the person's words.
@@ -327,18 +330,9 @@ impl<'a> Drawing<'a> {
         let answered = ids
             .iter()
             .all(|id| a.risk_factors.iter().any(|r| &r.id == id));
-        ChecklistPage {
-            l: self.layout(&w.about_you.title, problems),
-            action: self.step.path(),
-            field: "risk_factors",
-            heading: &w.about_you.title,
-            hint: &w.about_you.hint,
-            none_checked: self
-                .was_posted("risk_factors", "none")
-                .unwrap_or(answered && !items.iter().any(|i| i.checked)),
-            items,
-        }
-        .render()
+        let none = answered && !items.iter().any(|i| i.checked);
+        let (title, hint) = (&w.about_you.title, &w.about_you.hint);
+        self.checklist("risk_factors", title, hint, items, none, problems)
     }
 
     /// Whether the person has been in touch about this treatment before.
