@@ -690,12 +690,11 @@ pub fn operator_words(o: &Outcome, rules: &RuleSet) -> String {
             aftercare_core::day_words::treatment_for_operator(t.at, t.time_given, o.assessed_at)
         ));
     }
-    match named.as_slice() {
-        [] => {}
-        [one] => tell.push_str(&format!(", and you have {one}")),
-        [rest @ .., last] => {
-            tell.push_str(&format!(", and you have {} and {last}", rest.join(", ")))
-        }
+    if !named.is_empty() {
+        tell.push_str(&format!(
+            ", and you have {}",
+            aftercare_core::evaluate::and_list(&named)
+        ));
     }
     tell.push('.');
     tell

@@ -21,8 +21,8 @@ pub use crate::rules::{Aspect, RuleRef};
 pub(crate) use triage::known_states;
 pub use triage::{triage, triage_without_time, UNKNOWN_SYMPTOM_DISPOSITION};
 pub use words::{
-    advice_for_day, call_back, expect_next, explain, in_sentence, reaction_course, reason,
-    subject_name, tell_operator, upcoming_advice_changes,
+    advice_for_day, and_list, call_back, expect_next, explain, in_sentence, reaction_course,
+    reason, subject_name, tell_operator, upcoming_advice_changes,
 };
 
 /// A rule that fires, and the disposition it gives.

@@ -313,12 +313,8 @@ pub fn tell_operator(case: &Case, triage: &Triage, rules: &RuleSet) -> String {
     }
     let when = crate::day_words::treatment_ago(case.days_since_treatment, date_only(case));
     let mut tell = format!("I had a micro-needling treatment {when}");
-    match named.as_slice() {
-        [] => {}
-        [one] => tell.push_str(&format!(" and now have {one}")),
-        [rest @ .., last] => {
-            tell.push_str(&format!(" and now have {} and {last}", rest.join(", ")))
-        }
+    if !named.is_empty() {
+        tell.push_str(&format!(" and now have {}", and_list(&named)));
     }
     tell.push('.');
     tell
@@ -463,6 +459,16 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         }
     }
     out
+}
+
+/// "a", "a and b", "a, b and c": the signs an emergency operator hears, as a sentence
+/// names them.
+pub fn and_list(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn join_or(parts: &[String]) -> String {
