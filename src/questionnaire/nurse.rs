@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::prompt::{Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
+use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
 use crate::error::Error;
 use aftercare_core::model::Disposition;
