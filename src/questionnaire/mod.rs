@@ -12,12 +12,12 @@ pub mod checklist;
 pub mod hangup;
 pub mod lines;
 pub mod nurse;
+mod on_terminal;
 mod outcome;
 pub mod patient;
 pub mod prompt;
 mod questions;
 pub mod record;
-mod run;
 mod saving;
 pub mod sbar;
 #[cfg(any(test, feature = "testing"))]
@@ -33,6 +33,7 @@ pub use answers::{
     checkin_answers, Answers, Background, Elapsed, FromCheckin, Mode, SignAnswer, SignState,
     Started, SymptomAnswer, Treatment, TrendAnswer,
 };
+pub use on_terminal::{run_on_terminal, run_on_terminal_from};
 pub use outcome::{
     disposition_so_far, escalation_ids, evaluate, invalid_case, risk_factors_open,
     risk_factors_to_ask, whole_seconds, Outcome, Override,
@@ -41,7 +42,6 @@ pub use questions::{
     ask_checklist, ask_follow_ups, ask_other_words, ask_risk_factors, ask_sign_checklist,
     ask_symptoms, ask_symptoms_then, KeptDetails, NONE_KEY,
 };
-pub use run::{run_on_terminal, run_on_terminal_from};
 pub use saving::Options;
 pub(crate) use saving::{keep, stopped_words};
 pub use symptom_details::{ask_details, start_day_words};
