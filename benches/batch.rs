@@ -46,11 +46,7 @@ const TARGET_GROWTH: f64 = 0.15;
 fn main() {
     // Started again as the start-up baseline: read the file, parse it, write it, exit.
     if let Some(path) = std::env::var_os(ECHO) {
-        let text = std::fs::read(path).expect("the case file");
-        let value: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
-        let mut out = io::stdout().lock();
-        serde_json::to_writer(&mut out, &value).expect("writes");
-        writeln!(out).expect("writes");
+        echo_case_file(&path);
         return;
     }
     let rules = RuleSet::built_in();
@@ -61,8 +57,27 @@ fn main() {
     let peak_tenth = peak_memory(bin, &rules, CASES / 10);
     let peak_all = peak_memory(bin, &rules, CASES);
 
+    let (input, tenth) = generated_cases(&rules);
+    print_input(&rules, &input);
+    report_throughput(&rules, &input, tenth);
+    report_process(bin, &input, (peak_tenth, peak_all));
+    println!();
+    println!("benchmark took {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The start-up baseline: the case file read, parsed as JSON and written back.
+fn echo_case_file(path: &std::ffi::OsStr) {
+    let text = std::fs::read(path).expect("the case file");
+    let value: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &value).expect("writes");
+    writeln!(out).expect("writes");
+}
+
+/// The cases as JSON Lines in memory, and the length of the first tenth of them.
+fn generated_cases(rules: &RuleSet) -> (Vec<u8>, usize) {
     let mut input = Vec::with_capacity(CASES * 320);
-    generate(&rules, CASES, &mut input).expect("generates in memory");
+    generate(rules, CASES, &mut input).expect("generates in memory");
     let tenth = input
         .iter()
         .enumerate()
@@ -70,6 +85,11 @@ fn main() {
         .nth(CASES / 10 - 1)
         .map(|(i, _)| i + 1)
         .expect("a tenth of the cases");
+    (input, tenth)
+}
+
+/// What is measured: the rule set and the cases.
+fn print_input(rules: &RuleSet, input: &[u8]) {
     println!(
         "aftercare batch benchmark: rule set {} {}, release build",
         rules.name, rules.version
@@ -80,18 +100,21 @@ fn main() {
         input.len() as f64 / 1e6
     );
     println!();
+}
 
-    // In process, one thread: the real stream code, and the serde_json baseline. The figures
-    // use the thread's CPU time, so that other work on the machine does not count; the wall
-    // time is shown beside it.
+/// In process, one thread: the real stream code, and the serde_json baseline, over all the
+/// cases and over the first tenth (`tenth` bytes) for the growth. The figures use the
+/// thread's CPU time, so that other work on the machine does not count; the wall time is
+/// shown beside it.
+fn report_throughput(rules: &RuleSet, input: &[u8], tenth: usize) {
     let small = &input[..tenth];
     let mut triage_all = Vec::new();
     let mut triage_tenth = Vec::new();
     let mut baseline_all = Vec::new();
     for _ in 0..ROUNDS {
-        triage_all.push(time_triage(&rules, &input, CASES));
-        baseline_all.push(time_baseline(&input, CASES));
-        triage_tenth.push(time_triage(&rules, small, CASES / 10));
+        triage_all.push(time_triage(rules, input, CASES));
+        baseline_all.push(time_baseline(input, CASES));
+        triage_tenth.push(time_triage(rules, small, CASES / 10));
     }
     let (t_all, b_all, t_tenth) = (
         Timing::median(&triage_all),
@@ -127,9 +150,12 @@ fn main() {
         "  time for 10x the cases / 10x the time for 1x: {growth:.3}  {}",
         verdict((growth - 1.0).abs() <= TARGET_GROWTH, "target 1 within 15%")
     );
+}
 
-    // The release binary as a process.
-    let (echo, version, check) = startup(bin, &input);
+/// The release binary as a process: its start-up beside the echo's, and its peak memory
+/// over a stream of a tenth of the cases and of all of them (`peak`, measured first).
+fn report_process(bin: &str, input: &[u8], peak: (Option<u64>, Option<u64>)) {
+    let (echo, version, check) = startup(bin, input);
     println!("process: {bin}");
     println!("  start-up, process start to exit, median and best of {STARTUP_RUNS} runs each, taking turns:");
     println!(
@@ -149,7 +175,7 @@ fn main() {
             verdict(ratio <= TARGET_STARTUP_RATIO, "target <= 2 times the echo")
         );
     }
-    match (peak_tenth, peak_all) {
+    match peak {
         (Some(tenth), Some(all)) => println!(
             "  peak resident memory, stream on standard input: {} cases {:.1} MiB, {} cases {:.1} MiB  {}",
             group(CASES / 10),
@@ -160,8 +186,6 @@ fn main() {
         ),
         _ => println!("  peak resident memory: not measured (no /proc on this system)"),
     }
-    println!();
-    println!("benchmark took {:.1} s", started.elapsed().as_secs_f64());
 }
 
 /// Deterministic, so every run measures the same input (splitmix64).

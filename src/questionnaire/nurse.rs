@@ -3,74 +3,14 @@
 //! record, then the disposition, which the nurse may change, and an SBAR note.
 
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
 
-use super::prompt::{Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
+use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
 use crate::error::Error;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
 
-/// What the nurse records about the call itself, around the clinical questions: who
-/// called and how to call back, the complaint in the caller's words, and at the end the
-/// advice given, whether the caller understood, notes, and who took the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct CallDetails {
-    /// "patient" or "someone else"; empty when the call details were skipped.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub caller: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub caller_name: String,
-    /// The patient, when someone else calls for them: the caller's name alone would not
-    /// say whose chart the call belongs to.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub patient_name: String,
-    /// The patient's date of birth (YYYY-MM-DD), to tell patients of the same name apart.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub patient_birth_date: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub callback: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub complaint: String,
-    /// The care advice the nurse confirmed giving, in the words given.
-    pub advice_given: Vec<String>,
-    /// Whether the safety net (when to call back) was confirmed as given.
-    pub safety_net_given: bool,
-    /// "Caller understood and agrees"; `None` when not asked (the call stopped first).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub understood: Option<bool>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub notes: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub nurse: String,
-    /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
-    /// stop after an instruction was given): "cancelled" or "interrupted"; "hangup" or
-    /// "terminated" when the terminal was closed or a SIGTERM came (see `hangup`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<String>,
-    /// The call was stopped before any disposition was given to the caller: the computed
-    /// disposition is of the answers so far, and was not said.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub before_instruction: bool,
-    /// When the call began and ended (RFC 3339, whole seconds): the start is the clock the
-    /// answers are assessed at, the end that clock plus the time the questions took.
-    pub started_at: String,
-    pub ended_at: String,
-    /// The web check-in the call was started from (a callback on it), by its id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_checkin: Option<String>,
-    /// When that check-in was sent (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkin_sent_at: Option<String>,
-    /// The disposition the check-in gave.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkin_disposition: Option<Disposition>,
-    /// The symptoms whose details (severity, trend, start) are the check-in's, as sent:
-    /// still ticked in the call, and confirmed by the nurse as still right rather than
-    /// asked again.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub checkin_details_kept: Vec<String>,
-}
+pub use super::outcome::CallDetails;
 
 /// Runs the nurse's protocol to its end: call details, the questions, the disposition the
 /// nurse may change, and the end of the call. A call stopped after an instruction was given,

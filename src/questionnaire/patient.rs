@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::prompt::{Choice, Prompter, SelectOne, Stop, YesNo};
+use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
 use crate::error::Error;
+use aftercare_core::day_words::day_number;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
 

@@ -1,0 +1,375 @@
+//! The answers as asked and kept: who answered, each sign and symptom with its details, the
+//! treatment's time, the background, and the case they make. The web check-in keeps them
+//! between pages as JSON, and a sent check-in gives them back to start the nurse's call.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+use aftercare_core::input::{CaseInput, SymptomInput};
+use aftercare_core::model::{Disposition, Severity, Trend};
+use aftercare_core::when;
+
+/// Who is answering: the wording and the order of the questions differ, the evaluation not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Patient,
+    Nurse,
+}
+
+/// The answer to one yes/no sign question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignState {
+    Yes,
+    No,
+    /// Not asked because the questions stopped at an earlier positive sign.
+    NotAsked,
+    /// Asked, and the caller did not know (a risk factor in the nurse's background: the
+    /// device, a medicine). Not counted as present, and never written as "denies".
+    NotKnown,
+}
+
+impl From<bool> for SignState {
+    /// An answered question: yes or no.
+    fn from(yes: bool) -> Self {
+        if yes {
+            SignState::Yes
+        } else {
+            SignState::No
+        }
+    }
+}
+
+/// A warning sign that was asked about (or deliberately not), for the record and the note:
+/// pertinent negatives are part of the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignAnswer {
+    pub id: String,
+    pub answer: SignState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendAnswer {
+    Improving,
+    Stable,
+    Worsening,
+    NotSure,
+}
+
+impl TrendAnswer {
+    pub const ALL: [TrendAnswer; 4] = [
+        TrendAnswer::Improving,
+        TrendAnswer::Stable,
+        TrendAnswer::Worsening,
+        TrendAnswer::NotSure,
+    ];
+
+    /// The stable key of the answer, as choices and scripts name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            TrendAnswer::Improving => "improving",
+            TrendAnswer::Stable => "stable",
+            TrendAnswer::Worsening => "worsening",
+            TrendAnswer::NotSure => "not_sure",
+        }
+    }
+
+    /// A trend the person is not sure of counts as stable: never as improving, which is the
+    /// one trend that makes a symptom past its usual window look normal. (Worsening would
+    /// claim something the person did not say; stable is the protocol's default.)
+    pub fn for_rules(self) -> Trend {
+        match self {
+            TrendAnswer::Improving => Trend::Improving,
+            TrendAnswer::Stable | TrendAnswer::NotSure => Trend::Stable,
+            TrendAnswer::Worsening => Trend::Worsening,
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            TrendAnswer::Improving => "getting better",
+            TrendAnswer::Stable => "about the same",
+            TrendAnswer::Worsening => "getting worse",
+            TrendAnswer::NotSure => "trend not known",
+        }
+    }
+}
+
+/// When a symptom began, as a day number since the treatment, or not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Started {
+    /// The day number; day 0 is "since the treatment", today is "now".
+    Day(u32),
+    /// Later on the treatment day (day 0), not from the treatment itself.
+    LaterOnTreatmentDay,
+    NotSure,
+}
+
+/// One symptom from the checklist with its details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SymptomAnswer {
+    pub id: String,
+    pub severity: Severity,
+    pub trend: TrendAnswer,
+    pub started: Started,
+    /// For "something else": what it is, in the person's own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The time since the treatment: the longest reading in days, and whether the treatment
+/// was on today's calendar day (day 0 can be yesterday evening and this morning).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Elapsed {
+    pub days: f64,
+    pub treated_today: bool,
+}
+
+/// When the treatment was, and how it was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Treatment {
+    /// The earliest instant the answer can mean: the start of the day when no time of day
+    /// was given.
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// Whether a time of day was given (or follows from the answer, as "5 hours ago" does).
+    /// Without one, the case carries the date alone, read as the whole day.
+    pub time_given: bool,
+    /// What was typed, or the day picked on the calendar.
+    pub as_given: String,
+}
+
+impl Treatment {
+    /// The treatment as a case's `treated_at`: the instant with its offset when the time of
+    /// day is known, else the date alone. A date alone is the whole day: the triage reads
+    /// its start (the longest time since treatment), the aftercare advice its end (the
+    /// shortest), so that "no makeup for 24 hours" is never lifted early. The start of the
+    /// day as an instant would lose that second reading.
+    pub fn treated_at(&self) -> String {
+        if self.time_given {
+            self.at.to_rfc3339()
+        } else {
+            self.at.format("%Y-%m-%d").to_string()
+        }
+    }
+
+    /// The day and, when given, the time, for the person to check.
+    pub fn when_words(&self) -> String {
+        aftercare_core::day_words::treatment_date(self.at, self.time_given)
+    }
+}
+
+fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339())
+}
+
+/// Answers read back (the web check-in keeps them between pages): the instant as written.
+fn from_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let text = String::deserialize(d)?;
+    DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
+}
+
+/// Background for the record (nurse) that is not a risk factor of the rule set: not part
+/// of the rules' arithmetic. What is a risk factor (the device, eczema, blood thinners...)
+/// is asked once, as the rule set's own question, and kept in [`Answers::risk_factors`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, Deserialize)]
+pub struct Background {
+    pub treated_areas: Vec<String>,
+    pub products: Vec<String>,
+    /// Numbing products put on before or after the appointment: which and where.
+    pub numbing_products: String,
+    pub allergies: String,
+    pub session: String,
+}
+
+/// Everything asked and answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answers {
+    /// `None` when the questions stopped at a danger sign before the date was asked: the
+    /// patient is asked the danger signs first, and a person in danger is not made to type a
+    /// date.
+    pub treatment: Option<Treatment>,
+    /// Warning signs asked one by one or as a checklist of signs, in the order asked.
+    pub signs: Vec<SignAnswer>,
+    /// Whether the symptom checklist was answered (false when the questions stopped early).
+    pub symptoms_asked: bool,
+    pub symptoms: Vec<SymptomAnswer>,
+    /// Symptoms ticked whose details were not asked, because the answers had already
+    /// reached an emergency or the emergency department: kept in the case with the
+    /// protocol's defaults, so that nothing the person said is lost.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub pending: Vec<String>,
+    /// Risk factors asked (the patient: only those that could change the result; the
+    /// nurse: all of them, once, in the background), with their answers.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub risk_factors: Vec<SignAnswer>,
+    /// A repeat contact about the same problem, or a very worried person; `None` when the
+    /// questions stopped before it.
+    pub repeat_contact: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<Background>,
+}
+
+impl Answers {
+    pub fn new(treatment: Option<Treatment>) -> Self {
+        Answers {
+            treatment,
+            signs: Vec::new(),
+            symptoms_asked: false,
+            symptoms: Vec::new(),
+            pending: Vec::new(),
+            risk_factors: Vec::new(),
+            repeat_contact: None,
+            background: None,
+        }
+    }
+
+    /// The signs answered "yes", in the order asked.
+    pub fn positive_signs(&self) -> impl Iterator<Item = &str> {
+        self.signs
+            .iter()
+            .filter(|s| s.answer == SignState::Yes)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Days from the treatment to `now`, as `CaseInput::resolve` will count them (0 when
+    /// the date was not asked; see [`Answers::case_input`]).
+    pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
+        self.treatment
+            .as_ref()
+            .map_or(0.0, |t| when::days_between(t.at, now))
+    }
+
+    /// The time since the treatment as the start-day question needs it.
+    pub fn elapsed(&self, now: DateTime<FixedOffset>) -> Elapsed {
+        Elapsed {
+            days: self.days(now),
+            treated_today: self
+                .treatment
+                .as_ref()
+                .is_none_or(|t| t.at.date_naive() == now.date_naive()),
+        }
+    }
+
+    /// The risk factors as the case carries them: those answered "yes"; none when none was
+    /// asked (not known is not "no", but a risk factor only ever raises the answer).
+    fn risk_factor_input(&self) -> Option<Vec<String>> {
+        (!self.risk_factors.is_empty()).then(|| {
+            self.risk_factors
+                .iter()
+                .filter(|r| r.answer == SignState::Yes)
+                .map(|r| r.id.clone())
+                .collect()
+        })
+    }
+
+    /// Every id answered so far, yes or no, for the follow-up questions ("not known" is
+    /// still open).
+    pub fn answered_ids(&self) -> Vec<String> {
+        self.answered().map(str::to_string).collect()
+    }
+
+    /// [`Answers::answered_ids`], borrowed.
+    pub fn answered(&self) -> impl Iterator<Item = &str> {
+        self.signs
+            .iter()
+            .chain(&self.risk_factors)
+            .filter(|s| matches!(s.answer, SignState::Yes | SignState::No))
+            .map(|s| s.id.as_str())
+    }
+
+    /// The case exactly as the JSON interface would take it.
+    pub fn case_input(&self, now: DateTime<FixedOffset>) -> CaseInput {
+        let days = self.days(now);
+        let mut symptoms: Vec<SymptomInput> =
+            self.positive_signs().map(SymptomInput::new).collect();
+        for id in &self.pending {
+            symptoms.push(SymptomInput {
+                // Not asked: "not sure", the latest start (see `Started::NotSure`).
+                started_day: Some(days),
+                ..SymptomInput::new(id.clone())
+            });
+        }
+        for s in &self.symptoms {
+            // "Today" (the latest day offered) is now, not the start of that day: a symptom
+            // that began today may have begun minutes ago, and a late start is what the
+            // "starts after" rules look for. A start known only as a day is that whole day,
+            // read by the evaluation in the careful direction (`started_on_day`). Not
+            // knowing when it began counts as "it began now", the latest it can have begun.
+            let (started_day, started_on_day) = match s.started {
+                Started::Day(d) if f64::from(d) >= days.floor() => (Some(days), None),
+                Started::Day(0) => (Some(0.0), None),
+                Started::Day(d) => (None, Some(f64::from(d))),
+                Started::LaterOnTreatmentDay => (None, Some(0.0)),
+                Started::NotSure => (Some(days), None),
+            };
+            symptoms.push(SymptomInput {
+                severity: Some(s.severity),
+                trend: Some(s.trend.for_rules()),
+                started_day,
+                started_on_day,
+                description: s.description.clone(),
+                ..SymptomInput::new(s.id.clone())
+            });
+        }
+        match &self.treatment {
+            Some(t) => CaseInput {
+                id: None,
+                days_since_treatment: None,
+                treated_at: Some(t.treated_at()),
+                // The time of the answers, always: the case read again later (a saved
+                // record given to `check --input`) gives the same answer, a date alone too.
+                assessed_at: Some(now.to_rfc3339()),
+                symptoms,
+                risk_factors: self.risk_factor_input(),
+                repeat_contact: self.repeat_contact,
+            },
+            // No date: the questions stopped at a danger sign before it. The day cannot
+            // change that answer (a warning sign always wins over a window; the day only
+            // moves the expected reactions and the late-presentation rule, all less urgent
+            // than a danger sign), so day 0 stands in for it.
+            None => CaseInput {
+                id: None,
+                days_since_treatment: Some(0.0),
+                treated_at: None,
+                assessed_at: None,
+                symptoms,
+                risk_factors: self.risk_factor_input(),
+                repeat_contact: self.repeat_contact,
+            },
+        }
+    }
+}
+
+/// What a sent check-in already says, to start the nurse's call from it: the danger signs
+/// are asked again (the person's state may have changed since it was sent), the answers
+/// known so far are offered to confirm (see [`super::nurse::run_from`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromCheckin {
+    /// The check-in's id, for the note and the record.
+    pub checkin: String,
+    /// From the check-in's callback details.
+    pub patient_name: String,
+    pub phone: String,
+    /// The person's answers as sent (see [`checkin_answers`]).
+    pub answers: Answers,
+    pub sent_at: DateTime<FixedOffset>,
+    /// What the check-in's result was.
+    pub disposition: Disposition,
+}
+
+/// The answers of a stored check-in, from its JSON text: the web check-in keeps them as
+/// `{"answers": ..., "case": ...}`; the answers alone are read too.
+pub fn checkin_answers(json: &str) -> Result<Answers, Error> {
+    let bad = |e: serde_json::Error| Error::Input(format!("the check-in's answers: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
+    let answers = match value.get_mut("answers") {
+        Some(inner) => inner.take(),
+        None => value,
+    };
+    serde_json::from_value(answers).map_err(bad)
+}
