@@ -284,15 +284,7 @@ pub fn render_text(a: &DayAdvice, style: Style) -> String {
         out.push_str(&wrap(note, style.width, "", ""));
     }
     let mut section = |title: &str, items: &[String]| {
-        if items.is_empty() {
-            return;
-        }
-        out.push('\n');
-        out.push_str(title);
-        out.push('\n');
-        for item in items {
-            out.push_str(&wrap(item, style.width, "  - ", "    "));
-        }
+        crate::output::text::titled_list(&mut out, title, items, style, false)
     };
     section("In short", &a.answers);
     section(

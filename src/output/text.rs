@@ -67,12 +67,16 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str, items: &[String], style: Style) {
+/// A titled list as every report for a person writes one (the check's report, the
+/// questionnaire's result, the day's advice): a blank line, the title (bold when `bold`
+/// and colour is on), then each item wrapped with its continuation lines under its first
+/// word. Nothing at all for no items.
+pub fn titled_list(out: &mut String, title: &str, items: &[String], style: Style, bold: bool) {
     if items.is_empty() {
         return;
     }
     out.push('\n');
-    out.push_str(&if style.color {
+    out.push_str(&if style.color && bold {
         title.bold().to_string()
     } else {
         title.to_string()
@@ -83,21 +87,17 @@ fn section(out: &mut String, title: &str, items: &[String], style: Style) {
     }
 }
 
+fn section(out: &mut String, title: &str, items: &[String], style: Style) {
+    titled_list(out, title, items, style, true);
+}
+
 /// The heading of the safety net that ends every advice page and the advice of a result.
 pub const SAFETY_NET_TITLE: &str = "Warning signs: when to get help";
 
 /// The safety net as the last part of a page: its heading, then each line as an item.
 pub fn safety_net_text(lines: &[String], style: Style) -> String {
-    let mut out = String::from("\n");
-    out.push_str(&if style.color {
-        SAFETY_NET_TITLE.bold().to_string()
-    } else {
-        SAFETY_NET_TITLE.to_string()
-    });
-    out.push('\n');
-    for line in lines {
-        out.push_str(&wrap(line, style.width, "  - ", "    "));
-    }
+    let mut out = String::new();
+    titled_list(&mut out, SAFETY_NET_TITLE, lines, style, true);
     out
 }
 

@@ -701,17 +701,14 @@ pub fn operator_words(o: &Outcome, rules: &RuleSet) -> String {
     tell
 }
 
-/// A titled list, each item wrapped with its continuation lines under its first word.
+/// A titled list, each item wrapped with its continuation lines under its first word (the
+/// result's titles are plain: its heading alone is coloured).
 fn section(out: &mut String, title: &str, items: &[String], width: usize) {
-    if items.is_empty() {
-        return;
-    }
-    out.push('\n');
-    out.push_str(title);
-    out.push('\n');
-    for item in items {
-        out.push_str(&crate::output::text::wrap(item, width, "  - ", "    "));
-    }
+    let style = crate::output::text::Style {
+        color: false,
+        width,
+    };
+    crate::output::text::titled_list(out, title, items, style, false);
 }
 
 /// Each finding in the person's words (see [`crate::output::text::findings_in_words`]),
