@@ -180,7 +180,9 @@ fn from_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>
 pub struct Background {
     pub treated_areas: Vec<String>,
     pub products: Vec<String>,
-    /// Numbing products put on before or after the appointment: which and where.
+    /// Numbing products put on before or after the appointment: which and where (not in
+    /// records saved before protocol 1.2 asked it).
+    #[serde(default)]
     pub numbing_products: String,
     pub allergies: String,
     pub session: String,

@@ -3,7 +3,7 @@
 //! it (the follow-up signs and the risk factors worth asking).
 
 use chrono::{DateTime, FixedOffset, Timelike};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::answers::{Answers, Mode};
 use crate::error::Error;
@@ -13,7 +13,7 @@ use aftercare_core::model::{Assessment, Case, Disposition};
 use aftercare_core::rules::RuleSet;
 
 /// A nurse's change of the computed disposition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {
     pub from: Disposition,
     pub to: Disposition,
@@ -37,61 +37,66 @@ impl Override {
 /// What the nurse records about the call itself, around the clinical questions: who
 /// called and how to call back, the complaint in the caller's words, and at the end the
 /// advice given, whether the caller understood, notes, and who took the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+///
+/// Read back from a record, a field left out is as the writer leaves it out: empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct CallDetails {
     /// "patient" or "someone else"; empty when the call details were skipped.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caller: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caller_name: String,
     /// The patient, when someone else calls for them: the caller's name alone would not
     /// say whose chart the call belongs to.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub patient_name: String,
     /// The patient's date of birth (YYYY-MM-DD), to tell patients of the same name apart.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub patient_birth_date: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub callback: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub complaint: String,
     /// The care advice the nurse confirmed giving, in the words given.
     pub advice_given: Vec<String>,
     /// Whether the safety net (when to call back) was confirmed as given.
     pub safety_net_given: bool,
     /// "Caller understood and agrees"; `None` when not asked (the call stopped first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub understood: Option<bool>,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nurse: String,
     /// Set when the call was stopped and kept (Esc or Ctrl-C, then "stop and keep", or any
     /// stop after an instruction was given): "cancelled" or "interrupted"; "hangup" or
     /// "terminated" when the terminal was closed or a SIGTERM came (see `hangup`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
     /// The call was stopped before any disposition was given to the caller: the computed
     /// disposition is of the answers so far, and was not said.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub before_instruction: bool,
     /// When the call began and ended (RFC 3339, whole seconds): the start is the clock the
     /// answers are assessed at, the end that clock plus the time the questions took.
+    /// Records saved before call times were kept have none.
+    #[serde(default)]
     pub started_at: String,
+    #[serde(default)]
     pub ended_at: String,
     /// The web check-in the call was started from (a callback on it), by its id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_checkin: Option<String>,
     /// When that check-in was sent (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkin_sent_at: Option<String>,
     /// The disposition the check-in gave.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkin_disposition: Option<Disposition>,
     /// The symptoms whose details (severity, trend, start) are the check-in's, as sent:
     /// still ticked in the call, and confirmed by the nurse as still right rather than
     /// asked again.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkin_details_kept: Vec<String>,
 }
 

@@ -6,63 +6,69 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::nurse::CallDetails;
 use super::{Answers, Mode, Outcome, Override};
 use crate::error::Error;
 use aftercare_core::input::CaseInput;
 use aftercare_core::model::{Disposition, Finding, RuleSetId};
 
-/// What a record holds. `format` names this layout so that a reader can tell versions apart.
-#[derive(Debug, Serialize)]
-pub struct Record<'a> {
-    pub format: &'static str,
+/// What a record holds: written at the end of the questionnaire, and read back by
+/// `record show` and `record fhir` into the same types, so that what is read can never
+/// drift from what is written. `format` names this layout so that a reader can tell
+/// versions apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub format: String,
     pub mode: Mode,
     /// When the questions were answered (the assessment time).
     pub assessed_at: String,
-    pub answers: &'a Answers,
+    pub answers: Answers,
     /// The case as the JSON interface takes it: `aftercare check --input` on it gives the
     /// same computed disposition.
-    pub case: &'a CaseInput,
+    pub case: CaseInput,
     /// The danger sign at which the questions stopped, if they did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stopped_at: Option<&'a str>,
-    pub findings: &'a [Finding],
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<String>,
+    /// The rules' findings when the questions were answered. Read back, but never exported:
+    /// the FHIR bundle carries the findings of the case assessed again.
+    pub findings: Vec<Finding>,
     /// The disposition the rules gave.
     pub computed_disposition: Disposition,
     /// The nurse's change, if any.
-    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
-    pub nurse_override: Option<&'a Override>,
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub nurse_override: Option<Override>,
     /// The disposition in force.
     pub disposition: Disposition,
     pub rule_set: RuleSetId,
     /// The call details and the end of the call (nurse), with `stopped` when the call was
     /// stopped after its instruction.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call: Option<&'a super::nurse::CallDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallDetails>,
     /// The SBAR note, as printed (nurse).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'a str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 pub const FORMAT: &str = "aftercare-record-1";
 
-impl<'a> Record<'a> {
-    pub fn new(o: &'a Outcome, note: Option<&'a str>) -> Self {
+impl Record {
+    pub fn new(o: &Outcome, note: Option<&str>) -> Self {
         Record {
-            format: FORMAT,
+            format: FORMAT.to_string(),
             mode: o.mode,
             assessed_at: rfc3339(o.assessed_at),
-            answers: &o.answers,
-            case: &o.input,
-            stopped_at: o.stopped_at.as_deref(),
-            findings: &o.assessment.findings,
+            answers: o.answers.clone(),
+            case: o.input.clone(),
+            stopped_at: o.stopped_at.clone(),
+            findings: o.assessment.findings.clone(),
             computed_disposition: o.assessment.disposition,
-            nurse_override: o.nurse_override.as_ref(),
+            nurse_override: o.nurse_override.clone(),
             disposition: o.disposition(),
             rule_set: o.assessment.rule_set.clone(),
-            call: o.call.as_ref(),
-            note,
+            call: o.call.clone(),
+            note: note.map(str::to_string),
         }
     }
 }
@@ -74,7 +80,7 @@ fn rfc3339(t: DateTime<FixedOffset>) -> String {
 /// Writes the record whole or not at all, never in place of anything. If someone saved to
 /// the same name since the check before the first question, the call is not lost: it goes
 /// beside it (`call-2.json`, ...). Returns the name used.
-pub fn write(path: &Path, record: &Record<'_>) -> Result<std::path::PathBuf, Error> {
+pub fn write(path: &Path, record: &Record) -> Result<std::path::PathBuf, Error> {
     let mut bytes =
         crate::output::json::to_vec_pretty(record).map_err(|e| Error::Io(e.to_string()))?;
     bytes.push(b'\n');
@@ -122,69 +128,6 @@ pub fn check_new_file(path: &Path, flag: &str, what: &str) -> Result<(), Error> 
         })
 }
 
-/// A record read back, for `aftercare record fhir`: what the FHIR bundle needs of it.
-#[derive(Debug, serde::Deserialize)]
-struct Saved {
-    format: String,
-    mode: Mode,
-    assessed_at: String,
-    answers: SavedAnswers,
-    /// Read as `check --input` reads a case (see [`read_as_fhir`]).
-    case: serde_json::Value,
-    #[serde(default)]
-    stopped_at: Option<String>,
-    /// Required, as in every record, but not exported: the bundle carries the findings of
-    /// the case assessed again.
-    #[allow(dead_code)]
-    findings: serde::de::IgnoredAny,
-    computed_disposition: Disposition,
-    #[serde(rename = "override", default)]
-    nurse_override: Option<SavedOverride>,
-    disposition: Disposition,
-    rule_set: RuleSetId,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SavedAnswers {
-    treatment: Option<SavedTreatment>,
-    signs: Vec<SavedSign>,
-    symptoms_asked: bool,
-    symptoms: Vec<SavedSymptom>,
-    repeat_contact: Option<bool>,
-    #[serde(default)]
-    background: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SavedTreatment {
-    at: String,
-    time_given: bool,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SavedSign {
-    id: String,
-    answer: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SavedSymptom {
-    id: String,
-    severity: aftercare_core::model::Severity,
-    trend: String,
-    started: serde_json::Value,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SavedOverride {
-    from: Disposition,
-    to: Disposition,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    confirmed: Option<bool>,
-}
-
 /// Reads a saved record and gives it as a FHIR bundle: the answers as a
 /// QuestionnaireResponse authored by the nurse (or the person), and the disposition in force
 /// as a RiskAssessment, with an override and its reason as a note.
@@ -194,24 +137,33 @@ pub fn read_as_fhir(
 ) -> Result<serde_json::Value, Error> {
     use crate::output::fhir;
     let name = path.display().to_string();
-    let saved = read_saved(path, &name, rules)?;
-    let instant = chrono::DateTime::parse_from_rfc3339(&saved.assessed_at)
-        .map_err(|e| Error::Input(format!("{name}: assessed_at: {e}: {:?}", saved.assessed_at)))?;
-    let case = aftercare_core::input::parse_json_case(&saved.case.to_string())
+    let record = read(path)?;
+    if record.rule_set != rules.id() {
+        crate::output::diagnostics::warning(&format!(
+            "{name}: recorded with the rule set {} {}; the words for the disposition come from {} {}",
+            record.rule_set.name, record.rule_set.version, rules.name, rules.version
+        ));
+    }
+    let instant = chrono::DateTime::parse_from_rfc3339(&record.assessed_at).map_err(|e| {
+        Error::Input(format!(
+            "{name}: assessed_at: {e}: {:?}",
+            record.assessed_at
+        ))
+    })?;
+    let case = &record.case;
+    let retriaged = aftercare_core::evaluate::assess_input(case, rules, instant)
         .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
-    let retriaged = aftercare_core::evaluate::assess_input(&case, rules, instant)
-        .map_err(|e| Error::Input(format!("{name}: case: {e}")))?;
-    check_dispositions(&name, &saved, retriaged.disposition, rules)?;
+    check_dispositions(&name, &record, retriaged.disposition, rules)?;
     let answers = fhir_answers(
-        &saved.answers,
+        &record.answers,
         case.risk_factors.clone().unwrap_or_default(),
     );
-    let author = match saved.mode {
+    let author = match record.mode {
         Mode::Nurse => "the clinic's nurse (telephone triage)",
         Mode::Patient => "the person treated (self-reported)",
     };
     let assessed = fhir::Assessed {
-        protocol: match saved.mode {
+        protocol: match record.mode {
             Mode::Nurse => fhir::Protocol::Nurse,
             Mode::Patient => fhir::Protocol::Patient,
         },
@@ -221,66 +173,85 @@ pub fn read_as_fhir(
         case_id: case.id.as_deref(),
         // The rules' findings, not the file's: what is exported is what the case gives.
         findings: &retriaged.findings,
-        computed: saved.computed_disposition,
-        disposition: saved.disposition,
-        override_note: saved.nurse_override.as_ref().map(SavedOverride::note),
+        computed: record.computed_disposition,
+        disposition: record.disposition,
+        override_note: record.nurse_override.as_ref().map(override_note),
         author: Some(author),
-        stopped: saved.stopped_at.is_some(),
-        rule_set: &saved.rule_set,
+        stopped: record.stopped_at.is_some(),
+        rule_set: &record.rule_set,
         seed: 0,
     };
     Ok(fhir::bundle(rules, &assessed))
 }
 
-/// Reads the record at `path` (called `name` in messages): refused when it is not a record
-/// of this version's format; a warning when it was recorded with other rules than `rules`.
-fn read_saved(
-    path: &Path,
-    name: &str,
-    rules: &aftercare_core::rules::RuleSet,
-) -> Result<Saved, Error> {
+/// Reads the record at `path` into the types the questionnaire writes it from: refused when
+/// it is not a record of this version's format.
+pub fn read(path: &Path) -> Result<Record, Error> {
+    let name = path.display().to_string();
     let bytes = read_capped(path)?;
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let saved: Saved = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let at = e.path().to_string();
-        Error::Input(format!(
-            "{name}: not an aftercare record: {at}: {}",
-            aftercare_core::input::clean_serde_message(&e.into_inner().to_string())
-        ))
+    let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        unreadable(&name, e, || {
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+        })
     })?;
-    if saved.format != FORMAT {
+    check_format(&name, &record)?;
+    Ok(record)
+}
+
+fn check_format(name: &str, record: &Record) -> Result<(), Error> {
+    if record.format != FORMAT {
         return Err(Error::Input(format!(
             "{name}: format: {:?} is not a record this version reads ({FORMAT})",
-            saved.format
+            record.format
         )));
     }
-    if saved.rule_set != rules.id() {
-        crate::output::diagnostics::warning(&format!(
-            "{name}: recorded with the rule set {} {}; the words for the disposition come from {} {}",
-            saved.rule_set.name, saved.rule_set.version, rules.name, rules.version
-        ));
+    Ok(())
+}
+
+/// Why a file (called `name`) is not a record, from the error of reading it at the field it
+/// names. A fault inside the case is told as `check --input` tells it ("case: symptoms[0]
+/// ..."), from the case read on its own (`whole` gives the file's JSON): the case is the
+/// part a person edits, and `check --input` is where it is read.
+fn unreadable(
+    name: &str,
+    e: serde_path_to_error::Error<serde_json::Error>,
+    whole: impl FnOnce() -> Option<serde_json::Value>,
+) -> Error {
+    let at = e.path().to_string();
+    if at == "case" || at.starts_with("case.") || at.starts_with("case[") {
+        let case = whole().and_then(|mut w| w.get_mut("case").map(serde_json::Value::take));
+        if let Some(Err(why)) = case.map(|c| aftercare_core::input::parse_json_case(&c.to_string()))
+        {
+            return Error::Input(format!("{name}: case: {why}"));
+        }
     }
-    Ok(saved)
+    Error::Input(format!(
+        "{name}: not an aftercare record: {at}: {}",
+        aftercare_core::input::clean_serde_message(&e.into_inner().to_string())
+    ))
 }
 
 /// A record's answers as a FHIR response holds them: the signs asked, the treatment, the
 /// symptoms with their details, the repeat contact, the case's risk factors and the
 /// nurse's background.
-fn fhir_answers(a: &SavedAnswers, risk_factors: Vec<String>) -> crate::output::fhir::Answers {
+fn fhir_answers(a: &Answers, risk_factors: Vec<String>) -> crate::output::fhir::Answers {
+    use super::answers::{SignState, Started};
     use crate::output::fhir;
     fhir::Answers {
         signs: a
             .signs
             .iter()
-            .filter(|s| s.answer != "not_asked")
-            .map(|s| (s.id.clone(), s.answer == "yes"))
+            .filter(|s| s.answer != SignState::NotAsked)
+            .map(|s| (s.id.clone(), s.answer == SignState::Yes))
             .collect(),
         signs_as_lists: false,
         treated_at: a.treatment.as_ref().and_then(|t| {
+            let at = t.at.to_rfc3339();
             if t.time_given {
-                fhir::date_time(&t.at)
+                fhir::date_time(&at)
             } else {
-                t.at.get(..10).and_then(fhir::date_time)
+                at.get(..10).and_then(fhir::date_time)
             }
         }),
         symptoms: a.symptoms_asked.then(|| {
@@ -289,59 +260,55 @@ fn fhir_answers(a: &SavedAnswers, risk_factors: Vec<String>) -> crate::output::f
                 .map(|s| fhir::SymptomAnswer {
                     id: s.id.clone(),
                     severity: Some(s.severity),
-                    trend: Some(s.trend.clone()),
+                    trend: Some(s.trend.key().to_string()),
                     started_day: None,
-                    started_on_day: s
-                        .started
-                        .get("day")
-                        .and_then(serde_json::Value::as_u64)
-                        .and_then(|d| u32::try_from(d).ok()),
+                    started_on_day: match s.started {
+                        Started::Day(d) => Some(d),
+                        Started::LaterOnTreatmentDay | Started::NotSure => None,
+                    },
                     description: None,
                 })
                 .collect()
         }),
         repeat_contact: a.repeat_contact,
         risk_factors,
+        // By key in alphabetical order, as the bundle has always listed them.
         background: a
             .background
             .iter()
-            .flatten()
-            .map(|(key, v)| {
-                let values = match v {
-                    serde_json::Value::Array(items) => items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(str::to_string))
-                        .collect(),
-                    serde_json::Value::String(s) => vec![s.clone()],
-                    other => vec![other.to_string()],
-                };
-                (key.clone(), values)
+            .flat_map(|b| {
+                [
+                    ("allergies", vec![b.allergies.clone()]),
+                    ("numbing_products", vec![b.numbing_products.clone()]),
+                    ("products", b.products.clone()),
+                    ("session", vec![b.session.clone()]),
+                    ("treated_areas", b.treated_areas.clone()),
+                ]
             })
+            .map(|(key, values)| (key.to_string(), values))
             .collect(),
     }
 }
 
-impl SavedOverride {
-    /// "Nurse override: computed … changed to … (less urgent). Reason: …", for the
-    /// RiskAssessment's note.
-    fn note(&self) -> String {
-        let direction = if self.to < self.from {
-            "less urgent"
-        } else {
-            "more urgent"
-        };
-        let mut note = format!(
-            "Nurse override: computed {} changed to {} ({direction}).",
-            self.from, self.to
-        );
-        if let Some(r) = &self.reason {
-            note.push_str(&format!(" Reason: {r}"));
-        }
-        if self.confirmed == Some(true) {
-            note.push_str(" Lowering confirmed by the nurse.");
-        }
-        note
+/// "Nurse override: computed … changed to … (less urgent). Reason: …", for the
+/// RiskAssessment's note.
+fn override_note(o: &Override) -> String {
+    let direction = if o.to < o.from {
+        "less urgent"
+    } else {
+        "more urgent"
+    };
+    let mut note = format!(
+        "Nurse override: computed {} changed to {} ({direction}).",
+        o.from, o.to
+    );
+    if let Some(r) = &o.reason {
+        note.push_str(&format!(" Reason: {r}"));
     }
+    if o.confirmed == Some(true) {
+        note.push_str(" Lowering confirmed by the nurse.");
+    }
+    note
 }
 
 /// Refuses a record whose dispositions are not those its case gives with the loaded rules:
@@ -350,7 +317,7 @@ impl SavedOverride {
 /// asked for). An edited record cannot export a milder answer than its answers give.
 fn check_dispositions(
     name: &str,
-    saved: &Saved,
+    saved: &Record,
     retriaged: Disposition,
     rules: &aftercare_core::rules::RuleSet,
 ) -> Result<(), Error> {
@@ -437,17 +404,19 @@ pub fn show(
     use crate::cli::RecordFormat;
     let shown = path.display();
     let bytes = read_capped(path)?;
-    let record: serde_json::Value = serde_json::from_slice(&bytes)
+    let file: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::Input(format!("{shown}: not a record (JSON: {e})")))?;
-    if record.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+    if file.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(Error::Input(format!(
             "{shown}: not a record (its \"format\" is not {FORMAT:?})"
         )));
     }
-    let note = record.get("note").and_then(|n| n.as_str());
-    let text = match (format, note) {
+    let record: Record = serde_path_to_error::deserialize(&file)
+        .map_err(|e| unreadable(&shown.to_string(), e, || Some(file.clone())))?;
+    let text = match (format, &record.note) {
+        // The file as read: a record is shown as it was saved.
         (Some(RecordFormat::Json), _) => {
-            crate::output::json::to_string_pretty(&record).map_err(|e| Error::Io(e.to_string()))?
+            crate::output::json::to_string_pretty(&file).map_err(|e| Error::Io(e.to_string()))?
                 + "\n"
         }
         (Some(RecordFormat::Note) | None, Some(note)) => visible(note),
@@ -457,46 +426,38 @@ pub fn show(
             )))
         }
         (Some(RecordFormat::Text) | None, _) => {
-            let case = record
-                .get("case")
-                .ok_or_else(|| Error::Input(format!("{shown}: the record has no case")))?;
-            let input = aftercare_core::input::parse_json_case(&case.to_string())
-                .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let rules = load()?;
-            let assessment = aftercare_core::evaluate::assess_input(&input, &rules, now)
+            let assessment = aftercare_core::evaluate::assess_input(&record.case, &rules, now)
                 .map_err(|e| Error::Input(format!("{shown}: case: {e}")))?;
             let mut out = crate::output::text::report_styled(&assessment, &rules, style);
             // A call stopped before the date was asked has day 0 in its case only to be
             // assessed (see `Answers::case_input`): replayed, the day is not asked, not
             // "0 hours since the treatment".
-            if record
-                .pointer("/answers/treatment")
-                .is_some_and(serde_json::Value::is_null)
-            {
+            if record.answers.treatment.is_none() {
                 out = out.replacen(
                     &crate::output::text::day_line(assessment.days_since_treatment),
                     "Treatment date: not asked (the questions stopped before it).\n",
                     1,
                 );
             }
-            if let Some(d) = record.get("disposition").and_then(|d| d.as_str()) {
-                if d != assessment.disposition.code() {
+            if record.disposition != assessment.disposition {
+                out.push_str(&format!(
+                    "\nDisposition in force (the nurse's change, recorded): {}\n",
+                    record.disposition.code()
+                ));
+            }
+            if let Some(call) = &record.call {
+                if let Some(how) = &call.stopped {
                     out.push_str(&visible(&format!(
-                        "\nDisposition in force (the nurse's change, recorded): {d}\n"
+                        "The call was stopped ({how}){}.\n",
+                        if call.before_instruction {
+                            " before any disposition was given: the one above is of the answers \
+                             so far, and was not said"
+                        } else {
+                            ""
+                        }
                     )));
                 }
-            }
-            if let Some(how) = record.pointer("/call/stopped").and_then(|s| s.as_str()) {
-                let before = record.pointer("/call/before_instruction") == Some(&true.into());
-                out.push_str(&visible(&format!(
-                    "The call was stopped ({how}){}.\n",
-                    if before {
-                        " before any disposition was given: the one above is of the answers \
-                         so far, and was not said"
-                    } else {
-                        ""
-                    }
-                )));
             }
             out
         }

@@ -98,3 +98,52 @@ fn the_program_refuses_a_taken_record_name_before_the_first_question() {
         );
     }
 }
+
+/// A record is read back into the very types it is written from: every kind of record the
+/// questionnaire writes (patient and nurse, stopped early or not, with an override and the
+/// nurse's background) reads back equal, so that the reader cannot drift from the writer.
+#[test]
+fn every_kind_of_record_reads_back_as_it_was_written() {
+    use aftercare::questionnaire::record;
+    let rules = crate::support::rules();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, o) in crate::schema::sample_outcomes() {
+        let note = (o.mode == aftercare::questionnaire::Mode::Nurse)
+            .then(|| aftercare::questionnaire::sbar::render(&o, rules, 80));
+        let written = record::Record::new(&o, note.as_deref());
+        let path = dir.path().join(format!("{}.json", name.replace(' ', "-")));
+        let used = record::write(&path, &written).unwrap();
+        assert_eq!(used, path, "{name}");
+        let read = record::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(read, written, "{name}");
+    }
+}
+
+/// A record whose case was edited into one that cannot be read is told as `check --input`
+/// tells that case, by `record show` and `record fhir` alike, naming the file.
+#[test]
+fn a_record_with_an_unreadable_case_names_the_field_of_the_case() {
+    let file = crate::support::repo_path("contracts/fhir/records/nurse-call-with-an-override.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    record["case"]["symptoms"][0]["severity"] = "huge".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited-call.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
+    let shown = path.to_str().unwrap();
+    for command in [
+        &["record", "fhir", shown][..],
+        &["record", "show", shown, "--format", "text"][..],
+        &["record", "show", shown, "--format", "json"][..],
+    ] {
+        let r = crate::support::run(command, "");
+        assert_eq!(r.code, 3, "{command:?}: {}", r.stderr);
+        let line = r.error_line();
+        assert!(
+            line.contains(&format!(
+                "{shown}: case: symptoms[0].severity: unknown variant"
+            )),
+            "{command:?}: {line}"
+        );
+    }
+}
