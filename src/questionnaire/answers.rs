@@ -186,6 +186,11 @@ pub struct Background {
     pub numbing_products: String,
     pub allergies: String,
     pub session: String,
+    /// What records saved before these became risk factors still carry here (`device`,
+    /// `cold_sores`, `eczema`, `blood_thinners`): read back and exported as they were
+    /// written, never asked now.
+    #[serde(flatten)]
+    pub earlier: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Everything asked and answered.

@@ -1152,6 +1152,7 @@ fn ask_background_for_the_record(p: &mut dyn Prompter) -> Answer<Background> {
         numbing_products: or_not(numbing, "not recorded"),
         allergies: or_not(allergies, "not recorded"),
         session: or_not(session, "not known"),
+        earlier: Default::default(),
     })
 }
 

@@ -272,22 +272,40 @@ fn fhir_answers(a: &Answers, risk_factors: Vec<String>) -> crate::output::fhir::
         }),
         repeat_contact: a.repeat_contact,
         risk_factors,
-        // By key in alphabetical order, as the bundle has always listed them.
         background: a
             .background
-            .iter()
-            .flat_map(|b| {
-                [
-                    ("allergies", vec![b.allergies.clone()]),
-                    ("numbing_products", vec![b.numbing_products.clone()]),
-                    ("products", b.products.clone()),
-                    ("session", vec![b.session.clone()]),
-                    ("treated_areas", b.treated_areas.clone()),
-                ]
-            })
-            .map(|(key, values)| (key.to_string(), values))
-            .collect(),
+            .as_ref()
+            .map(background_answers)
+            .unwrap_or_default(),
     }
+}
+
+/// The nurse's background by key, in alphabetical order as the bundle has always listed
+/// it, with what an older record carries besides (its texts as written).
+fn background_answers(b: &super::answers::Background) -> Vec<(String, Vec<String>)> {
+    let mut all: std::collections::BTreeMap<&str, Vec<String>> = b
+        .earlier
+        .iter()
+        .map(|(key, v)| {
+            let values = match v {
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                serde_json::Value::String(s) => vec![s.clone()],
+                other => vec![other.to_string()],
+            };
+            (key.as_str(), values)
+        })
+        .collect();
+    all.insert("allergies", vec![b.allergies.clone()]);
+    all.insert("numbing_products", vec![b.numbing_products.clone()]);
+    all.insert("products", b.products.clone());
+    all.insert("session", vec![b.session.clone()]);
+    all.insert("treated_areas", b.treated_areas.clone());
+    all.into_iter()
+        .map(|(key, values)| (key.to_string(), values))
+        .collect()
 }
 
 /// "Nurse override: computed … changed to … (less urgent). Reason: …", for the

@@ -147,3 +147,55 @@ fn a_record_with_an_unreadable_case_names_the_field_of_the_case() {
         );
     }
 }
+
+/// A record saved before the device, cold sores, eczema and blood thinners became risk
+/// factors carries them in the nurse's background: `record fhir` still exports them, as
+/// written, beside the rest of the background.
+#[test]
+fn an_older_record_keeps_its_background_in_the_bundle() {
+    let file = crate::support::repo_path("contracts/fhir/records/nurse-call-with-an-override.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let background = record["answers"]["background"].as_object_mut().unwrap();
+    background.remove("numbing_products");
+    background.insert("device".into(), "radio-frequency pen".into());
+    background.insert("blood_thinners".into(), "warfarin".into());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("older-call.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
+    let r = crate::support::run(&["record", "fhir", path.to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bundle: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let response = &bundle["entry"][0]["resource"];
+    let group = response["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["linkId"] == "background")
+        .expect("the background group");
+    let keys: Vec<&str> = group["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["linkId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "background.allergies",
+            "background.blood_thinners",
+            "background.device",
+            "background.products",
+            "background.session",
+            "background.treated_areas"
+        ],
+        "{group}"
+    );
+    let device = group["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["linkId"] == "background.device")
+        .unwrap();
+    assert_eq!(device["answer"][0]["valueString"], "radio-frequency pen");
+}
