@@ -70,12 +70,7 @@ fn fnv(text: &str) -> String {
 pub struct Web {
     pub rules: Arc<RuleSet>,
     pub store: StoreSlot,
-    /// The clock of every page, when pinned (`--now`).
-    pub pinned_now: Option<DateTime<FixedOffset>>,
-    /// How long unsent answers are kept after the last page answered.
-    pub draft_lifetime: chrono::Duration,
-    /// How long a sent check-in is kept before it is deleted.
-    pub keep_checkins: chrono::Duration,
+    pub settings: WebSettings,
     pub words: &'static Words,
     /// What every page says that follows from the words and the rules alone.
     pub frame: Frame,
@@ -146,7 +141,9 @@ pub async fn keep_tidy(web: Arc<Web>) {
         let done = async {
             store.purge_drafts(now).await?;
             store.purge_sessions(now).await?;
-            store.purge_checkins(now - web.keep_checkins, now).await
+            store
+                .purge_checkins(now - web.settings.keep_checkins, now)
+                .await
         };
         if let Err(e) = done.await {
             eprintln!(
@@ -162,7 +159,8 @@ impl Web {
     /// whether the answers stop, the result) is of one instant, the one a record keeps.
     fn now(&self) -> DateTime<FixedOffset> {
         crate::questionnaire::whole_seconds(
-            self.pinned_now
+            self.settings
+                .pinned_now
                 .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         )
     }
@@ -183,9 +181,7 @@ impl Web {
             frame: Frame::new(words, &rules),
             rules,
             store,
-            pinned_now: settings.pinned_now,
-            draft_lifetime: settings.draft_lifetime,
-            keep_checkins: settings.keep_checkins,
+            settings,
             words,
         }
     }
@@ -195,7 +191,7 @@ impl Web {
     }
 
     fn lifetime_hours(&self) -> String {
-        let minutes = self.draft_lifetime.num_minutes();
+        let minutes = self.settings.draft_lifetime.num_minutes();
         if minutes % 60 == 0 {
             (minutes / 60).to_string()
         } else {
@@ -368,7 +364,7 @@ async fn save(web: &Web, id: &str, draft: &Draft) -> Result<(), Response> {
     let text = serde_json::to_string(draft).map_err(|e| store_trouble(web, &e.to_string()))?;
     let now = Utc::now();
     store
-        .save_draft(id, &text, now, now + web.draft_lifetime)
+        .save_draft(id, &text, now, now + web.settings.draft_lifetime)
         .await
         .map_err(|e| store_trouble(web, &e.to_string()))
 }
@@ -425,7 +421,7 @@ async fn start(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
     let secure = if behind_tls(&headers) { "; Secure" } else { "" };
     let cookie = format!(
         "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        web.draft_lifetime.num_seconds()
+        web.settings.draft_lifetime.num_seconds()
     );
     let mut r = see_other(&Step::Emergency.path());
     if let Ok(v) = HeaderValue::from_str(&cookie) {
