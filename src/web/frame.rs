@@ -24,7 +24,6 @@ impl Choice {
             id: &self.id,
             value: &self.value,
             label: &self.label,
-            hint: None,
             checked,
         }
     }

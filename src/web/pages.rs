@@ -79,7 +79,6 @@ pub struct CheckItem<'a> {
     pub id: &'a str,
     pub value: &'a str,
     pub label: &'a str,
-    pub hint: Option<&'a str>,
     pub checked: bool,
 }
 
