@@ -393,6 +393,7 @@ impl<'a> Facts<'a> {
 }
 
 /// The first question still open, or the result ([`Facts::next`] of a draft on its own).
+#[cfg(test)]
 pub fn next(draft: &Draft, rules: &RuleSet, now: DateTime<FixedOffset>) -> Step {
     Facts::new(draft, rules, now, &Known::default()).next()
 }
