@@ -170,12 +170,12 @@ pub fn run(config: &Config) -> Result<ExitCode, Error> {
         }
         Action::FhirQuestionnaire { nurse } => {
             let rules = load_rules(config)?;
-            let protocol = if *nurse {
-                output::fhir::Protocol::Nurse
+            let mode = if *nurse {
+                crate::conversation::Mode::Nurse
             } else {
-                output::fhir::Protocol::Patient
+                crate::conversation::Mode::Patient
             };
-            print_json(&output::fhir::questionnaire(&rules, protocol))
+            print_json(&output::fhir::questionnaire(&rules, mode))
         }
         Action::RecordFhir { file } => {
             let rules = load_rules(config)?;

@@ -647,7 +647,7 @@ fn fhir_bundle(
         None => (now.to_rfc3339(), now),
     };
     let assessed = output::fhir::Assessed {
-        protocol: output::fhir::Protocol::Patient,
+        mode: crate::conversation::Mode::Patient,
         answers: output::fhir::case_answers(input, instant),
         assessed_at,
         instant: instant.to_rfc3339(),

@@ -16,6 +16,7 @@ pub mod app;
 pub mod atomic;
 pub mod batch;
 pub mod cli;
+pub mod conversation;
 pub mod error;
 #[cfg(any(test, feature = "testing"))]
 pub mod fuzz_contract;

@@ -8,6 +8,7 @@
 
 use serde_json::{json, Value};
 
+use crate::conversation::{self, Mode, Part};
 use aftercare_core::model::{Disposition, Finding, RuleSetId, Severity, Trend};
 use aftercare_core::rules::RuleSet;
 
@@ -28,28 +29,8 @@ fn code_system(rule_set_name: &str, what: &str) -> String {
     format!("{}/CodeSystem/{what}", base_url(rule_set_name))
 }
 
-/// Which questionnaire: the patient's checklists, or the nurse's one-by-one protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    Patient,
-    Nurse,
-}
-
-impl Protocol {
-    fn key(self) -> &'static str {
-        match self {
-            Protocol::Patient => "patient",
-            Protocol::Nurse => "nurse",
-        }
-    }
-}
-
-pub fn questionnaire_url(rule_set_name: &str, protocol: Protocol) -> String {
-    format!(
-        "{}/Questionnaire/{}",
-        base_url(rule_set_name),
-        protocol.key()
-    )
+pub fn questionnaire_url(rule_set_name: &str, mode: Mode) -> String {
+    format!("{}/Questionnaire/{}", base_url(rule_set_name), mode.key())
 }
 
 fn symptom_coding(rules: &RuleSet, name: &str, id: &str) -> Value {
@@ -74,21 +55,21 @@ fn danger_signs(rules: &RuleSet) -> Vec<&str> {
 
 /// The symptoms list of a protocol: the nurse asks the same-day signs on their own; `other`,
 /// for anything the lists do not name, comes last.
-fn symptom_list(rules: &RuleSet, protocol: Protocol) -> Vec<&str> {
+fn symptom_list(rules: &RuleSet, mode: Mode) -> Vec<&str> {
     let same_day = rules.signs_of(Disposition::SeeToday);
     rules
         .checklist_ids(Disposition::SeeToday)
         .into_iter()
-        .filter(|id| protocol == Protocol::Patient || !same_day.contains(id))
+        .filter(|id| mode == Mode::Patient || !same_day.contains(id))
         .chain(rules.other.as_ref().map(|o| o.id.as_str()))
         .collect()
 }
 
 /// Which checklist asks about `id` in a protocol, when one does after the danger signs.
-fn checklist_of(rules: &RuleSet, protocol: Protocol, id: &str) -> Option<&'static str> {
-    if protocol == Protocol::Nurse && rules.signs_of(Disposition::SeeToday).contains(&id) {
+fn checklist_of(rules: &RuleSet, mode: Mode, id: &str) -> Option<&'static str> {
+    if mode == Mode::Nurse && rules.signs_of(Disposition::SeeToday).contains(&id) {
         Some("same_day")
-    } else if symptom_list(rules, protocol).contains(&id) {
+    } else if symptom_list(rules, mode).contains(&id) {
         Some("symptoms")
     } else {
         None
@@ -98,10 +79,10 @@ fn checklist_of(rules: &RuleSet, protocol: Protocol, id: &str) -> Option<&'stati
 /// The risk-factor questions. The patient is asked each only when a symptom it combines
 /// with is ticked, since that is when it can change the answer (one in no combination is
 /// asked for the record); the nurse asks every one in the background.
-fn risk_factor_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) -> Vec<Value> {
+fn risk_factor_items(rules: &RuleSet, mode: Mode, after_danger: &Value) -> Vec<Value> {
     let mut items = Vec::new();
     for f in &rules.risk_factors {
-        if protocol == Protocol::Nurse {
+        if mode == Mode::Nurse {
             let mut item = json!({
                 "linkId": format!("risk.{}", f.id),
                 "code": [symptom_coding(rules, &rules.name, &f.id)],
@@ -121,7 +102,7 @@ fn risk_factor_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) 
             combined = true;
             for m in c.members.iter().filter(|m| !m.any_of.contains(&f.id)) {
                 for id in &m.any_of {
-                    if let Some(link) = checklist_of(rules, protocol, id) {
+                    if let Some(link) = checklist_of(rules, mode, id) {
                         let w = when_coding(rules, link, id);
                         if !partners.contains(&w) {
                             partners.push(w);
@@ -188,8 +169,10 @@ fn when_no(question: &str) -> Value {
     json!({ "question": question, "operator": "!=", "answerBoolean": true })
 }
 
-/// A ticked symptom's details, asked only when it is ticked.
-fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
+/// A ticked symptom's details, asked only when it is ticked, in the words of the
+/// conversation (the terminal puts the symptom's name before each question, as here).
+fn details_item(rules: &RuleSet, mode: Mode, symptoms_link: &str, id: &str) -> Value {
+    use conversation::{OTHER_WORDS, SEVERITY, STARTED, TREND};
     let name = &rules.name;
     let coded = |what: &str, codes: &[&str]| -> Vec<Value> {
         codes
@@ -201,6 +184,7 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
         Some(o) if o.id == id => o.label.as_str(),
         _ => rules.symptom_text(id).map_or(id, |t| t.label),
     };
+    let link = |question: &str| format!("symptom.{id}.{question}");
     let mut item = json!({
         "linkId": format!("symptom.{id}"),
         "text": label,
@@ -208,24 +192,26 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
         "enableWhen": [when_coding(rules, symptoms_link, id)],
         "item": [
             {
-                "linkId": format!("symptom.{id}.severity"),
-                "text": format!("{label}: how bad is it now?"),
+                "linkId": link(SEVERITY.id),
+                "text": format!("{label}: {}", SEVERITY.asked(mode)),
                 "type": "choice",
                 "answerOption": coded("severity", &Severity::ALL.map(Severity::code))
             },
             {
-                "linkId": format!("symptom.{id}.trend"),
-                "text": format!("{label}: since it began, is it getting better or worse?"),
+                "linkId": link(TREND.id),
+                "text": format!("{label}: {}", TREND.asked(mode)),
                 "type": "choice",
                 "answerOption": coded("trend", &["improving", "stable", "worsening", "not_sure"])
             },
             {
-                "linkId": format!("symptom.{id}.started_on_day"),
-                "text": format!("{label}: on which day since the treatment did it start (0 = the treatment day)?"),
+                "linkId": link("started_on_day"),
+                "text": format!("{label}: {} (0 = the treatment day)", STARTED.asked(mode)),
                 "type": "integer"
             },
             {
-                "linkId": format!("symptom.{id}.started_day"),
+                // No one is asked this: a JSON case may give the start exactly, and its
+                // response keeps it here.
+                "linkId": link("started_day"),
                 "text": format!("{label}: when did it start, in days since the treatment (0.5 = 12 hours), if known exactly?"),
                 "type": "decimal"
             }
@@ -234,8 +220,8 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
     if rules.other.as_ref().is_some_and(|o| o.id == id) {
         // Free text, recorded and shown, never interpreted.
         let description = json!({
-            "linkId": format!("symptom.{id}.description"),
-            "text": "What is it? In your own words.",
+            "linkId": link(OTHER_WORDS.id),
+            "text": OTHER_WORDS.asked(mode),
             "type": "string",
             "required": true,
             "maxLength": aftercare_core::input::MAX_DESCRIPTION_CHARS
@@ -247,70 +233,147 @@ fn details_item(rules: &RuleSet, symptoms_link: &str, id: &str) -> Value {
     item
 }
 
-/// `aftercare fhir questionnaire [--nurse]`: the questions as the tool asks them.
-pub fn questionnaire(rules: &RuleSet, protocol: Protocol) -> Value {
-    // Every question after the danger signs is asked only when none of them was positive.
-    let (mut items, after_danger) = match protocol {
-        Protocol::Patient => patient_danger_items(rules),
-        Protocol::Nurse => nurse_danger_items(rules),
-    };
-    items.extend(after_danger_items(rules, protocol, &after_danger));
-    let (title, name) = match protocol {
-        Protocol::Patient => (
+/// `aftercare fhir questionnaire [--nurse]`: the questions as the tool asks them, in the
+/// order and the words of the conversation ([`crate::conversation`]).
+pub fn questionnaire(rules: &RuleSet, mode: Mode) -> Value {
+    let (title, name) = match mode {
+        Mode::Patient => (
             "Micro-needling aftercare: is this normal?",
             "AftercarePatientQuestionnaire",
         ),
-        Protocol::Nurse => (
+        Mode::Nurse => (
             "Micro-needling aftercare: nurse's telephone protocol",
             "AftercareNurseProtocol",
         ),
     };
     json!({
         "resourceType": "Questionnaire",
-        "id": format!("aftercare-{}", protocol.key()),
-        "url": questionnaire_url(&rules.name, protocol),
+        "id": format!("aftercare-{}", mode.key()),
+        "url": questionnaire_url(&rules.name, mode),
         "version": rules.version,
         "name": name,
         "title": title,
         "status": "active",
         "subjectType": ["Patient"],
         "description": format!("Generated from the rule set {} {} ({}). Danger signs first; a positive one ends the questions.", rules.name, rules.version, rules.title),
-        "item": items
+        "item": questionnaire_items(rules, mode)
     })
 }
 
+/// The items, part by part of the conversation.
+fn questionnaire_items(rules: &RuleSet, mode: Mode) -> Vec<Value> {
+    use conversation::{BACKGROUND, BACKGROUND_GROUP, REPEAT_CONTACT, SAME_DAY, TREATMENT};
+    let mut items = Vec::new();
+    // Every question after the danger signs is asked only when none of them was positive.
+    let mut after_danger = json!([]);
+    for part in mode.parts() {
+        match part {
+            Part::DangerSigns => {
+                let (danger, condition) = match mode {
+                    Mode::Patient => patient_danger_items(rules),
+                    Mode::Nurse => nurse_danger_items(rules),
+                };
+                items.extend(danger);
+                after_danger = condition;
+            }
+            Part::Treatment => {
+                let mut item = json!({
+                    "linkId": TREATMENT.id,
+                    "text": TREATMENT.asked(mode),
+                    "type": "dateTime",
+                    "required": true
+                });
+                // The nurse asks the date even after a positive sign: the record needs it.
+                if mode == Mode::Patient {
+                    set_enable_when(&mut item, &after_danger);
+                }
+                items.push(item);
+            }
+            Part::SameDaySigns => {
+                let mut same_day = checklist_item(
+                    rules,
+                    SAME_DAY.id,
+                    SAME_DAY.asked(mode),
+                    &rules.signs_of(Disposition::SeeToday),
+                );
+                set_enable_when(&mut same_day, &after_danger);
+                items.push(same_day);
+            }
+            Part::Symptoms => {
+                let symptom_ids = symptom_list(rules, mode);
+                let mut symptoms = checklist_item(
+                    rules,
+                    "symptoms",
+                    conversation::SYMPTOMS.asked(mode),
+                    &symptom_ids,
+                );
+                set_enable_when(&mut symptoms, &after_danger);
+                items.push(symptoms);
+                for id in &symptom_ids {
+                    items.push(details_item(rules, mode, "symptoms", id));
+                }
+                // The patient's risk factors follow the symptoms they combine with.
+                if mode == Mode::Patient {
+                    items.extend(risk_factor_items(rules, mode, &after_danger));
+                }
+            }
+            Part::RepeatContact => {
+                let mut repeat = json!({
+                    "linkId": REPEAT_CONTACT.id,
+                    "text": REPEAT_CONTACT.asked(mode),
+                    "type": "boolean",
+                    "required": true
+                });
+                set_enable_when(&mut repeat, &after_danger);
+                items.push(repeat);
+            }
+            Part::RiskFactors => items.extend(risk_factor_items(rules, mode, &after_danger)),
+            Part::Background => {
+                let mut background = json!({
+                    "linkId": BACKGROUND_GROUP.id,
+                    "text": BACKGROUND_GROUP.asked(mode),
+                    "type": "group",
+                    "item": BACKGROUND.iter().map(|b| json!({
+                        "linkId": format!("{}.{}", BACKGROUND_GROUP.id, b.question.id),
+                        "text": b.question.asked(mode),
+                        "type": "string",
+                        "repeats": matches!(b.answer, conversation::RecordAnswer::Ticked(_))
+                    })).collect::<Vec<_>>()
+                });
+                set_enable_when(&mut background, &after_danger);
+                items.push(background);
+            }
+            // The call's own details and what is said rather than asked: in the record,
+            // not questions of the form.
+            Part::CallDetails | Part::Disposition | Part::EndOfCall => {}
+        }
+    }
+    items
+}
+
 /// The patient's first questions: the emergency signs, then those of the emergency
-/// department, then the treatment; with the condition of every later question (no danger
-/// sign).
+/// department; with the condition of every later question (no danger sign).
 fn patient_danger_items(rules: &RuleSet) -> (Vec<Value>, Value) {
+    use conversation::{DANGER_ED, DANGER_EMERGENCY};
     let mut items = vec![checklist_item(
         rules,
-        "danger.emergency",
-        "First, the danger signs. Do you have any of these right now?",
+        DANGER_EMERGENCY.id,
+        DANGER_EMERGENCY.asked(Mode::Patient),
         &rules.signs_of(Disposition::CallEmergencyNow),
     )];
     let mut ed = checklist_item(
         rules,
-        "danger.ed",
-        "And any of these?",
+        DANGER_ED.id,
+        DANGER_ED.asked(Mode::Patient),
         &rules.signs_of(Disposition::GoToEdNow),
     );
-    ed["enableWhen"] = json!([when_coding(rules, "danger.emergency", NONE_CODE)]);
+    ed["enableWhen"] = json!([when_coding(rules, DANGER_EMERGENCY.id, NONE_CODE)]);
     items.push(ed);
-    let after_danger = json!([when_coding(rules, "danger.ed", NONE_CODE)]);
-    items.push(json!({
-        "linkId": "treatment",
-        "text": "When was your treatment?",
-        "type": "dateTime",
-        "required": true,
-        "enableWhen": after_danger
-    }));
-    (items, after_danger)
+    (items, json!([when_coding(rules, DANGER_ED.id, NONE_CODE)]))
 }
 
-/// The nurse's first questions: the danger signs one by one, stopping at the first
-/// positive, the treatment, and the same-day signs; with the condition of every later
-/// question (no danger sign).
+/// The nurse's danger signs one by one, stopping at the first positive; with the condition
+/// of every later question (no danger sign).
 fn nurse_danger_items(rules: &RuleSet) -> (Vec<Value>, Value) {
     let mut items = Vec::new();
     let signs = danger_signs(rules);
@@ -333,82 +396,8 @@ fn nurse_danger_items(rules: &RuleSet) -> (Vec<Value>, Value) {
         Some(last) => json!([when_no(&format!("danger.{last}"))]),
         None => json!([]),
     };
-    // The date is asked even after a positive sign: the record needs it.
-    items.push(json!({
-        "linkId": "treatment",
-        "text": "Treatment date and time?",
-        "type": "dateTime",
-        "required": true
-    }));
-    let mut same_day = checklist_item(
-        rules,
-        "same_day",
-        "Same-day signs?",
-        &rules.signs_of(Disposition::SeeToday),
-    );
-    set_enable_when(&mut same_day, &after_danger);
-    items.push(same_day);
     (items, after_danger)
 }
-
-/// The questions asked when no danger sign was positive (`after_danger`): the symptoms
-/// with their details, the risk factors, the repeat contact, and the nurse's background.
-fn after_danger_items(rules: &RuleSet, protocol: Protocol, after_danger: &Value) -> Vec<Value> {
-    let mut items = Vec::new();
-    let symptoms_text = match protocol {
-        Protocol::Patient => "What do you notice now? Tick all that apply.",
-        Protocol::Nurse => "Symptoms reported?",
-    };
-    let symptom_ids = symptom_list(rules, protocol);
-    let mut symptoms = checklist_item(rules, "symptoms", symptoms_text, &symptom_ids);
-    set_enable_when(&mut symptoms, after_danger);
-    items.push(symptoms);
-    for id in &symptom_ids {
-        items.push(details_item(rules, "symptoms", id));
-    }
-    items.extend(risk_factor_items(rules, protocol, after_danger));
-    let mut repeat = json!({
-        "linkId": "repeat_contact",
-        "text": match protocol {
-            Protocol::Patient => "Have you already asked the clinic about this, or are you very worried?",
-            Protocol::Nurse => "Repeat call about this problem, or caller very worried?",
-        },
-        "type": "boolean",
-        "required": true
-    });
-    set_enable_when(&mut repeat, after_danger);
-    items.push(repeat);
-    if protocol == Protocol::Nurse {
-        let mut background = json!({
-            "linkId": "background",
-            "text": "Background, for the record",
-            "type": "group",
-            "item": BACKGROUND.iter().map(|(key, text, repeats)| json!({
-                "linkId": format!("background.{key}"),
-                "text": text,
-                "type": "string",
-                "repeats": repeats
-            })).collect::<Vec<_>>()
-        });
-        set_enable_when(&mut background, after_danger);
-        items.push(background);
-    }
-    items
-}
-
-/// The nurse's background questions that are not risk factors (those are the rule set's
-/// own `risk.*` items): key, question, whether it takes several answers.
-const BACKGROUND: [(&str, &str, bool); 5] = [
-    ("treated_areas", "Treated areas", true),
-    ("products", "Products used since", true),
-    (
-        "numbing_products",
-        "Numbing products before or after the appointment, which and where",
-        false,
-    ),
-    ("allergies", "Allergies?", false),
-    ("session", "Which session?", false),
-];
 
 fn set_enable_when(item: &mut Value, when: &Value) {
     if when.as_array().is_some_and(|w| !w.is_empty()) {
@@ -453,7 +442,7 @@ pub struct Answers {
 /// Everything a bundle says about one assessment.
 #[derive(Debug, Clone)]
 pub struct Assessed<'a> {
-    pub protocol: Protocol,
+    pub mode: Mode,
     pub answers: Answers,
     /// The assessment time, as a FHIR dateTime (a date alone when the case gave one).
     pub assessed_at: String,
@@ -507,96 +496,105 @@ fn checklist_answer(rules: &RuleSet, link_id: &str, ticked: &[&str]) -> Value {
     json!({ "linkId": link_id, "answer": answers })
 }
 
-/// The answers of a response in the questionnaire's order, as far as its questions went:
-/// after a positive danger sign, nothing more is answered.
+/// The answers of a response in the questionnaire's order (the conversation's parts), as
+/// far as its questions went: after a positive danger sign, nothing more is answered but
+/// the nurse's treatment date.
 fn response_items(rules: &RuleSet, a: &Assessed<'_>) -> Vec<Value> {
     let ans = &a.answers;
     let mut items = Vec::new();
-    let go_on = match a.protocol {
-        Protocol::Patient => patient_danger_answers(rules, ans, &mut items),
-        Protocol::Nurse => nurse_danger_answers(rules, ans, &mut items),
-    };
-    if !go_on {
-        return items;
-    }
-    if let Some(symptoms) = &ans.symptoms {
-        items.extend(symptom_answers(rules, a.protocol, symptoms));
-    }
-    if let Some(r) = ans.repeat_contact {
-        items.push(json!({ "linkId": "repeat_contact", "answer": [{ "valueBoolean": r }] }));
-    }
-    items.extend(risk_factor_answers(rules, a.protocol, ans));
-    if a.protocol == Protocol::Nurse {
-        items.extend(background_answers(ans));
+    let mut go_on = true;
+    for part in a.mode.parts() {
+        match part {
+            Part::DangerSigns => {
+                go_on = match a.mode {
+                    Mode::Patient => patient_danger_answers(rules, ans, &mut items),
+                    Mode::Nurse => nurse_danger_answers(rules, ans, &mut items),
+                }
+            }
+            Part::Treatment if go_on || a.mode == Mode::Nurse => {
+                if let Some(t) = &ans.treated_at {
+                    items.push(json!({ "linkId": conversation::TREATMENT.id, "answer": [{ "valueDateTime": t }] }));
+                }
+            }
+            Part::SameDaySigns if go_on => items.extend(same_day_answers(rules, ans)),
+            Part::Symptoms if go_on => {
+                if let Some(symptoms) = &ans.symptoms {
+                    items.extend(symptom_answers(rules, a.mode, symptoms));
+                }
+                if a.mode == Mode::Patient {
+                    items.extend(risk_factor_answers(rules, a.mode, ans));
+                }
+            }
+            Part::RepeatContact if go_on => {
+                if let Some(r) = ans.repeat_contact {
+                    items.push(json!({ "linkId": conversation::REPEAT_CONTACT.id, "answer": [{ "valueBoolean": r }] }));
+                }
+            }
+            Part::RiskFactors if go_on => items.extend(risk_factor_answers(rules, a.mode, ans)),
+            Part::Background if go_on => items.extend(background_answers(ans)),
+            _ => {}
+        }
     }
     items
 }
 
-/// The patient's two lists of danger signs, then the treatment; whether the questions go
-/// on (no danger sign ticked, and both lists asked).
+/// The patient's two lists of danger signs; whether the questions go on (no danger sign
+/// ticked, and both lists asked).
 fn patient_danger_answers(rules: &RuleSet, ans: &Answers, items: &mut Vec<Value>) -> bool {
+    use conversation::{DANGER_ED, DANGER_EMERGENCY};
     let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
-    let mut go_on = true;
     for (link, d) in [
-        ("danger.emergency", Disposition::CallEmergencyNow),
-        ("danger.ed", Disposition::GoToEdNow),
+        (DANGER_EMERGENCY.id, Disposition::CallEmergencyNow),
+        (DANGER_ED.id, Disposition::GoToEdNow),
     ] {
         let ids = rules.signs_of(d);
         let asked =
             ans.signs_as_lists || ids.iter().any(|id| ans.signs.iter().any(|(s, _)| s == id));
-        if !go_on || !asked {
-            go_on = false;
-            break;
+        if !asked {
+            return false;
         }
         let ticked: Vec<&str> = ids.iter().copied().filter(|id| yes(id)).collect();
-        go_on = ticked.is_empty();
         items.push(checklist_answer(rules, link, &ticked));
-    }
-    if go_on {
-        if let Some(t) = &ans.treated_at {
-            items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
+        if !ticked.is_empty() {
+            return false;
         }
     }
-    go_on
+    true
 }
 
-/// The nurse's danger signs one by one to the first positive, the treatment (asked even
-/// after one), and the same-day signs; whether the questions go on (no danger sign).
+/// The nurse's danger signs one by one to the first positive; whether the questions go
+/// on (no danger sign).
 fn nurse_danger_answers(rules: &RuleSet, ans: &Answers, items: &mut Vec<Value>) -> bool {
-    let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
-    let mut go_on = true;
     for id in danger_signs(rules) {
         let Some((_, answer)) = ans.signs.iter().find(|(s, _)| s == id) else {
-            go_on = false;
-            break;
+            return false;
         };
         items.push(
             json!({ "linkId": format!("danger.{id}"), "answer": [{ "valueBoolean": answer }] }),
         );
         if *answer {
-            go_on = false;
-            break;
+            return false;
         }
     }
-    if let Some(t) = &ans.treated_at {
-        items.push(json!({ "linkId": "treatment", "answer": [{ "valueDateTime": t }] }));
-    }
-    if go_on {
-        let same_day = rules.signs_of(Disposition::SeeToday);
-        if same_day
-            .iter()
-            .any(|id| ans.signs.iter().any(|(s, _)| s == id))
-        {
-            let ticked: Vec<&str> = same_day.iter().copied().filter(|id| yes(id)).collect();
-            items.push(checklist_answer(rules, "same_day", &ticked));
-        }
-    }
-    go_on
+    true
+}
+
+/// The nurse's same-day signs, when they were asked.
+fn same_day_answers(rules: &RuleSet, ans: &Answers) -> Option<Value> {
+    let yes = |id: &str| ans.signs.iter().any(|(s, y)| s == id && *y);
+    let same_day = rules.signs_of(Disposition::SeeToday);
+    let asked = same_day
+        .iter()
+        .any(|id| ans.signs.iter().any(|(s, _)| s == id));
+    asked.then(|| {
+        let ticked: Vec<&str> = same_day.iter().copied().filter(|id| yes(id)).collect();
+        checklist_answer(rules, conversation::SAME_DAY.id, &ticked)
+    })
 }
 
 /// The symptom list as ticked (each listed symptom once), then each report's details.
-fn symptom_answers(rules: &RuleSet, protocol: Protocol, symptoms: &[SymptomAnswer]) -> Vec<Value> {
-    let listed = symptom_list(rules, protocol);
+fn symptom_answers(rules: &RuleSet, mode: Mode, symptoms: &[SymptomAnswer]) -> Vec<Value> {
+    let listed = symptom_list(rules, mode);
     let mut ticked: Vec<&str> = Vec::new();
     for s in symptoms {
         if listed.contains(&s.id.as_str()) && !ticked.contains(&s.id.as_str()) {
@@ -639,8 +637,8 @@ fn symptom_details(rules: &RuleSet, id: &str, s: &SymptomAnswer) -> Vec<Value> {
 
 /// The risk factors known to apply, only those the questionnaire would have asked, as it
 /// would have asked them.
-fn risk_factor_answers(rules: &RuleSet, protocol: Protocol, ans: &Answers) -> Vec<Value> {
-    let asked: Vec<String> = risk_factor_items(rules, protocol, &json!([]))
+fn risk_factor_answers(rules: &RuleSet, mode: Mode, ans: &Answers) -> Vec<Value> {
+    let asked: Vec<String> = risk_factor_items(rules, mode, &json!([]))
         .iter()
         .filter(|item| {
             item["enableWhen"].as_array().is_none_or(|when| {
@@ -669,12 +667,13 @@ fn background_answers(ans: &Answers) -> Option<Value> {
         .filter(|(_, values)| values.iter().any(|v| !v.trim().is_empty()))
         .map(|(key, values)| {
             json!({
-                "linkId": format!("background.{key}"),
+                "linkId": format!("{}.{key}", conversation::BACKGROUND_GROUP.id),
                 "answer": values.iter().filter(|v| !v.trim().is_empty()).map(|v| json!({ "valueString": v })).collect::<Vec<_>>()
             })
         })
         .collect();
-    (!background.is_empty()).then(|| json!({ "linkId": "background", "item": background }))
+    (!background.is_empty())
+        .then(|| json!({ "linkId": conversation::BACKGROUND_GROUP.id, "item": background }))
 }
 
 /// The bundle for one assessment: a QuestionnaireResponse and the RiskAssessment based on it.
@@ -693,7 +692,7 @@ pub fn bundle(rules: &RuleSet, a: &Assessed<'_>) -> Value {
     let bundle_id = uuid(&[&seed_parts[..], &["bundle"]].concat(), a.seed);
     let mut response = json!({
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": format!("{}|{}", questionnaire_url(&a.rule_set.name, a.protocol), a.rule_set.version),
+        "questionnaire": format!("{}|{}", questionnaire_url(&a.rule_set.name, a.mode), a.rule_set.version),
         "status": if a.stopped { "stopped" } else { "completed" },
         "subject": { "display": subject_words },
         "authored": a.assessed_at,

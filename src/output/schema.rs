@@ -554,23 +554,43 @@ fn record_symptom_answer(rules: &RuleSet) -> Value {
     })
 }
 
-/// The nurse's background for the record, with the fields older records still carry.
+/// The nurse's background for the record ([`conversation::BACKGROUND`]), with the fields
+/// older records still carry.
 fn record_background() -> Value {
+    use crate::conversation::{self, RecordAnswer};
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for q in &conversation::BACKGROUND {
+        let mut p = match q.answer {
+            RecordAnswer::Ticked(_) => text_list(),
+            RecordAnswer::Text { .. } | RecordAnswer::SessionNumber { .. } => {
+                json!({ "type": "string" })
+            }
+        };
+        let question = q.question.asked(conversation::Mode::Nurse);
+        p["description"] = if q.in_every_record {
+            json!(question)
+        } else {
+            json!(format!("{question} (absent in older records)"))
+        };
+        if q.in_every_record {
+            required.push(q.question.id);
+        }
+        properties.insert(q.question.id.to_string(), p);
+    }
+    for (field, description) in [
+        ("device", "Records written before the device became the radio_frequency risk factor (in risk_factors)."),
+        ("cold_sores", "Older records; now the cold_sores risk factor."),
+        ("eczema", "Older records; now the eczema risk factor."),
+        ("blood_thinners", "Older records; now the blood_thinners risk factor."),
+    ] {
+        properties.insert(field.into(), json!({ "type": "string", "description": description }));
+    }
     json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["treated_areas", "products", "allergies", "session"],
-        "properties": {
-            "treated_areas": text_list(),
-            "products": text_list(),
-            "allergies": { "type": "string" },
-            "session": { "type": "string" },
-            "numbing_products": { "type": "string", "description": "Numbing products put on before or after the appointment, which and where (protocol 1.2; absent in older records)." },
-            "device": { "type": "string", "description": "Records written before the device became the radio_frequency risk factor (in risk_factors)." },
-            "cold_sores": { "type": "string", "description": "Older records; now the cold_sores risk factor." },
-            "eczema": { "type": "string", "description": "Older records; now the eczema risk factor." },
-            "blood_thinners": { "type": "string", "description": "Older records; now the blood_thinners risk factor." }
-        }
+        "required": required,
+        "properties": properties
     })
 }
 

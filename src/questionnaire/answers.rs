@@ -10,13 +10,7 @@ use aftercare_core::input::{CaseInput, SymptomInput};
 use aftercare_core::model::{Disposition, Severity, Trend};
 use aftercare_core::when;
 
-/// Who is answering: the wording and the order of the questions differ, the evaluation not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Patient,
-    Nurse,
-}
+pub use crate::conversation::Mode;
 
 /// The answer to one yes/no sign question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +185,36 @@ pub struct Background {
     /// written, never asked now.
     #[serde(flatten)]
     pub earlier: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Background {
+    /// Sets the answer to the background question `id` ([`crate::conversation::BACKGROUND`]):
+    /// the boxes ticked, or the one line typed. An id of no field is an error of the
+    /// conversation, caught by the tests: it is ignored rather than lost in a panic.
+    pub fn set(&mut self, id: &str, mut answer: Vec<String>) {
+        let line = |answer: &mut Vec<String>| answer.drain(..).next().unwrap_or_default();
+        match id {
+            "treated_areas" => self.treated_areas = answer,
+            "products" => self.products = answer,
+            "numbing_products" => self.numbing_products = line(&mut answer),
+            "allergies" => self.allergies = line(&mut answer),
+            "session" => self.session = line(&mut answer),
+            _ => debug_assert!(false, "no background field {id:?}"),
+        }
+    }
+
+    /// The answer to the background question `id`, as set: a list for boxes ticked, one
+    /// line for a line typed.
+    pub fn answer(&self, id: &str) -> Option<Vec<String>> {
+        match id {
+            "treated_areas" => Some(self.treated_areas.clone()),
+            "products" => Some(self.products.clone()),
+            "numbing_products" => Some(vec![self.numbing_products.clone()]),
+            "allergies" => Some(vec![self.allergies.clone()]),
+            "session" => Some(vec![self.session.clone()]),
+            _ => None,
+        }
+    }
 }
 
 /// Everything asked and answered.

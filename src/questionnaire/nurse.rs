@@ -6,6 +6,9 @@ use chrono::{DateTime, FixedOffset};
 
 use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
+use crate::conversation::{
+    Part, RecordAnswer, BACKGROUND, BACKGROUND_GROUP, REPEAT_CONTACT, SAME_DAY,
+};
 use crate::error::Error;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
@@ -111,9 +114,11 @@ struct Call {
     outcome: Option<Outcome>,
 }
 
-/// The call's questions in the protocol's order: who calls, the danger signs, the
-/// treatment, what is happening now, the disposition with the background taken for the
-/// record, the nurse's override and the end of the call.
+/// The call's questions in the protocol's order (the conversation's [`Part`]s): who calls,
+/// the danger signs, the treatment, what is happening now, the disposition with the
+/// background taken for the record, the nurse's override and the end of the call. After a
+/// danger sign, or answers that reach the emergency department, the instruction comes at
+/// once, and nothing more is asked but the treatment and the end of the call.
 fn questions(
     p: &mut Guarded<'_>,
     rules: &RuleSet,
@@ -124,17 +129,77 @@ fn questions(
     if let Some(f) = from {
         p.say(&checkin_words(rules, f, now));
     }
-    ask_call_details(p, &mut call.details, now.date_naive(), from, rules)?;
-    // Into the call as they are answered: a call stopped during the follow-ups of a
-    // positive sign keeps the sign and its instruction. Asked again with a check-in, and
-    // never filled in from it: the person's state may have changed since it was sent.
-    ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?;
-    let same_treatment = ask_call_treatment(p, now, call, from)?;
-    if call.stopped_at.is_none() {
-        ask_what_is_happening(p, rules, now, call, from, same_treatment)?;
+    let mut same_treatment = false;
+    for part in Mode::Nurse.parts() {
+        let going_on = call.stopped_at.is_none();
+        match part {
+            Part::CallDetails => {
+                ask_call_details(p, &mut call.details, now.date_naive(), from, rules)?
+            }
+            // Into the call as they are answered: a call stopped during the follow-ups of a
+            // positive sign keeps the sign and its instruction. Asked again with a
+            // check-in, and never filled in from it: the person's state may have changed
+            // since it was sent.
+            Part::DangerSigns => {
+                ask_danger(p, rules, &mut call.answers.signs, &mut call.stopped_at)?
+            }
+            Part::Treatment => same_treatment = ask_call_treatment(p, now, call, from)?,
+            Part::SameDaySigns if going_on => {
+                ask_same_day_signs(p, rules, &mut call.answers, from)?;
+                // Same-day signs that together reach the emergency department or more.
+                if disposition_so_far(&call.answers, rules, now) >= Disposition::GoToEdNow {
+                    call.stopped_at = call.answers.positive_signs().next().map(str::to_string);
+                    instruct_at_stop(p, rules, now, call);
+                }
+            }
+            Part::Symptoms if going_on => {
+                ask_call_symptoms(p, rules, now, call, from, same_treatment)?;
+                instruct_at_stop(p, rules, now, call);
+            }
+            Part::RepeatContact if going_on => ask_repeat_contact(p, call, from)?,
+            Part::Disposition => give_the_disposition(p, rules, now, call)?,
+            Part::RiskFactors if going_on => {
+                let sent = from.map(|f| &f.answers);
+                ask_every_risk_factor(p, rules, &mut call.answers, sent)?;
+            }
+            Part::Background if going_on => {
+                call.answers.background = Some(ask_background_for_the_record(p)?);
+                say_what_the_background_changed(p, rules, now, call)?;
+            }
+            Part::EndOfCall => ask_override_and_end_of_call(p, rules, call)?,
+            _ => {}
+        }
     }
-    give_the_disposition(p, rules, now, call, from)?;
-    ask_override_and_end_of_call(p, rules, call)
+    Ok(())
+}
+
+/// The instruction, at once, when the answers just asked stopped the questions.
+fn instruct_at_stop(p: &mut Guarded<'_>, rules: &RuleSet, now: DateTime<FixedOffset>, call: &Call) {
+    if call.stopped_at.is_some() {
+        let d = disposition_so_far(&call.answers, rules, now);
+        p.instruct(&instruction(rules, d));
+    }
+}
+
+/// "Repeat call about this problem, or caller very worried?", with the check-in's answer
+/// in the help line when it gave one.
+fn ask_repeat_contact(
+    p: &mut Guarded<'_>,
+    call: &mut Call,
+    from: Option<&FromCheckin>,
+) -> Result<(), Stop> {
+    let help = with_checkin(
+        "y/n",
+        from.and_then(|f| f.answers.repeat_contact)
+            .map(SignState::from),
+    );
+    call.answers.repeat_contact = Some(p.confirm(&YesNo {
+        id: REPEAT_CONTACT.id,
+        message: REPEAT_CONTACT.asked(Mode::Nurse),
+        help: Some(&help),
+        default: None,
+    })?);
+    Ok(())
 }
 
 /// The treatment: the check-in's said back to confirm, or asked. Whether it is the
@@ -157,60 +222,15 @@ fn ask_call_treatment(
     Ok(same_treatment)
 }
 
-/// After no danger sign: the same-day signs, the symptoms (the check-in's ticked, their
-/// details checked), and then the instruction when they reach the emergency department,
-/// or the repeat-contact question when they do not.
-fn ask_what_is_happening(
-    p: &mut Guarded<'_>,
-    rules: &RuleSet,
-    now: DateTime<FixedOffset>,
-    call: &mut Call,
-    from: Option<&FromCheckin>,
-    same_treatment: bool,
-) -> Result<(), Stop> {
-    let same_day = rules.signs_of(Disposition::SeeToday);
-    ask_same_day_signs(p, rules, &same_day, &mut call.answers, from)?;
-    // The same-day signs were asked on their own; the symptom list holds the rest.
-    let ids: Vec<&str> = rules
-        .checklist_ids(Disposition::SeeToday)
-        .into_iter()
-        .filter(|id| !same_day.contains(id))
-        .collect();
-    let before = disposition_so_far(&call.answers, rules, now);
-    if before >= Disposition::GoToEdNow {
-        // Same-day signs that together reach the emergency department or more.
-        call.stopped_at = call.answers.positive_signs().next().map(str::to_string);
-    } else {
-        ask_call_symptoms(p, rules, now, call, from, &ids, same_treatment)?;
-    }
-    if call.stopped_at.is_some() {
-        let d = disposition_so_far(&call.answers, rules, now);
-        p.instruct(&instruction(rules, d));
-    } else {
-        let help = with_checkin(
-            "y/n",
-            from.and_then(|f| f.answers.repeat_contact)
-                .map(SignState::from),
-        );
-        call.answers.repeat_contact = Some(p.confirm(&YesNo {
-            id: "repeat_contact",
-            message: "Repeat call about this problem, or caller very worried?",
-            help: Some(&help),
-            default: None,
-        })?);
-    }
-    Ok(())
-}
-
 /// The same-day signs, as one checklist with nothing ticked (those the check-in reported
 /// are said above it), each recorded with its answer.
 fn ask_same_day_signs(
     p: &mut Guarded<'_>,
     rules: &RuleSet,
-    same_day: &[&str],
     answers: &mut Answers,
     from: Option<&FromCheckin>,
 ) -> Result<(), Stop> {
+    let same_day = rules.signs_of(Disposition::SeeToday);
     if same_day.is_empty() {
         return Ok(());
     }
@@ -218,7 +238,7 @@ fn ask_same_day_signs(
         .iter()
         .map(|id| (id.to_string(), symptom_words(rules, id, p.width())))
         .collect();
-    if let Some(words) = from.and_then(|f| reported_signs(rules, f, same_day)) {
+    if let Some(words) = from.and_then(|f| reported_signs(rules, f, &same_day)) {
         p.say(&format!(
             "The check-in reported: {words}. Asked again: nothing is ticked."
         ));
@@ -226,8 +246,8 @@ fn ask_same_day_signs(
     let picked = ask_sign_checklist(
         p,
         rules,
-        "same_day",
-        "Same-day signs?",
+        SAME_DAY.id,
+        SAME_DAY.asked(Mode::Nurse),
         "Space to tick, Enter when done; Enter on 'None of these' if none",
         &items,
     )?;
@@ -248,9 +268,16 @@ fn ask_call_symptoms(
     now: DateTime<FixedOffset>,
     call: &mut Call,
     from: Option<&FromCheckin>,
-    ids: &[&str],
     same_treatment: bool,
 ) -> Result<(), Stop> {
+    // The same-day signs were asked on their own; the symptom list holds the rest.
+    let same_day = rules.signs_of(Disposition::SeeToday);
+    let ids: Vec<&str> = rules
+        .checklist_ids(Disposition::SeeToday)
+        .into_iter()
+        .filter(|id| !same_day.contains(id))
+        .collect();
+    let ids = &ids[..];
     let answers = &mut call.answers;
     // The check-in's symptoms ticked in the list, only now: what the same-day signs
     // alone give above is not raised by details nobody has confirmed yet.
@@ -284,14 +311,12 @@ fn ask_call_symptoms(
 }
 
 /// The disposition as soon as the symptoms are in, so that the caller can be told while
-/// the background is taken for the record; then the background, and the disposition again
-/// when its risk factors change it.
+/// the background is taken for the record.
 fn give_the_disposition(
     p: &mut Guarded<'_>,
     rules: &RuleSet,
     now: DateTime<FixedOffset>,
     call: &mut Call,
-    from: Option<&FromCheckin>,
 ) -> Result<(), Stop> {
     let outcome = evaluate(
         Mode::Nurse,
@@ -303,28 +328,35 @@ fn give_the_disposition(
     .map_err(|e| Stop::Terminal(e.to_string()))?;
     p.instruct(&computed(rules, &outcome));
     call.outcome = Some(outcome);
-    if call.stopped_at.is_none() {
-        // The background asks every risk factor of the rule set once, by its own question:
-        // what it answers is the case's risk factors, and nothing asks them again.
-        ask_background(p, rules, &mut call.answers, from.map(|f| &f.answers))?;
-        let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
-        let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
-            .map_err(|e| Stop::Terminal(e.to_string()))?;
-        if Some(outcome.assessment.disposition) != before {
-            p.say(&computed(rules, &outcome).replacen(
-                "Computed disposition:",
-                "With the risk factors, computed disposition:",
-                1,
-            ));
-            if outcome.assessment.disposition >= Disposition::GoToEdNow {
-                p.instruct(&instruction(rules, outcome.assessment.disposition));
-            }
+    Ok(())
+}
+
+/// Once the background is taken: the disposition again when its risk factors changed it
+/// (the instruction too, when it is now the emergency department or more), and the
+/// risk factors not known that could have.
+fn say_what_the_background_changed(
+    p: &mut Guarded<'_>,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+    call: &mut Call,
+) -> Result<(), Stop> {
+    let before = call.outcome.as_ref().map(|o| o.assessment.disposition);
+    let outcome = evaluate(Mode::Nurse, call.answers.clone(), rules, now, None)
+        .map_err(|e| Stop::Terminal(e.to_string()))?;
+    if Some(outcome.assessment.disposition) != before {
+        p.say(&computed(rules, &outcome).replacen(
+            "Computed disposition:",
+            "With the risk factors, computed disposition:",
+            1,
+        ));
+        if outcome.assessment.disposition >= Disposition::GoToEdNow {
+            p.instruct(&instruction(rules, outcome.assessment.disposition));
         }
-        if let Some(words) = not_known_that_matter(rules, &outcome) {
-            p.say(&words);
-        }
-        call.outcome = Some(outcome);
     }
+    if let Some(words) = not_known_that_matter(rules, &outcome) {
+        p.say(&words);
+    }
+    call.outcome = Some(outcome);
     Ok(())
 }
 
@@ -1030,24 +1062,13 @@ fn ask_sign(
     })
 }
 
-/// The background: every risk factor of the rule set, each by the rule file's own question
-/// (yes, no or not known), then what is kept for the record only. The cursor starts on
-/// "not known": an answer skipped with Enter says so, rather than a "no" nobody heard.
+/// Every risk factor of the rule set, once, by the rule file's own question (yes, no or
+/// not known): what it answers is the case's risk factors, and nothing asks them again.
+/// The cursor starts on "not known": an answer skipped with Enter says so, rather than a
+/// "no" nobody heard.
 ///
 /// From a check-in, each help line gives the check-in's answer, if it asked: the answer
 /// itself is the nurse's, the cursor still on "not known".
-fn ask_background(
-    p: &mut dyn Prompter,
-    rules: &RuleSet,
-    answers: &mut Answers,
-    sent: Option<&Answers>,
-) -> Answer<()> {
-    ask_every_risk_factor(p, rules, answers, sent)?;
-    answers.background = Some(ask_background_for_the_record(p)?);
-    Ok(())
-}
-
-/// Every risk factor of the rule set, once, by its own question.
 fn ask_every_risk_factor(
     p: &mut dyn Prompter,
     rules: &RuleSet,
@@ -1091,69 +1112,38 @@ fn ask_every_risk_factor(
     Ok(())
 }
 
-/// What is kept for the record only: the treated areas, the products, numbing products,
-/// allergies and the session of the series.
+/// What is kept for the record only ([`BACKGROUND`]), in its order.
 fn ask_background_for_the_record(p: &mut dyn Prompter) -> Answer<Background> {
-    let treated_areas = ask_ticked(
-        p,
-        "background.areas",
-        "Treated areas?",
-        &[
-            "face",
-            "around the eyes",
-            "lips",
-            "neck",
-            "chest",
-            "scalp",
-            "hands",
-            "other body area",
-        ],
-    )?;
-    // The person's own blood (PRP) is a risk factor, asked above: not offered again here,
-    // where an unticked box could read as its denial.
-    let products = ask_ticked(
-        p,
-        "background.products",
-        "Products applied on or after the day?",
-        &[
-            "none",
-            "hyaluronic acid serum",
-            "vitamin C serum",
-            "growth factors or exosomes",
-            "other serum or product",
-        ],
-    )?;
-    // Some people put a numbing cream on at home before or after the appointment: over a
-    // large area it can be toxic (clinical reference 1.2, section 5).
-    let numbing = p.text(&TextLine {
-        id: "background.numbing",
-        message: "Any numbing product put on before or after the appointment, at the clinic or at home? Which, and where?",
-        help: Some("e.g. lidocaine cream on the whole face at home; 'none'; Enter: not recorded"),
-        check: None,
-    })?;
-    let allergies = p.text(&TextLine {
-        id: "background.allergies",
-        message: "Allergies?",
-        help: Some("e.g. lidocaine; 'none' if none known; Enter: not recorded"),
-        check: None,
-    })?;
-    let session = ask_session(p)?;
-    let or_not = |s: String, empty: &str| {
-        let s = s.trim().to_string();
-        if s.is_empty() {
-            empty.to_string()
-        } else {
-            s
-        }
-    };
-    Ok(Background {
-        treated_areas,
-        products,
-        numbing_products: or_not(numbing, "not recorded"),
-        allergies: or_not(allergies, "not recorded"),
-        session: or_not(session, "not known"),
-        earlier: Default::default(),
-    })
+    let mut background = Background::default();
+    for q in &BACKGROUND {
+        let id = format!("{}.{}", BACKGROUND_GROUP.id, q.question.id);
+        let message = q.question.asked(Mode::Nurse);
+        let or_not = |s: String, unanswered: &str| {
+            let s = s.trim();
+            vec![if s.is_empty() { unanswered } else { s }.to_string()]
+        };
+        let answer = match q.answer {
+            RecordAnswer::Ticked(options) => ask_ticked(p, &id, message, options)?,
+            RecordAnswer::Text {
+                example,
+                unanswered,
+            } => {
+                let help = format!("{example}; Enter: {unanswered}");
+                let text = p.text(&TextLine {
+                    id: &id,
+                    message,
+                    help: Some(&help),
+                    check: None,
+                })?;
+                or_not(text, unanswered)
+            }
+            RecordAnswer::SessionNumber { unanswered } => {
+                or_not(ask_session(p, &id, message, unanswered)?, unanswered)
+            }
+        };
+        background.set(q.question.id, answer);
+    }
+    Ok(background)
 }
 
 /// A list to tick (none ticked: not recorded), the options ticked in their own words.
@@ -1179,7 +1169,7 @@ fn ask_ticked(
 }
 
 /// Which session of the series: a number from 1 to 100, or Enter.
-fn ask_session(p: &mut dyn Prompter) -> Answer<String> {
+fn ask_session(p: &mut dyn Prompter, id: &str, message: &str, unanswered: &str) -> Answer<String> {
     let session_check: super::prompt::Check<String> = std::sync::Arc::new(|t: &String| {
         let t = t.trim();
         if t.is_empty() || t.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
@@ -1189,9 +1179,9 @@ fn ask_session(p: &mut dyn Prompter) -> Answer<String> {
         }
     });
     p.text(&TextLine {
-        id: "background.session",
-        message: "Which session of the series?",
-        help: Some("a number; Enter: not known"),
+        id,
+        message,
+        help: Some(&format!("a number; Enter: {unanswered}")),
         check: Some(session_check),
     })
 }

@@ -7,6 +7,9 @@ use chrono::{DateTime, FixedOffset};
 
 use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, YesNo};
 use super::*;
+use crate::conversation::{
+    Part, DANGER_ED, DANGER_EMERGENCY, DANGER_MORE, REPEAT_CONTACT, SYMPTOMS, TREATMENT,
+};
 use crate::error::Error;
 use aftercare_core::day_words::day_number;
 use aftercare_core::model::Disposition;
@@ -80,24 +83,28 @@ fn ask_in_turn(
             .warning_sign(id)
             .is_some_and(|w| w.disposition >= Disposition::GoToEdNow)
     };
+    let parts = Mode::Patient.parts();
     let mut step = 0;
     let mut answered = false;
-    while step < 4 {
-        let asked = match step {
-            0 => {
+    while step < parts.len() {
+        let asked = match parts[step] {
+            Part::DangerSigns => {
                 // Asked again after going back: the lists of danger signs only.
                 answers.signs.retain(|s| !danger(&s.id));
                 ask_danger(p, rules, answers)
             }
-            1 => ask_treatment(p, Mode::Patient, now).map(|t| {
+            Part::Treatment => ask_treatment(p, Mode::Patient, now).map(|t| {
                 answers.treatment = Some(t);
                 None
             }),
-            2 => ask_symptom_list(p, rules, ids, answers, now),
-            _ => ask_repeat_contact(p).map(|yes| {
+            Part::Symptoms => ask_symptom_list(p, rules, ids, answers, now),
+            Part::RepeatContact => ask_repeat_contact(p).map(|yes| {
                 answers.repeat_contact = Some(yes);
                 None
             }),
+            other => Err(Stop::Terminal(format!(
+                "{other:?} is not one of the patient's questions"
+            ))),
         };
         match asked {
             Ok(Some(stop)) => return Ok(InTurn::Stopped(Some(stop))),
@@ -364,19 +371,16 @@ fn ask_danger(
             .collect()
     };
     let lists = [
-        (
-            "danger.emergency",
-            "First, the danger signs. Do you have any of these right now?",
-            Disposition::CallEmergencyNow,
-        ),
-        ("danger.ed", "And any of these?", Disposition::GoToEdNow),
+        (DANGER_EMERGENCY, Disposition::CallEmergencyNow),
+        (DANGER_ED, Disposition::GoToEdNow),
     ];
-    for (id, message, d) in lists {
+    for (q, d) in lists {
         let items = items(d);
         if items.is_empty() {
             continue;
         }
-        let picked = ask_sign_checklist(p, rules, id, message, DANGER_HELP, &items)?;
+        let message = q.asked(Mode::Patient);
+        let picked = ask_sign_checklist(p, rules, q.id, message, DANGER_HELP, &items)?;
         record(answers, &items, &picked);
         if let Some(first) = picked.first() {
             if d < Disposition::CallEmergencyNow {
@@ -399,8 +403,8 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
         let picked = ask_sign_checklist(
             p,
             rules,
-            "danger.more",
-            "One more question before you go: do you also have any of these?",
+            DANGER_MORE.id,
+            DANGER_MORE.asked(Mode::Patient),
             DANGER_HELP,
             &items,
         )?;
@@ -422,8 +426,8 @@ fn record(answers: &mut Answers, items: &[(String, String)], picked: &[String]) 
 
 fn ask_repeat_contact(p: &mut dyn Prompter) -> Answer<bool> {
     p.confirm(&YesNo {
-        id: "repeat_contact",
-        message: "Have you already asked the clinic about this, or are you very worried?",
+        id: REPEAT_CONTACT.id,
+        message: REPEAT_CONTACT.asked(Mode::Patient),
         help: Some("Type y for yes or n for no"),
         default: None,
     })
@@ -451,7 +455,8 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
         .map(|id| format!("{}: a warning sign", label(rules, id)))
         .collect();
     out.push_str(&format!(
-        "  Danger signs: {}\n",
+        "  {}: {}\n",
+        DANGER_EMERGENCY.named(Mode::Patient),
         if positive.is_empty() {
             "none of them".to_string()
         } else {
@@ -476,14 +481,16 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
             format!("today is day {} after it", day_number(days.floor()))
         };
         out.push_str(&format!(
-            "  Treatment: {given} ({}): {day}\n",
+            "  {}: {given} ({}): {day}\n",
+            TREATMENT.named(Mode::Patient),
             t.when_words(),
         ));
     }
+    let symptoms = SYMPTOMS.named(Mode::Patient);
     if a.symptoms.is_empty() && ticked_signs.is_empty() {
-        out.push_str("  Symptoms: none of them\n");
+        out.push_str(&format!("  {symptoms}: none of them\n"));
     } else {
-        out.push_str("  Symptoms:\n");
+        out.push_str(&format!("  {symptoms}:\n"));
         for s in &ticked_signs {
             out.push_str(&format!("    - {s}\n"));
         }
@@ -493,7 +500,8 @@ pub fn summary(rules: &RuleSet, a: &Answers, now: DateTime<FixedOffset>) -> Stri
     }
     if let Some(r) = a.repeat_contact {
         out.push_str(&format!(
-            "  Asked the clinic before, or very worried: {}\n",
+            "  {}: {}\n",
+            REPEAT_CONTACT.named(Mode::Patient),
             if r { "yes" } else { "no" }
         ));
     }

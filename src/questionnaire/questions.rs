@@ -12,6 +12,7 @@ use super::outcome::{disposition_so_far, escalation_ids};
 use super::prompt::{Answer, Check, Choice, Prompter, SelectMany, Stop, TextLine};
 use super::symptom_details::ask_details;
 use super::words::symptom_words;
+use crate::conversation::{OTHER_WORDS, RISK_FACTORS, SYMPTOMS};
 use crate::output::text::capitalise;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
@@ -204,21 +205,15 @@ pub fn ask_symptoms_then(
                 .map(str::to_string),
         )
         .collect();
-    let (message, help) = match mode {
-        Mode::Patient => (
-            "What do you notice now? Tick all that apply.",
-            "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
-        ),
-        Mode::Nurse => (
-            "Symptoms now?",
-            "Space to tick, Enter when done; Enter on 'None of these' if none",
-        ),
+    let help = match mode {
+        Mode::Patient => "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
+        Mode::Nurse => "Space to tick, Enter when done; Enter on 'None of these' if none",
     };
     let picked = checklist(
         p,
         rules,
-        "symptoms",
-        message,
+        SYMPTOMS.id,
+        SYMPTOMS.asked(mode),
         help,
         &items,
         &ticked,
@@ -273,7 +268,7 @@ pub fn ask_symptoms_then(
                     Some(words) if aftercare_core::resolve::check_description(&words).is_ok() => {
                         words
                     }
-                    _ => ask_other_words(p, mode)?,
+                    _ => ask_other_words(p, mode, &id)?,
                 };
                 let mut a = ask_details(p, rules, mode, &id, answers.elapsed(now), None)?;
                 a.description = Some(words);
@@ -304,8 +299,8 @@ pub fn ask_risk_factors(
     let picked = ask_checklist(
         p,
         rules,
-        "risk_factors",
-        "A few questions about you and the treatment: do any of these apply?",
+        RISK_FACTORS.id,
+        RISK_FACTORS.asked(Mode::Patient),
         "Space to tick, Enter when done. Enter on 'None of these' if none apply.",
         &items,
         &[],
@@ -320,20 +315,18 @@ pub fn ask_risk_factors(
     Ok(())
 }
 
-/// "Something else": what it is, in the person's own words (at most 500 characters, no
-/// control characters: the words are recorded and shown, never interpreted).
-pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode) -> Answer<String> {
+/// "Something else" (the rule set's `other`, with this id): what it is, in the person's
+/// own words (at most 500 characters, no control characters: the words are recorded and
+/// shown, never interpreted).
+pub fn ask_other_words(p: &mut dyn Prompter, mode: Mode, other: &str) -> Answer<String> {
     let check: Check<String> = Arc::new(|t: &String| {
         aftercare_core::resolve::check_description(t.trim())
             .map(|_| ())
             .map_err(|m| format!("The answer {m}"))
     });
     Ok(p.text(&TextLine {
-        id: "symptom.other.description",
-        message: match mode {
-            Mode::Patient => "Something else: what is it, in a few words?",
-            Mode::Nurse => "Something else: in the caller's words?",
-        },
+        id: &format!("symptom.{other}.{}", OTHER_WORDS.id),
+        message: OTHER_WORDS.asked(mode),
         help: Some("For example: a rash on the neck (at most 500 characters)"),
         check: Some(check),
     })?

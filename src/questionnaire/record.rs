@@ -163,10 +163,7 @@ pub fn read_as_fhir(
         Mode::Patient => "the person treated (self-reported)",
     };
     let assessed = fhir::Assessed {
-        protocol: match record.mode {
-            Mode::Nurse => fhir::Protocol::Nurse,
-            Mode::Patient => fhir::Protocol::Patient,
-        },
+        mode: record.mode,
         answers,
         assessed_at: instant.to_rfc3339(),
         instant: instant.to_rfc3339(),
@@ -298,11 +295,10 @@ fn background_answers(b: &super::answers::Background) -> Vec<(String, Vec<String
             (key.as_str(), values)
         })
         .collect();
-    all.insert("allergies", vec![b.allergies.clone()]);
-    all.insert("numbing_products", vec![b.numbing_products.clone()]);
-    all.insert("products", b.products.clone());
-    all.insert("session", vec![b.session.clone()]);
-    all.insert("treated_areas", b.treated_areas.clone());
+    for q in &crate::conversation::BACKGROUND {
+        let id = q.question.id;
+        all.insert(id, b.answer(id).unwrap_or_default());
+    }
     all.into_iter()
         .map(|(key, values)| (key.to_string(), values))
         .collect()

@@ -2,7 +2,8 @@
 //! Recommendation): plain text, no colour, ready to paste.
 
 use super::nurse::{risk_factor_name, CallDetails};
-use super::{label, Background, Outcome, Override, SignState, Started, TrendAnswer};
+use super::{label, Background, Mode, Outcome, Override, SignState, Started, TrendAnswer};
+use crate::conversation::{BACKGROUND, REPEAT_CONTACT};
 use crate::output::text::{capitalise, wrap};
 use aftercare_core::day_words::{self, day_number};
 use aftercare_core::model::{Disposition, Finding, FindingKind};
@@ -265,7 +266,8 @@ impl Note<'_> {
             self.line(
                 out,
                 &format!(
-                    "Repeat call or very worried: {}.",
+                    "{}: {}.",
+                    REPEAT_CONTACT.named(Mode::Nurse),
                     if r { "yes" } else { "no" }
                 ),
             );
@@ -565,23 +567,22 @@ impl Note<'_> {
     }
 }
 
-/// "Treated areas: … Allergies: …": the background taken for the record.
+/// "Treated areas: … Allergies: …": the background taken for the record, in the order
+/// asked ([`BACKGROUND`]).
 fn treatment_background(b: &Background) -> String {
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "not recorded".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    format!(
-        "Treated areas: {}. Products: {}. Numbing products: {}. Session: {}. Allergies: {}.",
-        list(&b.treated_areas),
-        list(&b.products),
-        b.numbing_products,
-        b.session,
-        b.allergies
-    )
+    let parts: Vec<String> = BACKGROUND
+        .iter()
+        .map(|q| {
+            let answer = b.answer(q.question.id).unwrap_or_default();
+            let words = if answer.is_empty() {
+                "not recorded".to_string()
+            } else {
+                answer.join(", ")
+            };
+            format!("{}: {words}.", q.question.named(Mode::Nurse))
+        })
+        .collect();
+    parts.join(" ")
 }
 
 /// "Nurse override: computed … changed to …": the change, which way, the reason, and
@@ -667,10 +668,10 @@ mod tests {
                     ("prp", "yes"),
                 ],
             )
-            .picks("background.areas", &["face", "neck"])
+            .picks("background.treated_areas", &["face", "neck"])
             .picks("background.products", &["vitamin C serum"])
             .text(
-                "background.numbing",
+                "background.numbing_products",
                 "lidocaine cream on the whole face at home",
             )
             .text("background.allergies", "none")
@@ -702,9 +703,9 @@ mod tests {
             .picks("symptoms", &["none"])
             .then("repeat_contact", Scripted::No)
             .risk_factors(&rules, &[])
-            .picks("background.areas", &[])
+            .picks("background.treated_areas", &[])
             .picks("background.products", &[])
-            .text("background.numbing", "")
+            .text("background.numbing_products", "")
             .text("background.allergies", "latex\u{1b}]52;c;aGk=\u{7}")
             .text("background.session", "")
             .pick("override", "see_within_2_weeks")
@@ -759,9 +760,9 @@ mod tests {
             .picks("symptoms", &["none"])
             .then("repeat_contact", Scripted::Yes)
             .risk_factors(&rules, &[])
-            .picks("background.areas", &[])
+            .picks("background.treated_areas", &[])
             .picks("background.products", &[])
-            .text("background.numbing", "")
+            .text("background.numbing_products", "")
             .text("background.allergies", "")
             .text("background.session", "")
             .pick("override", "go_to_ed_now")

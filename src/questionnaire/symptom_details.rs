@@ -4,6 +4,7 @@
 use super::answers::{Elapsed, Mode, Started, SymptomAnswer, TrendAnswer};
 use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop};
 use super::words::label;
+use crate::conversation::{SEVERITY, STARTED, TREND, TREND_ON_DAY_0};
 use aftercare_core::day_words;
 use aftercare_core::model::Severity;
 use aftercare_core::rules::RuleSet;
@@ -22,7 +23,7 @@ pub fn ask_details(
     let symptom = SymptomQuestions {
         id,
         name: label(rules, id),
-        patient: mode == Mode::Patient,
+        mode,
         previous,
     };
     let severity = symptom.ask_severity(p)?;
@@ -46,7 +47,7 @@ pub fn ask_details(
 struct SymptomQuestions<'a> {
     id: &'a str,
     name: String,
-    patient: bool,
+    mode: Mode,
     /// The answer being changed at the review, whose choices the cursor starts on.
     previous: Option<&'a SymptomAnswer>,
 }
@@ -55,7 +56,7 @@ impl SymptomQuestions<'_> {
     /// How bad it is now: mild, moderate or severe.
     fn ask_severity(&self, p: &mut dyn Prompter) -> Answer<Severity> {
         let (id, name) = (self.id, &self.name);
-        let severity_choices = if self.patient {
+        let severity_choices = if self.mode == Mode::Patient {
             vec![
                 Choice::new("mild", "Mild: I notice it, but it does not get in my way"),
                 Choice::new(
@@ -77,12 +78,8 @@ impl SymptomQuestions<'_> {
                 Choice::new("severe", "Severe (stops usual activities or sleep)"),
             ]
         };
-        let q_id = format!("symptom.{id}.severity");
-        let message = if self.patient {
-            format!("{name}: how bad is it now?")
-        } else {
-            format!("{name}: severity?")
-        };
+        let q_id = format!("symptom.{id}.{}", SEVERITY.id);
+        let message = format!("{name}: {}", SEVERITY.asked(self.mode));
         // The cursor starts on moderate, the protocol's default for an unknown severity, so
         // a hurried Enter never says less than "not known" would: a rule file's cluster can
         // count moderate reactions, and mild would drop them. Mild is one key up; "severe"
@@ -107,7 +104,7 @@ impl SymptomQuestions<'_> {
 
     /// Whether it is getting better, staying the same or getting worse.
     fn ask_trend(&self, p: &mut dyn Prompter, days: f64) -> Answer<TrendAnswer> {
-        let (id, name, patient) = (self.id, &self.name, self.patient);
+        let (id, name, patient) = (self.id, &self.name, self.mode == Mode::Patient);
         let trend_choices: Vec<Choice> = TrendAnswer::ALL
             .into_iter()
             .map(|t| {
@@ -124,18 +121,12 @@ impl SymptomQuestions<'_> {
                 Choice::new(t.key(), words)
             })
             .collect();
-        let q_id = format!("symptom.{id}.trend");
         // Over the last day, not since it began: a flare-up after a good spell is "worse",
         // and worsening is what the rules look for. On day 0 there is no last day to speak
         // of yet: since the treatment is the same span, in words that fit it.
-        let message = match (patient, days < 1.0) {
-            (true, false) => format!("{name}: in the last day, is it better, the same or worse?"),
-            (true, true) => {
-                format!("{name}: since the treatment, is it getting better, staying the same or getting worse?")
-            }
-            (false, false) => format!("{name}: trend over the last day?"),
-            (false, true) => format!("{name}: trend since the treatment?"),
-        };
+        let question = if days < 1.0 { TREND_ON_DAY_0 } else { TREND };
+        let q_id = format!("symptom.{id}.{}", question.id);
+        let message = format!("{name}: {}", question.asked(self.mode));
         // The cursor starts on "about the same" so that a hurried Enter never says
         // "improving".
         let was = self.previous.map_or(TrendAnswer::Stable, |s| s.trend);
@@ -157,7 +148,7 @@ impl SymptomQuestions<'_> {
 
     /// The day it began, from today back to the treatment day (asked from day 1 on).
     fn ask_started(&self, p: &mut dyn Prompter, elapsed: Elapsed) -> Answer<Started> {
-        let (id, name, patient) = (self.id, &self.name, self.patient);
+        let (id, name, patient) = (self.id, &self.name, self.mode == Mode::Patient);
         let today = elapsed.days.floor().max(0.0) as u32;
         // Day choices from today back to the treatment day: never later than today (the
         // case would be rejected). Most reactions begin on the treatment day, so the cursor
@@ -180,12 +171,8 @@ impl SymptomQuestions<'_> {
             "not_sure",
             if patient { "I'm not sure" } else { "Not known" },
         ));
-        let q_id = format!("symptom.{id}.started");
-        let message = if patient {
-            format!("{name}: when did it start?")
-        } else {
-            format!("{name}: started on day?")
-        };
+        let q_id = format!("symptom.{id}.{}", STARTED.id);
+        let message = format!("{name}: {}", STARTED.asked(self.mode));
         let was = match self.previous.map(|s| s.started) {
             Some(Started::Day(d)) if d <= today => format!("day:{d}"),
             Some(Started::LaterOnTreatmentDay) => "day:0:later".to_string(),

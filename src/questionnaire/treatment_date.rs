@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 
 use super::answers::{Mode, Treatment};
 use super::prompt::{Answer, Check, DatePick, Prompter, Stop, TextLine, YesNo};
+use crate::conversation::{TREATMENT, TREATMENT_DAY, TREATMENT_TIME};
 use crate::output::text::capitalise;
 use aftercare_core::day_words::{self, day_number};
 use aftercare_core::input::MAX_DAYS;
@@ -39,11 +40,14 @@ pub fn ask_treatment(
         // gives is said back with its date, and an empty line still opens the calendar, so
         // nothing is chosen for the person by a hurried Enter.
         Mode::Patient => (
-            "When was your treatment? Days ago (0 today, 1, 2...), or Tuesday, 18 Nov",
+            format!(
+                "{} Days ago (0 today, 1, 2...), or Tuesday, 18 Nov",
+                TREATMENT.asked(mode)
+            ),
             "A time is optional (yesterday 2pm). Enter alone opens a list of days.",
         ),
         Mode::Nurse => (
-            "Treatment date?",
+            TREATMENT.asked(mode).to_string(),
             "days ago (2) / yesterday / 2026-11-18 [14:30]; Enter: list of days",
         ),
     };
@@ -51,8 +55,8 @@ pub fn ask_treatment(
     // this year's is still to come) is checked with the person; "no" asks again.
     let typed = loop {
         let typed = p.text(&TextLine {
-            id: "treatment",
-            message,
+            id: TREATMENT.id,
+            message: &message,
             help: Some(help),
             check: Some(check.clone()),
         })?;
@@ -72,11 +76,8 @@ pub fn ask_treatment(
     let treatment = if typed.trim().is_empty() {
         let today = now.date_naive();
         let day = p.date(&DatePick {
-            id: "treatment.calendar",
-            message: match mode {
-                Mode::Patient => "On which day was your treatment?",
-                Mode::Nurse => "Treatment day?",
-            },
+            id: TREATMENT_DAY.id,
+            message: TREATMENT_DAY.asked(mode),
             help: Some("arrows to move, Enter to choose"),
             start: today,
             // An extreme --now must not overflow the calendar: its first day is the limit.
@@ -95,11 +96,8 @@ pub fn ask_treatment(
             treatment_on(day, Some(time), now).map(|_| ())
         });
         let time = p.text(&TextLine {
-            id: "treatment.time",
-            message: match mode {
-                Mode::Patient => "At about what time? (for example 14:30)",
-                Mode::Nurse => "Time? (14:30)",
-            },
+            id: TREATMENT_TIME.id,
+            message: TREATMENT_TIME.asked(mode),
             help: Some("Press Enter if you do not know: the whole day is taken into account"),
             check: Some(time_check),
         })?;

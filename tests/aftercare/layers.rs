@@ -51,6 +51,8 @@ const APP_LAYERS: &[(&str, u8)] = &[
     // Its errors and exit codes, and the state of standard output.
     ("error", 0),
     ("io_text", 0),
+    // The questions the tool words itself, and the order each side is asked them.
+    ("conversation", 0),
     // Output formats.
     ("output", 1),
     // The front doors and what they need to read and write.

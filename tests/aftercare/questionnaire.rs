@@ -598,9 +598,9 @@ fn nurse_background(s: ScriptedPrompter) -> ScriptedPrompter {
             ("eczema", "no"),
         ],
     )
-    .picks("background.areas", &["face", "neck"])
+    .picks("background.treated_areas", &["face", "neck"])
     .picks("background.products", &["vitamin C serum"])
-    .text("background.numbing", "")
+    .text("background.numbing_products", "")
     .text("background.allergies", "")
     .text("background.session", "2")
 }
@@ -1719,9 +1719,9 @@ fn the_background_risk_factors_are_the_cases_and_asked_once() {
         )
         .then("repeat_contact", Scripted::No)
         .risk_factors(rules, &[("radio_frequency", rf)])
-        .picks("background.areas", &[])
+        .picks("background.treated_areas", &[])
         .picks("background.products", &[])
-        .text("background.numbing", "")
+        .text("background.numbing_products", "")
         .text("background.allergies", "")
         .text("background.session", "");
         s.pick("override", "keep")
@@ -2344,4 +2344,190 @@ fn what_a_checkin_says_cannot_act_on_the_nurses_terminal() {
     let call = o.call.as_ref().unwrap();
     assert_eq!(call.caller_name, "Ana\\u{1b}]0;owned\\u{7} Lima");
     assert_eq!(call.from_checkin.as_deref(), Some("ci\\u{1b}[2J"));
+}
+
+/// The questions of the conversation as a flow asked them: each question's id with the
+/// message it was put in, from a scripted run's transcript ("? id message [keys] -> answer").
+fn put(p: &ScriptedPrompter) -> Vec<(String, String)> {
+    p.transcript
+        .iter()
+        .filter_map(|l| l.strip_prefix("? "))
+        .filter_map(|l| {
+            let (id, rest) = l.split_once(' ')?;
+            let message = rest.rsplit_once(" -> ")?.0;
+            // The keys of a list's choices, after the message.
+            let message = match message.rsplit_once(" [") {
+                Some((m, keys)) if keys.ends_with(']') => m,
+                _ => message,
+            };
+            Some((id.to_string(), message.to_string()))
+        })
+        .collect()
+}
+
+/// The part of the conversation a prompt's id belongs to; `None` for the patient's review,
+/// which says the answers back rather than asking a question of its own.
+fn part_of(id: &str) -> Option<aftercare::conversation::Part> {
+    use aftercare::conversation::{Part, BACKGROUND};
+    let rules = crate::support::rules();
+    Some(match id.split('.').next().unwrap_or("") {
+        "review" => return None,
+        "danger" => Part::DangerSigns,
+        "treatment" => Part::Treatment,
+        "same_day" => Part::SameDaySigns,
+        "symptoms" | "symptom" | "risk_factors" => Part::Symptoms,
+        "repeat_contact" => Part::RepeatContact,
+        "background" => {
+            let rest = &id["background.".len()..];
+            if BACKGROUND.iter().any(|q| q.question.id == rest) {
+                Part::Background
+            } else {
+                assert!(rules.risk_factor(rest).is_some(), "{id}");
+                Part::RiskFactors
+            }
+        }
+        "call" if id == "call.caller_name" => Part::CallDetails,
+        "call" | "override" => Part::EndOfCall,
+        _ => panic!("{id}: a question of no part of the conversation"),
+    })
+}
+
+/// The patient's questionnaire and the nurse's call are the conversation, in its order
+/// and its words: every question the tool words itself is put as `conversation` states it
+/// (a symptom's details after its name), and the parts come in the side's order.
+#[test]
+fn the_flows_ask_the_conversation_in_its_order_and_words() {
+    use aftercare::conversation::{self as c, Mode};
+    let patient_script = details(
+        no_danger("yesterday").picks("symptoms", &["redness"]),
+        "redness",
+        "mild",
+        "improving",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No)
+    .pick("review", "done");
+    let (out, patient) = run_patient(patient_script);
+    out.unwrap();
+    done(&patient);
+    let nurse_script = details(
+        nurse_no_danger("3 days ago", &["none"]).picks("symptoms", &["redness"]),
+        "redness",
+        "moderate",
+        "worsening",
+        "day:0",
+    )
+    .then("repeat_contact", Scripted::No);
+    let (out, nurse) = run_nurse(nurse_background(nurse_script).pick("override", "keep"));
+    out.unwrap();
+    done(&nurse);
+
+    for (mode, p) in [(Mode::Patient, &patient), (Mode::Nurse, &nurse)] {
+        let asked = put(p);
+        let mut questions = vec![
+            c::DANGER_EMERGENCY,
+            c::DANGER_ED,
+            c::SAME_DAY,
+            c::SYMPTOMS,
+            c::REPEAT_CONTACT,
+        ];
+        questions.extend(c::BACKGROUND.iter().map(|b| c::Question {
+            id: Box::leak(format!("background.{}", b.question.id).into_boxed_str()),
+            ..b.question
+        }));
+        let mut checked = 0;
+        for q in questions.iter().filter(|q| !q.asked(mode).is_empty()) {
+            if let Some((_, message)) = asked.iter().find(|(id, _)| id == q.id) {
+                assert_eq!(message, q.asked(mode), "{} for the {mode:?}", q.id);
+                checked += 1;
+            }
+        }
+        let treatment = asked.iter().find(|(id, _)| id == c::TREATMENT.id).unwrap();
+        assert!(
+            treatment.1.starts_with(c::TREATMENT.asked(mode)),
+            "{treatment:?}"
+        );
+        for q in [c::SEVERITY, c::STARTED] {
+            let id = format!("symptom.redness.{}", q.id);
+            let (_, message) = asked.iter().find(|(i, _)| *i == id).unwrap();
+            assert_eq!(message, &format!("Redness: {}", q.asked(mode)));
+        }
+        assert!(checked >= 4, "{mode:?}: {asked:?}");
+
+        // The parts, in the order asked, are the side's order.
+        let mut parts: Vec<c::Part> = Vec::new();
+        for (id, _) in &asked {
+            let Some(part) = part_of(id) else { continue };
+            if parts.last() != Some(&part) {
+                assert!(!parts.contains(&part), "{part:?} again at {id}: {asked:?}");
+                parts.push(part);
+            }
+        }
+        let order: Vec<c::Part> = mode
+            .parts()
+            .iter()
+            .copied()
+            .filter(|p| parts.contains(p))
+            .collect();
+        assert_eq!(parts, order, "{mode:?}");
+    }
+}
+
+/// The FHIR Questionnaire is the same conversation: a question the tool words itself has
+/// the words the flows put it in, for each side.
+#[test]
+fn the_fhir_questionnaire_words_its_questions_as_the_flows_do() {
+    use aftercare::conversation::{self as c, Mode};
+    let rules = crate::support::rules();
+    for mode in [Mode::Patient, Mode::Nurse] {
+        let q = aftercare::output::fhir::questionnaire(rules, mode);
+        let mut texts = std::collections::BTreeMap::new();
+        fn walk(items: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
+            for item in items.as_array().into_iter().flatten() {
+                if let (Some(link), Some(text)) = (item["linkId"].as_str(), item["text"].as_str()) {
+                    out.insert(link.to_string(), text.to_string());
+                }
+                walk(&item["item"], out);
+            }
+        }
+        walk(&q["item"], &mut texts);
+        let mut expected = vec![(c::TREATMENT.id.to_string(), c::TREATMENT.asked(mode))];
+        for question in [
+            c::DANGER_EMERGENCY,
+            c::DANGER_ED,
+            c::SAME_DAY,
+            c::SYMPTOMS,
+            c::REPEAT_CONTACT,
+            c::BACKGROUND_GROUP,
+        ] {
+            if !question.asked(mode).is_empty() {
+                expected.push((question.id.to_string(), question.asked(mode)));
+            }
+        }
+        if mode == Mode::Nurse {
+            for b in &c::BACKGROUND {
+                expected.push((
+                    format!("background.{}", b.question.id),
+                    b.question.asked(mode),
+                ));
+            }
+        }
+        for (link, words) in expected {
+            assert_eq!(
+                texts.get(&link).map(String::as_str),
+                Some(words),
+                "{link} for the {mode:?}"
+            );
+        }
+        for q in [c::SEVERITY, c::TREND] {
+            assert_eq!(
+                texts[&format!("symptom.redness.{}", q.id)],
+                format!("Redness: {}", q.asked(mode))
+            );
+        }
+        assert_eq!(
+            texts["symptom.other.description"],
+            c::OTHER_WORDS.asked(mode)
+        );
+    }
 }

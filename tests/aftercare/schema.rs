@@ -442,9 +442,9 @@ pub(crate) fn sample_outcomes() -> Vec<(&'static str, aftercare::questionnaire::
                 ("eczema", "no"),
             ],
         )
-        .picks("background.areas", &["face", "neck"])
+        .picks("background.treated_areas", &["face", "neck"])
         .picks("background.products", &["vitamin C serum"])
-        .text("background.numbing", "")
+        .text("background.numbing_products", "")
         .text("background.allergies", "")
         .text("background.session", "2")
         .pick("override", "see_within_3_days")
