@@ -72,18 +72,58 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
 /// and colour is on), then each item wrapped with its continuation lines under its first
 /// word. Nothing at all for no items.
 pub fn titled_list(out: &mut String, title: &str, items: &[String], style: Style, bold: bool) {
-    if items.is_empty() {
+    let entries: Vec<Entry> = items.iter().cloned().map(Entry::Item).collect();
+    write_section(out, title, &entries, Layout::ForAPerson { style, bold });
+}
+
+/// One entry of a report's section: a line of text, or an item of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Line(String),
+    Item(String),
+}
+
+/// How a report lays out its sections. Every report is titled sections of entries: the
+/// check's report, the patient's result, the day's advice and the nurse's note differ only
+/// in this.
+#[derive(Debug, Clone, Copy)]
+pub enum Layout {
+    /// A report for a person: the title (bold when `bold` and colour is on), items as
+    /// "- " lines.
+    ForAPerson { style: Style, bold: bool },
+    /// The nurse's note for the chart, plain text to paste: the title flush left ("S
+    /// Situation"), lines indented under it, items as "- " lines at the same indent.
+    ChartNote { width: usize },
+}
+
+/// A section: a blank line, its title, then each entry wrapped, its continuation lines
+/// under its first word. Nothing at all for no entries.
+pub fn write_section(out: &mut String, title: &str, entries: &[Entry], layout: Layout) {
+    if entries.is_empty() {
         return;
     }
     out.push('\n');
-    out.push_str(&if style.color && bold {
-        title.bold().to_string()
-    } else {
-        title.to_string()
-    });
+    let (width, line, item) = match layout {
+        Layout::ForAPerson { style, bold } => {
+            out.push_str(&if style.color && bold {
+                title.bold().to_string()
+            } else {
+                title.to_string()
+            });
+            (style.width, ("  ", "  "), ("  - ", "    "))
+        }
+        Layout::ChartNote { width } => {
+            out.push_str(title);
+            (width, ("   ", "     "), ("   - ", "     "))
+        }
+    };
     out.push('\n');
-    for item in items {
-        out.push_str(&wrap(item, style.width, "  - ", "    "));
+    for entry in entries {
+        let (text, (first, rest)) = match entry {
+            Entry::Line(text) => (text, line),
+            Entry::Item(text) => (text, item),
+        };
+        out.push_str(&wrap(text, width, first, rest));
     }
 }
 

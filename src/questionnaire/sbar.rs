@@ -4,7 +4,7 @@
 use super::nurse::{risk_factor_name, CallDetails};
 use super::{label, Background, Mode, Outcome, Override, SignState, Started, TrendAnswer};
 use crate::conversation::{BACKGROUND, REPEAT_CONTACT};
-use crate::output::text::{capitalise, wrap};
+use crate::output::text::{capitalise, wrap, write_section, Entry, Layout};
 use aftercare_core::day_words::{self, day_number};
 use aftercare_core::model::{Disposition, Finding, FindingKind};
 use aftercare_core::rules::RuleSet;
@@ -37,10 +37,23 @@ pub fn render(o: &Outcome, rules: &RuleSet, width: usize) -> String {
     };
     let mut out = String::new();
     note.heading(&mut out);
-    note.situation(&mut out);
-    note.background(&mut out);
-    note.assessment(&mut out);
-    note.recommendation(&mut out);
+    type Write<'n> = fn(&Note<'n>, &mut Vec<Entry>);
+    let sections: [(&str, Write<'_>); 4] = [
+        ("S  Situation", Note::situation),
+        ("B  Background", Note::background),
+        ("A  Assessment", Note::assessment),
+        ("R  Recommendation", Note::recommendation),
+    ];
+    for (title, write) in sections {
+        let mut entries = Vec::new();
+        write(&note, &mut entries);
+        write_section(
+            &mut out,
+            title,
+            &entries,
+            Layout::ChartNote { width: note.width },
+        );
+    }
     // What the nurse typed (a reason, allergies) is shown and pasted as it was, but never
     // as a control or bidi character that could act on a terminal or a chart.
     aftercare_core::escape::visible_lines(&out).into_owned()
@@ -62,8 +75,8 @@ impl Note<'_> {
     }
 
     /// A line of a section, indented under the section's letter.
-    fn line(&self, out: &mut String, text: &str) {
-        out.push_str(&wrap(text, self.width, "   ", "     "));
+    fn line(&self, out: &mut Vec<Entry>, text: &str) {
+        out.push(Entry::Line(text.to_string()));
     }
 
     /// The heading: what the call was about and when, who took it, and whether it was
@@ -102,9 +115,8 @@ impl Note<'_> {
     }
 
     /// Situation: who called, the day, what the caller reports, and the outcome.
-    fn situation(&self, out: &mut String) {
+    fn situation(&self, out: &mut Vec<Entry>) {
         let (o, rules, call) = (self.o, self.rules, self.call);
-        out.push_str("\nS  Situation\n");
         if let Some(id) = &call.from_checkin {
             self.line(out, &self.checkin_callback(id));
         }
@@ -248,9 +260,8 @@ impl Note<'_> {
     }
 
     /// Background: what the record holds about the person and the treatment.
-    fn background(&self, out: &mut String) {
+    fn background(&self, out: &mut Vec<Entry>) {
         let (o, a) = (self.o, &self.o.answers);
-        out.push_str("\nB  Background\n");
         match &a.background {
             Some(b) => self.line(out, &treatment_background(b)),
             None if o.stopped_at.is_some() => self.line(
@@ -306,25 +317,19 @@ impl Note<'_> {
     }
 
     /// Assessment: each finding against its window, then every sign asked with its answer.
-    fn assessment(&self, out: &mut String) {
+    fn assessment(&self, out: &mut Vec<Entry>) {
         let (o, rules, a) = (self.o, self.rules, &self.o.answers);
-        out.push_str("\nA  Assessment\n");
         if o.assessment.findings.is_empty() {
             self.line(out, "No symptoms: nothing to assess against the windows.");
         }
         for f in &o.assessment.findings {
-            out.push_str(&wrap(
-                &format!(
-                    "{}: {}. {} [{}].",
-                    self.finding_name(f),
-                    rules.disposition_text(f.disposition).label.to_lowercase(),
-                    capitalise(&f.reason),
-                    f.rule
-                ),
-                self.width,
-                "   - ",
-                "     ",
-            ));
+            out.push(Entry::Item(format!(
+                "{}: {}. {} [{}].",
+                self.finding_name(f),
+                rules.disposition_text(f.disposition).label.to_lowercase(),
+                capitalise(&f.reason),
+                f.rule
+            )));
         }
         for (title, danger) in [("Danger signs", true), ("Same-day signs", false)] {
             self.signs_asked(out, title, danger);
@@ -398,7 +403,7 @@ impl Note<'_> {
     /// answer: the positives, the pertinent negatives, and those left unasked because the
     /// questions stopped at a danger sign, or because the nurse stopped the call before
     /// them (then they are not in the answers at all).
-    fn signs_asked(&self, out: &mut String, title: &str, danger: bool) {
+    fn signs_asked(&self, out: &mut Vec<Entry>, title: &str, danger: bool) {
         let (rules, a) = (self.rules, &self.o.answers);
         let stopped_first = self.stopped_first();
         let group: Vec<_> = a
@@ -479,9 +484,8 @@ impl Note<'_> {
 
     /// Recommendation: the disposition in force, the override and its reason, what was
     /// said on the call, and the rules.
-    fn recommendation(&self, out: &mut String) {
+    fn recommendation(&self, out: &mut Vec<Entry>) {
         let (o, rules, call) = (self.o, self.rules, self.call);
-        out.push_str("\nR  Recommendation\n");
         let d = o.disposition();
         if call.before_instruction {
             // Not a recommendation: the questions that could have changed it were not asked.
@@ -535,7 +539,7 @@ impl Note<'_> {
     /// What the nurse confirmed saying (the safety net, the advice), whether the caller
     /// understood, and the nurse's notes. Only what the nurse confirmed saying is written
     /// as said.
-    fn said_on_the_call(&self, out: &mut String, d: Disposition) {
+    fn said_on_the_call(&self, out: &mut Vec<Entry>, d: Disposition) {
         let call = self.call;
         let call_back = &self.rules.disposition_text(d).call_back;
         if call.safety_net_given && !call_back.trim().is_empty() {
