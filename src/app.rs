@@ -17,7 +17,7 @@ use aftercare_core::rules::{Diagnostic, RuleFileErrors, RuleSet};
 use aftercare_core::{lint, trace};
 
 /// Parses the command line and runs it; returns the process exit code.
-pub fn main_with_args<I, T>(args: I) -> i32
+pub fn main_with_args<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -27,24 +27,26 @@ where
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // The version names the built-in protocol too; a result depends on both.
-            return print_out(&crate::shell::version_line())
-                .unwrap_or(ExitCode::Failure)
-                .code();
+            return print_out(&crate::shell::version_line()).unwrap_or(ExitCode::Failure);
         }
         Err(e) => {
             // clap prints help and version to stdout with 0, and usage errors with 2.
             let _ = e.print();
-            return e.exit_code();
+            return if e.exit_code() == 0 {
+                ExitCode::Success
+            } else {
+                ExitCode::Usage
+            };
         }
     };
     let result = crate::cli::Config::from_cli(cli).and_then(|config| run(&config));
     match result {
-        Ok(code) => code.code(),
+        Ok(code) => code,
         // Already said where it was found.
-        Err(Error::Reported(code)) => code.code(),
+        Err(Error::Reported(code)) => code,
         Err(e) => {
             diagnostics::error(&e.to_string());
-            e.exit_code()
+            e.exit()
         }
     }
 }

@@ -185,6 +185,15 @@ impl Error {
     }
 }
 
+/// The process's exit status: returned from `main`, so that standard output is flushed
+/// and every destructor runs, as `std::process::exit` would not.
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        // Every documented code is below 256 (the largest is 143).
+        std::process::ExitCode::from(u8::try_from(code.code()).unwrap_or(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

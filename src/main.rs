@@ -1,3 +1,3 @@
-fn main() {
-    std::process::exit(aftercare::app::main_with_args(std::env::args_os()));
+fn main() -> std::process::ExitCode {
+    aftercare::app::main_with_args(std::env::args_os()).into()
 }
