@@ -82,12 +82,18 @@ impl TrendAnswer {
         }
     }
 
-    pub fn words(self) -> &'static str {
-        match self {
-            TrendAnswer::Improving => "getting better",
-            TrendAnswer::Stable => "about the same",
-            TrendAnswer::Worsening => "getting worse",
-            TrendAnswer::NotSure => "trend not known",
+    /// The trend in words: the person's plain words, or the chart's, which also say how
+    /// an answer of "not sure" was counted.
+    pub fn words(self, mode: Mode) -> &'static str {
+        match (self, mode) {
+            (TrendAnswer::Improving, Mode::Patient) => "getting better",
+            (TrendAnswer::Stable, Mode::Patient) => "about the same",
+            (TrendAnswer::Worsening, Mode::Patient) => "getting worse",
+            (TrendAnswer::NotSure, Mode::Patient) => "trend not known",
+            (TrendAnswer::Improving, Mode::Nurse) => "improving",
+            (TrendAnswer::Stable, Mode::Nurse) => "stable",
+            (TrendAnswer::Worsening, Mode::Nurse) => "worsening",
+            (TrendAnswer::NotSure, Mode::Nurse) => "trend not known (counted as stable)",
         }
     }
 }
@@ -101,6 +107,22 @@ pub enum Started {
     /// Later on the treatment day (day 0), not from the treatment itself.
     LaterOnTreatmentDay,
     NotSure,
+}
+
+impl Started {
+    /// When it began, in words ("since day 2"): the person's, or the chart's, which also
+    /// say how an answer of "not sure" was counted.
+    pub fn words(self, mode: Mode) -> String {
+        match (self, mode) {
+            (Started::Day(d), _) => aftercare_core::day_words::since_start_day(d),
+            (Started::LaterOnTreatmentDay, Mode::Patient) => {
+                "since later on the treatment day".to_string()
+            }
+            (Started::LaterOnTreatmentDay, Mode::Nurse) => "since later on day 0".to_string(),
+            (Started::NotSure, Mode::Patient) => "start not known".to_string(),
+            (Started::NotSure, Mode::Nurse) => "start not known (counted as today)".to_string(),
+        }
+    }
 }
 
 /// One symptom from the checklist with its details.

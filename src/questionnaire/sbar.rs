@@ -2,7 +2,7 @@
 //! Recommendation): plain text, no colour, ready to paste.
 
 use super::nurse::{risk_factor_name, CallDetails};
-use super::{label, Background, Mode, Outcome, Override, SignState, Started, TrendAnswer};
+use super::{label, Background, Mode, Outcome, Override, SignState};
 use crate::conversation::{BACKGROUND, REPEAT_CONTACT};
 use crate::output::text::{capitalise, wrap, write_section, Entry, Layout};
 use aftercare_core::day_words::{self, day_number};
@@ -248,8 +248,8 @@ impl Note<'_> {
             reports.push(format!(
                 "{name}: {}, {}, {}",
                 s.severity.code(),
-                trend_words(s.trend),
-                started_words(s.started)
+                s.trend.words(Mode::Nurse),
+                s.started.words(Mode::Nurse)
             ));
         }
         if reports.is_empty() {
@@ -608,23 +608,6 @@ fn nurse_override(ov: &Override) -> String {
             ""
         }
     )
-}
-
-fn trend_words(t: TrendAnswer) -> &'static str {
-    match t {
-        TrendAnswer::Improving => "improving",
-        TrendAnswer::Stable => "stable",
-        TrendAnswer::Worsening => "worsening",
-        TrendAnswer::NotSure => "trend not known (counted as stable)",
-    }
-}
-
-fn started_words(s: Started) -> String {
-    match s {
-        Started::Day(d) => day_words::since_start_day(d),
-        Started::LaterOnTreatmentDay => "since later on day 0".to_string(),
-        Started::NotSure => "start not known (counted as today)".to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The words the questions and the results use for the rule set's signs, symptoms and risk
 //! factors, and the line said when the questionnaire is cancelled.
 
-use super::answers::{Started, SymptomAnswer};
+use super::answers::{Mode, SymptomAnswer};
 use crate::output::text::capitalise;
 use aftercare_core::model::Disposition;
 use aftercare_core::rules::RuleSet;
@@ -49,20 +49,15 @@ pub fn symptom_words(rules: &RuleSet, id: &str, width: usize) -> String {
 
 /// One line per symptom: "Redness: moderate, about the same, since day 0".
 pub fn symptom_line(rules: &RuleSet, s: &SymptomAnswer) -> String {
-    let started = match s.started {
-        Started::Day(0) => "since the treatment".to_string(),
-        Started::Day(d) => format!("since day {d}"),
-        Started::LaterOnTreatmentDay => "since later on the treatment day".to_string(),
-        Started::NotSure => "start not known".to_string(),
-    };
     let name = match &s.description {
         Some(d) => format!("{} (\"{d}\")", label(rules, &s.id)),
         None => label(rules, &s.id),
     };
     format!(
-        "{name}: {}, {}, {started}",
+        "{name}: {}, {}, {}",
         s.severity.code(),
-        s.trend.words()
+        s.trend.words(Mode::Patient),
+        s.started.words(Mode::Patient)
     )
 }
 
