@@ -282,6 +282,78 @@ pub const BACKGROUND_GROUP: Question = Question {
     named: words("", "Background"),
 };
 
+/// The call's own questions (the nurse): who calls and for whom, then the end of the
+/// call, in the order asked. The record keeps each answer in its `call` under the
+/// question's id, and the prompt is `call.{id}`.
+pub const CALL: [Question; 10] = [
+    CALLER_NAME,
+    CALLER,
+    PATIENT_NAME,
+    PATIENT_BIRTH_DATE,
+    CALLBACK,
+    COMPLAINT,
+    ADVICE_GIVEN,
+    UNDERSTOOD,
+    NOTES,
+    NURSE_NAME,
+];
+
+const fn call(id: &'static str, nurse: &'static str, named: &'static str) -> Question {
+    Question {
+        id,
+        asked: words("", nurse),
+        named: words("", named),
+    }
+}
+
+pub const CALLER_NAME: Question = call("caller_name", "Caller's name or patient id?", "Caller");
+pub const CALLER: Question = call("caller", "Who is calling?", "Caller is");
+pub const PATIENT_NAME: Question = call("patient_name", "Patient's name or id?", "Patient");
+pub const PATIENT_BIRTH_DATE: Question = call(
+    "patient_birth_date",
+    "Patient's date of birth? (1980-04-23, or 23 Apr 1980)",
+    "Born",
+);
+pub const CALLBACK: Question = call("callback", "Callback number?", "Callback");
+pub const COMPLAINT: Question = call(
+    "complaint",
+    "The complaint, in the caller's words?",
+    "In the caller's words",
+);
+pub const ADVICE_GIVEN: Question = call(
+    "advice_given",
+    "Advice given? (tick what was said)",
+    "Advice given",
+);
+pub const UNDERSTOOD: Question = call(
+    "understood",
+    "Caller understood and agrees?",
+    "Caller understood and agrees",
+);
+pub const NOTES: Question = call("notes", "Notes?", "Notes");
+pub const NURSE_NAME: Question = call("nurse", "Your name or initials?", "Nurse");
+
+/// The nurse's change of the computed disposition (the record's `override`).
+pub const OVERRIDE: Question = Question {
+    id: "override",
+    asked: words("", "Disposition?"),
+    named: words("", "Nurse override"),
+};
+
+/// Why a disposition was made less urgent: required.
+pub const LOWERING_REASON: Question = Question {
+    id: "override.reason",
+    asked: words("", "Reason for the less urgent disposition?"),
+    named: words("", "Reason"),
+};
+
+/// Why a disposition was made more urgent: optional.
+pub const RAISING_REASON: Question = Question {
+    id: "override.reason",
+    asked: words("", "Reason? (optional)"),
+    named: words("", "Reason"),
+};
+
 /// How a background question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordAnswer {
@@ -464,6 +536,23 @@ mod tests {
         let mut ids: Vec<&str> = BACKGROUND.iter().map(|q| q.question.id).collect();
         ids.sort_unstable();
         assert_eq!(fields, ids);
+    }
+
+    /// The call's questions are the record's call fields, each described in the schema.
+    #[test]
+    fn the_record_call_is_asked_by_these_questions() {
+        let rules = crate::built_in_rules_for_tests();
+        let schema = crate::output::schema::record(rules, "aftercare-record-1");
+        let fields = &schema["properties"]["call"]["properties"];
+        for q in &CALL {
+            let field = &fields[q.id];
+            assert!(
+                field.is_object(),
+                "{} is no field of the record's call",
+                q.id
+            );
+            assert!(field["description"].is_string(), "{}", q.id);
+        }
     }
 
     /// The danger signs come first for the patient, and before the treatment for both;

@@ -594,8 +594,20 @@ fn record_background() -> Value {
     })
 }
 
-/// The call details and the end of the call (nurse).
+/// The call details and the end of the call (nurse), each field asked by its question of
+/// the conversation ([`crate::conversation::CALL`]) described by it when it says no more.
 fn record_call(rules: &RuleSet) -> Value {
+    let mut call = record_call_fields(rules);
+    for q in &crate::conversation::CALL {
+        let field = &mut call["properties"][q.id];
+        if field.get("description").is_none() {
+            field["description"] = json!(q.asked(crate::conversation::Mode::Nurse));
+        }
+    }
+    call
+}
+
+fn record_call_fields(rules: &RuleSet) -> Value {
     json!({
         "description": "The call details and the end of the call (nurse).",
         "type": "object",

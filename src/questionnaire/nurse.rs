@@ -7,7 +7,9 @@ use chrono::{DateTime, FixedOffset};
 use super::prompt::{Answer, Choice, Prompter, SelectOne, Stop, TextLine, YesNo};
 use super::*;
 use crate::conversation::{
-    Part, RecordAnswer, BACKGROUND, BACKGROUND_GROUP, REPEAT_CONTACT, SAME_DAY,
+    Part, Question, RecordAnswer, ADVICE_GIVEN, BACKGROUND, BACKGROUND_GROUP, CALLBACK, CALLER,
+    CALLER_NAME, COMPLAINT, LOWERING_REASON, NOTES, NURSE_NAME, OVERRIDE, PATIENT_BIRTH_DATE,
+    PATIENT_NAME, RAISING_REASON, REPEAT_CONTACT, SAME_DAY, UNDERSTOOD,
 };
 use crate::error::Error;
 use aftercare_core::model::Disposition;
@@ -515,8 +517,8 @@ fn ask_call_details(
         d.callback = phone.to_string();
     } else {
         let name = p.text(&TextLine {
-            id: "call.caller_name",
-            message: "Caller's name or patient id?",
+            id: &prompt_id(CALLER_NAME),
+            message: CALLER_NAME.asked(Mode::Nurse),
             help: Some(if from.is_some() {
                 "Enter: not given"
             } else {
@@ -534,8 +536,8 @@ fn ask_call_details(
     if !confirmed {
         d.callback = p
             .text(&TextLine {
-                id: "call.callback",
-                message: "Callback number?",
+                id: &prompt_id(CALLBACK),
+                message: CALLBACK.asked(Mode::Nurse),
                 help: Some("Enter: not given"),
                 check: Some(one_line(40)),
             })?
@@ -543,6 +545,11 @@ fn ask_call_details(
             .to_string();
     }
     ask_complaint(p, d, from, rules)
+}
+
+/// A call question's prompt: `call.{id}`, the record's field.
+fn prompt_id(q: Question) -> String {
+    format!("call.{}", q.id)
 }
 
 /// The check-in's caller name and callback number, said back for one y/n.
@@ -575,8 +582,8 @@ fn ask_patient(p: &mut dyn Prompter, d: &mut CallDetails, today: chrono::NaiveDa
         Choice::new("someone else", "Someone else, for the patient"),
     ];
     let i = p.select(&SelectOne {
-        id: "call.caller",
-        message: "Who is calling?",
+        id: &prompt_id(CALLER),
+        message: CALLER.asked(Mode::Nurse),
         help: None,
         choices: &choices,
         start: 0,
@@ -585,8 +592,8 @@ fn ask_patient(p: &mut dyn Prompter, d: &mut CallDetails, today: chrono::NaiveDa
     if d.caller == "someone else" {
         d.patient_name = p
             .text(&TextLine {
-                id: "call.patient_name",
-                message: "Patient's name or id?",
+                id: &prompt_id(PATIENT_NAME),
+                message: PATIENT_NAME.asked(Mode::Nurse),
                 help: Some("Enter: not given"),
                 check: Some(one_line(200)),
             })?
@@ -595,8 +602,8 @@ fn ask_patient(p: &mut dyn Prompter, d: &mut CallDetails, today: chrono::NaiveDa
     }
     d.patient_birth_date = p
         .text(&TextLine {
-            id: "call.patient_birth_date",
-            message: "Patient's date of birth? (1980-04-23, or 23 Apr 1980)",
+            id: &prompt_id(PATIENT_BIRTH_DATE),
+            message: PATIENT_BIRTH_DATE.asked(Mode::Nurse),
             help: Some("Enter: not given"),
             check: Some(birth_date_check(today)),
         })?
@@ -628,8 +635,8 @@ fn ask_complaint(
     };
     let complaint = p
         .text(&TextLine {
-            id: "call.complaint",
-            message: "The complaint, in the caller's words?",
+            id: &prompt_id(COMPLAINT),
+            message: COMPLAINT.asked(Mode::Nurse),
             help: Some(&help),
             check: Some(one_line(500)),
         })?
@@ -921,8 +928,8 @@ fn ask_end_of_call(
     let picked = ask_checklist(
         p,
         rules,
-        "call.advice_given",
-        "Advice given? (tick what was said)",
+        &prompt_id(ADVICE_GIVEN),
+        ADVICE_GIVEN.asked(Mode::Nurse),
         "Space to tick what was said, Enter when done; Enter on 'None of these' if none",
         &items,
         &[],
@@ -934,15 +941,15 @@ fn ask_end_of_call(
         .map(|(_, label)| label.clone())
         .collect();
     details.understood = Some(p.confirm(&YesNo {
-        id: "call.understood",
-        message: "Caller understood and agrees?",
+        id: &prompt_id(UNDERSTOOD),
+        message: UNDERSTOOD.asked(Mode::Nurse),
         help: Some("y/n"),
         default: None,
     })?);
     details.notes = p
         .text(&TextLine {
-            id: "call.notes",
-            message: "Notes?",
+            id: &prompt_id(NOTES),
+            message: NOTES.asked(Mode::Nurse),
             help: Some("Enter: none"),
             check: Some(one_line(2000)),
         })?
@@ -951,8 +958,8 @@ fn ask_end_of_call(
     if details.nurse.is_empty() {
         details.nurse = p
             .text(&TextLine {
-                id: "call.nurse",
-                message: "Your name or initials?",
+                id: &prompt_id(NURSE_NAME),
+                message: NURSE_NAME.asked(Mode::Nurse),
                 help: Some("Enter: not recorded (--nurse-name gives it once)"),
                 check: Some(one_line(100)),
             })?
@@ -1320,8 +1327,8 @@ fn change_disposition(
         ));
     }
     let i = p.select(&SelectOne {
-        id: "override",
-        message: "Disposition?",
+        id: OVERRIDE.id,
+        message: OVERRIDE.asked(Mode::Nurse),
         help: Some("Enter or Esc keeps it; a less urgent one needs a reason"),
         choices: &choices,
         start: 0,
@@ -1343,8 +1350,8 @@ fn change_disposition(
         });
         Some(
             p.text(&TextLine {
-                id: "override.reason",
-                message: "Reason for the less urgent disposition?",
+                id: LOWERING_REASON.id,
+                message: LOWERING_REASON.asked(Mode::Nurse),
                 help: Some("required; it goes into the note and the record"),
                 check: Some(check),
             })?
@@ -1353,8 +1360,8 @@ fn change_disposition(
         )
     } else {
         let r = p.text(&TextLine {
-            id: "override.reason",
-            message: "Reason? (optional)",
+            id: RAISING_REASON.id,
+            message: RAISING_REASON.asked(Mode::Nurse),
             help: Some("Enter to leave it out"),
             check: None,
         })?;
