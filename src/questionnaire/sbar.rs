@@ -3,7 +3,10 @@
 
 use super::nurse::{risk_factor_name, CallDetails};
 use super::{label, Background, Mode, Outcome, Override, SignState};
-use crate::conversation::{BACKGROUND, REPEAT_CONTACT};
+use crate::conversation::{
+    ADVICE_GIVEN, BACKGROUND, CALLER_NAME, COMPLAINT, NOTES, NURSE_NAME, PATIENT_BIRTH_DATE,
+    PATIENT_NAME, REPEAT_CONTACT, UNDERSTOOD,
+};
 use crate::output::text::{capitalise, wrap, write_section, Entry, Layout};
 use aftercare_core::day_words::{self, day_number};
 use aftercare_core::model::{Disposition, Finding, FindingKind};
@@ -94,7 +97,10 @@ impl Note<'_> {
             self.heading_line(out, &times);
         }
         if !call.nurse.is_empty() {
-            self.heading_line(out, &format!("Nurse: {}.", call.nurse));
+            self.heading_line(
+                out,
+                &format!("{}: {}.", NURSE_NAME.named(Mode::Nurse), call.nurse),
+            );
         }
         if let Some(how) = &call.stopped {
             self.heading_line(
@@ -129,7 +135,7 @@ impl Note<'_> {
         if !call.complaint.is_empty() {
             self.line(
                 out,
-                &format!("In the caller's words: \"{}\".", call.complaint),
+                &format!("{}: \"{}\".", COMPLAINT.named(Mode::Nurse), call.complaint),
             );
         }
         self.line(out, &self.treatment_day());
@@ -186,7 +192,7 @@ impl Note<'_> {
     /// call back.
     fn caller(&self) -> String {
         let call = self.call;
-        let mut who = format!("Caller: {}", call.caller_name);
+        let mut who = format!("{}: {}", CALLER_NAME.named(Mode::Nurse), call.caller_name);
         if call.caller == "someone else" {
             who.push_str(" (calling for the patient)");
         } else if !call.caller.is_empty() {
@@ -210,9 +216,13 @@ impl Note<'_> {
         let born = if call.patient_birth_date.is_empty() {
             String::new()
         } else {
-            format!(", born {}", call.patient_birth_date)
+            format!(
+                ", {} {}",
+                PATIENT_BIRTH_DATE.named(Mode::Nurse).to_lowercase(),
+                call.patient_birth_date
+            )
         };
-        format!("Patient: {name}{born}.")
+        format!("{}: {name}{born}.", PATIENT_NAME.named(Mode::Nurse))
     }
 
     /// The day after the treatment, and the treatment's date (and time, when given).
@@ -551,7 +561,8 @@ impl Note<'_> {
             self.line(
                 out,
                 &format!(
-                    "Advice given: {}.",
+                    "{}: {}.",
+                    ADVICE_GIVEN.named(Mode::Nurse),
                     call.advice_given
                         .iter()
                         .map(|a| a.trim_end_matches('.'))
@@ -561,12 +572,15 @@ impl Note<'_> {
             );
         }
         match call.understood {
-            Some(true) => self.line(out, "Caller understood and agrees."),
+            Some(true) => self.line(out, &format!("{}.", UNDERSTOOD.named(Mode::Nurse))),
             Some(false) => self.line(out, "Caller did NOT confirm understanding or agreement."),
             None => {}
         }
         if !call.notes.is_empty() {
-            self.line(out, &format!("Notes: {}", call.notes));
+            self.line(
+                out,
+                &format!("{}: {}", NOTES.named(Mode::Nurse), call.notes),
+            );
         }
     }
 }
