@@ -334,11 +334,22 @@ proptest! {
         let mut out = Vec::new();
         batch::run(&mut &input[..], &mut out, rules(), &opts).unwrap();
         let starts = expected_records(&input);
-        for (line, no) in String::from_utf8(out).unwrap().lines().zip(&starts) {
+        let answers = String::from_utf8(out).unwrap();
+        for (line, no) in answers.lines().zip(&starts) {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             if v.get("disposition").is_some() {
                 prop_assert_eq!(v["id"].as_str().unwrap(), format!("line-{no}"));
             }
         }
+        // The same stream sent to the HTTP service is framed by the same framer: the same
+        // records, byte for byte, and they keep the stream's promises.
+        let server = crate::serve::Server::start(&[]);
+        let reply = server.post("/v1/check?format=compact", "application/x-ndjson", &input);
+        prop_assert_eq!(reply.status, 200);
+        let over_http = reply.text();
+        if let Err(e) = aftercare::stream_contract::check_json_records(&input, over_http.as_bytes()) {
+            panic!("over HTTP: {e}");
+        }
+        prop_assert!(over_http == answers, "the HTTP stream differs from check --input");
     }
 }
