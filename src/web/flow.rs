@@ -337,13 +337,12 @@ impl<'a> Facts<'a> {
     /// question out of its order, and the result before the questions would read unknown
     /// as no.
     pub fn may_show(&self, step: Step) -> bool {
-        let next = self.next();
-        if step == next {
-            return true;
-        }
         let draft = self.draft;
         let a = &draft.answers;
-        match step {
+        // A page reached already is known from the answers alone; the next question is
+        // worked out (the case triaged, its open risk factors found) only when that is not
+        // enough, as a page further back or a change from "Check your answers" never needs.
+        let reached = match step {
             Step::Emergency => true,
             Step::Urgent => self.answered(SignPage::Emergency),
             Step::When => self.answered(SignPage::Urgent),
@@ -353,9 +352,10 @@ impl<'a> Facts<'a> {
             Step::Details(n) => n >= 1 && n <= draft.symptom_order.len() && a.symptoms_asked,
             Step::AboutYou => !a.risk_factors.is_empty(),
             Step::Repeat => a.repeat_contact.is_some(),
-            Step::Answers => next == Step::Result && !self.stops(),
+            Step::Answers => self.next() == Step::Result && !self.stops(),
             Step::Result => false,
-        }
+        };
+        reached || step == self.next()
     }
 
     /// The sign the questions stopped at, for the result and the record.

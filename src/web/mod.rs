@@ -468,15 +468,17 @@ async fn show(web: &Web, step: Step, headers: &HeaderMap) -> Response {
         Err(r) => return r,
     };
     let c = web.ctx();
-    let next = c.next(&draft);
     if step == Step::Result {
+        let next = c.next(&draft);
         if next != Step::Result {
             return see_other(&next.path());
         }
         return result::page(web, &id, &draft, &c, None).await;
     }
+    // The next question only when the page may not be shown: a page already reached is
+    // shown without it.
     if !c.facts(&draft).may_show(step) {
-        return see_other(&next.path());
+        return see_other(&c.next(&draft).path());
     }
     html(
         StatusCode::OK,
@@ -519,9 +521,8 @@ async fn answer(web: &Web, step: Step, headers: &HeaderMap, body: &[u8]) -> Resp
         Err(r) => return r,
     };
     let c = web.ctx();
-    let next = c.next(&draft);
     if step == Step::Result || !c.facts(&draft).may_show(step) {
-        return see_other(&next.path());
+        return see_other(&c.next(&draft).path());
     }
     let form = Form::parse(body);
     // A fresh `Ctx` for the changed draft: what was worked out for the old one is stale.

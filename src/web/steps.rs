@@ -60,38 +60,46 @@ impl Ctx<'_> {
 /// The page before this one, for the back link: the step before it in the order this
 /// person's answers take.
 pub fn previous(step: Step, draft: &Draft, c: &Ctx) -> Option<String> {
+    if step == Step::Emergency {
+        return Some("/".into());
+    }
     let facts = c.facts(draft);
-    let next = facts.next();
-    let shown = |s: Step| facts.may_show(s);
-    let mut order = vec![
+    // Whether a page is in this person's order. Asked only of the pages the walk below
+    // reaches: "something else" and "about you" need the next question and the open risk
+    // factors, which a page early in the order does not.
+    let in_order = |s: Step| match s {
+        Step::Other => draft.other_description.is_some() || facts.next() == Step::Other,
+        Step::Details(n) => n >= 1 && n <= draft.symptom_order.len(),
+        Step::AboutYou => !c.about_you(draft).is_empty(),
+        Step::Result => false,
+        _ => true,
+    };
+    let mut every = vec![
         Step::Emergency,
         Step::Urgent,
         Step::When,
         Step::SameDay,
         Step::Symptoms,
+        Step::Other,
     ];
-    if draft.other_description.is_some() || next == Step::Other {
-        order.push(Step::Other);
-    }
-    order.extend((1..=draft.symptom_order.len()).map(Step::Details));
-    if !c.about_you(draft).is_empty() {
-        order.push(Step::AboutYou);
-    }
-    order.extend([Step::Repeat, Step::Answers]);
-    if step == Step::Emergency {
-        return Some("/".into());
-    }
-    if step == Step::Result {
+    every.extend((1..=draft.symptom_order.len()).map(Step::Details));
+    every.extend([Step::AboutYou, Step::Repeat, Step::Answers]);
+    let before = if step == Step::Result {
         // After a stop, back is the page of the sign that stopped it.
-        let last = order.iter().copied().rfind(|s| shown(*s));
-        return last.map(Step::path);
-    }
-    let at = order.iter().position(|s| *s == step)?;
-    order[..at]
+        &every[..]
+    } else {
+        if !in_order(step) {
+            return None;
+        }
+        &every[..every.iter().position(|s| *s == step)?]
+    };
+    before
         .iter()
         .rev()
-        .find(|s| shown(**s))
-        .map(|s| s.path())
+        .copied()
+        .filter(|s| in_order(*s))
+        .find(|s| facts.may_show(*s))
+        .map(Step::path)
 }
 
 fn layout(c: &Ctx, title: &str, step: Step, draft: &Draft, problems: Vec<Problem>) -> Layout {
