@@ -16,15 +16,16 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 use crate::questionnaire::{
-    invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, Started,
+    invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState, Started,
 };
 use aftercare_core::evaluate::{explain, triage, Triage};
 use aftercare_core::input::{CaseInput, InputError};
 use aftercare_core::model::{Case, Disposition};
 use aftercare_core::rules::{RuleSet, SymptomRef};
 
-/// The answers between pages, kept in the store under the session's cookie.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The answers between pages, kept in the store under the session's cookie (as
+/// [`Draft::to_stored`] writes them).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub answers: Answers,
     /// What was ticked on the symptoms page, in its order: the details pages are numbered
@@ -37,8 +38,133 @@ pub struct Draft {
     /// The check-in sent to the clinic from this draft, if any, and when.
     pub sent: Option<Sent>,
     /// When the check-in began (RFC 3339), for the clinic: how long the questions took.
-    #[serde(default)]
     pub begun_at: Option<String>,
+}
+
+/// The draft as the store keeps it: the draft's own fields, with the answered signs
+/// (every warning sign of the rule set once a check-in is past its sign pages) as one line
+/// of text rather than an object each, which is most of a draft and of its reading on
+/// every page. Drafts written before hold the signs in `answers` and no `signs` line; they
+/// read as they are. An older server reading a draft written here sees no sign answered,
+/// and asks the signs again from the first page.
+#[derive(Deserialize)]
+struct Stored {
+    answers: Answers,
+    /// [`signs_line`] of the answered signs, when it could say them; then `answers` holds
+    /// none.
+    #[serde(default)]
+    signs: Option<String>,
+    symptom_order: Vec<String>,
+    other_description: Option<String>,
+    confirmed: bool,
+    sent: Option<Sent>,
+    #[serde(default)]
+    begun_at: Option<String>,
+}
+
+/// [`Stored`], as written.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    answers: &'a Answers,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signs: Option<String>,
+    symptom_order: &'a [String],
+    other_description: &'a Option<String>,
+    confirmed: bool,
+    sent: &'a Option<Sent>,
+    begun_at: &'a Option<String>,
+}
+
+impl Draft {
+    /// The draft as the store keeps it ([`Stored`]).
+    pub fn to_stored(&self) -> serde_json::Result<String> {
+        let signs = signs_line(&self.answers.signs);
+        let without_signs;
+        let answers = match signs {
+            Some(_) => {
+                without_signs = Answers {
+                    signs: Vec::new(),
+                    ..self.answers.clone()
+                };
+                &without_signs
+            }
+            None => &self.answers,
+        };
+        serde_json::to_string(&StoredRef {
+            answers,
+            signs,
+            symptom_order: &self.symptom_order,
+            other_description: &self.other_description,
+            confirmed: self.confirmed,
+            sent: &self.sent,
+            begun_at: &self.begun_at,
+        })
+    }
+
+    /// A draft as the store keeps it, in this form or the one before; `None` when it does
+    /// not read (written by another version).
+    pub fn from_stored(text: &str) -> Option<Draft> {
+        let stored: Stored = serde_json::from_str(text).ok()?;
+        let mut answers = stored.answers;
+        if let Some(line) = &stored.signs {
+            answers.signs = signs_from_line(line)?;
+        }
+        Some(Draft {
+            answers,
+            symptom_order: stored.symptom_order,
+            other_description: stored.other_description,
+            confirmed: stored.confirmed,
+            sent: stored.sent,
+            begun_at: stored.begun_at,
+        })
+    }
+}
+
+/// The mark of each answer in a signs line.
+const SIGN_MARKS: [(SignState, char); 4] = [
+    (SignState::Yes, '+'),
+    (SignState::No, '-'),
+    (SignState::NotAsked, '~'),
+    (SignState::NotKnown, '?'),
+];
+
+/// Answered signs as one line, in their order: each id after the mark of its answer
+/// ("-fever +chills"). `None` when there are none, or when an id could not be told from
+/// the marks and spaces (a rule file's ids are lower-case letters, digits and `_`).
+fn signs_line(signs: &[SignAnswer]) -> Option<String> {
+    if signs.is_empty() {
+        return None;
+    }
+    let mut line = String::with_capacity(signs.iter().map(|s| s.id.len() + 2).sum());
+    for s in signs {
+        let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+        if s.id.is_empty() || !s.id.bytes().all(plain) {
+            return None;
+        }
+        let (_, mark) = SIGN_MARKS.iter().find(|(state, _)| *state == s.answer)?;
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push(*mark);
+        line.push_str(&s.id);
+    }
+    Some(line)
+}
+
+/// The signs of a [`signs_line`]; `None` if it is not one.
+fn signs_from_line(line: &str) -> Option<Vec<SignAnswer>> {
+    line.split(' ')
+        .map(|token| {
+            let mut chars = token.chars();
+            let mark = chars.next()?;
+            let (answer, _) = SIGN_MARKS.iter().find(|(_, m)| *m == mark)?;
+            let id = chars.as_str();
+            (!id.is_empty()).then(|| SignAnswer {
+                id: id.to_string(),
+                answer: *answer,
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -628,6 +754,69 @@ mod tests {
             assert!(!may_show(step, &draft, &rules, now()), "{step:?}");
         }
         assert!(may_show(Step::Emergency, &draft, &rules, now()));
+    }
+
+    #[test]
+    fn a_stored_draft_reads_back_as_it_was() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        through_the_signs(&mut draft, &rules);
+        record_signs(
+            &mut draft.answers,
+            &["fever", "chills"],
+            &["chills".to_string()],
+        );
+        draft.answers.signs.push(SignAnswer {
+            id: "fainting".into(),
+            answer: SignState::NotAsked,
+        });
+        draft.answers.signs.push(SignAnswer {
+            id: "seizure".into(),
+            answer: SignState::NotKnown,
+        });
+        record_symptoms(
+            &mut draft,
+            vec!["redness".into(), "other".into()],
+            Some("other"),
+        );
+        draft.other_description = Some("a \"rash\" + -spots".into());
+        draft.sent = Some(Sent {
+            checkin: "c1".into(),
+            at: "12:00".into(),
+            consent_to_call: true,
+        });
+        draft.begun_at = Some("2026-12-06T11:50:00+00:00".into());
+        let text = draft.to_stored().unwrap();
+        assert!(text.contains(r#""signs":"-difficulty_breathing -throat_swelling"#));
+        assert!(text.contains("-fever +chills ~fainting ?seizure"));
+        assert_eq!(Draft::from_stored(&text), Some(draft.clone()));
+        // A draft with no sign answered yet has no line.
+        let empty = Draft::default();
+        assert!(!empty.to_stored().unwrap().contains(r#""signs":""#));
+        assert_eq!(Draft::from_stored(&empty.to_stored().unwrap()), Some(empty));
+        // An id the line cannot hold keeps every sign in the answers.
+        draft.answers.signs[0].id = "not an id".into();
+        let text = draft.to_stored().unwrap();
+        assert!(text.contains(r#""signs":[{"id":"not an id","answer":"no"}"#));
+        assert_eq!(Draft::from_stored(&text), Some(draft));
+    }
+
+    #[test]
+    fn a_draft_stored_before_the_signs_line_still_reads() {
+        let text = r#"{"answers":{"treatment":{"at":"2026-12-04T00:00:00+00:00","time_given":false,"as_given":"2026-12-04"},"signs":[{"id":"difficulty_breathing","answer":"no"},{"id":"fever","answer":"yes"}],"symptoms_asked":true,"symptoms":[{"id":"redness","severity":"mild","trend":"improving","started":{"day":0}}],"repeat_contact":false},"symptom_order":["redness"],"other_description":null,"confirmed":true,"sent":null,"begun_at":"2026-12-06T18:01:22.999010357+00:00"}"#;
+        let draft = Draft::from_stored(text).unwrap();
+        assert_eq!(draft.answers.signs.len(), 2);
+        assert_eq!(draft.answers.signs[1].id, "fever");
+        assert_eq!(draft.answers.signs[1].answer, SignState::Yes);
+        assert_eq!(draft.symptom_order, ["redness"]);
+        assert!(draft.confirmed);
+        // Written again, it reads back the same.
+        assert_eq!(Draft::from_stored(&draft.to_stored().unwrap()), Some(draft));
+        // A line that is not one is no draft (as good as expired).
+        assert_eq!(
+            Draft::from_stored(&text.replace(r#""sent":null"#, r#""sent":null,"signs":"fever""#)),
+            None
+        );
     }
 
     #[test]

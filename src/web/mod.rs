@@ -354,14 +354,14 @@ async fn load(web: &Web, headers: &HeaderMap) -> Result<Option<(String, Draft)>,
         .await
         .map_err(|e| store_trouble(web, &e.to_string()))?;
     // A draft that no longer reads (written by another version) is as good as expired.
-    Ok(text
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .map(|d| (id, d)))
+    Ok(text.and_then(|t| Draft::from_stored(&t)).map(|d| (id, d)))
 }
 
 async fn save(web: &Web, id: &str, draft: &Draft) -> Result<(), Response> {
     let store = web.store.get().await.map_err(|e| store_trouble(web, &e))?;
-    let text = serde_json::to_string(draft).map_err(|e| store_trouble(web, &e.to_string()))?;
+    let text = draft
+        .to_stored()
+        .map_err(|e| store_trouble(web, &e.to_string()))?;
     let now = Utc::now();
     store
         .save_draft(id, &text, now, now + web.settings.draft_lifetime)
