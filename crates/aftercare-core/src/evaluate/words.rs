@@ -143,7 +143,14 @@ pub fn in_sentence(label: &str) -> String {
     let acronym = first_word.chars().count() > 1 && first_word.chars().all(|c| !c.is_lowercase());
     let mut chars = label.chars();
     match chars.next() {
-        Some(first) if !acronym => first.to_lowercase().chain(chars).collect(),
+        Some(first) if !acronym => {
+            // The rest copied whole, not a character at a time: this is asked for every
+            // warning sign of a result's call-back lines, on every result.
+            let mut out = String::with_capacity(label.len());
+            out.extend(first.to_lowercase());
+            out.push_str(chars.as_str());
+            out
+        }
         _ => label.to_string(),
     }
 }
@@ -476,5 +483,26 @@ fn join_or(parts: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_sentence;
+
+    #[test]
+    fn a_label_in_a_sentence_lowers_its_first_letter_unless_an_acronym() {
+        for (label, said) in [
+            ("Redness", "redness"),
+            ("A fit", "a fit"),
+            ("PRP injections", "PRP injections"),
+            ("X", "x"),
+            ("Élan vital", "élan vital"),
+            ("\u{130}stanbul", "i\u{307}stanbul"),
+            ("already lower", "already lower"),
+            ("", ""),
+        ] {
+            assert_eq!(in_sentence(label), said, "{label:?}");
+        }
     }
 }
