@@ -312,6 +312,62 @@ struct SoFar {
     triage: Triage,
 }
 
+fn so_far(
+    answers: &Answers,
+    rules: &RuleSet,
+    now: DateTime<FixedOffset>,
+) -> Result<SoFar, InputError> {
+    let input = answers.case_input(now);
+    input.resolve(rules, now).map(|case| SoFar {
+        triage: triage(&case, rules),
+        input,
+        case,
+    })
+}
+
+impl Known {
+    /// [`Facts::outcome`] of the draft whose `answers` these are, taking the answers and
+    /// the case worked out rather than copying them: for a result page, which is done with
+    /// both once the outcome is put into words.
+    pub fn into_outcome(
+        self,
+        answers: Answers,
+        rules: &RuleSet,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Outcome, crate::error::Error> {
+        let s = match self.so_far.into_inner() {
+            Some(s) => s,
+            None => so_far(&answers, rules, now),
+        }
+        .map_err(invalid_case)?;
+        let stops = s.triage.disposition >= Disposition::GoToEdNow;
+        Ok(Outcome {
+            mode: Mode::Patient,
+            assessed_at: now,
+            assessment: explain(&s.case, &s.triage, rules),
+            stopped_at: stopped_at(&answers, stops),
+            answers,
+            input: s.input,
+            case: s.case,
+            nurse_override: None,
+            call: None,
+        })
+    }
+}
+
+/// The sign the questions stopped at ([`Facts::stopped_at`]).
+fn stopped_at(answers: &Answers, stops: bool) -> Option<String> {
+    if !stops {
+        return None;
+    }
+    answers
+        .positive_signs()
+        .next()
+        .map(str::to_string)
+        .or_else(|| answers.symptoms.first().map(|s| s.id.clone()))
+        .or_else(|| answers.pending.first().cloned())
+}
+
 /// One draft, with the rules and the clock of its page, and what is known of it.
 #[derive(Clone, Copy)]
 pub struct Facts<'a> {
@@ -338,14 +394,9 @@ impl<'a> Facts<'a> {
     }
 
     fn so_far(&self) -> &'a Result<SoFar, InputError> {
-        self.known.so_far.get_or_init(|| {
-            let input = self.draft.answers.case_input(self.now);
-            input.resolve(self.rules, self.now).map(|case| SoFar {
-                triage: triage(&case, self.rules),
-                input,
-                case,
-            })
-        })
+        self.known
+            .so_far
+            .get_or_init(|| so_far(&self.draft.answers, self.rules, self.now))
     }
 
     /// Whether every sign of a page of signs has been answered ([`emergency_signs`],
@@ -486,15 +537,7 @@ impl<'a> Facts<'a> {
 
     /// The sign the questions stopped at, for the result and the record.
     pub fn stopped_at(&self) -> Option<String> {
-        if !self.stops() {
-            return None;
-        }
-        let a = &self.draft.answers;
-        a.positive_signs()
-            .next()
-            .map(str::to_string)
-            .or_else(|| a.symptoms.first().map(|s| s.id.clone()))
-            .or_else(|| a.pending.first().cloned())
+        stopped_at(&self.draft.answers, self.stops())
     }
 
     /// The result of the answers, with the one evaluation (the terminal's: its triage,

@@ -246,12 +246,17 @@ async fn page_headers(mut response: Response) -> Response {
 }
 
 fn html(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    let mut response = Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    // Room for the headers every page gets (`page_headers`) made at once, rather than the
+    // map grown as they are added.
+    h.reserve(8);
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
 }
 
 fn see_other(to: &str) -> Response {
@@ -462,18 +467,18 @@ fn not_found(web: &Web) -> Response {
 }
 
 async fn show(web: &Web, step: Step, headers: &HeaderMap) -> Response {
-    let (id, draft) = match load(web, headers).await {
+    let (_, draft) = match load(web, headers).await {
         Ok(Some(found)) => found,
         Ok(None) => return see_other("/"),
         Err(r) => return r,
     };
-    let c = web.ctx();
+    let mut c = web.ctx();
     if step == Step::Result {
         let next = c.next(&draft);
         if next != Step::Result {
             return see_other(&next.path());
         }
-        return result::page(web, &id, &draft, &c, None).await;
+        return result::page(web, draft, &mut c, None).await;
     }
     // The next question only when the page may not be shown: a page already reached is
     // shown without it.

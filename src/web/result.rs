@@ -42,15 +42,15 @@ fn emergency_calls(c: &Ctx) -> Vec<Call> {
         .collect()
 }
 
-/// The result of the draft's answers, drawn.
-pub async fn page(
-    web: &Web,
-    _id: &str,
-    draft: &Draft,
-    c: &Ctx<'_>,
-    send: Option<SendForm>,
-) -> Response {
-    let outcome = match c.facts(draft).outcome() {
+/// The result of the draft's answers, drawn. The draft and what is known of it are taken:
+/// the outcome is built from them rather than from copies.
+pub async fn page(web: &Web, draft: Draft, c: &mut Ctx<'_>, send: Option<SendForm>) -> Response {
+    // What the page says of the draft besides its outcome, worked out before the outcome
+    // takes its answers.
+    let back = super::steps::previous(Step::Result, &draft, c);
+    let Draft { answers, sent, .. } = draft;
+    let known = std::mem::take(&mut c.known);
+    let outcome = match known.into_outcome(answers, c.rules, c.now) {
         Ok(o) => o,
         Err(e) => return store_trouble(web, &e.to_string()),
     };
@@ -61,16 +61,18 @@ pub async fn page(
     };
     html(
         status,
-        result_page(&outcome, draft, c, send)
+        result_page(&outcome, back, sent.as_ref(), c, send)
             .render()
             .unwrap_or_default(),
     )
 }
 
-/// The care card and what goes with it.
+/// The care card and what goes with it: `back` is the page before the result, `sent`
+/// whether and when the draft was sent.
 pub fn result_page<'a>(
     o: &Outcome,
-    draft: &Draft,
+    back: Option<String>,
+    sent: Option<&Sent>,
     c: &Ctx<'a>,
     send: Option<SendForm>,
 ) -> ResultPage<'a> {
@@ -78,12 +80,7 @@ pub fn result_page<'a>(
     let a = &o.assessment;
     let d = a.disposition;
     let text = rules.disposition_text(d);
-    let mut l = super::Layout::new(
-        w,
-        &c.frame.footers,
-        &text.label,
-        super::steps::previous(Step::Result, draft, c),
-    );
+    let mut l = super::Layout::new(w, &c.frame.footers, &text.label, back);
     if let Some(s) = &send {
         l.problems = s.problems.clone();
     }
@@ -117,10 +114,10 @@ pub fn result_page<'a>(
             &w.result.more_hint,
             &[("emergency", &rules.clinic.emergency_words())],
         ),
-        sent: sent_lines(draft, c),
+        sent: sent_lines(sent, c),
         day: body.day,
         sections: body.sections,
-        send: send_form(d, draft, c, send),
+        send: send_form(d, sent, c, send),
         checked_with: fill(
             &w.result.checked_with,
             &[("name", &a.rule_set.name), ("version", &a.rule_set.version)],
@@ -254,9 +251,9 @@ fn clinic_call(c: &Ctx, d: Disposition) -> Option<Call> {
 }
 
 /// That the check-in was sent, when, and what happens next.
-fn sent_lines(draft: &Draft, c: &Ctx) -> Option<Vec<String>> {
+fn sent_lines(sent: Option<&Sent>, c: &Ctx) -> Option<Vec<String>> {
     let w = c.w;
-    draft.sent.as_ref().map(|s| {
+    sent.map(|s| {
         let mut lines = vec![fill(&w.send.sent, &[("time", &s.at)])];
         if !s.consent_to_call {
             lines.push(w.send.sent_no_consent.clone());
@@ -268,8 +265,13 @@ fn sent_lines(draft: &Draft, c: &Ctx) -> Option<Vec<String>> {
 
 /// The form that sends the check-in to the clinic, from "see today" up and until it is
 /// sent: as it came back refused, or empty.
-fn send_form(d: Disposition, draft: &Draft, c: &Ctx, send: Option<SendForm>) -> Option<SendForm> {
-    if d < Disposition::SeeToday || draft.sent.is_some() {
+fn send_form(
+    d: Disposition,
+    sent: Option<&Sent>,
+    c: &Ctx,
+    send: Option<SendForm>,
+) -> Option<SendForm> {
+    if d < Disposition::SeeToday || sent.is_some() {
         return None;
     }
     let mut form = send.unwrap_or(SendForm {
@@ -310,7 +312,7 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
         Ok(None) => return see_other("/"),
         Err(r) => return r,
     };
-    let c = web.ctx();
+    let mut c = web.ctx();
     let w = c.w;
     if c.next(&draft) != Step::Result || draft.sent.is_some() {
         return see_other(&c.next(&draft).path());
@@ -324,7 +326,7 @@ pub async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
         return see_other(&Step::Result.path());
     }
     if !sender.problems.is_empty() {
-        return page(&web, &id, &draft, &c, Some(sender)).await;
+        return page(&web, draft, &mut c, Some(sender)).await;
     }
     let SendForm {
         name,
@@ -454,7 +456,8 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
     let Ok(o) = c.facts(&draft).outcome() else {
         return see_other(&Step::Result.path());
     };
-    let page = result_page(&o, &draft, &c, None);
+    let back = super::steps::previous(Step::Result, &draft, &c);
+    let page = result_page(&o, back, draft.sent.as_ref(), &c, None);
     let shown: Vec<&str> = page.more.iter().map(|i: &CheckItem| i.value).collect();
     if c.next(&draft) != Step::Result || shown.is_empty() {
         return see_other(&c.next(&draft).path());
