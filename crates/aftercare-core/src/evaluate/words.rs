@@ -137,6 +137,13 @@ pub fn subject_name(subject: Subject, case: &Case, rules: &RuleSet) -> Option<St
 
 /// The plain-words label of a symptom, lower-cased for use inside a sentence.
 pub fn in_sentence(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    push_in_sentence(&mut out, label);
+    out
+}
+
+/// [`in_sentence`], written at the end of `out`.
+fn push_in_sentence(out: &mut String, label: &str) {
     // An acronym ("PRP") keeps its capitals; any other first word ("A fit", "Redness") is
     // lowered.
     let first_word = label.split_whitespace().next().unwrap_or("");
@@ -146,12 +153,10 @@ pub fn in_sentence(label: &str) -> String {
         Some(first) if !acronym => {
             // The rest copied whole, not a character at a time: this is asked for every
             // warning sign of a result's call-back lines, on every result.
-            let mut out = String::with_capacity(label.len());
             out.extend(first.to_lowercase());
             out.push_str(chars.as_str());
-            out
         }
-        _ => label.to_string(),
+        _ => out.push_str(label),
     }
 }
 
@@ -454,14 +459,20 @@ pub fn call_back(case: &Case, triage: &Triage, rules: &RuleSet) -> Vec<String> {
         ),
     ] {
         if triage.disposition < d {
-            let signs: Vec<String> = rules
-                .warning_signs
-                .iter()
-                .filter(|w| w.disposition == d)
-                .map(|w| in_sentence(&w.label))
-                .collect();
-            if !signs.is_empty() {
-                out.push(format!("{lead}: {}.", signs.join(", ")));
+            // "{lead}: a, b, c.", written into one string (every result has these lines).
+            let mut line = String::new();
+            for w in rules.warning_signs.iter().filter(|w| w.disposition == d) {
+                if line.is_empty() {
+                    line.push_str(lead);
+                    line.push_str(": ");
+                } else {
+                    line.push_str(", ");
+                }
+                push_in_sentence(&mut line, &w.label);
+            }
+            if !line.is_empty() {
+                line.push('.');
+                out.push(line);
             }
         }
     }
