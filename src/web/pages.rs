@@ -242,9 +242,11 @@ pub struct Call {
     pub words: String,
 }
 
-pub struct Section {
+pub struct Section<'a> {
     pub title: String,
-    pub items: Vec<String>,
+    /// Borrowed where the words are the outcome's or the server's own (the danger signs,
+    /// what to expect, when to call back), rather than copied for the page.
+    pub items: Vec<std::borrow::Cow<'a, str>>,
     /// Long and for reference: folded under its title (opens without JavaScript).
     pub folded: bool,
 }
@@ -283,7 +285,7 @@ pub struct ResultPage<'a> {
     pub more_hint: String,
     pub sent: Option<Vec<String>>,
     pub day: Option<String>,
-    pub sections: Vec<Section>,
+    pub sections: Vec<Section<'a>>,
     pub send: Option<SendForm>,
     pub checked_with: String,
 }

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::flow::{self, Draft, Sent, Step};
@@ -70,7 +71,7 @@ pub async fn page(web: &Web, draft: Draft, c: &mut Ctx<'_>, send: Option<SendFor
 /// The care card and what goes with it: `back` is the page before the result, `sent`
 /// whether and when the draft was sent.
 pub fn result_page<'a>(
-    o: &Outcome,
+    o: &'a Outcome,
     back: Option<String>,
     sent: Option<&Sent>,
     c: &Ctx<'a>,
@@ -129,7 +130,7 @@ pub fn result_page<'a>(
 /// the emergency department, the care card's for the rest.
 #[derive(Default)]
 struct Body<'a> {
-    sections: Vec<Section>,
+    sections: Vec<Section<'a>>,
     also: Option<String>,
     tell: Option<String>,
     day: Option<String>,
@@ -139,7 +140,7 @@ struct Body<'a> {
 
 /// An emergency or the emergency department: what to tell the operator, and after an
 /// emergency-department sign, the signs that would make it an emergency, and why.
-fn instruction<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
+fn instruction<'a>(o: &'a Outcome, c: &Ctx<'a>) -> Body<'a> {
     let (w, rules) = (c.w, c.rules);
     let mut body = Body {
         tell: Some(crate::output::text::capitalise(&patient::operator_words(
@@ -176,7 +177,7 @@ fn instruction<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
     if !why.is_empty() {
         body.sections.push(Section {
             title: w.result.why.clone(),
-            items: why,
+            items: why.into_iter().map(Cow::Owned).collect(),
             folded: false,
         });
     }
@@ -185,12 +186,12 @@ fn instruction<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
 
 /// Any other result: the day, the reasons on the card (all of them below when more), the
 /// day's aftercare, what to expect, the danger signs (folded) and when to call back.
-fn care_card<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
+fn care_card<'a>(o: &'a Outcome, c: &Ctx<'a>) -> Body<'a> {
     let w = c.w;
     let a = &o.assessment;
     let n = a.days_since_treatment.floor().max(0.0) as u64;
     let mut sections = Vec::new();
-    let mut push = |title: &str, items: Vec<String>| {
+    let mut push = |title: &str, items: Vec<Cow<'a, str>>| {
         if !items.is_empty() {
             sections.push(Section {
                 // Every danger sign of the rule set: for reference, folded.
@@ -200,16 +201,18 @@ fn care_card<'a>(o: &Outcome, c: &Ctx<'a>) -> Body<'a> {
             });
         }
     };
+    let owned = |items: Vec<String>| items.into_iter().map(Cow::Owned).collect();
+    let borrowed = |items: &'a [String]| items.iter().map(|i| Cow::Borrowed(i.as_str())).collect();
     let found = patient::findings_in_words(o, c.rules);
     if found.len() > CARD_REASONS {
-        push(&w.result.found, found.clone());
+        push(&w.result.found, owned(found.clone()));
     }
-    push(&w.result.aftercare, patient::advice_in_words(a));
-    push(&w.result.expect, a.expect_next.clone());
+    push(&w.result.aftercare, owned(patient::advice_in_words(a)));
+    push(&w.result.expect, borrowed(&a.expect_next));
     if !a.advice.is_empty() {
-        push(&w.result.safety_net, c.frame.safety_net.clone());
+        push(&w.result.safety_net, borrowed(&c.frame.safety_net));
     }
-    push(&w.result.sooner, a.call_back.clone());
+    push(&w.result.sooner, borrowed(&a.call_back));
     Body {
         sections,
         day: Some(if n == 0 {
