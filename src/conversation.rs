@@ -96,6 +96,18 @@ pub const NURSE: &[Part] = &[
     Part::EndOfCall,
 ];
 
+/// The patient on the web check-in: a page a question (the pages of the web contract),
+/// the same-day signs on a page of their own, and the risk factors that could change the
+/// answer on a page after the symptoms' details.
+pub const PATIENT_ON_THE_WEB: &[Part] = &[
+    Part::DangerSigns,
+    Part::Treatment,
+    Part::SameDaySigns,
+    Part::Symptoms,
+    Part::RiskFactors,
+    Part::RepeatContact,
+];
+
 /// Words as each side says them; empty where that side is not asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Words {
@@ -560,7 +572,7 @@ mod tests {
     #[test]
     fn the_orders_put_danger_first_and_each_part_once() {
         assert_eq!(PATIENT[0], Part::DangerSigns);
-        for parts in [PATIENT, NURSE] {
+        for parts in [PATIENT, NURSE, PATIENT_ON_THE_WEB] {
             let at = |p: Part| parts.iter().position(|x| *x == p);
             assert!(at(Part::DangerSigns) < at(Part::Treatment));
             for (i, p) in parts.iter().enumerate() {

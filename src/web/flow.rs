@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::OnceLock;
 
+use crate::conversation::Part;
 use crate::questionnaire::{
     invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState, Started,
 };
@@ -235,6 +236,21 @@ impl Step {
             Step::Answers => "/check/answers".into(),
             Step::Result => "/check/result".into(),
         }
+    }
+
+    /// The part of the conversation the page asks
+    /// ([`crate::conversation::PATIENT_ON_THE_WEB`] is their order);
+    /// `None` for the pages after the questions.
+    pub fn part(self) -> Option<Part> {
+        Some(match self {
+            Step::Emergency | Step::Urgent => Part::DangerSigns,
+            Step::When => Part::Treatment,
+            Step::SameDay => Part::SameDaySigns,
+            Step::Symptoms | Step::Other | Step::Details(_) => Part::Symptoms,
+            Step::AboutYou => Part::RiskFactors,
+            Step::Repeat => Part::RepeatContact,
+            Step::Answers | Step::Result => return None,
+        })
     }
 
     /// The step of a `/check/NAME` address.
@@ -886,6 +902,76 @@ mod tests {
             Draft::from_stored(&text.replace(r#""sent":null"#, r#""sent":null,"signs":"fever""#)),
             None
         );
+    }
+
+    /// The check-in's pages ask the conversation's parts in the web's order: a check-in with something else and a risk factor to ask
+    /// goes through every part.
+    #[test]
+    fn the_pages_ask_the_conversation_in_its_order() {
+        let rules = rules();
+        let mut draft = Draft::default();
+        let mut parts: Vec<Part> = Vec::new();
+        let visit = |draft: &Draft, parts: &mut Vec<Part>| {
+            let step = next(draft, &rules, now());
+            if let Some(p) = step.part() {
+                if parts.last() != Some(&p) {
+                    assert!(!parts.contains(&p), "{p:?} again at {step:?}");
+                    parts.push(p);
+                }
+            }
+            step
+        };
+        visit(&draft, &mut parts);
+        record_signs(&mut draft.answers, &emergency_signs(&rules), &[]);
+        visit(&draft, &mut parts);
+        record_signs(&mut draft.answers, &urgent_signs(&rules), &[]);
+        visit(&draft, &mut parts);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        draft.answers.treatment =
+            Some(crate::questionnaire::treatment_on(day, None, now()).unwrap());
+        visit(&draft, &mut parts);
+        // Pus: with a weakened immune system it is more urgent, so that is asked.
+        record_signs(
+            &mut draft.answers,
+            &same_day_signs(&rules),
+            &["pus".to_string()],
+        );
+        visit(&draft, &mut parts);
+        record_symptoms(
+            &mut draft,
+            vec!["redness".into(), "other".into()],
+            Some("other"),
+        );
+        assert_eq!(visit(&draft, &mut parts), Step::Other);
+        draft.other_description = Some("a rash on the neck".into());
+        for id in ["redness", "other"] {
+            assert!(matches!(visit(&draft, &mut parts), Step::Details(_)));
+            record_details(
+                &mut draft,
+                SymptomAnswer {
+                    id: id.into(),
+                    severity: Severity::Mild,
+                    trend: TrendAnswer::Improving,
+                    started: Started::Day(0),
+                    description: None,
+                },
+                Some("other"),
+            );
+        }
+        assert_eq!(visit(&draft, &mut parts), Step::AboutYou);
+        for id in about_you(&draft, &rules, now()) {
+            draft
+                .answers
+                .risk_factors
+                .push(crate::questionnaire::SignAnswer {
+                    id,
+                    answer: SignState::No,
+                });
+        }
+        assert_eq!(visit(&draft, &mut parts), Step::Repeat);
+        draft.answers.repeat_contact = Some(false);
+        assert_eq!(visit(&draft, &mut parts), Step::Answers);
+        assert_eq!(parts, crate::conversation::PATIENT_ON_THE_WEB);
     }
 
     #[test]
