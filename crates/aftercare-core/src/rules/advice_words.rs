@@ -17,9 +17,14 @@ pub fn topic_words(topic: &str) -> String {
 /// A text inside a sentence: "yes, light exercise is fine"; an abbreviation ("SPF") kept.
 pub fn lower_first(text: &str) -> String {
     let mut c = text.chars();
-    match (c.next(), c.next()) {
+    match (c.next(), c.clone().next()) {
         (Some(f), Some(s)) if !s.is_uppercase() => {
-            f.to_lowercase().chain(text.chars().skip(1)).collect()
+            // The rest copied whole, not a character at a time: the day's coming changes
+            // are put in sentences on every result.
+            let mut out = String::with_capacity(text.len());
+            out.extend(f.to_lowercase());
+            out.push_str(c.as_str());
+            out
         }
         _ => text.to_string(),
     }
@@ -326,6 +331,20 @@ fn capitalise(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::rules::built_in_for_tests;
+
+    /// A text in a sentence: its first letter lowered, an abbreviation kept, the rest as it
+    /// was, whatever its characters.
+    #[test]
+    fn lower_first_lowers_the_first_letter_only() {
+        assert_eq!(
+            lower_first("Light exercise is fine"),
+            "light exercise is fine"
+        );
+        assert_eq!(lower_first("SPF 30 or more"), "SPF 30 or more");
+        assert_eq!(lower_first("Éclat Serum, été"), "éclat Serum, été");
+        assert_eq!(lower_first("A"), "A");
+        assert_eq!(lower_first(""), "");
+    }
 
     /// Every topic on every hour of the first 40 days: a "do" that runs is never "not yet",
     /// a "don't" that runs and ends is always "not yet, until", and nothing said after an
