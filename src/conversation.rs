@@ -132,7 +132,8 @@ pub struct Question {
     pub id: &'static str,
     /// The question as it is put.
     pub asked: Words,
-    /// Its name where the answers are summed up: the patient's review, the SBAR note.
+    /// Its name where the answers are summed up (the patient's review, the SBAR note);
+    /// empty where none names it.
     pub named: Words,
 }
 
@@ -147,6 +148,10 @@ impl Question {
         self.named.of(mode)
     }
 }
+
+/// The name of a question no summary names (its answer is said in a sentence of its own,
+/// or not said apart from the question).
+const UNNAMED: Words = words("", "");
 
 const fn words(patient: &'static str, nurse: &'static str) -> Words {
     Words { patient, nurse }
@@ -166,7 +171,7 @@ pub const DANGER_EMERGENCY: Question = Question {
 pub const DANGER_ED: Question = Question {
     id: "danger.ed",
     asked: words("And any of these?", ""),
-    named: words("Danger signs", "Danger signs"),
+    named: UNNAMED,
 };
 
 /// After a danger sign, the signs that could make it more urgent in combination.
@@ -176,7 +181,7 @@ pub const DANGER_MORE: Question = Question {
         "One more question before you go: do you also have any of these?",
         "",
     ),
-    named: words("Danger signs", "Danger signs"),
+    named: UNNAMED,
 };
 
 /// When the treatment was.
@@ -190,21 +195,21 @@ pub const TREATMENT: Question = Question {
 pub const TREATMENT_DAY: Question = Question {
     id: "treatment.calendar",
     asked: words("On which day was your treatment?", "Treatment day?"),
-    named: words("Treatment", "Treatment"),
+    named: UNNAMED,
 };
 
 /// The treatment's time of day, when known.
 pub const TREATMENT_TIME: Question = Question {
     id: "treatment.time",
     asked: words("At about what time? (for example 14:30)", "Time? (14:30)"),
-    named: words("Treatment", "Treatment"),
+    named: UNNAMED,
 };
 
 /// The same-day signs on their own list (the nurse).
 pub const SAME_DAY: Question = Question {
     id: "same_day",
     asked: words("", "Same-day signs?"),
-    named: words("", "Same-day signs"),
+    named: UNNAMED,
 };
 
 /// The symptom list.
@@ -224,14 +229,14 @@ pub const OTHER_WORDS: Question = Question {
         "Something else: what is it, in a few words?",
         "Something else: in the caller's words?",
     ),
-    named: words("In your words", "In the caller's words"),
+    named: UNNAMED,
 };
 
 /// A ticked symptom's severity, after its name ("Redness: how bad is it now?").
 pub const SEVERITY: Question = Question {
     id: "severity",
     asked: words("how bad is it now?", "severity?"),
-    named: words("how bad", "severity"),
+    named: UNNAMED,
 };
 
 /// A ticked symptom's trend over the last day, which is what the rules look for: a
@@ -242,7 +247,7 @@ pub const TREND: Question = Question {
         "in the last day, is it better, the same or worse?",
         "trend over the last day?",
     ),
-    named: words("trend", "trend"),
+    named: UNNAMED,
 };
 
 /// The trend on day 0, when there is no last day to speak of yet: since the treatment is
@@ -253,14 +258,14 @@ pub const TREND_ON_DAY_0: Question = Question {
         "since the treatment, is it getting better, staying the same or getting worse?",
         "trend since the treatment?",
     ),
-    named: words("trend", "trend"),
+    named: UNNAMED,
 };
 
 /// The day a ticked symptom began, day 0 being the treatment day.
 pub const STARTED: Question = Question {
     id: "started",
     asked: words("when did it start?", "started on day?"),
-    named: words("started", "started"),
+    named: UNNAMED,
 };
 
 /// The risk factors that could change the patient's answer, as one checklist (the nurse
@@ -271,7 +276,7 @@ pub const RISK_FACTORS: Question = Question {
         "A few questions about you and the treatment: do any of these apply?",
         "",
     ),
-    named: words("About you", "Risk factors"),
+    named: UNNAMED,
 };
 
 /// A repeat contact about the same problem, or a very worried person.
@@ -291,7 +296,7 @@ pub const REPEAT_CONTACT: Question = Question {
 pub const BACKGROUND_GROUP: Question = Question {
     id: "background",
     asked: words("", "Background, for the record"),
-    named: words("", "Background"),
+    named: UNNAMED,
 };
 
 /// The call's own questions (the nurse): who calls and for whom, then the end of the
@@ -319,14 +324,14 @@ const fn call(id: &'static str, nurse: &'static str, named: &'static str) -> Que
 }
 
 pub const CALLER_NAME: Question = call("caller_name", "Caller's name or patient id?", "Caller");
-pub const CALLER: Question = call("caller", "Who is calling?", "Caller is");
+pub const CALLER: Question = call("caller", "Who is calling?", "");
 pub const PATIENT_NAME: Question = call("patient_name", "Patient's name or id?", "Patient");
 pub const PATIENT_BIRTH_DATE: Question = call(
     "patient_birth_date",
     "Patient's date of birth? (1980-04-23, or 23 Apr 1980)",
     "Born",
 );
-pub const CALLBACK: Question = call("callback", "Callback number?", "Callback");
+pub const CALLBACK: Question = call("callback", "Callback number?", "");
 pub const COMPLAINT: Question = call(
     "complaint",
     "The complaint, in the caller's words?",
@@ -349,21 +354,21 @@ pub const NURSE_NAME: Question = call("nurse", "Your name or initials?", "Nurse"
 pub const OVERRIDE: Question = Question {
     id: "override",
     asked: words("", "Disposition?"),
-    named: words("", "Nurse override"),
+    named: UNNAMED,
 };
 
 /// Why a disposition was made less urgent: required.
 pub const LOWERING_REASON: Question = Question {
     id: "override.reason",
     asked: words("", "Reason for the less urgent disposition?"),
-    named: words("", "Reason"),
+    named: UNNAMED,
 };
 
 /// Why a disposition was made more urgent: optional.
 pub const RAISING_REASON: Question = Question {
     id: "override.reason",
     asked: words("", "Reason? (optional)"),
-    named: words("", "Reason"),
+    named: UNNAMED,
 };
 
 /// How a background question is answered.
@@ -472,11 +477,6 @@ pub const BACKGROUND: [RecordQuestion; 5] = [
         in_every_record: true,
     },
 ];
-
-/// The background question with this id.
-pub fn background_question(id: &str) -> Option<&'static RecordQuestion> {
-    BACKGROUND.iter().find(|q| q.question.id == id)
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use super::nurse::{risk_factor_name, CallDetails};
 use super::{label, Background, Mode, Outcome, Override, SignState};
 use crate::conversation::{
     ADVICE_GIVEN, BACKGROUND, CALLER_NAME, COMPLAINT, NOTES, NURSE_NAME, PATIENT_BIRTH_DATE,
-    PATIENT_NAME, REPEAT_CONTACT, UNDERSTOOD,
+    PATIENT_NAME, REPEAT_CONTACT, SYMPTOMS, UNDERSTOOD,
 };
 use crate::output::text::{capitalise, wrap, write_section, Entry, Layout};
 use aftercare_core::day_words::{self, day_number};
@@ -263,9 +263,9 @@ impl Note<'_> {
             ));
         }
         if reports.is_empty() {
-            "Reports: no symptoms.".to_string()
+            format!("{}: no symptoms.", SYMPTOMS.named(Mode::Nurse))
         } else {
-            format!("Reports: {}.", reports.join("; "))
+            format!("{}: {}.", SYMPTOMS.named(Mode::Nurse), reports.join("; "))
         }
     }
 
