@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
+use tower::ServiceBuilder;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::limits::{body_error_response, read_whole};
@@ -39,14 +40,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(without_parameters)
         .merge(crate::web::router(shared.web.clone()))
         .fallback(not_found)
-        .layer(from_fn_with_state(shared.clone(), auth::require_token))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            settings.request_timeout,
-        ))
-        .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
-        .layer(from_fn_with_state(shared.clone(), close_while_draining))
-        .layer(from_fn_with_state(shared.clone(), logging::log_request))
+        // One stack, outermost first, given to the router as one layer: each
+        // `Router::layer` boxes every route again, and a request then clones each box of
+        // the stack (about twenty allocations a request for five layers).
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(shared.clone(), logging::log_request))
+                .layer(from_fn_with_state(shared.clone(), close_while_draining))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    settings.request_timeout,
+                ))
+                .layer(from_fn_with_state(shared.clone(), auth::require_token))
+                // Innermost: the middleware above takes axum's own body type, and only the
+                // handlers read the body.
+                .layer(RequestBodyTimeoutLayer::new(settings.body_timeout)),
+        )
         .with_state(shared)
 }
 

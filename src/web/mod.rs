@@ -219,8 +219,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(web: Arc<Web>) -> Router<S> {
         .route("/inbox/{id}/claim", post(inbox::claim))
         .route("/inbox/{id}/outcome", post(inbox::outcome))
         .route("/inbox/{id}/export", get(inbox::export))
-        .layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES))
-        .layer(axum::middleware::map_response(page_headers))
+        // One layer for the two (see the server's own stack in `serve::routes`).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::map_response(page_headers))
+                .layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
         .with_state(web)
 }
 
