@@ -218,17 +218,25 @@ pub fn risk_factors_to_ask(
     let Ok(case) = answers.case_input(now).resolve(rules, now) else {
         return Vec::new();
     };
-    risk_factors_open(answers, &case, rules)
+    let current = triage(&case, rules).disposition;
+    risk_factors_open(answers, &case, current, rules)
 }
 
-/// [`risk_factors_to_ask`] of answers whose case is already built and resolved.
-pub fn risk_factors_open(answers: &Answers, case: &Case, rules: &RuleSet) -> Vec<String> {
+/// [`risk_factors_to_ask`] of answers whose case is already built, resolved and triaged
+/// (`current` is its disposition).
+pub fn risk_factors_open(
+    answers: &Answers,
+    case: &Case,
+    current: Disposition,
+    rules: &RuleSet,
+) -> Vec<String> {
+    use aftercare_core::follow_up::{could_still_raise_above, Asked};
+    let mut asked = Asked::of(rules, answers.answered());
     // The symptom list offered every expected reaction: one not ticked was answered "no".
-    let mut answered: Vec<&str> = answers.answered().collect();
     if answers.symptoms_asked {
-        answered.extend(rules.reactions.iter().map(|r| r.id.as_str()));
+        asked.every_reaction();
     }
-    aftercare_core::follow_up::could_still_raise(case, rules, &answered)
+    could_still_raise_above(case, rules, current, &asked)
         .into_iter()
         .filter(|q| q.kind == aftercare_core::follow_up::OpenKind::RiskFactor)
         .map(|q| q.id)

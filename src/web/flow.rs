@@ -154,20 +154,20 @@ fn signs_line(signs: &[SignAnswer]) -> Option<String> {
 
 /// The signs of a [`signs_line`]; `None` if it is not one.
 fn signs_from_line(line: &str) -> Option<Vec<SignAnswer>> {
-    // Cut at the spaces by bytes (a space is ASCII, so each cut is at a character's
-    // boundary): a search for a `char` per token costs more than the token.
+    // Every page reads its draft. The line is cut at its spaces in one pass over its bytes
+    // (a search per token costs more than these short tokens), and each mark, one ASCII
+    // byte, is read as a byte.
     let bytes = line.as_bytes();
-    let mut signs = Vec::with_capacity(bytes.iter().filter(|&&b| b == b' ').count() + 1);
+    // Each sign takes at least three bytes with its space: room for all, without counting.
+    let mut signs = Vec::with_capacity(bytes.len().div_ceil(3));
     let mut start = 0;
-    loop {
-        let end = bytes[start..]
+    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || bytes[i] == b' ') {
+        let mark = *bytes.get(start)?;
+        let (answer, _) = SIGN_MARKS
             .iter()
-            .position(|&b| b == b' ')
-            .map_or(bytes.len(), |p| start + p);
-        let mut chars = line[start..end].chars();
-        let mark = chars.next()?;
-        let (answer, _) = SIGN_MARKS.iter().find(|(_, m)| *m == mark)?;
-        let id = chars.as_str();
+            .find(|(_, m)| *m as u32 == u32::from(mark))?;
+        // The mark is ASCII and the cut a space, so both are characters' boundaries.
+        let id = line.get(start + 1..end)?;
         if id.is_empty() {
             return None;
         }
@@ -175,11 +175,9 @@ fn signs_from_line(line: &str) -> Option<Vec<SignAnswer>> {
             id: id.to_string(),
             answer: *answer,
         });
-        if end == bytes.len() {
-            return Some(signs);
-        }
         start = end + 1;
     }
+    Some(signs)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -466,7 +464,12 @@ impl<'a> Facts<'a> {
     /// ([`crate::questionnaire::risk_factors_to_ask`]).
     fn open_risk_factors(&self) -> &'a [String] {
         self.known.to_ask.get_or_init(|| match self.so_far() {
-            Ok(s) => risk_factors_open(&self.draft.answers, &s.case, self.rules),
+            Ok(s) => risk_factors_open(
+                &self.draft.answers,
+                &s.case,
+                s.triage.disposition,
+                self.rules,
+            ),
             Err(_) => Vec::new(),
         })
     }
@@ -894,6 +897,8 @@ mod tests {
             "fever",
             "-",
             "*fever",
+            "\u{e9}fever",
+            "-fever \u{e9}",
         ] {
             assert_eq!(signs_from_line(bad), None, "{bad:?}");
         }

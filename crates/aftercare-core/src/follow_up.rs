@@ -54,19 +54,30 @@ pub fn could_still_raise<S: AsRef<str>>(
     rules: &RuleSet,
     answered: &[S],
 ) -> Vec<OpenQuestion> {
-    let current = triage(case, rules).disposition;
+    let asked = Asked::of(rules, answered.iter().map(AsRef::as_ref));
+    could_still_raise_above(case, rules, triage(case, rules).disposition, &asked)
+}
+
+/// [`could_still_raise`] for a caller that has triaged the case already (`current` is its
+/// disposition) and knows what was asked by table position: a web page asks this on every
+/// request, and a second triage and a lookup for each id asked cost more than the rest.
+pub fn could_still_raise_above(
+    case: &Case,
+    rules: &RuleSet,
+    current: Disposition,
+    asked: &Asked,
+) -> Vec<OpenQuestion> {
     let states = known_states(case, rules);
-    // Every id answered and every risk factor named, by table position, looked up once:
-    // the combinations below ask about each alternative several times.
-    let answered = Answered::of(rules, answered.iter().map(AsRef::as_ref));
-    let named = Answered::of(rules, case.risk_factors.iter().map(String::as_str));
+    // Every risk factor named, by table position, looked up once: the combinations below
+    // ask about each alternative several times.
+    let named = Asked::of(rules, case.risk_factors.iter().map(String::as_str));
     let known = |r: MemberRef| -> Known {
         match r {
             MemberRef::Symptom(s) => {
                 let st = states.get(s);
                 if st.present {
                     Known::Reported(st)
-                } else if answered.has(r) {
+                } else if asked.has(r) {
                     Known::Absent
                 } else if matches!(s, SymptomRef::Reaction(_)) {
                     Known::Unknown
@@ -80,7 +91,7 @@ pub fn could_still_raise<S: AsRef<str>>(
                         present: true,
                         ..MemberState::default()
                     })
-                } else if answered.has(r) {
+                } else if asked.has(r) {
                     Known::Absent
                 } else {
                     Known::Open
@@ -137,48 +148,65 @@ pub fn could_still_raise<S: AsRef<str>>(
             }
         }
     }
-    for w in rules
-        .warning_signs
-        .iter()
-        .filter(|w| w.disposition > current)
-    {
-        if let Some(r) = rules.lookup(&w.id) {
-            if known(MemberRef::Symptom(r)) == Known::Open {
-                add(&mut out, &w.id, OpenKind::WarningSign, w.disposition, false);
-            }
+    for (i, w) in rules.warning_signs.iter().enumerate() {
+        let sign = MemberRef::Symptom(SymptomRef::WarningSign(i));
+        if w.disposition > current && known(sign) == Known::Open {
+            add(&mut out, &w.id, OpenKind::WarningSign, w.disposition, false);
         }
     }
     out
 }
 
-/// A set of ids (answered, or named), by table position.
-struct Answered {
+/// A set of ids (asked, whatever the answer, or named), by table position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
     reactions: Vec<bool>,
     warning_signs: Vec<bool>,
     other: bool,
     risk_factors: Vec<bool>,
 }
 
-impl Answered {
-    fn of<'a>(rules: &RuleSet, ids: impl Iterator<Item = &'a str>) -> Answered {
-        let mut set = Answered {
+impl Asked {
+    /// Nothing asked yet.
+    pub fn none(rules: &RuleSet) -> Asked {
+        Asked {
             reactions: vec![false; rules.reactions.len()],
             warning_signs: vec![false; rules.warning_signs.len()],
             other: false,
             risk_factors: vec![false; rules.risk_factors.len()],
-        };
+        }
+    }
+
+    /// These ids; an id the rule set does not know is left out.
+    pub fn of<'a>(rules: &RuleSet, ids: impl Iterator<Item = &'a str>) -> Asked {
+        let mut set = Asked::none(rules);
         for id in ids {
-            match rules.lookup(id) {
-                Some(SymptomRef::Reaction(i)) => set.reactions[i] = true,
-                Some(SymptomRef::WarningSign(i)) => set.warning_signs[i] = true,
-                Some(SymptomRef::Other) => set.other = true,
-                None => {}
-            }
-            if let Some((i, _)) = rules.risk_factor(id) {
-                set.risk_factors[i] = true;
-            }
+            set.add(rules, id);
         }
         set
+    }
+
+    /// One more id (an id the rule set does not know is left out).
+    pub fn add(&mut self, rules: &RuleSet, id: &str) {
+        // Symptoms and risk factors share one name space of ids (the rule file's
+        // validation refuses a second use), so an id found among the symptoms is no risk
+        // factor.
+        match rules.lookup(id) {
+            Some(SymptomRef::Reaction(i)) => self.reactions[i] = true,
+            Some(SymptomRef::WarningSign(i)) => self.warning_signs[i] = true,
+            Some(SymptomRef::Other) => self.other = true,
+            None => {
+                if let Some((i, _)) = rules.risk_factor(id) {
+                    self.risk_factors[i] = true;
+                }
+            }
+        }
+    }
+
+    /// Every expected reaction: a list of symptoms that offered them all was answered, and
+    /// one not ticked was answered "no".
+    pub fn every_reaction(&mut self) {
+        self.reactions.fill(true);
     }
 
     fn has(&self, r: MemberRef) -> bool {
@@ -242,6 +270,25 @@ mod tests {
 
     fn open(q: &[OpenQuestion]) -> Vec<&str> {
         q.iter().map(|q| q.id.as_str()).collect()
+    }
+
+    #[test]
+    fn asked_by_table_position_is_asked_by_id() {
+        let r = rules();
+        let (sign, factor) = (
+            r.warning_signs[0].id.as_str(),
+            r.risk_factors[0].id.as_str(),
+        );
+        let mut by_position = Asked::of(&r, [sign, factor, "no_such_id"].into_iter());
+        by_position.every_reaction();
+        let every_id = [sign, factor]
+            .into_iter()
+            .chain(r.reactions.iter().map(|x| x.id.as_str()));
+        assert_eq!(by_position, Asked::of(&r, every_id));
+        assert_ne!(by_position, Asked::none(&r));
+        // A risk factor is found among the risk factors, a sign among the signs.
+        assert!(Asked::of(&r, [factor].into_iter()).risk_factors[0]);
+        assert!(Asked::of(&r, [sign].into_iter()).warning_signs[0]);
     }
 
     #[test]
