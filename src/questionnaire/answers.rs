@@ -40,7 +40,7 @@ impl From<bool> for SignState {
 /// pertinent negatives are part of the answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignAnswer {
-    pub id: String,
+    pub id: compact_str::CompactString,
     pub answer: SignState,
 }
 
@@ -315,7 +315,7 @@ impl Answers {
             self.risk_factors
                 .iter()
                 .filter(|r| r.answer == SignState::Yes)
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .collect()
         })
     }

@@ -255,7 +255,7 @@ fn ask_same_day_signs(
     )?;
     for (id, _) in &items {
         answers.signs.push(SignAnswer {
-            id: id.clone(),
+            id: id.as_str().into(),
             answer: picked.contains(id).into(),
         });
     }
@@ -988,7 +988,7 @@ fn ask_danger(
     for (n, id) in order.iter().enumerate() {
         if stopped_at.is_some() {
             signs.push(SignAnswer {
-                id: id.to_string(),
+                id: (*id).into(),
                 answer: SignState::NotAsked,
             });
             continue;
@@ -1001,7 +1001,7 @@ fn ask_danger(
             &format!("danger sign {} of {total}", n + 1),
         )?;
         signs.push(SignAnswer {
-            id: id.to_string(),
+            id: (*id).into(),
             answer: yes.into(),
         });
         if yes {
@@ -1112,7 +1112,7 @@ fn ask_every_risk_factor(
         };
         answers.risk_factors.retain(|a| a.id != r.id);
         answers.risk_factors.push(SignAnswer {
-            id: r.id.clone(),
+            id: r.id.as_str().into(),
             answer,
         });
     }

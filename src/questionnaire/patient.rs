@@ -418,7 +418,7 @@ fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) 
 fn record(answers: &mut Answers, items: &[(String, String)], picked: &[String]) {
     for (id, _) in items {
         answers.signs.push(SignAnswer {
-            id: id.clone(),
+            id: id.as_str().into(),
             answer: picked.contains(id).into(),
         });
     }

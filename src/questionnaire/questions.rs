@@ -119,7 +119,7 @@ pub fn ask_follow_ups(
             signs
                 .iter()
                 .filter(|s| keep(s.answer))
-                .map(|s| s.id.clone())
+                .map(|s| s.id.to_string())
                 .collect()
         };
         let present = ids(|a| a == SignState::Yes);
@@ -136,7 +136,7 @@ pub fn ask_follow_ups(
             // A sign skipped earlier (not asked) now has an answer.
             signs.retain(|s| s.id != id);
             signs.push(SignAnswer {
-                id,
+                id: id.into(),
                 answer: yes.into(),
             });
         }
@@ -230,7 +230,7 @@ pub fn ask_symptoms_then(
         .retain(|s| !(ids.contains(&s.id.as_str()) && is_sign(&s.id)));
     for (id, _) in items.iter().filter(|(id, _)| is_sign(id)) {
         answers.signs.push(SignAnswer {
-            id: id.clone(),
+            id: id.as_str().into(),
             answer: picked.contains(id).into(),
         });
     }
@@ -305,10 +305,12 @@ pub fn ask_risk_factors(
         &items,
         &[],
     )?;
-    answers.risk_factors.retain(|r| !ids.contains(&r.id));
+    answers
+        .risk_factors
+        .retain(|r| !ids.iter().any(|id| *id == r.id));
     for (id, _) in &items {
         answers.risk_factors.push(SignAnswer {
-            id: id.clone(),
+            id: id.as_str().into(),
             answer: picked.contains(id).into(),
         });
     }

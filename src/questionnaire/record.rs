@@ -240,7 +240,7 @@ fn fhir_answers(a: &Answers, risk_factors: Vec<String>) -> crate::output::fhir::
             .signs
             .iter()
             .filter(|s| s.answer != SignState::NotAsked)
-            .map(|s| (s.id.clone(), s.answer == SignState::Yes))
+            .map(|s| (s.id.to_string(), s.answer == SignState::Yes))
             .collect(),
         signs_as_lists: false,
         treated_at: a.treatment.as_ref().and_then(|t| {

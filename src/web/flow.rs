@@ -172,7 +172,7 @@ fn signs_from_line(line: &str) -> Option<Vec<SignAnswer>> {
             return None;
         }
         signs.push(SignAnswer {
-            id: id.to_string(),
+            id: id.into(),
             answer: *answer,
         });
         start = end + 1;
@@ -485,7 +485,7 @@ impl<'a> Facts<'a> {
                 .risk_factors
                 .iter()
                 .map(|r| &r.id)
-                .filter(|id| answered.iter().any(|a| &a.id == *id) || open.contains(id))
+                .filter(|id| answered.iter().any(|a| a.id == **id) || open.contains(id))
                 .cloned()
                 .collect()
         })
@@ -629,7 +629,7 @@ pub fn record_signs(answers: &mut Answers, ids: &[&str], ticked: &[String]) {
     answers.signs.retain(|s| !ids.contains(&s.id.as_str()));
     for id in ids {
         answers.signs.push(SignAnswer {
-            id: id.to_string(),
+            id: (*id).into(),
             answer: ticked.iter().any(|t| t == id).into(),
         });
     }
@@ -969,7 +969,7 @@ mod tests {
                 .answers
                 .risk_factors
                 .push(crate::questionnaire::SignAnswer {
-                    id,
+                    id: id.into(),
                     answer: SignState::No,
                 });
         }

@@ -158,7 +158,7 @@ fn instruction<'a>(o: &'a Outcome, c: &Ctx<'a>) -> Body<'a> {
             .signs
             .iter()
             .filter(|s| keep(s.answer))
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
             .collect()
     };
     let more = escalation_ids(

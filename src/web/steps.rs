@@ -337,7 +337,7 @@ impl<'a> Drawing<'a> {
             .collect::<Vec<_>>();
         let answered = ids
             .iter()
-            .all(|id| a.risk_factors.iter().any(|r| &r.id == id));
+            .all(|id| a.risk_factors.iter().any(|r| r.id == *id));
         let none = answered && !items.iter().any(|i| i.checked);
         let (title, hint) = (&w.about_you.title, &w.about_you.hint);
         self.checklist("risk_factors", title, hint, items, none, problems)
@@ -659,13 +659,16 @@ pub fn accept(step: Step, form: &Form, draft: &mut Draft, c: &Ctx) -> Result<(),
             let ids = flow::about_you(draft, rules, c.now);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
             let ticked = form::checklist(form, "risk_factors", &refs, w).map_err(|p| vec![p])?;
-            draft.answers.risk_factors.retain(|r| !ids.contains(&r.id));
+            draft
+                .answers
+                .risk_factors
+                .retain(|r| !ids.iter().any(|id| *id == r.id));
             for id in &ids {
                 draft
                     .answers
                     .risk_factors
                     .push(crate::questionnaire::SignAnswer {
-                        id: id.clone(),
+                        id: id.as_str().into(),
                         answer: ticked.contains(id).into(),
                     });
             }

@@ -1971,7 +1971,7 @@ fn sent_checkin() -> aftercare::questionnaire::FromCheckin {
         .filter(|w| w.disposition >= Disposition::GoToEdNow)
     {
         a.signs.push(SignAnswer {
-            id: w.id.clone(),
+            id: w.id.as_str().into(),
             answer: SignState::No,
         });
     }
