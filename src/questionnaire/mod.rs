@@ -35,7 +35,7 @@ pub use answers::{
 };
 pub use on_terminal::{run_on_terminal, run_on_terminal_from};
 pub use outcome::{
-    disposition_so_far, escalation_ids, evaluate, invalid_case, risk_factors_open,
+    asked, disposition_so_far, escalation_ids, evaluate, invalid_case, risk_factors_open,
     risk_factors_to_ask, whole_seconds, Outcome, Override,
 };
 pub use questions::{

@@ -5,12 +5,13 @@
 use chrono::{DateTime, FixedOffset, Timelike};
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answers, Mode};
+use super::answers::{Answers, Mode, SignAnswer, SignState};
 use crate::error::Error;
 use aftercare_core::evaluate::{assess, triage};
+use aftercare_core::follow_up::Asked;
 use aftercare_core::input::CaseInput;
 use aftercare_core::model::{Assessment, Case, Disposition};
-use aftercare_core::rules::RuleSet;
+use aftercare_core::rules::{RuleSet, SymptomRef};
 
 /// A nurse's change of the computed disposition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,26 +220,105 @@ pub fn risk_factors_to_ask(
         return Vec::new();
     };
     let current = triage(&case, rules).disposition;
-    risk_factors_open(answers, &case, current, rules)
+    risk_factors_open(&case, current, &asked(answers, rules, |_, _| {}), rules)
 }
 
-/// [`risk_factors_to_ask`] of answers whose case is already built, resolved and triaged
-/// (`current` is its disposition).
-pub fn risk_factors_open(
+/// What the answers asked, for the follow-up questions, by table position: every sign and
+/// risk factor answered yes or no ([`Answers::answered`]; "not known" is still open), and
+/// every expected reaction once the symptom list was answered (it offered them all: one not
+/// ticked was answered "no"). `each_sign` is told every answered sign with its place in
+/// the rule set, whatever its answer, as it is read: a web page needs both, and looks each
+/// sign up once.
+pub fn asked(
     answers: &Answers,
-    case: &Case,
-    current: Disposition,
     rules: &RuleSet,
-) -> Vec<String> {
-    use aftercare_core::follow_up::{could_still_raise_above, Asked};
-    let mut asked = Asked::of(rules, answers.answered());
-    // The symptom list offered every expected reaction: one not ticked was answered "no".
+    mut each_sign: impl FnMut(&SignAnswer, Option<SymptomRef>),
+) -> Asked {
+    let mut asked = Asked::none(rules);
+    for s in &answers.signs {
+        let found = rules.lookup(&s.id);
+        each_sign(s, found);
+        if matches!(s.answer, SignState::Yes | SignState::No) {
+            match found {
+                Some(symptom) => asked.add_symptom(symptom),
+                None => asked.add(rules, &s.id),
+            }
+        }
+    }
+    for f in &answers.risk_factors {
+        if matches!(f.answer, SignState::Yes | SignState::No) {
+            asked.add(rules, &f.id);
+        }
+    }
     if answers.symptoms_asked {
         asked.every_reaction();
     }
-    could_still_raise_above(case, rules, current, &asked)
+    asked
+}
+
+/// [`risk_factors_to_ask`] of answers whose case is already built, resolved and triaged
+/// (`current` is its disposition), with what they asked ([`asked`]).
+pub fn risk_factors_open(
+    case: &Case,
+    current: Disposition,
+    asked: &Asked,
+    rules: &RuleSet,
+) -> Vec<String> {
+    aftercare_core::follow_up::could_still_raise_above(case, rules, current, asked)
         .into_iter()
         .filter(|q| q.kind == aftercare_core::follow_up::OpenKind::RiskFactor)
         .map(|q| q.id)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_asked_by_position_is_what_was_answered_by_id() {
+        let rules = RuleSet::built_in();
+        let sign = |id: &str, answer| SignAnswer {
+            id: id.into(),
+            answer,
+        };
+        let w = &rules.warning_signs;
+        let mut answers = Answers::new(None);
+        answers.signs = vec![
+            sign(&w[0].id, SignState::Yes),
+            sign(&w[1].id, SignState::No),
+            sign(&w[2].id, SignState::NotKnown),
+            sign(&w[3].id, SignState::NotAsked),
+            sign("no_such_sign", SignState::Yes),
+        ];
+        let f = &rules.risk_factors;
+        answers.risk_factors = vec![
+            sign(&f[0].id, SignState::No),
+            sign(&f[1].id, SignState::NotKnown),
+        ];
+        for symptoms_asked in [false, true] {
+            answers.symptoms_asked = symptoms_asked;
+            let mut told = Vec::new();
+            let by_position = asked(&answers, &rules, |s, found| {
+                told.push((s.id.to_string(), found));
+            });
+            let mut by_id = Asked::of(&rules, answers.answered());
+            if symptoms_asked {
+                by_id.every_reaction();
+            }
+            assert_eq!(by_position, by_id);
+            // Every sign is told, whatever its answer, with its place in the rule set.
+            assert_eq!(told.len(), answers.signs.len());
+            assert_eq!(told[2], (w[2].id.clone(), Some(SymptomRef::WarningSign(2))));
+            assert_eq!(told[4], ("no_such_sign".to_string(), None));
+        }
+        // "Not known" is still open: it is no answer.
+        assert_ne!(
+            asked(&answers, &rules, |_, _| {}),
+            Asked::of(
+                &rules,
+                [w[2].id.as_str()].into_iter().chain(answers.answered())
+            )
+        );
+    }
 }

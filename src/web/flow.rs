@@ -17,9 +17,10 @@ use std::sync::OnceLock;
 
 use crate::conversation::Part;
 use crate::questionnaire::{
-    invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState, Started,
+    asked, invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState, Started,
 };
 use aftercare_core::evaluate::{explain, triage, Triage};
+use aftercare_core::follow_up::Asked;
 use aftercare_core::input::{CaseInput, InputError};
 use aftercare_core::model::{Case, Disposition};
 use aftercare_core::rules::{RuleSet, SymptomRef};
@@ -311,8 +312,15 @@ pub struct Known {
     to_ask: OnceLock<Vec<String>>,
     next: OnceLock<Step>,
     about_you: OnceLock<Vec<String>>,
+    signs_read: OnceLock<SignsRead>,
+}
+
+/// The draft's signs, read once ([`Facts::signs_read`]).
+struct SignsRead {
     /// Whether each warning sign (by its position in the rule set) has been answered.
-    signs_answered: OnceLock<Vec<bool>>,
+    answered: Vec<bool>,
+    /// What the answers asked ([`asked`]).
+    asked: Asked,
 }
 
 /// A page of signs, by which signs it lists.
@@ -427,22 +435,28 @@ impl<'a> Facts<'a> {
             .get_or_init(|| so_far(&self.draft.answers, self.rules, self.now))
     }
 
+    /// The draft's signs read once: which warning signs (by position) have an answer of
+    /// any kind, for the pages of signs, and what the answers asked, for the open risk
+    /// factors.
+    fn signs_read(&self) -> &'a SignsRead {
+        self.known.signs_read.get_or_init(|| {
+            let mut answered = vec![false; self.rules.warning_signs.len()];
+            let asked = asked(&self.draft.answers, self.rules, |_, found| {
+                if let Some(SymptomRef::WarningSign(i)) = found {
+                    answered[i] = true;
+                }
+            });
+            SignsRead { answered, asked }
+        })
+    }
+
     /// Whether every sign of a page of signs has been answered ([`emergency_signs`],
     /// [`urgent_signs`], [`same_day_signs`]).
     fn answered(&self, page: SignPage) -> bool {
-        let answered = self.known.signs_answered.get_or_init(|| {
-            let mut answered = vec![false; self.rules.warning_signs.len()];
-            for s in &self.draft.answers.signs {
-                if let Some(SymptomRef::WarningSign(i)) = self.rules.lookup(&s.id) {
-                    answered[i] = true;
-                }
-            }
-            answered
-        });
         self.rules
             .warning_signs
             .iter()
-            .zip(answered)
+            .zip(&self.signs_read().answered)
             .all(|(w, done)| *done || !page.lists(w.disposition))
     }
 
@@ -465,9 +479,9 @@ impl<'a> Facts<'a> {
     fn open_risk_factors(&self) -> &'a [String] {
         self.known.to_ask.get_or_init(|| match self.so_far() {
             Ok(s) => risk_factors_open(
-                &self.draft.answers,
                 &s.case,
                 s.triage.disposition,
+                &self.signs_read().asked,
                 self.rules,
             ),
             Err(_) => Vec::new(),

@@ -192,14 +192,21 @@ impl Asked {
         // validation refuses a second use), so an id found among the symptoms is no risk
         // factor.
         match rules.lookup(id) {
-            Some(SymptomRef::Reaction(i)) => self.reactions[i] = true,
-            Some(SymptomRef::WarningSign(i)) => self.warning_signs[i] = true,
-            Some(SymptomRef::Other) => self.other = true,
+            Some(symptom) => self.add_symptom(symptom),
             None => {
                 if let Some((i, _)) = rules.risk_factor(id) {
                     self.risk_factors[i] = true;
                 }
             }
+        }
+    }
+
+    /// One more symptom, already looked up ([`RuleSet::lookup`]).
+    pub fn add_symptom(&mut self, symptom: SymptomRef) {
+        match symptom {
+            SymptomRef::Reaction(i) => self.reactions[i] = true,
+            SymptomRef::WarningSign(i) => self.warning_signs[i] = true,
+            SymptomRef::Other => self.other = true,
         }
     }
 
