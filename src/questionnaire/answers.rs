@@ -289,6 +289,18 @@ impl Answers {
             .map(|s| s.id.as_str())
     }
 
+    /// What the questions stopped at, once the answers reach the emergency department or an
+    /// emergency: the first sign answered "yes", else the first symptom, with its details or
+    /// still waiting for them (a symptom waiting is counted with the protocol's defaults, so
+    /// it can be what reached the stop). The terminal's and the web's one reading.
+    pub fn stopped_at(&self) -> Option<String> {
+        self.positive_signs()
+            .next()
+            .map(str::to_string)
+            .or_else(|| self.symptoms.first().map(|s| s.id.clone()))
+            .or_else(|| self.pending.first().cloned())
+    }
+
     /// Days from the treatment to `now`, as `CaseInput::resolve` will count them (0 when
     /// the date was not asked; see [`Answers::case_input`]).
     pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
@@ -425,4 +437,37 @@ pub fn checkin_answers(json: &str) -> Result<Answers, Error> {
         None => value,
     };
     serde_json::from_value(answers).map_err(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stop_names_a_sign_first_then_a_symptom_then_one_waiting_for_its_details() {
+        let mut a = Answers::new(None);
+        assert_eq!(a.stopped_at(), None);
+        a.pending = vec!["swelling".to_string()];
+        // A symptom still waiting for its details can be what reached the stop.
+        assert_eq!(a.stopped_at().as_deref(), Some("swelling"));
+        a.symptoms.push(SymptomAnswer {
+            id: "pain".to_string(),
+            severity: Severity::Severe,
+            trend: TrendAnswer::Worsening,
+            started: Started::NotSure,
+            description: None,
+        });
+        assert_eq!(a.stopped_at().as_deref(), Some("pain"));
+        a.signs = vec![
+            SignAnswer {
+                id: "fever".into(),
+                answer: SignState::No,
+            },
+            SignAnswer {
+                id: "red_streaks".into(),
+                answer: SignState::Yes,
+            },
+        ];
+        assert_eq!(a.stopped_at().as_deref(), Some("red_streaks"));
+    }
 }

@@ -285,11 +285,7 @@ fn stop_reached(answers: &Answers, rules: &RuleSet, now: DateTime<FixedOffset>) 
     if disposition_so_far(answers, rules, now) < Disposition::GoToEdNow {
         return None;
     }
-    answers
-        .positive_signs()
-        .next()
-        .map(str::to_string)
-        .or_else(|| answers.symptoms.first().map(|s| s.id.clone()))
+    answers.stopped_at()
 }
 
 /// What to do after Esc, once something was answered.

@@ -393,15 +393,7 @@ impl Known {
 
 /// The sign the questions stopped at ([`Facts::stopped_at`]).
 fn stopped_at(answers: &Answers, stops: bool) -> Option<String> {
-    if !stops {
-        return None;
-    }
-    answers
-        .positive_signs()
-        .next()
-        .map(str::to_string)
-        .or_else(|| answers.symptoms.first().map(|s| s.id.clone()))
-        .or_else(|| answers.pending.first().cloned())
+    stops.then(|| answers.stopped_at()).flatten()
 }
 
 /// One draft, with the rules and the clock of its page, and what is known of it.
