@@ -427,7 +427,7 @@ pub fn record(rules: &RuleSet, record_format: &str) -> Value {
             "assessed_at": { "type": "string", "format": "date-time" },
             "answers": record_answers(rules),
             "case": { "$ref": "#/$defs/case" },
-            "stopped_at": { "enum": warning_sign_ids(rules), "description": "The danger sign at which the questions stopped." },
+            "stopped_at": { "enum": symptom_ids(rules), "description": "Where the questions stopped: the danger sign answered yes, or else the symptom whose answers (its details, or the protocol's defaults while they were still to be asked) reached the emergency department." },
             "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } },
             "computed_disposition": { "$ref": "#/$defs/disposition" },
             "override": {

@@ -28,7 +28,8 @@ pub struct Record {
     /// The case as the JSON interface takes it: `aftercare check --input` on it gives the
     /// same computed disposition.
     pub case: CaseInput,
-    /// The danger sign at which the questions stopped, if they did.
+    /// Where the questions stopped, if they did ([`crate::questionnaire::Answers::stopped_at`]):
+    /// a danger sign, or else a symptom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<String>,
     /// The rules' findings when the questions were answered. Read back, but never exported:

@@ -516,5 +516,12 @@ fn every_kind_of_record_matches_the_schema() {
         ))
         .unwrap();
         assert_valid(&record, &r, name);
+        // A stop reached through a symptom's answers, with no danger sign, names the
+        // symptom.
+        if name == "patient questionnaire" {
+            let mut by_a_symptom = r.clone();
+            by_a_symptom["stopped_at"] = serde_json::json!("redness");
+            assert_valid(&record, &by_a_symptom, "patient stopped by a symptom");
+        }
     }
 }
