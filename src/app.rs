@@ -381,10 +381,12 @@ fn check(
         }
     };
     let most_urgent = summary.most_urgent.unwrap_or_default();
-    // A bad line is a case not known, so its 3 outranks any milder answer; but it must not
-    // hide an emergency found in the same run.
+    // A refused case counts as the least its readable part needs (its `at_least`), as that
+    // disposition would (clinical reference section 6). One of which nothing could be read
+    // is a case not known, so its 3 outranks any milder answer; but it must not hide an
+    // emergency found in the same run.
     let emergency = most_urgent >= Disposition::GoToEdNow;
-    if disposition_exit_code && (summary.errors == 0 || emergency) {
+    if disposition_exit_code && (summary.unknown == 0 || emergency) {
         Ok(ExitCode::Disposition(most_urgent))
     } else if summary.errors > 0 {
         // Each bad line was said as it was read.

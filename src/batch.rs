@@ -36,7 +36,12 @@ pub struct BatchOptions {
 pub struct BatchSummary {
     pub cases: usize,
     pub errors: usize,
-    /// The most urgent disposition of all cases answered.
+    /// Refused cases of which nothing above home care could be read (no `at_least`), and an
+    /// empty input: cases not known at all. A refused case whose readable part gives a
+    /// disposition counts as that disposition in `most_urgent` instead.
+    pub unknown: usize,
+    /// The most urgent disposition of all cases answered, and of the `at_least` of those
+    /// refused.
     pub most_urgent: Option<Disposition>,
     /// The input held no case at all (one error is counted for it).
     pub empty_input: bool,
@@ -155,6 +160,7 @@ pub fn run_reporting<R: BufRead, W: Write>(
     } = answers;
     if summary.cases == 0 && summary.errors == 0 {
         summary.errors = 1;
+        summary.unknown = 1;
         summary.empty_input = true;
         let mut record = Vec::new();
         match opts.format {
@@ -544,8 +550,9 @@ impl<'a, W: Write> Answers<'a, W> {
         // A refusal never hides an emergency: what could be read of the case still
         // gives the least it needs (clinical reference section 6).
         let at_least = raw.and_then(|r| aftercare_core::refusal::readable_floor(r, rules, now));
-        if let Some(d) = at_least {
-            summary.most_urgent = summary.most_urgent.max(Some(d));
+        match at_least {
+            Some(d) => summary.most_urgent = summary.most_urgent.max(Some(d)),
+            None => summary.unknown += 1,
         }
         say(
             self.messages,

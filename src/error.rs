@@ -132,7 +132,7 @@ impl ExitCode {
                 "a stream ended by SIGTERM (every record written is whole); a questionnaire ended by SIGTERM (what Esc keeps was saved)".into()
             }
             ExitCode::Disposition(d @ Disposition::CallEmergencyNow) => format!(
-                "with --disposition-exit-code: {d}. For a stream, the most urgent case; a bad line (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"
+                "with --disposition-exit-code: {d}. For a stream, the most urgent case; a refused case counts as its at_least; one of which nothing could be read (3) outranks a milder answer, since the case it held is not known, but never 14 or 15"
             ),
             ExitCode::Disposition(d) => format!("with --disposition-exit-code: {d}"),
         }

@@ -162,6 +162,13 @@ pub fn check_run(
     if summary.cases + summary.errors == 0 {
         return Err("no answer and no error".into());
     }
+    // Every refusal is counted once: by its at_least, or as a case not known.
+    if summary.unknown > summary.errors {
+        return Err(format!(
+            "{} cases not known among {} errors",
+            summary.unknown, summary.errors
+        ));
+    }
     let messages = String::from_utf8(messages).map_err(|e| format!("messages: {e}"))?;
     if messages.lines().count() != summary.errors {
         return Err(format!(

@@ -318,13 +318,17 @@ fn check_as(format: &str, input: &[u8]) -> (String, i32) {
     )
 }
 
-/// The exit code `--disposition-exit-code` gives a refusal with this at_least: its
-/// disposition's for an emergency, else 3 (a refusal is an input error first).
+/// The exit code `--disposition-exit-code` gives a refusal with this at_least: that
+/// disposition's, as the reference asks (section 6: exit codes "count it as they would count
+/// that disposition").
 fn refusal_exit_code(at_least: &str) -> i32 {
     match at_least {
         "call_emergency_now" => 15,
         "go_to_ed_now" => 14,
-        _ => 3,
+        "see_today" => 13,
+        "see_within_3_days" => 12,
+        "see_within_2_weeks" => 11,
+        other => panic!("no refusal gives at_least {other}"),
     }
 }
 
@@ -863,4 +867,40 @@ fn a_case_over_many_lines_that_grows_too_long_keeps_the_signs_it_began_with() {
     );
     assert_eq!(v["at_least"], "call_emergency_now", "{v}");
     assert_eq!(code, 15);
+}
+
+#[test]
+fn a_refused_case_counts_as_its_at_least_in_the_exit_code() {
+    let fever = r#"{"days_since_treatment": 1, "symptoms": [{"id": "fever"}], "x": 1}"#;
+    let nothing = r#"{"days_since_treatment": 1, "symptoms": [], "x": 1}"#;
+    let home = r#"{"days_since_treatment": 1, "symptoms": [{"id": "redness"}]}"#;
+    let emergency = r#"{"days_since_treatment": 1, "symptoms": [{"id": "difficulty_breathing"}]}"#;
+    let stream = |lines: &[&str]| format!("{}\n", lines.join("\n")).into_bytes();
+    // Alone, and beside a milder answer: see today (13), as the case would count.
+    assert_eq!(check_as("compact", fever.as_bytes()).1, 13);
+    assert_eq!(check_as("compact", &stream(&[home, fever])).1, 13);
+    // A refused case of which nothing could be read is a case not known: 3 outranks 13...
+    assert_eq!(check_as("compact", &stream(&[fever, nothing])).1, 3);
+    assert_eq!(check_as("disposition", nothing.as_bytes()).1, 3);
+    // ...but never an emergency.
+    assert_eq!(check_as("compact", &stream(&[nothing, emergency])).1, 15);
+}
+
+#[test]
+fn a_key_given_twice_hides_no_warning_sign() {
+    // A last-value reader would see the empty list and nothing to act on.
+    let case = r#"{"days_since_treatment": 1, "symptoms": [{"id": "difficulty_breathing"}], "symptoms": []}"#;
+    assert_refused_with(
+        "symptoms given twice",
+        case.as_bytes(),
+        "call_emergency_now",
+    );
+    let case = r#"{"days_since_treatment": 1, "symptoms": [{"id": "fever", "id": "zzz"}]}"#;
+    assert_refused_with("a sign's id given twice", case.as_bytes(), "see_today");
+    // A case that is only a sign's id, quoted.
+    assert_refused_with(
+        "a quoted sign alone",
+        br#""difficulty_breathing""#,
+        "call_emergency_now",
+    );
 }

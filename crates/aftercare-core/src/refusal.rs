@@ -23,6 +23,10 @@
 //!   case's own id is not taken for a symptom (in broken text it cannot be told apart).
 //! - Damage inside a string (a byte that is not UTF-8, a lone surrogate escape) does not
 //!   make the rest unreadable; only the damaged value fails.
+//! - A key given twice in one object (`"symptoms": [..], "symptoms": []`) does not say
+//!   which of its values is the case's, so none is read as that field; each of its values is
+//!   searched for warning-sign ids as an unknown field's would be. A reader that kept only
+//!   the last value would let an empty list hide the sign before it.
 
 use std::borrow::Cow;
 
@@ -46,6 +50,10 @@ const CASE_FIELDS: [&str; 7] = [
     "risk_factors",
     "repeat_contact",
 ];
+
+/// Where an object's keys given more than once are put, each with all its values in order:
+/// not a field of a case or of a symptom, so they are searched as an unknown field's.
+const REPEATED: &str = "\u{0}repeated";
 
 /// The fields of a reported symptom, as [`SymptomInput`] names them.
 const SYMPTOM_FIELDS: [&str; 6] = [
@@ -143,7 +151,9 @@ fn read_text(
     match parse_mended(text) {
         Some(Value::Object(case)) => read_case(&case, rules, now, parts),
         // A case sent as a JSON string (encoded twice by a portal): its text is the case.
+        // A string that is a sign's id alone (`"difficulty_breathing"`) is that sign.
         Some(Value::String(inner)) if outer => {
+            sign_in_string(&inner, rules, parts);
             read_text(inner.as_bytes(), rules, now, parts, false)
         }
         Some(other) => signs_in_value(&other, rules, parts),
@@ -163,7 +173,83 @@ fn parse_mended(text: &[u8]) -> Option<Value> {
     // Checked first without building anything: a line cut off near the 1 MiB limit would
     // otherwise build a tree of every entry before its end turns out to be missing.
     serde_json::from_str::<serde::de::IgnoredAny>(&text).ok()?;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str::<KeptRepeats>(&text).ok().map(|v| v.0)
+}
+
+/// A JSON value read as `serde_json::Value` is, except that a key given more than once in
+/// an object keeps every value: they go under [`REPEATED`], as `{key: [values..]}`.
+struct KeptRepeats(Value);
+
+impl<'de> Deserialize<'de> for KeptRepeats {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KeptRepeatsVisitor).map(KeptRepeats)
+    }
+}
+
+struct KeptRepeatsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeptRepeatsVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // serde_json reads only finite numbers; `from` makes anything else null, as it would.
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        KeptRepeats::deserialize(d).map(|v| v.0)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(KeptRepeats(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut fields = Map::new();
+        let mut repeated = Map::new();
+        while let Some((key, KeptRepeats(value))) = map.next_entry::<String, KeptRepeats>()? {
+            if let Some(Value::Array(values)) = repeated.get_mut(&key) {
+                values.push(value);
+            } else if let Some(first) = fields.remove(&key) {
+                repeated.insert(key, Value::Array(vec![first, value]));
+            } else {
+                fields.insert(key, value);
+            }
+        }
+        if !repeated.is_empty() {
+            // A key named like the place itself is one more repeated key's values.
+            if let Some(own) = fields.remove(REPEATED) {
+                repeated.insert(REPEATED.to_string(), own);
+            }
+            fields.insert(REPEATED.to_string(), Value::Object(repeated));
+        }
+        Ok(Value::Object(fields))
+    }
 }
 
 /// Replaces each `\uD800`–`\uDFFF` escape that is not half of a pair with `\uFFFD`.
@@ -244,7 +330,15 @@ fn read_case(
     // A field the case does not have (`"symptons"`, a portal's own list): its strings that
     // are exactly a warning-sign id still count.
     for (key, value) in case {
-        if !CASE_FIELDS.contains(&key.as_str()) {
+        if key == REPEATED {
+            // The case's own id, even given twice, is still not a symptom.
+            if let Value::Object(repeats) = value {
+                for (key, values) in repeats.iter().filter(|(key, _)| *key != "id") {
+                    sign_in_string(key, rules, parts);
+                    signs_in_value(values, rules, parts);
+                }
+            }
+        } else if !CASE_FIELDS.contains(&key.as_str()) {
             sign_in_string(key, rules, parts);
             signs_in_value(value, rules, parts);
         }
@@ -295,11 +389,22 @@ fn read_symptom(entry: &Value, index: usize, rules: &RuleSet, parts: &mut Parts)
     match whole {
         Some(symptom) => parts.symptoms.push(symptom),
         None => {
-            let id = fields.get("id").and_then(Value::as_str);
-            if let Some(id) = id.filter(|id| rules.warning_sign(id).is_some()) {
-                parts.symptoms.push(sign_with_its_codes(id, fields));
-            } else if let Some(id) = fields.get("id").filter(|v| !v.is_string()) {
-                signs_in_value(id, rules, parts);
+            // An id given twice: each of them that is a sign counts, with the codes that read.
+            let ids = match (fields.get("id"), repeated(fields, "id")) {
+                (Some(id), _) => std::slice::from_ref(id),
+                (None, Some(ids)) => ids,
+                (None, None) => &[],
+            };
+            for id in ids {
+                match id {
+                    Value::String(id) if rules.warning_sign(id).is_some() => {
+                        if !parts.symptoms.iter().any(|s| s.id == *id) {
+                            parts.symptoms.push(sign_with_its_codes(id, fields));
+                        }
+                    }
+                    Value::String(_) => {}
+                    other => signs_in_value(other, rules, parts),
+                }
             }
         }
     }
@@ -311,6 +416,14 @@ fn read_symptom(entry: &Value, index: usize, rules: &RuleSet, parts: &mut Parts)
     }
 }
 
+/// The values of `key` when the object gave it more than once.
+fn repeated<'a>(fields: &'a Map<String, Value>, key: &str) -> Option<&'a [Value]> {
+    match fields.get(REPEATED)?.get(key)? {
+        Value::Array(values) => Some(values),
+        _ => None,
+    }
+}
+
 /// A warning sign whose entry failed elsewhere: the severity and trend that read are kept
 /// (a combination may ask for a worsening sign); one that fails is taken at its mildest.
 fn sign_with_its_codes(id: &str, fields: &Map<String, Value>) -> ReportedSymptom {
@@ -319,6 +432,8 @@ fn sign_with_its_codes(id: &str, fields: &Map<String, Value>) -> ReportedSymptom
         key: &str,
     ) -> Result<Option<T>, ()> {
         match fields.get(key) {
+            // Given twice, it does not say which: failed, not left out.
+            None if repeated(fields, key).is_some() => Err(()),
             None => Ok(None),
             Some(v) => T::deserialize(v).map(Some).map_err(|_| ()),
         }
@@ -564,6 +679,46 @@ mod tests {
         assert_eq!(
             mend_lone_surrogates(r#"\\ud83d \udc00"#),
             r#"\\ud83d \ufffd"#
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_hides_no_sign() {
+        // The list with the sign, then an empty one: a reader keeping the last value would
+        // see no symptom at all.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "difficulty_breathing"}], "symptoms": []}"#;
+        assert_eq!(floor(text), Some(Disposition::CallEmergencyNow));
+        // The same, in the other order, and three times.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [], "symptoms": [{"id": "fever"}], "symptoms": [{"id": "x"}]}"#;
+        assert_eq!(floor(text), Some(Disposition::SeeToday));
+        // A sign's id given twice in its entry: the sign counts, with the codes that read.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "difficulty_breathing", "id": "zzz"}]}"#;
+        assert_eq!(floor(text), Some(Disposition::CallEmergencyNow));
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "zzz", "id": "fever", "trend": "worsening"}]}"#;
+        let read = readable_case(text.as_bytes(), rules(), now());
+        assert_eq!(read.case.symptoms.len(), 1);
+        assert_eq!(read.case.symptoms[0].id, "fever");
+        assert_eq!(read.case.symptoms[0].trend, Trend::Worsening);
+        // A code given twice does not say which: taken at its mildest.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "fever", "trend": "worsening", "trend": "improving"}]}"#;
+        let read = readable_case(text.as_bytes(), rules(), now());
+        assert_eq!(read.case.symptoms[0].trend, Trend::Improving);
+        // A reaction whose entry repeats a key does not read; a time given twice does not
+        // say which day it is.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "swelling", "severity": "severe", "severity": "severe"}]}"#;
+        assert_eq!(floor(text), None);
+        let text = r#"{"days_since_treatment": 1, "days_since_treatment": 2, "symptoms": [{"id": "swelling", "severity": "severe"}]}"#;
+        let read = readable_case(text.as_bytes(), rules(), now());
+        assert!(!read.time_known);
+        // The person's words given twice are still not read, nor the case's own id.
+        let text = r#"{"days_since_treatment": 1, "symptoms": [{"id": "other", "description": "fever", "description": "pus"}]}"#;
+        assert_eq!(floor(text), None);
+        let text = r#"{"id": "fever", "id": "pus", "days_since_treatment": 1, "symptoms": []}"#;
+        assert_eq!(floor(text), None);
+        // A case that is only a sign's id, quoted.
+        assert_eq!(
+            floor(r#""difficulty_breathing""#),
+            Some(Disposition::CallEmergencyNow)
         );
     }
 
