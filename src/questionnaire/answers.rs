@@ -304,9 +304,24 @@ impl Answers {
     /// Days from the treatment to `now`, as `CaseInput::resolve` will count them (0 when
     /// the date was not asked; see [`Answers::case_input`]).
     pub fn days(&self, now: DateTime<FixedOffset>) -> f64 {
-        self.treatment
-            .as_ref()
-            .map_or(0.0, |t| when::days_between(t.at, now))
+        let Some(t) = &self.treatment else {
+            return 0.0;
+        };
+        // As the case will read it (`case_input`): rounded to the micro-day, and a date
+        // alone from the start of that day in the assessment's offset. A start given as
+        // "now" is this number, and one later than the case's own time since treatment
+        // (8 hours is 0.333333 days to the case, 0.3333333… here) refuses the case.
+        CaseInput {
+            id: None,
+            days_since_treatment: None,
+            treated_at: Some(t.treated_at()),
+            assessed_at: Some(now.to_rfc3339()),
+            symptoms: Vec::new(),
+            risk_factors: None,
+            repeat_contact: None,
+        }
+        .days_since_treatment(now)
+        .map_or_else(|_| when::days_between(t.at, now), |(longest, _, _)| longest)
     }
 
     /// The time since the treatment as the start-day question needs it.
@@ -469,5 +484,68 @@ mod tests {
             },
         ];
         assert_eq!(a.stopped_at().as_deref(), Some("red_streaks"));
+    }
+
+    /// Every start the questions can give makes a case that reads: "now" is never later
+    /// than the case's own time since treatment, which it rounds to the micro-day (8 hours
+    /// is 0.333333 days) and reads a date alone in the assessment's offset.
+    #[test]
+    fn every_start_given_makes_a_case_that_reads() {
+        let rules = aftercare_core::rules::RuleSet::built_in();
+        let offset = |hours: i32| FixedOffset::east_opt(hours * 3600).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-06T15:00:00.123456789Z").unwrap();
+        let symptom = |started: Started| SymptomAnswer {
+            id: "redness".to_string(),
+            severity: Severity::Mild,
+            trend: TrendAnswer::Stable,
+            started,
+            description: None,
+        };
+        let mut treatments = Vec::new();
+        // A time of day, every seven minutes over the last three days.
+        for minutes in (1..3 * 24 * 60).step_by(7) {
+            let at = now - chrono::Duration::minutes(minutes);
+            treatments.push(Treatment {
+                at,
+                time_given: true,
+                as_given: String::new(),
+            });
+        }
+        // A date alone, at the start of its day in an offset other than now's (the clocks
+        // changed since), and in now's.
+        for (days_ago, hours) in [(0, 0), (1, 0), (2, 1), (1, -1), (3, 2)] {
+            let day = now.date_naive() - chrono::Duration::days(days_ago);
+            let at = day
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_local_timezone(offset(hours))
+                .unwrap();
+            treatments.push(Treatment {
+                at,
+                time_given: false,
+                as_given: String::new(),
+            });
+        }
+        for t in treatments {
+            let mut a = Answers::new(None);
+            a.treatment = Some(t.clone());
+            let today = a.days(now).floor() as u32;
+            let mut starts = vec![Started::NotSure, Started::Day(0), Started::Day(today)];
+            if today == 0 {
+                starts.push(Started::LaterOnTreatmentDay);
+            } else {
+                starts.push(Started::Day(today - 1));
+            }
+            for started in starts {
+                a.symptoms = vec![symptom(started)];
+                a.pending = vec!["swelling".to_string()];
+                let case = a.case_input(now);
+                assert!(
+                    case.resolve(&rules, now).is_ok(),
+                    "{t:?} {started:?}: {:?}",
+                    case.resolve(&rules, now)
+                );
+            }
+        }
     }
 }

@@ -63,8 +63,10 @@ impl CaseInput {
 
     /// The longest and the shortest time since treatment the case allows (the same unless a
     /// time is a date alone), and the assessment time used. A refusal's floor reads the time
-    /// of a refused case with it too ([`crate::refusal`]).
-    pub(crate) fn days_since_treatment(
+    /// of a refused case with it too ([`crate::refusal`]), and a questionnaire, so that a
+    /// symptom's start it gives as "now" is the case's own time since treatment, to the
+    /// micro-day it is rounded to.
+    pub fn days_since_treatment(
         &self,
         now: DateTime<FixedOffset>,
     ) -> Result<(f64, f64, DateTime<FixedOffset>), InputError> {
