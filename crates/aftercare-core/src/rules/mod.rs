@@ -1150,7 +1150,16 @@ mod suggestion_tests {
     use super::*;
 
     /// The inputs of the 1.1 review, each with the urgent candidate that must come first.
-    const URGENT_FIRST: [(&str, &str); 13] = [
+    const URGENT_FIRST: [(&str, &str); 22] = [
+        ("puffy_lips", "throat_swelling"),
+        ("mouth_swelling", "throat_swelling"),
+        ("rapid_swelling", "rapidly_spreading_swelling"),
+        ("fainted", "fainting"),
+        ("vomit", "vomiting"),
+        ("lost_vision", "vision_loss"),
+        ("sight_loss", "vision_loss"),
+        ("wheeze", "difficulty_breathing"),
+        ("numb", "numbness"),
         ("swollen_lips", "throat_swelling"),
         ("swollen_tongue", "throat_swelling"),
         ("wheezing", "difficulty_breathing"),
