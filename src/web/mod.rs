@@ -156,13 +156,15 @@ pub async fn keep_tidy(web: Arc<Web>) {
 
 impl Web {
     /// The clock of a page, in whole seconds: what a page works out (the next question,
-    /// whether the answers stop, the result) is of one instant, the one a record keeps.
+    /// whether the answers stop, the result) is of one instant, the one a record keeps. A
+    /// pinned clock (`--now`) is that instant in the server's local time zone, as the clock
+    /// is: the date and time a person gives are read in local time either way, whatever
+    /// offset `--now` was written with.
     fn now(&self) -> DateTime<FixedOffset> {
-        crate::questionnaire::whole_seconds(
-            self.settings
-                .pinned_now
-                .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
-        )
+        crate::questionnaire::whole_seconds(self.settings.pinned_now.map_or_else(
+            || chrono::Local::now().fixed_offset(),
+            |pinned| pinned.with_timezone(&chrono::Local).fixed_offset(),
+        ))
     }
 
     fn ctx(&self) -> Ctx<'_> {

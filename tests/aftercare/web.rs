@@ -617,3 +617,78 @@ fn a_date_before_a_change_of_the_clocks_is_read_at_its_own_offset() {
         "{page}"
     );
 }
+
+/// A server with its clock pinned, in time zone `tz`.
+fn pinned_server(tz: &str, now: &str, dir: &tempfile::TempDir) -> Server {
+    use assert_cmd::cargo::CommandCargoExt;
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    let mut cmd = std::process::Command::cargo_bin("aftercare").unwrap();
+    cmd.env("TZ", tz).env("NO_COLOR", "1").args(["--now", now]);
+    Server::start_with(cmd, &["--store", &store])
+}
+
+/// The check-in of one symptom treated at `time` on `date`: its result page.
+fn result_of(server: &Server, date: &str, time: &str, symptom: &str, details: &str) -> String {
+    let v = Visit::start(server);
+    v.answer("/check/emergency", "signs=none");
+    v.answer("/check/urgent", "signs=none");
+    assert_eq!(
+        v.answer(
+            "/check/when",
+            &format!("treated_on={date}&treated_time={time}")
+        ),
+        "/check/same-day"
+    );
+    v.answer("/check/same-day", "signs=none");
+    let mut next = v.answer("/check/symptoms", &format!("symptoms={symptom}"));
+    next = v.answer(&next, details);
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+    v.answer("/check/answers", "");
+    let reply = v.get("/check/result");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.text()
+}
+
+/// On the treatment day a symptom's start is "now", which must not come out later than the
+/// case's own time since treatment (rounded to the micro-day: 8 hours is 0.333333 days).
+#[test]
+fn the_treatment_day_gives_a_result_at_any_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
+    for time in ["01:00", "07:00", "09:00", "13:00", "14:59"] {
+        let page = result_of(
+            &server,
+            "2026-12-06",
+            time,
+            "redness",
+            "severity-redness=mild&trend-redness=stable",
+        );
+        assert_eq!(
+            disposition_of(&page).as_deref(),
+            Some("home_care"),
+            "{time}: {page}"
+        );
+    }
+}
+
+/// A pinned clock is read in the server's time zone, as the clock is: at 23:00 UTC it is
+/// already 7 December at 13:00 in Kiritimati (UTC+14), and 08:00 that morning is day 0.
+#[test]
+fn a_pinned_clock_reads_dates_in_the_local_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("Pacific/Kiritimati", "2026-12-06T23:00:00Z", &dir);
+    let page = result_of(
+        &server,
+        "2026-12-07",
+        "08:00",
+        "redness",
+        "severity-redness=mild&trend-redness=stable",
+    );
+    assert!(
+        page.contains("Today is day 0, the day of your treatment."),
+        "{page}"
+    );
+}
