@@ -183,9 +183,11 @@ fn check_path() -> Value {
                 "application/x-ndjson": { "schema": { "type": "string" } }
             }
         },
-        "400": { "description": "The body is not JSON, or an unknown format or parameter.", "content": {
+        "400": { "description": "The body is not JSON (cut off on the way too: an error record with at_least when what arrived needs more than home care), or an unknown or repeated format or parameter.", "content": {
             "application/json": { "schema": refusal.clone() } } },
         "401": request_problem("no bearer token, or a wrong one"),
+        "408": { "description": "A single case's body did not arrive whole in time: an error record with at_least when what arrived needs more than home care, else a request error.", "content": {
+            "application/json": { "schema": refusal.clone() } } },
         "413": request_problem("the body is larger than the limit"),
         "415": request_problem("neither application/json nor application/x-ndjson"),
         "422": { "description": "The case cannot be read: an error record (with at_least when what could be read needs more than home care).", "content": {

@@ -98,6 +98,41 @@ pub async fn read_whole(body: Body, max: usize, within: Duration) -> Result<Byte
     }
 }
 
+/// Reads a whole body as [`read_whole`] does, but keeps what arrived when it fails (at most
+/// `max` bytes): a case cut off may still hold a warning sign to answer with.
+pub async fn read_whole_keeping(
+    mut body: Body,
+    max: usize,
+    within: Duration,
+) -> Result<Bytes, (BodyError, Bytes)> {
+    let mut arrived: Vec<u8> = Vec::new();
+    let reading = async {
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| {
+                if is_body_timeout(&e) {
+                    BodyError::TooSlow
+                } else {
+                    BodyError::Broken
+                }
+            })?;
+            if let Ok(data) = frame.into_data() {
+                if arrived.len() + data.len() > max {
+                    let room = max - arrived.len();
+                    arrived.extend_from_slice(&data[..room]);
+                    return Err(BodyError::TooLarge);
+                }
+                arrived.extend_from_slice(&data);
+            }
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(within, reading).await {
+        Ok(Ok(())) => Ok(Bytes::from(arrived)),
+        Ok(Err(e)) => Err((e, Bytes::from(arrived))),
+        Err(_) => Err((BodyError::TooSlow, Bytes::from(arrived))),
+    }
+}
+
 /// Whether an error of the body is, somewhere in its chain, tower-http's idle timeout
 /// between two chunks.
 pub fn is_body_timeout(e: &(dyn std::error::Error + 'static)) -> bool {

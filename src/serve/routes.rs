@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tower::ServiceBuilder;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use super::limits::{body_error_response, read_whole};
+use super::limits::{body_error_response, read_whole, read_whole_keeping, BodyError};
 use super::logging::Outcome;
 use super::problem::{json_line, json_response, request_error};
 use super::{auth, logging, stream, Shared};
@@ -129,8 +129,13 @@ fn body_kind(headers: &HeaderMap) -> Result<Sent, String> {
 /// ignored: a mistyped one must not quietly give another answer.
 fn requested_format(query: Option<&str>) -> Result<Format, String> {
     let mut format = Format::Json;
+    let mut given = false;
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // Given twice, one of them would be dropped without a word: refused as well.
+        if key == "format" && std::mem::replace(&mut given, true) {
+            return Err("format is given more than once: give it once".to_string());
+        }
         match (key, value) {
             ("format", "json") => format = Format::Json,
             ("format", "compact") => format = Format::Compact,
@@ -194,9 +199,9 @@ async fn check(
 /// One case in, one result (200) or error record (422; 400 when the body is not JSON at all).
 async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body) -> Response {
     let within = shared.settings.body_timeout;
-    let body = match read_whole(body, MAX_LINE_BYTES, within).await {
+    let body = match read_whole_keeping(body, MAX_LINE_BYTES, within).await {
         Ok(b) => b,
-        Err(e) => return body_error_response(e, MAX_LINE_BYTES, within),
+        Err((e, arrived)) => return cut_off(shared, outcome, format, e, &arrived),
     };
     let opts = BatchOptions {
         format,
@@ -223,6 +228,78 @@ async fn one_case(shared: &Shared, outcome: &Outcome, format: Format, body: Body
         summary,
         shared.settings.log_dispositions,
     ));
+    json_response(status, out)
+}
+
+/// A single case whose body did not arrive whole (cut off, or too slow): a refusal must
+/// not hide an emergency (clinical reference section 6), so what arrived is read as a line
+/// cut off is, and when it needs more than home care the answer is an error record with
+/// its `at_least`, under the status the failure has. Otherwise, and for a body too large
+/// (refused as documented, whatever it holds), the request error as before.
+fn cut_off(
+    shared: &Shared,
+    outcome: &Outcome,
+    format: Format,
+    e: BodyError,
+    arrived: &[u8],
+) -> Response {
+    let within = shared.settings.body_timeout;
+    let now = shared.now();
+    let at_least = match e {
+        BodyError::TooLarge => None,
+        BodyError::TooSlow | BodyError::Broken if arrived.is_empty() => None,
+        BodyError::TooSlow | BodyError::Broken => {
+            aftercare_core::refusal::readable_floor(arrived, &shared.rules, now)
+        }
+    };
+    let Some(d) = at_least else {
+        return body_error_response(e, MAX_LINE_BYTES, within);
+    };
+    let (status, message) = match e {
+        BodyError::TooSlow => (
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive whole within {} s ({} bytes arrived)",
+                within.as_secs_f64(),
+                arrived.len()
+            ),
+        ),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the body was cut off before its end ({} bytes arrived)",
+                arrived.len()
+            ),
+        ),
+    };
+    let error = InputError::new("", message);
+    let out = match format {
+        Format::Fhir => json_line(&output::fhir::operation_outcome(
+            None,
+            "",
+            &error.message,
+            Some(d),
+            &shared.rules,
+        )),
+        _ => {
+            let mut out = Vec::new();
+            let refusal = output::json::Refusal {
+                line: None,
+                id: None,
+                error: &error,
+                at_least: Some(d),
+                assessed_at: now,
+            };
+            // Writing to memory cannot fail.
+            let _ = output::json::write_error(&mut out, &refusal, &shared.rules);
+            out
+        }
+    };
+    outcome.set(if shared.settings.log_dispositions {
+        format!("refused at_least={}", d.code())
+    } else {
+        "refused".to_string()
+    });
     json_response(status, out)
 }
 

@@ -1333,3 +1333,50 @@ fn a_query_parameter_a_route_does_not_take_is_refused() {
     let reply = server.post("/v1/check?formt=compact", JSON, FEVER.as_bytes());
     assert_eq!(reply.status, 400, "a misspelt parameter of /v1/check");
 }
+
+/// A single case whose body stops short (`Content-Length` promised more): what arrived is
+/// read as a line cut off is, and a warning sign in it is answered with its `at_least`.
+#[test]
+fn a_case_cut_off_on_the_way_still_says_the_emergency_it_holds() {
+    let server = Server::start(&["--body-timeout", "2"]);
+    let body = br#"{"days_since_treatment": 2, "symptoms": [{"id": "difficulty_breathing"}"#;
+    let send = |half_close: bool| {
+        let mut s = server.connect();
+        let head = format!(
+            "POST /v1/check HTTP/1.1\r\nhost: test\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len() + 100
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        if half_close {
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+        }
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        Reply::parse(&raw)
+    };
+    // The client closes its side: cut off.
+    let r = send(true);
+    assert_eq!(r.status, 400, "{}", r.text());
+    let v: serde_json::Value = serde_json::from_str(r.text().trim()).unwrap();
+    assert_eq!(v["format"], "aftercare-error-1", "{v}");
+    assert_eq!(v["at_least"], "call_emergency_now", "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("cut off"),
+        "{v}"
+    );
+    // The client stops sending: the body's time runs out.
+    let r = send(false);
+    assert_eq!(r.status, 408, "{}", r.text());
+    let v: serde_json::Value = serde_json::from_str(r.text().trim()).unwrap();
+    assert_eq!(v["at_least"], "call_emergency_now", "{v}");
+    // A format given twice does not say which: refused, not one of them dropped.
+    let r = server.request(
+        "POST",
+        "/v1/check?format=json&format=compact",
+        &[("content-type", "application/json")],
+        b"{}",
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("more than once"), "{}", r.text());
+}
