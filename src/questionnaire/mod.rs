@@ -35,8 +35,8 @@ pub use answers::{
 };
 pub use on_terminal::{run_on_terminal, run_on_terminal_from};
 pub use outcome::{
-    asked, disposition_so_far, escalation_ids, evaluate, invalid_case, risk_factors_open,
-    risk_factors_to_ask, whole_seconds, Outcome, Override,
+    asked, disposition_so_far, escalation_ids, escalation_risk_factors, evaluate, invalid_case,
+    risk_factors_open, risk_factors_to_ask, whole_seconds, Outcome, Override,
 };
 pub use questions::{
     ask_checklist, ask_follow_ups, ask_other_words, ask_risk_factors, ask_sign_checklist,

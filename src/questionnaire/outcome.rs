@@ -193,6 +193,52 @@ pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> 
         .collect()
 }
 
+/// The risk factors not yet answered that would make the present signs an emergency in
+/// combination, after a stop at the emergency department (`injected` with an eye sign: an
+/// emergency where the sign alone is the emergency department). The questions stopped at the sign, before "about you" could ask
+/// them, so they are asked with the follow-up signs (clinical reference section 4: a risk
+/// factor is asked when the answers so far make it able to change the result). As
+/// [`escalation_ids`], the signs are read on day 0: the treatment date may not be asked
+/// yet, and a combination "until day 2" must not be ruled out by a day not known.
+pub fn escalation_risk_factors(rules: &RuleSet, answers: &Answers) -> Vec<String> {
+    let yes = |list: &[SignAnswer]| -> Vec<String> {
+        list.iter()
+            .filter(|a| a.answer == SignState::Yes)
+            .map(|a| a.id.to_string())
+            .collect()
+    };
+    let mut case = aftercare_core::model::Case::on_day(
+        0.0,
+        yes(&answers.signs)
+            .into_iter()
+            .filter(|id| rules.lookup(id).is_some())
+            .map(aftercare_core::model::ReportedSymptom::new)
+            .collect(),
+    );
+    case.risk_factors = yes(&answers.risk_factors);
+    // Asked after a stop at the emergency department: only what makes it an emergency.
+    let now = triage(&case, rules).disposition.max(Disposition::GoToEdNow);
+    // Each risk factor not answered, added alone to the signs present: asked when it would
+    // raise them by itself (not when it would need a sign not asked yet).
+    rules
+        .risk_factors
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|id| {
+            !answers
+                .risk_factors
+                .iter()
+                .any(|a| a.id == *id && a.answer != SignState::NotAsked)
+        })
+        .filter(|id| {
+            let mut with = case.clone();
+            with.risk_factors.push((*id).to_string());
+            triage(&with, rules).disposition > now
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// The disposition the answers so far give, with the one evaluation: its triage alone,
 /// since the words of an answer that is not shown yet would be thrown away (the flows ask
 /// this after every answer, and the web pages on every page).
@@ -274,6 +320,27 @@ pub fn risk_factors_open(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_risk_factor_that_would_make_the_signs_an_emergency_is_asked_after_them() {
+        let rules = RuleSet::built_in();
+        let answer = |id: &str, yes: bool| SignAnswer {
+            id: id.into(),
+            answer: yes.into(),
+        };
+        let mut answers = Answers::new(None);
+        answers.signs = vec![answer("vision_change", true), answer("eye_pain", false)];
+        // Blurred vision after an injection: an emergency, where the sign alone is the
+        // emergency department.
+        assert_eq!(escalation_risk_factors(&rules, &answers), ["injected"]);
+        // Answered, either way: not asked again.
+        answers.risk_factors = vec![answer("injected", false)];
+        assert!(escalation_risk_factors(&rules, &answers).is_empty());
+        // A sign that no risk factor makes more urgent: nothing to ask.
+        let mut answers = Answers::new(None);
+        answers.signs = vec![answer("red_streaks", true)];
+        assert!(escalation_risk_factors(&rules, &answers).is_empty());
+    }
 
     #[test]
     fn what_was_asked_by_position_is_what_was_answered_by_id() {

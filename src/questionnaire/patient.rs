@@ -389,8 +389,19 @@ fn ask_danger(
 }
 
 /// Asks, as one checklist a round, the signs that could make the present ones more urgent
-/// in combination.
+/// in combination; then the risk factors that could (`injected` with an eye sign), which
+/// "about you" would have asked had the questions not stopped.
 fn ask_escalation(p: &mut dyn Prompter, rules: &RuleSet, answers: &mut Answers) -> Answer<()> {
+    ask_escalation_signs(p, rules, answers)?;
+    let risks = super::escalation_risk_factors(rules, answers);
+    super::ask_risk_factors(p, rules, &risks, answers)
+}
+
+fn ask_escalation_signs(
+    p: &mut dyn Prompter,
+    rules: &RuleSet,
+    answers: &mut Answers,
+) -> Answer<()> {
     ask_follow_ups(p, rules, &mut answers.signs, |p, more| {
         let items: Vec<(String, String)> = more
             .iter()

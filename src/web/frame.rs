@@ -111,4 +111,9 @@ impl Frame {
             .chain(&self.other_sign)
             .find(|c| c.value == id)
     }
+
+    /// The box of a risk factor.
+    pub fn risk_factor(&self, id: &str) -> Option<&Choice> {
+        self.risk_factors.iter().find(|c| c.value == id)
+    }
 }

@@ -282,6 +282,8 @@ pub struct ResultPage<'a> {
     /// After an emergency-department sign: the signs that would make it an emergency in
     /// combination, to tick below the instruction.
     pub more: Vec<CheckItem<'a>>,
+    /// With `more`: the risk factors that would make it an emergency in combination.
+    pub more_risks: Vec<CheckItem<'a>>,
     pub more_hint: String,
     pub sent: Option<Vec<String>>,
     pub day: Option<String>,

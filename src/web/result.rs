@@ -21,7 +21,9 @@ use super::pages::{tone, Call, CheckItem, Problem, ResultPage, Section, SendForm
 use super::steps::Ctx;
 use super::words::{fill, Words};
 use super::{html, load, save, see_other, store_trouble, Web};
-use crate::questionnaire::{escalation_ids, patient, Outcome, SignState};
+use crate::questionnaire::{
+    escalation_ids, escalation_risk_factors, patient, Outcome, SignAnswer, SignState,
+};
 use aftercare_core::model::Disposition;
 
 /// The most reasons a care card lists (as NHS care cards do); more are listed below it.
@@ -111,6 +113,7 @@ pub fn result_page<'a>(
         tell: body.tell,
         also: body.also,
         more: body.more,
+        more_risks: body.more_risks,
         more_hint: fill(
             &w.result.more_hint,
             &[("emergency", &rules.clinic.emergency_words())],
@@ -135,6 +138,8 @@ struct Body<'a> {
     tell: Option<String>,
     day: Option<String>,
     more: Vec<CheckItem<'a>>,
+    /// With `more`: the risk factors that would make it an emergency in combination.
+    more_risks: Vec<CheckItem<'a>>,
     reasons: Vec<String>,
 }
 
@@ -169,6 +174,11 @@ fn instruction<'a>(o: &'a Outcome, c: &Ctx<'a>) -> Body<'a> {
     body.more = more
         .iter()
         .filter_map(|id| c.frame.sign(id))
+        .map(|b| b.item(false))
+        .collect();
+    body.more_risks = escalation_risk_factors(rules, &o.answers)
+        .iter()
+        .filter_map(|id| c.frame.risk_factor(id))
         .map(|b| b.item(false))
         .collect();
     let call_back = &rules.disposition_text(Disposition::GoToEdNow).call_back;
@@ -462,43 +472,52 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
     let back = super::steps::previous(Step::Result, &draft, &c);
     let page = result_page(&o, back, draft.sent.as_ref(), &c, None);
     let shown: Vec<&str> = page.more.iter().map(|i: &CheckItem| i.value).collect();
-    if c.next(&draft) != Step::Result || shown.is_empty() {
+    let shown_risks: Vec<&str> = page
+        .more_risks
+        .iter()
+        .map(|i: &CheckItem| i.value)
+        .collect();
+    if c.next(&draft) != Step::Result || (shown.is_empty() && shown_risks.is_empty()) {
         return see_other(&c.next(&draft).path());
     }
     let form = Form::parse(&body);
-    if let Err(p) = form.only(&["signs"], c.w) {
+    let refuse = move |problem: Problem| {
         let mut page = page;
-        page.l.problems = vec![p];
-        return html(
+        page.l.problems = vec![problem];
+        html(
             StatusCode::UNPROCESSABLE_ENTITY,
             page.render().unwrap_or_default(),
-        );
+        )
+    };
+    if let Err(p) = form.only(&["signs", "risk_factors"], c.w) {
+        return refuse(p);
     }
-    let ticked: Vec<String> = form
-        .values("signs")
-        .into_iter()
-        .filter(|v| shown.contains(v))
-        .map(str::to_string)
-        .collect();
-    if let Some(bad) = form
-        .values("signs")
-        .into_iter()
-        .find(|v| !shown.contains(v))
-    {
-        let mut page = page;
-        page.l.problems = vec![Problem::new(
-            super::form::first_id("signs", &shown),
-            fill(
-                &c.w.problems.unknown_choice,
-                &[("value", &form::shown(bad))],
-            ),
-        )];
-        return html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page.render().unwrap_or_default(),
-        );
+    let mut ticked = Vec::new();
+    for (field, shown) in [("signs", &shown), ("risk_factors", &shown_risks)] {
+        let values = form.values(field);
+        if let Some(bad) = values.iter().find(|v| !shown.contains(v)) {
+            return refuse(Problem::new(
+                super::form::first_id(field, shown),
+                fill(
+                    &c.w.problems.unknown_choice,
+                    &[("value", &form::shown(bad))],
+                ),
+            ));
+        }
+        ticked.push(values.into_iter().map(str::to_string).collect::<Vec<_>>());
     }
-    flow::record_signs(&mut draft.answers, &shown, &ticked);
+    if !shown.is_empty() {
+        flow::record_signs(&mut draft.answers, &shown, &ticked[0]);
+    }
+    // Each risk factor shown is answered: ticked yes, the rest no.
+    let risks = &mut draft.answers.risk_factors;
+    risks.retain(|r| !shown_risks.contains(&r.id.as_str()));
+    for id in &shown_risks {
+        risks.push(SignAnswer {
+            id: (*id).into(),
+            answer: ticked[1].iter().any(|t| t == id).into(),
+        });
+    }
     if let Err(r) = save(&web, &id, &draft).await {
         return r;
     }

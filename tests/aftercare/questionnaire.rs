@@ -445,8 +445,10 @@ fn the_review_can_start_over_and_reach_a_danger_sign() {
     .then("repeat_contact", Scripted::No)
     .pick("review", "danger")
     .picks("danger.emergency", &["none"])
-    // Fever and purple spots were answered "no" in the symptom list: no follow-up.
-    .picks("danger.ed", &["vision_change"]);
+    // Fever and purple spots were answered "no" in the symptom list: no follow-up sign.
+    // An injection was not asked: with blurred vision it would be an emergency.
+    .picks("danger.ed", &["vision_change"])
+    .then("risk_factors", Scripted::EnterOn("none".into()));
     let (out, p) = run_patient(script);
     let o = out.unwrap();
     done(&p);
@@ -862,6 +864,19 @@ fn plan(a: &AnswerSet) -> (ScriptedPrompter, serde_json::Value) {
         s = s
             .picks("danger.ed", &[sign])
             .picks("danger.more", &["none"]);
+        // A risk factor that would make the sign an emergency (an injection with an eye
+        // sign) is asked after it, and answered "none" too.
+        let mut so_far = aftercare::questionnaire::Answers::new(None);
+        so_far.signs = vec![aftercare::questionnaire::SignAnswer {
+            id: sign.into(),
+            answer: true.into(),
+        }];
+        if !aftercare::questionnaire::escalation_risk_factors(rules, &so_far).is_empty() {
+            s = s.then("risk_factors", Scripted::EnterOn("none".into()));
+            let mut json = case(&[serde_json::json!({"id": sign})]);
+            json["risk_factors"] = serde_json::json!([]);
+            return (s, json);
+        }
         return (s, case(&[serde_json::json!({"id": sign})]));
     }
     s = s

@@ -1088,8 +1088,10 @@ fn save_keeps_the_result_as_a_new_file_and_never_replaces_one() {
         s.send(SPACE);
         s.wait_for("[x] Pain in the eye itself");
         s.send(ENTER);
-        // The follow-ups of an ED sign, for the combinations that are more urgent.
+        // The follow-ups of an ED sign, for the combinations that are more urgent: the
+        // signs, then an injection (with an eye sign, an emergency).
         s.answer("do you also have any of these?", &[ENTER]);
+        s.answer("do any of these apply?", &[ENTER]);
     };
     let mut s = Screen::start(&["check", "--save", &arg]);
     eye_pain(&mut s);

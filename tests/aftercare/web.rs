@@ -101,6 +101,39 @@ fn an_emergency_sign_gives_the_instruction_at_once() {
     );
 }
 
+/// After an emergency-department sign the questions stop, before "about you": a risk
+/// factor that would make it an emergency is offered below the instruction, with the signs.
+#[test]
+fn an_injection_with_blurred_vision_is_an_emergency_from_below_the_instruction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("s.sqlite3").display());
+    let server = Server::start(&["--store", &store]);
+    let v = Visit::start(&server);
+    v.answer("/check/emergency", "signs=none");
+    assert_eq!(
+        v.answer("/check/urgent", "signs=vision_change"),
+        "/check/result"
+    );
+    let page = v.get("/check/result").text();
+    assert_eq!(disposition_of(&page).as_deref(), Some("go_to_ed_now"));
+    assert!(
+        page.contains(r#"name="risk_factors" value="injected""#),
+        "{page}"
+    );
+    // A value the page did not offer is refused, and changes nothing.
+    assert_eq!(v.post("/check/more", "risk_factors=eczema").status, 422);
+    assert_eq!(
+        v.answer("/check/more", "risk_factors=injected"),
+        "/check/result"
+    );
+    let page = v.get("/check/result").text();
+    assert_eq!(
+        disposition_of(&page).as_deref(),
+        Some("call_emergency_now"),
+        "{page}"
+    );
+}
+
 #[test]
 fn a_fever_on_day_3_is_sent_to_the_clinic_and_stored_before_it_says_so() {
     let dir = tempfile::tempdir().unwrap();
