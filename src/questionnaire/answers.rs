@@ -380,9 +380,12 @@ impl Answers {
             // "starts after" rules look for. A start known only as a day is that whole day,
             // read by the evaluation in the careful direction (`started_on_day`). Not
             // knowing when it began counts as "it began now", the latest it can have begun.
+            // "Since the treatment" first: on day 0 it is also today's day number, and it
+            // is what the person said (or, on day 0, what was not asked because the hour
+            // could not change the answer).
             let (started_day, started_on_day) = match s.started {
-                Started::Day(d) if f64::from(d) >= days.floor() => (Some(days), None),
                 Started::Day(0) => (Some(0.0), None),
+                Started::Day(d) if f64::from(d) >= days.floor() => (Some(days), None),
                 Started::Day(d) => (None, Some(f64::from(d))),
                 Started::LaterOnTreatmentDay => (None, Some(0.0)),
                 Started::NotSure => (Some(days), None),

@@ -28,11 +28,12 @@ pub fn ask_details(
     };
     let severity = symptom.ask_severity(p)?;
     let trend = symptom.ask_trend(p, elapsed.days)?;
-    // On day 0 there is only one day it can have begun: not asked.
-    let started = if elapsed.days.floor().max(0.0) as u32 == 0 {
-        Started::Day(0)
-    } else {
+    // On day 0 there is only one day it can have begun: asked only when the hour can
+    // change the answer (see `start_is_asked`).
+    let started = if start_is_asked(rules, id, elapsed.days) {
         symptom.ask_started(p, elapsed)?
+    } else {
+        Started::Day(0)
     };
     Ok(SymptomAnswer {
         id: id.to_string(),
@@ -198,6 +199,19 @@ impl SymptomQuestions<'_> {
                 .ok_or_else(|| Stop::Terminal(format!("no start {key:?}"))),
         }
     }
+}
+
+/// Whether a symptom's start is asked: from day 1 on always; on day 0 only when a start
+/// later on the treatment day would change the answer, that is when the reaction has a
+/// "starts after" step inside the time gone by (pinpoint bleeding that starts more than
+/// 12 hours after the treatment is new bleeding). Not asked, it is "since the treatment";
+/// asked and not known, it is the latest it can be: now.
+pub fn start_is_asked(rules: &RuleSet, id: &str, days: f64) -> bool {
+    days >= 1.0
+        || rules
+            .reaction(id)
+            .and_then(|r| r.starts_after.first())
+            .is_some_and(|first| first.day < days)
 }
 
 /// The words of a start-day choice. The day numbers count whole days since the treatment,

@@ -433,7 +433,7 @@ fn detail_groups(
         )
         .as_deref(),
     ));
-    if today > 0 {
+    if crate::questionnaire::start_is_asked(c.rules, id, draft.answers.days(c.now)) {
         let mut choices: Vec<(String, String)> = vec![
             ("treatment".into(), d.since_treatment.clone()),
             ("0".into(), d.later_treatment_day.clone()),
@@ -777,11 +777,12 @@ fn read_details(
     let severity = one(&sev, &d.severity_missing);
     let trend_value = one(&trend, &d.trend_missing);
     let today = today(draft, c.now);
-    let started_value = if today > 0 {
-        one(&start, &d.started_missing)
-    } else {
-        Some("treatment".to_string())
-    };
+    let started_value =
+        if crate::questionnaire::start_is_asked(c.rules, id, draft.answers.days(c.now)) {
+            one(&start, &d.started_missing)
+        } else {
+            Some("treatment".to_string())
+        };
     let severity = severity.and_then(|v| {
         let s = Severity::ALL.into_iter().find(|s| s.code() == v);
         if s.is_none() {

@@ -1236,14 +1236,24 @@ const NOW_RFC3339: &str = "2026-11-21T09:00:00+00:00";
 fn a_start_today_is_now_not_the_start_of_the_day_number() {
     // Treated at 11:24 yesterday, now 09:00: 0.9 days, still day 0. Pinpoint bleeding that
     // began "today" is a late start, as JSON started_day 0.85 or later says: see today.
-    // On day 0 the start is not asked: it is read as now, the careful end.
-    let script = no_danger("yesterday 11:24")
-        .picks("symptoms", &["pinpoint_bleeding"])
-        .pick("symptom.pinpoint_bleeding.severity", "mild")
-        .pick("symptom.pinpoint_bleeding.trend", "stable")
-        .then("repeat_contact", Scripted::No)
-        .pick("review", "done");
-    let (out, p) = run_patient(script);
+    // On day 0 the start is asked when the hour can change the answer (pinpoint bleeding
+    // past 12 hours); not known, it is read as now, the careful end.
+    let since = |start: &str| {
+        no_danger("yesterday 11:24")
+            .picks("symptoms", &["pinpoint_bleeding"])
+            .pick("symptom.pinpoint_bleeding.severity", "mild")
+            .pick("symptom.pinpoint_bleeding.trend", "stable")
+            .pick("symptom.pinpoint_bleeding.started", start)
+            .then("repeat_contact", Scripted::No)
+            .pick("review", "done")
+    };
+    // "Since the treatment": what the person said, no late start.
+    let (out, p) = run_patient(since("day:0"));
+    let o = out.unwrap();
+    done(&p);
+    assert_eq!(o.input.symptoms[0].started_day, Some(0.0));
+    // "Not sure": the latest it can have begun, now.
+    let (out, p) = run_patient(since("not_sure"));
     let o = out.unwrap();
     done(&p);
     assert!((o.case.days_since_treatment - 0.9).abs() < 1e-9);

@@ -725,3 +725,39 @@ fn a_pinned_clock_reads_dates_in_the_local_time_zone() {
         "{page}"
     );
 }
+
+/// On day 0 a symptom's start is asked only when the hour can change the answer: pinpoint
+/// bleeding that starts more than 12 hours after the treatment is new bleeding. Not asked,
+/// it is "since the treatment", as "Check your answers" says.
+#[test]
+fn on_the_treatment_day_the_start_is_asked_only_when_it_matters() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
+    let details = |symptom: &str| {
+        let v = Visit::start(&server);
+        v.answer("/check/emergency", "signs=none");
+        v.answer("/check/urgent", "signs=none");
+        v.answer("/check/when", "treated_on=2026-12-06&treated_time=00:30");
+        v.answer("/check/same-day", "signs=none");
+        let to = v.answer("/check/symptoms", &format!("symptoms={symptom}"));
+        v.get(&to).text()
+    };
+    assert!(details("pinpoint_bleeding").contains(r#"name="started-pinpoint_bleeding""#));
+    assert!(!details("redness").contains(r#"name="started-redness""#));
+    // Since the treatment: no late start, as `check` gives for started_day 0.
+    let page = result_of(
+        &server,
+        "2026-12-06",
+        "00:30",
+        "pinpoint_bleeding",
+        "severity-pinpoint_bleeding=mild&trend-pinpoint_bleeding=improving&started-pinpoint_bleeding=treatment",
+    );
+    let (json, _, _) = crate::support::check_json(
+        r#"{"treated_at": "2026-12-06T00:30:00Z", "assessed_at": "2026-12-06T15:00:00Z", "symptoms": [{"id": "pinpoint_bleeding", "severity": "mild", "trend": "improving", "started_day": 0}]}"#,
+    );
+    assert_eq!(
+        disposition_of(&page).as_deref(),
+        json["disposition"].as_str(),
+        "{page}"
+    );
+}
