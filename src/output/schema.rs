@@ -369,7 +369,7 @@ pub fn error(rules: &RuleSet) -> Value {
             "assessed_at": { "type": "string", "format": "date-time", "description": "The assessment time used, RFC 3339." },
             "at_least": { "$ref": "#/$defs/disposition", "description": "When what could be read of the case needs more than home care: the least it needs (the triage of every part that could be read)." },
             "action": { "type": "string", "minLength": 1, "description": "What to do for at_least." },
-            "line": { "type": "integer", "minimum": 1, "description": "The line of the stream (absent for a single case)." },
+            "line": { "type": "integer", "minimum": 1, "description": "The line of the input (a single case is line 1; a case pretty-printed over several lines, its first line); absent when no line is meant: an empty input, or a body refused over HTTP as a whole." },
             "id": { "type": "string", "description": "The case id, when it could be read." },
             "error": {
                 "type": "object",

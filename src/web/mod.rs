@@ -202,13 +202,23 @@ impl Web {
     }
 }
 
+async fn to_start() -> Response {
+    see_other("/")
+}
+
+async fn to_result() -> Response {
+    see_other(&Step::Result.path())
+}
+
 /// The pages' routes, for a router of any state (the server's own).
 pub fn router<S: Clone + Send + Sync + 'static>(web: Arc<Web>) -> Router<S> {
     Router::new()
         .route("/", get(start_page))
-        .route("/check/start", post(start))
-        .route("/check/send", post(result::send))
-        .route("/check/more", post(result::more))
+        // The forms' addresses, opened by a reload or from the history after their answer:
+        // the page they belong to, rather than an empty 405.
+        .route("/check/start", get(to_start).post(start))
+        .route("/check/send", get(to_result).post(result::send))
+        .route("/check/more", get(to_result).post(result::more))
         .route("/check/details/{n}", get(details_page).post(details_answer))
         .route("/check/{name}", get(step_page).post(step_answer))
         .route(STYLESHEET_PATH, get(stylesheet))

@@ -132,6 +132,12 @@ fn an_injection_with_blurred_vision_is_an_emergency_from_below_the_instruction()
         Some("call_emergency_now"),
         "{page}"
     );
+    // The form's address opened again (a reload, the history): back to the result.
+    for form in ["/check/more", "/check/send"] {
+        let r = v.get(form);
+        assert_eq!(r.status, 303, "{form}");
+        assert_eq!(r.header("location"), Some("/check/result"), "{form}");
+    }
 }
 
 #[test]
