@@ -187,7 +187,12 @@ pub fn text(value: &str, field: &str, max: usize, w: &Words) -> Result<String, P
             fill(&w.problems.too_long, &[("max", &max.to_string())]),
         ));
     }
-    if value.chars().any(aftercare_core::unsafe_chars::is_unsafe) {
+    // U+FFFD stands where the form's bytes were not UTF-8 (a browser or a script sending
+    // Latin-1: "J%F6rg"): kept, the clinic would read a name it cannot call back.
+    if value
+        .chars()
+        .any(|c| c == '\u{FFFD}' || aftercare_core::unsafe_chars::is_unsafe(c))
+    {
         return Err(Problem::new(field, w.problems.control.clone()));
     }
     Ok(value.to_string())
@@ -253,6 +258,16 @@ mod tests {
                 .message,
             "say which"
         );
+    }
+
+    #[test]
+    fn text_that_was_not_utf8_is_asked_again() {
+        let w = english();
+        let form = Form::parse(b"name=J%F6rg&other=caf%C3%A9");
+        let name = form.one("name", w).unwrap().unwrap();
+        assert!(text(name, "name", 100, w).is_err());
+        let other = form.one("other", w).unwrap().unwrap();
+        assert_eq!(text(other, "other", 100, w).unwrap(), "caf\u{e9}");
     }
 
     #[test]

@@ -235,9 +235,31 @@ pub fn router<S: Clone + Send + Sync + 'static>(web: Arc<Web>) -> Router<S> {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(axum::middleware::map_response(page_headers))
+                .layer(axum::middleware::map_response_with_state(
+                    web.clone(),
+                    body_too_large,
+                ))
                 .layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
         )
         .with_state(web)
+}
+
+/// A form's body over the limit is refused by the extractor with a line of plain text: a
+/// page says it instead, in the words of the others.
+async fn body_too_large(State(web): State<Arc<Web>>, response: Response) -> Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/plain"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || !plain {
+        return response;
+    }
+    message(
+        &web,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &web.words.error_title,
+        vec![web.words.problems.too_large.clone()],
+    )
 }
 
 /// Headers of every page: nothing cached (answers are health data), nothing framed, no

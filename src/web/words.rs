@@ -225,6 +225,8 @@ pub struct Problems {
     pub too_long: String,
     pub control: String,
     pub cross_site: String,
+    /// A form's body over the limit (a page of its own: the form is not drawn again).
+    pub too_large: String,
     pub expired_title: String,
     pub not_found: String,
     pub store: String,

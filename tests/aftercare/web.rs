@@ -767,3 +767,23 @@ fn on_the_treatment_day_the_start_is_asked_only_when_it_matters() {
         "{page}"
     );
 }
+
+/// A form far over the limit gets a page in the words of the others, not a line of text.
+#[test]
+fn a_form_far_too_long_is_refused_with_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
+    let v = Visit::start(&server);
+    let r = v.post(
+        "/check/other",
+        &format!("other_description={}", "a".repeat(200_000)),
+    );
+    assert_eq!(r.status, 413);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(r.text().contains("<h1>"), "{}", r.text());
+    assert!(
+        r.text().contains("your earlier answers are kept"),
+        "{}",
+        r.text()
+    );
+}
