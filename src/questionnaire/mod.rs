@@ -44,6 +44,8 @@ pub use questions::{
 };
 pub use saving::Options;
 pub(crate) use saving::{keep, stopped_words};
-pub use symptom_details::{ask_details, start_day_words, start_is_asked};
+pub use symptom_details::{
+    ask_details, asked_again_after_the_date_changed, start_day_words, start_is_asked,
+};
 pub use treatment_date::{ask_treatment, treatment_on, treatment_words};
 pub use words::{cancel_safety_net, label, sign_words, symptom_line, symptom_words};

@@ -231,15 +231,15 @@ fn change(
 ) -> Answer<Option<String>> {
     match key {
         "treatment" => {
+            let before = answers.treatment.as_ref().map(|_| answers.days(now));
             answers.treatment = Some(ask_treatment(p, Mode::Patient, now)?);
-            // A start day later than the new time since treatment is impossible:
-            // ask that symptom again.
+            // A start day counts from the treatment: one the new date makes impossible, or
+            // moves, or a start not asked before and needed now, is asked again.
             let elapsed = answers.elapsed(now);
-            let today = elapsed.days.floor().max(0.0) as u32;
             for s in answers.symptoms.iter_mut() {
-                if matches!(s.started, Started::Day(d) if d > today) {
+                if super::asked_again_after_the_date_changed(rules, s, before, elapsed.days) {
                     p.say(&format!(
-                        "{} began after the new treatment day: please answer again.",
+                        "{}: with the new treatment date, please say again when it began.",
                         label(rules, &s.id)
                     ));
                     let was = s.clone();

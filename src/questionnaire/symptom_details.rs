@@ -214,6 +214,31 @@ pub fn start_is_asked(rules: &RuleSet, id: &str, days: f64) -> bool {
             .is_some_and(|first| first.day < days)
 }
 
+/// Whether a symptom's details are asked again after the treatment changed (`before`: the
+/// days since the old treatment, when there was one): its start is a day number counted
+/// from the treatment, so a day after the new "today" cannot be, and any other day but the
+/// treatment day itself now names another date; and a start not asked before (day 0, where
+/// the hour could not change the answer) may be needed now. "Since the treatment", once
+/// asked, and "not sure" still say what they said.
+pub fn asked_again_after_the_date_changed(
+    rules: &RuleSet,
+    s: &SymptomAnswer,
+    before: Option<f64>,
+    now: f64,
+) -> bool {
+    let Some(before) = before else {
+        return false;
+    };
+    let moved = before.floor() != now.floor();
+    match s.started {
+        Started::Day(0) => {
+            !start_is_asked(rules, &s.id, before) && start_is_asked(rules, &s.id, now)
+        }
+        Started::Day(_) => moved,
+        Started::LaterOnTreatmentDay | Started::NotSure => false,
+    }
+}
+
 /// The words of a start-day choice. The day numbers count whole days since the treatment,
 /// so day 0 of a treatment yesterday evening runs into this morning: it is "the treatment
 /// day" only when that is today's date. "Today" is the latest day, read as now.

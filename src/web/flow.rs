@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use crate::conversation::Part;
 use crate::questionnaire::{
-    asked, invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState, Started,
+    asked, invalid_case, risk_factors_open, Answers, Mode, Outcome, SignAnswer, SignState,
 };
 use aftercare_core::evaluate::{explain, triage, Triage};
 use aftercare_core::follow_up::Asked;
@@ -678,14 +678,22 @@ pub fn record_details(
         .sort_by_key(|s| order.iter().position(|id| id == &s.id));
 }
 
-/// After the treatment date changes: a symptom said to have begun on a day after the new
-/// "today" cannot have, and its details are asked again.
-pub fn recheck_start_days(draft: &mut Draft, now: DateTime<FixedOffset>) {
-    let today = draft.answers.elapsed(now).days.floor().max(0.0) as u32;
+/// After the treatment date changes (`before`: the days since the old treatment): the
+/// details of a symptom whose start the new date makes impossible, moves, or needs when it
+/// was not asked, are asked again
+/// ([`crate::questionnaire::asked_again_after_the_date_changed`]).
+pub fn recheck_start_days(
+    draft: &mut Draft,
+    rules: &RuleSet,
+    before: Option<f64>,
+    now: DateTime<FixedOffset>,
+) {
+    let days = draft.answers.days(now);
     let a = &mut draft.answers;
-    let (keep, again): (Vec<_>, Vec<_>) = std::mem::take(&mut a.symptoms)
-        .into_iter()
-        .partition(|s| !matches!(s.started, Started::Day(d) if d > today));
+    let (again, keep): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut a.symptoms).into_iter().partition(|s| {
+            crate::questionnaire::asked_again_after_the_date_changed(rules, s, before, days)
+        });
     a.symptoms = keep;
     a.pending.extend(again.into_iter().map(|s| s.id));
 }
@@ -693,7 +701,7 @@ pub fn recheck_start_days(draft: &mut Draft, now: DateTime<FixedOffset>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::questionnaire::{SymptomAnswer, TrendAnswer};
+    use crate::questionnaire::{Started, SymptomAnswer, TrendAnswer};
     use aftercare_core::model::Severity;
 
     fn now() -> DateTime<FixedOffset> {
@@ -818,7 +826,7 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
         draft.answers.treatment =
             Some(crate::questionnaire::treatment_on(today, None, now()).unwrap());
-        recheck_start_days(&mut draft, now());
+        recheck_start_days(&mut draft, &rules, Some(4.5), now());
         assert_eq!(next(&draft, &rules, now()), Step::Details(1));
     }
 

@@ -616,8 +616,13 @@ pub fn accept(step: Step, form: &Form, draft: &mut Draft, c: &Ctx) -> Result<(),
             form.only(&["treated_on", "treated_time", "date_confirmed"], w)
                 .map_err(|p| vec![p])?;
             let treatment = read_when(form, c)?;
+            let before = draft
+                .answers
+                .treatment
+                .as_ref()
+                .map(|_| draft.answers.days(c.now));
             draft.answers.treatment = Some(treatment);
-            flow::recheck_start_days(draft, c.now);
+            flow::recheck_start_days(draft, rules, before, c.now);
         }
         Step::Symptoms => {
             let choices = flow::symptom_choices(rules);

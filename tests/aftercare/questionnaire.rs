@@ -424,7 +424,11 @@ fn changing_the_treatment_day_asks_again_for_a_start_now_impossible() {
     let o = out.unwrap();
     done(&p);
     assert_eq!(o.answers.symptoms[0].started, Started::Day(1));
-    assert!(p.said().contains("please answer again"), "{}", p.said());
+    assert!(
+        p.said().contains("please say again when it began"),
+        "{}",
+        p.said()
+    );
 }
 
 #[test]

@@ -787,3 +787,48 @@ fn a_form_far_too_long_is_refused_with_a_page() {
         r.text()
     );
 }
+
+/// A start not asked on day 0 ("since the treatment", as the hour could not change the
+/// answer) is asked once the date moves to an earlier day, where it can; and a day number
+/// counted from the old date is asked again, as it now names another day.
+#[test]
+fn a_date_moved_back_asks_again_the_starts_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
+    let v = Visit::start(&server);
+    v.answer("/check/emergency", "signs=none");
+    v.answer("/check/urgent", "signs=none");
+    v.answer("/check/when", "treated_on=2026-12-06&treated_time=10:00");
+    v.answer("/check/same-day", "signs=none");
+    let details = v.answer("/check/symptoms", "symptoms=swelling");
+    let page = v.get(&details).text();
+    assert!(
+        !page.contains(r#"name="started-swelling""#),
+        "day 0: {page}"
+    );
+    let mut next = v.answer(&details, "severity-swelling=mild&trend-swelling=improving");
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+    // Three days back: when it began is asked, not taken as "since the treatment".
+    assert_eq!(
+        v.answer("/check/when", "treated_on=2026-12-03&treated_time=10:00"),
+        "/check/details/1"
+    );
+    let page = v.get("/check/details/1").text();
+    assert!(page.contains(r#"name="started-swelling""#), "{page}");
+    let mut next = v.answer(
+        "/check/details/1",
+        "severity-swelling=mild&trend-swelling=improving&started-swelling=3",
+    );
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    assert_eq!(next, "/check/answers");
+    // A day back again: "day 3" counted from the 3rd is another date from the 2nd.
+    assert_eq!(
+        v.answer("/check/when", "treated_on=2026-12-02&treated_time=10:00"),
+        "/check/details/1"
+    );
+}
