@@ -1280,10 +1280,7 @@ fn a_start_today_is_now_not_the_start_of_the_day_number() {
         days: 0.3,
         treated_today: true,
     };
-    assert_eq!(
-        start_day_words(0, same_day),
-        "Day 0: today, the treatment day"
-    );
+    assert_eq!(start_day_words(0, same_day), "Since the treatment, today");
     let day_two = Elapsed {
         days: 2.5,
         treated_today: false,

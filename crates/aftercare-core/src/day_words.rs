@@ -40,11 +40,19 @@ fn hours_in(days: f64) -> i64 {
     (days * 24.0).round() as i64
 }
 
+/// The whole hours gone in `days`, a time kept to the micro-day (`days_to_micro`): the
+/// nearest micro-day can be up to half of one (0.04 s) under the time itself, so 14 hours
+/// is 0.583333 days, 13.99999 hours; that much is allowed for before the hours are cut,
+/// or 14 hours would read "13 hours".
+fn whole_hours_gone(days: f64) -> i64 {
+    (days * 24.0 + 2e-5).floor() as i64
+}
+
 /// "2 days and 3 hours" and "5 hours": the whole hours gone, in days from 24 hours on, never
 /// rounded up past the day a heading names. For the report's day heading and the
 /// questionnaire's "… ago" (see [`since_the_treatment`]).
 pub fn time_since(days: f64) -> String {
-    let hours = (days * 24.0).floor() as i64;
+    let hours = whole_hours_gone(days);
     match (hours / 24, hours % 24) {
         (0, h) => count_of(h, "hour"),
         (d, 0) => count_of(d, "day"),
@@ -68,7 +76,7 @@ pub fn since_treatment(days: f64, date_only: bool) -> String {
     if date_only {
         return format!("on day {}", day_number(days.floor()));
     }
-    let hours = (days * 24.0).floor() as i64;
+    let hours = whole_hours_gone(days);
     let (d, h) = (hours / 24, hours % 24);
     if hours == 0 {
         "within the first hour after the treatment".to_string()
@@ -96,7 +104,7 @@ pub fn treatment_ago(days: f64, date_only: bool) -> String {
             d => format!("{d} days ago"),
         };
     }
-    match (days * 24.0).floor() as i64 {
+    match whole_hours_gone(days) {
         0 => "less than an hour ago".to_string(),
         hours @ 1..=47 => format!("{} ago", count_of(hours, "hour")),
         hours => format!("{} days ago", hours / 24),
@@ -218,8 +226,10 @@ pub fn since_start_day(day: u32) -> String {
 /// treatment was on today's date (`treated_today`).
 pub fn start_day_choice(day: u32, today: u32, treated_today: bool) -> String {
     match (day, day == today) {
-        (0, true) if treated_today => "Day 0: today, the treatment day".to_string(),
-        (0, true) => "Day 0: since the treatment, up to now".to_string(),
+        // On day 0 "later on the treatment day" is offered beside it: this one is the
+        // treatment itself.
+        (0, true) if treated_today => "Since the treatment, today".to_string(),
+        (0, true) => "Since the treatment (day 0, up to now)".to_string(),
         (0, false) => "Since the treatment (day 0)".to_string(),
         (d, true) => format!("Day {d}: today"),
         (d, false) if d + 1 == today => format!("Day {d}: yesterday"),
@@ -497,14 +507,23 @@ mod tests {
     }
 
     #[test]
+    fn whole_hours_are_not_lost_to_the_micro_day() {
+        // 14 hours, as a case from times keeps it: 0.583333 days.
+        let days = crate::model::days_to_micro(14.0 / 24.0);
+        assert_eq!(time_since(days), "14 hours");
+        assert_eq!(since_treatment(days, false), "14 hours after the treatment");
+        assert_eq!(treatment_ago(days, false), "14 hours ago");
+        // A second short of it is still 13.
+        let days = crate::model::days_to_micro((14.0 * 3600.0 - 1.0) / 86_400.0);
+        assert_eq!(time_since(days), "13 hours");
+    }
+
+    #[test]
     fn start_days_name_today_and_yesterday() {
-        assert_eq!(
-            start_day_choice(0, 0, true),
-            "Day 0: today, the treatment day"
-        );
+        assert_eq!(start_day_choice(0, 0, true), "Since the treatment, today");
         assert_eq!(
             start_day_choice(0, 0, false),
-            "Day 0: since the treatment, up to now"
+            "Since the treatment (day 0, up to now)"
         );
         assert_eq!(start_day_choice(0, 2, false), "Since the treatment (day 0)");
         assert_eq!(start_day_choice(1, 2, false), "Day 1: yesterday");
