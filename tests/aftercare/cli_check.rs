@@ -501,7 +501,11 @@ fn a_date_without_a_time_is_not_given_false_precision() {
         "{}",
         r.stdout
     );
-    // An exact time has no second reading.
+    // An exact time has no second reading, a fraction of a second in the instants neither.
     let (v, _, _) = check_json(r#"{"days_since_treatment": 2, "symptoms": []}"#);
     assert!(v.get("shortest_days_since_treatment").is_none());
+    let (v, _, _) = check_json(
+        r#"{"treated_at": "2026-11-19T10:00:00.5Z", "assessed_at": "2026-11-21T09:00:00Z", "symptoms": []}"#,
+    );
+    assert!(v.get("shortest_days_since_treatment").is_none(), "{v}");
 }

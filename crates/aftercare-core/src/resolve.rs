@@ -114,8 +114,15 @@ impl CaseInput {
                 // Uncertain ends are read apart: the longest time for the triage, the
                 // shortest (never below zero: same day) for the aftercare.
                 let longest = when::whole_days_between(treated_first, assessed_last, true);
-                let shortest =
-                    when::whole_days_between(treated_last, assessed_first, false).max(0.0);
+                // Two instants (no date alone) leave nothing open: one reading, the careful
+                // one, rather than a shortest a second under it from the rounding of a
+                // fraction of a second.
+                let exact = treated_first == treated_last && assessed_first == assessed_last;
+                let shortest = if exact {
+                    longest
+                } else {
+                    when::whole_days_between(treated_last, assessed_first, false).max(0.0)
+                };
                 Ok((check_days("treated_at", longest)?, shortest, assessed_last))
             }
         }
