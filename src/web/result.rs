@@ -55,7 +55,7 @@ pub async fn page(web: &Web, draft: Draft, c: &mut Ctx<'_>, send: Option<SendFor
     let known = std::mem::take(&mut c.known);
     let outcome = match known.into_outcome(answers, c.rules, c.now) {
         Ok(o) => o,
-        Err(e) => return store_trouble(web, &e.to_string()),
+        Err(e) => return no_result(web, c, &e.to_string()),
     };
     let status = if send.as_ref().is_some_and(|s| !s.problems.is_empty()) {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -67,6 +67,26 @@ pub async fn page(web: &Web, draft: Draft, c: &mut Ctx<'_>, send: Option<SendFor
         result_page(&outcome, back, sent.as_ref(), c, send)
             .render()
             .unwrap_or_default(),
+    )
+}
+
+/// What the page says when the answers give no result (the tool's fault: every answer a
+/// page takes makes a case that reads): what could not be placed is never home care, so
+/// the clinic today, and the emergency signs.
+fn no_result(web: &Web, c: &Ctx<'_>, why: &str) -> Response {
+    eprintln!(
+        "aftercare: no result for a check-in: {}",
+        super::form::shown(why)
+    );
+    let line = fill(
+        &c.w.problems.no_result,
+        &[("emergency", &c.rules.clinic.emergency_words())],
+    );
+    super::message(
+        web,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &c.w.error_title,
+        vec![line],
     )
 }
 

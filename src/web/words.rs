@@ -230,6 +230,9 @@ pub struct Problems {
     pub expired_title: String,
     pub not_found: String,
     pub store: String,
+    /// In place of a result the answers could not give (a fault of the tool, never of the
+    /// answers): never "home care", and the way to help.
+    pub no_result: String,
 }
 
 #[derive(Debug, Deserialize)]

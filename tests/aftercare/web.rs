@@ -832,3 +832,43 @@ fn a_date_moved_back_asks_again_the_starts_it_changes() {
         "/check/details/1"
     );
 }
+
+/// Answers that give no result (only a fault of the tool can make them: here a draft
+/// changed in the store) get the clinic today and the emergency signs, never a store error
+/// or a silence.
+#[test]
+fn answers_that_give_no_result_say_where_to_get_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
+    let v = Visit::start(&server);
+    v.answer("/check/emergency", "signs=none");
+    v.answer("/check/urgent", "signs=none");
+    v.answer("/check/when", "treated_on=2026-12-04&treated_time=10:00");
+    v.answer("/check/same-day", "signs=none");
+    let details = v.answer("/check/symptoms", "symptoms=redness");
+    let mut next = v.answer(
+        &details,
+        "severity-redness=mild&trend-redness=stable&started-redness=treatment",
+    );
+    if next == "/check/about-you" {
+        next = v.answer(&next, "risk_factors=none");
+    }
+    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+    v.answer("/check/answers", "");
+    assert_eq!(v.get("/check/result").status, 200);
+    let db = rusqlite::Connection::open(dir.path().join("s.sqlite3")).unwrap();
+    let data: String = db
+        .query_row("SELECT data FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    let changed = data.replace("\"redness\"", "\"zzz\"");
+    assert_ne!(changed, data);
+    db.execute("UPDATE drafts SET data = ?1", [&changed])
+        .unwrap();
+    drop(db);
+    let reply = v.get("/check/result");
+    assert_eq!(reply.status, 500);
+    let page = reply.text();
+    assert!(page.contains("Contact the clinic today"), "{page}");
+    assert!(page.contains("call emergency services"), "{page}");
+    assert!(disposition_of(&page).is_none(), "{page}");
+}
