@@ -310,7 +310,32 @@ impl Answers {
         // As the case will read it (`case_input`): rounded to the micro-day, and a date
         // alone from the start of that day in the assessment's offset. A start given as
         // "now" is this number, and one later than the case's own time since treatment
-        // (8 hours is 0.333333 days to the case, 0.3333333… here) refuses the case.
+        // (8 hours is 0.333333 days to the case, 0.3333333… here) refuses the case. Worked
+        // out with the core's own pieces rather than by reading the case's text back (a
+        // page asks it several times); a debug build checks the two agree.
+        let start = if t.time_given {
+            Some(t.at)
+        } else {
+            when::date_span(t.at.date_naive(), now.offset())
+                .ok()
+                .map(|(start, _)| start)
+        };
+        let days = match start {
+            Some(start) if start <= now => when::whole_days_between(start, now, true),
+            // Later than now: the case refuses it; the plain count says how far.
+            _ => when::days_between(t.at, now),
+        };
+        debug_assert!(
+            self.case_days(now).is_none_or(|read| read == days),
+            "{days} against {:?}",
+            self.case_days(now)
+        );
+        days
+    }
+
+    /// The time since treatment as the case reads its own text (see [`Answers::days`]).
+    fn case_days(&self, now: DateTime<FixedOffset>) -> Option<f64> {
+        let t = self.treatment.as_ref()?;
         CaseInput {
             id: None,
             days_since_treatment: None,
@@ -321,7 +346,8 @@ impl Answers {
             repeat_contact: None,
         }
         .days_since_treatment(now)
-        .map_or_else(|_| when::days_between(t.at, now), |(longest, _, _)| longest)
+        .ok()
+        .map(|(longest, _, _)| longest)
     }
 
     /// The time since the treatment as the start-day question needs it.

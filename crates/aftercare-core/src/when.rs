@@ -35,11 +35,7 @@ pub type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
 pub fn parse_case_time(text: &str, offset: &FixedOffset) -> Result<Span, String> {
     let t = text.trim();
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        let start = local(date.and_time(NaiveTime::MIN), offset)?;
-        let end = start
-            .checked_add_signed(Duration::days(1) - Duration::milliseconds(1))
-            .ok_or("date out of range")?;
-        return Ok((start, end));
+        return date_span(date, offset);
     }
     let at = parse_timestamp(t, offset)?;
     let has_offset = DateTime::parse_from_rfc3339(t).is_ok()
@@ -50,6 +46,15 @@ pub fn parse_case_time(text: &str, offset: &FixedOffset) -> Result<Span, String>
         );
     }
     Ok((at, at))
+}
+
+/// A date alone as a case reads it: the whole of that day in `offset`.
+pub fn date_span(date: NaiveDate, offset: &FixedOffset) -> Result<Span, String> {
+    let start = local(date.and_time(NaiveTime::MIN), offset)?;
+    let end = start
+        .checked_add_signed(Duration::days(1) - Duration::milliseconds(1))
+        .ok_or("date out of range")?;
+    Ok((start, end))
 }
 
 /// A timestamp as scripts send it: RFC 3339 (`2026-11-18T14:30:00Z`), or a local date and
