@@ -239,6 +239,18 @@ impl Background {
     }
 }
 
+/// Records the answers of one checklist of signs or risk factors: every id it showed is
+/// answered, ticked yes and the rest no, in place of what was said of them before.
+pub fn record_checklist(list: &mut Vec<SignAnswer>, ids: &[&str], ticked: &[String]) {
+    list.retain(|a| !ids.contains(&a.id.as_str()));
+    for id in ids {
+        list.push(SignAnswer {
+            id: (*id).into(),
+            answer: ticked.iter().any(|t| t == id).into(),
+        });
+    }
+}
+
 /// Everything asked and answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answers {

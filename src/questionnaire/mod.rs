@@ -30,8 +30,8 @@ mod treatment_date;
 mod words;
 
 pub use answers::{
-    checkin_answers, Answers, Background, Elapsed, FromCheckin, Mode, SignAnswer, SignState,
-    Started, SymptomAnswer, Treatment, TrendAnswer,
+    checkin_answers, record_checklist, Answers, Background, Elapsed, FromCheckin, Mode, SignAnswer,
+    SignState, Started, SymptomAnswer, Treatment, TrendAnswer,
 };
 pub use on_terminal::{run_on_terminal, run_on_terminal_from};
 pub use outcome::{

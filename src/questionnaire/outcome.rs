@@ -173,15 +173,7 @@ pub fn invalid_case(e: aftercare_core::input::InputError) -> Error {
 ///
 /// [`Combination::fires`]: aftercare_core::rules::Combination::fires
 pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> Vec<String> {
-    // The signs alone, on day 0: the day cannot change what a combination of signs gives.
-    let case = aftercare_core::model::Case::on_day(
-        0.0,
-        present
-            .iter()
-            .filter(|id| rules.lookup(id).is_some())
-            .map(|id| aftercare_core::model::ReportedSymptom::new(id.clone()))
-            .collect(),
-    );
+    let case = signs_alone(rules, present);
     let answered: Vec<String> = present.iter().chain(asked).cloned().collect();
     aftercare_core::follow_up::could_still_raise(&case, rules, &answered)
         .into_iter()
@@ -193,13 +185,25 @@ pub fn escalation_ids(rules: &RuleSet, present: &[String], asked: &[String]) -> 
         .collect()
 }
 
+/// The signs present alone, on day 0: the day cannot change what a combination of signs
+/// gives, and a combination "until day 2" is not ruled out by a date not asked yet.
+fn signs_alone(rules: &RuleSet, present: &[String]) -> Case {
+    Case::on_day(
+        0.0,
+        present
+            .iter()
+            .filter(|id| rules.lookup(id).is_some())
+            .map(|id| aftercare_core::model::ReportedSymptom::new(id.clone()))
+            .collect(),
+    )
+}
+
 /// The risk factors not yet answered that would make the present signs an emergency in
 /// combination, after a stop at the emergency department (`injected` with an eye sign: an
-/// emergency where the sign alone is the emergency department). The questions stopped at the sign, before "about you" could ask
-/// them, so they are asked with the follow-up signs (clinical reference section 4: a risk
-/// factor is asked when the answers so far make it able to change the result). As
-/// [`escalation_ids`], the signs are read on day 0: the treatment date may not be asked
-/// yet, and a combination "until day 2" must not be ruled out by a day not known.
+/// emergency where the sign alone is the emergency department). The questions stopped at
+/// the sign, before "about you" could ask them, so they are asked with the follow-up signs
+/// (clinical reference section 4: a risk factor is asked when the answers so far make it
+/// able to change the result). The signs are read as [`escalation_ids`] reads them.
 pub fn escalation_risk_factors(rules: &RuleSet, answers: &Answers) -> Vec<String> {
     let yes = |list: &[SignAnswer]| -> Vec<String> {
         list.iter()
@@ -207,14 +211,7 @@ pub fn escalation_risk_factors(rules: &RuleSet, answers: &Answers) -> Vec<String
             .map(|a| a.id.to_string())
             .collect()
     };
-    let mut case = aftercare_core::model::Case::on_day(
-        0.0,
-        yes(&answers.signs)
-            .into_iter()
-            .filter(|id| rules.lookup(id).is_some())
-            .map(aftercare_core::model::ReportedSymptom::new)
-            .collect(),
-    );
+    let mut case = signs_alone(rules, &yes(&answers.signs));
     case.risk_factors = yes(&answers.risk_factors);
     // Asked after a stop at the emergency department: only what makes it an emergency.
     let now = triage(&case, rules).disposition.max(Disposition::GoToEdNow);

@@ -305,15 +305,8 @@ pub fn ask_risk_factors(
         &items,
         &[],
     )?;
-    answers
-        .risk_factors
-        .retain(|r| !ids.iter().any(|id| *id == r.id));
-    for (id, _) in &items {
-        answers.risk_factors.push(SignAnswer {
-            id: id.as_str().into(),
-            answer: picked.contains(id).into(),
-        });
-    }
+    let shown: Vec<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
+    super::record_checklist(&mut answers.risk_factors, &shown, &picked);
     Ok(())
 }
 

@@ -86,16 +86,11 @@ pub enum BodyError {
     Broken,
 }
 
-/// Reads a whole body of at most `max` bytes within `deadline`.
+/// Reads a whole body of at most `max` bytes within `within`.
 pub async fn read_whole(body: Body, max: usize, within: Duration) -> Result<Bytes, BodyError> {
-    let limited = http_body_util::Limited::new(body, max);
-    match tokio::time::timeout(within, limited.collect()).await {
-        Err(_) => Err(BodyError::TooSlow),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Ok(Err(e)) if is_body_timeout(&*e) => Err(BodyError::TooSlow),
-        Ok(Err(_)) => Err(BodyError::Broken),
-    }
+    read_whole_keeping(body, max, within)
+        .await
+        .map_err(|(e, _)| e)
 }
 
 /// Reads a whole body as [`read_whole`] does, but keeps what arrived when it fails (at most

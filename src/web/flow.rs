@@ -632,13 +632,7 @@ pub fn outcome(
 /// Records the answers of one list of signs (every sign of the list: ticked yes, the rest
 /// no), in place of what was said of them before.
 pub fn record_signs(answers: &mut Answers, ids: &[&str], ticked: &[String]) {
-    answers.signs.retain(|s| !ids.contains(&s.id.as_str()));
-    for id in ids {
-        answers.signs.push(SignAnswer {
-            id: (*id).into(),
-            answer: ticked.iter().any(|t| t == id).into(),
-        });
-    }
+    crate::questionnaire::record_checklist(&mut answers.signs, ids, ticked);
 }
 
 /// Records the symptoms page: the details of symptoms still ticked are kept; the others

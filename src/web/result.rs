@@ -15,14 +15,14 @@ use chrono::Utc;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::flow::{self, Draft, Sent, Step};
+use super::flow::{Draft, Sent, Step};
 use super::form::{self, Form};
 use super::pages::{tone, Call, CheckItem, Problem, ResultPage, Section, SendForm};
 use super::steps::Ctx;
 use super::words::{fill, Words};
 use super::{html, load, save, see_other, store_trouble, Web};
 use crate::questionnaire::{
-    escalation_ids, escalation_risk_factors, patient, Outcome, SignAnswer, SignState,
+    escalation_ids, escalation_risk_factors, patient, record_checklist, Outcome, SignState,
 };
 use aftercare_core::model::Disposition;
 
@@ -512,32 +512,29 @@ pub async fn more(State(web): State<Arc<Web>>, headers: HeaderMap, body: Bytes) 
     if let Err(p) = form.only(&["signs", "risk_factors"], c.w) {
         return refuse(p);
     }
-    let mut ticked = Vec::new();
-    for (field, shown) in [("signs", &shown), ("risk_factors", &shown_risks)] {
+    // The values of one list, each one the page showed.
+    let ticked = |field: &str, shown: &[&str]| -> Result<Vec<String>, Problem> {
         let values = form.values(field);
-        if let Some(bad) = values.iter().find(|v| !shown.contains(v)) {
-            return refuse(Problem::new(
+        match values.iter().find(|v| !shown.contains(v)) {
+            Some(bad) => Err(Problem::new(
                 super::form::first_id(field, shown),
                 fill(
                     &c.w.problems.unknown_choice,
                     &[("value", &form::shown(bad))],
                 ),
-            ));
+            )),
+            None => Ok(values.into_iter().map(str::to_string).collect()),
         }
-        ticked.push(values.into_iter().map(str::to_string).collect::<Vec<_>>());
-    }
-    if !shown.is_empty() {
-        flow::record_signs(&mut draft.answers, &shown, &ticked[0]);
-    }
-    // Each risk factor shown is answered: ticked yes, the rest no.
-    let risks = &mut draft.answers.risk_factors;
-    risks.retain(|r| !shown_risks.contains(&r.id.as_str()));
-    for id in &shown_risks {
-        risks.push(SignAnswer {
-            id: (*id).into(),
-            answer: ticked[1].iter().any(|t| t == id).into(),
-        });
-    }
+    };
+    let (signs, risks) = match (
+        ticked("signs", &shown),
+        ticked("risk_factors", &shown_risks),
+    ) {
+        (Ok(signs), Ok(risks)) => (signs, risks),
+        (Err(p), _) | (_, Err(p)) => return refuse(p),
+    };
+    record_checklist(&mut draft.answers.signs, &shown, &signs);
+    record_checklist(&mut draft.answers.risk_factors, &shown_risks, &risks);
     if let Err(r) = save(&web, &id, &draft).await {
         return r;
     }

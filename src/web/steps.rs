@@ -664,19 +664,7 @@ pub fn accept(step: Step, form: &Form, draft: &mut Draft, c: &Ctx) -> Result<(),
             let ids = flow::about_you(draft, rules, c.now);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
             let ticked = form::checklist(form, "risk_factors", &refs, w).map_err(|p| vec![p])?;
-            draft
-                .answers
-                .risk_factors
-                .retain(|r| !ids.iter().any(|id| *id == r.id));
-            for id in &ids {
-                draft
-                    .answers
-                    .risk_factors
-                    .push(crate::questionnaire::SignAnswer {
-                        id: id.as_str().into(),
-                        answer: ticked.contains(id).into(),
-                    });
-            }
+            crate::questionnaire::record_checklist(&mut draft.answers.risk_factors, &refs, &ticked);
         }
         Step::Repeat => {
             form.only(&["repeat_contact"], w).map_err(|p| vec![p])?;
