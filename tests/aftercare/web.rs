@@ -666,9 +666,9 @@ fn pinned_server(tz: &str, now: &str, dir: &tempfile::TempDir) -> Server {
     Server::start_with(cmd, &["--store", &store])
 }
 
-/// The check-in of one symptom treated at `time` on `date`: its result page.
-fn result_of(server: &Server, date: &str, time: &str, symptom: &str, details: &str) -> String {
-    let v = Visit::start(server);
+/// The pages up to the symptoms, with no danger sign, treated at `time` on `date`: the
+/// address the symptoms page leads to (the first symptom's details).
+fn to_details(v: &Visit, date: &str, time: &str, symptom: &str) -> String {
     v.answer("/check/emergency", "signs=none");
     v.answer("/check/urgent", "signs=none");
     assert_eq!(
@@ -679,12 +679,24 @@ fn result_of(server: &Server, date: &str, time: &str, symptom: &str, details: &s
         "/check/same-day"
     );
     v.answer("/check/same-day", "signs=none");
-    let mut next = v.answer("/check/symptoms", &format!("symptoms={symptom}"));
-    next = v.answer(&next, details);
+    v.answer("/check/symptoms", &format!("symptoms={symptom}"))
+}
+
+/// From `next` to "Check your answers": "about you" answered "none" when it is asked, and
+/// no repeat contact.
+fn to_answers(v: &Visit, next: &str) {
+    let mut next = next.to_string();
     if next == "/check/about-you" {
         next = v.answer(&next, "risk_factors=none");
     }
     assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+}
+
+/// The check-in of one symptom treated at `time` on `date`: its result page.
+fn result_of(server: &Server, date: &str, time: &str, symptom: &str, details: &str) -> String {
+    let v = Visit::start(server);
+    let to = to_details(&v, date, time, symptom);
+    to_answers(&v, &v.answer(&to, details));
     v.answer("/check/answers", "");
     let reply = v.get("/check/result");
     assert_eq!(reply.status, 200, "{}", reply.text());
@@ -741,11 +753,7 @@ fn on_the_treatment_day_the_start_is_asked_only_when_it_matters() {
     let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
     let details = |symptom: &str| {
         let v = Visit::start(&server);
-        v.answer("/check/emergency", "signs=none");
-        v.answer("/check/urgent", "signs=none");
-        v.answer("/check/when", "treated_on=2026-12-06&treated_time=00:30");
-        v.answer("/check/same-day", "signs=none");
-        let to = v.answer("/check/symptoms", &format!("symptoms={symptom}"));
+        let to = to_details(&v, "2026-12-06", "00:30", symptom);
         v.get(&to).text()
     };
     assert!(details("pinpoint_bleeding").contains(r#"name="started-pinpoint_bleeding""#));
@@ -796,21 +804,16 @@ fn a_date_moved_back_asks_again_the_starts_it_changes() {
     let dir = tempfile::tempdir().unwrap();
     let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
     let v = Visit::start(&server);
-    v.answer("/check/emergency", "signs=none");
-    v.answer("/check/urgent", "signs=none");
-    v.answer("/check/when", "treated_on=2026-12-06&treated_time=10:00");
-    v.answer("/check/same-day", "signs=none");
-    let details = v.answer("/check/symptoms", "symptoms=swelling");
+    let details = to_details(&v, "2026-12-06", "10:00", "swelling");
     let page = v.get(&details).text();
     assert!(
         !page.contains(r#"name="started-swelling""#),
         "day 0: {page}"
     );
-    let mut next = v.answer(&details, "severity-swelling=mild&trend-swelling=improving");
-    if next == "/check/about-you" {
-        next = v.answer(&next, "risk_factors=none");
-    }
-    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
+    to_answers(
+        &v,
+        &v.answer(&details, "severity-swelling=mild&trend-swelling=improving"),
+    );
     // Three days back: when it began is asked, not taken as "since the treatment".
     assert_eq!(
         v.answer("/check/when", "treated_on=2026-12-03&treated_time=10:00"),
@@ -841,19 +844,14 @@ fn answers_that_give_no_result_say_where_to_get_help() {
     let dir = tempfile::tempdir().unwrap();
     let server = pinned_server("UTC", "2026-12-06T15:00:00Z", &dir);
     let v = Visit::start(&server);
-    v.answer("/check/emergency", "signs=none");
-    v.answer("/check/urgent", "signs=none");
-    v.answer("/check/when", "treated_on=2026-12-04&treated_time=10:00");
-    v.answer("/check/same-day", "signs=none");
-    let details = v.answer("/check/symptoms", "symptoms=redness");
-    let mut next = v.answer(
-        &details,
-        "severity-redness=mild&trend-redness=stable&started-redness=treatment",
+    let details = to_details(&v, "2026-12-04", "10:00", "redness");
+    to_answers(
+        &v,
+        &v.answer(
+            &details,
+            "severity-redness=mild&trend-redness=stable&started-redness=treatment",
+        ),
     );
-    if next == "/check/about-you" {
-        next = v.answer(&next, "risk_factors=none");
-    }
-    assert_eq!(v.answer(&next, "repeat_contact=no"), "/check/answers");
     v.answer("/check/answers", "");
     assert_eq!(v.get("/check/result").status, 200);
     let db = rusqlite::Connection::open(dir.path().join("s.sqlite3")).unwrap();
